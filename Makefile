@@ -1,0 +1,41 @@
+# Set-up and everyday commands. `make build` and `make test` work on a fresh machine.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: build test check bench clean system-deps
+
+build: $(STAMP)
+	$(BIN)/handoutpack build
+
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/build_speed.py
+
+$(STAMP): pyproject.toml
+	@$(MAKE) --no-print-directory system-deps
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+# WeasyPrint needs Pango (on every Debian with Python); HarfBuzz's subsetter makes it 2-8x faster
+# and its output reproducible; poppler-utils turns PDFs into PNGs for looking at pages.
+# Installed only when missing and only where we may (root, Debian).
+system-deps:
+	@missing=$$(for p in libpango-1.0-0 libharfbuzz-subset0 poppler-utils; do \
+		dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+			echo "Installing $$missing"; \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+		else \
+			echo "Note: please install $$missing (Debian packages) for faster, reproducible PDFs."; \
+		fi; \
+	fi
+
+clean:
+	rm -rf build .venv

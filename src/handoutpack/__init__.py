@@ -1,0 +1,1 @@
+"""Turn Markdown documents into branded PDF handout packs."""

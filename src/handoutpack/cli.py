@@ -1,0 +1,126 @@
+"""The command line: parse options, load the project, call the pipeline."""
+
+from __future__ import annotations
+
+import sys
+import traceback
+from pathlib import Path
+
+import click
+
+from . import config, content
+from .build import Selection, build
+from .errors import HandoutpackError, Problems
+
+
+class Run:
+    """Options shared by every command."""
+
+    def __init__(self, project_dir: Path, debug: bool):
+        self.project_dir = project_dir
+        self.debug = debug
+
+    def project(self, overrides: dict[str, str] | None = None) -> config.Project:
+        return config.load(self.project_dir, overrides)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--project", "project_dir", type=click.Path(file_okay=False, path_type=Path),
+              default=".", show_default=True, help="The project folder (holding handoutpack.toml).")
+@click.option("--debug", is_flag=True, help="Show the Python traceback on errors.")
+@click.version_option(package_name="handoutpack")
+@click.pass_context
+def cli(ctx: click.Context, project_dir: Path, debug: bool) -> None:
+    """Turn a folder of Markdown documents into branded PDF handouts and packs."""
+    ctx.obj = Run(project_dir, debug)
+
+
+@cli.command("build")
+@click.argument("packs", nargs=-1)
+@click.option("--lang", "languages", multiple=True, metavar="LANG",
+              help="Build only this language (repeatable). Default: every language.")
+@click.option("--set", "settings", multiple=True, metavar="KEY=VALUE",
+              help="Set event.name, event.date (YYYY-MM-DD) or event.place for this build.")
+@click.option("-q", "--quiet", is_flag=True, help="Print only problems.")
+@click.pass_obj
+def build_command(run: Run, packs: tuple[str, ...], languages: tuple[str, ...],
+                  settings: tuple[str, ...], quiet: bool) -> None:
+    """Build every document and pack into build/ (or only the PACKS named)."""
+    project = run.project(config.parse_overrides(settings))
+    documents = content.load(project)
+    log = (lambda message: None) if quiet else (lambda message: click.echo(f"  {message}", err=True))
+    outputs, warnings = build(project, documents, Selection(packs, languages), log)
+    for warning in warnings:
+        click.echo(f"warning: {warning}", err=True)
+    if not quiet:
+        made = {kind: sum(o.kind == kind for o in outputs) for kind in ("document", "pack")}
+        click.echo(f"Built {made['document']} documents and {made['pack']} packs in "
+                   f"{_shown(project.build_dir)} (list: {_shown(project.build_dir)}/manifest.json)")
+
+
+@cli.command("list")
+@click.pass_obj
+def list_command(run: Run) -> None:
+    """List the documents with their languages, and the packs."""
+    project = run.project()
+    documents = content.load(project)
+    langs = project.languages
+    width = max(len(slug) for slug in documents) if documents else 10
+    click.echo(f"{'document':<{width}}  {'section':<14} " + " ".join(f"{lang:<3}" for lang in langs))
+    for slug, document in documents.items():
+        marks = " ".join(f"{'✓' if lang in document.translations else '·':<3}" for lang in langs)
+        click.echo(f"{slug:<{width}}  {document.section:<14} {marks}")
+    click.echo("")
+    for spec in project.packs.values():
+        title = project.text(spec.titles, project.default_language)
+        click.echo(f"pack {spec.id}: {title} — {len(spec.documents)} documents, "
+                   f"for {spec.audience}")
+
+
+@cli.command("revision")
+@click.argument("source", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.pass_obj
+def revision_command(run: Run, source: Path) -> None:
+    """Print SOURCE's revision, for a translation's `source_revision`."""
+    project = run.project()
+    _, body, _ = content.parse(str(source), source.read_text(encoding="utf-8"), project)
+    click.echo(content.revision(body))
+
+
+def _shown(path: Path) -> str:
+    try:
+        return str(path.relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the CLI; problems become one clear message and exit code 2, never a traceback."""
+    debug = "--debug" in (argv if argv is not None else sys.argv[1:])
+    try:
+        cli.main(args=argv, prog_name="handoutpack", standalone_mode=False)
+    except click.exceptions.Abort:
+        click.echo("Interrupted; files already in build/ are complete (each is written whole).",
+                   err=True)
+        return 130
+    except click.ClickException as error:
+        error.show()
+        return error.exit_code
+    except Problems as error:
+        if debug:
+            traceback.print_exc()
+        count = len(error.messages)
+        click.echo(f"error: {count} problem{'s' if count > 1 else ''} to fix:", err=True)
+        for message in error.messages:
+            click.echo(f"  {message}", err=True)
+        return error.exit_code
+    except HandoutpackError as error:
+        if debug:
+            traceback.print_exc()
+        click.echo(f"error: {error}", err=True)
+        return error.exit_code
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

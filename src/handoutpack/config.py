@@ -1,0 +1,344 @@
+"""Read handoutpack.toml into a validated Project, reporting every problem at once."""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import re
+import tomllib
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from .errors import HandoutpackError, collect
+
+CONFIG_NAME = "handoutpack.toml"
+PAPER_SIZES = ("A4", "Letter", "A5")
+LANG_RE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$")
+ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+COLOUR_RE = re.compile(r"^#[0-9a-fA-F]{6}$")
+
+
+@dataclass(frozen=True)
+class Event:
+    """What a pack's cover says about the event it is handed out at."""
+
+    name: str = ""
+    date: dt.date | None = None
+    place: str = ""
+
+
+@dataclass(frozen=True)
+class Org:
+    name: str
+    short_name: str
+    website: str = ""
+    logo: Path | None = None
+    """Absolute path of the logo (SVG or PNG) inside the project."""
+
+
+@dataclass(frozen=True)
+class Brand:
+    primary: str = "#0B4F6C"
+    accent: str = "#E09F3E"
+    heading_font: str = "Lato"
+    body_font: str = "Noto Serif"
+    paper: str = "A4"
+
+
+@dataclass(frozen=True)
+class Audience:
+    id: str
+    names: dict[str, str]
+
+
+@dataclass(frozen=True)
+class PackSpec:
+    """A pack as configured: which documents, in which order, for whom."""
+
+    id: str
+    titles: dict[str, str]
+    audience: str
+    documents: tuple[str, ...]
+    event: Event = Event()
+    paper: str | None = None
+
+
+@dataclass(frozen=True)
+class Project:
+    """The validated configuration and where the project's files are."""
+
+    root: Path
+    org: Org
+    brand: Brand
+    default_language: str
+    languages: tuple[str, ...]
+    audiences: dict[str, Audience]
+    packs: dict[str, PackSpec]
+    event: Event = Event()
+    """The event for documents built on their own (a pack's own event wins inside the pack)."""
+    labels: dict[str, dict[str, str]] = field(default_factory=dict)
+    content_dir: Path = Path("content")
+    template_dirs: tuple[Path, ...] = ()
+    style_dirs: tuple[Path, ...] = ()
+    build_dir: Path = Path("build")
+    allow_remote: bool = False
+    config_path: Path = Path(CONFIG_NAME)
+
+    def text(self, texts: dict[str, str], lang: str) -> str:
+        """A localised config text in `lang`, or in the default language when it has none."""
+        return texts.get(lang) or texts[self.default_language]
+
+
+def suggest(name: str, choices) -> str:
+    """' (did you mean 'x'?)' when a close match exists, else ''."""
+    close = difflib.get_close_matches(name, list(choices), n=1)
+    return f" (did you mean '{close[0]}'?)" if close else ""
+
+
+class _Reader:
+    """Walks the TOML tables, converting values and recording problems with their key path."""
+
+    def __init__(self, source: str):
+        self.source = source
+        self.problems: list[str] = []
+
+    def problem(self, key: str, message: str) -> None:
+        self.problems.append(f"{self.source}: {key}: {message}")
+
+    def table(self, value: Any, key: str, allowed: set[str] | None = None) -> dict:
+        """`value` as a table, checking its keys against `allowed`."""
+        if value is None:
+            return {}
+        if not isinstance(value, dict):
+            self.problem(key, f"must be a table, not {type(value).__name__}")
+            return {}
+        if allowed is not None:
+            for name in value:
+                if name not in allowed:
+                    self.problem(f"{key}.{name}", f"unknown key{suggest(name, allowed)}; "
+                                 f"allowed here: {', '.join(sorted(allowed))}")
+        return value
+
+    def string(self, data: dict, name: str, key: str, default: str | None = None,
+               pattern: re.Pattern | None = None, hint: str = "") -> str:
+        value = data.get(name, default)
+        if value is None:
+            self.problem(key, "is required")
+            return ""
+        if not isinstance(value, str) or (pattern and not pattern.match(value)):
+            self.problem(key, f"{value!r} is not valid{hint}")
+            return default or ""
+        return value
+
+    def choice(self, data: dict, name: str, key: str, choices, default: str | None) -> str | None:
+        value = data.get(name, default)
+        if value is not None and value not in choices:
+            self.problem(key, f"{value!r} is not one of {', '.join(choices)}")
+            return default
+        return value
+
+    def texts(self, data: dict, name: str, key: str, languages) -> dict[str, str]:
+        """A text given once (a string) or per language (a table of language to string)."""
+        value = data.get(name)
+        if isinstance(value, str) and value.strip():
+            return {lang: value for lang in languages}
+        if isinstance(value, dict) and value:
+            for lang, text in value.items():
+                if lang not in languages:
+                    self.problem(f"{key}.{lang}", f"'{lang}' is not in languages.available"
+                                 f"{suggest(lang, languages)}")
+                elif not isinstance(text, str) or not text.strip():
+                    self.problem(f"{key}.{lang}", "must be a non-empty string")
+            return {k: v for k, v in value.items() if isinstance(v, str)}
+        self.problem(key, "is required: a string, or a table with one string per language")
+        return {}
+
+    def date(self, data: dict, name: str, key: str) -> dt.date | None:
+        value = data.get(name)
+        if value is None or value == "":
+            return None
+        if isinstance(value, dt.datetime):
+            return value.date()
+        if isinstance(value, dt.date):
+            return value
+        try:
+            return dt.date.fromisoformat(str(value))
+        except ValueError:
+            self.problem(key, f"{value!r} is not a date; write it as YYYY-MM-DD")
+            return None
+
+    def path(self, root: Path, value: Any, key: str, must_exist: bool = True) -> Path | None:
+        if not isinstance(value, str) or not value:
+            self.problem(key, "must be a path relative to the project folder")
+            return None
+        path = (root / value).resolve()
+        if not path.is_relative_to(root):
+            self.problem(key, f"'{value}' is outside the project folder; keep project files inside it")
+            return None
+        if must_exist and not path.exists():
+            self.problem(key, f"'{value}' does not exist")
+        return path
+
+
+def parse_overrides(pairs: tuple[str, ...]) -> dict[str, str]:
+    """--set key=value pairs; only event fields may be set from the command line."""
+    overrides = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or key not in ("event.name", "event.date", "event.place"):
+            raise HandoutpackError(
+                f"--set {pair}: expected event.name=..., event.date=YYYY-MM-DD or event.place=...")
+        overrides[key.split(".", 1)[1]] = value
+    return overrides
+
+
+def load(root: Path, overrides: dict[str, str] | None = None) -> Project:
+    """Read and validate `root/handoutpack.toml`; raise Problems listing everything wrong."""
+    root = root.resolve()
+    config_path = root / CONFIG_NAME
+    if not config_path.is_file():
+        raise HandoutpackError(
+            f"{config_path}: not found. Run handoutpack in a project folder (one holding "
+            f"{CONFIG_NAME}), or name one with --project.")
+    try:
+        data = tomllib.loads(config_path.read_text(encoding="utf-8"))
+    except UnicodeDecodeError:
+        raise HandoutpackError(f"{CONFIG_NAME}: is not UTF-8 text; save it as UTF-8.") from None
+    except tomllib.TOMLDecodeError as error:
+        raise HandoutpackError(f"{CONFIG_NAME}: {error}. Fix the TOML syntax there.") from None
+    return _project(root, config_path, data, overrides or {})
+
+
+TOP_KEYS = {"org", "brand", "languages", "paths", "audiences", "packs", "event", "labels",
+            "security"}
+
+
+def _project(root: Path, config_path: Path, data: dict, overrides: dict[str, str]) -> Project:
+    r = _Reader(CONFIG_NAME)
+    for name in data:
+        if name not in TOP_KEYS:
+            r.problem(name, f"unknown key{suggest(name, TOP_KEYS)}; allowed: "
+                      f"{', '.join(sorted(TOP_KEYS))}")
+
+    langs = r.table(data.get("languages"), "languages", {"default", "available"})
+    default = r.string(langs, "default", "languages.default", "en", LANG_RE, " (a code like 'en')")
+    available = langs.get("available", [default])
+    if not isinstance(available, list) or not all(
+            isinstance(x, str) and LANG_RE.match(x) for x in available):
+        r.problem("languages.available", "must be a list of language codes like ['en', 'fr']")
+        available = [default]
+    if default not in available:
+        r.problem("languages.available", f"must include the default language '{default}'")
+    languages = tuple(dict.fromkeys([default, *available]))
+
+    org_data = r.table(data.get("org"), "org", {"name", "short_name", "website", "logo"})
+    org_name = r.string(org_data, "name", "org.name")
+    logo = org_data.get("logo")
+    org = Org(
+        name=org_name,
+        short_name=r.string(org_data, "short_name", "org.short_name", org_name),
+        website=r.string(org_data, "website", "org.website", ""),
+        logo=r.path(root, logo, "org.logo") if logo is not None else None,
+    )
+
+    brand_data = r.table(data.get("brand"), "brand", {"primary", "accent", "heading_font", "body_font", "paper"})
+    defaults = Brand()
+    brand = Brand(
+        primary=r.string(brand_data, "primary", "brand.primary", defaults.primary, COLOUR_RE,
+                         " (a colour like '#0B4F6C')"),
+        accent=r.string(brand_data, "accent", "brand.accent", defaults.accent, COLOUR_RE,
+                        " (a colour like '#E09F3E')"),
+        heading_font=r.string(brand_data, "heading_font", "brand.heading_font", defaults.heading_font),
+        body_font=r.string(brand_data, "body_font", "brand.body_font", defaults.body_font),
+        paper=r.choice(brand_data, "paper", "brand.paper", PAPER_SIZES, defaults.paper),
+    )
+
+    paths = r.table(data.get("paths"), "paths", {"content", "templates", "styles", "build"})
+    content_dir = r.path(root, paths.get("content", "content"), "paths.content") or root / "content"
+    build_dir = r.path(root, paths.get("build", "build"), "paths.build", must_exist=False)
+    template_dirs = _override_dirs(r, root, paths, "templates")
+    style_dirs = _override_dirs(r, root, paths, "styles")
+
+    audiences = {}
+    for audience_id, spec in r.table(data.get("audiences"), "audiences").items():
+        key = f"audiences.{audience_id}"
+        if not ID_RE.match(audience_id):
+            r.problem(key, "ids are lower-case letters, digits and hyphens")
+        spec = r.table(spec, key, {"name"})
+        audiences[audience_id] = Audience(audience_id, r.texts(spec, "name", f"{key}.name", languages))
+
+    override = _event(r, overrides, "--set event")
+    forced = {name: getattr(override, name) for name in overrides}  # --set wins everywhere
+    event = replace(_event(r, r.table(data.get("event"), "event", {"name", "date", "place"}),
+                           "event"), **forced)
+    packs = {}
+    for pack_id, spec in r.table(data.get("packs"), "packs").items():
+        packs[pack_id] = _pack(r, pack_id, spec, languages, audiences, event, forced)
+
+    labels = {}
+    for lang, table in r.table(data.get("labels"), "labels").items():
+        if lang not in languages:
+            r.problem(f"labels.{lang}", f"'{lang}' is not in languages.available")
+        elif isinstance(table, dict) and all(isinstance(v, str) for v in table.values()):
+            labels[lang] = dict(table)
+        else:
+            r.problem(f"labels.{lang}", "must be a table of label names to strings")
+
+    security = r.table(data.get("security"), "security", {"allow_remote"})
+    allow_remote = security.get("allow_remote", False)
+    if not isinstance(allow_remote, bool):
+        r.problem("security.allow_remote", "must be true or false")
+
+    collect(r.problems)
+    return Project(
+        root=root, org=org, brand=brand, default_language=default, languages=languages,
+        audiences=audiences, packs=packs, event=event, labels=labels, content_dir=content_dir,
+        template_dirs=template_dirs, style_dirs=style_dirs, build_dir=build_dir,
+        allow_remote=allow_remote is True, config_path=config_path,
+    )
+
+
+def _override_dirs(r: _Reader, root: Path, paths: dict, name: str) -> tuple[Path, ...]:
+    """The user's folders that override the built-in theme file by file, first match wins."""
+    value = paths.get(name)
+    if value is None:
+        return (root / name,) if (root / name).is_dir() else ()
+    values = value if isinstance(value, list) else [value]
+    found = [r.path(root, v, f"paths.{name}") for v in values]
+    return tuple(p for p in found if p)
+
+
+def _event(r: _Reader, data: dict, key: str, base: Event = Event()) -> Event:
+    return Event(
+        name=r.string(data, "name", f"{key}.name", base.name),
+        date=r.date(data, "date", f"{key}.date") or base.date,
+        place=r.string(data, "place", f"{key}.place", base.place),
+    )
+
+
+def _pack(r: _Reader, pack_id: str, spec: Any, languages, audiences, event: Event,
+          forced: dict[str, Any]) -> PackSpec:
+    key = f"packs.{pack_id}"
+    if not ID_RE.match(pack_id):
+        r.problem(key, "pack ids are lower-case letters, digits and hyphens")
+    spec = r.table(spec, key, {"title", "audience", "documents", "event", "paper"})
+    audience = r.string(spec, "audience", f"{key}.audience")
+    if audience and audience not in audiences:
+        r.problem(f"{key}.audience", f"no audience '{audience}'{suggest(audience, audiences)}; "
+                  f"define it under [audiences.{audience}]")
+    documents = spec.get("documents")
+    if not isinstance(documents, list) or not documents or not all(
+            isinstance(d, str) for d in documents):
+        r.problem(f"{key}.documents", "must be a non-empty list of document slugs")
+        documents = []
+    pack_event = _event(r, r.table(spec.get("event"), f"{key}.event",
+                                   {"name", "date", "place"}), f"{key}.event", event)
+    return PackSpec(
+        id=pack_id,
+        titles=r.texts(spec, "title", f"{key}.title", languages),
+        audience=audience,
+        documents=tuple(documents),
+        event=replace(pack_event, **forced),
+        paper=r.choice(spec, "paper", f"{key}.paper", PAPER_SIZES, None),
+    )

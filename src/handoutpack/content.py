@@ -1,0 +1,247 @@
+"""Find the Markdown documents, read their front matter, and group translations by slug."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from .config import Project, suggest
+from .errors import HandoutpackError, collect
+
+KINDS = ("presentation", "handout", "about")
+MAX_SOURCE_BYTES = 2_000_000
+FILE_RE = re.compile(r"^(?P<slug>[a-z0-9][a-z0-9-]*)\.(?P<lang>[a-z]{2,3}(?:-[A-Za-z0-9]+)?)\.md$")
+REVISION_RE = re.compile(r"^[0-9a-f]{12}$")
+
+
+@dataclass(frozen=True)
+class FrontMatter:
+    title: str
+    summary: str
+    kind: str
+    order: int = 999
+    date: dt.date | None = None
+    audiences: tuple[str, ...] = ()
+    keywords: tuple[str, ...] = ()
+    marp: bool = False
+    source_revision: str | None = None
+    """In a translation: the revision of the default-language source it was made from."""
+
+
+@dataclass(frozen=True)
+class Translation:
+    """One document in one language: a source file."""
+
+    slug: str
+    lang: str
+    path: Path
+    meta: FrontMatter
+    body: str
+    body_line: int
+    """Line number of the body's first line in the file (for error messages)."""
+
+    @property
+    def revision(self) -> str:
+        return revision(self.body)
+
+
+@dataclass
+class Document:
+    """A document once, in every language it exists in."""
+
+    slug: str
+    section: str
+    translations: dict[str, Translation] = field(default_factory=dict)
+
+    def main(self, default_language: str) -> Translation:
+        return self.translations[default_language]
+
+    def best(self, lang: str, default_language: str) -> Translation:
+        """The translation in `lang`, or the default language's when there is none."""
+        return self.translations.get(lang) or self.translations[default_language]
+
+
+def revision(body: str) -> str:
+    """A short content hash of a source body; translations record their source's."""
+    return hashlib.sha256(body.encode("utf-8")).hexdigest()[:12]
+
+
+def load(project: Project) -> dict[str, Document]:
+    """Every document under the content folder, validated, keyed by slug in toolkit order."""
+    problems: list[str] = []
+    documents: dict[str, Document] = {}
+    if not project.content_dir.is_dir():
+        raise HandoutpackError(f"{_rel(project, project.content_dir)}: no content folder; "
+                               "create it and put documents in content/<section>/<slug>.<lang>.md")
+    for path in sorted(project.content_dir.rglob("*.md")):
+        if path.name.lower() == "readme.md" or path.name.startswith("_"):
+            continue
+        try:
+            translation, section = _read(project, path)
+        except HandoutpackError as error:
+            problems.append(str(error))
+            continue
+        document = documents.setdefault(translation.slug, Document(translation.slug, section))
+        if document.section != section:
+            problems.append(f"{_rel(project, path)}: '{translation.slug}' is also in section "
+                            f"'{document.section}'; keep all its languages in one folder")
+        document.translations[translation.lang] = translation
+    for document in documents.values():
+        problems += _check_document(project, document)
+    collect(problems)
+    return dict(sorted(documents.items(), key=lambda item: _sort_key(project, item[1])))
+
+
+def check_packs(project: Project, documents: dict[str, Document]) -> None:
+    """Every pack names documents that exist, once each."""
+    problems = []
+    for pack in project.packs.values():
+        seen = set()
+        for index, slug in enumerate(pack.documents):
+            key = f"{project.config_path.name}: packs.{pack.id}.documents[{index}]"
+            if slug not in documents:
+                problems.append(f"{key}: no document '{slug}'{suggest(slug, documents)}")
+            elif slug in seen:
+                problems.append(f"{key}: '{slug}' is listed twice")
+            seen.add(slug)
+    collect(problems)
+
+
+def _sort_key(project: Project, document: Document):
+    meta = document.translations[project.default_language].meta
+    return (SECTION_ORDER.get(document.section, 99), document.section, meta.order, document.slug)
+
+
+SECTION_ORDER = {"presentations": 0, "handouts": 1, "about": 2}
+
+
+def _rel(project: Project, path: Path) -> str:
+    try:
+        return str(path.relative_to(project.root))
+    except ValueError:
+        return str(path)
+
+
+def _read(project: Project, path: Path) -> tuple[Translation, str]:
+    name = _rel(project, path)
+    match = FILE_RE.match(path.name)
+    if not match:
+        raise HandoutpackError(f"{name}: name it <slug>.<language>.md, e.g. client-protection.en.md "
+                               "(slug in lower-case letters, digits and hyphens)")
+    if path.parent == project.content_dir:
+        raise HandoutpackError(f"{name}: put it in a section folder, e.g. content/handouts/")
+    slug, lang = match["slug"], match["lang"]
+    if lang not in project.languages:
+        raise HandoutpackError(f"{name}: language '{lang}' is not in languages.available "
+                               f"({', '.join(project.languages)}){suggest(lang, project.languages)}; "
+                               f"add it to {project.config_path.name} or rename the file")
+    meta, body, body_line = parse(name, _text(name, path), project)
+    section = path.parent.relative_to(project.content_dir).parts[0]
+    return Translation(slug, lang, path, meta, body, body_line), section
+
+
+def _text(name: str, path: Path) -> str:
+    data = path.read_bytes()
+    if len(data) > MAX_SOURCE_BYTES:
+        raise HandoutpackError(f"{name}: is {len(data) // 1_000_000} MB; a document source may be "
+                               "at most 2 MB. Split it, or move images into files.")
+    if b"\0" in data:
+        raise HandoutpackError(f"{name}: is a binary file, not Markdown text")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        raise HandoutpackError(f"{name}:{line}: is not UTF-8 text; save the file as UTF-8") from None
+    if not text.strip():
+        raise HandoutpackError(f"{name}: is empty; write front matter and text, or delete it")
+    return text.replace("\r\n", "\n")
+
+
+def parse(name: str, text: str, project: Project) -> tuple[FrontMatter, str, int]:
+    """Split front matter from body and validate the front matter."""
+    if not text.startswith("---\n"):
+        raise HandoutpackError(f"{name}:1: must start with front matter: a line '---', YAML "
+                               "(title, summary, kind...), then another line '---'")
+    end = text.find("\n---\n", 3)
+    if end < 0:
+        end = len(text) - 4 if text.endswith("\n---") else -1
+    if end < 0:
+        raise HandoutpackError(f"{name}:1: front matter is not closed; add a line '---' after it")
+    try:
+        data = yaml.safe_load(text[4:end + 1])
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        line = f":{mark.line + 2}" if mark else ""
+        reason = getattr(error, "problem", None) or str(error)
+        raise HandoutpackError(f"{name}{line}: front matter is not valid YAML ({reason}); "
+                               "check quoting and indentation there") from None
+    if not isinstance(data, dict):
+        raise HandoutpackError(f"{name}:2: front matter must be 'key: value' lines")
+    body_line = text[: end + 5].count("\n") + 1
+    return _front_matter(name, data, project), text[end + 5:], body_line
+
+
+def _front_matter(name: str, data: dict, project: Project) -> FrontMatter:
+    problems = []
+
+    def bad(key: str, message: str) -> None:
+        problems.append(f"{name}: front matter '{key}': {message}")
+
+    allowed = set(FrontMatter.__dataclass_fields__)
+    for key in data:
+        if key not in allowed:
+            bad(str(key), f"unknown key{suggest(str(key), allowed)}; allowed: "
+                f"{', '.join(sorted(allowed))}")
+    for key in ("title", "summary", "kind"):
+        if not isinstance(data.get(key), str) or not data[key].strip():
+            bad(key, "is required and must be text")
+    if data.get("kind") not in KINDS and isinstance(data.get("kind"), str):
+        bad("kind", f"'{data['kind']}' is not one of {', '.join(KINDS)}")
+    order = data.get("order", 999)
+    if not isinstance(order, int) or isinstance(order, bool):
+        bad("order", "must be a whole number")
+    date = data.get("date")
+    if date is not None and not isinstance(date, dt.date):
+        bad("date", f"{date!r} is not a date; write YYYY-MM-DD")
+    lists = {}
+    for key in ("audiences", "keywords"):
+        value = data.get(key, [])
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            bad(key, "must be a list of text, e.g. [conference, media]")
+            value = []
+        lists[key] = tuple(value)
+    for audience in lists["audiences"]:
+        if audience not in project.audiences:
+            bad("audiences", f"no audience '{audience}'{suggest(audience, project.audiences)}")
+    source_revision = data.get("source_revision")
+    if source_revision is not None and not REVISION_RE.match(str(source_revision)):
+        bad("source_revision", "must be 12 hex digits (see `handoutpack revision FILE`)")
+    if not isinstance(data.get("marp", False), bool):
+        bad("marp", "must be true or false")
+    collect(problems)
+    return FrontMatter(
+        title=data["title"].strip(), summary=data["summary"].strip(), kind=data["kind"],
+        order=order, date=date.date() if isinstance(date, dt.datetime) else date,
+        audiences=lists["audiences"], keywords=lists["keywords"], marp=data.get("marp", False),
+        source_revision=str(source_revision) if source_revision is not None else None,
+    )
+
+
+def _check_document(project: Project, document: Document) -> list[str]:
+    if project.default_language in document.translations:
+        kinds = {t.meta.kind for t in document.translations.values()}
+        if len(kinds) > 1:
+            return [f"{_rel(project, t.path)}: kind '{t.meta.kind}' differs between languages "
+                    f"({', '.join(sorted(kinds))}); use one kind" for t in
+                    document.translations.values()][:1]
+        return []
+    some = next(iter(document.translations.values()))
+    return [f"{_rel(project, some.path)}: there is no {project.default_language} version "
+            f"'{document.slug}.{project.default_language}.md'; every document needs one, "
+            "as the source of its translations and the fallback for packs"]
+

@@ -1,0 +1,227 @@
+"""Turn sources into HTML: Jinja over Markdown for content, then the theme's page layouts."""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import re
+import textwrap
+import tomllib
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import jinja2
+import markdown
+from babel import Locale
+from babel.dates import format_date
+from jinja2 import meta as jinja_meta
+from jinja2.sandbox import SandboxedEnvironment
+from markdown.extensions.toc import slugify_unicode
+
+from .config import Event, Project
+from .content import Translation
+from .errors import HandoutpackError
+
+PACKAGE_THEME = Path(__file__).parent / "theme"
+SOURCE_THEME = Path(__file__).resolve().parents[2]
+SLIDE_BREAK = re.compile(r"\n[ \t]*---[ \t]*\n")
+NOTES = re.compile(r"<!--(.*?)-->", re.S)
+HEADING_TAG = re.compile(r"<(/?)h([1-6])\b")
+MARKDOWN_EXTENSIONS = ["extra", "sane_lists", "toc"]
+MARKDOWN_CONFIG = {"toc": {"slugify": slugify_unicode, "permalink": False}}
+
+
+def builtin_dir(name: str) -> Path:
+    """The built-in theme folder `name` (templates or styles), installed or in a checkout."""
+    installed = PACKAGE_THEME / name
+    return installed if installed.is_dir() else SOURCE_THEME / name
+
+
+def template_dirs(project: Project) -> list[Path]:
+    return [*project.template_dirs, builtin_dir("templates")]
+
+
+def style_dirs(project: Project) -> list[Path]:
+    return [*project.style_dirs, builtin_dir("styles")]
+
+
+def find_style(project: Project, name: str) -> Path:
+    """The first `name` along the style chain: the user's folders, then the built-in theme."""
+    for folder in style_dirs(project):
+        if (folder / name).is_file():
+            return folder / name
+    raise HandoutpackError(f"styles: no '{name}' in {', '.join(map(str, style_dirs(project)))}")
+
+
+# ---------------------------------------------------------------- words and dates by language
+
+
+def labels(project: Project, lang: str) -> dict[str, str]:
+    """The theme's labels for `lang`, English where it has none, then the config's overrides."""
+    table = _labels_file(tuple(template_dirs(project)))
+    return {**table.get("en", {}), **table.get(lang, {}), **project.labels.get(lang, {})}
+
+
+@cache
+def _labels_file(folders: tuple[Path, ...]) -> dict:
+    for folder in folders:
+        if (folder / "labels.toml").is_file():
+            path = folder / "labels.toml"
+            try:
+                return tomllib.loads(path.read_text(encoding="utf-8"))
+            except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
+                raise HandoutpackError(f"{path}: {error}; fix the TOML there") from None
+    return {}
+
+
+def language_name(code: str, in_lang: str) -> str:
+    """'anglais' for ('en', 'fr'): a language's name as written in another."""
+    try:
+        return Locale.parse(in_lang).languages.get(code, code)
+    except (ValueError, LookupError):
+        return code
+
+
+def long_date(date: dt.date | None, lang: str) -> str:
+    return format_date(date, format="long", locale=lang) if date else ""
+
+
+# ---------------------------------------------------------------- content: Jinja, then Markdown
+
+
+@dataclass(frozen=True)
+class Context:
+    """What content may refer to; `names()` lists what one source actually uses."""
+
+    org: dict
+    event: dict
+    pack: dict
+    audience: dict
+    lang: str
+
+    def as_dict(self) -> dict:
+        return {"org": self.org, "event": self.event, "pack": self.pack,
+                "audience": self.audience, "lang": self.lang, "callout": callout}
+
+
+def make_context(project: Project, lang: str, event: Event, pack_title: str = "",
+                 pack_id: str = "", audience_id: str = "") -> Context:
+    audience = project.audiences.get(audience_id)
+    return Context(
+        org={"name": project.org.name, "short_name": project.org.short_name,
+             "website": project.org.website},
+        event={"name": event.name, "place": event.place, "date": long_date(event.date, lang)},
+        pack={"id": pack_id, "title": pack_title},
+        audience={"id": audience_id, "name": project.text(audience.names, lang) if audience else ""},
+        lang=lang,
+    )
+
+
+def callout(title: str = "", kind: str = "note", caller=None) -> str:
+    """`{% call callout("Title") %}markdown{% endcall %}`: a highlighted box."""
+    body = textwrap.dedent(caller() if caller else "").strip()
+    heading = f'<p class="callout-title">{html.escape(title)}</p>\n' if title else ""
+    return (f'\n\n<div class="callout callout-{html.escape(kind)}" markdown="1">\n{heading}\n'
+            f"{body}\n\n</div>\n\n")
+
+
+_content_env = SandboxedEnvironment(undefined=jinja2.StrictUndefined, autoescape=False,
+                                    keep_trailing_newline=True)
+
+
+def used_names(translation: Translation) -> frozenset[str]:
+    """The context names a source refers to, so renders are shared when nothing differs."""
+    try:
+        return frozenset(jinja_meta.find_undeclared_variables(_content_env.parse(translation.body)))
+    except jinja2.TemplateSyntaxError as error:
+        raise _jinja_error(translation, error, error.lineno) from None
+
+
+def expand(translation: Translation, context: Context) -> str:
+    """Run the source body through Jinja; errors name the file and line."""
+    try:
+        return _content_env.from_string(translation.body).render(context.as_dict())
+    except jinja2.TemplateSyntaxError as error:
+        raise _jinja_error(translation, error, error.lineno) from None
+    except jinja2.TemplateError as error:
+        raise _jinja_error(translation, error, _template_line(error.__traceback__)) from None
+
+
+def _template_line(tb) -> int | None:
+    line = None
+    while tb is not None:
+        if tb.tb_frame.f_code.co_filename == "<template>":
+            line = tb.tb_lineno
+        tb = tb.tb_next
+    return line
+
+
+def _jinja_error(translation: Translation, error: Exception, line: int | None) -> HandoutpackError:
+    where = f":{translation.body_line + line - 1}" if line else ""
+    message = getattr(error, "message", None) or str(error)
+    hint = ("; the names you can use are org, event, pack, audience and lang (see docs/authoring.md)"
+            if isinstance(error, jinja2.UndefinedError) else "")
+    return HandoutpackError(f"{translation.path.name}{where}: template error: {message}{hint}")
+
+
+def to_html(text: str) -> str:
+    return markdown.Markdown(extensions=MARKDOWN_EXTENSIONS,
+                             extension_configs=MARKDOWN_CONFIG).convert(text)
+
+
+def split_slides(text: str) -> list[str]:
+    """Marp's convention: slides are separated by a line holding only '---'."""
+    return [slide.strip("\n") for slide in SLIDE_BREAK.split("\n" + text + "\n") if slide.strip()]
+
+
+def slide_notes(slide: str) -> tuple[str, str]:
+    """(the slide without its HTML comments, the comments' text as speaker notes)."""
+    notes = "\n\n".join(n.strip() for n in NOTES.findall(slide) if not n.strip().startswith("_"))
+    return NOTES.sub("", slide).strip(), notes
+
+
+def document_body(translation: Translation, context: Context) -> str:
+    """The document's HTML body; a deck reads as a document, its slides as sections."""
+    text = expand(translation, context)
+    if translation.meta.kind != "presentation":
+        return to_html(text)
+    slides = [slide_notes(s)[0] for s in split_slides(text)][1:]  # the title slide is the cover
+    return _shift_headings(to_html("\n\n".join(slides)), top=2)
+
+
+def _shift_headings(body: str, top: int) -> str:
+    levels = [int(m[2]) for m in HEADING_TAG.finditer(body) if not m[1]]
+    shift = top - min(levels) if levels else 0
+    return HEADING_TAG.sub(lambda m: f"<{m[1]}h{min(int(m[2]) + shift, 6)}", body)
+
+
+# ---------------------------------------------------------------- page layouts from the theme
+
+
+@cache
+def _page_env(folders: tuple[Path, ...]) -> jinja2.Environment:
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader([str(f) for f in folders]),
+                             autoescape=True, undefined=jinja2.StrictUndefined)
+    env.filters["long_date"] = long_date
+    return env
+
+
+def page(project: Project, template: str, **values) -> str:
+    """Render one of the theme's page layouts (document.html, cover.html, contents.html)."""
+    env = _page_env(tuple(template_dirs(project)))
+    try:
+        return env.get_template(template).render(**values)
+    except jinja2.TemplateError as error:
+        line = getattr(error, "lineno", None) or _template_line(error.__traceback__)
+        name = getattr(error, "filename", None) or template
+        raise HandoutpackError(f"{name}{f':{line}' if line else ''}: {error}; fix the template "
+                               "there") from None
+
+
+def page_counter_css(words: dict[str, str]) -> str:
+    """'Page {page} of {pages}' as a CSS content value built from counters."""
+    parts = re.split(r"(\{page\}|\{pages\})", words["page_of"])
+    css = {"{page}": "counter(page)", "{pages}": "counter(pages)"}
+    return " ".join(css.get(p) or '"' + p.replace("\\", "\\\\").replace('"', '\\"') + '"'
+                    for p in parts if p)

@@ -1,0 +1,69 @@
+"""Write files into build/ atomically, and keep the manifest of what was made from what."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write to a temporary file beside `path`, then rename: readers never see half a file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as file:
+            file.write(data)
+            file.flush()
+            os.fsync(file.fileno())
+        os.chmod(temporary, 0o644)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+@dataclass
+class Output:
+    """One file in build/ and what made it."""
+
+    kind: str
+    lang: str
+    path: str
+    pages: int
+    bytes: int
+    sha256: str
+    pack: str | None = None
+    document: str | None = None
+    sources: list[str] = field(default_factory=list)
+    fallbacks: list[str] = field(default_factory=list)
+    """Documents given in another language because this one has no translation."""
+
+
+def save(build_dir: Path, relative: str, data: bytes, **details) -> Output:
+    """Write `data` to build_dir/relative and describe it."""
+    write_atomic(build_dir / relative, data)
+    return Output(path=relative, bytes=len(data), sha256=hashlib.sha256(data).hexdigest(),
+                  **details)
+
+
+def write_manifest(build_dir: Path, outputs: list[Output]) -> Path:
+    """Update build/manifest.json: this build's outputs replace earlier entries for their paths;
+    entries whose files are gone are dropped."""
+    path = build_dir / "manifest.json"
+    entries = {e["path"]: e for e in _read_manifest(path) if (build_dir / e["path"]).is_file()}
+    entries.update((o.path, asdict(o)) for o in outputs)
+    entries = [entries[key] for key in sorted(entries)]
+    write_atomic(path, (json.dumps({"outputs": entries}, indent=2, ensure_ascii=False) + "\n")
+                 .encode("utf-8"))
+    return path
+
+
+def _read_manifest(path: Path) -> list[dict]:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))["outputs"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return []  # no manifest yet, or a damaged one: this build writes a good one

@@ -1,0 +1,115 @@
+"""Assemble a pack from document renders: cover, contents with true page numbers, documents."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from dataclasses import dataclass
+
+from pypdf import PdfReader, PdfWriter
+from pypdf.generic import ArrayObject, DictionaryObject, NameObject, NumberObject, TextStringObject
+
+from . import markup
+from .config import PackSpec, Project
+from .render import Rendered, Renderer
+
+PAGE_LINK = "handoutpack:page/"
+"""Contents entries link here; after merging, the links become jumps to the page."""
+
+
+@dataclass(frozen=True)
+class Part:
+    """One document as a pack includes it: its render, and whether it fell back to another language."""
+
+    slug: str
+    title: str
+    summary: str
+    kind: str
+    section: str
+    lang: str
+    rendered: Rendered
+    fell_back: bool
+
+
+@dataclass(frozen=True)
+class Entry:
+    part: Part
+    page: int
+
+
+def contents_entries(parts: list[Part], first_page: int) -> list[Entry]:
+    entries, page = [], first_page
+    for part in parts:
+        entries.append(Entry(part, page))
+        page += part.rendered.pages
+    return entries
+
+
+def assemble(project: Project, spec: PackSpec, lang: str, parts: list[Part],
+             renderer: Renderer, date: dt.date | None) -> tuple[bytes, int]:
+    """The pack's PDF bytes and page count."""
+    words = markup.labels(project, lang)
+    title = project.text(spec.titles, lang)
+    common = dict(project=project, org=project.org, brand=project.brand, lang=lang, words=words,
+                  title=title, pack=spec, paper=spec.paper or project.brand.paper,
+                  audience=project.text(project.audiences[spec.audience].names, lang),
+                  event=spec.event, logo=project.org.logo.as_uri() if project.org.logo else "",
+                  styles=stylesheets(project), page_counter=markup.page_counter_css(words),
+                  date=date, language_name=markup.language_name, page_link=PAGE_LINK)
+    cover = renderer.render(markup.page(project, "cover.html", **common), project.root,
+                            f"cover of pack '{spec.id}'", lang)
+    contents_pages, contents = 1, None
+    for _ in range(4):  # the contents' own length moves the numbers it prints
+        entries = contents_entries(parts, cover.pages + contents_pages + 1)
+        contents = renderer.render(markup.page(project, "contents.html", entries=entries, **common),
+                                   project.root, f"contents of pack '{spec.id}'", lang)
+        if contents.pages == contents_pages:
+            break
+        contents_pages = contents.pages
+    return merge(project, spec, lang, title, cover, contents, parts, words["contents"])
+
+
+def stylesheets(project: Project) -> list[str]:
+    return [markup.find_style(project, name).as_uri() for name in ("fonts.css", "handout.css")]
+
+
+def merge(project: Project, spec: PackSpec, lang: str, title: str, cover: Rendered,
+          contents: Rendered, parts: list[Part], contents_label: str) -> tuple[bytes, int]:
+    writer = PdfWriter()
+    writer.append(PdfReader(io.BytesIO(cover.pdf)), import_outline=False)
+    writer.append(PdfReader(io.BytesIO(contents.pdf)), outline_item=contents_label,
+                  import_outline=False)
+    for part in parts:  # each document brings its own bookmarks: its title, headings beneath
+        writer.append(PdfReader(io.BytesIO(part.rendered.pdf)), import_outline=True)
+    _link_contents(writer, first=cover.pages, count=contents.pages)
+    writer.add_metadata({
+        "/Title": title,
+        "/Author": project.org.name,
+        "/Subject": project.text(project.audiences[spec.audience].names, lang),
+        "/Keywords": ", ".join(p.title for p in parts),
+        "/Creator": "handoutpack",
+    })
+    writer._root_object[NameObject("/Lang")] = TextStringObject(lang)
+    writer.page_mode = "/UseOutlines"
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue(), len(writer.pages)
+
+
+def _link_contents(writer: PdfWriter, first: int, count: int) -> None:
+    """Turn the contents' placeholder links into jumps to pages of the merged pack."""
+    for page in writer.pages[first:first + count]:
+        for annotation in page.get("/Annots", []):
+            annotation = annotation.get_object()
+            action = annotation.get("/A")
+            uri = str(action.get_object().get("/URI", "")) if action else ""
+            if not uri.startswith(PAGE_LINK):
+                continue
+            target = writer.pages[int(uri[len(PAGE_LINK):]) - 1]
+            del annotation["/A"]
+            annotation[NameObject("/Dest")] = ArrayObject(
+                [target.indirect_reference, NameObject("/Fit")])
+            annotation[NameObject("/F")] = NumberObject(4)
+
+
+__all__ = ["Part", "Entry", "assemble", "DictionaryObject"]
