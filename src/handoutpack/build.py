@@ -84,7 +84,7 @@ class Builder:
             note = markup.labels(project, note_lang)["fallback_note"].format(
                 source_language=markup.language_name(translation.lang, note_lang))
         return markup.page(
-            project, "document.html", project=project, org=project.org, brand=project.brand,
+            project, "document.html", org=project.org, brand=project.brand,
             lang=translation.lang, words=words, title=meta.title, summary=meta.summary,
             kind=meta.kind, keywords=meta.keywords, date=meta.date, paper=paper,
             logo=project.org.logo.as_uri() if project.org.logo else "",

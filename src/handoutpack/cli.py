@@ -119,6 +119,12 @@ def main(argv: list[str] | None = None) -> int:
             traceback.print_exc()
         click.echo(f"error: {error}", err=True)
         return error.exit_code
+    except Exception as error:  # a bug of ours: say so plainly, keep the details for --debug
+        if debug:
+            raise
+        click.echo(f"error: handoutpack failed unexpectedly ({type(error).__name__}: {error}). "
+                   "Run again with --debug for details, and please report it.", err=True)
+        return 3
     return 0
 
 

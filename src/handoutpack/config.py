@@ -189,6 +189,11 @@ def parse_overrides(pairs: tuple[str, ...]) -> dict[str, str]:
         if not sep or key not in ("event.name", "event.date", "event.place"):
             raise HandoutpackError(
                 f"--set {pair}: expected event.name=..., event.date=YYYY-MM-DD or event.place=...")
+        if key == "event.date" and value:
+            try:
+                dt.date.fromisoformat(value)
+            except ValueError:
+                raise HandoutpackError(f"--set {pair}: not a date; write it as YYYY-MM-DD") from None
         overrides[key.split(".", 1)[1]] = value
     return overrides
 

@@ -28,8 +28,9 @@ SOURCE_THEME = Path(__file__).resolve().parents[2]
 SLIDE_BREAK = re.compile(r"\n[ \t]*---[ \t]*\n")
 NOTES = re.compile(r"<!--(.*?)-->", re.S)
 HEADING_TAG = re.compile(r"<(/?)h([1-6])\b")
-MARKDOWN_EXTENSIONS = ["extra", "sane_lists", "toc"]
-MARKDOWN_CONFIG = {"toc": {"slugify": slugify_unicode, "permalink": False}}
+MARKDOWN_EXTENSIONS = ["extra", "sane_lists", "toc", "pymdownx.magiclink"]
+MARKDOWN_CONFIG = {"toc": {"slugify": slugify_unicode, "permalink": False},
+                   "pymdownx.magiclink": {"hide_protocol": True}}
 
 
 def builtin_dir(name: str) -> Path:

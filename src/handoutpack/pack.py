@@ -50,7 +50,7 @@ def assemble(project: Project, spec: PackSpec, lang: str, parts: list[Part],
     """The pack's PDF bytes and page count."""
     words = markup.labels(project, lang)
     title = project.text(spec.titles, lang)
-    common = dict(project=project, org=project.org, brand=project.brand, lang=lang, words=words,
+    common = dict(org=project.org, brand=project.brand, lang=lang, words=words,
                   title=title, pack=spec, paper=spec.paper or project.brand.paper,
                   audience=project.text(project.audiences[spec.audience].names, lang),
                   event=spec.event, logo=project.org.logo.as_uri() if project.org.logo else "",

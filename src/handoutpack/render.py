@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import logging
+import mimetypes
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -72,7 +73,8 @@ def _weasyprint_fetcher(fetcher: Fetcher):
             except Refused as refusal:
                 fetcher.refused.append(str(refusal))
                 raise
-            return URLFetcherResponse(path.as_uri(), path.read_bytes())
+            kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+            return URLFetcherResponse(path.as_uri(), path.read_bytes(), {"Content-Type": kind})
 
     return ProjectFetcher(timeout=REMOTE_TIMEOUT, allowed_protocols=None)
 

@@ -1,0 +1,97 @@
+"""Shared fixtures: the sample toolkit built once, and throwaway projects made from a dict of files."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import shutil
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from handoutpack.cli import main
+
+REPO = Path(__file__).resolve().parents[1]
+SAMPLE_PARTS = ("handoutpack.toml", "content", "templates", "styles")
+
+MINIMAL_CONFIG = """\
+[org]
+name = "Example Trust"
+
+[languages]
+default = "en"
+available = ["en", "fr"]
+
+[audiences.public]
+name = { en = "the public", fr = "le public" }
+
+[packs.starter]
+title = { en = "Starter Pack", fr = "Dossier de départ" }
+audience = "public"
+documents = ["hello"]
+"""
+
+HELLO = """\
+---
+title: Hello
+summary: A first document.
+kind: handout
+---
+## Welcome
+
+Hello from {{ org.name }}.
+"""
+
+
+def write_files(root: Path, files: dict[str, str | bytes]) -> Path:
+    for name, text in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(text, bytes):
+            path.write_bytes(text)
+        else:
+            path.write_text(textwrap.dedent(text) if text.startswith("\n") else text,
+                            encoding="utf-8")
+    return root
+
+
+@pytest.fixture
+def make_project(tmp_path):
+    """A project from a dict of files; a minimal config and one document unless replaced."""
+
+    def make(files: dict[str, str | bytes] | None = None, minimal: bool = True) -> Path:
+        base = {"handoutpack.toml": MINIMAL_CONFIG, "content/handouts/hello.en.md": HELLO}
+        return write_files(tmp_path / "project", {**(base if minimal else {}), **(files or {})})
+
+    return make
+
+
+@pytest.fixture(scope="session")
+def sample(tmp_path_factory) -> Path:
+    """The repository's sample toolkit, copied and built once for the whole test session."""
+    root = tmp_path_factory.mktemp("sample")
+    for part in SAMPLE_PARTS:
+        source = REPO / part
+        if source.is_dir():
+            shutil.copytree(source, root / part)
+        else:
+            shutil.copy(source, root / part)
+    result = invoke(root, "build", "-q")
+    assert result.exit_code == 0, result.output
+    return root
+
+
+def invoke(project: Path, *args: str):
+    """Call the real entry point (error handling included) and capture what it prints."""
+
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        code = main(["--project", str(project), *args])
+    return Outcome(code, out.getvalue(), err.getvalue())
+
+
+class Outcome:
+    def __init__(self, exit_code: int, stdout: str, stderr: str):
+        self.exit_code, self.stdout, self.stderr = exit_code, stdout, stderr
+        self.output = stdout + stderr

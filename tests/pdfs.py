@@ -1,0 +1,76 @@
+"""Reading built PDFs back, as a reader's PDF viewer would."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pypdf import PdfReader
+
+
+@dataclass
+class Bookmark:
+    title: str
+    page: int  # 1-based
+    children: list["Bookmark"] = field(default_factory=list)
+
+
+def reader(path: Path) -> PdfReader:
+    return PdfReader(str(path))
+
+
+def page_text(path: Path, page: int) -> str:
+    """The text of a 1-based page, with whitespace folded."""
+    return " ".join(reader(path).pages[page - 1].extract_text().split())
+
+
+def all_text(path: Path) -> str:
+    return " ".join(" ".join(p.extract_text().split()) for p in reader(path).pages)
+
+
+def bookmarks(path: Path) -> list[Bookmark]:
+    pdf = reader(path)
+
+    def walk(items) -> list[Bookmark]:
+        result: list[Bookmark] = []
+        for item in items:
+            if isinstance(item, list):
+                result[-1].children = walk(item)
+            else:
+                result.append(Bookmark(item.title, pdf.get_destination_page_number(item) + 1))
+        return result
+
+    return walk(pdf.outline)
+
+
+def link_targets(path: Path, page: int) -> list[int]:
+    """1-based target pages of the internal links on a page, top to bottom."""
+    pdf = reader(path)
+    numbers = {p.indirect_reference.idnum: i + 1 for i, p in enumerate(pdf.pages)}
+    targets = []
+    for annotation in pdf.pages[page - 1].get("/Annots", []):
+        annotation = annotation.get_object()
+        dest = annotation.get("/Dest")
+        if dest is not None:
+            targets.append((float(annotation["/Rect"][3]), numbers[dest[0].idnum]))
+    return [page for _, page in sorted(targets, reverse=True)]
+
+
+def fonts(path: Path) -> dict[str, bool]:
+    """Every font used, and whether its file is embedded."""
+    found = {}
+    for page in reader(path).pages:
+        resources = page.get("/Resources", {})
+        for font in resources.get("/Font", {}).values():
+            font = font.get_object()
+            descendants = font.get("/DescendantFonts")
+            descriptor = (descendants[0].get_object() if descendants else font).get("/FontDescriptor")
+            descriptor = descriptor.get_object() if descriptor else {}
+            found[str(font.get("/BaseFont"))] = any(
+                key in descriptor for key in ("/FontFile", "/FontFile2", "/FontFile3"))
+    return found
+
+
+def language(path: Path) -> str | None:
+    value = reader(path).trailer["/Root"].get("/Lang")
+    return str(value) if value is not None else None

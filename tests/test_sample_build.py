@@ -1,0 +1,148 @@
+"""The sample toolkit, built once, read back page by page."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+from pypdf import PdfReader
+
+from pdfs import all_text, bookmarks, fonts, language, link_targets, page_text
+
+LANGS = ("en", "fr", "es")
+PACKS = ("conference", "media", "training", "investors", "associations", "networks")
+
+
+def manifest(sample):
+    return json.loads((sample / "build" / "manifest.json").read_text(encoding="utf-8"))["outputs"]
+
+
+def pack_entry(sample, lang, pack):
+    return next(o for o in manifest(sample) if o["kind"] == "pack" and o["path"] == f"{lang}/{pack}.pdf")
+
+
+def test_every_document_in_every_language_it_exists_in(sample):
+    sources = sorted(sample.glob("content/*/*.md"))
+    built = {o["path"] for o in manifest(sample) if o["kind"] == "document"}
+    expected = set()
+    for source in sources:
+        slug, lang, _ = source.name.split(".")
+        expected.add(f"{lang}/documents/{slug}.pdf")
+    assert built == expected
+    for path in expected:
+        assert PdfReader(str(sample / "build" / path)).pages, path
+
+
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("pack", PACKS)
+def test_every_pack_in_every_language(sample, pack, lang):
+    path = sample / "build" / lang / f"{pack}.pdf"
+    entry = pack_entry(sample, lang, pack)
+    assert len(PdfReader(str(path)).pages) == entry["pages"]
+    assert language(path) == lang
+
+
+def toc_numbers(path) -> list[int]:
+    """The page numbers printed in the contents, read from the page's text."""
+    return [int(n) for n in re.findall(r"(?:\. )+\.? ?(\d+)", page_text(path, 2))]
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_contents_numbers_are_where_documents_start(sample, lang):
+    path = sample / "build" / lang / "conference.pdf"
+    marks = bookmarks(path)
+    starts = [b.page for b in marks if b.title not in ("Contents", "Sommaire", "Índice")]
+    assert toc_numbers(path) == starts
+    links = list(dict.fromkeys(link_targets(path, 2)))
+    assert links == starts, "each contents entry jumps to its document"
+    # and each start page really is that document's first page: its title is on it
+    for mark in marks[1:]:
+        assert mark.title.split()[0] in page_text(path, mark.page)
+
+
+def test_page_count_is_cover_contents_and_documents(sample):
+    path = sample / "build" / "en" / "training.pdf"
+    docs = [o for o in manifest(sample) if o["kind"] == "document" and o["lang"] == "en"]
+    pages = {o["document"]: o["pages"] for o in docs}
+    config_docs = ["intro-social-performance", "mission-to-targets", "client-protection",
+                   "pricing-transparency", "social-indicators-mix", "social-audit-rating",
+                   "client-assessment-tools", "universal-standards", "companion-resources-guide"]
+    marks = bookmarks(path)
+    assert len(PdfReader(str(path)).pages) == 1 + (marks[1].page - 2) + sum(
+        pages[d] for d in config_docs)
+
+
+def test_bookmarks_one_per_document_with_headings_beneath(sample):
+    marks = bookmarks(sample / "build" / "en" / "conference.pdf")
+    assert [m.title for m in marks][0] == "Contents"
+    documents = marks[1:]
+    assert len(documents) == 5
+    assert all(m.children for m in documents), "headings nest under their document"
+    assert all(c.page >= m.page for m in documents for c in m.children)
+
+
+def test_fallback_is_said_in_the_pack_language(sample):
+    path = sample / "build" / "es" / "conference.pdf"
+    entry = pack_entry(sample, "es", "conference")
+    assert "spm-principles" in entry["fallbacks"]
+    assert "sptf-introduction" not in entry["fallbacks"]
+    assert "en inglés" in page_text(path, 2)
+    spm = next(b for b in bookmarks(path) if b.title.startswith("Social Performance Management"))
+    first_page = page_text(path, spm.page)
+    assert "aún no está disponible en español" in first_page
+    assert "Social Performance Management Principles" in first_page
+
+
+def test_translations_are_used_where_they_exist(sample):
+    path = sample / "build" / "fr" / "conference.pdf"
+    text = all_text(path)
+    assert "Sommaire" in text and "Présentation de la Social Performance Task Force" in text
+    assert "gestion de la performance sociale" in text
+    assert "Page 1 sur" in text
+
+
+def test_fonts_are_embedded_and_bundled(sample):
+    for path in [sample / "build" / "fr" / "conference.pdf",
+                 *sorted((sample / "build" / "en" / "documents").glob("*.pdf"))]:
+        used = fonts(path)
+        assert used and all(used.values()), f"{path.name}: a font is not embedded"
+        families = {name.split("+", 1)[1].split("-")[0] for name in used}
+        assert families <= {"Lato", "Noto"}, f"{path.name}: uses {families}"
+
+
+def test_metadata(sample):
+    pdf = PdfReader(str(sample / "build" / "fr" / "media.pdf"))
+    assert pdf.metadata.title == "Performance sociale : dossier de presse"
+    assert pdf.metadata.author == "Social Performance Task Force"
+    assert pdf.metadata.subject == "les journalistes"
+    doc = PdfReader(str(sample / "build" / "es" / "documents" / "sptf-introduction.pdf"))
+    assert doc.metadata.title.startswith("Presentación")
+    assert doc.metadata.author == "Social Performance Task Force"
+    assert language(sample / "build" / "es" / "documents" / "sptf-introduction.pdf") == "es"
+
+
+def test_cover_names_pack_audience_and_event_date_in_language(sample):
+    cover = page_text(sample / "build" / "fr" / "conference.pdf", 1)
+    assert "Performance sociale : dossier de conférence" in cover
+    assert "les participants à l’événement" in cover
+    assert "14 juin 2027" in cover
+    assert "14 de junio de 2027" in page_text(sample / "build" / "es" / "conference.pdf", 1)
+    assert "June 14, 2027" in page_text(sample / "build" / "en" / "conference.pdf", 1)
+
+
+def test_running_header_and_footer(sample):
+    path = sample / "build" / "en" / "documents" / "companion-resources-guide.pdf"
+    second = page_text(path, 2)
+    assert "The Companion Resources Guide" in second.split("Page 2 of")[0]
+    assert "Social Performance Task Force" in second and "Page 2 of" in second
+
+
+def test_manifest_describes_outputs(sample):
+    import hashlib
+
+    for entry in manifest(sample):
+        data = (sample / "build" / entry["path"]).read_bytes()
+        assert entry["bytes"] == len(data)
+        assert entry["sha256"] == hashlib.sha256(data).hexdigest()
+        assert entry["sources"] and all((sample / s).is_file() for s in entry["sources"])
