@@ -1,9 +1,10 @@
-"""The build: render every document once per language, then assemble the packs from those renders."""
+"""The build: plan every render, render each unique one once, write documents, assemble packs."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from . import markup
 from .config import PackSpec, Project, suggest
@@ -12,6 +13,8 @@ from .errors import HandoutpackError
 from .outputs import Output, save, write_manifest
 from .pack import Part, assemble, stylesheets
 from .render import Rendered, Renderer
+
+Log = Callable[[str], None]
 
 
 @dataclass(frozen=True)
@@ -40,108 +43,146 @@ class Selection:
         return self.languages or project.languages
 
 
+@dataclass(frozen=True)
+class Job:
+    """One document render: the HTML WeasyPrint gets, and where its relative links start.
+    Two jobs with the same HTML and base give the same PDF, so each is rendered once."""
+
+    name: str
+    html: str
+    base: Path
+    lang: str
+
+
+@dataclass(frozen=True)
+class Planned:
+    """A document as one output needs it: the translation, and the job that renders it."""
+
+    document: Document
+    translation: Translation
+    job: Job
+    fell_back: bool = False
+
+
 @dataclass
-class Builder:
-    """Holds one build's renders so that no document is rendered twice."""
+class Plan:
+    """Everything one build will write, before anything is rendered."""
 
-    project: Project
-    documents: dict[str, Document]
-    log: Callable[[str], None] = lambda message: None
-    renders: dict[tuple, Rendered] = field(default_factory=dict)
-    warnings: list[str] = field(default_factory=list)
+    documents: list[tuple[str, Planned]] = field(default_factory=list)
+    """(output path, planned document) for each document on its own."""
+    packs: list[tuple[PackSpec, str, list[Planned]]] = field(default_factory=list)
+    """(pack, language, its documents in order) for each pack."""
 
-    def __post_init__(self):
-        project = self.project
-        self.renderer = Renderer(
-            roots=[project.root, markup.builtin_dir("templates"), markup.builtin_dir("styles")],
-            overlays=[markup.style_dirs(project), markup.template_dirs(project)],
-            allow_remote=project.allow_remote)
-
-    def document(self, translation: Translation, context: markup.Context, paper: str,
-                 note_lang: str | None = None) -> Rendered:
-        """One document render, shared by every output that needs the same one."""
-        used = markup.used_names(translation)
-        values = context.as_dict()
-        key = (translation.slug, translation.lang, note_lang, paper,
-               tuple(sorted((name, repr(values[name])) for name in used if name in values)))
-        if key not in self.renders:
-            self.log(f"rendering {translation.path.relative_to(self.project.root)}"
-                     + (f" (for {note_lang})" if note_lang else ""))
-            rendered = self.renderer.render(
-                self.document_html(translation, context, paper, note_lang),
-                translation.path.parent, str(translation.path.relative_to(self.project.root)),
-                translation.lang)
-            self.warnings += [f"{translation.path.name}: {w}" for w in rendered.warnings]
-            self.renders[key] = rendered
-        return self.renders[key]
-
-    def document_html(self, translation: Translation, context: markup.Context, paper: str,
-                      note_lang: str | None) -> str:
-        project, meta = self.project, translation.meta
-        words = markup.labels(project, translation.lang)
-        note = ""
-        if note_lang:
-            note = markup.labels(project, note_lang)["fallback_note"].format(
-                source_language=markup.language_name(translation.lang, note_lang))
-        return markup.page(
-            project, "document.html", org=project.org, brand=project.brand,
-            lang=translation.lang, words=words, title=meta.title, summary=meta.summary,
-            kind=meta.kind, keywords=meta.keywords, date=meta.date, paper=paper,
-            logo=project.org.logo.as_uri() if project.org.logo else "",
-            styles=stylesheets(project), page_counter=markup.page_counter_css(words),
-            body=markup.document_body(translation, context), fallback_lang=note_lang,
-            fallback_note=note)
-
-    def standalone(self, document: Document, lang: str) -> Output:
-        translation = document.translations[lang]
-        context = markup.make_context(self.project, lang, self.project.event)
-        rendered = self.document(translation, context, self.project.brand.paper)
-        return save(self.project.build_dir, f"{lang}/documents/{document.slug}.pdf", rendered.pdf,
-                    kind="document", lang=lang, document=document.slug, pages=rendered.pages,
-                    sources=[self._source(translation)])
-
-    def pack(self, spec: PackSpec, lang: str) -> Output:
-        project = self.project
-        title = project.text(spec.titles, lang)
-        context = markup.make_context(project, lang, spec.event, title, spec.id, spec.audience)
-        paper = spec.paper or project.brand.paper
-        parts = []
-        for slug in spec.documents:
-            document = self.documents[slug]
-            translation = document.best(lang, project.default_language)
-            fell_back = translation.lang != lang
-            rendered = self.document(translation, context, paper, lang if fell_back else None)
-            parts.append(Part(slug, translation.meta.title, translation.meta.summary,
-                              translation.meta.kind, document.section, translation.lang,
-                              rendered, fell_back))
-        self.log(f"assembling {lang}/{spec.id}.pdf")
-        dates = [d for slug in spec.documents for d in
-                 [self.documents[slug].best(lang, project.default_language).meta.date] if d]
-        pdf, pages = assemble(project, spec, lang, parts, self.renderer, max(dates, default=None))
-        return save(project.build_dir, f"{lang}/{spec.id}.pdf", pdf, kind="pack", lang=lang,
-                    pack=spec.id, pages=pages,
-                    sources=[self._source(self.documents[p.slug].translations[p.lang]) for p in parts],
-                    fallbacks=[p.slug for p in parts if p.fell_back])
-
-    def _source(self, translation: Translation) -> str:
-        return str(translation.path.relative_to(self.project.root))
+    def jobs(self) -> list[Job]:
+        planned = [p for _, p in self.documents] + [p for *_, parts in self.packs for p in parts]
+        return list(dict.fromkeys(p.job for p in planned))
 
 
-def build(project: Project, documents: dict[str, Document], selection: Selection = Selection(),
-          log: Callable[[str], None] = lambda message: None) -> tuple[list[Output], list[str]]:
-    """Write the selected documents and packs into build/; return the outputs and warnings."""
+def plan(project: Project, documents: dict[str, Document], selection: Selection) -> Plan:
+    """Decide every output and the document render each needs; render nothing yet."""
     selection.check(project)
     check_packs(project, documents)
-    builder = Builder(project, documents, log)
     specs = selection.pack_specs(project)
     wanted = (documents if not selection.packs
               else {slug: documents[slug] for spec in specs for slug in spec.documents})
-    outputs = []
+    result = Plan()
     for lang in selection.langs(project):
-        for document in wanted.values():
+        context = markup.make_context(project, lang, project.event)
+        for slug, document in wanted.items():
             if lang in document.translations:
-                outputs.append(builder.standalone(document, lang))
+                translation = document.translations[lang]
+                job = document_job(project, translation, context, project.brand.paper)
+                result.documents.append((f"{lang}/documents/{slug}.pdf",
+                                         Planned(document, translation, job)))
         for spec in specs:
-            outputs.append(builder.pack(spec, lang))
+            result.packs.append((spec, lang, _pack_parts(project, documents, spec, lang)))
+    return result
+
+
+def _pack_parts(project: Project, documents: dict[str, Document], spec: PackSpec,
+                lang: str) -> list[Planned]:
+    title = project.text(spec.titles, lang)
+    context = markup.make_context(project, lang, spec.event, title, spec.id, spec.audience)
+    parts = []
+    for slug in spec.documents:
+        document = documents[slug]
+        translation = document.best(lang, project.default_language)
+        fell_back = translation.lang != lang
+        job = document_job(project, translation, context, spec.paper or project.brand.paper,
+                           note_lang=lang if fell_back else None)
+        parts.append(Planned(document, translation, job, fell_back))
+    return parts
+
+
+def document_job(project: Project, translation: Translation, context: markup.Context,
+                 paper: str, note_lang: str | None = None) -> Job:
+    """The render job for one document; `note_lang` adds the fallback note in that language."""
+    meta = translation.meta
+    words = markup.labels(project, translation.lang)
+    note = ""
+    if note_lang:
+        note = markup.labels(project, note_lang)["fallback_note"].format(
+            source_language=markup.language_name(translation.lang, note_lang))
+    html = markup.page(
+        project, "document.html", org=project.org, brand=project.brand, lang=translation.lang,
+        words=words, title=meta.title, summary=meta.summary, kind=meta.kind,
+        keywords=meta.keywords, date=meta.date, paper=paper,
+        logo=project.org.logo.as_uri() if project.org.logo else "",
+        styles=stylesheets(project), page_counter=markup.page_counter_css(words),
+        body=markup.document_body(translation, context), fallback_lang=note_lang,
+        fallback_note=note)
+    return Job(source_name(project, translation), html, translation.path.parent, translation.lang)
+
+
+def source_name(project: Project, translation: Translation) -> str:
+    return str(translation.path.relative_to(project.root))
+
+
+def make_renderer(project: Project) -> Renderer:
+    return Renderer(
+        roots=[project.root, markup.builtin_dir("templates"), markup.builtin_dir("styles")],
+        overlays=[markup.style_dirs(project), markup.template_dirs(project)],
+        allow_remote=project.allow_remote)
+
+
+def render_jobs(renderer: Renderer, jobs: Iterable[Job], log: Log) -> dict[Job, Rendered]:
+    """Render each job once."""
+    results = {}
+    for job in jobs:
+        log(f"rendering {job.name}")
+        results[job] = renderer.render(job.html, job.base, job.name, job.lang)
+    return results
+
+
+def build(project: Project, documents: dict[str, Document], selection: Selection = Selection(),
+          log: Log = lambda message: None) -> tuple[list[Output], list[str]]:
+    """Write the selected documents and packs into build/; return the outputs and warnings."""
+    planned = plan(project, documents, selection)
+    renderer = make_renderer(project)
+    rendered = render_jobs(renderer, planned.jobs(), log)
+    warnings = [f"{job.name}: {w}" for job, r in rendered.items() for w in r.warnings]
+    outputs = [write_document(project, path, p, rendered[p.job]) for path, p in planned.documents]
+    for spec, lang, parts in planned.packs:
+        log(f"assembling {lang}/{spec.id}.pdf")
+        outputs.append(write_pack(project, renderer, spec, lang, parts, rendered))
     write_manifest(project.build_dir, outputs)
-    return outputs, builder.warnings
+    return outputs, warnings
+
+
+def write_document(project: Project, path: str, planned: Planned, rendered: Rendered) -> Output:
+    return save(project.build_dir, path, rendered.pdf, kind="document", lang=planned.translation.lang,
+                document=planned.document.slug, pages=rendered.pages,
+                sources=[source_name(project, planned.translation)])
+
+
+def write_pack(project: Project, renderer: Renderer, spec: PackSpec, lang: str,
+               parts: list[Planned], rendered: dict[Job, Rendered]) -> Output:
+    pack_parts = [Part(p.document.slug, p.translation.meta.title, p.translation.meta.summary,
+                       p.translation.meta.kind, p.document.section, p.translation.lang,
+                       rendered[p.job], p.fell_back) for p in parts]
+    dates = [p.translation.meta.date for p in parts if p.translation.meta.date]
+    pdf, pages = assemble(project, spec, lang, pack_parts, renderer, max(dates, default=None))
+    return save(project.build_dir, f"{lang}/{spec.id}.pdf", pdf, kind="pack", lang=lang,
+                pack=spec.id, pages=pages,
+                sources=[source_name(project, p.translation) for p in parts],
+                fallbacks=[p.document.slug for p in parts if p.fell_back])

@@ -15,7 +15,6 @@ import jinja2
 import markdown
 from babel import Locale
 from babel.dates import format_date
-from jinja2 import meta as jinja_meta
 from jinja2.sandbox import SandboxedEnvironment
 from markdown.extensions.toc import slugify_unicode
 
@@ -129,14 +128,6 @@ def callout(title: str = "", kind: str = "note", caller=None) -> str:
 
 _content_env = SandboxedEnvironment(undefined=jinja2.StrictUndefined, autoescape=False,
                                     keep_trailing_newline=True)
-
-
-def used_names(translation: Translation) -> frozenset[str]:
-    """The context names a source refers to, so renders are shared when nothing differs."""
-    try:
-        return frozenset(jinja_meta.find_undeclared_variables(_content_env.parse(translation.body)))
-    except jinja2.TemplateSyntaxError as error:
-        raise _jinja_error(translation, error, error.lineno) from None
 
 
 def expand(translation: Translation, context: Context) -> str:
