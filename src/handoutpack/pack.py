@@ -7,7 +7,7 @@ import io
 from dataclasses import dataclass
 
 from pypdf import PdfReader, PdfWriter
-from pypdf.generic import ArrayObject, DictionaryObject, NameObject, NumberObject, TextStringObject
+from pypdf.generic import ArrayObject, FloatObject, NameObject, NumberObject, TextStringObject
 
 from . import markup
 from .config import PackSpec, Project
@@ -80,7 +80,8 @@ def merge(project: Project, spec: PackSpec, lang: str, title: str, cover: Render
     writer.append(PdfReader(io.BytesIO(contents.pdf)), outline_item=contents_label,
                   import_outline=False)
     for part in parts:  # each document brings its own bookmarks: its title, headings beneath
-        writer.append(PdfReader(io.BytesIO(part.rendered.pdf)), import_outline=True)
+        writer.append(_explicit_links(PdfReader(io.BytesIO(part.rendered.pdf))),
+                      import_outline=True)
     _link_contents(writer, first=cover.pages, count=contents.pages)
     writer.add_metadata({
         "/Title": title,
@@ -94,6 +95,22 @@ def merge(project: Project, spec: PackSpec, lang: str, title: str, cover: Render
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue(), len(writer.pages)
+
+
+def _explicit_links(reader: PdfReader) -> PdfReader:
+    """Point a document's internal links at their pages directly: named destinations would
+    clash in the pack, where every document may have its own '#introduction'."""
+    named = reader.named_destinations
+    for page in reader.pages:
+        for annotation in page.get("/Annots", []):
+            annotation = annotation.get_object()
+            name = annotation.get("/Dest")
+            if isinstance(name, str) and name in named:
+                target = named[name]
+                annotation[NameObject("/Dest")] = ArrayObject([
+                    target.page, NameObject("/XYZ"), FloatObject(target.left or 0),
+                    FloatObject(target.top or 0), NumberObject(0)])
+    return reader
 
 
 def _link_contents(writer: PdfWriter, first: int, count: int) -> None:
@@ -111,5 +128,3 @@ def _link_contents(writer: PdfWriter, first: int, count: int) -> None:
                 [target.indirect_reference, NameObject("/Fit")])
             annotation[NameObject("/F")] = NumberObject(4)
 
-
-__all__ = ["Part", "Entry", "assemble", "DictionaryObject"]
