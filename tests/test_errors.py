@@ -29,7 +29,7 @@ def test_a_good_project_builds(make_project):
 def test_missing_pack_document_suggests_the_right_slug(make_project):
     project = make_project({"handoutpack.toml": MINIMAL_CONFIG.replace('["hello"]', '["hello", "helo"]')})
     outcome = build(project)
-    assert_clean_failure(outcome, "handoutpack.toml: packs.starter.documents[1]: no document 'helo'",
+    assert_clean_failure(outcome, "handoutpack.toml:14: packs.starter.documents[1]: no document 'helo'",
                          "(did you mean 'hello'?)")
     assert not (project / "build").exists(), "nothing is written when the input is bad"
 

@@ -83,7 +83,7 @@ def list_command(run: Run) -> None:
 def revision_command(run: Run, source: Path) -> None:
     """Print SOURCE's revision, for a translation's `source_revision`."""
     project = run.project()
-    _, body, _ = content.parse(str(source), source.read_text(encoding="utf-8"), project)
+    _, body, _ = content.parse(str(source), content.read_source(str(source), source), project)
     click.echo(content.revision(body))
 
 

@@ -17,6 +17,9 @@ PAPER_SIZES = ("A4", "Letter", "A5")
 LANG_RE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$")
 ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 COLOUR_RE = re.compile(r"^#[0-9a-fA-F]{6}$")
+MAX_CONFIG_BYTES = 1_000_000
+TABLE_RE = re.compile(r"^\s*\[\[?\s*([^\]]+?)\s*\]\]?\s*(#.*)?$")
+ASSIGN_RE = re.compile(r"^\s*([A-Za-z0-9_.\"' -]+?)\s*=")
 
 
 @dataclass(frozen=True)
@@ -85,6 +88,15 @@ class Project:
     allow_remote: bool = False
     config_path: Path = Path(CONFIG_NAME)
 
+    def where(self, key: str) -> str:
+        """'handoutpack.toml:12: packs.media.documents[2]': a config key as messages name it."""
+        try:
+            lines = key_lines(self.config_path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError):
+            lines = {}
+        line = line_of(lines, key)
+        return f"{self.config_path.name}{f':{line}' if line else ''}: {key}"
+
     def text(self, texts: dict[str, str], lang: str) -> str:
         """A localised config text in `lang`, or in the default language when it has none."""
         return texts.get(lang) or texts[self.default_language]
@@ -96,15 +108,50 @@ def suggest(name: str, choices) -> str:
     return f" (did you mean '{close[0]}'?)" if close else ""
 
 
+def key_lines(toml_text: str) -> dict[str, int]:
+    """The line of every table header and key in a TOML text, by dotted path (best effort:
+    TOML parsers give no positions, and messages should still point at the line)."""
+    lines, table, in_string = {}, "", False
+    for number, line in enumerate(toml_text.splitlines(), 1):
+        if line.count('"""') % 2 or line.count("'''") % 2:
+            in_string = not in_string
+            if not in_string:
+                continue
+        elif in_string:
+            continue
+        if match := TABLE_RE.match(line):
+            table = _dotted(match[1])
+            lines.setdefault(table, number)
+        elif match := ASSIGN_RE.match(line):
+            key = ".".join(filter(None, (table, _dotted(match[1]))))
+            lines.setdefault(key, number)
+    return lines
+
+
+def _dotted(key: str) -> str:
+    return ".".join(part.strip().strip("\"'") for part in key.split("."))
+
+
+def line_of(lines: dict[str, int], key: str) -> int | None:
+    """The line of `key`, or of its nearest enclosing key or table that is written down."""
+    parts = re.sub(r"\[\d+\]", "", key).split(".")
+    for end in range(len(parts), 0, -1):
+        if (line := lines.get(".".join(parts[:end]))) is not None:
+            return line
+    return None
+
+
 class _Reader:
     """Walks the TOML tables, converting values and recording problems with their key path."""
 
-    def __init__(self, source: str):
+    def __init__(self, source: str, text: str = ""):
         self.source = source
+        self.lines = key_lines(text)
         self.problems: list[str] = []
 
     def problem(self, key: str, message: str) -> None:
-        self.problems.append(f"{self.source}: {key}: {message}")
+        line = line_of(self.lines, key)
+        self.problems.append(f"{self.source}{f':{line}' if line else ''}: {key}: {message}")
 
     def table(self, value: Any, key: str, allowed: set[str] | None = None) -> dict:
         """`value` as a table, checking its keys against `allowed`."""
@@ -206,21 +253,43 @@ def load(root: Path, overrides: dict[str, str] | None = None) -> Project:
         raise HandoutpackError(
             f"{config_path}: not found. Run handoutpack in a project folder (one holding "
             f"{CONFIG_NAME}), or name one with --project.")
+    text = read_config(config_path)
     try:
-        data = tomllib.loads(config_path.read_text(encoding="utf-8"))
-    except UnicodeDecodeError:
-        raise HandoutpackError(f"{CONFIG_NAME}: is not UTF-8 text; save it as UTF-8.") from None
+        data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
-        raise HandoutpackError(f"{CONFIG_NAME}: {error}. Fix the TOML syntax there.") from None
-    return _project(root, config_path, data, overrides or {})
+        line = re.search(r"at line (\d+)", str(error))
+        line = line[1] if line else None
+        raise HandoutpackError(f"{CONFIG_NAME}{f':{line}' if line else ''}: {error}. "
+                               "Fix the TOML syntax there.") from None
+    return _project(root, config_path, data, overrides or {}, text)
+
+
+def read_config(path: Path) -> str:
+    """The config's text, or an error saying why it cannot be read."""
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise HandoutpackError(f"{CONFIG_NAME}: cannot be read ({error.strerror}); check its "
+                               "permissions.") from None
+    if len(data) > MAX_CONFIG_BYTES:
+        raise HandoutpackError(f"{CONFIG_NAME}: is {len(data) // 1000} kB; a config is a few kB "
+                               "of TOML. Is it the right file?")
+    if b"\0" in data:
+        raise HandoutpackError(f"{CONFIG_NAME}: is a binary file, not TOML text.")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        raise HandoutpackError(f"{CONFIG_NAME}:{line}: is not UTF-8 text; save it as UTF-8.") from None
 
 
 TOP_KEYS = {"org", "brand", "languages", "paths", "audiences", "packs", "event", "labels",
             "security"}
 
 
-def _project(root: Path, config_path: Path, data: dict, overrides: dict[str, str]) -> Project:
-    r = _Reader(CONFIG_NAME)
+def _project(root: Path, config_path: Path, data: dict, overrides: dict[str, str],
+             text: str = "") -> Project:
+    r = _Reader(CONFIG_NAME, text)
     for name in data:
         if name not in TOP_KEYS:
             r.problem(name, f"unknown key{suggest(name, TOP_KEYS)}; allowed: "

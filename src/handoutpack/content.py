@@ -73,13 +73,20 @@ def revision(body: str) -> str:
 
 def load(project: Project) -> dict[str, Document]:
     """Every document under the content folder, validated, keyed by slug in toolkit order."""
+    documents, problems = scan(project)
+    collect(problems)
+    return documents
+
+
+def scan(project: Project) -> tuple[dict[str, Document], list[str]]:
+    """The documents that could be read, and a message for each problem found on the way."""
     problems: list[str] = []
     documents: dict[str, Document] = {}
     if not project.content_dir.is_dir():
         raise HandoutpackError(f"{_rel(project, project.content_dir)}: no content folder; "
                                "create it and put documents in content/<section>/<slug>.<lang>.md")
     for path in sorted(project.content_dir.rglob("*.md")):
-        if path.name.lower() == "readme.md" or path.name.startswith("_"):
+        if path.name.lower() == "readme.md" or path.name.startswith("_") or path.is_dir():
             continue
         try:
             translation, section = _read(project, path)
@@ -91,25 +98,31 @@ def load(project: Project) -> dict[str, Document]:
             problems.append(f"{_rel(project, path)}: '{translation.slug}' is also in section "
                             f"'{document.section}'; keep all its languages in one folder")
         document.translations[translation.lang] = translation
-    for document in documents.values():
-        problems += _check_document(project, document)
-    collect(problems)
-    return dict(sorted(documents.items(), key=lambda item: _sort_key(project, item[1])))
+    for slug, document in list(documents.items()):
+        if found := _check_document(project, document):
+            problems += found
+            del documents[slug]
+    ordered = sorted(documents.items(), key=lambda item: _sort_key(project, item[1]))
+    return dict(ordered), problems
 
 
 def check_packs(project: Project, documents: dict[str, Document]) -> None:
     """Every pack names documents that exist, once each."""
+    collect(pack_problems(project, documents))
+
+
+def pack_problems(project: Project, documents: dict[str, Document]) -> list[str]:
     problems = []
     for pack in project.packs.values():
         seen = set()
         for index, slug in enumerate(pack.documents):
-            key = f"{project.config_path.name}: packs.{pack.id}.documents[{index}]"
+            key = project.where(f"packs.{pack.id}.documents[{index}]")
             if slug not in documents:
                 problems.append(f"{key}: no document '{slug}'{suggest(slug, documents)}")
             elif slug in seen:
                 problems.append(f"{key}: '{slug}' is listed twice")
             seen.add(slug)
-    collect(problems)
+    return problems
 
 
 def _sort_key(project: Project, document: Document):
@@ -140,13 +153,21 @@ def _read(project: Project, path: Path) -> tuple[Translation, str]:
         raise HandoutpackError(f"{name}: language '{lang}' is not in languages.available "
                                f"({', '.join(project.languages)}){suggest(lang, project.languages)}; "
                                f"add it to {project.config_path.name} or rename the file")
-    meta, body, body_line = parse(name, _text(name, path), project)
+    if not path.resolve().is_relative_to(project.root):
+        raise HandoutpackError(f"{name}: is a link to a file outside the project; copy the file "
+                               "into the project instead")
+    meta, body, body_line = parse(name, read_source(name, path), project)
     section = path.parent.relative_to(project.content_dir).parts[0]
     return Translation(slug, lang, path, meta, body, body_line), section
 
 
-def _text(name: str, path: Path) -> str:
-    data = path.read_bytes()
+def read_source(name: str, path: Path) -> str:
+    """A source file's text: UTF-8, not empty, not binary, not huge; or an error saying which."""
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise HandoutpackError(f"{name}: cannot be read ({error.strerror}); check that it is a "
+                               "file you may read") from None
     if len(data) > MAX_SOURCE_BYTES:
         raise HandoutpackError(f"{name}: is {len(data) // 1_000_000} MB; a document source may be "
                                "at most 2 MB. Split it, or move images into files.")
@@ -172,25 +193,46 @@ def parse(name: str, text: str, project: Project) -> tuple[FrontMatter, str, int
         end = len(text) - 4 if text.endswith("\n---") else -1
     if end < 0:
         raise HandoutpackError(f"{name}:1: front matter is not closed; add a line '---' after it")
+    data, lines = _yaml(name, text[4:end + 1])
+    if not isinstance(data, dict):
+        raise HandoutpackError(f"{name}:2: front matter must be 'key: value' lines")
+    body_line = text[: end + 5].count("\n") + 1
+    return _front_matter(name, data, lines, project), text[end + 5:], body_line
+
+
+def _yaml(name: str, text: str) -> tuple[object, dict[str, int]]:
+    """The front matter's data, and the file line of each top-level key."""
+    loader = yaml.SafeLoader(text)
     try:
-        data = yaml.safe_load(text[4:end + 1])
+        node = loader.get_single_node()
+        data = loader.construct_document(node) if node is not None else None
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         line = f":{mark.line + 2}" if mark else ""
         reason = getattr(error, "problem", None) or str(error)
         raise HandoutpackError(f"{name}{line}: front matter is not valid YAML ({reason}); "
                                "check quoting and indentation there") from None
-    if not isinstance(data, dict):
-        raise HandoutpackError(f"{name}:2: front matter must be 'key: value' lines")
-    body_line = text[: end + 5].count("\n") + 1
-    return _front_matter(name, data, project), text[end + 5:], body_line
+    except (ValueError, TypeError, OverflowError) as error:  # e.g. a date like 2027-02-30
+        raise HandoutpackError(f"{name}: front matter has a value YAML cannot read ({error}); "
+                               "quote it, or correct it (dates are YYYY-MM-DD)") from None
+    except RecursionError:
+        raise HandoutpackError(f"{name}: front matter is nested too deeply; it holds simple "
+                               "'key: value' lines") from None
+    finally:
+        loader.dispose()
+    lines = {}
+    if isinstance(node, yaml.MappingNode):
+        for key, _ in node.value:
+            lines.setdefault(str(key.value), key.start_mark.line + 2)
+    return data, lines
 
 
-def _front_matter(name: str, data: dict, project: Project) -> FrontMatter:
+def _front_matter(name: str, data: dict, lines: dict[str, int], project: Project) -> FrontMatter:
     problems = []
 
     def bad(key: str, message: str) -> None:
-        problems.append(f"{name}: front matter '{key}': {message}")
+        line = lines.get(key, 1)  # a missing key: point at the front matter's start
+        problems.append(f"{name}:{line}: front matter '{key}': {message}")
 
     allowed = set(FrontMatter.__dataclass_fields__)
     for key in data:

@@ -15,7 +15,7 @@ import jinja2
 import markdown
 from babel import Locale
 from babel.dates import format_date
-from jinja2.sandbox import SandboxedEnvironment
+from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 from markdown.extensions.toc import slugify_unicode
 
 from .config import Event, Project
@@ -126,17 +126,42 @@ def callout(title: str = "", kind: str = "note", caller=None) -> str:
             f"{body}\n\n</div>\n\n")
 
 
-_content_env = SandboxedEnvironment(undefined=jinja2.StrictUndefined, autoescape=False,
-                                    keep_trailing_newline=True)
+MAX_TEMPLATE_VALUE = 1_000_000
+"""The largest string or list content may make with * or **: no text needs more."""
+
+
+class ContentEnvironment(ImmutableSandboxedEnvironment):
+    """Jinja for content nobody has vetted: no Python internals, no changing the names it is
+    given, and no arithmetic that would fill the memory ('x' * 10**10)."""
+
+    intercepted_binops = frozenset({"*", "**"})
+
+    def call_binop(self, context, operator, left, right):
+        if operator == "*" and _size(left, right) > MAX_TEMPLATE_VALUE:
+            raise SecurityError("the result of * is too large")
+        if operator == "**" and isinstance(right, int) and abs(right) > 10_000 and abs(left) > 1:
+            raise SecurityError("the result of ** is too large")
+        return super().call_binop(context, operator, left, right)
+
+
+def _size(left, right) -> int:
+    for sequence, count in ((left, right), (right, left)):
+        if isinstance(sequence, (str, list, tuple)) and isinstance(count, int):
+            return len(sequence) * count
+    return 0
+
+
+content_env = ContentEnvironment(undefined=jinja2.StrictUndefined, autoescape=False,
+                                 keep_trailing_newline=True)
 
 
 def expand(translation: Translation, context: Context) -> str:
     """Run the source body through Jinja; errors name the file and line."""
     try:
-        return _content_env.from_string(translation.body).render(context.as_dict())
+        return content_env.from_string(translation.body).render(context.as_dict())
     except jinja2.TemplateSyntaxError as error:
         raise _jinja_error(translation, error, error.lineno) from None
-    except jinja2.TemplateError as error:
+    except Exception as error:  # undefined names, and whatever Python raises (1/0, 'a' + 1)
         raise _jinja_error(translation, error, _template_line(error.__traceback__)) from None
 
 
@@ -151,7 +176,7 @@ def _template_line(tb) -> int | None:
 
 def _jinja_error(translation: Translation, error: Exception, line: int | None) -> HandoutpackError:
     where = f":{translation.body_line + line - 1}" if line else ""
-    message = getattr(error, "message", None) or str(error)
+    message = getattr(error, "message", None) or str(error) or type(error).__name__
     hint = ("; the names you can use are org, event, pack, audience and lang (see docs/authoring.md)"
             if isinstance(error, jinja2.UndefinedError) else "")
     return HandoutpackError(f"{translation.path.name}{where}: template error: {message}{hint}")

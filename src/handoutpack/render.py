@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import logging
 import mimetypes
+import re
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,6 +15,12 @@ from .errors import HandoutpackError
 
 REMOTE_SCHEMES = ("http", "https")
 REMOTE_TIMEOUT = 10
+PDF_VARIANTS = ("pdf/a-1b", "pdf/a-2b", "pdf/a-3b", "pdf/a-2u", "pdf/a-3u", "pdf/a-4u",
+                "pdf/a-1a", "pdf/a-2a", "pdf/a-3a", "pdf/ua-1", "pdf/ua-2")
+"""WeasyPrint's PDF/A and PDF/UA variants (weasyprint.pdf.VARIANTS), passed through as named."""
+FAILED_LOAD = re.compile(r"^Failed to load (image|stylesheet|inline SVG|attachment)")
+FAILED_FONT = re.compile(r"^Failed to load font at '(?P<url>[^']+)'")
+BAD_FONT_FACE = re.compile(r"^Font-face '(?P<family>[^']*)' cannot be loaded")
 
 
 @dataclass(frozen=True)
@@ -43,11 +50,13 @@ class Fetcher:
         parts = urlsplit(url)
         if parts.scheme != "file":
             raise Refused(f"'{url}' is not a file in the project")
+        if parts.netloc not in ("", "localhost"):
+            raise Refused(f"'{url}' is on another machine")
         path = Path(unquote(parts.path))
-        real = path.resolve()
-        for chain in self.overlays:
+        real = path.resolve()  # symlinks followed: a link out of the project is refused below
+        for chain in self.overlays:  # a file missing from an override folder: the theme's
             for folder in chain:
-                if path.is_relative_to(folder) and not real.exists():
+                if path.is_relative_to(folder) and not real.exists() and ".." not in path.parts:
                     relative = path.relative_to(folder)
                     found = [f / relative for f in chain if (f / relative).exists()]
                     real = found[0].resolve() if found else real
@@ -76,16 +85,22 @@ def _weasyprint_fetcher(fetcher: Fetcher):
             kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
             return URLFetcherResponse(path.as_uri(), path.read_bytes(), {"Content-Type": kind})
 
-    return ProjectFetcher(timeout=REMOTE_TIMEOUT, allowed_protocols=None)
+    # Redirects come back through fetch(), so a remote page cannot send us to a local file.
+    return ProjectFetcher(timeout=REMOTE_TIMEOUT, allowed_protocols=(*REMOTE_SCHEMES, "data"),
+                          fail_on_errors=False)
 
 
 class _Collect(logging.Handler):
+    """WeasyPrint's warnings and errors, and its debug note naming a font file it failed on."""
+
     def __init__(self):
-        super().__init__(logging.WARNING)
+        super().__init__(logging.DEBUG)
         self.messages: list[str] = []
 
     def emit(self, record):
-        self.messages.append(record.getMessage())
+        message = record.getMessage()
+        if record.levelno >= logging.WARNING or FAILED_FONT.match(message):
+            self.messages.append(message)
 
 
 @contextmanager
@@ -94,18 +109,23 @@ def _captured_warnings():
     handler = _Collect()
     logger.addHandler(handler)
     propagate, logger.propagate = logger.propagate, False
+    level = logger.level
+    logger.setLevel(logging.DEBUG)
     try:
         yield handler.messages
     finally:
         logger.removeHandler(handler)
         logger.propagate = propagate
+        logger.setLevel(level)
 
 
 class Renderer:
     """Renders HTML strings to PDFs; one per process, sharing WeasyPrint's font set-up."""
 
-    def __init__(self, roots: list[Path], overlays: list[list[Path]], allow_remote: bool = False):
+    def __init__(self, roots: list[Path], overlays: list[list[Path]], allow_remote: bool = False,
+                 pdf_variant: str | None = None):
         self.fetcher = Fetcher(roots, overlays, allow_remote)
+        self.pdf_variant = pdf_variant
         self._fonts = None
 
     def render(self, html: str, base: Path, name: str, lang: str) -> Rendered:
@@ -121,18 +141,40 @@ class Renderer:
                 string=html, base_url=base.as_uri() + "/",
                 url_fetcher=_weasyprint_fetcher(self.fetcher),
             ).render(font_config=self._fonts)
-            pdf = document.write_pdf(pdf_tags=True, custom_metadata=True)
+            pdf = document.write_pdf(pdf_tags=True, custom_metadata=True,
+                                     pdf_variant=self.pdf_variant)
         if self.fetcher.refused:
             raise HandoutpackError(
                 f"{name}: refused to load {'; '.join(dict.fromkeys(self.fetcher.refused))}. "
                 "Documents may only use files inside the project (set security.allow_remote "
                 "in handoutpack.toml to allow http(s) resources).")
+        if failures := self._failures(warnings):
+            raise HandoutpackError(f"{name}: {'; '.join(failures)}.")
         return Rendered(pdf, len(document.pages), tuple(_useful(warnings)))
+
+    def _failures(self, messages: list[str]) -> list[str]:
+        """Resources that were found but could not be used: a broken image, a bad font file."""
+        failures = [f"{m}; replace the file with a working PNG, JPEG or SVG (or CSS)"
+                    for m in messages if FAILED_LOAD.match(m)]
+        fonts = [self._shown(m["url"]) for m in map(FAILED_FONT.match, messages) if m]
+        for match in filter(None, map(BAD_FONT_FACE.match, messages)):
+            files = f" ({', '.join(dict.fromkeys(fonts))})" if fonts else ""
+            failures.append(f"the font '{match['family']}'{files} will not load; check that the "
+                            "file is a TTF, OTF or WOFF font, or fix its @font-face in fonts.css")
+        return failures
+
+    def _shown(self, url: str) -> str:
+        path = Path(unquote(urlsplit(url).path))
+        for root in self.fetcher.roots:
+            if path.is_relative_to(root):
+                return str(path.relative_to(root))
+        return str(path)
 
 
 def _useful(messages: list[str]):
-    """WeasyPrint's warnings, less the ones our refusals already explain."""
-    return (m for m in dict.fromkeys(messages) if "Failed to load" not in m)
+    """WeasyPrint's warnings, less the failures and refusals reported as errors."""
+    return (m for m in dict.fromkeys(messages)
+            if not (FAILED_LOAD.match(m) or FAILED_FONT.match(m) or BAD_FONT_FACE.match(m)))
 
 
 def page_count(pdf: bytes) -> int:
