@@ -9,7 +9,7 @@ from pathlib import Path
 from . import markup
 from .config import PackSpec, Project, suggest
 from .content import Document, Translation, check_packs
-from .errors import HandoutpackError
+from .errors import HandoutpackError, Problems
 from .outputs import Output, save, write_manifest
 from .pack import Part, assemble, stylesheets
 from .render import Rendered, Renderer
@@ -94,7 +94,7 @@ def plan(project: Project, documents: dict[str, Document], selection: Selection)
                 job = document_job(project, translation, context, project.brand.paper)
                 result.documents.append((f"{lang}/documents/{slug}.pdf",
                                          Planned(document, translation, job)))
-        for spec in specs:
+        for spec in (s for s in specs if not s.languages or lang in s.languages):
             result.packs.append((spec, lang, _pack_parts(project, documents, spec, lang)))
     return result
 
@@ -138,11 +138,11 @@ def source_name(project: Project, translation: Translation) -> str:
     return str(translation.path.relative_to(project.root))
 
 
-def make_renderer(project: Project) -> Renderer:
+def make_renderer(project: Project, pdf_variant: str | None = None) -> Renderer:
     return Renderer(
         roots=[project.root, markup.builtin_dir("templates"), markup.builtin_dir("styles")],
         overlays=[markup.style_dirs(project), markup.template_dirs(project)],
-        allow_remote=project.allow_remote)
+        allow_remote=project.allow_remote, pdf_variant=pdf_variant)
 
 
 def render_jobs(renderer: Renderer, jobs: Iterable[Job], log: Log) -> dict[Job, Rendered]:
@@ -155,12 +155,16 @@ def render_jobs(renderer: Renderer, jobs: Iterable[Job], log: Log) -> dict[Job, 
 
 
 def build(project: Project, documents: dict[str, Document], selection: Selection = Selection(),
-          log: Log = lambda message: None) -> tuple[list[Output], list[str]]:
-    """Write the selected documents and packs into build/; return the outputs and warnings."""
+          log: Log = lambda message: None, strict: bool = False,
+          pdf_variant: str | None = None) -> tuple[list[Output], list[str]]:
+    """Write the selected documents and packs into build/; return the outputs and warnings.
+    `strict`: WeasyPrint's warnings fail the build before anything is written."""
     planned = plan(project, documents, selection)
-    renderer = make_renderer(project)
+    renderer = make_renderer(project, pdf_variant)
     rendered = render_jobs(renderer, planned.jobs(), log)
     warnings = [f"{job.name}: {w}" for job, r in rendered.items() for w in r.warnings]
+    if strict and warnings:
+        raise Problems([*warnings, "(--strict: warnings fail the build; nothing was written)"])
     outputs = [write_document(project, path, p, rendered[p.job]) for path, p in planned.documents]
     for spec, lang, parts in planned.packs:
         log(f"assembling {lang}/{spec.id}.pdf")

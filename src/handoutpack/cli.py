@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import json
 import sys
 import traceback
 from pathlib import Path
 
 import click
 
-from . import config, content
+from . import check, config, content
 from .build import Selection, build
 from .errors import HandoutpackError, Problems
+from .outputs import build_lock
+from .render import PDF_VARIANTS
 
 
 class Run:
@@ -42,20 +45,49 @@ def cli(ctx: click.Context, project_dir: Path, debug: bool) -> None:
 @click.option("--set", "settings", multiple=True, metavar="KEY=VALUE",
               help="Set event.name, event.date (YYYY-MM-DD) or event.place for this build.")
 @click.option("-q", "--quiet", is_flag=True, help="Print only problems.")
+@click.option("--strict", is_flag=True,
+              help="Fail on any warning too (stale translations, missing alt text, WeasyPrint's).")
+@click.option("--pdf-variant", type=click.Choice(PDF_VARIANTS), metavar="VARIANT",
+              help=f"Make PDF/A or PDF/UA files: {', '.join(PDF_VARIANTS)}.")
 @click.pass_obj
 def build_command(run: Run, packs: tuple[str, ...], languages: tuple[str, ...],
-                  settings: tuple[str, ...], quiet: bool) -> None:
+                  settings: tuple[str, ...], quiet: bool, strict: bool,
+                  pdf_variant: str | None) -> None:
     """Build every document and pack into build/ (or only the PACKS named)."""
     project = run.project(config.parse_overrides(settings))
     documents = content.load(project)
+    selection = Selection(packs, languages)
+    check.preflight(project, documents, selection, strict)
     log = (lambda message: None) if quiet else (lambda message: click.echo(f"  {message}", err=True))
-    outputs, warnings = build(project, documents, Selection(packs, languages), log)
+    with build_lock(project.build_dir):
+        outputs, warnings = build(project, documents, selection, log, strict=strict,
+                                  pdf_variant=pdf_variant)
     for warning in warnings:
         click.echo(f"warning: {warning}", err=True)
     if not quiet:
         made = {kind: sum(o.kind == kind for o in outputs) for kind in ("document", "pack")}
         click.echo(f"Built {made['document']} documents and {made['pack']} packs in "
                    f"{_shown(project.build_dir)} (list: {_shown(project.build_dir)}/manifest.json)")
+
+
+@cli.command("check")
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text",
+              show_default=True, help="json: one object with every finding, for other programs.")
+@click.option("--set", "settings", multiple=True, metavar="KEY=VALUE",
+              help="Check as built with this event.name, event.date or event.place.")
+@click.pass_obj
+def check_command(run: Run, output_format: str, settings: tuple[str, ...]) -> None:
+    """Find every problem before anything is printed; exit 1 if there are any.
+
+    Checks the config and front matter, Jinja names, links, images and fonts, accessibility
+    (alt text, heading levels), translations (coverage, and stale ones with what changed)
+    and packs. Nothing is written."""
+    report = check.run(run.project_dir, config.parse_overrides(settings))
+    if output_format == "json":
+        click.echo(json.dumps(report.as_json(), indent=2, ensure_ascii=False))
+    else:
+        click.echo("\n".join(check.text_report(report)))
+    click.get_current_context().exit(report.exit_code)
 
 
 @cli.command("list")
@@ -98,7 +130,7 @@ def main(argv: list[str] | None = None) -> int:
     """Run the CLI; problems become one clear message and exit code 2, never a traceback."""
     debug = "--debug" in (argv if argv is not None else sys.argv[1:])
     try:
-        cli.main(args=argv, prog_name="handoutpack", standalone_mode=False)
+        code = cli.main(args=argv, prog_name="handoutpack", standalone_mode=False)
     except click.exceptions.Abort:
         click.echo("Interrupted; files already in build/ are complete (each is written whole).",
                    err=True)
@@ -125,7 +157,7 @@ def main(argv: list[str] | None = None) -> int:
         click.echo(f"error: handoutpack failed unexpectedly ({type(error).__name__}: {error}). "
                    "Run again with --debug for details, and please report it.", err=True)
         return 3
-    return 0
+    return code if isinstance(code, int) else 0
 
 
 if __name__ == "__main__":

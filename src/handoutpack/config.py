@@ -65,6 +65,8 @@ class PackSpec:
     documents: tuple[str, ...]
     event: Event = Event()
     paper: str | None = None
+    languages: tuple[str, ...] = ()
+    """The languages the pack is made in; empty for every language of the project."""
 
 
 @dataclass(frozen=True)
@@ -396,7 +398,7 @@ def _pack(r: _Reader, pack_id: str, spec: Any, languages, audiences, event: Even
     key = f"packs.{pack_id}"
     if not ID_RE.match(pack_id):
         r.problem(key, "pack ids are lower-case letters, digits and hyphens")
-    spec = r.table(spec, key, {"title", "audience", "documents", "event", "paper"})
+    spec = r.table(spec, key, {"title", "audience", "documents", "event", "paper", "languages"})
     audience = r.string(spec, "audience", f"{key}.audience")
     if audience and audience not in audiences:
         r.problem(f"{key}.audience", f"no audience '{audience}'{suggest(audience, audiences)}; "
@@ -406,6 +408,11 @@ def _pack(r: _Reader, pack_id: str, spec: Any, languages, audiences, event: Even
             isinstance(d, str) for d in documents):
         r.problem(f"{key}.documents", "must be a non-empty list of document slugs")
         documents = []
+    pack_languages = spec.get("languages", [])
+    if not isinstance(pack_languages, list) or not all(lang in languages for lang in pack_languages):
+        r.problem(f"{key}.languages", f"must be a list of languages from languages.available "
+                  f"({', '.join(languages)})")
+        pack_languages = []
     pack_event = _event(r, r.table(spec.get("event"), f"{key}.event",
                                    {"name", "date", "place"}), f"{key}.event", event)
     return PackSpec(
@@ -415,4 +422,5 @@ def _pack(r: _Reader, pack_id: str, spec: Any, languages, audiences, event: Even
         documents=tuple(documents),
         event=replace(pack_event, **forced),
         paper=r.choice(spec, "paper", f"{key}.paper", PAPER_SIZES, None),
+        languages=tuple(pack_languages),
     )

@@ -188,9 +188,7 @@ def parse(name: str, text: str, project: Project) -> tuple[FrontMatter, str, int
     if not text.startswith("---\n"):
         raise HandoutpackError(f"{name}:1: must start with front matter: a line '---', YAML "
                                "(title, summary, kind...), then another line '---'")
-    end = text.find("\n---\n", 3)
-    if end < 0:
-        end = len(text) - 4 if text.endswith("\n---") else -1
+    end = _front_matter_end(text)
     if end < 0:
         raise HandoutpackError(f"{name}:1: front matter is not closed; add a line '---' after it")
     data, lines = _yaml(name, text[4:end + 1])
@@ -198,6 +196,19 @@ def parse(name: str, text: str, project: Project) -> tuple[FrontMatter, str, int
         raise HandoutpackError(f"{name}:2: front matter must be 'key: value' lines")
     body_line = text[: end + 5].count("\n") + 1
     return _front_matter(name, data, lines, project), text[end + 5:], body_line
+
+
+def _front_matter_end(text: str) -> int:
+    """Where the line closing the front matter starts (its newline), or -1."""
+    end = text.find("\n---\n", 3)
+    return end if end >= 0 else (len(text) - 4 if text.endswith("\n---") else -1)
+
+
+def body_of(text: str) -> str | None:
+    """A source text's body, as its revision is computed; None when it has no front matter."""
+    text = text.lstrip("\ufeff").replace("\r\n", "\n")
+    end = _front_matter_end(text) if text.startswith("---\n") else -1
+    return text[end + 5:] if end >= 0 else None
 
 
 def _yaml(name: str, text: str) -> tuple[object, dict[str, int]]:

@@ -208,9 +208,19 @@ def document_body(translation: Translation, context: Context) -> str:
 
 
 def _shift_headings(body: str, top: int) -> str:
+    """Headings from `top` down, never skipping a level (a deck's first slides may be ## before
+    any # section slide; readers and screen readers expect an outline without gaps)."""
     levels = [int(m[2]) for m in HEADING_TAG.finditer(body) if not m[1]]
     shift = top - min(levels) if levels else 0
-    return HEADING_TAG.sub(lambda m: f"<{m[1]}h{min(int(m[2]) + shift, 6)}", body)
+    previous = top - 1
+
+    def level(match: re.Match) -> str:
+        nonlocal previous
+        if not match[1]:  # an opening tag; its closing tag follows before the next heading
+            previous = min(int(match[2]) + shift, previous + 1, 6)
+        return f"<{match[1]}h{previous}"
+
+    return HEADING_TAG.sub(level, body)
 
 
 # ---------------------------------------------------------------- page layouts from the theme

@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import json
 import os
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+
+from .errors import HandoutpackError
+
+LOCK_NAME = ".handoutpack.lock"
 
 
 def write_atomic(path: Path, data: bytes) -> None:
@@ -67,3 +74,34 @@ def _read_manifest(path: Path) -> list[dict]:
         return json.loads(path.read_text(encoding="utf-8"))["outputs"]
     except (OSError, ValueError, KeyError, TypeError):
         return []  # no manifest yet, or a damaged one: this build writes a good one
+
+
+@contextmanager
+def build_lock(build_dir: Path) -> Iterator[None]:
+    """Hold build/.handoutpack.lock while building, so two builds of one project never write the
+    same files at once. The operating system drops the lock when the process ends, however it
+    ends (even kill -9), so a lock is never left stale."""
+    build_dir.mkdir(parents=True, exist_ok=True)
+    with open(build_dir / LOCK_NAME, "a+") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            lock.seek(0)
+            holder = lock.read().strip() or "another process"
+            raise HandoutpackError(
+                f"{build_dir}: another handoutpack build is running in this project ({holder}); "
+                "wait for it to finish, then build again") from None
+        lock.truncate(0)
+        lock.write(f"process {os.getpid()}\n")
+        lock.flush()
+        remove_leftovers(build_dir)
+        try:
+            yield
+        finally:
+            lock.truncate(0)
+
+
+def remove_leftovers(build_dir: Path) -> None:
+    """Delete temporary files a killed build left behind (no finished file is ever one)."""
+    for leftover in build_dir.rglob(".*.tmp"):
+        leftover.unlink(missing_ok=True)
