@@ -497,8 +497,8 @@ def check_translation(project: Project, document: Document, translation: Transla
         return []
     old = english_at(project, source.path, translation.meta.source_revision) if history else None
     if old is None:
-        details = ("handoutpack cannot show what changed: that revision is not in this "
-                   "project's git history",) if history else ()
+        details = ("(what changed cannot be shown: the English text of that revision is not in "
+                   "this project's git history; keep the project in git to see it)",) if history else ()
     else:
         details = tuple(changes(old[1], source.body, old[0]))
     return [Finding("warning", "translations", name, line,

@@ -12,6 +12,7 @@ from pypdf.generic import ArrayObject, FloatObject, NameObject, NumberObject, Te
 from . import markup
 from .config import PackSpec, Project
 from .render import Rendered, Renderer
+from .structure import StructureMerger
 
 PAGE_LINK = "handoutpack:page/"
 """Contents entries link here; after merging, the links become jumps to the page."""
@@ -76,12 +77,16 @@ def stylesheets(project: Project) -> list[str]:
 def merge(project: Project, spec: PackSpec, lang: str, title: str, cover: Rendered,
           contents: Rendered, parts: list[Part], contents_label: str) -> tuple[bytes, int]:
     writer = PdfWriter()
-    writer.append(PdfReader(io.BytesIO(cover.pdf)), import_outline=False)
-    writer.append(PdfReader(io.BytesIO(contents.pdf)), outline_item=contents_label,
-                  import_outline=False)
+    tags = StructureMerger(writer)
+    first = PdfReader(io.BytesIO(cover.pdf))
+    writer.pdf_header = first.pdf_header  # e.g. %PDF-1.7 for PDF/A-3 and PDF/UA-1
+    tags.append(first, lang, import_outline=False)
+    tags.append(PdfReader(io.BytesIO(contents.pdf)), lang, outline_item=contents_label,
+                import_outline=False)
     for part in parts:  # each document brings its own bookmarks: its title, headings beneath
-        writer.append(_explicit_links(PdfReader(io.BytesIO(part.rendered.pdf))),
-                      import_outline=True)
+        tags.append(_explicit_links(PdfReader(io.BytesIO(part.rendered.pdf))), part.lang,
+                    import_outline=True)
+    tags.finish(lang, first)
     _link_contents(writer, first=cover.pages, count=contents.pages)
     writer.add_metadata({
         "/Title": title,
