@@ -23,10 +23,11 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 # WeasyPrint needs Pango (on every Debian with Python); HarfBuzz's subsetter makes it 2-8x faster
-# and its output reproducible; poppler-utils turns PDFs into PNGs for looking at pages.
+# and its output reproducible; poppler-utils turns PDFs into PNGs for looking at pages; qpdf checks
+# the structure of the PDFs the tests make.
 # Installed only when missing and only where we may (root, Debian).
 system-deps:
-	@missing=$$(for p in libpango-1.0-0 libharfbuzz-subset0 poppler-utils; do \
+	@missing=$$(for p in libpango-1.0-0 libharfbuzz-subset0 poppler-utils qpdf; do \
 		dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
 	if [ -n "$$missing" ]; then \
 		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \

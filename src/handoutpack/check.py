@@ -113,7 +113,9 @@ def inspect(project: Project, documents: dict[str, Document], selection: Selecti
     selection.check(project)
     langs = selection.langs(project)
     wanted = _wanted(project, documents, selection)
-    findings = from_messages(content.pack_problems(project, documents), "packs")
+    unreadable = {match["slug"] for path in project.content_dir.rglob("*.md")
+                  if (match := content.FILE_RE.match(path.name)) and match["slug"] not in documents}
+    findings = from_messages(content.pack_problems(project, documents, unreadable), "packs")
     findings += check_fonts(project)
     findings += empty_packs(project, documents, selection)
     pages = Pages(project, documents)
@@ -352,7 +354,7 @@ def check_page(project: Project, translation: Translation, page: PageParser,
             problem("error", "links", href, f"link '{href}' leads nowhere: {reason}")
         if not text.strip():
             problem("warning", "accessibility", href, f"link '{href}' has no text; screen readers "
-                    "would read out the address. Write [what it leads to]({href})")
+                    f"would read out the address. Write [what it leads to]({href})")
     for src, alt in page.images:
         if not (alt or "").strip():
             problem("warning", "accessibility", src, f"image '{src}' has no alt text; describe "
@@ -361,7 +363,7 @@ def check_page(project: Project, translation: Translation, page: PageParser,
     for level, text in page.headings:
         text = " ".join(text.split())
         if level > previous + 1:
-            problem("warning", "accessibility", text.split(" ")[0] if text else "",
+            problem("warning", "accessibility", text,
                     f"heading '{text}' is level {level} after level {previous}; do not skip "
                     f"levels (make it level {previous + 1})")
         elif level == 1 and previous:
@@ -558,7 +560,7 @@ def empty_packs(project: Project, documents: dict[str, Document],
     """A pack none of whose documents exist in a language is the English pack with another cover."""
     findings = []
     for spec in selection.pack_specs(project):
-        slugs = [s for s in spec.documents if s in documents]
+        slugs = list(dict.fromkeys(s for s in spec.documents if s in documents))
         for lang in selection.langs(project):
             if lang == project.default_language or not slugs or (
                     spec.languages and lang not in spec.languages):
@@ -584,7 +586,7 @@ def text_report(report: Report) -> list[str]:
     if report.coverage:
         lines += ["", "Translations (● source, ✓ up to date, ! stale, ? no source_revision, "
                   "· none):"]
-        width = max(len(slug) for slug in report.coverage)
+        width = max(len("document"), *(len(slug) for slug in report.coverage))
         lines.append(f"  {'document':<{width}}  " + "  ".join(report.languages))
         for slug, row in report.coverage.items():
             marks = "  ".join(f"{STATUS_MARKS[row[lang]]:<{len(lang)}}" for lang in report.languages)

@@ -5,13 +5,14 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
 
 from .config import Project, suggest
-from .errors import HandoutpackError, collect
+from .errors import HandoutpackError, Problems, collect
 
 KINDS = ("presentation", "handout", "about")
 MAX_SOURCE_BYTES = 2_000_000
@@ -90,6 +91,9 @@ def scan(project: Project) -> tuple[dict[str, Document], list[str]]:
             continue
         try:
             translation, section = _read(project, path)
+        except Problems as error:
+            problems += error.messages
+            continue
         except HandoutpackError as error:
             problems.append(str(error))
             continue
@@ -111,13 +115,15 @@ def check_packs(project: Project, documents: dict[str, Document]) -> None:
     collect(pack_problems(project, documents))
 
 
-def pack_problems(project: Project, documents: dict[str, Document]) -> list[str]:
+def pack_problems(project: Project, documents: dict[str, Document],
+                  unreadable: Iterable[str] = ()) -> list[str]:
+    """Packs naming documents that do not exist (other than `unreadable` ones), or one twice."""
     problems = []
     for pack in project.packs.values():
         seen = set()
         for index, slug in enumerate(pack.documents):
             key = project.where(f"packs.{pack.id}.documents[{index}]")
-            if slug not in documents:
+            if slug not in documents and slug not in unreadable:
                 problems.append(f"{key}: no document '{slug}'{suggest(slug, documents)}")
             elif slug in seen:
                 problems.append(f"{key}: '{slug}' is listed twice")
@@ -233,8 +239,12 @@ def _yaml(name: str, text: str) -> tuple[object, dict[str, int]]:
         loader.dispose()
     lines = {}
     if isinstance(node, yaml.MappingNode):
-        for key, _ in node.value:
+        for key, value in node.value:
             lines.setdefault(str(key.value), key.start_mark.line + 2)
+            if key.value == "source_revision" and isinstance(value, yaml.ScalarNode) \
+                    and isinstance(data, dict):
+                # as written: YAML would read 012345678901 as a number and drop the 0
+                data["source_revision"] = value.value
     return data, lines
 
 
