@@ -278,6 +278,9 @@ def read_config(path: Path) -> str:
                                "of TOML. Is it the right file?")
     if b"\0" in data:
         raise HandoutpackError(f"{CONFIG_NAME}: is a binary file, not TOML text.")
+    if not data.strip():
+        raise HandoutpackError(f"{CONFIG_NAME}: is empty; it needs at least [org] name = \"...\" "
+                               "(see the README for a complete example).")
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as error:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import logging
 import mimetypes
+import os
 import re
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -18,7 +19,8 @@ REMOTE_TIMEOUT = 10
 PDF_VARIANTS = ("pdf/a-1b", "pdf/a-2b", "pdf/a-3b", "pdf/a-2u", "pdf/a-3u", "pdf/a-4u",
                 "pdf/a-1a", "pdf/a-2a", "pdf/a-3a", "pdf/ua-1", "pdf/ua-2")
 """WeasyPrint's PDF/A and PDF/UA variants (weasyprint.pdf.VARIANTS), passed through as named."""
-FAILED_LOAD = re.compile(r"^Failed to load (image|stylesheet|inline SVG|attachment)")
+FAILED_LOAD = re.compile(r"^Failed to load (?P<what>image|stylesheet|inline SVG|attachment)"
+                         r"(?: at '?(?P<url>[^' ]+)'?)?")
 FAILED_FONT = re.compile(r"^Failed to load font at '(?P<url>[^']+)'")
 BAD_FONT_FACE = re.compile(r"^Font-face '(?P<family>[^']*)' cannot be loaded")
 
@@ -61,6 +63,8 @@ class Fetcher:
                     found = [f / relative for f in chain if (f / relative).exists()]
                     real = found[0].resolve() if found else real
         if not any(real.is_relative_to(root) for root in self.roots):
+            if real != Path(os.path.normpath(path)):
+                raise Refused(f"'{path}' is a link to '{real}', outside the project folder")
             raise Refused(f"'{path}' is outside the project folder")
         if not real.is_file():
             raise Refused(f"'{path}' does not exist")
@@ -149,18 +153,22 @@ class Renderer:
                 "Documents may only use files inside the project (set security.allow_remote "
                 "in handoutpack.toml to allow http(s) resources).")
         if failures := self._failures(warnings):
-            raise HandoutpackError(f"{name}: {'; '.join(failures)}.")
+            raise HandoutpackError("; ".join(failures) + f" (while rendering {name}).")
         return Rendered(pdf, len(document.pages), tuple(_useful(warnings)))
 
     def _failures(self, messages: list[str]) -> list[str]:
         """Resources that were found but could not be used: a broken image, a bad font file."""
-        failures = [f"{m}; replace the file with a working PNG, JPEG or SVG (or CSS)"
-                    for m in messages if FAILED_LOAD.match(m)]
+        failures = []
+        for match in filter(None, map(FAILED_LOAD.match, messages)):
+            where = self._shown(match["url"]) if match["url"] else f"an {match['what']}"
+            kind = "a stylesheet" if match["what"] == "stylesheet" else "an image"
+            failures.append(f"{where}: is not {kind} WeasyPrint can read; replace it with a "
+                            f"working {'CSS file' if match['what'] == 'stylesheet' else 'PNG, JPEG or SVG'}")
         fonts = [self._shown(m["url"]) for m in map(FAILED_FONT.match, messages) if m]
         for match in filter(None, map(BAD_FONT_FACE.match, messages)):
-            files = f" ({', '.join(dict.fromkeys(fonts))})" if fonts else ""
-            failures.append(f"the font '{match['family']}'{files} will not load; check that the "
-                            "file is a TTF, OTF or WOFF font, or fix its @font-face in fonts.css")
+            where = ", ".join(dict.fromkeys(fonts)) or "fonts.css"
+            failures.append(f"{where}: the font '{match['family']}' will not load; use a TTF, OTF "
+                            "or WOFF file, or fix its @font-face in fonts.css")
         return failures
 
     def _shown(self, url: str) -> str:
