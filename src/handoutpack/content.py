@@ -219,8 +219,9 @@ def body_of(text: str) -> str | None:
 
 def _yaml(name: str, text: str) -> tuple[object, dict[str, int]]:
     """The front matter's data, and the file line of each top-level key."""
-    loader = yaml.SafeLoader(text)
+    loader = None
     try:
+        loader = yaml.SafeLoader(text)  # checks the characters already
         node = loader.get_single_node()
         data = loader.construct_document(node) if node is not None else None
     except yaml.YAMLError as error:
@@ -236,7 +237,8 @@ def _yaml(name: str, text: str) -> tuple[object, dict[str, int]]:
         raise HandoutpackError(f"{name}: front matter is nested too deeply; it holds simple "
                                "'key: value' lines") from None
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
     lines = {}
     if isinstance(node, yaml.MappingNode):
         for key, value in node.value:
