@@ -32,16 +32,16 @@ CORPUS = {
     "empty config": (
         {"handoutpack.toml": ""},
         'error: handoutpack.toml: is empty; it needs at least [org] name = "..." (see the README '
-        "for a complete example)."),
+        "for an example)"),
     "binary config": (
         {"handoutpack.toml": b"\x00\x01\x02"},
-        "error: handoutpack.toml: is a binary file, not TOML text."),
+        "error: handoutpack.toml: is a binary file, not TOML text"),
     "config in Latin-1": (
         {"handoutpack.toml": MINIMAL_CONFIG.replace("Example Trust", "Café").encode("latin-1")},
-        "error: handoutpack.toml:2: is not UTF-8 text; save it as UTF-8."),
+        "error: handoutpack.toml:2: is not UTF-8 text; save it as UTF-8"),
     "huge config": (
         {"handoutpack.toml": "# padding\n" * 120_000},
-        "error: handoutpack.toml: is 1200 kB; a config is a few kB of TOML. Is it the right file?"),
+        "error: handoutpack.toml: is 1.2 MB; a config is a few kB of TOML. Is it the right file?"),
     "malformed TOML": (
         {"handoutpack.toml": MINIMAL_CONFIG + "\n[packs.more\n"},
         "error: handoutpack.toml:16: Expected ']' at the end of a table declaration (at line 16, "
@@ -61,16 +61,16 @@ CORPUS = {
         "and text, or delete it"),
     "document in UTF-16": (
         {"content/handouts/hello.en.md": HELLO.encode("utf-16")},
-        "error: 1 problem to fix:\n  content/handouts/hello.en.md: is a binary file, not Markdown "
-        "text"),
+        "error: 1 problem to fix:\n  content/handouts/hello.en.md: is UTF-16 text; save it as "
+        "UTF-8"),
     "binary .md": (
         {"content/handouts/hello.en.md": bytes(range(256))},
         "error: 1 problem to fix:\n  content/handouts/hello.en.md: is a binary file, not Markdown "
         "text"),
     "huge document": (
         {"content/handouts/hello.en.md": HELLO + "Words and words.\n" * 200_000},
-        "error: 1 problem to fix:\n  content/handouts/hello.en.md: is 3 MB; a document source may "
-        "be at most 2 MB. Split it, or move images into files."),
+        "error: 1 problem to fix:\n  content/handouts/hello.en.md: is 3.4 MB; a document source "
+        "may be at most 2 MB. Split it, or move images into files"),
     "a font that will not load": (
         {"styles/fonts.css": FONTS_CSS, "styles/fonts/bad.ttf": b"\x00\x01\x00\x00not a font"},
         "error: styles/fonts/bad.ttf: the font 'Lato' will not load; use a TTF, OTF or WOFF "

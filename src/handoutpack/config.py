@@ -255,7 +255,9 @@ def load(root: Path, overrides: dict[str, str] | None = None) -> Project:
         raise HandoutpackError(
             f"{config_path}: not found. Run handoutpack in a project folder (one holding "
             f"{CONFIG_NAME}), or name one with --project.")
-    text = read_config(config_path)
+    text = read_text(CONFIG_NAME, config_path, "TOML", MAX_CONFIG_BYTES,
+                     "a config is a few kB of TOML. Is it the right file?",
+                     'it needs at least [org] name = "..." (see the README for an example)')
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
@@ -266,26 +268,28 @@ def load(root: Path, overrides: dict[str, str] | None = None) -> Project:
     return _project(root, config_path, data, overrides or {}, text)
 
 
-def read_config(path: Path) -> str:
-    """The config's text, or an error saying why it cannot be read."""
+def read_text(name: str, path: Path, kind: str, max_bytes: int, too_big: str, empty: str) -> str:
+    """A text file of the user's: readable, not huge, not binary, UTF-8 and not empty; or an error
+    naming it and saying what to do (`too_big` and `empty` say it for this kind of file)."""
     try:
         data = path.read_bytes()
     except OSError as error:
-        raise HandoutpackError(f"{CONFIG_NAME}: cannot be read ({error.strerror}); check its "
-                               "permissions.") from None
-    if len(data) > MAX_CONFIG_BYTES:
-        raise HandoutpackError(f"{CONFIG_NAME}: is {len(data) // 1000} kB; a config is a few kB "
-                               "of TOML. Is it the right file?")
+        raise HandoutpackError(f"{name}: cannot be read ({error.strerror}); check that it is a "
+                               "file you may read") from None
+    if len(data) > max_bytes:
+        raise HandoutpackError(f"{name}: is {len(data) / 1_000_000:.1f} MB; {too_big}")
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise HandoutpackError(f"{name}: is UTF-16 text; save it as UTF-8")
     if b"\0" in data:
-        raise HandoutpackError(f"{CONFIG_NAME}: is a binary file, not TOML text.")
-    if not data.strip():
-        raise HandoutpackError(f"{CONFIG_NAME}: is empty; it needs at least [org] name = \"...\" "
-                               "(see the README for a complete example).")
+        raise HandoutpackError(f"{name}: is a binary file, not {kind} text")
     try:
-        return data.decode("utf-8-sig")
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         line = data[: error.start].count(b"\n") + 1
-        raise HandoutpackError(f"{CONFIG_NAME}:{line}: is not UTF-8 text; save it as UTF-8.") from None
+        raise HandoutpackError(f"{name}:{line}: is not UTF-8 text; save it as UTF-8") from None
+    if not text.strip():
+        raise HandoutpackError(f"{name}: is empty; {empty}")
+    return text.replace("\r\n", "\n")
 
 
 TOP_KEYS = {"org", "brand", "languages", "paths", "audiences", "packs", "event", "labels",

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import yaml
 
-from .config import Project, suggest
+from .config import Project, read_text, suggest
 from .errors import HandoutpackError, Problems, collect
 
 KINDS = ("presentation", "handout", "about")
@@ -169,24 +169,9 @@ def _read(project: Project, path: Path) -> tuple[Translation, str]:
 
 def read_source(name: str, path: Path) -> str:
     """A source file's text: UTF-8, not empty, not binary, not huge; or an error saying which."""
-    try:
-        data = path.read_bytes()
-    except OSError as error:
-        raise HandoutpackError(f"{name}: cannot be read ({error.strerror}); check that it is a "
-                               "file you may read") from None
-    if len(data) > MAX_SOURCE_BYTES:
-        raise HandoutpackError(f"{name}: is {len(data) // 1_000_000} MB; a document source may be "
-                               "at most 2 MB. Split it, or move images into files.")
-    if b"\0" in data:
-        raise HandoutpackError(f"{name}: is a binary file, not Markdown text")
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        line = data[: error.start].count(b"\n") + 1
-        raise HandoutpackError(f"{name}:{line}: is not UTF-8 text; save the file as UTF-8") from None
-    if not text.strip():
-        raise HandoutpackError(f"{name}: is empty; write front matter and text, or delete it")
-    return text.replace("\r\n", "\n")
+    return read_text(name, path, "Markdown", MAX_SOURCE_BYTES,
+                     "a document source may be at most 2 MB. Split it, or move images into files",
+                     "write front matter and text, or delete it")
 
 
 def parse(name: str, text: str, project: Project) -> tuple[FrontMatter, str, int]:
