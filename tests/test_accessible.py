@@ -28,9 +28,10 @@ Hello from {{ org.name }}.
 
 ### Details
 
-The end.
+The end. Back to [the welcome](#welcome).
 """)
-BONJOUR = RICH.replace("title: Hello", "title: Bonjour").replace("## Welcome", "## Bienvenue")
+BONJOUR = (RICH.replace("title: Hello", "title: Bonjour").replace("## Welcome", "## Bienvenue")
+           .replace("(#welcome)", "(#bienvenue)"))
 TWO_DOCUMENTS = MINIMAL_CONFIG.replace('documents = ["hello"]', 'documents = ["hello", "other"]')
 OTHER = HELLO.replace("title: Hello", "title: Other").replace("## Welcome", "## Elsewhere")
 
@@ -100,10 +101,15 @@ def test_packs_keep_every_documents_tags_in_its_language(built):
         "cover, contents, the French document, the English fallback"
     alts = [e["alt"] for e in tree if e["type"] == "/Figure"]
     assert "Clients grew from 80 to 120" in alts
-    # every page's marked content is found through the parent tree
-    numbers = catalog["/StructTreeRoot"]["/ParentTree"]["/Nums"][::2]
+    # every page's marked content, and every link, is found through the parent tree
+    nums = catalog["/StructTreeRoot"]["/ParentTree"]["/Nums"]
+    parents = {int(nums[i]): nums[i + 1] for i in range(0, len(nums), 2)}
     for page in pdf.pages:
-        assert page["/StructParents"] in numbers
+        assert page["/StructParents"] in parents
+    links = [a.get_object() for page in pdf.pages for a in page.get("/Annots", [])]
+    assert len(links) >= 3, "the contents' entries and the document's own link"
+    for link in links:
+        assert parents[link["/StructParent"]].get_object()["/S"] == "/Link"
     qpdf_check(path)
 
 
