@@ -557,13 +557,13 @@ def changes(old: str, new: str, when: str) -> list[str]:
 
 def empty_packs(project: Project, documents: dict[str, Document],
                 selection: Selection) -> list[Finding]:
-    """A pack none of whose documents exist in a language is the English pack with another cover."""
+    """A pack none of whose documents exist in a language is the English pack with another cover:
+    worth a warning, unless the pack lists that language on purpose."""
     findings = []
     for spec in selection.pack_specs(project):
         slugs = list(dict.fromkeys(s for s in spec.documents if s in documents))
         for lang in selection.langs(project):
-            if lang == project.default_language or not slugs or (
-                    spec.languages and lang not in spec.languages):
+            if lang == project.default_language or not slugs or spec.languages:
                 continue
             if not any(lang in documents[s].translations for s in slugs):
                 findings += from_messages([
