@@ -129,7 +129,7 @@ def document_job(project: Project, translation: Translation, context: markup.Con
         keywords=meta.keywords, date=meta.date, paper=paper,
         logo=project.org.logo.as_uri() if project.org.logo else "",
         styles=stylesheets(project), page_counter=markup.page_counter_css(words),
-        body=markup.document_body(translation, context), fallback_lang=note_lang,
+        body=markup.document_body(translation, context, words), fallback_lang=note_lang,
         fallback_note=note)
     return Job(source_name(project, translation), html, translation.path.parent, translation.lang)
 

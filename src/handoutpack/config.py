@@ -50,6 +50,24 @@ class Brand:
 
 
 @dataclass(frozen=True)
+class Typography:
+    """How text is set; each rule can be switched off in [typography]."""
+
+    hyphenate: bool = True
+    """Hyphenate body text by its language (never headings, titles or URLs)."""
+    quotes: bool = True
+    """Straight quotes become the language's: “ ” in English, « » in French and Spanish."""
+    apostrophes: bool = True
+    """An apostrophe within a word becomes ’."""
+    dashes: bool = True
+    """-- becomes an en dash, --- an em dash, a hyphen between spaces a spaced en dash."""
+    french_spacing: bool = True
+    """French: a narrow no-break space before ; : ! ? and inside « »."""
+    quote_marks: dict[str, str] = field(default_factory=dict)
+    """Quotation marks (opening, closing) by language, over the built-in ones."""
+
+
+@dataclass(frozen=True)
 class Audience:
     id: str
     names: dict[str, str]
@@ -88,6 +106,7 @@ class Project:
     style_dirs: tuple[Path, ...] = ()
     build_dir: Path = Path("build")
     allow_remote: bool = False
+    typography: Typography = Typography()
     config_path: Path = Path(CONFIG_NAME)
 
     def where(self, key: str) -> str:
@@ -293,7 +312,7 @@ def read_text(name: str, path: Path, kind: str, max_bytes: int, too_big: str, em
 
 
 TOP_KEYS = {"org", "brand", "languages", "paths", "audiences", "packs", "event", "labels",
-            "security"}
+            "security", "typography"}
 
 
 def _project(root: Path, config_path: Path, data: dict, overrides: dict[str, str],
@@ -373,13 +392,36 @@ def _project(root: Path, config_path: Path, data: dict, overrides: dict[str, str
     if not isinstance(allow_remote, bool):
         r.problem("security.allow_remote", "must be true or false")
 
+    typography = _typography(r, r.table(data.get("typography"), "typography",
+                                        set(Typography.__dataclass_fields__)), languages)
+
     collect(r.problems)
     return Project(
         root=root, org=org, brand=brand, default_language=default, languages=languages,
         audiences=audiences, packs=packs, event=event, labels=labels, content_dir=content_dir,
         template_dirs=template_dirs, style_dirs=style_dirs, build_dir=build_dir,
-        allow_remote=allow_remote is True, config_path=config_path,
+        allow_remote=allow_remote is True, typography=typography, config_path=config_path,
     )
+
+
+def _typography(r: _Reader, data: dict, languages) -> Typography:
+    switches = {}
+    for name, spec in Typography.__dataclass_fields__.items():
+        if name in data and spec.type == "bool":
+            if isinstance(data[name], bool):
+                switches[name] = data[name]
+            else:
+                r.problem(f"typography.{name}", f"{data[name]!r}: must be true or false")
+    marks = {}
+    for lang, pair in r.table(data.get("quote_marks"), "typography.quote_marks").items():
+        key = f"typography.quote_marks.{lang}"
+        if lang not in languages:
+            r.problem(key, f"'{lang}' is not in languages.available{suggest(lang, languages)}")
+        elif not isinstance(pair, str) or len(pair) != 2:
+            r.problem(key, f"{pair!r}: write the opening and closing marks, e.g. \"“”\" or \"«»\"")
+        else:
+            marks[lang] = pair
+    return Typography(**switches, quote_marks=marks)
 
 
 def _override_dirs(r: _Reader, root: Path, paths: dict, name: str) -> tuple[Path, ...]:

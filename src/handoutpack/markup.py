@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import html
 import re
@@ -15,9 +16,11 @@ import jinja2
 import markdown
 from babel import Locale
 from babel.dates import format_date
+from babel.numbers import NumberPattern, format_currency, is_currency
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 from markdown.extensions.toc import slugify_unicode
 
+from . import typography
 from .config import Event, Project
 from .content import Translation
 from .errors import HandoutpackError
@@ -87,6 +90,58 @@ def long_date(date: dt.date | None, lang: str) -> str:
     return format_date(date, format="long", locale=lang) if date else ""
 
 
+def language_filters(lang: str) -> dict:
+    """Jinja filters that write numbers, money and dates as `lang` does (Babel's CLDR data)."""
+
+    def number(value, decimals: int | None = None) -> str:
+        return _format(Locale.parse(lang).decimal_formats[None], value, decimals, "number", lang)
+
+    def percent(value, decimals: int = 0) -> str:
+        return _format(Locale.parse(lang).percent_formats[None], value, decimals, "percent", lang)
+
+    def currency(value, code: str) -> str:
+        if not isinstance(code, str) or not is_currency(code.upper()):
+            raise jinja2.TemplateRuntimeError(
+                f"currency: {code!r} is not a currency code; write one like 'USD' or 'EUR'")
+        return format_currency(_number(value, "currency"), code.upper(), locale=lang)
+
+    def date(value, format: str = "long") -> str:
+        if isinstance(value, str):
+            try:
+                value = dt.date.fromisoformat(value)
+            except ValueError:
+                raise jinja2.TemplateRuntimeError(
+                    f"date: {value!r} is not a date; write it as YYYY-MM-DD") from None
+        if not isinstance(value, dt.date):
+            raise jinja2.TemplateRuntimeError(f"date: {value!r} is not a date")
+        if format not in ("short", "medium", "long", "full"):
+            raise jinja2.TemplateRuntimeError(
+                f"date: {format!r} is not one of short, medium, long, full")
+        return format_date(value, format=format, locale=lang)
+
+    return {"number": number, "percent": percent, "currency": currency, "date": date}
+
+
+def _format(pattern: NumberPattern, value, decimals: int | None, name: str, lang: str) -> str:
+    """`value` in the language's pattern, with exactly `decimals` decimals when given."""
+    if decimals is not None:
+        if not isinstance(decimals, int) or isinstance(decimals, bool) or decimals < 0:
+            raise jinja2.TemplateRuntimeError(f"{name}: {decimals!r} decimals: give a whole "
+                                              "number, e.g. 2")
+        pattern = copy.copy(pattern)
+        pattern.frac_prec = (decimals, decimals)
+    return pattern.apply(_number(value, name), Locale.parse(lang))
+
+
+def _number(value, name: str) -> float | int:
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return value
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        raise jinja2.TemplateRuntimeError(f"{name}: {value!r} is not a number") from None
+
+
 # ---------------------------------------------------------------- content: Jinja, then Markdown
 
 
@@ -151,14 +206,24 @@ def _size(left, right) -> int:
     return 0
 
 
-content_env = ContentEnvironment(undefined=jinja2.StrictUndefined, autoescape=False,
-                                 keep_trailing_newline=True)
+@cache
+def language_env(lang: str) -> ContentEnvironment:
+    """The content environment whose number, money and date filters write `lang`."""
+    env = ContentEnvironment(undefined=jinja2.StrictUndefined, autoescape=False,
+                             keep_trailing_newline=True)
+    env.filters.update(language_filters(lang))
+    return env
+
+
+content_env = language_env("en")
+"""For reading sources without running them (the filters' names are all that matter there)."""
 
 
 def expand(translation: Translation, context: Context) -> str:
     """Run the source body through Jinja; errors name the file and line."""
     try:
-        return content_env.from_string(translation.body).render(context.as_dict())
+        return language_env(translation.lang).from_string(translation.body).render(
+            context.as_dict())
     except jinja2.TemplateSyntaxError as error:
         raise _jinja_error(translation, error, error.lineno) from None
     except Exception as error:  # undefined names, and whatever Python raises (1/0, 'a' + 1)
@@ -182,9 +247,10 @@ def _jinja_error(translation: Translation, error: Exception, line: int | None) -
     return HandoutpackError(f"{translation.path.name}{where}: template error: {message}{hint}")
 
 
-def to_html(text: str) -> str:
-    return markdown.Markdown(extensions=MARKDOWN_EXTENSIONS,
-                             extension_configs=MARKDOWN_CONFIG).convert(text)
+def to_html(text: str, figure_label: str = "Figure {number}") -> str:
+    """Markdown to HTML, with footnotes where they are called and numbered figures."""
+    extensions = [*MARKDOWN_EXTENSIONS, typography.PrintExtension(figure_label)]
+    return markdown.Markdown(extensions=extensions, extension_configs=MARKDOWN_CONFIG).convert(text)
 
 
 def split_slides(text: str) -> list[str]:
@@ -198,13 +264,17 @@ def slide_notes(slide: str) -> tuple[str, str]:
     return NOTES.sub("", slide).strip(), notes
 
 
-def document_body(translation: Translation, context: Context) -> str:
-    """The document's HTML body; a deck reads as a document, its slides as sections."""
+def document_body(translation: Translation, context: Context,
+                  words: dict[str, str] | None = None) -> str:
+    """The document's HTML body; a deck reads as a document, its slides as sections.
+
+    `words` are the labels in the document's language (for "Figure 2")."""
     text = expand(translation, context)
+    figure_label = (words or {}).get("figure", "Figure {number}")
     if translation.meta.kind != "presentation":
-        return to_html(text)
+        return to_html(text, figure_label)
     slides = [slide_notes(s)[0] for s in split_slides(text)][1:]  # the title slide is the cover
-    return _shift_headings(to_html("\n\n".join(slides)), top=2)
+    return _shift_headings(to_html("\n\n".join(slides), figure_label), top=2)
 
 
 def _shift_headings(body: str, top: int) -> str:
@@ -235,10 +305,13 @@ def _page_env(folders: tuple[Path, ...]) -> jinja2.Environment:
 
 
 def page(project: Project, template: str, **values) -> str:
-    """Render one of the theme's page layouts (document.html, cover.html, contents.html)."""
+    """Render one of the theme's page layouts (document.html, cover.html, contents.html),
+    its text punctuated for its language."""
     env = _page_env(tuple(template_dirs(project)))
+    values.setdefault("typography", project.typography)
     try:
-        return env.get_template(template).render(**values)
+        return typography.typeset(env.get_template(template).render(**values), values["lang"],
+                                  project.typography)
     except jinja2.TemplateError as error:
         line = getattr(error, "lineno", None) or _template_line(error.__traceback__)
         name = getattr(error, "filename", None) or template
