@@ -13,6 +13,13 @@ class Bookmark:
     title: str
     page: int  # 1-based
     children: list["Bookmark"] = field(default_factory=list)
+    top: float | None = None  # where on the page it points, in points from the foot
+
+    def walk(self):
+        """This bookmark and every one beneath it."""
+        yield self
+        for child in self.children:
+            yield from child.walk()
 
 
 def reader(path: Path) -> PdfReader:
@@ -37,10 +44,26 @@ def bookmarks(path: Path) -> list[Bookmark]:
             if isinstance(item, list):
                 result[-1].children = walk(item)
             else:
-                result.append(Bookmark(item.title, pdf.get_destination_page_number(item) + 1))
+                top = item.get("/Top")
+                result.append(Bookmark(item.title, pdf.get_destination_page_number(item) + 1,
+                                       top=float(top) if top is not None else None))
         return result
 
     return walk(pdf.outline)
+
+
+def text_lines(path: Path, page: int) -> list[tuple[float, str]]:
+    """A 1-based page's lines of text, top to bottom, each with its baseline's height above the
+    page's foot (points)."""
+    found: dict[int, list[str]] = {}
+
+    def visit(text, cm, tm, font, size):
+        if text.strip():
+            y = tm[4] * cm[1] + tm[5] * cm[3] + cm[5]
+            found.setdefault(round(y), []).append(text)
+
+    reader(path).pages[page - 1].extract_text(visitor_text=visit)
+    return [(y, "".join(parts)) for y, parts in sorted(found.items(), reverse=True)]
 
 
 def link_targets(path: Path, page: int) -> list[int]:

@@ -33,7 +33,7 @@ URL = re.compile(r"(?:\b[a-z][a-z0-9+.-]*://|\bmailto:|\bwww\.)[^\s<>\"«»“�
 EM_DASH = re.compile(r"(?<!-)---(?!-)")
 EN_DASH = re.compile(r"(?<!-)--(?!-)")
 SPACED_HYPHEN = re.compile(r"(?<=\s)-(?=\s)")
-APOSTROPHE = re.compile(r"(?<=\w)'(?=\w)")
+APOSTROPHE = re.compile(r"(?<=\w)'(?=\w)|'(?=\d\ds?\b)")  # it's, the '90s
 OPENING = r"(?<=[\s(\[{\u2014\u2013/«“‘])"
 OPEN_DOUBLE = re.compile(OPENING + '"')
 OPEN_SINGLE = re.compile(OPENING + "'")
@@ -105,6 +105,7 @@ class _Typesetter(HTMLParser):
         self.out: list[str] = []
         self.stack: list[tuple[str, str, bool]] = [("", lang, True)]  # tag, lang, skipped
         self.previous = " "  # the last character of text in the current block, for context
+        self.link = ""  # the href of the link being read: a link that shows its URL is kept
 
     def handle_starttag(self, tag, attrs):
         self.out.append(self.get_starttag_text())
@@ -114,6 +115,8 @@ class _Typesetter(HTMLParser):
             return
         _, lang, skipped = self.stack[-1]
         values = dict(attrs)
+        if tag == "a":
+            self.link = values.get("href") or ""
         if tag == "body":
             skipped = False
         self.stack.append((tag, values.get("lang") or lang, skipped or tag in SKIPPED))
@@ -123,6 +126,8 @@ class _Typesetter(HTMLParser):
 
     def handle_endtag(self, tag):
         self.out.append(f"</{tag}>")
+        if tag == "a":
+            self.link = ""
         if tag not in INLINE:
             self.previous = " "
         for depth in range(len(self.stack) - 1, 0, -1):
@@ -135,7 +140,7 @@ class _Typesetter(HTMLParser):
         if tag in RAW_TEXT:
             self.out.append(data)
             return
-        if not skipped:
+        if not skipped and not _shows(self.link, data):
             data = punctuate(data, lang, self.settings, self.previous)
         self.out.append(html.escape(data, quote=False))
         if data:
@@ -152,6 +157,12 @@ class _Typesetter(HTMLParser):
 
     def unknown_decl(self, data):
         self.out.append(f"<![{data}]>")
+
+
+def _shows(href: str, text: str) -> bool:
+    """Whether a link's text is its own address (with or without the scheme)."""
+    text = text.strip()
+    return bool(href and text) and (text == href or href.split(":", 1)[-1].lstrip("/") == text)
 
 
 def typeset(page: str, lang: str, settings: Typography) -> str:
