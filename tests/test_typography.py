@@ -287,3 +287,10 @@ def test_a_bad_number_names_the_file_and_line(make_project):
     outcome = invoke(make_project({"content/handouts/hello.en.md": source}), "build", "-q")
     assert outcome.exit_code == 2 and "Traceback" not in outcome.output
     assert "hello.en.md:7: template error: currency: 'a lot' is not a number" in outcome.stderr
+
+
+def test_a_bad_figure_label_is_named(make_project):
+    config = MINIMAL_CONFIG + '\n[labels.en]\nfigure = "Fig. {num}"\n'
+    outcome = invoke(make_project({"handoutpack.toml": config}), "build", "-q")
+    assert outcome.exit_code == 2 and "Traceback" not in outcome.output
+    assert "labels: figure = 'Fig. {num}' (en): write the number as {number}" in outcome.stderr

@@ -271,6 +271,11 @@ def document_body(translation: Translation, context: Context,
     `words` are the labels in the document's language (for "Figure 2")."""
     text = expand(translation, context)
     figure_label = (words or {}).get("figure", "Figure {number}")
+    try:
+        figure_label.format(number=1)
+    except (KeyError, IndexError, ValueError):
+        raise HandoutpackError(f"labels: figure = {figure_label!r} ({translation.lang}): write "
+                               "the number as {number}, e.g. \"Figure {number}\"") from None
     if translation.meta.kind != "presentation":
         return to_html(text, figure_label)
     slides = [slide_notes(s)[0] for s in split_slides(text)][1:]  # the title slide is the cover
