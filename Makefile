@@ -24,17 +24,18 @@ $(STAMP): pyproject.toml
 
 # WeasyPrint needs Pango (on every Debian with Python); HarfBuzz's subsetter makes it 2-8x faster
 # and its output reproducible; poppler-utils turns PDFs into PNGs for looking at pages; qpdf checks
-# the structure of the PDFs the tests make.
+# the structure of the PDFs the tests make; the tests drive Debian's Chromium through Playwright
+# (whose own browser download is not used).
 # Installed only when missing and only where we may (root, Debian).
 system-deps:
-	@missing=$$(for p in libpango-1.0-0 libharfbuzz-subset0 poppler-utils qpdf; do \
+	@missing=$$(for p in libpango-1.0-0 libharfbuzz-subset0 poppler-utils qpdf chromium; do \
 		dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
 	if [ -n "$$missing" ]; then \
 		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 			echo "Installing $$missing"; \
 			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
 		else \
-			echo "Note: please install $$missing (Debian packages) for faster, reproducible PDFs."; \
+			echo "Note: please install $$missing (Debian packages): faster, reproducible PDFs; browser tests."; \
 		fi; \
 	fi
 

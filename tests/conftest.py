@@ -13,7 +13,7 @@ import pytest
 from handoutpack.cli import main
 
 REPO = Path(__file__).resolve().parents[1]
-SAMPLE_PARTS = ("handoutpack.toml", "content", "templates", "styles")
+SAMPLE_PARTS = ("handoutpack.toml", "content", "templates", "styles", "emails")
 
 MINIMAL_CONFIG = """\
 [org]
@@ -95,3 +95,21 @@ class Outcome:
     def __init__(self, exit_code: int, stdout: str, stderr: str):
         self.exit_code, self.stdout, self.stderr = exit_code, stdout, stderr
         self.output = stdout + stderr
+
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's headless Chromium, driven by Playwright (whose own browser download is unused)."""
+    if not CHROMIUM.is_file():
+        pytest.skip("browser tests need Debian's chromium: `apt-get install chromium` "
+                    "(`make test` installs it when run as root)")
+    sync_api = pytest.importorskip("playwright.sync_api", reason="pip install -e '.[test]'")
+    with sync_api.sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()

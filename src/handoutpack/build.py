@@ -19,10 +19,12 @@ Log = Callable[[str], None]
 
 @dataclass(frozen=True)
 class Selection:
-    """What to build: some packs (all when empty) in some languages (all when empty)."""
+    """What to build: some packs and documents (everything when both are empty) in some
+    languages (all when empty)."""
 
     packs: tuple[str, ...] = ()
     languages: tuple[str, ...] = ()
+    documents: tuple[str, ...] = ()
 
     def check(self, project: Project) -> None:
         for pack in self.packs:
@@ -37,7 +39,8 @@ class Selection:
                     f"({', '.join(project.languages)}){suggest(lang, project.languages)}")
 
     def pack_specs(self, project: Project) -> list[PackSpec]:
-        return [p for p in project.packs.values() if not self.packs or p.id in self.packs]
+        everything = not self.packs and not self.documents
+        return [p for p in project.packs.values() if everything or p.id in self.packs]
 
     def langs(self, project: Project) -> tuple[str, ...]:
         return self.languages or project.languages
@@ -83,8 +86,12 @@ def plan(project: Project, documents: dict[str, Document], selection: Selection)
     selection.check(project)
     check_packs(project, documents)
     specs = selection.pack_specs(project)
-    wanted = (documents if not selection.packs
+    wanted = (documents if not selection.packs and not selection.documents
               else {slug: documents[slug] for spec in specs for slug in spec.documents})
+    for slug in selection.documents:
+        if slug not in documents:
+            raise HandoutpackError(f"no document '{slug}'{suggest(slug, documents)}")
+        wanted[slug] = documents[slug]
     result = Plan()
     for lang in selection.langs(project):
         context = markup.make_context(project, lang, project.event)
@@ -142,7 +149,8 @@ def make_renderer(project: Project, pdf_variant: str | None = None) -> Renderer:
     return Renderer(
         roots=[project.root, markup.builtin_dir("templates"), markup.builtin_dir("styles")],
         overlays=[markup.style_dirs(project), markup.template_dirs(project)],
-        allow_remote=project.allow_remote, pdf_variant=pdf_variant)
+        allow_remote=project.allow_remote, pdf_variant=pdf_variant,
+        image_dpi=project.image_dpi)
 
 
 def render_jobs(renderer: Renderer, jobs: Iterable[Job], log: Log) -> dict[Job, Rendered]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import sys
 import traceback
@@ -9,7 +10,7 @@ from pathlib import Path
 
 import click
 
-from . import check, config, content
+from . import check, config, content, distribute, mailing
 from .build import Selection, build
 from .errors import HandoutpackError, Problems
 from .outputs import build_lock
@@ -44,6 +45,9 @@ def cli(ctx: click.Context, project_dir: Path, debug: bool) -> None:
               help="Build only this language (repeatable). Default: every language.")
 @click.option("--set", "settings", multiple=True, metavar="KEY=VALUE",
               help="Set event.name, event.date (YYYY-MM-DD) or event.place for this build.")
+@click.option("--image-dpi", type=click.IntRange(min=36), metavar="DPI",
+              help="Resample images to at most DPI and recompress them, for smaller PDFs "
+                   "(150 suits screens and email; 300 print).")
 @click.option("-q", "--quiet", is_flag=True, help="Print only problems.")
 @click.option("--strict", is_flag=True,
               help="Fail on any warning too (stale translations, missing alt text, WeasyPrint's).")
@@ -51,23 +55,68 @@ def cli(ctx: click.Context, project_dir: Path, debug: bool) -> None:
               help=f"Make PDF/A or PDF/UA files: {', '.join(PDF_VARIANTS)}.")
 @click.pass_obj
 def build_command(run: Run, packs: tuple[str, ...], languages: tuple[str, ...],
-                  settings: tuple[str, ...], quiet: bool, strict: bool,
+                  settings: tuple[str, ...], image_dpi: int | None, quiet: bool, strict: bool,
                   pdf_variant: str | None) -> None:
-    """Build every document and pack into build/ (or only the PACKS named)."""
-    project = run.project(config.parse_overrides(settings))
+    """Build every document and pack into build/ (or only the PACKS named), then the download
+    page (build/index.html) and the zip bundles of everything built."""
+    project = dataclasses.replace(run.project(config.parse_overrides(settings)), image_dpi=image_dpi)
     documents = content.load(project)
     selection = Selection(packs, languages)
     check.preflight(project, documents, selection, strict)
-    log = (lambda message: None) if quiet else (lambda message: click.echo(f"  {message}", err=True))
+    log = _log(quiet)
     with build_lock(project.build_dir):
         outputs, warnings = build(project, documents, selection, log, strict=strict,
                                   pdf_variant=pdf_variant)
+        warnings += distribute.publish(project, documents, log)
     for warning in warnings:
         click.echo(f"warning: {warning}", err=True)
     if not quiet:
         made = {kind: sum(o.kind == kind for o in outputs) for kind in ("document", "pack")}
         click.echo(f"Built {made['document']} documents and {made['pack']} packs in "
-                   f"{_shown(project.build_dir)} (list: {_shown(project.build_dir)}/manifest.json)")
+                   f"{_shown(project.build_dir)} (list: {_shown(project.build_dir)}/manifest.json; "
+                   f"download page: {_shown(project.build_dir / 'index.html')})")
+
+
+@cli.command("email")
+@click.argument("pack")
+@click.option("--to", "recipients", required=True, metavar="CSV",
+              type=click.Path(dir_okay=False, path_type=Path),
+              help="The recipients: a CSV file with the columns email, name, language, and any "
+                   "other the message uses (as recipient.<column>).")
+@click.option("--lang", "languages", multiple=True, metavar="LANG",
+              help="Only the recipients in this language (repeatable). Default: everyone.")
+@click.option("--send", is_flag=True,
+              help="Send the messages through the server in [email.smtp]; without it they are "
+                   "only written to build/outbox/PACK/.")
+@click.option("--pace", type=click.FloatRange(min=0), metavar="SECONDS",
+              help="Seconds between two messages (default: email.pace_seconds).")
+@click.option("--max-size", "max_mb", type=click.FloatRange(min=0), metavar="MB",
+              help="The largest attachment to send (default: email.max_attachment_mb, 10).")
+@click.option("-q", "--quiet", is_flag=True, help="Print only problems.")
+@click.pass_obj
+def email_command(run: Run, pack: str, recipients: Path, languages: tuple[str, ...], send: bool,
+                  pace: float | None, max_mb: float | None, quiet: bool) -> None:
+    """Write PACK as an email to each recipient, in their language, into build/outbox/PACK/;
+    with --send, send them. A rerun never sends anyone the pack twice."""
+    project = run.project()
+    documents = content.load(project)
+    outbox = mailing.prepare(project, documents, pack, recipients, languages, max_mb)
+    for problem in outbox.problems:
+        click.echo(f"warning: {problem}", err=True)
+    where = _shown(outbox.folder)
+    if not send:
+        click.echo(f"Wrote {len(outbox.messages)} messages to {where}/ "
+                   f"({len(outbox.problems)} rows skipped). Check them, then add --send.")
+        return
+    result = mailing.send(project, outbox.messages, outbox.folder / "sent.json",
+                          project.email.pace_seconds if pace is None else pace, _log(quiet))
+    for address in result.uncertain:
+        click.echo(f"warning: {address}: the last run stopped while sending to this address, so "
+                   f"it may have the pack; not sent again. If it did not arrive, remove its entry "
+                   f"from {where}/sent.json and run again.", err=True)
+    click.echo(f"Sent {len(result.sent)}; {len(result.earlier)} had it already; "
+               f"{len(result.refused)} refused by the server; {len(outbox.problems)} rows skipped "
+               f"(log: {where}/sent.json)")
 
 
 @cli.command("check")
@@ -117,6 +166,10 @@ def revision_command(run: Run, source: Path) -> None:
     project = run.project()
     _, body, _ = content.parse(str(source), content.read_source(str(source), source), project)
     click.echo(content.revision(body))
+
+
+def _log(quiet: bool):
+    return (lambda message: None) if quiet else (lambda message: click.echo(f"  {message}", err=True))
 
 
 def _shown(path: Path) -> str:

@@ -14,6 +14,8 @@ from .errors import HandoutpackError, collect
 
 CONFIG_NAME = "handoutpack.toml"
 PAPER_SIZES = ("A4", "Letter", "A5")
+SMTP_SECURITY = {"starttls": 587, "tls": 465, "none": 25}
+"""How to secure the SMTP connection, and the port each uses by default."""
 LANG_RE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$")
 ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 COLOUR_RE = re.compile(r"^#[0-9a-fA-F]{6}$")
@@ -88,6 +90,40 @@ class PackSpec:
 
 
 @dataclass(frozen=True)
+class DownloadPage:
+    """What build/index.html says above the materials."""
+
+    titles: dict[str, str] = field(default_factory=dict)
+    """The page's heading by language; the organisation's name when empty."""
+    intros: dict[str, str] = field(default_factory=dict)
+    """Markdown under the heading, by language."""
+
+
+@dataclass(frozen=True)
+class Smtp:
+    """The mail server `handoutpack email --send` hands messages to. The password is never here:
+    it is read from the environment variable `password_env`."""
+
+    host: str = ""
+    port: int = 587
+    security: str = "starttls"
+    user: str = ""
+    password_env: str = "HANDOUTPACK_SMTP_PASSWORD"
+
+
+@dataclass(frozen=True)
+class Email:
+    """Sending packs by email: who it is from, how big an attachment may be, how fast to send."""
+
+    sender: str = ""
+    reply_to: str = ""
+    max_attachment_mb: float = 10.0
+    pace_seconds: float = 2.0
+    """Pause between two messages, so that the server (and spam filters) are not flooded."""
+    smtp: Smtp = Smtp()
+
+
+@dataclass(frozen=True)
 class Project:
     """The validated configuration and where the project's files are."""
 
@@ -108,6 +144,13 @@ class Project:
     allow_remote: bool = False
     typography: Typography = Typography()
     config_path: Path = Path(CONFIG_NAME)
+    download: DownloadPage = DownloadPage()
+    email: Email | None = None
+    """None when handoutpack.toml has no [email] table."""
+    emails_dir: Path = Path("emails")
+    """The email messages, `<pack>.<lang>.md` or `default.<lang>.md`."""
+    image_dpi: int | None = None
+    """Resample images to at most this resolution (`build --image-dpi`): smaller PDFs."""
 
     def where(self, key: str) -> str:
         """'handoutpack.toml:12: packs.media.documents[2]': a config key as messages name it."""
@@ -222,6 +265,15 @@ class _Reader:
         self.problem(key, "is required: a string, or a table with one string per language")
         return {}
 
+    def number(self, data: dict, name: str, key: str, default: float, integer: bool = False):
+        """A positive number (a whole one when `integer`), or `default` when absent."""
+        value = data.get(name, default)
+        kinds = int if integer else (int, float)
+        if isinstance(value, bool) or not isinstance(value, kinds) or value < 0:
+            self.problem(key, f"{value!r} is not a {'whole ' if integer else ''}number of 0 or more")
+            return default
+        return value
+
     def date(self, data: dict, name: str, key: str) -> dt.date | None:
         value = data.get(name)
         if value is None or value == "":
@@ -312,7 +364,7 @@ def read_text(name: str, path: Path, kind: str, max_bytes: int, too_big: str, em
 
 
 TOP_KEYS = {"org", "brand", "languages", "paths", "audiences", "packs", "event", "labels",
-            "security", "typography"}
+            "security", "typography", "download", "email"}
 
 
 def _project(root: Path, config_path: Path, data: dict, overrides: dict[str, str],
@@ -356,9 +408,11 @@ def _project(root: Path, config_path: Path, data: dict, overrides: dict[str, str
         paper=r.choice(brand_data, "paper", "brand.paper", PAPER_SIZES, defaults.paper),
     )
 
-    paths = r.table(data.get("paths"), "paths", {"content", "templates", "styles", "build"})
+    paths = r.table(data.get("paths"), "paths",
+                    {"content", "templates", "styles", "build", "emails"})
     content_dir = r.path(root, paths.get("content", "content"), "paths.content") or root / "content"
     build_dir = r.path(root, paths.get("build", "build"), "paths.build", must_exist=False)
+    emails_dir = r.path(root, paths.get("emails", "emails"), "paths.emails", must_exist=False)
     template_dirs = _override_dirs(r, root, paths, "templates")
     style_dirs = _override_dirs(r, root, paths, "styles")
 
@@ -401,6 +455,9 @@ def _project(root: Path, config_path: Path, data: dict, overrides: dict[str, str
         audiences=audiences, packs=packs, event=event, labels=labels, content_dir=content_dir,
         template_dirs=template_dirs, style_dirs=style_dirs, build_dir=build_dir,
         allow_remote=allow_remote is True, typography=typography, config_path=config_path,
+        download=_download(r, data.get("download"), languages),
+        email=_email(r, data["email"]) if "email" in data else None,
+        emails_dir=emails_dir or root / "emails",
     )
 
 
@@ -472,4 +529,37 @@ def _pack(r: _Reader, pack_id: str, spec: Any, languages, audiences, event: Even
         event=replace(pack_event, **forced),
         paper=r.choice(spec, "paper", f"{key}.paper", PAPER_SIZES, None),
         languages=tuple(pack_languages),
+    )
+
+
+def _download(r: _Reader, data: Any, languages) -> DownloadPage:
+    page = r.table(data, "download", {"title", "intro"})
+    return DownloadPage(*(r.texts(page, name, f"download.{name}", languages) if name in page else {}
+                          for name in ("title", "intro")))
+
+
+def _email(r: _Reader, data: Any) -> Email:
+    email = r.table(data, "email", {"from", "reply_to", "max_attachment_mb", "pace_seconds", "smtp"})
+    smtp = r.table(email.get("smtp"), "email.smtp",
+                   {"host", "port", "security", "user", "password_env", "password"})
+    if "password" in smtp:
+        r.problem("email.smtp.password", "never put the password in handoutpack.toml; remove it "
+                  "and set it in the environment variable that email.smtp.password_env names "
+                  f"(by default {Smtp.password_env})")
+    security = r.choice(smtp, "security", "email.smtp.security", SMTP_SECURITY, Smtp.security)
+    return Email(
+        sender=r.string(email, "from", "email.from", hint=" (e.g. 'Name <name@example.org>')"),
+        reply_to=r.string(email, "reply_to", "email.reply_to", ""),
+        max_attachment_mb=r.number(email, "max_attachment_mb", "email.max_attachment_mb",
+                                   Email.max_attachment_mb),
+        pace_seconds=r.number(email, "pace_seconds", "email.pace_seconds", Email.pace_seconds),
+        smtp=Smtp(
+            host=r.string(smtp, "host", "email.smtp.host", ""),
+            port=r.number(smtp, "port", "email.smtp.port", SMTP_SECURITY[security], integer=True),
+            security=security,
+            user=r.string(smtp, "user", "email.smtp.user", ""),
+            password_env=r.string(smtp, "password_env", "email.smtp.password_env",
+                                  Smtp.password_env, re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$"),
+                                  " (the name of an environment variable)"),
+        ),
     )

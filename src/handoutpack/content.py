@@ -176,9 +176,16 @@ def read_source(name: str, path: Path) -> str:
 
 def parse(name: str, text: str, project: Project) -> tuple[FrontMatter, str, int]:
     """Split front matter from body and validate the front matter."""
+    data, lines, body, body_line = split_front_matter(name, text, "title, summary, kind...")
+    return _front_matter(name, data, lines, project), body, body_line
+
+
+def split_front_matter(name: str, text: str, keys: str) -> tuple[dict, dict[str, int], str, int]:
+    """(the YAML front matter, the line of each of its keys, the body, the body's first line);
+    `keys` says what the front matter holds, for messages."""
     if not text.startswith("---\n"):
         raise HandoutpackError(f"{name}:1: must start with front matter: a line '---', YAML "
-                               "(title, summary, kind...), then another line '---'")
+                               f"({keys}), then another line '---'")
     end = _front_matter_end(text)
     if end < 0:
         raise HandoutpackError(f"{name}:1: front matter is not closed; add a line '---' after it")
@@ -186,7 +193,7 @@ def parse(name: str, text: str, project: Project) -> tuple[FrontMatter, str, int
     if not isinstance(data, dict):
         raise HandoutpackError(f"{name}:2: front matter must be 'key: value' lines")
     body_line = text[: end + 5].count("\n") + 1
-    return _front_matter(name, data, lines, project), text[end + 5:], body_line
+    return data, lines, text[end + 5:], body_line
 
 
 def _front_matter_end(text: str) -> int:

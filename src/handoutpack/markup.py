@@ -221,13 +221,22 @@ content_env = language_env("en")
 
 def expand(translation: Translation, context: Context) -> str:
     """Run the source body through Jinja; errors name the file and line."""
+    return render_text(translation.path.name, translation.body, translation.body_line,
+                       context.as_dict(), "org, event, pack, audience and lang (see docs/authoring.md)",
+                       translation.lang)
+
+
+def render_text(name: str, text: str, first_line: int, values: dict, names: str,
+                lang: str) -> str:
+    """Jinja over a user's text in `lang`, sandboxed; errors name the file (`name`), the line
+    and, for an undefined name, the `names` one may use."""
     try:
-        return language_env(translation.lang).from_string(translation.body).render(
-            context.as_dict())
+        return language_env(lang).from_string(text).render(values)
     except jinja2.TemplateSyntaxError as error:
-        raise _jinja_error(translation, error, error.lineno) from None
+        raise _jinja_error(name, first_line, error, error.lineno, names) from None
     except Exception as error:  # undefined names, and whatever Python raises (1/0, 'a' + 1)
-        raise _jinja_error(translation, error, _template_line(error.__traceback__)) from None
+        line = _template_line(error.__traceback__)
+        raise _jinja_error(name, first_line, error, line, names) from None
 
 
 def _template_line(tb) -> int | None:
@@ -239,17 +248,19 @@ def _template_line(tb) -> int | None:
     return line
 
 
-def _jinja_error(translation: Translation, error: Exception, line: int | None) -> HandoutpackError:
-    where = f":{translation.body_line + line - 1}" if line else ""
+def _jinja_error(name: str, first_line: int, error: Exception, line: int | None,
+                 names: str) -> HandoutpackError:
+    where = f":{first_line + line - 1}" if line else ""
     message = getattr(error, "message", None) or str(error) or type(error).__name__
-    hint = ("; the names you can use are org, event, pack, audience and lang (see docs/authoring.md)"
-            if isinstance(error, jinja2.UndefinedError) else "")
-    return HandoutpackError(f"{translation.path.name}{where}: template error: {message}{hint}")
+    hint = f"; the names you can use are {names}" if isinstance(error, jinja2.UndefinedError) else ""
+    return HandoutpackError(f"{name}{where}: template error: {message}{hint}")
 
 
-def to_html(text: str, figure_label: str = "Figure {number}") -> str:
-    """Markdown to HTML, with footnotes where they are called and numbered figures."""
-    extensions = [*MARKDOWN_EXTENSIONS, typography.PrintExtension(figure_label)]
+def to_html(text: str, figure_label: str = "Figure {number}", line_breaks: bool = False) -> str:
+    """Markdown to HTML, with footnotes where they are called and numbered figures; with
+    `line_breaks`, each line break stays one (as in an email)."""
+    extensions = [*MARKDOWN_EXTENSIONS, typography.PrintExtension(figure_label),
+                  *(["nl2br"] if line_breaks else [])]
     return markdown.Markdown(extensions=extensions, extension_configs=MARKDOWN_CONFIG).convert(text)
 
 
@@ -304,19 +315,22 @@ def _shift_headings(body: str, top: int) -> str:
 @cache
 def _page_env(folders: tuple[Path, ...]) -> jinja2.Environment:
     env = jinja2.Environment(loader=jinja2.FileSystemLoader([str(f) for f in folders]),
-                             autoescape=True, undefined=jinja2.StrictUndefined)
+                             autoescape=jinja2.select_autoescape(("html", "xml")),
+                             undefined=jinja2.StrictUndefined)
     env.filters["long_date"] = long_date
     return env
 
 
 def page(project: Project, template: str, **values) -> str:
-    """Render one of the theme's page layouts (document.html, cover.html, contents.html),
-    its text punctuated for its language."""
+    """Render one of the theme's layouts (document.html, cover.html...): an .html one escaped and
+    its text punctuated for its language, a .txt one as it is."""
     env = _page_env(tuple(template_dirs(project)))
     values.setdefault("typography", project.typography)
     try:
-        return typography.typeset(env.get_template(template).render(**values), values["lang"],
-                                  project.typography)
+        text = env.get_template(template).render(**values)
+        if not template.endswith(".html"):
+            return text
+        return typography.typeset(text, values["lang"], project.typography)
     except jinja2.TemplateError as error:
         line = getattr(error, "lineno", None) or _template_line(error.__traceback__)
         name = getattr(error, "filename", None) or template

@@ -69,6 +69,20 @@ def write_manifest(build_dir: Path, outputs: list[Output]) -> Path:
     return path
 
 
+def read_outputs(build_dir: Path) -> dict[str, Output]:
+    """The manifest's outputs whose files are still there, by path."""
+    fields = set(Output.__dataclass_fields__)
+    found = {}
+    for entry in _read_manifest(build_dir / "manifest.json"):
+        try:
+            output = Output(**{k: v for k, v in entry.items() if k in fields})
+        except (TypeError, AttributeError):
+            continue  # a damaged entry: the next build of that file writes a good one
+        if (build_dir / output.path).is_file():
+            found[output.path] = output
+    return found
+
+
 def _read_manifest(path: Path) -> list[dict]:
     try:
         return json.loads(path.read_text(encoding="utf-8"))["outputs"]

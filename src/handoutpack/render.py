@@ -23,6 +23,8 @@ FAILED_LOAD = re.compile(r"^Failed to load (?P<what>image|stylesheet|inline SVG|
                          r"(?: at '?(?P<url>[^' ]+)'?)?")
 FAILED_FONT = re.compile(r"^Failed to load font at '(?P<url>[^']+)'")
 BAD_FONT_FACE = re.compile(r"^Font-face '(?P<family>[^']*)' cannot be loaded")
+IMAGE_JPEG_QUALITY = 80
+"""With --image-dpi, photos are also recompressed: 80 keeps them clean on screen and on paper."""
 
 
 @dataclass(frozen=True)
@@ -127,10 +129,12 @@ class Renderer:
     """Renders HTML strings to PDFs; one per process, sharing WeasyPrint's font set-up."""
 
     def __init__(self, roots: list[Path], overlays: list[list[Path]], allow_remote: bool = False,
-                 pdf_variant: str | None = None):
+                 pdf_variant: str | None = None, image_dpi: int | None = None):
         self.fetcher = Fetcher(roots, overlays, allow_remote)
         self.pdf_variant = pdf_variant
         self._fonts = None
+        self.image_options = ({"dpi": image_dpi, "jpeg_quality": IMAGE_JPEG_QUALITY,
+                               "optimize_images": True} if image_dpi else {})
 
     def render(self, html: str, base: Path, name: str, lang: str) -> Rendered:
         """Render `html` whose relative links start at folder `base`; `name` is for messages."""
@@ -144,7 +148,7 @@ class Renderer:
             document = weasyprint.HTML(
                 string=html, base_url=base.as_uri() + "/",
                 url_fetcher=_weasyprint_fetcher(self.fetcher),
-            ).render(font_config=self._fonts)
+            ).render(font_config=self._fonts, **self.image_options)  # images are done here
             pdf = document.write_pdf(pdf_tags=True, custom_metadata=True,
                                      pdf_variant=self.pdf_variant)
         if self.fetcher.refused:

@@ -1,0 +1,421 @@
+"""Hand the built PDFs on: the download page with first-page thumbnails, and zip bundles."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import io
+import mimetypes
+import re
+import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from babel.units import format_unit
+
+from . import markup
+from .config import PackSpec, Project
+from .content import Document
+from .outputs import Output, read_outputs, write_atomic
+
+Log = Callable[[str], None]
+
+THUMBNAILS = "thumbnails"
+THUMBNAIL_WIDTH = 240
+"""Pixels; shown at half that many CSS pixels, so they stay sharp on high-density screens."""
+EVERYTHING = "everything.zip"
+ZIP_TIME = (1980, 1, 1, 0, 0, 0)
+"""Every zip entry gets this date: the same PDFs always give the same zip, byte for byte."""
+ZIP_STAMP = "handoutpack bundle "
+"""Starts a bundle's zip comment, followed by a hash of what went into it."""
+
+
+# ---------------------------------------------------------------- words and numbers
+
+
+def size_text(size: int, lang: str) -> str:
+    """A file size the way a reader of `lang` writes it: '340 kB', '1,2 Mo'."""
+    locale = _locale(lang)
+    if size < 1_000_000:
+        return format_unit(max(1, round(size / 1000)), "digital-kilobyte", length="short",
+                           locale=locale)
+    return format_unit(round(size / 1_000_000, 1), "digital-megabyte", length="short",
+                       locale=locale, format="#,##0.#")
+
+
+def pages_text(words: dict[str, str], pages: int) -> str:
+    return words["one_page"] if pages == 1 else words["n_pages"].format(n=pages)
+
+
+def own_name(lang: str) -> str:
+    """A language's name in itself: 'français'."""
+    return markup.language_name(lang, _locale(lang))
+
+
+def _locale(lang: str) -> str:
+    return lang.replace("-", "_")
+
+
+# ---------------------------------------------------------------- pictures of pages
+
+
+def page_images(pdf: bytes, width: int, image_format: str = "WEBP",
+                pages: range | None = None) -> list[tuple[bytes, int, int]]:
+    """Pages of a PDF (all, or those in `pages`, counted from 0) as images `width` pixels wide:
+    (image bytes, width, height) for each."""
+    import pypdfium2  # imported here: only the page and the preview draw pages
+
+    document = pypdfium2.PdfDocument(pdf)
+    try:
+        images = []
+        for index in pages if pages is not None else range(len(document)):
+            page = document[index]
+            image = page.render(scale=width / page.get_width()).to_pil()
+            out = io.BytesIO()
+            options = {"quality": 80} if image_format == "WEBP" else {"optimize": True}
+            image.convert("RGB").save(out, image_format, **options)
+            images.append((out.getvalue(), *image.size))
+        return images
+    finally:
+        document.close()
+
+
+@dataclass(frozen=True)
+class Thumbnail:
+    path: str
+    """Inside build/; named by the PDF's content, so an unchanged PDF keeps its thumbnail."""
+    width: int
+    height: int
+
+
+def make_thumbnails(build_dir: Path, outputs: dict[str, Output]) -> dict[str, Thumbnail]:
+    """A first-page thumbnail for every PDF, by the PDF's path; old thumbnails are removed."""
+    thumbnails = {}
+    for output in outputs.values():
+        name = f"{THUMBNAILS}/{output.sha256[:24]}.webp"
+        if (build_dir / name).is_file():
+            width, height = _webp_size((build_dir / name).read_bytes())
+        else:
+            data, width, height = page_images((build_dir / output.path).read_bytes(),
+                                              THUMBNAIL_WIDTH, pages=range(1))[0]
+            write_atomic(build_dir / name, data)
+        thumbnails[output.path] = Thumbnail(name, width, height)
+    kept = {t.path for t in thumbnails.values()}
+    for old in (build_dir / THUMBNAILS).glob("*.webp"):
+        if f"{THUMBNAILS}/{old.name}" not in kept:
+            old.unlink()
+    return thumbnails
+
+
+def _webp_size(data: bytes) -> tuple[int, int]:
+    from PIL import Image
+
+    with Image.open(io.BytesIO(data)) as image:
+        return image.size
+
+
+# ---------------------------------------------------------------- what the page lists
+
+
+@dataclass(frozen=True)
+class Download:
+    """One file the page offers."""
+
+    href: str
+    lang: str
+    language: str
+    """The file's language, named in itself."""
+    details: str
+    """'PDF · 4 pages · 120 kB' in the page's language."""
+
+
+@dataclass(frozen=True)
+class Entry:
+    """A document or a pack as the page shows it."""
+
+    id: str
+    title: str
+    summary: str
+    lang: str
+    """The language of the title and summary: the page's, or the default where untranslated."""
+    thumbnail: Thumbnail
+    files: list[Download]
+    """The PDF in every language it exists in, the page's language first."""
+    bundle: Download | None = None
+    contents: list[tuple[str, str]] = field(default_factory=list)
+    """A pack's documents: (title, '' or 'in English' where untranslated)."""
+
+
+@dataclass(frozen=True)
+class Section:
+    id: str
+    title: str
+    entries: list[Entry]
+
+
+class Catalogue:
+    """The built PDFs of a project as the download page and the bundles need them."""
+
+    def __init__(self, project: Project, documents: dict[str, Document],
+                 outputs: dict[str, Output], thumbnails: dict[str, Thumbnail]):
+        self.project, self.documents = project, documents
+        self.outputs, self.thumbnails = outputs, thumbnails
+
+    def document_pdf(self, slug: str, lang: str) -> Output | None:
+        return self.outputs.get(f"{lang}/documents/{slug}.pdf")
+
+    def pack_pdf(self, pack: str, lang: str) -> Output | None:
+        return self.outputs.get(f"{lang}/{pack}.pdf")
+
+    def pack_documents(self, spec: PackSpec, lang: str) -> list[tuple[Document, Output | None]]:
+        """A pack's documents as its bundle holds them: in `lang`, or the default language's
+        PDF where the pack fell back to it."""
+        pack = self.pack_pdf(spec.id, lang)
+        fallbacks = set(pack.fallbacks) if pack else set()
+        default = self.project.default_language
+        return [(self.documents[slug],
+                 self.document_pdf(slug, default if slug in fallbacks else lang))
+                for slug in spec.documents if slug in self.documents]
+
+    def sections(self, lang: str, root: str) -> list[Section]:
+        words = markup.labels(self.project, lang)
+        sections: dict[str, list[Entry]] = {}
+        for slug, document in self.documents.items():
+            pdfs = {code: self.document_pdf(slug, code) for code in self.project.languages}
+            pdfs = {code: pdf for code, pdf in pdfs.items() if pdf}
+            if not pdfs:
+                continue
+            translation = document.best(lang, self.project.default_language)
+            shown = pdfs.get(lang) or pdfs.get(translation.lang) or next(iter(pdfs.values()))
+            sections.setdefault(document.section, []).append(Entry(
+                slug, translation.meta.title, translation.meta.summary, translation.lang,
+                self.thumbnails[shown.path], self._files(pdfs, lang, root, words)))
+        return [Section(name, words.get(f"section_{name}", name.replace("-", " ").capitalize()),
+                        entries) for name, entries in sections.items()]
+
+    def packs(self, lang: str, root: str) -> list[Entry]:
+        words = markup.labels(self.project, lang)
+        entries = []
+        for spec in self.project.packs.values():
+            pdfs = {code: self.pack_pdf(spec.id, code) for code in self.project.languages}
+            pdfs = {code: pdf for code, pdf in pdfs.items() if pdf}
+            if lang not in pdfs:
+                continue
+            audience = self.project.text(self.project.audiences[spec.audience].names, lang)
+            bundle = self.project.build_dir / bundle_path(spec, lang)
+            entries.append(Entry(
+                spec.id, self.project.text(spec.titles, lang),
+                words["for_audience"].format(audience=audience), lang,
+                self.thumbnails[pdfs[lang].path], self._files(pdfs, lang, root, words),
+                bundle=Download(root + bundle_path(spec, lang), lang, own_name(lang),
+                                f"ZIP · {size_text(bundle.stat().st_size, lang)}")
+                if bundle.is_file() else None,
+                contents=[(d.best(lang, self.project.default_language).meta.title,
+                           in_language(words, pdf.lang, lang) if pdf else "")
+                          for d, pdf in self.pack_documents(spec, lang)]))
+        return entries
+
+    def _files(self, pdfs: dict[str, Output], lang: str, root: str,
+               words: dict[str, str]) -> list[Download]:
+        ordered = sorted(pdfs.values(), key=lambda pdf: pdf.lang != lang)
+        return [Download(root + pdf.path, pdf.lang, own_name(pdf.lang),
+                         f"PDF · {pages_text(words, pdf.pages)} · {size_text(pdf.bytes, lang)}")
+                for pdf in ordered]
+
+
+def in_language(words: dict[str, str], lang: str, page_lang: str) -> str:
+    """'' when a text in `lang` is read in `page_lang`'s place, else '(in) English' in its words."""
+    if lang == page_lang:
+        return ""
+    return words["fallback_toc"].format(source_language=markup.language_name(lang, page_lang))
+
+
+# ---------------------------------------------------------------- the download page
+
+
+def page_path(project: Project, lang: str) -> str:
+    """Where the page in `lang` goes: index.html for the default language, fr/index.html..."""
+    return "index.html" if lang == project.default_language else f"{lang}/index.html"
+
+
+def write_pages(catalogue: Catalogue) -> list[str]:
+    """build/index.html and one page per other language; returns their paths."""
+    project = catalogue.project
+    everything = project.build_dir / EVERYTHING
+    written = []
+    for lang in project.languages:
+        path = page_path(project, lang)
+        root = "../" * path.count("/")
+        words = markup.labels(project, lang)
+        html = markup.page(
+            project, "download.html", lang=lang, words=words, org=project.org,
+            brand=project.brand, root=root, title=project.text(project.download.titles, lang)
+            if project.download.titles else project.org.name,
+            intro=markup.to_html(project.text(project.download.intros, lang))
+            if project.download.intros else "",
+            logo=_data_uri(project.org.logo) if project.org.logo else "",
+            css=markup.find_style(project, "download.css").read_text(encoding="utf-8"),
+            languages=[(code, own_name(code), root + page_path(project, code))
+                       for code in project.languages],
+            packs=catalogue.packs(lang, root), sections=catalogue.sections(lang, root),
+            everything=Download(root + EVERYTHING, lang, own_name(lang),
+                                f"ZIP · {size_text(everything.stat().st_size, lang)}")
+            if everything.is_file() else None)
+        write_atomic(project.build_dir / path, html.encode("utf-8"))
+        written.append(path)
+    return written
+
+
+def _data_uri(path: Path) -> str:
+    kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+    return f"data:{kind};base64,{base64.b64encode(path.read_bytes()).decode('ascii')}"
+
+
+# ---------------------------------------------------------------- bundles
+
+
+@dataclass(frozen=True)
+class Member:
+    """A file in a zip: a PDF from build/, or text made for the zip."""
+
+    name: str
+    sha256: str
+    path: Path | None = None
+    data: bytes = b""
+
+    @classmethod
+    def text(cls, name: str, text: str) -> Member:
+        data = (text.rstrip("\n") + "\n").encode("utf-8")
+        return cls(name, hashlib.sha256(data).hexdigest(), data=data)
+
+    def read(self) -> bytes:
+        return self.path.read_bytes() if self.path else self.data
+
+
+def bundle_path(spec: PackSpec, lang: str) -> str:
+    return f"{lang}/{spec.id}.zip"
+
+
+def write_zip(path: Path, folder: str, members: list[Member]) -> bool:
+    """A zip of `members` inside `folder`/, entries sorted and dated ZIP_TIME so the same files
+    give the same bytes. Skipped (False) when the zip there already holds exactly these files."""
+    members = sorted(members, key=lambda m: m.name)
+    stamp = ZIP_STAMP + hashlib.sha256("\n".join(
+        f"{folder}/{m.name} {m.sha256}" for m in members).encode("utf-8")).hexdigest()
+    if _zip_comment(path) == stamp:
+        return False
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=6) as archive:
+        archive.comment = stamp.encode("ascii")
+        for member in members:
+            info = zipfile.ZipInfo(f"{folder}/{member.name}", date_time=ZIP_TIME)
+            info.create_system = 3  # Unix, so the permissions below mean the same everywhere
+            info.external_attr = 0o644 << 16
+            info.compress_type = zipfile.ZIP_DEFLATED
+            archive.writestr(info, member.read())
+    write_atomic(path, out.getvalue())
+    return True
+
+
+def _zip_comment(path: Path) -> str | None:
+    try:
+        with zipfile.ZipFile(path) as archive:
+            return archive.comment.decode("ascii", "replace")
+    except (OSError, zipfile.BadZipFile):
+        return None
+
+
+def _pdf_member(build_dir: Path, name: str, output: Output) -> Member:
+    return Member(name, output.sha256, path=build_dir / output.path)
+
+
+def folder_name(project: Project, *parts: str) -> str:
+    """'sptf-media-fr': the folder a bundle unpacks into."""
+    prefix = re.sub(r"[^a-z0-9]+", "-", project.org.short_name.lower()).strip("-")
+    return "-".join(p for p in (prefix, *parts) if p)
+
+
+def write_pack_bundles(catalogue: Catalogue, log: Log) -> list[str]:
+    """<lang>/<pack>.zip for every built pack: the pack, its documents, a README; returns
+    warnings for packs whose documents are not all built."""
+    project, warnings = catalogue.project, []
+    for spec in project.packs.values():
+        for lang in project.languages:
+            pack = catalogue.pack_pdf(spec.id, lang)
+            zip_path = project.build_dir / bundle_path(spec, lang)
+            if not pack:
+                continue
+            parts = catalogue.pack_documents(spec, lang)
+            missing = [f"{d.slug} ({d.best(lang, project.default_language).lang})"
+                       for d, pdf in parts if pdf is None]
+            if missing:
+                zip_path.unlink(missing_ok=True)  # never offer a bundle older than its pack
+                warnings.append(f"{bundle_path(spec, lang)}: not made, as some of its documents "
+                                f"are not built yet: {', '.join(missing)}. Run `handoutpack "
+                                "build` to build everything.")
+                continue
+            members = [_pdf_member(project.build_dir, f"{spec.id}.pdf", pack),
+                       *(_pdf_member(project.build_dir, f"documents/{d.slug}.pdf", pdf)
+                         for d, pdf in parts),
+                       Member.text("README.txt", _pack_readme(catalogue, spec, lang, pack, parts))]
+            if write_zip(zip_path, folder_name(project, spec.id, lang), members):
+                log(f"bundling {bundle_path(spec, lang)}")
+    return warnings
+
+
+def _pack_readme(catalogue: Catalogue, spec: PackSpec, lang: str, pack: Output,
+                 parts: list[tuple[Document, Output]]) -> str:
+    project = catalogue.project
+    words = markup.labels(project, lang)
+    return markup.page(
+        project, "readme-pack.txt", org=project.org, words=words, lang=lang,
+        title=project.text(spec.titles, lang),
+        audience=project.text(project.audiences[spec.audience].names, lang),
+        pack_file=f"{spec.id}.pdf", pack_pages=pages_text(words, pack.pages),
+        documents=[(f"documents/{d.slug}.pdf", d.best(lang, project.default_language).meta.title,
+                    pages_text(words, pdf.pages), in_language(words, pdf.lang, lang))
+                   for d, pdf in parts])
+
+
+def write_everything(catalogue: Catalogue, log: Log) -> None:
+    """build/everything.zip: every PDF in build/, in its language's folder, and a README."""
+    project = catalogue.project
+    members = [_pdf_member(project.build_dir, output.path, output)
+               for output in catalogue.outputs.values()]
+    if not members:
+        return
+    languages = []
+    for lang in project.languages:
+        words = markup.labels(project, lang)
+        packs = [(f"{lang}/{spec.id}.pdf", project.text(spec.titles, lang),
+                  pages_text(words, pdf.pages))
+                 for spec in project.packs.values() if (pdf := catalogue.pack_pdf(spec.id, lang))]
+        documents = [(f"{lang}/documents/{slug}.pdf", d.translations[lang].meta.title,
+                      pages_text(words, pdf.pages)) for slug, d in catalogue.documents.items()
+                     if lang in d.translations and (pdf := catalogue.document_pdf(slug, lang))]
+        if packs or documents:
+            languages.append((own_name(lang), words, packs, documents))
+    readme = markup.page(project, "readme-everything.txt", org=project.org,
+                         languages=languages)
+    if write_zip(project.build_dir / EVERYTHING, folder_name(project, "all"),
+                 [*members, Member.text("README.txt", readme)]):
+        log(f"bundling {EVERYTHING}")
+
+
+# ---------------------------------------------------------------- all of it
+
+
+def publish(project: Project, documents: dict[str, Document], log: Log = lambda m: None) -> list[str]:
+    """After a build: thumbnails, bundles and the download pages for everything in build/
+    (as build/manifest.json lists it). Returns warnings."""
+    outputs = read_outputs(project.build_dir)
+    if not outputs:
+        return []
+    log("drawing thumbnails")
+    catalogue = Catalogue(project, documents, outputs, make_thumbnails(project.build_dir, outputs))
+    warnings = write_pack_bundles(catalogue, log)
+    write_everything(catalogue, log)
+    for path in write_pages(catalogue):
+        log(f"writing {path}")
+    return warnings
