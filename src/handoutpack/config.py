@@ -448,6 +448,8 @@ def _project(root: Path, config_path: Path, data: dict, overrides: dict[str, str
 
     typography = _typography(r, r.table(data.get("typography"), "typography",
                                         set(Typography.__dataclass_fields__)), languages)
+    download = _download(r, data.get("download"), languages)
+    email = _email(r, data["email"]) if "email" in data else None
 
     collect(r.problems)
     return Project(
@@ -455,8 +457,7 @@ def _project(root: Path, config_path: Path, data: dict, overrides: dict[str, str
         audiences=audiences, packs=packs, event=event, labels=labels, content_dir=content_dir,
         template_dirs=template_dirs, style_dirs=style_dirs, build_dir=build_dir,
         allow_remote=allow_remote is True, typography=typography, config_path=config_path,
-        download=_download(r, data.get("download"), languages),
-        email=_email(r, data["email"]) if "email" in data else None,
+        download=download, email=email,
         emails_dir=emails_dir or root / "emails",
     )
 
