@@ -139,6 +139,29 @@ def check_command(run: Run, output_format: str, settings: tuple[str, ...]) -> No
     click.get_current_context().exit(report.exit_code)
 
 
+@cli.command("serve")
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
+              help="The port on 127.0.0.1 (0: any free one).")
+@click.option("--set", "settings", multiple=True, metavar="KEY=VALUE",
+              help="Set event.name, event.date or event.place, as for build.")
+@click.pass_obj
+def serve_command(run: Run, port: int, settings: tuple[str, ...]) -> None:
+    """Preview the documents and packs in a browser, page by page as they will print; an open
+    page refreshes when you save a source. Only this machine can reach it."""
+    from . import serve  # here: the other commands never need the web server
+
+    server = serve.make_server(run.project_dir, port, config.parse_overrides(settings),
+                               log=lambda message: click.echo(f"  {message}", err=True))
+    host, port = server.server_address[:2]
+    click.echo(f"Previewing on http://{host}:{port}/ (Ctrl+C to stop)")
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        click.echo("Stopped.")
+    finally:
+        server.server_close()
+
+
 @cli.command("list")
 @click.pass_obj
 def list_command(run: Run) -> None:

@@ -1,0 +1,105 @@
+"""handoutpack serve: the preview server on loopback, opened in a real headless browser."""
+
+from __future__ import annotations
+
+import io
+import threading
+import urllib.error
+import urllib.request
+
+import pytest
+from pypdf import PdfReader
+
+from handoutpack.serve import make_server
+
+
+@pytest.fixture
+def preview(make_project):
+    """A throwaway project served on a free port of 127.0.0.1; yields (project, base URL)."""
+    project = make_project()
+    server = make_server(project, port=0)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    host, port = server.server_address[:2]
+    yield project, f"http://{host}:{port}"
+    server.shutdown()
+    server.server_close()
+
+
+def get(url: str, host: str | None = None) -> tuple[int, bytes]:
+    request = urllib.request.Request(url, headers={"Host": host} if host else {})
+    try:
+        with urllib.request.urlopen(request, timeout=60) as response:
+            return response.status, response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, error.read()
+
+
+def pdf_text(url: str) -> str:
+    status, data = get(url)
+    assert status == 200
+    return " ".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
+
+
+def test_listens_on_loopback_only(preview):
+    project, base = preview
+    assert base.startswith("http://127.0.0.1:")
+    status, body = get(base + "/")
+    assert status == 200
+    for path in ("en/documents/hello.pdf", "en/starter.pdf", "fr/starter.pdf"):
+        assert f'href="/view/{path}"'.encode() in body
+    assert get(base + "/", host="attacker.example")[0] == 403, "another site's page is refused"
+    assert get(base + "/view/en/documents/nothing.pdf")[0] == 404
+    assert get(base + "/pdf/../../etc/passwd")[0] == 404
+
+
+def test_the_preview_leaves_build_alone(preview):
+    project, base = preview
+    assert "Hello from Example Trust" in pdf_text(base + "/pdf/en/documents/hello.pdf")
+    assert not (project / "build/en").exists()
+    assert (project / "build/.preview/en/documents/hello.pdf").is_file()
+
+
+def test_saving_a_source_refreshes_the_open_page(preview, browser):
+    project, base = preview
+    page = browser.new_page()
+    page.goto(base + "/view/en/starter.pdf")
+    page.wait_for_function("document.body.dataset.version", timeout=60_000)
+    first = page.evaluate("document.body.dataset.version")
+    images = page.locator("#pages img")
+    assert images.count() == 3, "cover, contents and the document"
+    for index in range(images.count()):
+        images.nth(index).scroll_into_view_if_needed()
+        page.wait_for_function("img => img.complete && img.naturalWidth === 1000",
+                               arg=images.nth(index).element_handle())
+    before = get(base + images.nth(2).get_attribute("src"))[1]
+    assert "Hello from Example Trust" in pdf_text(base + "/pdf/en/starter.pdf")
+
+    source = project / "content/handouts/hello.en.md"
+    source.write_text(source.read_text().replace("Hello from", "Greetings from"), encoding="utf-8")
+    page.wait_for_function(f"document.body.dataset.version !== '{first}'", timeout=60_000)
+    images.nth(2).scroll_into_view_if_needed()
+    page.wait_for_function("img => img.complete && img.naturalWidth === 1000",
+                           arg=images.nth(2).element_handle())
+    after = get(base + images.nth(2).get_attribute("src"))[1]
+    assert after != before, "the page image shows the new text"
+    assert "Greetings from Example Trust" in pdf_text(base + "/pdf/en/starter.pdf")
+    page.close()
+
+
+def test_a_broken_source_shows_its_problem_until_fixed(preview, browser):
+    project, base = preview
+    page = browser.new_page()
+    page.goto(base + "/view/en/documents/hello.pdf")
+    page.wait_for_function("document.body.dataset.version", timeout=60_000)
+    source = project / "content/handouts/hello.en.md"
+    good = source.read_text(encoding="utf-8")
+    source.write_text(good.replace("{{ org.name }}", "{{ org.nmae }}"), encoding="utf-8")
+    problem = page.locator("#problem")
+    problem.wait_for(state="visible", timeout=60_000)
+    assert "hello.en.md:8" in problem.inner_text() and "nmae" in problem.inner_text()
+    assert page.locator("#pages img").count() == 1, "the last good pages stay"
+    source.write_text(good.replace("Hello", "Hello again"), encoding="utf-8")
+    problem.wait_for(state="hidden", timeout=60_000)
+    assert "Hello again from Example Trust" in pdf_text(base + "/pdf/en/documents/hello.pdf")
+    page.close()
