@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import email
+import io
 import json
 import socket
 from email import policy
@@ -287,3 +288,20 @@ def test_the_sample_media_list(sample):
     assert "Online Resources for Social Performance Management (en inglés)" in \
         message.get_body(("plain",)).get_content()
     assert attachment(message)[1] == (sample / "build/es/media.pdf").read_bytes()
+
+
+def test_image_dpi_shrinks_a_pack_with_photos(make_project):
+    """The advice for a pack too big to email works: --image-dpi resamples and recompresses."""
+    from PIL import Image
+
+    photo = io.BytesIO()
+    Image.effect_noise((2400, 1600), 60).convert("RGB").save(photo, "JPEG", quality=95)
+    hello = ("---\ntitle: Hello\nsummary: A photo.\nkind: handout\n---\n"
+             "![The office](office.jpg)\n")
+    project = make_project({"content/handouts/hello.en.md": hello,
+                            "content/handouts/office.jpg": photo.getvalue()})
+    assert invoke(project, "build", "-q", "--lang", "en").exit_code == 0
+    full = (project / "build/en/starter.pdf").stat().st_size
+    assert invoke(project, "build", "-q", "--lang", "en", "--image-dpi", "100").exit_code == 0
+    small = (project / "build/en/starter.pdf").stat().st_size
+    assert full > len(photo.getvalue()) / 2 and small < full / 4
