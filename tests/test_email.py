@@ -305,3 +305,18 @@ def test_image_dpi_shrinks_a_pack_with_photos(make_project):
     assert invoke(project, "build", "-q", "--lang", "en", "--image-dpi", "100").exit_code == 0
     small = (project / "build/en/starter.pdf").stat().st_size
     assert full > len(photo.getvalue()) / 2 and small < full / 4
+
+
+def test_a_list_from_a_spreadsheet(mailing_project):
+    """Semicolons, a byte-order mark and 'fr-CA' are fine; a list without its columns is not."""
+    (mailing_project / "recipients.csv").write_bytes(
+        "\ufeffEmail;Name;Language\nrene@example.org;René Char;fr-CA\n".encode("utf-8"))
+    result = email_run(mailing_project)
+    assert result.exit_code == 0, result.output
+    assert [p.name for p in (mailing_project / "build/outbox/starter").glob("*.eml")] == [
+        "0002-rene@example.org.eml"]
+    (mailing_project / "recipients.csv").write_text("address,name\nrene@example.org,René\n")
+    result = email_run(mailing_project)
+    assert result.exit_code == 2
+    assert "recipients.csv:1: the first line must name the columns" in result.stderr
+    assert "missing: email, language" in result.stderr

@@ -182,8 +182,7 @@ class Catalogue:
         words = markup.labels(self.project, lang)
         sections: dict[str, list[Entry]] = {}
         for slug, document in self.documents.items():
-            pdfs = {code: self.document_pdf(slug, code) for code in self.project.languages}
-            pdfs = {code: pdf for code, pdf in pdfs.items() if pdf}
+            pdfs = self._by_language(lambda code: self.document_pdf(slug, code))
             if not pdfs:
                 continue
             translation = document.best(lang, self.project.default_language)
@@ -197,9 +196,9 @@ class Catalogue:
     def packs(self, lang: str, root: str) -> list[Entry]:
         words = markup.labels(self.project, lang)
         entries = []
+        default = self.project.default_language
         for spec in self.project.packs.values():
-            pdfs = {code: self.pack_pdf(spec.id, code) for code in self.project.languages}
-            pdfs = {code: pdf for code, pdf in pdfs.items() if pdf}
+            pdfs = self._by_language(lambda code: self.pack_pdf(spec.id, code))
             if lang not in pdfs:
                 continue
             audience = self.project.text(self.project.audiences[spec.audience].names, lang)
@@ -211,10 +210,14 @@ class Catalogue:
                 bundle=Download(root + bundle_path(spec, lang), lang, own_name(lang),
                                 f"ZIP · {size_text(bundle.stat().st_size, lang)}")
                 if bundle.is_file() else None,
-                contents=[(d.best(lang, self.project.default_language).meta.title,
-                           in_language(words, pdf.lang, lang) if pdf else "")
-                          for d, pdf in self.pack_documents(spec, lang)]))
+                contents=[(t.meta.title, in_language(words, t.lang, lang)) for t in (
+                    self.documents[slug].best(lang, default) for slug in spec.documents)]))
         return entries
+
+    def _by_language(self, pdf: Callable[[str], Output | None]) -> dict[str, Output]:
+        """The PDFs `pdf` finds for each of the project's languages, where built."""
+        found = {code: pdf(code) for code in self.project.languages}
+        return {code: output for code, output in found.items() if output}
 
     def _files(self, pdfs: dict[str, Output], lang: str, root: str,
                words: dict[str, str]) -> list[Download]:
@@ -225,7 +228,7 @@ class Catalogue:
 
 
 def in_language(words: dict[str, str], lang: str, page_lang: str) -> str:
-    """'' when a text in `lang` is read in `page_lang`'s place, else '(in) English' in its words."""
+    """'' when `lang` is the reader's own `page_lang`, else 'in English', in the reader's words."""
     if lang == page_lang:
         return ""
     return words["fallback_toc"].format(source_language=markup.language_name(lang, page_lang))

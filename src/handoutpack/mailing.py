@@ -375,12 +375,13 @@ def _password(project: Project) -> str:
     smtp = project.email.smtp
     if not smtp.user:
         return ""
-    password = os.environ.get(smtp.password_env, "")
+    variable = smtp.password_env
+    password = os.environ.get(variable, "")
     if not password:
         raise HandoutpackError(
             f"email.smtp.user is '{smtp.user}', so a password is needed: set it in the "
-            f"environment variable {smtp.password_env} (handoutpack never reads it from the "
-            "config), e.g. `read -rs {0} && export {0}`".format(smtp.password_env))
+            f"environment variable {variable} (handoutpack never reads it from the config), "
+            f"e.g. `read -rs {variable} && export {variable}`. Nothing was sent.")
     if smtp.security == "none" and not _is_loopback(smtp.host):
         raise HandoutpackError(
             f"email.smtp.security is 'none': the password would cross the network unencrypted "
@@ -392,7 +393,7 @@ def _connect(project: Project, password: str) -> smtplib.SMTP:
     smtp = project.email.smtp
     if not smtp.host:
         raise HandoutpackError("handoutpack.toml: email.smtp.host is not set; name the mail "
-                               "server to send through (see the README's Email section)")
+                               "server to send through (see the README, 'Email to a media list')")
     context = ssl.create_default_context()
     try:
         if smtp.security == "tls":
@@ -451,7 +452,13 @@ def prepare(project: Project, documents: dict[str, Document], pack_id: str, reci
     if project.email is None or not project.email.sender:
         raise HandoutpackError(
             f"{project.config_path.name}: add an [email] table with at least from = \"Name "
-            "<address@example.org>\" (see the README's Email section)")
+            "<address@example.org>\" (see the README, 'Email to a media list')")
+    sender = parseaddr(project.email.sender)[1]
+    try:
+        validate_email(sender, check_deliverability=False)
+    except EmailNotValidError as error:
+        raise HandoutpackError(f"{project.config_path.name}: email.from: "
+                               f"'{project.email.sender}' has no valid address ({error})") from None
     if pack_id not in project.packs:
         raise HandoutpackError(f"no pack '{pack_id}'{suggest(pack_id, project.packs)}; the packs "
                                f"are: {', '.join(project.packs)}")
