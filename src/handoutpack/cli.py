@@ -100,6 +100,13 @@ def email_command(run: Run, pack: str, recipients: Path, languages: tuple[str, .
     with --send, send them. A rerun never sends anyone the pack twice."""
     project = run.project()
     documents = content.load(project)
+    with build_lock(project.build_dir):  # a build must not change build/ under a run, nor two runs
+        _email(project, documents, pack, recipients, languages, send, pace, max_mb, quiet)
+
+
+def _email(project: config.Project, documents: dict[str, content.Document], pack: str,
+           recipients: Path, languages: tuple[str, ...], send: bool, pace: float | None,
+           max_mb: float | None, quiet: bool) -> None:
     outbox = mailing.prepare(project, documents, pack, recipients, languages, max_mb)
     for problem in outbox.problems:
         click.echo(f"warning: {problem}", err=True)

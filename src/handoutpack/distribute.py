@@ -199,19 +199,22 @@ class Catalogue:
         default = self.project.default_language
         for spec in self.project.packs.values():
             pdfs = self._by_language(lambda code: self.pack_pdf(spec.id, code))
-            if lang not in pdfs:
+            if not pdfs:
                 continue
+            # a pack not made in the reader's language is offered in the default one
+            shown = lang if lang in pdfs else default if default in pdfs else next(iter(pdfs))
             audience = self.project.text(self.project.audiences[spec.audience].names, lang)
-            bundle = self.project.build_dir / bundle_path(spec, lang)
+            summary = " · ".join(filter(None, [words["for_audience"].format(audience=audience),
+                                               in_language(words, shown, lang)]))
+            bundle = self.project.build_dir / bundle_path(spec, shown)
             entries.append(Entry(
-                spec.id, self.project.text(spec.titles, lang),
-                words["for_audience"].format(audience=audience), lang,
-                self.thumbnails[pdfs[lang].path], self._files(pdfs, lang, root, words),
-                bundle=Download(root + bundle_path(spec, lang), lang, own_name(lang),
+                spec.id, self.project.text(spec.titles, shown), summary, shown,
+                self.thumbnails[pdfs[shown].path], self._files(pdfs, shown, root, words, lang),
+                bundle=Download(root + bundle_path(spec, shown), shown, own_name(shown),
                                 f"ZIP · {size_text(bundle.stat().st_size, lang)}")
                 if bundle.is_file() else None,
                 contents=[(t.meta.title, in_language(words, t.lang, lang)) for t in (
-                    self.documents[slug].best(lang, default) for slug in spec.documents)]))
+                    self.documents[slug].best(shown, default) for slug in spec.documents)]))
         return entries
 
     def _by_language(self, pdf: Callable[[str], Output | None]) -> dict[str, Output]:
@@ -219,9 +222,12 @@ class Catalogue:
         found = {code: pdf(code) for code in self.project.languages}
         return {code: output for code, output in found.items() if output}
 
-    def _files(self, pdfs: dict[str, Output], lang: str, root: str,
-               words: dict[str, str]) -> list[Download]:
-        ordered = sorted(pdfs.values(), key=lambda pdf: pdf.lang != lang)
+    def _files(self, pdfs: dict[str, Output], first: str, root: str, words: dict[str, str],
+               lang: str | None = None) -> list[Download]:
+        """The PDFs, the one in `first` first, described in the page's language (`lang`,
+        `first` when not given)."""
+        lang = lang or first
+        ordered = sorted(pdfs.values(), key=lambda pdf: pdf.lang != first)
         return [Download(root + pdf.path, pdf.lang, own_name(pdf.lang),
                          f"PDF · {pages_text(words, pdf.pages)} · {size_text(pdf.bytes, lang)}")
                 for pdf in ordered]

@@ -26,8 +26,8 @@ from pathlib import Path
 from email_validator import EmailNotValidError, validate_email
 
 from . import markup
-from .config import Email, Project, suggest
-from .content import Document, read_text, split_front_matter
+from .config import Email, Project, read_text, suggest
+from .content import Document, split_front_matter
 from .distribute import in_language, pages_text, size_text
 from .errors import HandoutpackError
 from .outputs import read_outputs, write_atomic
@@ -40,6 +40,8 @@ MESSAGE_NAMES = ("recipient (recipient.name, recipient.email and every column of
                  "org, pack, audience, event, documents (each with title and note), attachment "
                  "(name, pages, size) and lang")
 SMTP_TIMEOUT = 30
+MAX_LIST_BYTES = 20_000_000
+MAX_MESSAGE_BYTES = 200_000
 
 
 # ---------------------------------------------------------------- the list
@@ -63,7 +65,8 @@ class Recipient:
 def read_recipients(path: Path, project: Project) -> tuple[list[Recipient], list[str]]:
     """The list's good rows, and one message per bad row (line number, what is wrong)."""
     name = path.name
-    text = _csv_text(path)
+    text = read_text(name, path, "CSV", MAX_LIST_BYTES, "split the list into several files",
+                     "put the column names on the first line, then one recipient a line")
     try:
         dialect = csv.Sniffer().sniff(text.split("\n", 1)[0], delimiters=",;\t")
     except csv.Error:
@@ -94,20 +97,6 @@ def read_recipients(path: Path, project: Project) -> tuple[list[Recipient], list
         seen[recipient.key] = line
         recipients.append(recipient)
     return recipients, problems
-
-
-def _csv_text(path: Path) -> str:
-    try:
-        data = path.read_bytes()
-    except OSError as error:
-        raise HandoutpackError(f"{path}: cannot be read ({error.strerror}); --to takes a CSV file "
-                               "of recipients") from None
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        line = data[: error.start].count(b"\n") + 1
-        raise HandoutpackError(f"{path.name}:{line}: is not UTF-8 text; export the list as CSV "
-                               "UTF-8 (in a spreadsheet: Save as, CSV UTF-8)") from None
 
 
 def _recipient(line: int, fields: dict[str, str], project: Project) -> tuple[str, Recipient | None]:
@@ -146,6 +135,7 @@ class Template:
     subject: str
     body: str
     body_line: int
+    subject_line: int
 
 
 def find_template(project: Project, pack: str, lang: str) -> Template | None:
@@ -158,14 +148,17 @@ def find_template(project: Project, pack: str, lang: str) -> Template | None:
 
 def read_template(project: Project, path: Path) -> Template:
     name = str(path.relative_to(project.root))
-    data, body, body_line = split_front_matter(name, read_text(name, path), "subject")
+    text = read_text(name, path, "Markdown", MAX_MESSAGE_BYTES, "an email message should be "
+                     "short", "write front matter with a subject, then the message")
+    data, lines, body, body_line = split_front_matter(name, text, "subject")
     for key in data:
         if key not in MESSAGE_KEYS:
-            raise HandoutpackError(f"{name}: front matter '{key}': unknown key"
-                                   f"{suggest(str(key), MESSAGE_KEYS)}; allowed: subject")
+            raise HandoutpackError(f"{name}:{lines.get(str(key), 1)}: front matter '{key}': "
+                                   f"unknown key{suggest(str(key), MESSAGE_KEYS)}; allowed: subject")
     if not isinstance(data.get("subject"), str) or not data["subject"].strip():
-        raise HandoutpackError(f"{name}: front matter 'subject' is required and must be text")
-    return Template(name, data["subject"], body, body_line)
+        raise HandoutpackError(f"{name}:{lines.get('subject', 1)}: front matter 'subject' is "
+                               "required and must be text")
+    return Template(name, data["subject"], body, body_line, lines.get("subject", 2))
 
 
 @dataclass(frozen=True)
@@ -199,9 +192,9 @@ def compose(project: Project, documents: dict[str, Document], pack_id: str,
 
     def render(text: str, first_line: int, escape: bool = False) -> str:
         return markup.render_text(template.name, text, first_line,
-                                  _escaped(values) if escape else values, MESSAGE_NAMES)
+                                  _escaped(values) if escape else values, MESSAGE_NAMES, lang)
 
-    subject = " ".join(render(template.subject, 2).split())
+    subject = " ".join(render(template.subject, template.subject_line).split())
     text = re.sub(r"\n{3,}", "\n\n", render(template.body, template.body_line)).strip() + "\n"
     body_html = markup.to_html(render(template.body, template.body_line, escape=True),
                                line_breaks=True)

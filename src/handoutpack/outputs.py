@@ -90,6 +90,10 @@ def _read_manifest(path: Path) -> list[dict]:
         return []  # no manifest yet, or a damaged one: this build writes a good one
 
 
+class Busy(HandoutpackError):
+    """Another handoutpack process holds the build folder."""
+
+
 @contextmanager
 def build_lock(build_dir: Path) -> Iterator[None]:
     """Hold build/.handoutpack.lock while building, so two builds of one project never write the
@@ -102,7 +106,7 @@ def build_lock(build_dir: Path) -> Iterator[None]:
         except BlockingIOError:
             lock.seek(0)
             holder = lock.read().strip() or "another process"
-            raise HandoutpackError(
+            raise Busy(
                 f"{build_dir}: another handoutpack build is running in this project ({holder}); "
                 "wait for it to finish, then build again") from None
         lock.truncate(0)

@@ -21,6 +21,7 @@ from . import config, content, markup
 from .build import Selection, build
 from .distribute import own_name, page_images
 from .errors import HandoutpackError
+from .outputs import Busy, build_lock
 
 Log = Callable[[str], None]
 
@@ -110,11 +111,14 @@ class Preview:
                 if target is None:
                     return None
                 preview = dataclasses.replace(project, build_dir=project.build_dir / PREVIEW_DIR)
-                outputs, warnings = build(preview, documents, target.selection())
+                with build_lock(project.build_dir):  # build/.preview is inside build/
+                    outputs, warnings = build(preview, documents, target.selection())
                 output = next(o for o in outputs if o.path == path)
                 result = Render(stamp, (preview.build_dir / path).read_bytes(), output.pages,
                                 warnings=warnings)
                 self.log(f"built {path} in {time.monotonic() - started:.1f} s")
+            except Busy as busy:  # `handoutpack build` is running: try again at the next poll
+                return Render(stamp, error=str(busy))
             except HandoutpackError as error:
                 result = Render(stamp, error=str(error))
                 self.log(f"{path}: {error}")
