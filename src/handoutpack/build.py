@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from . import markup
-from .config import PackSpec, Project, suggest
+from . import imposition, links, markup, paper
+from .config import PackSpec, Printing, Project, suggest
 from .content import Document, Translation, check_packs
 from .errors import HandoutpackError, Problems
 from .outputs import Output, save, write_manifest
@@ -67,17 +67,32 @@ class Planned:
     fell_back: bool = False
 
 
+@dataclass(frozen=True)
+class PlannedPack:
+    """A pack file: which pack, in which language, printed how, and its documents in order."""
+
+    spec: PackSpec
+    lang: str
+    printing: Printing
+    parts: list[Planned]
+    booklet: bool = False
+    """The pack imposed as a booklet, from pages rendered at the booklet's page size."""
+
+    @property
+    def path(self) -> str:
+        return f"{self.lang}/{self.spec.id}{'-booklet' if self.booklet else ''}.pdf"
+
+
 @dataclass
 class Plan:
     """Everything one build will write, before anything is rendered."""
 
     documents: list[tuple[str, Planned]] = field(default_factory=list)
     """(output path, planned document) for each document on its own."""
-    packs: list[tuple[PackSpec, str, list[Planned]]] = field(default_factory=list)
-    """(pack, language, its documents in order) for each pack."""
+    packs: list[PlannedPack] = field(default_factory=list)
 
     def jobs(self) -> list[Job]:
-        planned = [p for _, p in self.documents] + [p for *_, parts in self.packs for p in parts]
+        planned = [p for _, p in self.documents] + [p for pack in self.packs for p in pack.parts]
         return list(dict.fromkeys(p.job for p in planned))
 
 
@@ -98,16 +113,26 @@ def plan(project: Project, documents: dict[str, Document], selection: Selection)
         for slug, document in wanted.items():
             if lang in document.translations:
                 translation = document.translations[lang]
-                job = document_job(project, translation, context, project.brand.paper)
+                job = document_job(project, translation, context, project.printing)
                 result.documents.append((f"{lang}/documents/{slug}.pdf",
                                          Planned(document, translation, job)))
         for spec in (s for s in specs if not s.languages or lang in s.languages):
-            result.packs.append((spec, lang, _pack_parts(project, documents, spec, lang)))
+            result.packs.append(PlannedPack(spec, lang, spec.printing, _pack_parts(
+                project, documents, spec, lang, spec.printing)))
+            if spec.printing.booklet:
+                printing = booklet_pages(spec.printing)
+                result.packs.append(PlannedPack(spec, lang, printing, _pack_parts(
+                    project, documents, spec, lang, printing), booklet=True))
     return result
 
 
+def booklet_pages(printing: Printing) -> Printing:
+    """A booklet's pages are half its sheet and are printed at the office, not trimmed."""
+    return replace(printing, paper=paper.BOOKLET[printing.paper][0], print_ready=False)
+
+
 def _pack_parts(project: Project, documents: dict[str, Document], spec: PackSpec,
-                lang: str) -> list[Planned]:
+                lang: str, printing: Printing) -> list[Planned]:
     title = project.text(spec.titles, lang)
     context = markup.make_context(project, lang, spec.event, title, spec.id, spec.audience)
     parts = []
@@ -115,14 +140,14 @@ def _pack_parts(project: Project, documents: dict[str, Document], spec: PackSpec
         document = documents[slug]
         translation = document.best(lang, project.default_language)
         fell_back = translation.lang != lang
-        job = document_job(project, translation, context, spec.paper or project.brand.paper,
+        job = document_job(project, translation, context, printing,
                            note_lang=lang if fell_back else None)
         parts.append(Planned(document, translation, job, fell_back))
     return parts
 
 
 def document_job(project: Project, translation: Translation, context: markup.Context,
-                 paper: str, note_lang: str | None = None) -> Job:
+                 printing: Printing, note_lang: str | None = None) -> Job:
     """The render job for one document; `note_lang` adds the fallback note in that language."""
     meta = translation.meta
     words = markup.labels(project, translation.lang)
@@ -130,14 +155,17 @@ def document_job(project: Project, translation: Translation, context: markup.Con
     if note_lang:
         note = markup.labels(project, note_lang)["fallback_note"].format(
             source_language=markup.language_name(translation.lang, note_lang))
+    body, printed_links = markup.document_body(translation, context, words), []
+    if printing.qr:
+        body, printed_links = links.number_links(body)
     html = markup.page(
         project, "document.html", org=project.org, brand=project.brand, lang=translation.lang,
         words=words, title=meta.title, summary=meta.summary, kind=meta.kind,
-        keywords=meta.keywords, date=meta.date, paper=paper,
+        keywords=meta.keywords, date=meta.date, printing=printing,
+        page_css=markup.page_css(printing),
         logo=project.org.logo.as_uri() if project.org.logo else "",
         styles=stylesheets(project), page_counter=markup.page_counter_css(words),
-        body=markup.document_body(translation, context, words), fallback_lang=note_lang,
-        fallback_note=note)
+        body=body, links=printed_links, fallback_lang=note_lang, fallback_note=note)
     return Job(source_name(project, translation), html, translation.path.parent, translation.lang)
 
 
@@ -174,27 +202,32 @@ def build(project: Project, documents: dict[str, Document], selection: Selection
     if strict and warnings:
         raise Problems([*warnings, "(--strict: warnings fail the build; nothing was written)"])
     outputs = [write_document(project, path, p, rendered[p.job]) for path, p in planned.documents]
-    for spec, lang, parts in planned.packs:
-        log(f"assembling {lang}/{spec.id}.pdf")
-        outputs.append(write_pack(project, renderer, spec, lang, parts, rendered))
+    for pack in planned.packs:
+        log(f"assembling {pack.path}")
+        outputs.append(write_pack(project, renderer, pack, rendered))
     write_manifest(project.build_dir, outputs)
     return outputs, warnings
 
 
 def write_document(project: Project, path: str, planned: Planned, rendered: Rendered) -> Output:
-    return save(project.build_dir, path, rendered.pdf, kind="document", lang=planned.translation.lang,
+    pdf = imposition.print_ready(rendered.pdf) if project.printing.print_ready else rendered.pdf
+    return save(project.build_dir, path, pdf, kind="document", lang=planned.translation.lang,
                 document=planned.document.slug, pages=rendered.pages,
                 sources=[source_name(project, planned.translation)])
 
 
-def write_pack(project: Project, renderer: Renderer, spec: PackSpec, lang: str,
-               parts: list[Planned], rendered: dict[Job, Rendered]) -> Output:
+def write_pack(project: Project, renderer: Renderer, pack: PlannedPack,
+               rendered: dict[Job, Rendered]) -> Output:
+    parts = pack.parts
     pack_parts = [Part(p.document.slug, p.translation.meta.title, p.translation.meta.summary,
                        p.translation.meta.kind, p.document.section, p.translation.lang,
                        rendered[p.job], p.fell_back) for p in parts]
     dates = [p.translation.meta.date for p in parts if p.translation.meta.date]
-    pdf, pages = assemble(project, spec, lang, pack_parts, renderer, max(dates, default=None))
-    return save(project.build_dir, f"{lang}/{spec.id}.pdf", pdf, kind="pack", lang=lang,
-                pack=spec.id, pages=pages,
+    pdf, pages = assemble(project, pack.spec, pack.lang, pack_parts, renderer,
+                          max(dates, default=None), pack.printing)
+    if pack.booklet:
+        pdf, pages = imposition.booklet(pdf, paper.BOOKLET[pack.spec.printing.paper][1])
+    return save(project.build_dir, pack.path, pdf, kind="booklet" if pack.booklet else "pack",
+                lang=pack.lang, pack=pack.spec.id, pages=pages,
                 sources=[source_name(project, p.translation) for p in parts],
                 fallbacks=[p.document.slug for p in parts if p.fell_back])

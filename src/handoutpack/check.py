@@ -322,7 +322,7 @@ class Pages:
     def _parse(self, translation: Translation) -> PageParser | None:
         context = markup.make_context(self.project, translation.lang, self.project.event)
         try:
-            job = document_job(self.project, translation, context, self.project.brand.paper)
+            job = document_job(self.project, translation, context, self.project.printing)
         except HandoutpackError as error:
             found = from_messages([str(error)], "templates")
             if any(f.file == translation.path.name for f in found):

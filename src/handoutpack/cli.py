@@ -6,6 +6,7 @@ import dataclasses
 import json
 import sys
 import traceback
+from collections import Counter
 from pathlib import Path
 
 import click
@@ -24,8 +25,9 @@ class Run:
         self.project_dir = project_dir
         self.debug = debug
 
-    def project(self, overrides: dict[str, str] | None = None) -> config.Project:
-        return config.load(self.project_dir, overrides)
+    def project(self, overrides: dict[str, str] | None = None,
+                printing: dict | None = None) -> config.Project:
+        return config.load(self.project_dir, overrides, printing)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -48,6 +50,19 @@ def cli(ctx: click.Context, project_dir: Path, debug: bool) -> None:
 @click.option("--image-dpi", type=click.IntRange(min=36), metavar="DPI",
               help="Resample images to at most DPI and recompress them, for smaller PDFs "
                    "(150 suits screens and email; 300 print).")
+@click.option("--paper", type=click.Choice(config.PAPER_SIZES, case_sensitive=False),
+              help="Print every document and pack on this paper (default: the config's).")
+@click.option("--duplex/--no-duplex", default=None,
+              help="Start every document of a pack on a right-hand page, for printing on both "
+                   "sides.")
+@click.option("--print-ready/--no-print-ready", default=None,
+              help="3 mm bleed, crop marks, TrimBox and BleedBox, for a print shop.")
+@click.option("--booklet/--no-booklet", default=None,
+              help="Also write each pack as a booklet to print on both sides, fold and staple: "
+                   "build/<lang>/<pack>-booklet.pdf.")
+@click.option("--qr/--no-qr", default=None,
+              help="A QR code for each external link, at the end of each document (on unless "
+                   "the config says otherwise).")
 @click.option("-q", "--quiet", is_flag=True, help="Print only problems.")
 @click.option("--strict", is_flag=True,
               help="Fail on any warning too (stale translations, missing alt text, WeasyPrint's).")
@@ -56,10 +71,14 @@ def cli(ctx: click.Context, project_dir: Path, debug: bool) -> None:
 @click.pass_obj
 def build_command(run: Run, packs: tuple[str, ...], languages: tuple[str, ...],
                   settings: tuple[str, ...], image_dpi: int | None, quiet: bool, strict: bool,
-                  pdf_variant: str | None) -> None:
+                  pdf_variant: str | None, **printing) -> None:
     """Build every document and pack into build/ (or only the PACKS named), then the download
-    page (build/index.html) and the zip bundles of everything built."""
-    project = dataclasses.replace(run.project(config.parse_overrides(settings)), image_dpi=image_dpi)
+    page (build/index.html) and the zip bundles of everything built.
+
+    Print options given here win over handoutpack.toml's [print] and [packs.<id>] settings."""
+    project = dataclasses.replace(run.project(
+        config.parse_overrides(settings),
+        {name: value for name, value in printing.items() if value is not None}), image_dpi=image_dpi)
     documents = content.load(project)
     selection = Selection(packs, languages)
     check.preflight(project, documents, selection, strict)
@@ -71,8 +90,10 @@ def build_command(run: Run, packs: tuple[str, ...], languages: tuple[str, ...],
     for warning in warnings:
         click.echo(f"warning: {warning}", err=True)
     if not quiet:
-        made = {kind: sum(o.kind == kind for o in outputs) for kind in ("document", "pack")}
-        click.echo(f"Built {made['document']} documents and {made['pack']} packs in "
+        counts = Counter(o.kind for o in outputs)
+        made = [_counted(counts[kind], kind) for kind in ("document", "pack", "booklet")
+                if counts[kind] or kind != "booklet"]
+        click.echo(f"Built {', '.join(made[:-1])} and {made[-1]} in "
                    f"{_shown(project.build_dir)} (list: {_shown(project.build_dir)}/manifest.json; "
                    f"download page: {_shown(project.build_dir / 'index.html')})")
 
@@ -185,7 +206,7 @@ def list_command(run: Run) -> None:
     for spec in project.packs.values():
         title = project.text(spec.titles, project.default_language)
         click.echo(f"pack {spec.id}: {title} — {len(spec.documents)} documents, "
-                   f"for {spec.audience}")
+                   f"for {spec.audience}; {_printed(spec.printing)}")
 
 
 @cli.command("revision")
@@ -200,6 +221,17 @@ def revision_command(run: Run, source: Path) -> None:
 
 def _log(quiet: bool):
     return (lambda message: None) if quiet else (lambda message: click.echo(f"  {message}", err=True))
+
+
+def _printed(printing: config.Printing) -> str:
+    """'A4, duplex, booklet': the paper and the print options that are on (or QR codes, off)."""
+    options = {"duplex": printing.duplex, "print-ready": printing.print_ready,
+               "booklet": printing.booklet, "no QR codes": not printing.qr}
+    return ", ".join([printing.paper, *(name for name, on in options.items() if on)])
+
+
+def _counted(count: int, thing: str) -> str:
+    return f"{count} {thing}{'' if count == 1 else 's'}"
 
 
 def _shown(path: Path) -> str:

@@ -10,10 +10,11 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from . import paper
 from .errors import HandoutpackError, collect
 
 CONFIG_NAME = "handoutpack.toml"
-PAPER_SIZES = ("A4", "Letter", "A5")
+PAPER_SIZES = paper.CHOICES
 SMTP_SECURITY = {"starttls": 587, "tls": 465, "none": 25}
 """How to secure the SMTP connection, and the port each uses by default."""
 LANG_RE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$")
@@ -70,6 +71,25 @@ class Typography:
 
 
 @dataclass(frozen=True)
+class Printing:
+    """How a pack, or a document on its own, is put on paper."""
+
+    paper: str = "A4"
+    duplex: bool = False
+    """Every document starts on a right-hand page; the pack's blank pages stay blank."""
+    print_ready: bool = False
+    """A print shop's file: 3 mm bleed, crop marks, TrimBox and BleedBox."""
+    booklet: bool = False
+    """Also write the pack imposed as a saddle-stitched booklet."""
+    qr: bool = True
+    """Number each external link and list it with a QR code at the end of its document."""
+
+
+PRINT_OPTIONS = ("duplex", "print_ready", "booklet", "qr")
+"""The Printing fields [print] and [packs.<id>] may set; paper comes from brand.paper."""
+
+
+@dataclass(frozen=True)
 class Audience:
     id: str
     names: dict[str, str]
@@ -84,7 +104,7 @@ class PackSpec:
     audience: str
     documents: tuple[str, ...]
     event: Event = Event()
-    paper: str | None = None
+    printing: Printing = Printing()
     languages: tuple[str, ...] = ()
     """The languages the pack is made in; empty for every language of the project."""
 
@@ -151,6 +171,9 @@ class Project:
     """The email messages, `<pack>.<lang>.md` or `default.<lang>.md`."""
     image_dpi: int | None = None
     """Resample images to at most this resolution (`build --image-dpi`): smaller PDFs."""
+    printing: Printing = Printing()
+    """The print defaults (brand.paper, [print], then the command line) every pack starts from,
+    and how documents on their own are printed."""
 
     def where(self, key: str) -> str:
         """'handoutpack.toml:12: packs.media.documents[2]': a config key as messages name it."""
@@ -249,6 +272,13 @@ class _Reader:
             return default
         return value
 
+    def boolean(self, data: dict, name: str, key: str, default: bool) -> bool:
+        value = data.get(name, default)
+        if not isinstance(value, bool):
+            self.problem(key, f"{value!r} is not true or false")
+            return default
+        return value
+
     def texts(self, data: dict, name: str, key: str, languages) -> dict[str, str]:
         """A text given once (a string) or per language (a table of language to string)."""
         value = data.get(name)
@@ -318,8 +348,11 @@ def parse_overrides(pairs: tuple[str, ...]) -> dict[str, str]:
     return overrides
 
 
-def load(root: Path, overrides: dict[str, str] | None = None) -> Project:
-    """Read and validate `root/handoutpack.toml`; raise Problems listing everything wrong."""
+def load(root: Path, overrides: dict[str, str] | None = None,
+         printing: dict[str, Any] | None = None) -> Project:
+    """Read and validate `root/handoutpack.toml`; raise Problems listing everything wrong.
+    `overrides` are --set event fields; `printing` are Printing fields from the command line,
+    which win over the config's for every pack and document."""
     root = root.resolve()
     config_path = root / CONFIG_NAME
     if not config_path.is_file():
@@ -336,7 +369,7 @@ def load(root: Path, overrides: dict[str, str] | None = None) -> Project:
         line = line[1] if line else None
         raise HandoutpackError(f"{CONFIG_NAME}{f':{line}' if line else ''}: {error}. "
                                "Fix the TOML syntax there.") from None
-    return _project(root, config_path, data, overrides or {}, text)
+    return _project(root, config_path, data, overrides or {}, printing or {}, text)
 
 
 def read_text(name: str, path: Path, kind: str, max_bytes: int, too_big: str, empty: str) -> str:
@@ -364,11 +397,11 @@ def read_text(name: str, path: Path, kind: str, max_bytes: int, too_big: str, em
 
 
 TOP_KEYS = {"org", "brand", "languages", "paths", "audiences", "packs", "event", "labels",
-            "security", "typography", "download", "email"}
+            "security", "typography", "download", "email", "print"}
 
 
 def _project(root: Path, config_path: Path, data: dict, overrides: dict[str, str],
-             text: str = "") -> Project:
+             forced_printing: dict[str, Any], text: str = "") -> Project:
     r = _Reader(CONFIG_NAME, text)
     for name in data:
         if name not in TOP_KEYS:
@@ -428,9 +461,12 @@ def _project(root: Path, config_path: Path, data: dict, overrides: dict[str, str
     forced = {name: getattr(override, name) for name in overrides}  # --set wins everywhere
     event = replace(_event(r, r.table(data.get("event"), "event", {"name", "date", "place"}),
                            "event"), **forced)
+    printing = _printing(r, r.table(data.get("print"), "print", set(PRINT_OPTIONS)), "print",
+                         Printing(paper=brand.paper))
     packs = {}
     for pack_id, spec in r.table(data.get("packs"), "packs").items():
-        packs[pack_id] = _pack(r, pack_id, spec, languages, audiences, event, forced)
+        packs[pack_id] = _pack(r, pack_id, spec, languages, audiences, event, forced,
+                               printing, forced_printing)
 
     labels = {}
     for lang, table in r.table(data.get("labels"), "labels").items():
@@ -442,9 +478,7 @@ def _project(root: Path, config_path: Path, data: dict, overrides: dict[str, str
             r.problem(f"labels.{lang}", "must be a table of label names to strings")
 
     security = r.table(data.get("security"), "security", {"allow_remote"})
-    allow_remote = security.get("allow_remote", False)
-    if not isinstance(allow_remote, bool):
-        r.problem("security.allow_remote", "must be true or false")
+    allow_remote = r.boolean(security, "allow_remote", "security.allow_remote", False)
 
     typography = _typography(r, r.table(data.get("typography"), "typography",
                                         set(Typography.__dataclass_fields__)), languages)
@@ -456,9 +490,10 @@ def _project(root: Path, config_path: Path, data: dict, overrides: dict[str, str
         root=root, org=org, brand=brand, default_language=default, languages=languages,
         audiences=audiences, packs=packs, event=event, labels=labels, content_dir=content_dir,
         template_dirs=template_dirs, style_dirs=style_dirs, build_dir=build_dir,
-        allow_remote=allow_remote is True, typography=typography, config_path=config_path,
+        allow_remote=allow_remote, typography=typography, config_path=config_path,
         download=download, email=email,
         emails_dir=emails_dir or root / "emails",
+        printing=replace(printing, **forced_printing),
     )
 
 
@@ -500,12 +535,19 @@ def _event(r: _Reader, data: dict, key: str, base: Event = Event()) -> Event:
     )
 
 
+def _printing(r: _Reader, data: dict, key: str, base: Printing) -> Printing:
+    """`base` with the print options `data` sets."""
+    return replace(base, **{name: r.boolean(data, name, f"{key}.{name}", getattr(base, name))
+                            for name in PRINT_OPTIONS})
+
+
 def _pack(r: _Reader, pack_id: str, spec: Any, languages, audiences, event: Event,
-          forced: dict[str, Any]) -> PackSpec:
+          forced: dict[str, Any], printing: Printing, forced_printing: dict[str, Any]) -> PackSpec:
     key = f"packs.{pack_id}"
     if not ID_RE.match(pack_id):
         r.problem(key, "pack ids are lower-case letters, digits and hyphens")
-    spec = r.table(spec, key, {"title", "audience", "documents", "event", "paper", "languages"})
+    spec = r.table(spec, key, {"title", "audience", "documents", "event", "paper", "languages",
+                               *PRINT_OPTIONS})
     audience = r.string(spec, "audience", f"{key}.audience")
     if audience and audience not in audiences:
         r.problem(f"{key}.audience", f"no audience '{audience}'{suggest(audience, audiences)}; "
@@ -522,14 +564,16 @@ def _pack(r: _Reader, pack_id: str, spec: Any, languages, audiences, event: Even
         pack_languages = []
     pack_event = _event(r, r.table(spec.get("event"), f"{key}.event",
                                    {"name", "date", "place"}), f"{key}.event", event)
+    paper_size = r.choice(spec, "paper", f"{key}.paper", PAPER_SIZES, printing.paper)
+    own_printing = _printing(r, spec, key, replace(printing, paper=paper_size))
     return PackSpec(
         id=pack_id,
         titles=r.texts(spec, "title", f"{key}.title", languages),
         audience=audience,
         documents=tuple(documents),
         event=replace(pack_event, **forced),
-        paper=r.choice(spec, "paper", f"{key}.paper", PAPER_SIZES, None),
         languages=tuple(pack_languages),
+        printing=replace(own_printing, **forced_printing),
     )
 
 

@@ -20,8 +20,8 @@ from babel.numbers import NumberPattern, format_currency, is_currency
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 from markdown.extensions.toc import slugify_unicode
 
-from . import typography
-from .config import Event, Project
+from . import paper, typography
+from .config import Event, Printing, Project
 from .content import Translation
 from .errors import HandoutpackError
 
@@ -336,6 +336,16 @@ def page(project: Project, template: str, **values) -> str:
         name = getattr(error, "filename", None) or template
         raise HandoutpackError(f"{name}{f':{line}' if line else ''}: {error}; fix the template "
                                "there") from None
+
+
+def page_css(printing: Printing) -> str:
+    """The pages' size and, for a print shop, their bleed and crop marks; `--bleed` tells the
+    theme how far colour that touches the page edge must run past it."""
+    css = f"@page {{ size: {paper.css_size(printing.paper)}; }}"
+    if printing.print_ready:
+        css += (f"\n  @page {{ bleed: {paper.BLEED_MM + paper.MARKS_MM:g}mm; marks: crop; }}"
+                f"\n  :root {{ --bleed: {paper.BLEED_MM:g}mm; }}")
+    return css
 
 
 def page_counter_css(words: dict[str, str]) -> str:

@@ -9,8 +9,8 @@ from dataclasses import dataclass
 from pypdf import PdfReader, PdfWriter
 from pypdf.generic import ArrayObject, FloatObject, NameObject, NumberObject, TextStringObject
 
-from . import markup
-from .config import PackSpec, Project
+from . import imposition, markup
+from .config import PackSpec, Printing, Project
 from .render import Rendered, Renderer
 from .structure import StructureMerger
 
@@ -38,21 +38,18 @@ class Entry:
     page: int
 
 
-def contents_entries(parts: list[Part], first_page: int) -> list[Entry]:
-    entries, page = [], first_page
-    for part in parts:
-        entries.append(Entry(part, page))
-        page += part.rendered.pages
-    return entries
+def layout(cover: int, contents: int, parts: list[Part], duplex: bool) -> list[int]:
+    """The first page of the cover, the contents and each document in the pack."""
+    return imposition.starts([cover, contents, *(p.rendered.pages for p in parts)], duplex)
 
 
 def assemble(project: Project, spec: PackSpec, lang: str, parts: list[Part],
-             renderer: Renderer, date: dt.date | None) -> tuple[bytes, int]:
-    """The pack's PDF bytes and page count."""
+             renderer: Renderer, date: dt.date | None, printing: Printing) -> tuple[bytes, int]:
+    """The pack's PDF bytes and page count, printed as `printing` says."""
     words = markup.labels(project, lang)
     title = project.text(spec.titles, lang)
     common = dict(org=project.org, brand=project.brand, lang=lang, words=words,
-                  title=title, pack=spec, paper=spec.paper or project.brand.paper,
+                  title=title, pack=spec, printing=printing, page_css=markup.page_css(printing),
                   audience=project.text(project.audiences[spec.audience].names, lang),
                   event=spec.event, logo=project.org.logo.as_uri() if project.org.logo else "",
                   styles=stylesheets(project), page_counter=markup.page_counter_css(words),
@@ -61,33 +58,44 @@ def assemble(project: Project, spec: PackSpec, lang: str, parts: list[Part],
                             f"cover of pack '{spec.id}'", lang)
     contents_pages, contents = 1, None
     for _ in range(4):  # the contents' own length moves the numbers it prints
-        entries = contents_entries(parts, cover.pages + contents_pages + 1)
+        starts = layout(cover.pages, contents_pages, parts, printing.duplex)
+        entries = [Entry(part, page) for part, page in zip(parts, starts[2:])]
         contents = renderer.render(markup.page(project, "contents.html", entries=entries, **common),
                                    project.root, f"contents of pack '{spec.id}'", lang)
         if contents.pages == contents_pages:
             break
         contents_pages = contents.pages
-    return merge(project, spec, lang, title, cover, contents, parts, words["contents"])
+    return merge(project, spec, lang, title, [cover, contents], parts, words["contents"], printing)
 
 
 def stylesheets(project: Project) -> list[str]:
     return [markup.find_style(project, name).as_uri() for name in ("fonts.css", "handout.css")]
 
 
-def merge(project: Project, spec: PackSpec, lang: str, title: str, cover: Rendered,
-          contents: Rendered, parts: list[Part], contents_label: str) -> tuple[bytes, int]:
+def merge(project: Project, spec: PackSpec, lang: str, title: str, front: list[Rendered],
+          parts: list[Part], contents_label: str, printing: Printing) -> tuple[bytes, int]:
+    """Cover, contents and documents in one PDF, each from the page `layout` gives it."""
+    cover, contents = front
+    starts = layout(cover.pages, contents.pages, parts, printing.duplex)
     writer = PdfWriter()
     tags = StructureMerger(writer)
     first = PdfReader(io.BytesIO(cover.pdf))
     writer.pdf_header = first.pdf_header  # e.g. %PDF-1.7 for PDF/A-3 and PDF/UA-1
     tags.append(first, lang, import_outline=False)
+    imposition.pad(writer, starts[1] - 1)
     tags.append(PdfReader(io.BytesIO(contents.pdf)), lang, outline_item=contents_label,
                 import_outline=False)
-    for part in parts:  # each document brings its own bookmarks: its title, headings beneath
+    for part, start in zip(parts, starts[2:]):
+        imposition.pad(writer, start - 1)
+        # each document brings its own bookmarks: its title, headings beneath
         tags.append(_explicit_links(PdfReader(io.BytesIO(part.rendered.pdf))), part.lang,
                     import_outline=True)
+    if printing.duplex:  # an even count, so the next copy's cover is not on this one's back
+        imposition.pad(writer, len(writer.pages) + len(writer.pages) % 2)
+    if printing.print_ready:
+        imposition.set_bleed_boxes(writer.pages)
     tags.finish(lang, first)
-    _link_contents(writer, first=cover.pages, count=contents.pages)
+    _link_contents(writer, first=starts[1] - 1, count=contents.pages)
     writer.add_metadata({
         "/Title": title,
         "/Author": project.org.name,

@@ -1,0 +1,130 @@
+"""Rendered pages onto paper: right-hand starts for duplex, a print shop's boxes, booklets."""
+
+from __future__ import annotations
+
+import io
+
+from pypdf import PageObject, PdfReader, PdfWriter
+from pypdf.generic import (DecodedStreamObject, DictionaryObject, IndirectObject, NameObject,
+                           RectangleObject, StreamObject)
+
+from . import paper
+
+BLEED_PT = paper.BLEED_MM * paper.POINTS_PER_MM
+
+
+def starts(lengths: list[int], duplex: bool) -> list[int]:
+    """The first page (1-based) of each part laid end to end; in duplex each starts on a
+    right-hand page, the odd pages of a document printed on both sides."""
+    result, page = [], 1
+    for length in lengths:
+        if duplex and page % 2 == 0:
+            page += 1
+        result.append(page)
+        page += length
+    return result
+
+
+def pad(writer: PdfWriter, count: int) -> None:
+    """Add blank pages until the writer holds `count`; each takes the size and boxes of the page
+    before it and has no content at all, so no header, footer or mark is printed on it."""
+    while len(writer.pages) < count:
+        like = writer.pages[-1]
+        blank = writer.add_blank_page(float(like.mediabox.width), float(like.mediabox.height))
+        for box in ("/MediaBox", "/TrimBox", "/BleedBox"):
+            if box in like:
+                blank[NameObject(box)] = RectangleObject(like[box])
+
+
+def set_bleed_boxes(pages) -> None:
+    """WeasyPrint puts the BleedBox at most 10 pt outside the TrimBox, wherever the CSS bleed
+    (which also holds the crop marks) ends; a print shop's bleed is BLEED_MM."""
+    for page in pages:
+        trim = page.trimbox
+        page.bleedbox = RectangleObject([trim.left - BLEED_PT, trim.bottom - BLEED_PT,
+                                         trim.right + BLEED_PT, trim.top + BLEED_PT])
+
+
+def print_ready(pdf: bytes) -> bytes:
+    """A document rendered with bleed and crop marks, with its BleedBox where the bleed is."""
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(pdf)))
+    set_bleed_boxes(writer.pages)
+    return to_bytes(writer)
+
+
+def booklet_order(count: int) -> list[tuple[int, int]]:
+    """The (left, right) 0-based page indexes on each side of each sheet of a saddle-stitched
+    booklet of `count` pages (a multiple of four): front then back, outermost sheet first."""
+    sides = []
+    for sheet in range(count // 4):
+        sides.append((count - 1 - 2 * sheet, 2 * sheet))
+        sides.append((2 * sheet + 1, count - 2 - 2 * sheet))
+    return sides
+
+
+def booklet(pdf: bytes, sheet: str) -> tuple[bytes, int]:
+    """`pdf`'s pages two-up on landscape `sheet`s in booklet order, padded with blank pages to
+    a multiple of four: print on both sides (flip on the short edge), fold, staple. Each page is
+    placed whole as a vector Form XObject, trimmed to its TrimBox; links and bookmarks have no
+    place on paper."""
+    reader = PdfReader(io.BytesIO(pdf))
+    height, width = paper.points(sheet)  # the sheet turned landscape: two pages side by side
+    writer = PdfWriter()
+    forms = [_form(writer, page) for page in reader.pages]
+    forms += [None] * (-len(forms) % 4)  # blank pages at the back
+    for left, right in booklet_order(len(forms)):
+        _print_side(writer, [(forms[left], 0), (forms[right], width / 2)], width / 2, height)
+    writer.add_metadata({key: value for key, value in (reader.metadata or {}).items()})
+    if "/Lang" in reader.trailer["/Root"]:
+        writer._root_object[NameObject("/Lang")] = reader.trailer["/Root"]["/Lang"]
+    return to_bytes(writer), len(writer.pages)
+
+
+def _print_side(writer: PdfWriter, halves: list[tuple[IndirectObject | None, float]],
+                half_width: float, height: float) -> None:
+    """A new sheet side with each (page's Form XObject or None, left edge) half drawn on it."""
+    side = writer.add_blank_page(half_width * 2, height)
+    placed = [(f"/Page{n}", form, left) for n, (form, left) in enumerate(halves) if form]
+    side[NameObject("/Resources")] = DictionaryObject({NameObject("/XObject"): DictionaryObject(
+        {NameObject(name): form for name, form, _ in placed})})
+    drawing = "".join(_draw(name, form.get_object(), left, half_width, height)
+                      for name, form, left in placed)
+    side[NameObject("/Contents")] = writer._add_object(_stream(drawing.encode()))
+
+
+def _form(writer: PdfWriter, page: PageObject) -> IndirectObject | None:
+    """`page` as a Form XObject in `writer`: its content stream copied as it is (never parsed),
+    its resources cloned, clipped to its TrimBox. None for a blank page."""
+    contents = page.get_contents()
+    if contents is None:
+        return None
+    form = _stream(contents.get_data())
+    form.update({
+        NameObject("/Type"): NameObject("/XObject"),
+        NameObject("/Subtype"): NameObject("/Form"),
+        NameObject("/BBox"): RectangleObject(page.trimbox),
+        NameObject("/Resources"): page["/Resources"].clone(writer),
+    })
+    return writer._add_object(form)  # pypdf's own way to add an object; it has no public one
+
+
+def _draw(name: str, form: StreamObject, left: float, width: float, height: float) -> str:
+    """PDF operators drawing Form XObject `name` in the middle of the `width` x `height` area at
+    `left`, shrunk if it is larger."""
+    trim = RectangleObject(form["/BBox"])
+    scale = min(1.0, width / float(trim.width), height / float(trim.height))
+    x = left + (width - float(trim.width) * scale) / 2 - float(trim.left) * scale
+    y = (height - float(trim.height) * scale) / 2 - float(trim.bottom) * scale
+    return f"q {scale:.6f} 0 0 {scale:.6f} {x:.4f} {y:.4f} cm {name} Do Q\n"
+
+
+def _stream(data: bytes) -> StreamObject:
+    stream = DecodedStreamObject()
+    stream.set_data(data)
+    return stream.flate_encode()
+
+
+def to_bytes(writer: PdfWriter) -> bytes:
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
