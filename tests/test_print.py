@@ -12,7 +12,7 @@ import zxingcpp
 from pypdf import PdfReader
 
 from conftest import invoke, write_files
-from pdfs import bookmarks, link_targets, page_text
+from pdfs import all_text, bookmarks, link_targets, page_text
 
 MM = 72 / 25.4
 A4 = (595.276, 841.89)
@@ -338,10 +338,11 @@ def test_each_qr_code_decodes_to_its_link_and_sits_beside_it(printshop):
     assert "Links in this document" in page_text(path, last)
 
 
-def test_documents_on_their_own_share_the_packs_codes(printshop):
+def test_documents_on_their_own_are_for_screens_and_have_no_codes(printshop):
     alone = printshop / "build/en/documents/linked.pdf"
-    assert sorted(code for code, _ in decoded_codes(alone, 1)) == sorted(LINKS)
-    assert "the Task Force 1" in page_text(alone, 1)
+    assert decoded_codes(alone, 1) == []
+    assert "the Task Force 1" not in page_text(alone, 1)
+    assert "Links in this document" not in all_text(alone)
 
 
 def test_no_qr(make_project):

@@ -110,10 +110,11 @@ def plan(project: Project, documents: dict[str, Document], selection: Selection)
     result = Plan()
     for lang in selection.langs(project):
         context = markup.make_context(project, lang, project.event)
+        on_screen = replace(project.printing, qr=False)  # links work there; QR codes are for paper
         for slug, document in wanted.items():
             if lang in document.translations:
                 translation = document.translations[lang]
-                job = document_job(project, translation, context, project.printing)
+                job = document_job(project, translation, context, on_screen)
                 result.documents.append((f"{lang}/documents/{slug}.pdf",
                                          Planned(document, translation, job)))
         for spec in (s for s in specs if not s.languages or lang in s.languages):
