@@ -71,9 +71,10 @@ def build_command(run: Run, packs: tuple[str, ...], languages: tuple[str, ...],
     for warning in warnings:
         click.echo(f"warning: {warning}", err=True)
     if not quiet:
-        made = {kind: sum(o.kind == kind for o in outputs) for kind in ("document", "pack")}
-        click.echo(f"Built {made['document']} documents and {made['pack']} packs in "
-                   f"{_shown(project.build_dir)} (list: {_shown(project.build_dir)}/manifest.json; "
+        made = {kind: sum(o.kind == kind for o in outputs) for kind in ("document", "slides", "pack")}
+        click.echo(f"Built {made['document']} documents, {made['slides']} presentations (slides, "
+                   f"handouts and notes) and {made['pack']} packs in {_shown(project.build_dir)} "
+                   f"(list: {_shown(project.build_dir)}/manifest.json; "
                    f"download page: {_shown(project.build_dir / 'index.html')})")
 
 

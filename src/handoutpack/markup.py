@@ -29,7 +29,10 @@ PACKAGE_THEME = Path(__file__).parent / "theme"
 SOURCE_THEME = Path(__file__).resolve().parents[2]
 SLIDE_BREAK = re.compile(r"\n[ \t]*---[ \t]*\n")
 NOTES = re.compile(r"<!--(.*?)-->", re.S)
-HEADING_TAG = re.compile(r"<(/?)h([1-6])\b")
+H1_LINE = re.compile(r"#[ \t]+\S")
+SUBHEADING = re.compile(r"^##", re.M)
+FIRST_HEADING = re.compile(r"<h[12][^>]*>(.*?)</h[12]>", re.S)
+ANCHOR = re.compile(r'\b(id="|href="#)')
 MARKDOWN_EXTENSIONS = ["extra", "sane_lists", "toc", "pymdownx.magiclink"]
 MARKDOWN_CONFIG = {"toc": {"slugify": slugify_unicode, "permalink": False},
                    "pymdownx.magiclink": {"hide_protocol": True}}
@@ -277,36 +280,67 @@ def slide_notes(slide: str) -> tuple[str, str]:
 
 def document_body(translation: Translation, context: Context,
                   words: dict[str, str] | None = None) -> str:
-    """The document's HTML body; a deck reads as a document, its slides as sections.
+    """The document's HTML body. `words` are the labels in its language (for "Figure 2")."""
+    return to_html(expand(translation, context), figure_label(translation, words))
 
-    `words` are the labels in the document's language (for "Figure 2")."""
-    text = expand(translation, context)
-    figure_label = (words or {}).get("figure", "Figure {number}")
+
+def figure_label(translation: Translation, words: dict[str, str] | None) -> str:
+    """The label numbered figures get in this translation, e.g. "Figure {number}"."""
+    label = (words or {}).get("figure", "Figure {number}")
     try:
-        figure_label.format(number=1)
+        label.format(number=1)
     except (KeyError, IndexError, ValueError):
-        raise HandoutpackError(f"labels: figure = {figure_label!r} ({translation.lang}): write "
+        raise HandoutpackError(f"labels: figure = {label!r} ({translation.lang}): write "
                                "the number as {number}, e.g. \"Figure {number}\"") from None
-    if translation.meta.kind != "presentation":
-        return to_html(text, figure_label)
-    slides = [slide_notes(s)[0] for s in split_slides(text)][1:]  # the title slide is the cover
-    return _shift_headings(to_html("\n\n".join(slides), figure_label), top=2)
+    return label
 
 
-def _shift_headings(body: str, top: int) -> str:
-    """Headings from `top` down, never skipping a level (a deck's first slides may be ## before
-    any # section slide; readers and screen readers expect an outline without gaps)."""
-    levels = [int(m[2]) for m in HEADING_TAG.finditer(body) if not m[1]]
-    shift = top - min(levels) if levels else 0
-    previous = top - 1
+@dataclass(frozen=True)
+class Slide:
+    """One slide of a deck, as HTML, with its speaker notes."""
 
-    def level(match: re.Match) -> str:
-        nonlocal previous
-        if not match[1]:  # an opening tag; its closing tag follows before the next heading
-            previous = min(int(match[2]) + shift, previous + 1, 6)
-        return f"<{match[1]}h{previous}"
+    number: int
+    kind: str
+    """'title' (the first slide, headed '#'), 'section' (only a '#' heading) or 'content'."""
+    title: str
+    """Its heading as plain text ('' when it has none): for bookmarks and captions."""
+    html: str
+    notes_html: str
 
-    return HEADING_TAG.sub(level, body)
+
+def deck(translation: Translation, context: Context,
+         words: dict[str, str] | None = None) -> list[Slide]:
+    """A presentation's slides, Marp-style: '---' between slides, notes in HTML comments.
+    `words` are the labels in its language (for "Figure 2")."""
+    label = figure_label(translation, words)
+    slides = []
+    for number, source in enumerate(split_slides(expand(translation, context)), 1):
+        text, notes = slide_notes(source)
+        html_text = _own_ids(to_html(text, label), f"s{number}-")
+        slides.append(Slide(number, _slide_kind(number, text), _heading_text(html_text),
+                            html_text, _own_ids(to_html(notes, label), f"n{number}-")))
+    if not slides:
+        raise HandoutpackError(f"{translation.path.name}: has no slides; a presentation starts "
+                               "with a title slide ('# Title', then a subtitle line)")
+    return slides
+
+
+def _slide_kind(number: int, text: str) -> str:
+    if not H1_LINE.match(text):
+        return "content"
+    if number == 1 and not SUBHEADING.search(text):
+        return "title"  # '# Title', then a subtitle line or two
+    return "section" if "\n" not in text else "content"
+
+
+def _heading_text(body: str) -> str:
+    match = FIRST_HEADING.search(body)
+    return html.unescape(re.sub(r"<[^>]+>", "", match[1])).strip() if match else ""
+
+
+def _own_ids(body: str, prefix: str) -> str:
+    """Prefix ids and in-page links, so that two slides never share an anchor."""
+    return ANCHOR.sub(lambda m: m[1] + prefix, body)
 
 
 # ---------------------------------------------------------------- page layouts from the theme
