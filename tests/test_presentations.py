@@ -27,6 +27,11 @@ def source_slides(sample, slug=DECK) -> list[tuple[str, str]]:
     return slides
 
 
+def plain(text: str) -> str:
+    """Text with typographic apostrophes and quotes as the source writes them."""
+    return text.replace("’", "'").replace("“", '"').replace("”", '"')
+
+
 def outputs(project, kind: str) -> dict[str, dict]:
     entries = json.loads((project / "build" / "manifest.json").read_text(encoding="utf-8"))
     return {o["path"]: o for o in entries["outputs"] if o["kind"] == kind}
@@ -48,7 +53,7 @@ def test_slides_are_16_by_9_and_numbered(sample):
 
 def test_slides_show_title_sections_and_content(sample):
     path = sample / "build" / "en" / "slides" / f"{DECK}.pdf"
-    title = page_text(path, 1).lower()  # some labels print in capitals
+    title = plain(page_text(path, 1)).lower()  # some labels print in capitals
     assert "client protection" in title and "social performance task force" in title
     assert "social performance ambassadors' day" in title, "the event is on the title slide"
     assert page_text(path, 4).lower().startswith("part 1 the seven principles")
@@ -72,7 +77,7 @@ def test_handout_pages_hold_three_slides_beside_ruled_lines(sample):
         placed = placed_forms(path, number)
         assert len(placed) == min(3, len(slides) - 3 * (number - 1))
         placed_in_order += [p.name for p in placed]
-        text = page_text(path, number)
+        text = plain(page_text(path, number))
         for heading, _ in slides[3 * (number - 1):3 * number]:
             assert heading in text, f"page {number}: slide '{heading}' is not on it"
         assert "participant handout" in text.lower() and f"Page {number} of {len(pages)}" in text
@@ -98,7 +103,7 @@ def test_notes_pages_carry_each_slide_and_its_notes(sample):
     for number, (heading, notes) in enumerate(slides, 1):
         placed = placed_forms(path, number)
         assert [p.name for p in placed] == [f"/Slide{number}"]
-        text = page_text(path, number)
+        text = plain(page_text(path, number))
         assert f"slide {number} / {len(slides)}" in text.lower() and heading in text
         if notes:
             assert notes in text, f"slide {number}: its notes are not under it"
@@ -227,8 +232,8 @@ def test_presentations_option_is_checked(make_project):
     project = talk_project(make_project, 'presentations = "handouts"')
     outcome = invoke(project, "build", "-q")
     assert outcome.exit_code == 2
-    assert ("handoutpack.toml: packs.starter.presentations: 'handouts' is not one of handout, "
-            "slides, notes") in outcome.stderr
+    assert re.search(r"handoutpack\.toml:\d+: packs\.starter\.presentations: 'handouts' is not "
+                     r"one of handout, slides, notes", outcome.stderr), outcome.stderr
 
 
 def test_an_empty_presentation_is_an_error(make_project):
@@ -236,4 +241,4 @@ def test_an_empty_presentation_is_an_error(make_project):
     outcome = invoke(project, "build", "-q")
     assert outcome.exit_code == 2 and "Traceback" not in outcome.output
     assert "saving-groups.en.md: has no slides" in outcome.stderr
-    assert not (project / "build").exists()
+    assert not list((project / "build").rglob("*.pdf"))

@@ -166,8 +166,7 @@ def deck_planned(project: Project, document: Document, translation: Translation,
     slides = markup.deck(translation, context, markup.labels(project, translation.lang))
 
     def job(template: str, note: str | None = None) -> Job:
-        return _job(project, translation, template, paper, note, slides=slides, event=event,
-                    slide_link=SLIDE_LINK)
+        return deck_job(project, translation, slides, template, event, paper, note)
 
     plain = job("slides.html")
     fell_back = note_lang is not None
@@ -179,6 +178,22 @@ def deck_planned(project: Project, document: Document, translation: Translation,
         "notes": Planned(document, translation, job("slide-notes.html", note_lang),
                          fell_back, "notes", plain),
     }
+
+
+def deck_job(project: Project, translation: Translation, slides: list[markup.Slide],
+             template: str, event: Event, paper: str, note_lang: str | None = None) -> Job:
+    """The render job for one layout of a deck (slides.html, slide-handout.html...)."""
+    return _job(project, translation, template, paper, note_lang, slides=slides, event=event,
+                slide_link=SLIDE_LINK)
+
+
+def page_job(project: Project, translation: Translation, context: markup.Context) -> Job:
+    """How a translation reads on its own: a document's pages, or a deck's slides."""
+    if translation.meta.kind == "presentation":
+        slides = markup.deck(translation, context, markup.labels(project, translation.lang))
+        return deck_job(project, translation, slides, "slides.html", project.event,
+                        project.brand.paper)
+    return document_job(project, translation, context, project.brand.paper)
 
 
 def _job(project: Project, translation: Translation, template: str, paper: str,

@@ -31,7 +31,10 @@ SLIDE_BREAK = re.compile(r"\n[ \t]*---[ \t]*\n")
 NOTES = re.compile(r"<!--(.*?)-->", re.S)
 H1_LINE = re.compile(r"#[ \t]+\S")
 SUBHEADING = re.compile(r"^##", re.M)
-FIRST_HEADING = re.compile(r"<h[12][^>]*>(.*?)</h[12]>", re.S)
+HEADING_TAG = re.compile(r"<(/?)h([1-6])\b")
+FIRST_HEADING = re.compile(r"<h([1-6])([^>]*)>(.*?)</h\1>", re.S)
+SLIDE_SEPARATOR = "\x00"
+"""Never in HTML: joins a deck's slides while their headings are levelled as one outline."""
 ANCHOR = re.compile(r'\b(id="|href="#)')
 MARKDOWN_EXTENSIONS = ["extra", "sane_lists", "toc", "pymdownx.magiclink"]
 MARKDOWN_CONFIG = {"toc": {"slugify": slugify_unicode, "permalink": False},
@@ -304,6 +307,9 @@ class Slide:
     """'title' (the first slide, headed '#'), 'section' (only a '#' heading) or 'content'."""
     title: str
     """Its heading as plain text ('' when it has none): for bookmarks and captions."""
+    level: int
+    """Its heading's level in the deck's outline (0 when it has none): 1 for the title slide,
+    2 for sections and for slides before the first section, 3 for the slides of a section."""
     html: str
     notes_html: str
 
@@ -313,16 +319,48 @@ def deck(translation: Translation, context: Context,
     """A presentation's slides, Marp-style: '---' between slides, notes in HTML comments.
     `words` are the labels in its language (for "Figure 2")."""
     label = figure_label(translation, words)
-    slides = []
-    for number, source in enumerate(split_slides(expand(translation, context)), 1):
-        text, notes = slide_notes(source)
-        html_text = _own_ids(to_html(text, label), f"s{number}-")
-        slides.append(Slide(number, _slide_kind(number, text), _heading_text(html_text),
-                            html_text, _own_ids(to_html(notes, label), f"n{number}-")))
-    if not slides:
+    sources = [slide_notes(s) for s in split_slides(expand(translation, context))]
+    if not sources:
         raise HandoutpackError(f"{translation.path.name}: has no slides; a presentation starts "
                                "with a title slide ('# Title', then a subtitle line)")
-    return slides
+    kinds = [_slide_kind(number, text) for number, (text, _) in enumerate(sources, 1)]
+    bodies = [_own_ids(to_html(text, label), f"s{number}-")
+              for number, (text, _) in enumerate(sources, 1)]
+    titles = [_heading_text(body) for body in bodies]
+    return [Slide(number, kind, title, _heading_level(body), _mark_heading(body),
+                  _own_ids(to_html(notes, label), f"n{number}-"))
+            for number, (kind, title, body, (_, notes))
+            in enumerate(zip(kinds, titles, _outline(bodies, kinds), sources), 1)]
+
+
+def _outline(bodies: list[str], kinds: list[str]) -> list[str]:
+    """The slides' headings as one outline: the title slide's at level 1, then sections and
+    slides beneath it, never skipping a level (as screen readers and `check` expect)."""
+    title = bodies[:1] if kinds[0] == "title" else []
+    rest = SLIDE_SEPARATOR.join(bodies[len(title):])
+    return title + _shift_headings(rest, top=2).split(SLIDE_SEPARATOR) if rest else title
+
+
+def _shift_headings(body: str, top: int) -> str:
+    """Headings from level `top` down, each one level below the nearest heading above it of a
+    higher rank: never skipping a level, and slides of one rank staying siblings (a deck's first
+    slides may be ## before any # section slide)."""
+    ranks: list[int] = []  # the source levels of the headings enclosing this one
+
+    def level(match: re.Match) -> str:
+        if not match[1]:  # an opening tag; its closing tag follows before the next heading
+            while ranks and ranks[-1] >= int(match[2]):
+                ranks.pop()
+            ranks.append(int(match[2]))
+        return f"<{match[1]}h{min(top + len(ranks) - 1, 6)}"
+
+    return HEADING_TAG.sub(level, body)
+
+
+def _mark_heading(body: str) -> str:
+    """Mark a slide's own heading (its first), for styles that do not depend on its level."""
+    return FIRST_HEADING.sub(lambda m: f'<h{m[1]} class="slide-heading"{m[2]}>{m[3]}</h{m[1]}>',
+                             body, count=1)
 
 
 def _slide_kind(number: int, text: str) -> str:
@@ -333,9 +371,14 @@ def _slide_kind(number: int, text: str) -> str:
     return "section" if "\n" not in text else "content"
 
 
+def _heading_level(body: str) -> int:
+    match = FIRST_HEADING.search(body)
+    return int(match[1]) if match else 0
+
+
 def _heading_text(body: str) -> str:
     match = FIRST_HEADING.search(body)
-    return html.unescape(re.sub(r"<[^>]+>", "", match[1])).strip() if match else ""
+    return html.unescape(re.sub(r"<[^>]+>", "", match[3])).strip() if match else ""
 
 
 def _own_ids(body: str, prefix: str) -> str:
