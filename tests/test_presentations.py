@@ -242,3 +242,28 @@ def test_an_empty_presentation_is_an_error(make_project):
     assert outcome.exit_code == 2 and "Traceback" not in outcome.output
     assert "saving-groups.en.md: has no slides" in outcome.stderr
     assert not list((project / "build").rglob("*.pdf"))
+
+
+def test_download_page_bundles_and_preview_offer_each_layout(make_project):
+    import zipfile
+
+    from handoutpack import config, content
+    from handoutpack.serve import targets
+
+    project = talk_project(make_project, 'presentations = "notes"')
+    outcome = invoke(project, "build", "-q")
+    assert outcome.exit_code == 0, outcome.output
+    page = (project / "build" / "index.html").read_text(encoding="utf-8")
+    for path, label in (("handouts", "Participant handout"), ("slides", "Slides"),
+                        ("notes", "Presenter notes")):
+        assert f'href="en/{path}/saving-groups.pdf"' in page
+        assert re.search(rf"{label} · PDF · \d+ pages?", page), label
+    # the pack's bundle holds the deck as the pack does: here, its notes
+    with zipfile.ZipFile(project / "build" / "en" / "starter.zip") as bundle:
+        held = bundle.read("example-trust-starter-en/documents/saving-groups.pdf")
+    assert held == (project / "build" / "en" / "notes" / "saving-groups.pdf").read_bytes()
+    loaded = config.load(project)
+    found = targets(loaded, content.load(loaded))
+    assert {"en/slides/saving-groups.pdf", "en/handouts/saving-groups.pdf",
+            "en/notes/saving-groups.pdf", "en/documents/hello.pdf"} <= set(found)
+    assert found["en/handouts/saving-groups.pdf"].title == "Saving Groups · Participant handout"

@@ -10,14 +10,12 @@ from . import markup
 from .config import PRESENTATION_LAYOUTS, Event, PackSpec, Project, suggest
 from .content import Document, Translation, check_packs
 from .errors import HandoutpackError, Problems
-from .outputs import Output, save, write_manifest
+from .outputs import Output, document_path, save, write_manifest
 from .pack import Part, assemble, stylesheets
 from .render import Rendered, Renderer
 from .slides import SLIDE_LINK, overflow_warnings, place_slides
 
 Log = Callable[[str], None]
-DECK_FOLDERS = {"slides": "slides", "handout": "handouts", "notes": "notes"}
-"""Where a deck's layouts go in build/<lang>/."""
 TEMPLATE_STYLES = {"slides.html": ("fonts.css", "slides.css"),
                    "slide-handout.html": ("fonts.css", "handout.css", "slide-sheets.css"),
                    "slide-notes.html": ("fonts.css", "handout.css", "slide-sheets.css")}
@@ -120,11 +118,11 @@ def plan(project: Project, documents: dict[str, Document], selection: Selection)
             if translation.meta.kind == "presentation":
                 deck = deck_planned(project, document, translation, context, project.event,
                                     project.brand.paper)
-                result.documents += [(f"{lang}/{DECK_FOLDERS[layout]}/{slug}.pdf", planned)
+                result.documents += [(document_path(lang, slug, layout), planned)
                                      for layout, planned in deck.items()]
             else:
                 job = document_job(project, translation, context, project.brand.paper)
-                result.documents.append((f"{lang}/documents/{slug}.pdf",
+                result.documents.append((document_path(lang, slug),
                                          Planned(document, translation, job)))
         for spec in (s for s in specs if not s.languages or lang in s.languages):
             result.packs.append((spec, lang, _pack_parts(project, documents, spec, lang)))
