@@ -112,3 +112,54 @@ def text_pages(path: Path, first: int, after: int, links_titles: set[str]) -> in
     above = [line for y, line in text_lines(path, links.page)
              if y > links.top and line.strip() != title]
     return links.page - first + (1 if above else 0)
+
+
+@dataclass
+class Placed:
+    """A form XObject drawn on a page, and the rectangle it covers (points, from bottom left)."""
+
+    name: str
+    left: float
+    bottom: float
+    right: float
+    top: float
+
+
+def placed_forms(path: Path, page: int) -> list[Placed]:
+    """The form XObjects (such as placed slides) drawn on a 1-based page, in drawing order."""
+    from pypdf.generic import ContentStream
+
+    pdf = reader(path)
+    pdf_page = pdf.pages[page - 1]
+    xobjects = pdf_page["/Resources"].get("/XObject", {})
+    placed, matrix = [], None
+    for operands, operator in ContentStream(pdf_page.get_contents(), pdf).operations:
+        if operator == b"cm":
+            matrix = [float(v) for v in operands]
+        elif operator == b"Do" and xobjects[operands[0]].get("/Subtype") == "/Form":
+            a, _, _, d, e, f = matrix
+            x0, y0, x1, y1 = (float(v) for v in xobjects[operands[0]]["/BBox"])
+            placed.append(Placed(str(operands[0]), e + a * x0, f + d * y0, e + a * x1, f + d * y1))
+    return placed
+
+
+def gray_pixels(path: Path, page: int, dpi: int = 72) -> tuple[int, int, bytes]:
+    """A 1-based page as poppler draws it: width, height and one grey byte a pixel."""
+    import subprocess
+
+    pgm = subprocess.run(["pdftoppm", "-gray", "-r", str(dpi), "-f", str(page), "-l", str(page),
+                          str(path)], check=True, capture_output=True).stdout
+    fields = pgm.split(maxsplit=4)  # P5, width, height, maximum, pixels
+    return int(fields[1]), int(fields[2]), fields[4]
+
+
+def dark_runs(pixels: tuple[int, int, bytes], x: int, y0: int, y1: int, below: int = 240) -> int:
+    """How many separate strokes (pixels darker than `below`, white being 255) cross the column x
+    between rows y0 and y1."""
+    width, _, data = pixels
+    runs, dark = 0, False
+    for y in range(y0, y1):
+        now = data[y * width + x] < below
+        runs += now and not dark
+        dark = now
+    return runs

@@ -7,14 +7,19 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from . import imposition, links, markup, paper
-from .config import PackSpec, Printing, Project, suggest
+from .config import PRESENTATION_LAYOUTS, Event, PackSpec, Printing, Project, suggest
 from .content import Document, Translation, check_packs
 from .errors import HandoutpackError, Problems
-from .outputs import Output, save, write_manifest
+from .outputs import Output, document_path, save, write_manifest
 from .pack import Part, assemble, stylesheets
 from .render import Rendered, Renderer
+from .slides import SLIDE_LINK, overflow_warnings, place_slides
 
 Log = Callable[[str], None]
+TEMPLATE_STYLES = {"slides.html": ("fonts.css", "slides.css"),
+                   "slide-handout.html": ("fonts.css", "handout.css", "slide-sheets.css"),
+                   "slide-notes.html": ("fonts.css", "handout.css", "slide-sheets.css")}
+"""The stylesheets a layout uses, when not the documents' own."""
 
 
 @dataclass(frozen=True)
@@ -65,6 +70,10 @@ class Planned:
     translation: Translation
     job: Job
     fell_back: bool = False
+    layout: str = "document"
+    """document, or a deck's slides, handout or notes."""
+    slides: Job | None = None
+    """For a deck's handout or notes: the slides render placed into the frames `job` draws."""
 
 
 @dataclass(frozen=True)
@@ -91,9 +100,16 @@ class Plan:
     """(output path, planned document) for each document on its own."""
     packs: list[PlannedPack] = field(default_factory=list)
 
+    def planned(self) -> list[Planned]:
+        return [p for _, p in self.documents] + [p for pack in self.packs for p in pack.parts]
+
     def jobs(self) -> list[Job]:
-        planned = [p for _, p in self.documents] + [p for pack in self.packs for p in pack.parts]
-        return list(dict.fromkeys(p.job for p in planned))
+        return list(dict.fromkeys(job for p in self.planned() for job in (p.slides, p.job) if job))
+
+    def slide_jobs(self) -> list[Job]:
+        """Every slides render, to check that each slide fits its page."""
+        return list(dict.fromkeys(p.slides or p.job for p in self.planned()
+                                  if p.layout in PRESENTATION_LAYOUTS))
 
 
 def plan(project: Project, documents: dict[str, Document], selection: Selection) -> Plan:
@@ -112,10 +128,17 @@ def plan(project: Project, documents: dict[str, Document], selection: Selection)
         context = markup.make_context(project, lang, project.event)
         on_screen = replace(project.printing, qr=False)  # links work there; QR codes are for paper
         for slug, document in wanted.items():
-            if lang in document.translations:
-                translation = document.translations[lang]
+            if lang not in document.translations:
+                continue
+            translation = document.translations[lang]
+            if translation.meta.kind == "presentation":
+                deck = deck_planned(project, document, translation, context, project.event,
+                                    on_screen)
+                result.documents += [(document_path(lang, slug, layout), planned)
+                                     for layout, planned in deck.items()]
+            else:
                 job = document_job(project, translation, context, on_screen)
-                result.documents.append((f"{lang}/documents/{slug}.pdf",
+                result.documents.append((document_path(lang, slug),
                                          Planned(document, translation, job)))
         for spec in (s for s in specs if not s.languages or lang in s.languages):
             result.packs.append(PlannedPack(spec, lang, spec.printing, _pack_parts(
@@ -140,33 +163,85 @@ def _pack_parts(project: Project, documents: dict[str, Document], spec: PackSpec
     for slug in spec.documents:
         document = documents[slug]
         translation = document.best(lang, project.default_language)
-        fell_back = translation.lang != lang
-        job = document_job(project, translation, context, printing,
-                           note_lang=lang if fell_back else None)
-        parts.append(Planned(document, translation, job, fell_back))
+        note_lang = lang if translation.lang != lang else None
+        if translation.meta.kind == "presentation":
+            parts.append(deck_planned(project, document, translation, context, spec.event,
+                                      printing, note_lang)[spec.presentations])
+        else:
+            job = document_job(project, translation, context, printing, note_lang)
+            parts.append(Planned(document, translation, job, note_lang is not None))
     return parts
 
 
 def document_job(project: Project, translation: Translation, context: markup.Context,
                  printing: Printing, note_lang: str | None = None) -> Job:
-    """The render job for one document; `note_lang` adds the fallback note in that language."""
+    """The render job for one document; `note_lang` adds the fallback note in that language.
+    On paper (`printing.qr`) its links get numbers and a closing table of QR codes."""
+    body, printed_links = markup.document_body(
+        translation, context, markup.labels(project, translation.lang)), []
+    if printing.qr:
+        body, printed_links = links.number_links(body)
+    return _job(project, translation, "document.html", printing, note_lang, body=body,
+                links=printed_links)
+
+
+def deck_planned(project: Project, document: Document, translation: Translation,
+                 context: markup.Context, event: Event, printing: Printing,
+                 note_lang: str | None = None) -> dict[str, Planned]:
+    """A deck's three layouts: its slides, and handout and notes pages the slides are placed
+    into (so each slide is rendered once). `note_lang` adds the fallback note in that language."""
+    slides = markup.deck(translation, context, markup.labels(project, translation.lang))
+
+    def job(template: str, note: str | None = None) -> Job:
+        return deck_job(project, translation, slides, template, event, printing, note)
+
+    plain = job("slides.html")
+    fell_back = note_lang is not None
+    return {
+        "slides": Planned(document, translation, job("slides.html", note_lang) if fell_back
+                          else plain, fell_back, "slides"),
+        "handout": Planned(document, translation, job("slide-handout.html", note_lang),
+                           fell_back, "handout", plain),
+        "notes": Planned(document, translation, job("slide-notes.html", note_lang),
+                         fell_back, "notes", plain),
+    }
+
+
+def deck_job(project: Project, translation: Translation, slides: list[markup.Slide],
+             template: str, event: Event, printing: Printing,
+             note_lang: str | None = None) -> Job:
+    """The render job for one layout of a deck (slides.html, slide-handout.html...)."""
+    return _job(project, translation, template, printing, note_lang, slides=slides, event=event,
+                slide_link=SLIDE_LINK)
+
+
+def page_job(project: Project, translation: Translation, context: markup.Context) -> Job:
+    """How a translation reads on its own: a document's pages, or a deck's slides."""
+    if translation.meta.kind == "presentation":
+        slides = markup.deck(translation, context, markup.labels(project, translation.lang))
+        return deck_job(project, translation, slides, "slides.html", project.event,
+                        project.printing)
+    return document_job(project, translation, context, project.printing)
+
+
+def _job(project: Project, translation: Translation, template: str, printing: Printing,
+         note_lang: str | None, **values) -> Job:
+    """A job rendering `template` for one translation, with what every layout shows."""
     meta = translation.meta
     words = markup.labels(project, translation.lang)
     note = ""
     if note_lang:
         note = markup.labels(project, note_lang)["fallback_note"].format(
             source_language=markup.language_name(translation.lang, note_lang))
-    body, printed_links = markup.document_body(translation, context, words), []
-    if printing.qr:
-        body, printed_links = links.number_links(body)
     html = markup.page(
-        project, "document.html", org=project.org, brand=project.brand, lang=translation.lang,
+        project, template, org=project.org, brand=project.brand, lang=translation.lang,
         words=words, title=meta.title, summary=meta.summary, kind=meta.kind,
         keywords=meta.keywords, date=meta.date, printing=printing,
         page_css=markup.page_css(printing),
         logo=project.org.logo.as_uri() if project.org.logo else "",
-        styles=stylesheets(project), page_counter=markup.page_counter_css(words),
-        body=body, links=printed_links, fallback_lang=note_lang, fallback_note=note)
+        styles=stylesheets(project, *TEMPLATE_STYLES.get(template, ())),
+        page_counter=markup.page_counter_css(words), fallback_lang=note_lang,
+        fallback_note=note, **values)
     return Job(source_name(project, translation), html, translation.path.parent, translation.lang)
 
 
@@ -191,6 +266,24 @@ def render_jobs(renderer: Renderer, jobs: Iterable[Job], log: Log) -> dict[Job, 
     return results
 
 
+class Renders:
+    """The render each planned output uses: its job's, or for a deck's handout or notes, the
+    job's pages with the slides placed into their frames (placed once, however often used)."""
+
+    def __init__(self, rendered: dict[Job, Rendered]):
+        self.rendered = rendered
+        self._placed: dict[tuple[Job, Job], Rendered] = {}
+
+    def __getitem__(self, planned: Planned) -> Rendered:
+        if planned.slides is None:
+            return self.rendered[planned.job]
+        key = (planned.job, planned.slides)
+        if key not in self._placed:
+            self._placed[key] = place_slides(self.rendered[planned.job],
+                                             self.rendered[planned.slides])
+        return self._placed[key]
+
+
 def build(project: Project, documents: dict[str, Document], selection: Selection = Selection(),
           log: Log = lambda message: None, strict: bool = False,
           pdf_variant: str | None = None) -> tuple[list[Output], list[str]]:
@@ -200,29 +293,31 @@ def build(project: Project, documents: dict[str, Document], selection: Selection
     renderer = make_renderer(project, pdf_variant)
     rendered = render_jobs(renderer, planned.jobs(), log)
     warnings = [f"{job.name}: {w}" for job, r in rendered.items() for w in r.warnings]
+    warnings += [f"{job.name}: {w}" for job in planned.slide_jobs()
+                 for w in overflow_warnings(rendered[job])]
     if strict and warnings:
         raise Problems([*warnings, "(--strict: warnings fail the build; nothing was written)"])
-    outputs = [write_document(project, path, p, rendered[p.job]) for path, p in planned.documents]
+    renders = Renders(rendered)
+    outputs = [write_document(project, path, p, renders[p]) for path, p in planned.documents]
     for pack in planned.packs:
         log(f"assembling {pack.path}")
-        outputs.append(write_pack(project, renderer, pack, rendered))
+        outputs.append(write_pack(project, renderer, pack, renders))
     write_manifest(project.build_dir, outputs)
-    return outputs, warnings
+    return outputs, list(dict.fromkeys(warnings))
 
 
 def write_document(project: Project, path: str, planned: Planned, rendered: Rendered) -> Output:
     pdf = imposition.print_ready(rendered.pdf) if project.printing.print_ready else rendered.pdf
-    return save(project.build_dir, path, pdf, kind="document", lang=planned.translation.lang,
-                document=planned.document.slug, pages=rendered.pages,
-                sources=[source_name(project, planned.translation)])
+    return save(project.build_dir, path, pdf, kind=planned.layout,
+                lang=planned.translation.lang, document=planned.document.slug,
+                pages=rendered.pages, sources=[source_name(project, planned.translation)])
 
 
-def write_pack(project: Project, renderer: Renderer, pack: PlannedPack,
-               rendered: dict[Job, Rendered]) -> Output:
+def write_pack(project: Project, renderer: Renderer, pack: PlannedPack, renders: Renders) -> Output:
     parts = pack.parts
     pack_parts = [Part(p.document.slug, p.translation.meta.title, p.translation.meta.summary,
                        p.translation.meta.kind, p.document.section, p.translation.lang,
-                       rendered[p.job], p.fell_back) for p in parts]
+                       renders[p], p.fell_back) for p in parts]
     dates = [p.translation.meta.date for p in parts if p.translation.meta.date]
     pdf, pages = assemble(project, pack.spec, pack.lang, pack_parts, renderer,
                           max(dates, default=None), pack.printing)

@@ -17,7 +17,7 @@ import jinja2
 from jinja2 import meta, nodes
 
 from . import config, content, markup
-from .build import Selection, document_job, make_renderer
+from .build import Selection, make_renderer, page_job
 from .config import Project, suggest
 from .content import Document, Translation
 from .errors import HandoutpackError, Problems
@@ -322,7 +322,7 @@ class Pages:
     def _parse(self, translation: Translation) -> PageParser | None:
         context = markup.make_context(self.project, translation.lang, self.project.event)
         try:
-            job = document_job(self.project, translation, context, self.project.printing)
+            job = page_job(self.project, translation, context)
         except HandoutpackError as error:
             found = from_messages([str(error)], "templates")
             if any(f.file == translation.path.name for f in found):

@@ -91,8 +91,10 @@ def build_command(run: Run, packs: tuple[str, ...], languages: tuple[str, ...],
         click.echo(f"warning: {warning}", err=True)
     if not quiet:
         counts = Counter(o.kind for o in outputs)
-        made = [_counted(counts[kind], kind) for kind in ("document", "pack", "booklet")
-                if counts[kind] or kind != "booklet"]
+        nouns = {"document": "document", "slides": "presentation", "pack": "pack",
+                 "booklet": "booklet"}  # a presentation's slides stand for its three PDFs
+        made = [_counted(counts[kind], noun) for kind, noun in nouns.items()
+                if counts[kind] or kind in ("document", "pack")]
         click.echo(f"Built {', '.join(made[:-1])} and {made[-1]} in "
                    f"{_shown(project.build_dir)} (list: {_shown(project.build_dir)}/manifest.json; "
                    f"download page: {_shown(project.build_dir / 'index.html')})")

@@ -17,6 +17,8 @@ CONFIG_NAME = "handoutpack.toml"
 PAPER_SIZES = paper.CHOICES
 SMTP_SECURITY = {"starttls": 587, "tls": 465, "none": 25}
 """How to secure the SMTP connection, and the port each uses by default."""
+PRESENTATION_LAYOUTS = ("handout", "slides", "notes")
+"""How a pack shows a presentation: handout pages, the slides, or the presenter's notes pages."""
 LANG_RE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$")
 ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 COLOUR_RE = re.compile(r"^#[0-9a-fA-F]{6}$")
@@ -107,6 +109,8 @@ class PackSpec:
     printing: Printing = Printing()
     languages: tuple[str, ...] = ()
     """The languages the pack is made in; empty for every language of the project."""
+    presentations: str = "handout"
+    """Which layout of each presentation the pack holds: one of PRESENTATION_LAYOUTS."""
 
 
 @dataclass(frozen=True)
@@ -547,7 +551,7 @@ def _pack(r: _Reader, pack_id: str, spec: Any, languages, audiences, event: Even
     if not ID_RE.match(pack_id):
         r.problem(key, "pack ids are lower-case letters, digits and hyphens")
     spec = r.table(spec, key, {"title", "audience", "documents", "event", "paper", "languages",
-                               *PRINT_OPTIONS})
+                               *PRINT_OPTIONS, "presentations"})
     audience = r.string(spec, "audience", f"{key}.audience")
     if audience and audience not in audiences:
         r.problem(f"{key}.audience", f"no audience '{audience}'{suggest(audience, audiences)}; "
@@ -574,6 +578,8 @@ def _pack(r: _Reader, pack_id: str, spec: Any, languages, audiences, event: Even
         event=replace(pack_event, **forced),
         languages=tuple(pack_languages),
         printing=replace(own_printing, **forced_printing),
+        presentations=r.choice(spec, "presentations", f"{key}.presentations",
+                               PRESENTATION_LAYOUTS, "handout"),
     )
 
 

@@ -17,7 +17,7 @@ from babel.units import format_unit
 from . import markup
 from .config import PackSpec, Project
 from .content import Document
-from .outputs import Output, read_outputs, write_atomic
+from .outputs import Output, document_path, layouts, read_outputs, write_atomic
 
 Log = Callable[[str], None]
 
@@ -46,6 +46,11 @@ def size_text(size: int, lang: str) -> str:
 
 def pages_text(words: dict[str, str], pages: int) -> str:
     return words["one_page"] if pages == 1 else words["n_pages"].format(n=pages)
+
+
+def layout_label(words: dict[str, str], layout: str) -> str:
+    """'Participant handout', 'Slides', 'Presenter notes': a presentation's PDFs, named."""
+    return words[f"{layout}_label"] if layout != "document" else ""
 
 
 def own_name(lang: str) -> str:
@@ -162,8 +167,12 @@ class Catalogue:
         self.project, self.documents = project, documents
         self.outputs, self.thumbnails = outputs, thumbnails
 
-    def document_pdf(self, slug: str, lang: str) -> Output | None:
-        return self.outputs.get(f"{lang}/documents/{slug}.pdf")
+    def document_pdf(self, slug: str, lang: str, layout: str | None = None) -> Output | None:
+        """A document's PDF in `lang`: a presentation's handout (or its `layout`)."""
+        return self.outputs.get(document_path(lang, slug, layout or self.layouts(slug)[0]))
+
+    def layouts(self, slug: str) -> tuple[str, ...]:
+        return layouts(self.documents[slug].main(self.project.default_language).meta.kind)
 
     def pack_pdf(self, pack: str, lang: str) -> Output | None:
         return self.outputs.get(f"{lang}/{pack}.pdf")
@@ -175,7 +184,8 @@ class Catalogue:
         fallbacks = set(pack.fallbacks) if pack else set()
         default = self.project.default_language
         return [(self.documents[slug],
-                 self.document_pdf(slug, default if slug in fallbacks else lang))
+                 self.document_pdf(slug, default if slug in fallbacks else lang,
+                                   spec.presentations if len(self.layouts(slug)) > 1 else None))
                 for slug in spec.documents if slug in self.documents]
 
     def sections(self, lang: str, root: str) -> list[Section]:
@@ -187,9 +197,12 @@ class Catalogue:
                 continue
             translation = document.best(lang, self.project.default_language)
             shown = pdfs.get(lang) or pdfs.get(translation.lang) or next(iter(pdfs.values()))
+            files = [file for layout in self.layouts(slug) for file in self._files(
+                self._by_language(lambda code: self.document_pdf(slug, code, layout)), lang, root,
+                words, kind=layout_label(words, layout))]
             sections.setdefault(document.section, []).append(Entry(
                 slug, translation.meta.title, translation.meta.summary, translation.lang,
-                self.thumbnails[shown.path], self._files(pdfs, lang, root, words)))
+                self.thumbnails[shown.path], files))
         return [Section(name, words.get(f"section_{name}", name.replace("-", " ").capitalize()),
                         entries) for name, entries in sections.items()]
 
@@ -223,13 +236,13 @@ class Catalogue:
         return {code: output for code, output in found.items() if output}
 
     def _files(self, pdfs: dict[str, Output], first: str, root: str, words: dict[str, str],
-               lang: str | None = None) -> list[Download]:
+               lang: str | None = None, kind: str = "") -> list[Download]:
         """The PDFs, the one in `first` first, described in the page's language (`lang`,
-        `first` when not given)."""
+        `first` when not given); `kind` names a presentation's layout ('Slides')."""
         lang = lang or first
         ordered = sorted(pdfs.values(), key=lambda pdf: pdf.lang != first)
-        return [Download(root + pdf.path, pdf.lang, own_name(pdf.lang),
-                         f"PDF · {pages_text(words, pdf.pages)} · {size_text(pdf.bytes, lang)}")
+        return [Download(root + pdf.path, pdf.lang, own_name(pdf.lang), " · ".join(filter(None, [
+                    kind, "PDF", pages_text(words, pdf.pages), size_text(pdf.bytes, lang)])))
                 for pdf in ordered]
 
 
@@ -400,9 +413,12 @@ def write_everything(catalogue: Catalogue, log: Log) -> None:
         packs = [(f"{lang}/{spec.id}.pdf", project.text(spec.titles, lang),
                   pages_text(words, pdf.pages))
                  for spec in project.packs.values() if (pdf := catalogue.pack_pdf(spec.id, lang))]
-        documents = [(f"{lang}/documents/{slug}.pdf", d.translations[lang].meta.title,
-                      pages_text(words, pdf.pages)) for slug, d in catalogue.documents.items()
-                     if lang in d.translations and (pdf := catalogue.document_pdf(slug, lang))]
+        documents = [(pdf.path, " · ".join(filter(None, [d.translations[lang].meta.title,
+                                                         layout_label(words, layout)])),
+                      pages_text(words, pdf.pages))
+                     for slug, d in catalogue.documents.items() if lang in d.translations
+                     for layout in catalogue.layouts(slug)
+                     if (pdf := catalogue.document_pdf(slug, lang, layout))]
         if packs or documents:
             languages.append((own_name(lang), words, packs, documents))
     readme = markup.page(project, "readme-everything.txt", org=project.org,

@@ -12,9 +12,23 @@ from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from .config import PRESENTATION_LAYOUTS
 from .errors import HandoutpackError
 
 LOCK_NAME = ".handoutpack.lock"
+LAYOUT_FOLDERS = {"document": "documents", "slides": "slides", "handout": "handouts",
+                  "notes": "notes"}
+"""Where each layout of a document goes in build/<lang>/; a presentation is built in three."""
+
+
+def layouts(kind: str) -> tuple[str, ...]:
+    """The layouts a document of this kind is built in: a presentation's handout first."""
+    return PRESENTATION_LAYOUTS if kind == "presentation" else ("document",)
+
+
+def document_path(lang: str, slug: str, layout: str = "document") -> str:
+    """Where one layout of a document in one language goes, inside build/."""
+    return f"{lang}/{LAYOUT_FOLDERS[layout]}/{slug}.pdf"
 
 
 def write_atomic(path: Path, data: bytes) -> None:

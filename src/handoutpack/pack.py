@@ -11,7 +11,7 @@ from pypdf.generic import ArrayObject, FloatObject, NameObject, NumberObject, Te
 
 from . import imposition, markup
 from .config import PackSpec, Printing, Project
-from .render import Rendered, Renderer
+from .render import Rendered, Renderer, placeholders
 from .structure import StructureMerger
 
 PAGE_LINK = "handoutpack:page/"
@@ -68,8 +68,10 @@ def assemble(project: Project, spec: PackSpec, lang: str, parts: list[Part],
     return merge(project, spec, lang, title, [cover, contents], parts, words["contents"], printing)
 
 
-def stylesheets(project: Project) -> list[str]:
-    return [markup.find_style(project, name).as_uri() for name in ("fonts.css", "handout.css")]
+def stylesheets(project: Project, *names: str) -> list[str]:
+    """The URLs of the named stylesheets (by default the documents'), the user's first."""
+    return [markup.find_style(project, name).as_uri()
+            for name in names or ("fonts.css", "handout.css")]
 
 
 def merge(project: Project, spec: PackSpec, lang: str, title: str, front: list[Rendered],
@@ -129,13 +131,8 @@ def _explicit_links(reader: PdfReader) -> PdfReader:
 def _link_contents(writer: PdfWriter, first: int, count: int) -> None:
     """Turn the contents' placeholder links into jumps to pages of the merged pack."""
     for page in writer.pages[first:first + count]:
-        for annotation in page.get("/Annots", []):
-            annotation = annotation.get_object()
-            action = annotation.get("/A")
-            uri = str(action.get_object().get("/URI", "")) if action else ""
-            if not uri.startswith(PAGE_LINK):
-                continue
-            target = writer.pages[int(uri[len(PAGE_LINK):]) - 1]
+        for annotation, value in placeholders(page, PAGE_LINK):
+            target = writer.pages[int(value) - 1]
             del annotation["/A"]
             annotation[NameObject("/Dest")] = ArrayObject(
                 [target.indirect_reference, NameObject("/Fit")])

@@ -19,9 +19,9 @@ from urllib.parse import unquote, urlsplit
 
 from . import config, content, markup
 from .build import Selection, build
-from .distribute import own_name, page_images
+from .distribute import layout_label, own_name, page_images
 from .errors import HandoutpackError
-from .outputs import Busy, build_lock
+from .outputs import Busy, build_lock, document_path, layouts
 
 Log = Callable[[str], None]
 
@@ -146,8 +146,11 @@ def targets(project: config.Project, documents: dict[str, content.Document]) -> 
     found = {}
     for slug, document in documents.items():
         for lang, translation in document.translations.items():
-            path = f"{lang}/documents/{slug}.pdf"
-            found[path] = Target(path, "document", slug, lang, translation.meta.title)
+            for layout in layouts(translation.meta.kind):
+                path = document_path(lang, slug, layout)
+                title = " · ".join(filter(None, [translation.meta.title, layout_label(
+                    markup.labels(project, lang), layout)]))
+                found[path] = Target(path, "document", slug, lang, title)
     for spec in project.packs.values():
         for lang in project.languages:
             path = f"{lang}/{spec.id}.pdf"
@@ -191,10 +194,13 @@ class Handler(BaseHTTPRequestHandler):
 
     def _index(self) -> None:
         project, documents = self.preview.load()
-        rows = [(d.translations[project.default_language].meta.title, d.section,
-                 [(lang, own_name(lang), f"{lang}/documents/{slug}.pdf")
+        words = markup.labels(project, project.default_language)
+        rows = [(" · ".join(filter(None, [meta.title, layout_label(words, layout)])), d.section,
+                 [(lang, own_name(lang), document_path(lang, slug, layout))
                   for lang in project.languages if lang in d.translations])
-                for slug, d in documents.items()]
+                for slug, d in documents.items()
+                for meta in [d.translations[project.default_language].meta]
+                for layout in layouts(meta.kind)]
         packs = [(project.text(spec.titles, project.default_language), "",
                   [(lang, own_name(lang), f"{lang}/{spec.id}.pdf") for lang in project.languages])
                  for spec in project.packs.values()]
