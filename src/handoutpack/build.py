@@ -166,53 +166,55 @@ def _pack_parts(project: Project, documents: dict[str, Document], spec: PackSpec
         note_lang = lang if translation.lang != lang else None
         if translation.meta.kind == "presentation":
             parts.append(deck_planned(project, document, translation, context, spec.event,
-                                      printing, note_lang)[spec.presentations])
+                                      printing, note_lang, in_pack=True)[spec.presentations])
         else:
-            job = document_job(project, translation, context, printing, note_lang)
+            job = document_job(project, translation, context, printing, note_lang, in_pack=True)
             parts.append(Planned(document, translation, job, note_lang is not None))
     return parts
 
 
 def document_job(project: Project, translation: Translation, context: markup.Context,
-                 printing: Printing, note_lang: str | None = None) -> Job:
+                 printing: Printing, note_lang: str | None = None, in_pack: bool = False) -> Job:
     """The render job for one document; `note_lang` adds the fallback note in that language.
-    On paper (`printing.qr`) its links get numbers and a closing table of QR codes."""
+    On paper (`printing.qr`) its links get numbers and a closing table of QR codes; `in_pack`
+    leaves page numbers to the pack."""
     body, printed_links = markup.document_body(
         translation, context, markup.labels(project, translation.lang)), []
     if printing.qr:
         body, printed_links = links.number_links(body)
     return _job(project, translation, "document.html", printing, note_lang, body=body,
-                links=printed_links)
+                links=printed_links, numbered_by_pack=in_pack)
 
 
 def deck_planned(project: Project, document: Document, translation: Translation,
                  context: markup.Context, event: Event, printing: Printing,
-                 note_lang: str | None = None) -> dict[str, Planned]:
+                 note_lang: str | None = None, in_pack: bool = False) -> dict[str, Planned]:
     """A deck's three layouts: its slides, and handout and notes pages the slides are placed
     into (so each slide is rendered once). `note_lang` adds the fallback note in that language."""
     slides = markup.deck(translation, context, markup.labels(project, translation.lang))
 
-    def job(template: str, note: str | None = None) -> Job:
-        return deck_job(project, translation, slides, template, event, printing, note)
+    def job(template: str, note: str | None = None, in_pack: bool = False) -> Job:
+        return deck_job(project, translation, slides, template, event, printing, note, in_pack)
 
     plain = job("slides.html")
     fell_back = note_lang is not None
     return {
         "slides": Planned(document, translation, job("slides.html", note_lang) if fell_back
                           else plain, fell_back, "slides"),
-        "handout": Planned(document, translation, job("slide-handout.html", note_lang),
+        "handout": Planned(document, translation, job("slide-handout.html", note_lang, in_pack),
                            fell_back, "handout", plain),
-        "notes": Planned(document, translation, job("slide-notes.html", note_lang),
+        "notes": Planned(document, translation, job("slide-notes.html", note_lang, in_pack),
                          fell_back, "notes", plain),
     }
 
 
 def deck_job(project: Project, translation: Translation, slides: list[markup.Slide],
              template: str, event: Event, printing: Printing,
-             note_lang: str | None = None) -> Job:
-    """The render job for one layout of a deck (slides.html, slide-handout.html...)."""
+             note_lang: str | None = None, in_pack: bool = False) -> Job:
+    """The render job for one layout of a deck (slides.html, slide-handout.html...);
+    `in_pack` leaves the page numbers of handout and notes pages to the pack."""
     return _job(project, translation, template, printing, note_lang, slides=slides, event=event,
-                slide_link=SLIDE_LINK)
+                slide_link=SLIDE_LINK, numbered_by_pack=in_pack)
 
 
 def page_job(project: Project, translation: Translation, context: markup.Context) -> Job:
@@ -317,7 +319,7 @@ def write_pack(project: Project, renderer: Renderer, pack: PlannedPack, renders:
     parts = pack.parts
     pack_parts = [Part(p.document.slug, p.translation.meta.title, p.translation.meta.summary,
                        p.translation.meta.kind, p.document.section, p.translation.lang,
-                       renders[p], p.fell_back) for p in parts]
+                       renders[p], p.fell_back, numbered=p.layout != "slides") for p in parts]
     dates = [p.translation.meta.date for p in parts if p.translation.meta.date]
     pdf, pages = assemble(project, pack.spec, pack.lang, pack_parts, renderer,
                           max(dates, default=None), pack.printing)

@@ -5,8 +5,8 @@ from __future__ import annotations
 import io
 
 from pypdf import PageObject, PdfReader, PdfWriter
-from pypdf.generic import (DecodedStreamObject, DictionaryObject, IndirectObject, NameObject,
-                           RectangleObject, StreamObject)
+from pypdf.generic import (ArrayObject, DecodedStreamObject, DictionaryObject, IndirectObject,
+                           NameObject, RectangleObject, StreamObject)
 
 from . import paper
 
@@ -50,6 +50,40 @@ def print_ready(pdf: bytes) -> bytes:
     writer = PdfWriter(clone_from=PdfReader(io.BytesIO(pdf)))
     set_bleed_boxes(writer.pages)
     return to_bytes(writer)
+
+
+def stamp(writer: PdfWriter, stamps: PdfReader, indexes: list[int]) -> None:
+    """Draw page i of `stamps` over page i of `writer` for each i in `indexes`: a pack's own
+    page numbers over its documents' pages. Drawn as a Form XObject (the page's stream is never
+    parsed, which is ten times faster than merging pages) and marked as an artifact, since a
+    page number is not part of the text a screen reader reads."""
+    for index in indexes:
+        form = _form(writer, stamps.pages[index])
+        if form is None:
+            continue
+        page = writer.pages[index]
+        # pages of one document share their resources: give each page its own copy, shallow
+        resources = DictionaryObject(page["/Resources"].get_object())
+        xobjects = DictionaryObject(resources.get("/XObject", DictionaryObject()).get_object())
+        xobjects[NameObject("/PackPageNumber")] = form
+        resources[NameObject("/XObject")] = xobjects
+        page[NameObject("/Resources")] = resources
+        # the page's own drawing may leave its coordinates changed (WeasyPrint's flip the page
+        # upside down): save the state before it and restore it after, then draw the number
+        before = writer._add_object(_stream(b"q\n"))
+        after = writer._add_object(_stream(b"Q\n/Artifact BMC q /PackPageNumber Do Q EMC\n"))
+        page[NameObject("/Contents")] = ArrayObject(
+            [before, *_content_streams(writer, page), after])
+
+
+def _content_streams(writer: PdfWriter, page: PageObject) -> list[IndirectObject]:
+    """A page's content streams as references, the form an array of them needs."""
+    contents = page["/Contents"]
+    if isinstance(contents.get_object(), ArrayObject):
+        return list(contents.get_object())
+    if isinstance(contents, IndirectObject):
+        return [contents]
+    return [writer._add_object(contents)]  # a direct stream: arrays hold only references
 
 
 def booklet_order(count: int) -> list[tuple[int, int]]:

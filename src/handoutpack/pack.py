@@ -30,6 +30,8 @@ class Part:
     lang: str
     rendered: Rendered
     fell_back: bool
+    numbered: bool = True
+    """Its pages take the pack's page numbers (slides keep their own slide numbers)."""
 
 
 @dataclass(frozen=True)
@@ -65,7 +67,12 @@ def assemble(project: Project, spec: PackSpec, lang: str, parts: list[Part],
         if contents.pages == contents_pages:
             break
         contents_pages = contents.pages
-    return merge(project, spec, lang, title, [cover, contents], parts, words["contents"], printing)
+    starts = layout(cover.pages, contents.pages, parts, printing.duplex)
+    numbers = renderer.render(
+        markup.page(project, "stamp.html", pages=starts[-1] + parts[-1].rendered.pages - 1,
+                    **common), project.root, f"page numbers of pack '{spec.id}'", lang)
+    return merge(project, spec, lang, title, [cover, contents, numbers], parts,
+                 words["contents"], printing)
 
 
 def stylesheets(project: Project, *names: str) -> list[str]:
@@ -76,8 +83,9 @@ def stylesheets(project: Project, *names: str) -> list[str]:
 
 def merge(project: Project, spec: PackSpec, lang: str, title: str, front: list[Rendered],
           parts: list[Part], contents_label: str, printing: Printing) -> tuple[bytes, int]:
-    """Cover, contents and documents in one PDF, each from the page `layout` gives it."""
-    cover, contents = front
+    """Cover, contents and documents in one PDF, each from the page `layout` gives it, the
+    documents' pages numbered as the contents count them."""
+    cover, contents, numbers = front
     starts = layout(cover.pages, contents.pages, parts, printing.duplex)
     writer = PdfWriter()
     tags = StructureMerger(writer)
@@ -92,6 +100,9 @@ def merge(project: Project, spec: PackSpec, lang: str, title: str, front: list[R
         # each document brings its own bookmarks: its title, headings beneath
         tags.append(_explicit_links(PdfReader(io.BytesIO(part.rendered.pdf))), part.lang,
                     import_outline=True)
+    imposition.stamp(writer, PdfReader(io.BytesIO(numbers.pdf)), [
+        page for part, start in zip(parts, starts[2:]) if part.numbered
+        for page in range(start - 1, start - 1 + part.rendered.pages)])
     if printing.duplex:  # an even count, so the next copy's cover is not on this one's back
         imposition.pad(writer, len(writer.pages) + len(writer.pages) % 2)
     if printing.print_ready:
