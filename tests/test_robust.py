@@ -96,7 +96,8 @@ def pdf_bytes(project: Path) -> dict[str, bytes]:
 
 def start_build(project: Path) -> subprocess.Popen:
     return subprocess.Popen([sys.executable, "-m", "handoutpack.cli", "--project", str(project),
-                             "build"], stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True)
+                             "build", "-v"], stderr=subprocess.PIPE, stdout=subprocess.DEVNULL,
+                            text=True)
 
 
 def wait_for(process: subprocess.Popen, line_start: str) -> None:
@@ -116,7 +117,7 @@ def test_an_interrupted_build_keeps_good_pdfs_and_the_next_build_is_right(make_p
         path.write_text(path.read_text().replace("More text.", "Revised text."))
 
     process = start_build(project)
-    wait_for(process, "assembling")  # every document render is done and being written
+    wait_for(process, "assembled")  # every render is done; packs are being merged, then written
     process.send_signal(how)
     process.wait(timeout=60)
     if how == signal.SIGINT:

@@ -1,25 +1,66 @@
-"""The build: plan every render, render each unique one once, write documents, assemble packs."""
+"""The build: plan every render, render only what the cache lacks (on every core), write the
+documents, assemble the packs whose parts changed."""
 
 from __future__ import annotations
 
+import datetime as dt
+import hashlib
+import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
+from functools import cache, partial
+from importlib.metadata import version
 from pathlib import Path
 
 from . import imposition, links, markup, paper
+from .cache import Cache, Miss, key
 from .config import PRESENTATION_LAYOUTS, Event, PackSpec, Printing, Project, suggest
 from .content import Document, Translation, check_packs
 from .errors import HandoutpackError, Problems
 from .outputs import Output, document_path, save, write_manifest
 from .pack import Part, assemble, stylesheets
-from .render import Rendered, Renderer
+from .parallel import Pool, default_jobs
+from .render import Fetcher, Rendered, Renderer, engine, file_digest
 from .slides import SLIDE_LINK, overflow_warnings, place_slides
 
 Log = Callable[[str], None]
+CACHE_DIR = ".cache"
+"""The cache's folder inside the build folder."""
 TEMPLATE_STYLES = {"slides.html": ("fonts.css", "slides.css"),
                    "slide-handout.html": ("fonts.css", "handout.css", "slide-sheets.css"),
                    "slide-notes.html": ("fonts.css", "handout.css", "slide-sheets.css")}
 """The stylesheets a layout uses, when not the documents' own."""
+
+
+class Reporter:
+    """Hears what a build does: why each thing is made again (for -v), progress (for a
+    terminal), and the counts for the summary."""
+
+    def __init__(self, log: Log = lambda message: None,
+                 progress: Callable[[int, int, str], None] = lambda done, total, doing: None):
+        self.log = log
+        self.progress = progress
+        self.rendered: list[str] = []
+        self.reused = 0
+        self.assembled: list[str] = []
+        self.total = self.done = 0
+
+    def expect(self, count: int) -> None:
+        self.total += count
+
+    def did(self, kind: str, name: str, reason: str) -> None:
+        (self.rendered if kind == "rendered" else self.assembled).append(name)
+        self.done += 1
+        self.log(f"{kind} {name}: {reason}")
+        self.progress(self.done, self.total, name)
+
+    def absorb(self, heard: tuple[list[str], int, list[str]]) -> None:
+        """Count and tell what a worker's reporter heard: (rendered, reused, messages)."""
+        rendered, reused, messages = heard
+        self.rendered += rendered
+        self.reused += reused
+        for message in messages:
+            self.log(message)
 
 
 @dataclass(frozen=True)
@@ -53,13 +94,15 @@ class Selection:
 
 @dataclass(frozen=True)
 class Job:
-    """One document render: the HTML WeasyPrint gets, and where its relative links start.
-    Two jobs with the same HTML and base give the same PDF, so each is rendered once."""
+    """One render: the HTML WeasyPrint gets, and where its relative links start. Two jobs with
+    the same HTML and base give the same PDF, so each is rendered once, and kept in the cache."""
 
     name: str
     html: str
     base: Path
     lang: str
+    source: str = ""
+    """The project file it is made from, if any: for messages, and to say when it changed."""
 
 
 @dataclass(frozen=True)
@@ -238,73 +281,190 @@ def _job(project: Project, translation: Translation, template: str, printing: Pr
     html = markup.page(
         project, template, org=project.org, brand=project.brand, lang=translation.lang,
         words=words, title=meta.title, summary=meta.summary, kind=meta.kind,
-        keywords=meta.keywords, date=meta.date, printing=printing,
+        keywords=meta.keywords, date=fixed_date(meta.date), printing=printing,
         page_css=markup.page_css(printing),
         logo=project.org.logo.as_uri() if project.org.logo else "",
         styles=stylesheets(project, *TEMPLATE_STYLES.get(template, ())),
         page_counter=markup.page_counter_css(words), fallback_lang=note_lang,
         fallback_note=note, **values)
-    return Job(source_name(project, translation), html, translation.path.parent, translation.lang)
+    source = source_name(project, translation)
+    variant = [*([template.removesuffix(".html")] if template != "document.html" else []),
+               *(["in packs"] if values.get("numbered_by_pack") else []),
+               *([f"{note_lang} fallback"] if note_lang else [])]
+    name = f"{source} ({', '.join(variant)})" if variant else source
+    return Job(name, html, translation.path.parent, translation.lang, source)
 
 
 def source_name(project: Project, translation: Translation) -> str:
     return str(translation.path.relative_to(project.root))
 
 
+def fixed_date(date: dt.date | None) -> dt.date | None:
+    """A PDF's date: the content's, or else SOURCE_DATE_EPOCH's; never the clock, so that the
+    same inputs give the same bytes."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
+    if date or not epoch.isdigit():
+        return date
+    return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc).date()
+
+
 def make_renderer(project: Project, pdf_variant: str | None = None) -> Renderer:
-    return Renderer(
-        roots=[project.root, markup.builtin_dir("templates"), markup.builtin_dir("styles")],
-        overlays=[markup.style_dirs(project), markup.template_dirs(project)],
-        allow_remote=project.allow_remote, pdf_variant=pdf_variant,
-        image_dpi=project.image_dpi)
+    return Renderer(*_fetcher_args(project), pdf_variant=pdf_variant, image_dpi=project.image_dpi)
 
 
-def render_jobs(renderer: Renderer, jobs: Iterable[Job], log: Log) -> dict[Job, Rendered]:
-    """Render each job once."""
-    results = {}
-    for job in jobs:
-        log(f"rendering {job.name}")
-        results[job] = renderer.render(job.html, job.base, job.name, job.lang)
-    return results
+def _fetcher_args(project: Project) -> tuple:
+    return ([project.root, markup.builtin_dir("templates"), markup.builtin_dir("styles")],
+            [markup.style_dirs(project), markup.template_dirs(project)], project.allow_remote)
+
+
+@dataclass(frozen=True)
+class CacheSpec:
+    """Where a build's cache is and how it keys renders: what a worker needs to use it too."""
+
+    folder: Path
+    reuse: bool
+    root: Path
+    options: str
+
+    def open(self) -> Cache:
+        return Cache(self.folder, reuse=self.reuse, root=self.root)
+
+
+class Rendering:
+    """The renders of one build: each from the cache when nothing it read has changed, the
+    rest on the pool; each new one is kept in the cache."""
+
+    def __init__(self, project: Project, spec: CacheSpec, pool: Pool, reporter: Reporter):
+        self.project, self.spec, self.pool, self.reporter = project, spec, pool, reporter
+        self.cache = spec.open()
+        self.fetcher = Fetcher(*_fetcher_args(project))
+        self.done: dict[Job, Rendered] = {}
+        self._keys: dict[Job, str] = {}
+
+    def key(self, job: Job) -> str:
+        """The cache key of a job with this build's options (the files it reads are checked
+        on top: see Cache.render)."""
+        if job not in self._keys:
+            self._keys[job] = key("render", engine(), self.spec.options, job.html,
+                                  job.base.as_posix(), job.lang)
+        return self._keys[job]
+
+    def get(self, jobs: Iterable[Job]) -> dict[Job, Rendered]:
+        jobs = list(dict.fromkeys(jobs))
+        reasons = {}
+        for job in jobs:
+            if job in self.done:
+                continue
+            found = self.cache.render(self.key(job), self.fetcher)
+            if isinstance(found, Miss):
+                reasons[job] = self._why(job, found.reason)
+            else:
+                self.done[job] = found
+                self.reporter.reused += 1
+        self.reporter.expect(len(reasons))
+        for job, rendered in self.pool.run(_render, reasons):
+            self.done[job] = rendered
+            self.cache.store_render(self.key(job), rendered)
+            self.cache.remember(job.name, f"{self.key(job)} {self._source_digest(job)}")
+            self.reporter.did("rendered", job.name, reasons[job])
+        return {job: self.done[job] for job in jobs}
+
+    def _why(self, job: Job, reason: str) -> str:
+        """Say what changed since `job.name` was last rendered, when the cache cannot."""
+        before = self.cache.recall(job.name) if reason == "new" else None
+        if before is None:
+            return reason
+        old_key, _, old_source = before.partition(" ")
+        if old_key == self.key(job):
+            return "not in the cache"
+        if old_source != self._source_digest(job):
+            return f"{job.source} changed"
+        return "its template, labels or settings changed"
+
+    def _source_digest(self, job: Job) -> str:
+        return file_digest(self.project.root / job.source) if job.source else ""
+
+
+def _render(renderer: Renderer, job: Job) -> Rendered:
+    return renderer.render(job.html, job.base, job.source or job.name, job.lang)
+
+
+class CachedRenderer:
+    """A renderer for the pages a pack renders itself (cover, contents, page numbers) that
+    takes them from the cache when it can, noting what it rendered and why."""
+
+    def __init__(self, project: Project, spec: CacheSpec, renderer: Renderer):
+        self.messages: list[str] = []
+        self.reporter = Reporter(log=self.messages.append)
+        self.rendering = Rendering(project, spec, Pool(lambda: renderer, 1), self.reporter)
+
+    def render(self, html: str, base: Path, name: str, lang: str) -> Rendered:
+        job = Job(f"{name} ({lang})", html, base, lang)
+        return self.rendering.get([job])[job]
 
 
 class Renders:
     """The render each planned output uses: its job's, or for a deck's handout or notes, the
-    job's pages with the slides placed into their frames (placed once, however often used)."""
+    job's pages with the slides placed into their frames (placed once, however often used,
+    and kept in the cache)."""
 
-    def __init__(self, rendered: dict[Job, Rendered]):
+    def __init__(self, rendered: dict[Job, Rendered], cache: Cache):
         self.rendered = rendered
+        self.cache = cache
         self._placed: dict[tuple[Job, Job], Rendered] = {}
 
     def __getitem__(self, planned: Planned) -> Rendered:
         if planned.slides is None:
             return self.rendered[planned.job]
-        key = (planned.job, planned.slides)
-        if key not in self._placed:
-            self._placed[key] = place_slides(self.rendered[planned.job],
+        pair = (planned.job, planned.slides)
+        if pair not in self._placed:
+            self._placed[pair] = self._place(self.rendered[planned.job],
                                              self.rendered[planned.slides])
-        return self._placed[key]
+        return self._placed[pair]
+
+    def _place(self, sheets: Rendered, slides: Rendered) -> Rendered:
+        entry = key("placed", _code(), hashlib.sha256(sheets.pdf).hexdigest(),
+                    hashlib.sha256(slides.pdf).hexdigest())
+        found = self.cache.read("placed", entry)
+        if not isinstance(found, Miss):
+            return Rendered(found[1], int(found[0]["pages"]), tuple(found[0]["warnings"]))
+        placed = place_slides(sheets, slides)
+        self.cache.write("placed", entry, placed.pdf, pages=placed.pages,
+                         warnings=list(placed.warnings))
+        return placed
 
 
 def build(project: Project, documents: dict[str, Document], selection: Selection = Selection(),
-          log: Log = lambda message: None, strict: bool = False,
-          pdf_variant: str | None = None) -> tuple[list[Output], list[str]]:
+          reporter: Reporter | None = None, jobs: int | None = None, reuse: bool = True,
+          strict: bool = False, pdf_variant: str | None = None) -> tuple[list[Output], list[str]]:
     """Write the selected documents and packs into build/; return the outputs and warnings.
+    `jobs` processes render at once (default: one per core); `reuse=False` ignores the cache;
     `strict`: WeasyPrint's warnings fail the build before anything is written."""
+    reporter = reporter or Reporter()
     planned = plan(project, documents, selection)
-    renderer = make_renderer(project, pdf_variant)
-    rendered = render_jobs(renderer, planned.jobs(), log)
-    warnings = [f"{job.name}: {w}" for job, r in rendered.items() for w in r.warnings]
-    warnings += [f"{job.name}: {w}" for job in planned.slide_jobs()
-                 for w in overflow_warnings(rendered[job])]
-    if strict and warnings:
-        raise Problems([*warnings, "(--strict: warnings fail the build; nothing was written)"])
-    renders = Renders(rendered)
+    spec = CacheSpec(project.build_dir / CACHE_DIR, reuse, project.root, f"pdf_variant={pdf_variant}")
+    with Pool(partial(make_renderer, project, pdf_variant), jobs or default_jobs()) as pool:
+        rendering = Rendering(project, spec, pool, reporter)
+        rendered = rendering.get(planned.jobs())
+        warnings = [f"{job.source or job.name}: {w}" for job, r in rendered.items()
+                    for w in r.warnings]
+        warnings += [f"{job.source or job.name}: {w}" for job in planned.slide_jobs()
+                     for w in _overflow_warnings(rendering.cache, rendered[job])]
+        if strict and warnings:
+            raise Problems([*dict.fromkeys(warnings),
+                            "(--strict: warnings fail the build; nothing was written)"])
+        renders = Renders(rendered, rendering.cache)
+        packs = _packs(project, planned, renders, spec, pool, reporter)
     outputs = [write_document(project, path, p, renders[p]) for path, p in planned.documents]
     for pack in planned.packs:
-        log(f"assembling {pack.path}")
-        outputs.append(write_pack(project, renderer, pack, renders))
+        pdf, pages = packs[pack.path]
+        outputs.append(save(project.build_dir, pack.path, pdf,
+                            kind="booklet" if pack.booklet else "pack", lang=pack.lang,
+                            pack=pack.spec.id, pages=pages,
+                            sources=[source_name(project, p.translation) for p in pack.parts],
+                            fallbacks=[p.document.slug for p in pack.parts if p.fell_back]))
     write_manifest(project.build_dir, outputs)
+    rendering.cache.prune()
     return outputs, list(dict.fromkeys(warnings))
 
 
@@ -315,17 +475,117 @@ def write_document(project: Project, path: str, planned: Planned, rendered: Rend
                 pages=rendered.pages, sources=[source_name(project, planned.translation)])
 
 
-def write_pack(project: Project, renderer: Renderer, pack: PlannedPack, renders: Renders) -> Output:
-    parts = pack.parts
-    pack_parts = [Part(p.document.slug, p.translation.meta.title, p.translation.meta.summary,
-                       p.translation.meta.kind, p.document.section, p.translation.lang,
-                       renders[p], p.fell_back, numbered=p.layout != "slides") for p in parts]
-    dates = [p.translation.meta.date for p in parts if p.translation.meta.date]
-    pdf, pages = assemble(project, pack.spec, pack.lang, pack_parts, renderer,
-                          max(dates, default=None), pack.printing)
-    if pack.booklet:
-        pdf, pages = imposition.booklet(pdf, paper.BOOKLET[pack.spec.printing.paper][1])
-    return save(project.build_dir, pack.path, pdf, kind="booklet" if pack.booklet else "pack",
-                lang=pack.lang, pack=pack.spec.id, pages=pages,
-                sources=[source_name(project, p.translation) for p in parts],
-                fallbacks=[p.document.slug for p in parts if p.fell_back])
+def _packs(project: Project, planned: Plan, renders: Renders, spec: CacheSpec, pool: Pool,
+           reporter: Reporter) -> dict[str, tuple[bytes, int]]:
+    """Each pack's PDF and page count: from the cache when it is made of the same renders and
+    settings as before, else assembled anew (its cover, contents and page numbers rendered or
+    taken from the cache) on the pool."""
+    cache, made, todo = renders.cache, {}, {}
+    for pack in planned.packs:
+        entry = _pack_key(project, pack, renders)
+        found = cache.read("packs", entry)
+        if isinstance(found, Miss):
+            todo[pack.path] = (entry, pack, _pack_why(cache, entry, pack, renders, found.reason))
+        else:
+            made[pack.path] = (found[1], int(found[0]["pages"]))
+    reporter.expect(len(todo))
+    items = [(path, (project, pack.spec, pack.lang, pack.printing, pack.booklet,
+                     _parts(pack, renders), _pack_date(pack.parts), spec))
+             for path, (_, pack, _) in todo.items()]
+    for (path, _), (pdf, pages, heard) in pool.run(_assemble, items):
+        entry, pack, reason = todo[path]
+        made[path] = (pdf, pages)
+        cache.write("packs", entry, pdf, pages=pages)
+        cache.remember(path, f"{entry} {_pieces(pack, renders)}")
+        reporter.absorb(heard)
+        reporter.did("assembled", path, reason)
+    return made
+
+
+def _parts(pack: PlannedPack, renders: Renders) -> list[Part]:
+    return [Part(p.document.slug, p.translation.meta.title, p.translation.meta.summary,
+                 p.translation.meta.kind, p.document.section, p.translation.lang,
+                 renders[p], p.fell_back, numbered=p.layout != "slides") for p in pack.parts]
+
+
+def _pack_date(parts: list[Planned]) -> dt.date | None:
+    """A pack is as new as its newest document."""
+    return fixed_date(max((p.translation.meta.date for p in parts if p.translation.meta.date),
+                          default=None))
+
+
+def _assemble(renderer: Renderer, item: tuple) -> tuple[bytes, int, tuple]:
+    """On a worker: one pack, its own pages rendered through the cache."""
+    project, spec, lang, printing, booklet, parts, date, cache_spec = item[1]
+    pages_renderer = CachedRenderer(project, cache_spec, renderer)
+    pdf, pages = assemble(project, spec, lang, parts, pages_renderer, date, printing)
+    if booklet:
+        pdf, pages = imposition.booklet(pdf, paper.BOOKLET[spec.printing.paper][1])
+    heard = pages_renderer.reporter
+    return pdf, pages, (heard.rendered, heard.reused, pages_renderer.messages)
+
+
+def _pack_key(project: Project, pack: PlannedPack, renders: Renders) -> str:
+    """Everything a pack's bytes come from, without rendering its own pages: its settings, its
+    parts' renders, and (for its cover, contents and page numbers) the theme's and the
+    project's templates and styles, and this code."""
+    return key("pack", _code(), version("pypdf"), repr(project), repr(pack.spec), pack.lang,
+               repr(pack.printing), str(pack.booklet), repr(_pack_date(pack.parts)),
+               _theme_digest(project), _pieces(pack, renders),
+               repr([(p.document.slug, p.translation.meta, p.translation.lang, p.fell_back,
+                      p.layout) for p in pack.parts]))
+
+
+def _pieces(pack: PlannedPack, renders: Renders) -> str:
+    """What a pack is made of, by digest: each document as the pack shows it."""
+    return " ".join(f"{p.document.slug}={hashlib.sha256(renders[p].pdf).hexdigest()[:16]}"
+                    for p in pack.parts)
+
+
+def _pack_why(cache: Cache, entry: str, pack: PlannedPack, renders: Renders,
+              reason: str) -> str:
+    """Say which of a pack's documents changed since it was last assembled."""
+    before = cache.recall(pack.path) if reason == "new" else None
+    if before is None:
+        return reason
+    old_entry, *old_pieces = before.split()
+    if old_entry == entry:
+        return "not in the cache"
+    old = dict(piece.split("=") for piece in old_pieces)
+    new = dict(piece.split("=") for piece in _pieces(pack, renders).split())
+    changed = [name for name in new if old.get(name) != new[name]]
+    return (f"{', '.join(changed)} changed" if changed
+            else "its settings, templates or styles changed")
+
+
+def _theme_digest(project: Project) -> str:
+    """Every template and style file the pack's own pages may use, and the logo."""
+    folders = [*markup.template_dirs(project), *markup.style_dirs(project)]
+    files = sorted({f for folder in folders if folder.is_dir() for f in folder.rglob("*")
+                    if f.is_file()})
+    if project.org.logo and project.org.logo.is_file():
+        files.append(project.org.logo)
+    return key(*(f"{f} {_file_digest(f)}" for f in files))
+
+
+@cache
+def _file_digest(path: Path) -> str:
+    return file_digest(path)
+
+
+@cache
+def _code() -> str:
+    """handoutpack's own code, for what is cached without a render's checks: packs, placed
+    slides, slide checks."""
+    return key(*(file_digest(m) for m in sorted(Path(__file__).parent.glob("*.py"))))
+
+
+def _overflow_warnings(cache: Cache, slides: Rendered) -> list[str]:
+    """slides.overflow_warnings, kept in the cache: it reads the whole PDF."""
+    entry = key("overflow", _code(), hashlib.sha256(slides.pdf).hexdigest())
+    found = cache.read("checks", entry)
+    if not isinstance(found, Miss):
+        return found[1].decode("utf-8").splitlines()
+    warnings = overflow_warnings(slides)
+    cache.write("checks", entry, "\n".join(warnings).encode("utf-8"))
+    return warnings

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import shutil
 import sys
 import traceback
 from collections import Counter
@@ -12,7 +13,7 @@ from pathlib import Path
 import click
 
 from . import check, config, content, distribute, mailing
-from .build import Selection, build
+from .build import Reporter, Selection, build
 from .errors import HandoutpackError, Problems
 from .outputs import build_lock
 from .render import PDF_VARIANTS
@@ -63,18 +64,26 @@ def cli(ctx: click.Context, project_dir: Path, debug: bool) -> None:
 @click.option("--qr/--no-qr", default=None,
               help="A QR code for each external link, at the end of each document (on unless "
                    "the config says otherwise).")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), metavar="N",
+              help="Render N documents at once. Default: one per core.")
+@click.option("--no-cache", is_flag=True,
+              help="Render everything again instead of reusing renders from earlier builds.")
 @click.option("-q", "--quiet", is_flag=True, help="Print only problems.")
+@click.option("-v", "--verbose", is_flag=True, help="Say what was rendered or assembled, and why.")
 @click.option("--strict", is_flag=True,
               help="Fail on any warning too (stale translations, missing alt text, WeasyPrint's).")
 @click.option("--pdf-variant", type=click.Choice(PDF_VARIANTS), metavar="VARIANT",
               help=f"Make PDF/A or PDF/UA files: {', '.join(PDF_VARIANTS)}.")
 @click.pass_obj
 def build_command(run: Run, packs: tuple[str, ...], languages: tuple[str, ...],
-                  settings: tuple[str, ...], image_dpi: int | None, quiet: bool, strict: bool,
+                  settings: tuple[str, ...], image_dpi: int | None, jobs: int | None,
+                  no_cache: bool, quiet: bool, verbose: bool, strict: bool,
                   pdf_variant: str | None, **printing) -> None:
     """Build every document and pack into build/ (or only the PACKS named), then the download
     page (build/index.html) and the zip bundles of everything built.
 
+    Renders are kept in build/.cache: a document is rendered again only when something it
+    depends on changed, and a pack is assembled again only when one of its parts did.
     Print options given here win over handoutpack.toml's [print] and [packs.<id>] settings."""
     project = dataclasses.replace(run.project(
         config.parse_overrides(settings),
@@ -82,11 +91,15 @@ def build_command(run: Run, packs: tuple[str, ...], languages: tuple[str, ...],
     documents = content.load(project)
     selection = Selection(packs, languages)
     check.preflight(project, documents, selection, strict)
-    log = _log(quiet)
-    with build_lock(project.build_dir):
-        outputs, warnings = build(project, documents, selection, log, strict=strict,
-                                  pdf_variant=pdf_variant)
-        warnings += distribute.publish(project, documents, log)
+    progress = Progress(enabled=not quiet and not verbose and sys.stderr.isatty())
+    reporter = Reporter(log=_log(not verbose), progress=progress.show)
+    try:
+        with build_lock(project.build_dir):
+            outputs, warnings = build(project, documents, selection, reporter, jobs=jobs,
+                                      reuse=not no_cache, strict=strict, pdf_variant=pdf_variant)
+            warnings += distribute.publish(project, documents, _log(quiet or not verbose))
+    finally:
+        progress.clear()
     for warning in warnings:
         click.echo(f"warning: {warning}", err=True)
     if not quiet:
@@ -97,7 +110,29 @@ def build_command(run: Run, packs: tuple[str, ...], languages: tuple[str, ...],
                 if counts[kind] or kind in ("document", "pack")]
         click.echo(f"Built {', '.join(made[:-1])} and {made[-1]} in "
                    f"{_shown(project.build_dir)} (list: {_shown(project.build_dir)}/manifest.json; "
-                   f"download page: {_shown(project.build_dir / 'index.html')})")
+                   f"download page: {_shown(project.build_dir / 'index.html')}): "
+                   f"{_counted(len(reporter.rendered), 'render')}, {reporter.reused} reused, "
+                   f"{_counted(len(reporter.assembled), 'pack')} assembled")
+
+
+class Progress:
+    """One line on a terminal, rewritten as work is done: how far, and what is being made."""
+
+    def __init__(self, enabled: bool):
+        self.enabled = enabled
+        self.shown = False
+
+    def show(self, done: int, total: int, doing: str) -> None:
+        if self.enabled:
+            width = shutil.get_terminal_size().columns - 1
+            line = f"[{done}/{total}] {doing}"
+            click.echo(f"\r\x1b[K{line[:width]}", nl=False, err=True)
+            self.shown = True
+
+    def clear(self) -> None:
+        if self.shown:
+            click.echo("\r\x1b[K", nl=False, err=True)
+            self.shown = False
 
 
 @cli.command("email")

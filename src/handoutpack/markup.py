@@ -262,6 +262,7 @@ def _jinja_error(name: str, first_line: int, error: Exception, line: int | None,
     return HandoutpackError(f"{name}{where}: template error: {message}{hint}")
 
 
+@cache
 def to_html(text: str, figure_label: str = "Figure {number}", line_breaks: bool = False) -> str:
     """Markdown to HTML, with footnotes where they are called and numbered figures; with
     `line_breaks`, each line break stays one (as in an email)."""

@@ -31,15 +31,17 @@ def document_path(lang: str, slug: str, layout: str = "document") -> str:
     return f"{lang}/{LAYOUT_FOLDERS[layout]}/{slug}.pdf"
 
 
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write to a temporary file beside `path`, then rename: readers never see half a file."""
+def write_atomic(path: Path, data: bytes, sync: bool = True) -> None:
+    """Write to a temporary file beside `path`, then rename: readers never see half a file.
+    `sync` makes the bytes reach the disk first, so a crash cannot leave an empty file."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as file:
             file.write(data)
-            file.flush()
-            os.fsync(file.fileno())
+            if sync:
+                file.flush()
+                os.fsync(file.fileno())
         os.chmod(temporary, 0o644)
         os.replace(temporary, path)
     except BaseException:
@@ -65,8 +67,8 @@ class Output:
 
 
 def save(build_dir: Path, relative: str, data: bytes, **details) -> Output:
-    """Write `data` to build_dir/relative and describe it."""
-    write_atomic(build_dir / relative, data)
+    """Write `data` to build_dir/relative (unless it holds these bytes already) and describe it."""
+    write_changed(build_dir / relative, data)
     return Output(path=relative, bytes=len(data), sha256=hashlib.sha256(data).hexdigest(),
                   **details)
 
@@ -78,8 +80,8 @@ def write_manifest(build_dir: Path, outputs: list[Output]) -> Path:
     entries = {e["path"]: e for e in _read_manifest(path) if (build_dir / e["path"]).is_file()}
     entries.update((o.path, asdict(o)) for o in outputs)
     entries = [entries[key] for key in sorted(entries)]
-    write_atomic(path, (json.dumps({"outputs": entries}, indent=2, ensure_ascii=False) + "\n")
-                 .encode("utf-8"))
+    write_changed(path, (json.dumps({"outputs": entries}, indent=2, ensure_ascii=False) + "\n")
+                  .encode("utf-8"))
     return path
 
 
@@ -95,6 +97,18 @@ def read_outputs(build_dir: Path) -> dict[str, Output]:
         if (build_dir / output.path).is_file():
             found[output.path] = output
     return found
+
+
+def write_changed(path: Path, data: bytes) -> bool:
+    """write_atomic, unless the file holds exactly `data` already: an unchanged output keeps its
+    date, and a build with nothing new writes nothing. Return whether it wrote."""
+    try:
+        if path.stat().st_size == len(data) and path.read_bytes() == data:
+            return False
+    except OSError:
+        pass
+    write_atomic(path, data)
+    return True
 
 
 def _read_manifest(path: Path) -> list[dict]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 from dataclasses import dataclass
+from functools import lru_cache
 
 from pypdf import PdfReader, PdfWriter
 from pypdf.generic import ArrayObject, FloatObject, NameObject, NumberObject, TextStringObject
@@ -72,7 +73,7 @@ def assemble(project: Project, spec: PackSpec, lang: str, parts: list[Part],
         markup.page(project, "stamp.html", pages=starts[-1] + parts[-1].rendered.pages - 1,
                     **common), project.root, f"page numbers of pack '{spec.id}'", lang)
     return merge(project, spec, lang, title, [cover, contents, numbers], parts,
-                 words["contents"], printing)
+                 words["contents"], printing, date)
 
 
 def stylesheets(project: Project, *names: str) -> list[str]:
@@ -82,7 +83,8 @@ def stylesheets(project: Project, *names: str) -> list[str]:
 
 
 def merge(project: Project, spec: PackSpec, lang: str, title: str, front: list[Rendered],
-          parts: list[Part], contents_label: str, printing: Printing) -> tuple[bytes, int]:
+          parts: list[Part], contents_label: str, printing: Printing,
+          date: dt.date | None = None) -> tuple[bytes, int]:
     """Cover, contents and documents in one PDF, each from the page `layout` gives it, the
     documents' pages numbered as the contents count them."""
     cover, contents, numbers = front
@@ -98,8 +100,7 @@ def merge(project: Project, spec: PackSpec, lang: str, title: str, front: list[R
     for part, start in zip(parts, starts[2:]):
         imposition.pad(writer, start - 1)
         # each document brings its own bookmarks: its title, headings beneath
-        tags.append(_explicit_links(PdfReader(io.BytesIO(part.rendered.pdf))), part.lang,
-                    import_outline=True)
+        tags.append(_explicit_links(_reader(part.rendered.pdf)), part.lang, import_outline=True)
     imposition.stamp(writer, PdfReader(io.BytesIO(numbers.pdf)), [
         page for part, start in zip(parts, starts[2:]) if part.numbered
         for page in range(start - 1, start - 1 + part.rendered.pages)])
@@ -115,6 +116,7 @@ def merge(project: Project, spec: PackSpec, lang: str, title: str, front: list[R
         "/Subject": project.text(project.audiences[spec.audience].names, lang),
         "/Keywords": ", ".join(p.title for p in parts),
         "/Creator": "handoutpack",
+        **({"/CreationDate": _pdf_date(date), "/ModDate": _pdf_date(date)} if date else {}),
     })
     writer._root_object[NameObject("/Lang")] = TextStringObject(lang)
     writer.page_mode = "/UseOutlines"
@@ -123,9 +125,23 @@ def merge(project: Project, spec: PackSpec, lang: str, title: str, front: list[R
     return out.getvalue(), len(writer.pages)
 
 
+@lru_cache(maxsize=64)
+def _reader(pdf: bytes) -> PdfReader:
+    """One reader per document and process: packs share documents, and parsing is most of
+    the cost of merging (pypdf reads every object of a PDF's object streams)."""
+    return PdfReader(io.BytesIO(pdf))
+
+
+def _pdf_date(date: dt.date) -> str:
+    """The pack's date as WeasyPrint writes the documents' (no time: the same inputs give the
+    same bytes)."""
+    return f"D:{date:%Y%m%d}"
+
+
 def _explicit_links(reader: PdfReader) -> PdfReader:
     """Point a document's internal links at their pages directly: named destinations would
-    clash in the pack, where every document may have its own '#introduction'."""
+    clash in the pack, where every document may have its own '#introduction'. (Once per
+    reader: a link made explicit stays so.)"""
     named = reader.named_destinations
     for page in reader.pages:
         for annotation in page.get("/Annots", []):

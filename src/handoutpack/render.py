@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import ctypes
+import hashlib
 import io
 import logging
 import mimetypes
@@ -10,6 +12,8 @@ import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import cache
+from importlib.metadata import version
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -26,15 +30,23 @@ FAILED_FONT = re.compile(r"^Failed to load font at '(?P<url>[^']+)'")
 BAD_FONT_FACE = re.compile(r"^Font-face '(?P<family>[^']*)' cannot be loaded")
 IMAGE_JPEG_QUALITY = 80
 """With --image-dpi, photos are also recompressed: 80 keeps them clean on screen and on paper."""
+HARFBUZZ_SUBSET = ("libharfbuzz-subset.so.0", "libharfbuzz-subset.0.dylib", "libharfbuzz-subset-0")
+"""The names WeasyPrint looks for HarfBuzz's font subsetter under (see weasyprint/text/ffi.py)."""
+FIXED_FONT_TIME = "1262304000"
+"""2010-01-01: the time fontTools stamps into font subsets when SOURCE_DATE_EPOCH is unset."""
+
+Dependency = tuple[str, str | None]
+"""A file a render read: (its URL, the SHA-256 of its bytes; None for a network resource)."""
 
 
 @dataclass(frozen=True)
 class Rendered:
-    """A rendered PDF, its page count, and what WeasyPrint warned about."""
+    """A rendered PDF, its page count, what WeasyPrint warned about, and what files it read."""
 
     pdf: bytes
     pages: int
     warnings: tuple[str, ...] = ()
+    dependencies: tuple[Dependency, ...] = ()
 
 
 class Refused(Exception):
@@ -49,9 +61,32 @@ class Fetcher:
         self.overlays = [[f.resolve() for f in chain] for chain in overlays]
         self.allow_remote = allow_remote
         self.refused: list[str] = []
+        self.read: dict[str, str | None] = {}
+        """What the current render read: URL -> SHA-256 of the file (None: from the network)."""
+        self._found: dict[str, Path | Refused] = {}
+        self._digests: dict[Path, str] = {}
 
     def resolve(self, url: str) -> Path:
-        """The local file `url` names, or Refused."""
+        """The local file `url` names, or Refused. Files do not come and go during a build, and
+        every render asks for the same stylesheets and fonts: each URL is looked up once."""
+        if url not in self._found:
+            try:
+                self._found[url] = self._resolve(url)
+            except Refused as refusal:
+                self._found[url] = refusal
+        found = self._found[url]
+        if isinstance(found, Refused):
+            raise Refused(str(found))
+        return found
+
+    def digest(self, url: str) -> str:
+        """The SHA-256 of the file at `url` (Refused if there is none), once per build."""
+        path = self.resolve(url)
+        if path not in self._digests:
+            self._digests[path] = file_digest(path)
+        return self._digests[path]
+
+    def _resolve(self, url: str) -> Path:
         parts = urlsplit(url)
         if parts.scheme != "file":
             raise Refused(f"'{url}' is not a file in the project")
@@ -83,18 +118,44 @@ def _weasyprint_fetcher(fetcher: Fetcher):
             if scheme == "data":
                 return super().fetch(url, headers)
             if scheme in REMOTE_SCHEMES and fetcher.allow_remote:
+                fetcher.read[url] = None
                 return super().fetch(url, headers)
             try:
                 path = fetcher.resolve(url)
             except Refused as refusal:
                 fetcher.refused.append(str(refusal))
                 raise
+            data = path.read_bytes()
+            fetcher.read[url] = hashlib.sha256(data).hexdigest()
             kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-            return URLFetcherResponse(path.as_uri(), path.read_bytes(), {"Content-Type": kind})
+            return URLFetcherResponse(path.as_uri(), data, {"Content-Type": kind})
 
     # Redirects come back through fetch(), so a remote page cannot send us to a local file.
     return ProjectFetcher(timeout=REMOTE_TIMEOUT, allowed_protocols=(*REMOTE_SCHEMES, "data"),
                           fail_on_errors=False)
+
+
+def _font_configuration(fetcher: Fetcher):
+    """WeasyPrint's font set-up, shared by every render in the process (it is costly to make),
+    noting each @font-face file a render declares even when an earlier render loaded it."""
+    from weasyprint.text.fonts import FontConfiguration
+
+    class Fonts(FontConfiguration):
+        def add_font_face(self, rule_descriptors, url_fetcher):
+            for kind, url in rule_descriptors.get("src", ()):
+                if kind == "external" and url and url.startswith("file:") and url not in fetcher.read:
+                    try:
+                        fetcher.read[url] = fetcher.digest(url)
+                    except Refused:
+                        pass  # WeasyPrint's own fetch reports it
+            return super().add_font_face(rule_descriptors, url_fetcher)
+
+    return Fonts()
+
+
+def file_digest(path: Path) -> str:
+    with path.open("rb") as file:
+        return hashlib.file_digest(file, "sha256").hexdigest()
 
 
 class _Collect(logging.Handler):
@@ -140,12 +201,12 @@ class Renderer:
     def render(self, html: str, base: Path, name: str, lang: str) -> Rendered:
         """Render `html` whose relative links start at folder `base`; `name` is for messages."""
         import weasyprint  # imported here: a build with nothing to render never pays for it
-        from weasyprint.text.fonts import FontConfiguration
 
         if self._fonts is None:
-            self._fonts = FontConfiguration()
+            self._fonts = _font_configuration(self.fetcher)
         self.fetcher.refused.clear()
-        with _captured_warnings() as warnings:
+        self.fetcher.read.clear()
+        with _captured_warnings() as warnings, _reproducible_font_subsets():
             document = weasyprint.HTML(
                 string=html, base_url=base.as_uri() + "/",
                 url_fetcher=_weasyprint_fetcher(self.fetcher),
@@ -159,7 +220,8 @@ class Renderer:
                 "in handoutpack.toml to allow http(s) resources).")
         if failures := self._failures(warnings):
             raise HandoutpackError("; ".join(failures) + f" (while rendering {name}).")
-        return Rendered(pdf, len(document.pages), tuple(_useful(warnings)))
+        return Rendered(pdf, len(document.pages), tuple(_useful(warnings)),
+                        tuple(sorted(self.fetcher.read.items())))
 
     def _failures(self, messages: list[str]) -> list[str]:
         """Resources that were found but could not be used: a broken image, a bad font file."""
@@ -182,6 +244,42 @@ class Renderer:
             if path.is_relative_to(root):
                 return str(path.relative_to(root))
         return str(path)
+
+
+@contextmanager
+def _reproducible_font_subsets():
+    """Without HarfBuzz, WeasyPrint subsets fonts with fontTools, which stamps the current time
+    into each subset unless SOURCE_DATE_EPOCH is set: pin it for the render."""
+    if subsetter() == "harfbuzz" or "SOURCE_DATE_EPOCH" in os.environ:
+        yield
+        return
+    os.environ["SOURCE_DATE_EPOCH"] = FIXED_FONT_TIME
+    try:
+        yield
+    finally:
+        del os.environ["SOURCE_DATE_EPOCH"]
+
+
+@cache
+def subsetter() -> str:
+    """'harfbuzz' when WeasyPrint can use HarfBuzz's fast, reproducible font subsetter (Debian's
+    libharfbuzz-subset0), else 'fonttools', its slower fallback. Found without importing WeasyPrint."""
+    for name in HARFBUZZ_SUBSET:
+        try:
+            ctypes.CDLL(name)
+            return "harfbuzz"
+        except OSError:
+            continue
+    return "fonttools"
+
+
+@cache
+def engine() -> str:
+    """Everything besides the HTML and the files it reads that can change a render's bytes:
+    the versions of the PDF engine and of this module (which sets its options), the subsetter."""
+    source = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:16]
+    return (f"weasyprint {version('weasyprint')}, pydyf {version('pydyf')}, "
+            f"handoutpack {version('handoutpack')} render.py {source}, subsetter {subsetter()}")
 
 
 def _useful(messages: list[str]):

@@ -1,0 +1,390 @@
+"""How fast handoutpack builds the sample toolkit, against WeasyPrint alone and the naive ways.
+
+Run `make bench` (or `.venv/bin/python benchmarks/build_speed.py`). It copies the sample toolkit
+into a temporary folder and times, each as a fresh process the way a user runs it:
+
+- WeasyPrint alone rendering each unique document once, in one process (the yardstick);
+- handoutpack's cold full build with one job and with one job per core;
+- a rebuild with nothing changed, after editing one English handout, after editing a template;
+- the peak memory of each (all its processes together);
+- the naive way: each pack rendered as one big HTML document by WeasyPrint;
+- `pandoc --pdf-engine=weasyprint` once per document, where pandoc is installed.
+
+Every row is the median of --repeat runs; ratios compare rows measured in the same run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import re
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import textwrap
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+SAMPLE = ("handoutpack.toml", "content", "templates", "styles")
+EDITED_HANDOUT = "content/handouts/case-for-investors.en.md"
+EDITED_TEMPLATE = "templates/cover.html"
+
+
+@dataclass
+class Time:
+    wall: float
+    cpu: float
+    """User and system time of every process involved: what the work costs, however busy the
+    machine (wall time on a shared machine also counts other people's work)."""
+    peak: int = 0
+    """The most memory its processes held together (bytes of proportional set size)."""
+
+
+@dataclass
+class Row:
+    what: str
+    time: Time
+    note: str = ""
+    baseline: bool = False
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=3, help="runs per row (median shown)")
+    parser.add_argument("--jobs", type=int, default=_cores(), help="jobs for the parallel build")
+    args = parser.parse_args()
+    about = machine()
+    with tempfile.TemporaryDirectory(prefix="handoutpack-bench-") as temp:
+        rows = run(Path(temp), args.repeat, args.jobs)
+    print(about)
+    print()
+    print(table(rows))
+    print()
+    print(f"Load average after the run: {os.getloadavg()[0]:.1f} (on {_cores()} cores: wall times "
+          "are only comparable on a machine that is otherwise idle; CPU times much less affected)")
+
+
+def run(temp: Path, repeat: int, jobs: int) -> list[Row]:
+    project = copy_sample(temp / "toolkit")
+    handoutpack(project)
+    documents, everything = unique_renders(project, temp / "html")
+    rows = [Row(f"WeasyPrint alone: the {len(documents)} unique document renders, one process",
+                median(repeat, lambda: weasyprint_alone(documents, temp / "alone")), baseline=True),
+            Row(f"WeasyPrint alone: all {len(everything)} unique renders (covers and contents too)",
+                median(repeat, lambda: weasyprint_alone(everything, temp / "alone")))]
+
+    def cold(n: int) -> Time:
+        shutil.rmtree(project / "build", ignore_errors=True)
+        return handoutpack(project, "--jobs", str(n))
+
+    pairs = [(cold(1), cold(jobs)) for _ in range(max(1, repeat))]  # alternated: same load
+    one, many = middle([a for a, _ in pairs]), middle([b for _, b in pairs])
+    speedup = statistics.median(a.wall / b.wall for a, b in pairs)
+    rows.append(Row("handoutpack: cold full build, --jobs 1", one))
+    rows.append(Row(f"handoutpack: cold full build, --jobs {jobs}", many,
+                    f"{speedup:.2f}x faster than one job"))
+    rows.append(Row("handoutpack: rebuild, nothing changed", median(repeat, lambda: handoutpack(project))))
+    rows.append(edit_row(project, temp, repeat, EDITED_HANDOUT, "one English handout edited",
+                         lambda text, n: text.replace(
+                             "\n## ", f"\nOne more sentence ({n}) for the benchmark.\n\n## ", 1)))
+    rows.append(edit_row(project, temp, repeat, EDITED_TEMPLATE, "the cover template edited",
+                         lambda text, n: text.replace("{{ words.free_to_share }}",
+                                                      f"{{{{ words.free_to_share }}}} ({n})")))
+    rows.append(Row("naive: each pack as one big HTML document, WeasyPrint, one process",
+                    median(repeat, lambda: naive_packs(project, temp / "naive"))))
+    if shutil.which("pandoc"):
+        sources = sorted((project / "content").glob("*/*.md"))
+        rows.append(Row(f"pandoc --pdf-engine=weasyprint, once per document ({len(sources)})",
+                        median(repeat, lambda: pandoc(sources, temp / "pandoc"))))
+    else:
+        rows.append(Row("pandoc --pdf-engine=weasyprint", Time(float("nan"), float("nan")),
+                        "pandoc is not installed"))
+    return rows
+
+
+# ---------------------------------------------------------------- the sample and its renders
+
+
+def copy_sample(target: Path) -> Path:
+    target.mkdir(parents=True)
+    for part in SAMPLE:
+        source = REPO / part
+        (shutil.copytree if source.is_dir() else shutil.copy)(source, target / part)
+    return target
+
+
+def unique_renders(project: Path, folder: Path) -> tuple[list[Saved], list[Saved]]:
+    """The HTML of every document render a full build needs, and of every render (covers and
+    contents too), saved as files."""
+    documents, everything = current_renders(project)
+    return save_html(documents, folder / "documents"), save_html(everything, folder / "all")
+
+
+def current_renders(project: Path) -> tuple[list, list]:
+    """The document renders and all the renders of a full build, from its cache: the project
+    was just built, so nothing is rendered here."""
+    from functools import partial
+
+    from handoutpack import config, content
+    from handoutpack.build import (CACHE_DIR, Renders, Reporter, Selection, make_renderer, plan,
+                                   render_all)
+    from handoutpack.cache import Cache
+    from handoutpack.parallel import Pool
+
+    loaded = config.load(project)
+    planned = plan(loaded, content.load(loaded), Selection())
+    with Pool(partial(make_renderer, loaded), 1) as pool:
+        renders = Renders(loaded, Cache(loaded.build_dir / CACHE_DIR), pool, Reporter())
+        render_all(loaded, planned, renders)
+    assert not renders.reporter.rendered, "everything should have been in the cache"
+    return planned.jobs(), list(renders.done)
+
+
+Saved = tuple[Path, str]
+"""An HTML file, and the URL its links start from."""
+
+
+def save_html(jobs, folder: Path) -> list[Saved]:
+    folder.mkdir(parents=True, exist_ok=True)
+    saved = []
+    for index, job in enumerate(jobs):
+        path = folder / f"{index:03}.html"
+        path.write_text(job.html, encoding="utf-8")
+        saved.append((path, job.base.as_uri() + "/"))
+    return saved
+
+
+# ---------------------------------------------------------------- what is timed
+
+
+def handoutpack(project: Path, *args: str, log: Path | None = None) -> Time:
+    return timed([sys.executable, "-m", "handoutpack.cli", "--project", str(project), "build",
+                  *(args or ["-q"])], log)
+
+
+def weasyprint_alone(htmls: list[Saved], out: Path) -> Time:
+    """One Python process: import WeasyPrint, render each document once with one shared font
+    set-up and handoutpack's options (tags, metadata): WeasyPrint used well, and nothing else."""
+    out.mkdir(exist_ok=True)
+    script = textwrap.dedent(f"""
+        import weasyprint
+        from weasyprint.text.fonts import FontConfiguration
+        fonts = FontConfiguration()
+        for html, base in {[(str(p), b) for p, b in htmls]!r}:
+            weasyprint.HTML(filename=html, base_url=base).write_pdf(
+                {str(out)!r} + "/" + html.rsplit("/", 1)[1] + ".pdf", font_config=fonts,
+                pdf_tags=True, custom_metadata=True)
+    """)
+    return timed([sys.executable, "-c", script])
+
+
+def edit_row(project: Path, temp: Path, repeat: int, relative: str, what: str, edit) -> Row:
+    """Rebuilds after an edit (a new one each time, so that the cache cannot know it), against
+    WeasyPrint alone rendering just what each rebuild rendered."""
+    path = project / relative
+    original = path.read_text(encoding="utf-8")
+    handoutpack(project)
+    times, alone, count = [], [], 0
+    for n in range(max(1, repeat)):
+        path.write_text(edit(original, n), encoding="utf-8")
+        log = temp / "log.txt"
+        times.append(handoutpack(project, "-v", log=log))
+        needed = renders_named(project, log.read_text(encoding="utf-8"), temp / "needed")
+        alone.append(weasyprint_alone(needed, temp / "needed-out"))
+        count = len(needed)
+    path.write_text(original, encoding="utf-8")
+    handoutpack(project)
+    seconds, yardstick = middle(times), middle(alone)
+    return Row(f"handoutpack: rebuild, {what}", seconds,
+               f"{count} renders, which WeasyPrint alone does in {yardstick.wall:.2f} s: "
+               f"{seconds.wall - yardstick.wall:+.2f} s is ours")
+
+
+def renders_named(project: Path, log: str, folder: Path) -> list[Saved]:
+    """The HTML of the renders a `build -v` log names."""
+    names = set(re.findall(r"^  rendered (.+?): ", log, re.M))
+    return save_html([job for job in current_renders(project)[1] if job.name in names], folder)
+
+
+def naive_packs(project: Path, out: Path) -> Time:
+    """Each pack as one HTML document: its cover, contents and documents one after another,
+    each starting a new page, rendered by WeasyPrint in one process."""
+    from handoutpack import config, content
+    from handoutpack.build import Selection, plan
+    from handoutpack.pack import cover_html
+
+    loaded = config.load(project)
+    planned = plan(loaded, content.load(loaded), Selection())
+    out.mkdir(exist_ok=True)
+    files = []
+    for spec, lang, parts in planned.packs:
+        pages = [cover_html(loaded, spec, lang, None), *(p.job.html for p in parts)]
+        head = pages[0].split("<body", 1)[0]
+        bodies = [re.search(r"<body[^>]*>(.*)</body>", page, re.S)[1] for page in pages]
+        html = head + "<body>" + "".join(
+            f'<section style="break-before: page">{body}</section>' for body in bodies) + "</body></html>"
+        file = out / f"{lang}-{spec.id}.html"
+        file.write_text(html, encoding="utf-8")
+        files.append((file, loaded.root.as_uri() + "/"))
+    return weasyprint_alone(files, out)
+
+
+def pandoc(sources: list[Path], out: Path) -> Time:
+    out.mkdir(exist_ok=True)
+    env = {**os.environ, "PATH": f"{Path(sys.executable).parent}:{os.environ['PATH']}"}
+    total = Time(0.0, 0.0)
+    for source in sources:
+        spent = timed(["pandoc", str(source), "--pdf-engine=weasyprint", "-o",
+                       str(out / f"{source.stem}.pdf")], env=env, descendants=False)
+        total = Time(total.wall + spent.wall, total.cpu + spent.cpu, max(total.peak, spent.peak))
+    return total
+
+
+# ---------------------------------------------------------------- measuring
+
+
+def timed(command: list[str], log: Path | None = None, env: dict | None = None,
+          descendants: bool = True) -> Time:
+    """Run a command: its wall time, the CPU time of it and every process it starts, and the
+    highest memory they held together. Worker processes that the command does not wait for
+    itself (a forkserver's) are sampled every 50 ms; `descendants=False` for a command that
+    waits for all its children (their time is then in its own)."""
+    before, start = resource.getrusage(resource.RUSAGE_CHILDREN), time.perf_counter()
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                               text=True, env=env)
+    watch = Watch(process.pid)
+    watch.start()
+    _, errors = process.communicate()
+    wall, after = time.perf_counter() - start, resource.getrusage(resource.RUSAGE_CHILDREN)
+    watch.join()
+    if process.returncode:
+        sys.exit(f"{' '.join(command[:6])}... failed:\n{errors}")
+    if log:
+        log.write_text(errors, encoding="utf-8")
+    own = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
+    return Time(wall, own + (watch.descendants_cpu() if descendants else 0.0), watch.peak)
+
+
+class Watch(threading.Thread):
+    """Samples a process tree until its first process ends: the CPU time each process had
+    used when last seen, and the highest sum of their proportional set sizes (Linux /proc)."""
+
+    def __init__(self, pid: int):
+        super().__init__(daemon=True)
+        self.pid = pid
+        self.cpu: dict[int, float] = {}
+        self.peak = 0
+
+    def run(self) -> None:
+        ticks = os.sysconf("SC_CLK_TCK")
+        while Path(f"/proc/{self.pid}").exists() and not _zombie(self.pid):
+            pids = _tree(self.pid)
+            self.peak = max(self.peak, sum(_pss(pid) for pid in pids))
+            for pid in pids:
+                fields = _stat(pid)
+                if fields:
+                    self.cpu[pid] = (int(fields[11]) + int(fields[12])) / ticks
+            time.sleep(0.05)
+
+    def descendants_cpu(self) -> float:
+        return sum(cpu for pid, cpu in self.cpu.items() if pid != self.pid)
+
+
+def _stat(pid: int) -> list[str]:
+    """/proc/PID/stat's fields after the command name (utime is [11], stime [12])."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (OSError, IndexError):
+        return []
+
+
+def _zombie(pid: int) -> bool:
+    fields = _stat(pid)
+    return not fields or fields[0] == "Z"
+
+
+def median(repeat: int, measure) -> Time:
+    return middle([measure() for _ in range(max(1, repeat))])
+
+
+def middle(times: list[Time]) -> Time:
+    return Time(statistics.median(t.wall for t in times), statistics.median(t.cpu for t in times),
+                max(t.peak for t in times))
+
+
+def _tree(pid: int) -> list[int]:
+    pids, i = [pid], 0
+    while i < len(pids):
+        try:
+            children = Path(f"/proc/{pids[i]}/task/{pids[i]}/children").read_text().split()
+        except OSError:
+            children = []
+        pids += [int(c) for c in children]
+        i += 1
+    return pids
+
+
+def _pss(pid: int) -> int:
+    try:
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+            if line.startswith("Pss:"):
+                return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return 0
+
+
+# ---------------------------------------------------------------- printing
+
+
+def table(rows: list[Row]) -> str:
+    base = next(r.time for r in rows if r.baseline)
+    lines = ["| what | wall s | x yardstick | CPU s | x yardstick | peak MiB | note |",
+             "|---|---:|---:|---:|---:|---:|---|"]
+    for row in rows:
+        t = row.time
+        if t.wall != t.wall:  # not measured
+            lines.append(f"| {row.what} | — | — | — | — | — | {row.note} |")
+            continue
+        lines.append(f"| {row.what} | {t.wall:.2f} | {t.wall / base.wall:.2f} | {t.cpu:.2f} | "
+                     f"{t.cpu / base.cpu:.2f} | {t.peak / 2**20:.0f} | {row.note} |")
+    return "\n".join(lines)
+
+
+def machine() -> str:
+    from importlib.metadata import version
+
+    from handoutpack.render import subsetter
+
+    cpu = next((line.split(":", 1)[1].strip() for line in _lines("/proc/cpuinfo")
+                if line.startswith("model name")), platform.processor() or "unknown CPU")
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+    return (f"Machine: {cpu}, {_cores()} cores, {platform.platform()}, Python "
+            f"{platform.python_version()}, WeasyPrint {version('weasyprint')}, pypdf "
+            f"{version('pypdf')}, font subsetting with {subsetter()}; load average before the "
+            f"run {load:.1f}")
+
+
+def _lines(path: str) -> list[str]:
+    try:
+        return Path(path).read_text().splitlines()
+    except OSError:
+        return []
+
+
+def _cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:
+        return os.cpu_count() or 1
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,167 @@
+"""Keep renders and packs between builds, each under a hash of everything that can change it."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from .outputs import write_atomic
+from .render import Fetcher, Refused, Rendered
+
+MAGIC = b"handoutpack-cache 1\n"
+"""The first line of every entry; a change of format is a change of this line."""
+KEEP_DAYS = 30
+"""Entries no build has used for this long are deleted at the end of a build."""
+
+
+def key(*parts: str) -> str:
+    """A SHA-256 over the parts, each length-prefixed so that no two lists give the same key."""
+    digest = hashlib.sha256()
+    for part in parts:
+        data = part.encode("utf-8")
+        digest.update(f"{len(data)}:".encode())
+        digest.update(data)
+    return digest.hexdigest()
+
+
+@dataclass(frozen=True)
+class Miss:
+    """Why a cached result cannot be used."""
+
+    reason: str
+
+
+class Cache:
+    """Entries in `folder`: one file each, a header line of JSON (with the SHA-256 of the data),
+    then the data. A damaged or unreadable entry is a miss, never an error and never trusted."""
+
+    def __init__(self, folder: Path, reuse: bool = True, root: Path | None = None):
+        self.folder = folder
+        self.reuse = reuse
+        self.root = root
+
+    # ------------------------------------------------------------ entries
+
+    def _path(self, kind: str, entry: str) -> Path:
+        return self.folder / kind / entry[:2] / entry
+
+    def read(self, kind: str, entry: str) -> tuple[dict, bytes] | Miss:
+        """The header and data stored under `entry`, or why there are none."""
+        if not self.reuse:
+            return Miss("--no-cache")
+        path = self._path(kind, entry)
+        try:
+            blob = path.read_bytes()
+        except FileNotFoundError:
+            return Miss("new")
+        except OSError as error:
+            return Miss(f"cache entry unreadable ({error.strerror})")
+        header, data = _parse(blob)
+        if header is None:
+            path.unlink(missing_ok=True)
+            return Miss("cache entry damaged")
+        _touch(path)
+        return header, data
+
+    def write(self, kind: str, entry: str, data: bytes, **header) -> None:
+        header = {**header, "sha256": hashlib.sha256(data).hexdigest(), "bytes": len(data)}
+        line = json.dumps(header, ensure_ascii=False, sort_keys=True).encode("utf-8")
+        write_atomic(self._path(kind, entry), MAGIC + line + b"\n" + data, sync=False)
+
+    # ------------------------------------------------------------ renders
+
+    def render(self, entry: str, fetcher: Fetcher) -> Rendered | Miss:
+        """The render stored under `entry`, if every file it read is unchanged."""
+        found = self.read("renders", entry)
+        if isinstance(found, Miss):
+            return found
+        header, pdf = found
+        try:
+            dependencies = tuple((url, digest) for url, digest in header["dependencies"])
+            rendered = Rendered(pdf, int(header["pages"]), tuple(header["warnings"]), dependencies)
+        except (KeyError, TypeError, ValueError):
+            return Miss("cache entry damaged")
+        for url, digest in rendered.dependencies:
+            changed = self._changed(url, digest, fetcher)
+            if changed:
+                return Miss(changed)
+        return rendered
+
+    def store_render(self, entry: str, rendered: Rendered) -> bool:
+        """Keep a render; not one that read from the network, which may change at any time."""
+        if any(digest is None for _, digest in rendered.dependencies):
+            return False
+        self.write("renders", entry, rendered.pdf, pages=rendered.pages,
+                   warnings=list(rendered.warnings),
+                   dependencies=[list(d) for d in rendered.dependencies])
+        return True
+
+    def _changed(self, url: str, digest: str | None, fetcher: Fetcher) -> str:
+        """'' when the file at `url` still has `digest`, else what changed."""
+        if digest is None:
+            return f"{url} is on the network"
+        try:
+            now = fetcher.digest(url)
+        except Refused:
+            return f"{self._shown(url)} is gone"
+        return "" if now == digest else f"{self._shown(url)} changed"
+
+    def _shown(self, url: str) -> str:
+        path = Path(url.removeprefix("file://"))
+        if self.root and path.is_relative_to(self.root):
+            return str(path.relative_to(self.root))
+        return path.name
+
+    # ------------------------------------------------------------ what was made before
+
+    def remember(self, name: str, value: str) -> None:
+        """Note what `name` was last made from, to say what changed when it is made again."""
+        path = self._path("history", key(name))
+        if not path.is_file() or path.read_text(encoding="utf-8") != value:
+            write_atomic(path, value.encode("utf-8"), sync=False)
+
+    def recall(self, name: str) -> str | None:
+        try:
+            return self._path("history", key(name)).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            return None
+
+    # ------------------------------------------------------------ upkeep
+
+    def prune(self, days: int = KEEP_DAYS) -> int:
+        """Delete entries unused for `days` (every read touches its entry); return how many."""
+        limit, removed = time.time() - days * 86400, 0
+        for path in self.folder.glob("*/*/*"):
+            try:
+                if path.stat().st_mtime < limit:
+                    path.unlink()
+                    removed += 1
+            except OSError:
+                continue
+        return removed
+
+
+def _parse(blob: bytes) -> tuple[dict | None, bytes]:
+    if not blob.startswith(MAGIC):
+        return None, b""
+    line, _, data = blob[len(MAGIC):].partition(b"\n")
+    try:
+        header = json.loads(line)
+        intact = (header["bytes"] == len(data)
+                  and header["sha256"] == hashlib.sha256(data).hexdigest())
+    except (ValueError, KeyError, TypeError):
+        return None, b""
+    return (header, data) if intact else (None, b"")
+
+
+def _touch(path: Path) -> None:
+    """Mark an entry as used today (at most once a day, so a no-op build writes nothing)."""
+    try:
+        if path.stat().st_mtime < time.time() - 86400:
+            os.utime(path)
+    except OSError:
+        pass

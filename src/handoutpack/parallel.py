@@ -1,0 +1,117 @@
+"""Run renders and merges on every core: a pool of worker processes, each with one Renderer."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import shutil
+import tempfile
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from typing import Any, TypeVar
+
+from .render import Renderer
+
+T = TypeVar("T")
+Task = Callable[[Renderer, T], Any]
+"""A module-level function (workers find it by name) given the process's renderer and an item."""
+_worker_renderer: Renderer | None = None
+
+
+def default_jobs() -> int:
+    """The cores this process may use."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+class Pool:
+    """Runs tasks on up to `jobs` processes. The workers start only when there are at least two
+    tasks to share; otherwise tasks run in this process, which is quicker for one."""
+
+    def __init__(self, make_renderer: Callable[[], Renderer], jobs: int):
+        self.make_renderer = make_renderer
+        self.jobs = max(1, jobs)
+        self._executor: ProcessPoolExecutor | None = None
+        self._temp: str | None = None
+        self._renderer: Renderer | None = None
+
+    def run(self, task: Task, items: Iterable[T]) -> Iterator[tuple[T, Any]]:
+        """(item, task(item)) for each item, as each finishes. When tasks fail, the error is
+        that of the first failed item in the order given, whichever process failed first."""
+        items = list(items)
+        if self.jobs == 1 or len(items) < 2:
+            if self._renderer is None:
+                self._renderer = self.make_renderer()
+            yield from ((item, task(self._renderer, item)) for item in items)
+            return
+        executor = self._start()
+        order = {id(item): index for index, item in enumerate(items)}
+        pending: dict[Future, T] = {executor.submit(_call, task, item): item for item in items}
+        failed: list[tuple[int, BaseException]] = []
+        try:
+            while pending:
+                done, _ = wait(pending, return_when=FIRST_COMPLETED)
+                for future in done:
+                    item = pending.pop(future)
+                    if future.cancelled():
+                        continue
+                    if future.exception() is not None:
+                        failed.append((order[id(item)], future.exception()))
+                        for other in pending:  # no new work; what runs already finishes
+                            other.cancel()
+                    elif not failed:
+                        yield item, future.result()
+        finally:
+            for future in pending:
+                future.cancel()
+        if failed:
+            raise min(failed, key=lambda pair: pair[0])[1]
+
+    def _start(self) -> ProcessPoolExecutor:
+        if self._executor is None:
+            # WeasyPrint's font set-up leaves a folder in the temporary folder whenever a
+            # worker ends without Python's clean-up: give the workers one of ours to empty.
+            self._temp = tempfile.mkdtemp(prefix="handoutpack-")
+            self._executor = ProcessPoolExecutor(
+                max_workers=self.jobs, mp_context=_context(),
+                initializer=_start_worker, initargs=(self.make_renderer, self._temp))
+        return self._executor
+
+    def close(self) -> None:
+        if self._executor is not None:
+            self._executor.shutdown(wait=True, cancel_futures=True)
+            self._executor = None
+        if self._temp is not None:
+            shutil.rmtree(self._temp, ignore_errors=True)
+            self._temp = None
+        self._renderer = None  # its font folder goes with it
+
+    def __enter__(self) -> Pool:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+def _context() -> multiprocessing.context.BaseContext:
+    """Workers forked from a server that has imported WeasyPrint once (where there is one): they
+    start warm, and, unlike children forked from this process, hold none of its open files
+    (such as the build lock, which must go when this process goes, however it ends)."""
+    if "forkserver" not in multiprocessing.get_all_start_methods():
+        return multiprocessing.get_context("spawn")
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["weasyprint", "handoutpack.build"])
+    return context
+
+
+def _start_worker(make_renderer: Callable[[], Renderer], temp: str) -> None:
+    global _worker_renderer
+    tempfile.tempdir = temp
+    _worker_renderer = make_renderer()
+
+
+def _call(task: Task, item):
+    assert _worker_renderer is not None
+    return task(_worker_renderer, item)
