@@ -75,13 +75,17 @@ def pdf_bytes(project: Path) -> dict[str, bytes]:
 def test_first_build_renders_everything_once(make_project):
     project = make_project(project_files())
     rendered, assembled, log = build(project)
-    assert rendered == {
-        "content/handouts/hello.en.md", "content/handouts/hello.fr.md",
-        "content/handouts/picture.en.md", "content/handouts/picture.en.md (for fr packs)",
-        "cover of en/starter.pdf", "cover of fr/starter.pdf",
-        "contents of en/starter.pdf", "contents of fr/starter.pdf"}
+    documents = {"content/handouts/hello.en.md", "content/handouts/hello.fr.md",
+                 "content/handouts/picture.en.md"}
+    in_packs = {"content/handouts/hello.en.md (in packs)", "content/handouts/hello.fr.md (in packs)",
+                "content/handouts/picture.en.md (in packs)",
+                "content/handouts/picture.en.md (in packs, fr fallback)"}
+    own_pages = {f"{page} of pack 'starter' ({lang})" for lang in ("en", "fr")
+                 for page in ("cover", "contents", "page numbers")}
+    assert rendered == documents | in_packs | own_pages
     assert assembled == {"en/starter.pdf", "fr/starter.pdf"}
     assert "rendered content/handouts/hello.en.md: new" in log
+    assert "13 renders, 0 reused, 2 packs assembled" in log
 
 
 def test_a_build_with_nothing_changed_renders_and_writes_nothing(make_project):
@@ -90,7 +94,7 @@ def test_a_build_with_nothing_changed_renders_and_writes_nothing(make_project):
     before = written(project)
     rendered, assembled, log = build(project)
     assert (rendered, assembled) == (set(), set())
-    assert "0 renders, 8 reused, 0 packs assembled" in log
+    assert "0 renders, 7 reused, 0 packs assembled" in log
     assert written(project) == before, "not even the manifest is rewritten"
 
 
@@ -99,10 +103,10 @@ def test_a_build_with_nothing_to_render_never_imports_weasyprint(make_project):
     build(project)
     script = ("import sys; from handoutpack.cli import main; "
               f"code = main(['--project', {str(project)!r}, 'build', '-q']); "
-              "print(code, 'weasyprint' in sys.modules, 'pypdf' in sys.modules)")
+              "print(code, 'weasyprint' in sys.modules)")
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
                             check=True)
-    assert result.stdout.split() == ["0", "False", "False"]
+    assert result.stdout.split() == ["0", "False"]
 
 
 def test_a_changed_translation_rebuilds_only_its_language(make_project):
@@ -111,7 +115,7 @@ def test_a_changed_translation_rebuilds_only_its_language(make_project):
     english = pdf_bytes(project)
     write_files(project, {"content/handouts/hello.fr.md": HELLO_FR.replace("Bonjour de", "Salut de")})
     rendered, assembled, log = build(project)
-    assert rendered == {"content/handouts/hello.fr.md"}
+    assert rendered == {"content/handouts/hello.fr.md", "content/handouts/hello.fr.md (in packs)"}
     assert "rendered content/handouts/hello.fr.md: content/handouts/hello.fr.md changed" in log
     assert assembled == {"fr/starter.pdf"}
     assert "assembled fr/starter.pdf: hello changed" in log
@@ -127,10 +131,11 @@ def test_a_changed_template_rerenders_what_uses_it_and_nothing_else(make_project
     write_files(project, {"templates/cover.html": cover.replace(
         "{{ words.free_to_share }}", "{{ words.free_to_share }} Printed for the stand.")})
     rendered, assembled, log = build(project)
-    assert rendered == {"cover of en/starter.pdf", "cover of fr/starter.pdf"}
-    assert "rendered cover of en/starter.pdf: its template, labels or settings changed" in log
+    assert rendered == {"cover of pack 'starter' (en)", "cover of pack 'starter' (fr)"}
+    assert ("rendered cover of pack 'starter' (en): its template, labels or settings changed"
+            in log)
     assert assembled == {"en/starter.pdf", "fr/starter.pdf"}
-    assert "assembled en/starter.pdf: cover changed" in log
+    assert "assembled en/starter.pdf: its settings, templates or styles changed" in log
     assert "Printed for the stand." in PdfReader(str(project / "build/en/starter.pdf")).pages[0].extract_text()
 
 
@@ -139,8 +144,8 @@ def test_a_changed_image_rerenders_only_the_documents_showing_it(make_project):
     build(project)
     write_files(project, {"content/handouts/logo.svg": SVG.format(colour="#E09F3E")})
     rendered, assembled, log = build(project)
-    assert rendered == {"content/handouts/picture.en.md",
-                        "content/handouts/picture.en.md (for fr packs)"}
+    assert rendered == {"content/handouts/picture.en.md", "content/handouts/picture.en.md (in packs)",
+                        "content/handouts/picture.en.md (in packs, fr fallback)"}
     assert "rendered content/handouts/picture.en.md: content/handouts/logo.svg changed" in log
     assert assembled == {"en/starter.pdf", "fr/starter.pdf"}
 
@@ -153,7 +158,7 @@ def test_a_changed_font_rerenders_everything_using_it(make_project):
     font = project / "styles/fonts/Lato-Bold.ttf"
     font.write_bytes((styles / "fonts/Lato-Black.ttf").read_bytes())
     rendered, _, log = build(project)
-    assert "content/handouts/hello.en.md" in rendered and "cover of en/starter.pdf" in rendered
+    assert "content/handouts/hello.en.md" in rendered and "cover of pack 'starter' (en)" in rendered
     assert "rendered content/handouts/hello.en.md: styles/fonts/Lato-Bold.ttf changed" in log
 
 
@@ -176,10 +181,19 @@ def test_a_damaged_or_missing_cache_entry_is_rendered_again(make_project, damage
         else:
             entry.unlink()
     rendered, assembled, log = build(project)
-    assert len(rendered) == len(entries)
+    assert rendered == {"content/handouts/hello.en.md", "content/handouts/hello.en.md (in packs)",
+                        "content/handouts/hello.en.md (in packs, fr fallback)"}
     reason = "not in the cache" if damage == "delete" else "cache entry damaged"
     assert f"rendered content/handouts/hello.en.md: {reason}" in log
     assert assembled == set(), "the same renders as before: the packs stand"
+    assert pdf_bytes(project) == good
+    for pack in (project / "build" / CACHE_DIR / "packs").rglob("*"):
+        if pack.is_file():
+            pack.unlink()
+    rendered, assembled, log = build(project)
+    assert assembled == {"en/starter.pdf", "fr/starter.pdf"}
+    assert rendered == own_pages_of_starter(), "the packs' own pages were damaged too"
+    assert f"rendered cover of pack 'starter' (en): {reason}" in log
     assert pdf_bytes(project) == good
 
 
@@ -202,7 +216,7 @@ def test_no_cache_renders_everything_again_to_the_same_bytes(make_project):
     build(project)
     first = pdf_bytes(project)
     rendered, assembled, log = build(project, "--no-cache")
-    assert len(rendered) == 8 and len(assembled) == 2
+    assert len(rendered) == 13 and len(assembled) == 2
     assert "rendered content/handouts/hello.en.md: --no-cache" in log
     assert pdf_bytes(project) == first
 
@@ -240,8 +254,9 @@ def test_pdfs_carry_the_content_date_or_source_date_epoch_never_the_clock(make_p
     assert _date(project / "build/fr/documents/hello.pdf") is None
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
     rendered, _, _ = build(project)
-    assert rendered == {"content/handouts/hello.fr.md", "cover of fr/starter.pdf",
-                        "contents of fr/starter.pdf"}
+    assert rendered == {"content/handouts/hello.fr.md", "content/handouts/hello.fr.md (in packs)",
+                        *(f"{page} of pack 'starter' (fr)"
+                          for page in ("cover", "contents", "page numbers"))}
     assert _date(project / "build/fr/documents/hello.pdf") == "D:20231114"
     assert _date(project / "build/en/documents/hello.pdf") == "D:20260305"
 
@@ -250,7 +265,7 @@ def test_progress_stays_off_when_output_is_not_a_terminal(make_project):
     outcome = invoke(make_project(), "build")
     assert outcome.exit_code == 0
     assert "\r" not in outcome.stderr and "\x1b" not in outcome.stderr
-    assert "Built 1 documents and 2 packs" in outcome.stdout
+    assert "Built 1 document and 2 packs" in outcome.stdout
 
 
 @pytest.mark.skipif(subprocess.run(["dpkg", "-s", "libharfbuzz-subset0"], capture_output=True,
@@ -261,6 +276,11 @@ def test_weasyprint_subsets_fonts_with_harfbuzz_when_it_is_installed():
 
     assert harfbuzz_subset is not None, "WeasyPrint did not find libharfbuzz-subset0"
     assert render.subsetter() == "harfbuzz"
+
+
+def own_pages_of_starter() -> set[str]:
+    return {f"{page} of pack 'starter' ({lang})" for lang in ("en", "fr")
+            for page in ("cover", "contents", "page numbers")}
 
 
 def _date(path: Path) -> str | None:

@@ -442,7 +442,8 @@ def build(project: Project, documents: dict[str, Document], selection: Selection
     `strict`: WeasyPrint's warnings fail the build before anything is written."""
     reporter = reporter or Reporter()
     planned = plan(project, documents, selection)
-    spec = CacheSpec(project.build_dir / CACHE_DIR, reuse, project.root, f"pdf_variant={pdf_variant}")
+    spec = CacheSpec(project.build_dir / CACHE_DIR, reuse, project.root,
+                     make_renderer(project, pdf_variant).options)
     with Pool(partial(make_renderer, project, pdf_variant), jobs or default_jobs()) as pool:
         rendering = Rendering(project, spec, pool, reporter)
         rendered = rendering.get(planned.jobs())
@@ -482,7 +483,7 @@ def _packs(project: Project, planned: Plan, renders: Renders, spec: CacheSpec, p
     taken from the cache) on the pool."""
     cache, made, todo = renders.cache, {}, {}
     for pack in planned.packs:
-        entry = _pack_key(project, pack, renders)
+        entry = _pack_key(project, pack, renders, spec.options)
         found = cache.read("packs", entry)
         if isinstance(found, Miss):
             todo[pack.path] = (entry, pack, _pack_why(cache, entry, pack, renders, found.reason))
@@ -525,11 +526,11 @@ def _assemble(renderer: Renderer, item: tuple) -> tuple[bytes, int, tuple]:
     return pdf, pages, (heard.rendered, heard.reused, pages_renderer.messages)
 
 
-def _pack_key(project: Project, pack: PlannedPack, renders: Renders) -> str:
+def _pack_key(project: Project, pack: PlannedPack, renders: Renders, options: str) -> str:
     """Everything a pack's bytes come from, without rendering its own pages: its settings, its
     parts' renders, and (for its cover, contents and page numbers) the theme's and the
     project's templates and styles, and this code."""
-    return key("pack", _code(), version("pypdf"), repr(project), repr(pack.spec), pack.lang,
+    return key("pack", _code(), version("pypdf"), options, repr(project), repr(pack.spec), pack.lang,
                repr(pack.printing), str(pack.booklet), repr(_pack_date(pack.parts)),
                _theme_digest(project), _pieces(pack, renders),
                repr([(p.document.slug, p.translation.meta, p.translation.lang, p.fell_back,

@@ -17,7 +17,7 @@ from babel.units import format_unit
 from . import markup
 from .config import PackSpec, Project
 from .content import Document
-from .outputs import Output, document_path, layouts, read_outputs, write_atomic
+from .outputs import Output, document_path, layouts, read_outputs, write_atomic, write_changed
 
 Log = Callable[[str], None]
 
@@ -284,8 +284,8 @@ def write_pages(catalogue: Catalogue) -> list[str]:
             everything=Download(root + EVERYTHING, lang, own_name(lang),
                                 f"ZIP · {size_text(everything.stat().st_size, lang)}")
             if everything.is_file() else None)
-        write_atomic(project.build_dir / path, html.encode("utf-8"))
-        written.append(path)
+        if write_changed(project.build_dir / path, html.encode("utf-8")):
+            written.append(path)
     return written
 
 

@@ -198,6 +198,11 @@ class Renderer:
         self.image_options = ({"dpi": image_dpi, "jpeg_quality": IMAGE_JPEG_QUALITY,
                                "optimize_images": True} if image_dpi else {})
 
+    @property
+    def options(self) -> str:
+        """The options that change its PDFs, for the cache's keys."""
+        return f"pdf_variant={self.pdf_variant} images={sorted(self.image_options.items())}"
+
     def render(self, html: str, base: Path, name: str, lang: str) -> Rendered:
         """Render `html` whose relative links start at folder `base`; `name` is for messages."""
         import weasyprint  # imported here: a build with nothing to render never pays for it
