@@ -97,8 +97,9 @@ def run(temp: Path, repeat: int, jobs: int) -> list[Row]:
     rows.append(edit_row(project, temp, repeat, EDITED_TEMPLATE, "the cover template edited",
                          lambda text, n: text.replace("{{ words.free_to_share }}",
                                                       f"{{{{ words.free_to_share }}}} ({n})")))
+    naive = naive_packs(project, temp / "naive")
     rows.append(Row("naive: each pack as one big HTML document, WeasyPrint, one process",
-                    median(repeat, lambda: naive_packs(project, temp / "naive"))))
+                    median(repeat, lambda: weasyprint_alone(naive, temp / "naive-out"))))
     if shutil.which("pandoc"):
         sources = sorted((project / "content").glob("*/*.md"))
         rows.append(Row(f"pandoc --pdf-engine=weasyprint, once per document ({len(sources)})",
@@ -121,30 +122,37 @@ def copy_sample(target: Path) -> Path:
 
 
 def unique_renders(project: Path, folder: Path) -> tuple[list[Saved], list[Saved]]:
-    """The HTML of every document render a full build needs, and of every render (covers and
-    contents too), saved as files."""
-    documents, everything = current_renders(project)
-    return save_html(documents, folder / "documents"), save_html(everything, folder / "all")
+    """The HTML of every document render a full build needs, and of every render (the packs'
+    covers, contents and page numbers too), saved as files."""
+    documents, everything = recorded_renders(project, folder / "scratch")
+    return (save_html(documents, folder / "documents"),
+            save_html(everything.values(), folder / "all"))
 
 
-def current_renders(project: Path) -> tuple[list, list]:
-    """The document renders and all the renders of a full build, from its cache: the project
-    was just built, so nothing is rendered here."""
-    from functools import partial
+def recorded_renders(project: Path, scratch: Path) -> tuple[list, dict]:
+    """The document renders of a full build, and every render it asks for by name: a build of
+    a copy of `project` in this process, with nothing reused, watched."""
+    from handoutpack import build, config, content
 
-    from handoutpack import config, content
-    from handoutpack.build import (CACHE_DIR, Renders, Reporter, Selection, make_renderer, plan,
-                                   render_all)
-    from handoutpack.cache import Cache
-    from handoutpack.parallel import Pool
+    shutil.rmtree(scratch, ignore_errors=True)
+    shutil.copytree(project, scratch, ignore=shutil.ignore_patterns("build"))
+    seen = {}
+    real = build.Rendering.get
 
-    loaded = config.load(project)
-    planned = plan(loaded, content.load(loaded), Selection())
-    with Pool(partial(make_renderer, loaded), 1) as pool:
-        renders = Renders(loaded, Cache(loaded.build_dir / CACHE_DIR), pool, Reporter())
-        render_all(loaded, planned, renders)
-    assert not renders.reporter.rendered, "everything should have been in the cache"
-    return planned.jobs(), list(renders.done)
+    def get(self, jobs):
+        jobs = list(jobs)
+        seen.update((job.name, job) for job in jobs)
+        return real(self, jobs)
+
+    build.Rendering.get = get
+    try:
+        loaded = config.load(scratch)
+        documents = content.load(loaded)
+        planned = build.plan(loaded, documents, build.Selection())
+        build.build(loaded, documents, jobs=1, reuse=False)
+    finally:
+        build.Rendering.get = real
+    return planned.jobs(), seen
 
 
 Saved = tuple[Path, str]
@@ -196,7 +204,8 @@ def edit_row(project: Path, temp: Path, repeat: int, relative: str, what: str, e
         path.write_text(edit(original, n), encoding="utf-8")
         log = temp / "log.txt"
         times.append(handoutpack(project, "-v", log=log))
-        needed = renders_named(project, log.read_text(encoding="utf-8"), temp / "needed")
+        if n == 0:  # the same renders each time: look them up once
+            needed = renders_named(project, log.read_text(encoding="utf-8"), temp / "needed")
         alone.append(weasyprint_alone(needed, temp / "needed-out"))
         count = len(needed)
     path.write_text(original, encoding="utf-8")
@@ -210,30 +219,33 @@ def edit_row(project: Path, temp: Path, repeat: int, relative: str, what: str, e
 def renders_named(project: Path, log: str, folder: Path) -> list[Saved]:
     """The HTML of the renders a `build -v` log names."""
     names = set(re.findall(r"^  rendered (.+?): ", log, re.M))
-    return save_html([job for job in current_renders(project)[1] if job.name in names], folder)
+    everything = recorded_renders(project, folder / "scratch")[1]
+    return save_html([job for name, job in everything.items() if name in names], folder)
 
 
-def naive_packs(project: Path, out: Path) -> Time:
-    """Each pack as one HTML document: its cover, contents and documents one after another,
-    each starting a new page, rendered by WeasyPrint in one process."""
+def naive_packs(project: Path, out: Path) -> list[Saved]:
+    """Each pack as one HTML document: its cover and documents one after another, each starting
+    a new page (for WeasyPrint to render in one process)."""
     from handoutpack import config, content
     from handoutpack.build import Selection, plan
-    from handoutpack.pack import cover_html
 
     loaded = config.load(project)
     planned = plan(loaded, content.load(loaded), Selection())
+    everything = recorded_renders(project, out / "scratch")[1]
     out.mkdir(exist_ok=True)
     files = []
-    for spec, lang, parts in planned.packs:
-        pages = [cover_html(loaded, spec, lang, None), *(p.job.html for p in parts)]
+    for pack in (p for p in planned.packs if not p.booklet):
+        cover = everything[f"cover of pack '{pack.spec.id}' ({pack.lang})"]
+        pages = [cover.html, *(p.job.html for p in pack.parts)]
         head = pages[0].split("<body", 1)[0]
         bodies = [re.search(r"<body[^>]*>(.*)</body>", page, re.S)[1] for page in pages]
         html = head + "<body>" + "".join(
-            f'<section style="break-before: page">{body}</section>' for body in bodies) + "</body></html>"
-        file = out / f"{lang}-{spec.id}.html"
+            f'<section style="break-before: page">{body}</section>' for body in bodies
+        ) + "</body></html>"
+        file = out / f"{pack.lang}-{pack.spec.id}.html"
         file.write_text(html, encoding="utf-8")
         files.append((file, loaded.root.as_uri() + "/"))
-    return weasyprint_alone(files, out)
+    return files
 
 
 def pandoc(sources: list[Path], out: Path) -> Time:

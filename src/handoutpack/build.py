@@ -13,7 +13,7 @@ from importlib.metadata import version
 from pathlib import Path
 
 from . import imposition, links, markup, paper
-from .cache import Cache, Miss, key
+from .cache import Cache, Kept, Miss, key
 from .config import PRESENTATION_LAYOUTS, Event, PackSpec, Printing, Project, suggest
 from .content import Document, Translation, check_packs
 from .errors import HandoutpackError, Problems
@@ -436,12 +436,16 @@ class Renders:
 
 def build(project: Project, documents: dict[str, Document], selection: Selection = Selection(),
           reporter: Reporter | None = None, jobs: int | None = None, reuse: bool = True,
-          strict: bool = False, pdf_variant: str | None = None) -> tuple[list[Output], list[str]]:
+          strict: bool = False, pdf_variant: str | None = None,
+          kept: Kept | None = None) -> tuple[list[Output], list[str]]:
     """Write the selected documents and packs into build/; return the outputs and warnings.
     `jobs` processes render at once (default: one per core); `reuse=False` ignores the cache;
-    `strict`: WeasyPrint's warnings fail the build before anything is written."""
+    `strict`: WeasyPrint's warnings fail the build before anything is written; `kept`: the
+    typeset pages kept between builds (see kept_pages), if the caller has them already."""
     reporter = reporter or Reporter()
-    planned = plan(project, documents, selection)
+    kept = kept or kept_pages(project, reuse)
+    with markup.keeping(kept):
+        planned = plan(project, documents, selection)
     spec = CacheSpec(project.build_dir / CACHE_DIR, reuse, project.root,
                      make_renderer(project, pdf_variant).options)
     with Pool(partial(make_renderer, project, pdf_variant), jobs or default_jobs()) as pool:
@@ -465,8 +469,14 @@ def build(project: Project, documents: dict[str, Document], selection: Selection
                             sources=[source_name(project, p.translation) for p in pack.parts],
                             fallbacks=[p.document.slug for p in pack.parts if p.fell_back]))
     write_manifest(project.build_dir, outputs)
+    kept.save()
     rendering.cache.prune()
     return outputs, list(dict.fromkeys(warnings))
+
+
+def kept_pages(project: Project, reuse: bool = True) -> Kept:
+    """The typeset pages of earlier builds (markup.keeping)."""
+    return Kept(Cache(project.build_dir / CACHE_DIR, reuse=reuse, root=project.root), "pages")
 
 
 def write_document(project: Project, path: str, planned: Planned, rendered: Rendered) -> Output:

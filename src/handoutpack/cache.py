@@ -7,6 +7,7 @@ import json
 import os
 import time
 from dataclasses import dataclass
+from collections.abc import Callable
 from pathlib import Path
 
 from .outputs import write_atomic
@@ -143,6 +144,32 @@ class Cache:
             except OSError:
                 continue
         return removed
+
+
+class Kept:
+    """The results of a pure but costly function, kept in a cache between builds. New results
+    are written by save(), once the build has succeeded: bad input writes nothing."""
+
+    def __init__(self, cache: Cache, kind: str):
+        self.cache, self.kind = cache, kind
+        self.seen: dict[str, str] = {}
+        self.new: list[str] = []
+
+    def get(self, entry: str, compute: Callable[[], str]) -> str:
+        """The result kept under `entry` (a key of everything it depends on), or compute()'s."""
+        if entry not in self.seen:
+            found = self.cache.read(self.kind, entry)
+            if isinstance(found, Miss):
+                self.seen[entry] = compute()
+                self.new.append(entry)
+            else:
+                self.seen[entry] = found[1].decode("utf-8")
+        return self.seen[entry]
+
+    def save(self) -> None:
+        for entry in self.new:
+            self.cache.write(self.kind, entry, self.seen[entry].encode("utf-8"))
+        self.new.clear()
 
 
 def _parse(blob: bytes) -> tuple[dict | None, bytes]:

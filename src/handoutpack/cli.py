@@ -12,8 +12,8 @@ from pathlib import Path
 
 import click
 
-from . import check, config, content, distribute, mailing
-from .build import Reporter, Selection, build
+from . import check, config, content, distribute, mailing, markup
+from .build import Reporter, Selection, build, kept_pages
 from .errors import HandoutpackError, Problems
 from .outputs import build_lock
 from .render import PDF_VARIANTS
@@ -90,14 +90,19 @@ def build_command(run: Run, packs: tuple[str, ...], languages: tuple[str, ...],
         {name: value for name, value in printing.items() if value is not None}), image_dpi=image_dpi)
     documents = content.load(project)
     selection = Selection(packs, languages)
-    check.preflight(project, documents, selection, strict)
+    kept = kept_pages(project, reuse=not no_cache)
+    with markup.keeping(kept):
+        check.preflight(project, documents, selection, strict)
     progress = Progress(enabled=not quiet and not verbose and sys.stderr.isatty())
     reporter = Reporter(log=_log(not verbose), progress=progress.show)
     try:
         with build_lock(project.build_dir):
             outputs, warnings = build(project, documents, selection, reporter, jobs=jobs,
-                                      reuse=not no_cache, strict=strict, pdf_variant=pdf_variant)
-            warnings += distribute.publish(project, documents, _log(quiet or not verbose))
+                                      reuse=not no_cache, strict=strict, pdf_variant=pdf_variant,
+                                      kept=kept)
+            with markup.keeping(kept):
+                warnings += distribute.publish(project, documents, _log(quiet or not verbose))
+            kept.save()
     finally:
         progress.clear()
     for warning in warnings:

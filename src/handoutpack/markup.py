@@ -8,8 +8,11 @@ import html
 import re
 import textwrap
 import tomllib
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache
+from importlib.metadata import version
 from pathlib import Path
 
 import jinja2
@@ -21,6 +24,7 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 from markdown.extensions.toc import slugify_unicode
 
 from . import paper, typography
+from .cache import Kept, key
 from .config import Event, Printing, Project
 from .content import Translation
 from .errors import HandoutpackError
@@ -227,6 +231,11 @@ content_env = language_env("en")
 
 def expand(translation: Translation, context: Context) -> str:
     """Run the source body through Jinja; errors name the file and line."""
+    return _kept_call("expand", (translation.body, repr(context), translation.lang),
+                      lambda: _expand(translation, context))
+
+
+def _expand(translation: Translation, context: Context) -> str:
     return render_text(translation.path.name, translation.body, translation.body_line,
                        context.as_dict(), "org, event, pack, audience and lang (see docs/authoring.md)",
                        translation.lang)
@@ -266,6 +275,11 @@ def _jinja_error(name: str, first_line: int, error: Exception, line: int | None,
 def to_html(text: str, figure_label: str = "Figure {number}", line_breaks: bool = False) -> str:
     """Markdown to HTML, with footnotes where they are called and numbered figures; with
     `line_breaks`, each line break stays one (as in an email)."""
+    return _kept_call("markdown", (text, figure_label, str(line_breaks)),
+                      lambda: _to_html(text, figure_label, line_breaks))
+
+
+def _to_html(text: str, figure_label: str, line_breaks: bool) -> str:
     extensions = [*MARKDOWN_EXTENSIONS, typography.PrintExtension(figure_label),
                   *(["nl2br"] if line_breaks else [])]
     return markdown.Markdown(extensions=extensions, extension_configs=MARKDOWN_CONFIG).convert(text)
@@ -408,12 +422,49 @@ def page(project: Project, template: str, **values) -> str:
         text = env.get_template(template).render(**values)
         if not template.endswith(".html"):
             return text
-        return typography.typeset(text, values["lang"], project.typography)
+        return _typeset(text, values["lang"], project.typography)
     except jinja2.TemplateError as error:
         line = getattr(error, "lineno", None) or _template_line(error.__traceback__)
         name = getattr(error, "filename", None) or template
         raise HandoutpackError(f"{name}{f':{line}' if line else ''}: {error}; fix the template "
                                "there") from None
+
+
+_kept: Kept | None = None
+
+
+@contextmanager
+def keeping(kept: Kept) -> Iterator[Kept]:
+    """Within this block, Jinja's, Markdown's and typesetting's results are kept in `kept`
+    between builds: they are most of the cost of planning a build, and most do not change."""
+    global _kept
+    _kept, before = kept, _kept
+    try:
+        yield kept
+    finally:
+        _kept = before
+
+
+def _typeset(text: str, lang: str, settings) -> str:
+    return _kept_call("typeset", (text, lang, repr(settings)),
+                      lambda: typography.typeset(text, lang, settings))
+
+
+def _kept_call(name: str, inputs: tuple[str, ...], compute) -> str:
+    """compute(), or what it gave for the same `inputs` in an earlier build (see keeping)."""
+    if _kept is None:
+        return compute()
+    return _kept.get(key(name, _code(), *inputs), compute)
+
+
+@cache
+def _code() -> str:
+    """What Jinja, Markdown and typesetting give depends on besides their input: this code and
+    the libraries'."""
+    sources = (Path(__file__).read_bytes(), Path(typography.__file__).read_bytes())
+    return key(*(version(name) for name in ("handoutpack", "jinja2", "markdown",
+                                            "pymdown-extensions", "babel")),
+               *(source.decode("utf-8") for source in sources))
 
 
 def page_css(printing: Printing) -> str:
