@@ -540,8 +540,8 @@ def _pack_key(project: Project, pack: PlannedPack, renders: Renders, options: st
     """Everything a pack's bytes come from, without rendering its own pages: its settings, its
     parts' renders, and (for its cover, contents and page numbers) the theme's and the
     project's templates and styles, and this code."""
-    return key("pack", _code(), version("pypdf"), options, repr(project), repr(pack.spec), pack.lang,
-               repr(pack.printing), str(pack.booklet), repr(_pack_date(pack.parts)),
+    return key("pack", _code(), version("pypdf"), options, repr(project), repr(pack.spec),
+               pack.lang, repr(pack.printing), str(pack.booklet), repr(_pack_date(pack.parts)),
                _theme_digest(project), _pieces(pack, renders),
                repr([(p.document.slug, p.translation.meta, p.translation.lang, p.fell_back,
                       p.layout) for p in pack.parts]))
