@@ -236,12 +236,24 @@ def test_builds_are_byte_identical_wherever_and_however_they_run(tmp_path, monke
     assert len(pdf_bytes(one)) == 5
 
 
-def test_workers_leave_no_temporary_folders(make_project, tmp_path, monkeypatch):
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_renders_leave_no_temporary_folders(make_project, tmp_path, monkeypatch, jobs):
     temp = tmp_path / "temp"
     temp.mkdir()
     monkeypatch.setattr(tempfile, "tempdir", str(temp))
-    build(make_project(project_files()), "--jobs", "2")
-    assert list(temp.iterdir()) == []
+    project = make_project(project_files())
+    build(project, "--jobs", jobs)
+    assert list(temp.iterdir()) == [], "nothing in the system's temporary folder"
+    assert list((project / "build" / CACHE_DIR / "tmp").iterdir()) == []
+
+
+def test_a_killed_build_s_temporary_folder_goes_with_a_later_build(make_project):
+    project = make_project(project_files())
+    leftover = project / "build" / CACHE_DIR / "tmp" / "handoutpack-killed"
+    (leftover / "weasyprint-fonts").mkdir(parents=True)
+    os.utime(leftover, (0, 0))
+    build(project, "--jobs", "2")
+    assert not leftover.exists()
 
 
 def test_pdfs_carry_the_content_date_or_source_date_epoch_never_the_clock(make_project, monkeypatch):

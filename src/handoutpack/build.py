@@ -448,7 +448,8 @@ def build(project: Project, documents: dict[str, Document], selection: Selection
         planned = plan(project, documents, selection)
     spec = CacheSpec(project.build_dir / CACHE_DIR, reuse, project.root,
                      make_renderer(project, pdf_variant).options)
-    with Pool(partial(make_renderer, project, pdf_variant), jobs or default_jobs()) as pool:
+    with Pool(partial(make_renderer, project, pdf_variant), jobs or default_jobs(),
+              temp_root=spec.folder / "tmp") as pool:
         rendering = Rendering(project, spec, pool, reporter)
         rendered = rendering.get(planned.jobs())
         warnings = [f"{job.source or job.name}: {w}" for job, r in rendered.items()

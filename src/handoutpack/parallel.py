@@ -6,8 +6,11 @@ import multiprocessing
 import os
 import shutil
 import tempfile
+import time
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from pathlib import Path
 from typing import Any, TypeVar
 
 from .render import Renderer
@@ -26,13 +29,24 @@ def default_jobs() -> int:
         return os.cpu_count() or 1
 
 
+LEFTOVER_HOURS = 1
+"""A temporary folder this old in `temp_root` is a killed build's: the next build removes it."""
+
+
 class Pool:
     """Runs tasks on up to `jobs` processes. The workers start only when there are at least two
-    tasks to share; otherwise tasks run in this process, which is quicker for one."""
+    tasks to share; otherwise tasks run in this process, which is quicker for one.
 
-    def __init__(self, make_renderer: Callable[[], Renderer], jobs: int):
+    WeasyPrint keeps the fonts of each process's renders in a folder of the temporary folder,
+    and leaves it when a worker ends without Python's clean-up: renders here use a folder of
+    ours instead, under `temp_root` when given (else the system's), removed when the pool
+    closes, or by a later pool if this process is killed."""
+
+    def __init__(self, make_renderer: Callable[[], Renderer], jobs: int,
+                 temp_root: Path | None = None):
         self.make_renderer = make_renderer
         self.jobs = max(1, jobs)
+        self.temp_root = temp_root
         self._executor: ProcessPoolExecutor | None = None
         self._temp: str | None = None
         self._renderer: Renderer | None = None
@@ -44,7 +58,10 @@ class Pool:
         if self.jobs == 1 or len(items) < 2:
             if self._renderer is None:
                 self._renderer = self.make_renderer()
-            yield from ((item, task(self._renderer, item)) for item in items)
+            for item in items:
+                with _temporary_folder(self._temporary()):
+                    result = task(self._renderer, item)
+                yield item, result
             return
         executor = self._start()
         order = {id(item): index for index, item in enumerate(items)}
@@ -71,22 +88,31 @@ class Pool:
 
     def _start(self) -> ProcessPoolExecutor:
         if self._executor is None:
-            # WeasyPrint's font set-up leaves a folder in the temporary folder whenever a
-            # worker ends without Python's clean-up: give the workers one of ours to empty.
-            self._temp = tempfile.mkdtemp(prefix="handoutpack-")
             self._executor = ProcessPoolExecutor(
                 max_workers=self.jobs, mp_context=_context(),
-                initializer=_start_worker, initargs=(self.make_renderer, self._temp))
+                initializer=_start_worker, initargs=(self.make_renderer, self._temporary()))
         return self._executor
+
+    def _temporary(self) -> str | None:
+        if self._temp is None and self.temp_root is not None:
+            self.temp_root.mkdir(parents=True, exist_ok=True)
+            limit = time.time() - LEFTOVER_HOURS * 3600
+            for leftover in self.temp_root.iterdir():
+                if leftover.stat().st_mtime < limit:
+                    shutil.rmtree(leftover, ignore_errors=True)
+            self._temp = tempfile.mkdtemp(prefix="handoutpack-", dir=self.temp_root)
+        elif self._temp is None:
+            self._temp = tempfile.mkdtemp(prefix="handoutpack-")
+        return self._temp
 
     def close(self) -> None:
         if self._executor is not None:
             self._executor.shutdown(wait=True, cancel_futures=True)
             self._executor = None
+        self._renderer = None  # WeasyPrint removes its font folder then, if it can
         if self._temp is not None:
             shutil.rmtree(self._temp, ignore_errors=True)
             self._temp = None
-        self._renderer = None  # its font folder goes with it
 
     def __enter__(self) -> Pool:
         return self
@@ -104,6 +130,19 @@ def _context() -> multiprocessing.context.BaseContext:
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(["weasyprint", "handoutpack.build"])
     return context
+
+
+@contextmanager
+def _temporary_folder(folder: str | None) -> Iterator[None]:
+    """Python's temporary folder is `folder` within the block (for WeasyPrint's font folder)."""
+    if folder is None:
+        yield
+        return
+    before, tempfile.tempdir = tempfile.tempdir, folder
+    try:
+        yield
+    finally:
+        tempfile.tempdir = before
 
 
 def _start_worker(make_renderer: Callable[[], Renderer], temp: str) -> None:
