@@ -49,3 +49,23 @@ def test_english_fallback_in_a_french_pack(make_project):
     assert "Ce document n’existe pas encore en français" in page_text(path, 3)
     assert "Hello from Example Trust" in page_text(path, 3)
     assert len(reader(path).pages) == 3
+
+
+def test_links_to_other_documents_jump_inside_the_pack_and_never_print_a_path(make_project):
+    config = MINIMAL_CONFIG.replace('documents = ["hello"]', 'documents = ["first", "second"]')
+    first = doc("First").replace("Jump to [the end](#the-end).",
+                                 "See [the second note](second.en.md#the-end) and "
+                                 "[the hello note](hello.en.md).")
+    project = make_project({"handoutpack.toml": config, "content/handouts/first.en.md": first,
+                            "content/handouts/second.en.md": doc("Second")})
+    assert invoke(project, "build", "-q", "--lang", "en").exit_code == 0
+    pack = project / "build/en/starter.pdf"
+    marks = {b.title: b for b in bookmarks(pack)}
+    jumps = [link for link in internal_links(pack) if link[0] == marks["First"].page]
+    assert (marks["First"].page, marks["Second"].page) in jumps, "to the second document's start"
+    assert len(jumps) == 1, "hello is not in this pack: its link is plain text"
+    alone = project / "build/en/documents/first.pdf"
+    assert "See the second note and the hello note." in page_text(alone, 1)
+    for path in (pack, alone):
+        data = path.read_bytes()
+        assert b"file:" not in data and b".en.md" not in data, "no source path in the PDF"

@@ -180,7 +180,8 @@ def plan(project: Project, documents: dict[str, Document], selection: Selection)
                 result.documents += [(document_path(lang, slug, layout), planned)
                                      for layout, planned in deck.items()]
             else:
-                job = document_job(project, translation, context, on_screen)
+                job = document_job(project, translation, context, on_screen,
+                                   linkable=frozenset())
                 result.documents.append((document_path(lang, slug),
                                          Planned(document, translation, job)))
         for spec in (s for s in specs if not s.languages or lang in s.languages):
@@ -211,18 +212,22 @@ def _pack_parts(project: Project, documents: dict[str, Document], spec: PackSpec
             parts.append(deck_planned(project, document, translation, context, spec.event,
                                       printing, note_lang, in_pack=True)[spec.presentations])
         else:
-            job = document_job(project, translation, context, printing, note_lang, in_pack=True)
+            job = document_job(project, translation, context, printing, note_lang, in_pack=True,
+                               linkable=frozenset(spec.documents) - {slug})
             parts.append(Planned(document, translation, job, note_lang is not None))
     return parts
 
 
 def document_job(project: Project, translation: Translation, context: markup.Context,
-                 printing: Printing, note_lang: str | None = None, in_pack: bool = False) -> Job:
+                 printing: Printing, note_lang: str | None = None, in_pack: bool = False,
+                 linkable: frozenset[str] | None = None) -> Job:
     """The render job for one document; `note_lang` adds the fallback note in that language.
     On paper (`printing.qr`) its links get numbers and a closing table of QR codes; `in_pack`
-    leaves page numbers to the pack."""
+    leaves page numbers to the pack; links to the `linkable` documents jump to them."""
     body, printed_links = markup.document_body(
         translation, context, markup.labels(project, translation.lang)), []
+    if linkable is not None:  # None: the source's links as written, for `check` to follow
+        body = links.link_documents(body, translation.path.parent, linkable)
     if printing.qr:
         body, printed_links = links.number_links(body)
     return _job(project, translation, "document.html", printing, note_lang, body=body,

@@ -1,4 +1,5 @@
-"""Links on paper: number a document's external links and give each a QR code to scan."""
+"""Links on paper: number a document's external links and give each a QR code to scan; links
+to other documents' sources become jumps inside a pack."""
 
 from __future__ import annotations
 
@@ -6,12 +7,20 @@ import html
 import re
 from dataclasses import dataclass
 from functools import cache
+from pathlib import Path
+from urllib.parse import unquote
 
 import segno
+
+from .content import FILE_RE
 
 EXTERNAL_LINK = re.compile(r"""<a\b[^>]*?\shref=(["'])(https?://.+?)\1[^>]*>.*?</a>""",
                            re.S | re.I)
 SCHEME = re.compile(r"^https?://", re.I)
+SOURCE_LINK = re.compile(r"""<a\b([^>]*?)\shref=(["'])([^"':#?]+\.md)(?:#[^"']*)?\2([^>]*)>(.*?)</a>""",
+                         re.S | re.I)
+DOCUMENT_LINK = "handoutpack:document/"
+"""A link to another document of a pack; the pack turns it into a jump to that document."""
 QR_COLOUR = "#1f2a30"  # the body text's near-black: phones read dark on white best
 
 
@@ -48,3 +57,17 @@ def qr_code(url: str) -> str:
     """A QR code for `url` as an SVG data: URI, sized by CSS (no width or height of its own)."""
     code = segno.make(url, error="m", micro=False)
     return code.svg_data_uri(dark=QR_COLOUR, omitsize=True)
+
+
+def link_documents(body: str, folder: Path, linkable: frozenset[str]) -> str:
+    """Links to another document's source file (`other.en.md#part`): a jump to that document where
+    it is in the same pack (`linkable`), else just the link's text — a source file's path means
+    nothing to a reader and would print this computer's folders into the PDF."""
+
+    def replace(match: re.Match) -> str:
+        name = FILE_RE.match((folder / unquote(html.unescape(match[3]))).name)
+        if name and name["slug"] in linkable:
+            return f'<a{match[1]} href="{DOCUMENT_LINK}{name["slug"]}"{match[4]}>{match[5]}</a>'
+        return match[5]
+
+    return SOURCE_LINK.sub(replace, body)

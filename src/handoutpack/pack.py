@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 
 from pypdf import PdfReader, PdfWriter
 from pypdf.generic import ArrayObject, FloatObject, NameObject, NumberObject, TextStringObject
 
-from . import imposition, markup
+from . import imposition, links, markup
 from .config import PackSpec, Printing, Project
 from .render import Rendered, Renderer, placeholders
 from .structure import StructureMerger
@@ -109,7 +110,10 @@ def merge(project: Project, spec: PackSpec, lang: str, title: str, front: list[R
     if printing.print_ready:
         imposition.set_bleed_boxes(writer.pages)
     tags.finish(lang, first)
-    _link_contents(writer, first=starts[1] - 1, count=contents.pages)
+    _link_pages(writer.pages[starts[1] - 1:starts[1] - 1 + contents.pages], PAGE_LINK, writer,
+                int)  # contents entries
+    _link_pages(writer.pages[starts[2] - 1:], links.DOCUMENT_LINK, writer,
+                dict(zip((p.slug for p in parts), starts[2:])).__getitem__)  # to other documents
     writer.add_metadata({
         "/Title": title,
         "/Author": project.org.name,
@@ -155,11 +159,12 @@ def _explicit_links(reader: PdfReader) -> PdfReader:
     return reader
 
 
-def _link_contents(writer: PdfWriter, first: int, count: int) -> None:
-    """Turn the contents' placeholder links into jumps to pages of the merged pack."""
-    for page in writer.pages[first:first + count]:
-        for annotation, value in placeholders(page, PAGE_LINK):
-            target = writer.pages[int(value) - 1]
+def _link_pages(pages, prefix: str, writer: PdfWriter, page_of: Callable[[str], int]) -> None:
+    """Turn the placeholder links on `pages` into jumps to pages of the merged pack: `page_of`
+    gives the 1-based page a placeholder's value stands for."""
+    for page in pages:
+        for annotation, value in placeholders(page, prefix):
+            target = writer.pages[page_of(value) - 1]
             del annotation["/A"]
             annotation[NameObject("/Dest")] = ArrayObject(
                 [target.indirect_reference, NameObject("/Fit")])
