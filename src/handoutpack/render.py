@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import ctypes
 import hashlib
-import io
 import logging
 import mimetypes
 import os
@@ -303,8 +302,3 @@ def placeholders(page, prefix: str) -> Iterator[tuple[dict, str]]:
         if uri.startswith(prefix):
             yield annotation, uri[len(prefix):]
 
-
-def page_count(pdf: bytes) -> int:
-    from pypdf import PdfReader
-
-    return len(PdfReader(io.BytesIO(pdf)).pages)
