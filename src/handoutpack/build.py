@@ -210,7 +210,8 @@ def _pack_parts(project: Project, documents: dict[str, Document], spec: PackSpec
         note_lang = lang if translation.lang != lang else None
         if translation.meta.kind == "presentation":
             parts.append(deck_planned(project, document, translation, context, spec.event,
-                                      printing, note_lang, in_pack=True)[spec.presentations])
+                                      printing, note_lang, in_pack=True,
+                                      layouts=(spec.presentations,))[spec.presentations])
         else:
             job = document_job(project, translation, context, printing, note_lang, in_pack=True,
                                linkable=frozenset(spec.documents) - {slug})
@@ -236,24 +237,29 @@ def document_job(project: Project, translation: Translation, context: markup.Con
 
 def deck_planned(project: Project, document: Document, translation: Translation,
                  context: markup.Context, event: Event, printing: Printing,
-                 note_lang: str | None = None, in_pack: bool = False) -> dict[str, Planned]:
-    """A deck's three layouts: its slides, and handout and notes pages the slides are placed
-    into (so each slide is rendered once). `note_lang` adds the fallback note in that language."""
+                 note_lang: str | None = None, in_pack: bool = False,
+                 layouts: Iterable[str] = PRESENTATION_LAYOUTS) -> dict[str, Planned]:
+    """A deck's `layouts`: its slides, and handout and notes pages the slides are placed into
+    (so each slide is rendered once). `note_lang` adds the fallback note in that language; only
+    the layouts asked for are laid out, a pack showing one of them."""
     slides = markup.deck(translation, context, markup.labels(project, translation.lang))
 
-    def job(template: str, note: str | None = None, in_pack: bool = False) -> Job:
-        return deck_job(project, translation, slides, template, event, printing, note, in_pack)
+    def job(template: str, note: str | None = None, numbered_by_pack: bool = False) -> Job:
+        return deck_job(project, translation, slides, template, event, printing, note,
+                        numbered_by_pack)
 
     plain = job("slides.html")
     fell_back = note_lang is not None
-    return {
-        "slides": Planned(document, translation, job("slides.html", note_lang) if fell_back
-                          else plain, fell_back, "slides"),
-        "handout": Planned(document, translation, job("slide-handout.html", note_lang, in_pack),
-                           fell_back, "handout", plain),
-        "notes": Planned(document, translation, job("slide-notes.html", note_lang, in_pack),
-                         fell_back, "notes", plain),
+    made = {
+        "slides": lambda: Planned(document, translation, job("slides.html", note_lang)
+                                  if fell_back else plain, fell_back, "slides"),
+        "handout": lambda: Planned(document, translation,
+                                   job("slide-handout.html", note_lang, in_pack),
+                                   fell_back, "handout", plain),
+        "notes": lambda: Planned(document, translation, job("slide-notes.html", note_lang, in_pack),
+                                 fell_back, "notes", plain),
     }
+    return {layout: made[layout]() for layout in layouts}
 
 
 def deck_job(project: Project, translation: Translation, slides: list[markup.Slide],
