@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from . import paper
-from .errors import HandoutpackError, collect
+from .errors import HandoutpackError, Problem, collect
 
 CONFIG_NAME = "handoutpack.toml"
 PAPER_SIZES = paper.CHOICES
@@ -181,12 +181,16 @@ class Project:
 
     def where(self, key: str) -> str:
         """'handoutpack.toml:12: packs.media.documents[2]': a config key as messages name it."""
+        problem = self.problem(key, "")
+        return f"{problem.where}: {key}"
+
+    def problem(self, key: str, message: str, severity: str = "error") -> Problem:
+        """A problem with config key `key`, pointing at its line in handoutpack.toml."""
         try:
             lines = key_lines(self.config_path.read_text(encoding="utf-8"))
         except (OSError, UnicodeDecodeError):
             lines = {}
-        line = line_of(lines, key)
-        return f"{self.config_path.name}{f':{line}' if line else ''}: {key}"
+        return Problem(self.config_path.name, line_of(lines, key), key, message, severity)
 
     def text(self, texts: dict[str, str], lang: str) -> str:
         """A localised config text in `lang`, or in the default language when it has none."""
@@ -238,11 +242,10 @@ class _Reader:
     def __init__(self, source: str, text: str = ""):
         self.source = source
         self.lines = key_lines(text)
-        self.problems: list[str] = []
+        self.problems: list[Problem] = []
 
     def problem(self, key: str, message: str) -> None:
-        line = line_of(self.lines, key)
-        self.problems.append(f"{self.source}{f':{line}' if line else ''}: {key}: {message}")
+        self.problems.append(Problem(self.source, line_of(self.lines, key), key, message))
 
     def table(self, value: Any, key: str, allowed: set[str] | None = None) -> dict:
         """`value` as a table, checking its keys against `allowed`."""
@@ -370,9 +373,8 @@ def load(root: Path, overrides: dict[str, str] | None = None,
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         line = re.search(r"at line (\d+)", str(error))
-        line = line[1] if line else None
-        raise HandoutpackError(f"{CONFIG_NAME}{f':{line}' if line else ''}: {error}. "
-                               "Fix the TOML syntax there.") from None
+        raise HandoutpackError(f"{error}. Fix the TOML syntax there.", file=CONFIG_NAME,
+                               line=int(line[1]) if line else None) from None
     return _project(root, config_path, data, overrides or {}, printing or {}, text)
 
 
@@ -382,21 +384,22 @@ def read_text(name: str, path: Path, kind: str, max_bytes: int, too_big: str, em
     try:
         data = path.read_bytes()
     except OSError as error:
-        raise HandoutpackError(f"{name}: cannot be read ({error.strerror}); check that it is a "
-                               "file you may read") from None
+        raise HandoutpackError(f"cannot be read ({error.strerror}); check that it is a file you "
+                               "may read", file=name) from None
     if len(data) > max_bytes:
-        raise HandoutpackError(f"{name}: is {len(data) / 1_000_000:.1f} MB; {too_big}")
+        raise HandoutpackError(f"is {len(data) / 1_000_000:.1f} MB; {too_big}", file=name)
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise HandoutpackError(f"{name}: is UTF-16 text; save it as UTF-8")
+        raise HandoutpackError("is UTF-16 text; save it as UTF-8", file=name)
     if b"\0" in data:
-        raise HandoutpackError(f"{name}: is a binary file, not {kind} text")
+        raise HandoutpackError(f"is a binary file, not {kind} text", file=name)
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         line = data[: error.start].count(b"\n") + 1
-        raise HandoutpackError(f"{name}:{line}: is not UTF-8 text; save it as UTF-8") from None
+        raise HandoutpackError("is not UTF-8 text; save it as UTF-8", file=name,
+                               line=line) from None
     if not text.strip():
-        raise HandoutpackError(f"{name}: is empty; {empty}")
+        raise HandoutpackError(f"is empty; {empty}", file=name)
     return text.replace("\r\n", "\n")
 
 
