@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from functools import cache
+from functools import lru_cache
 from importlib.metadata import version
 from pathlib import Path
 
-from . import imposition, markup, paper
+from . import markup, paper
+from .pdf import imposition
 from .cache import Cache, Miss, key
 from .config import Project
 from .pack import Part, assemble
@@ -73,7 +74,7 @@ def _pack_key(project: Project, pack: PlannedPack, renders: Renders, options: st
     """Everything a pack's bytes come from, without rendering its own pages: its settings, its
     parts' renders, and (for its cover, contents and page numbers) the theme's and the
     project's templates and styles, and this code."""
-    return key("pack", code_digest(), version("pypdf"), options, repr(project), repr(pack.spec),
+    return key("pack", code_digest(), version("pikepdf"), options, repr(project), repr(pack.spec),
                pack.lang, repr(pack.printing), str(pack.booklet), repr(_pack_date(pack.parts)),
                _theme_digest(project), _pieces(pack, renders),
                repr([(p.document.slug, p.translation.meta, p.translation.lang, p.fell_back,
@@ -112,6 +113,11 @@ def _theme_digest(project: Project) -> str:
     return key(*(f"{f} {_file_digest(f)}" for f in files))
 
 
-@cache
 def _file_digest(path: Path) -> str:
+    stat = path.stat()
+    return _digest(path, stat.st_mtime_ns, stat.st_size)
+
+
+@lru_cache(maxsize=512)  # by date and size too: an edited template is read again
+def _digest(path: Path, modified: int, size: int) -> str:
     return file_digest(path)

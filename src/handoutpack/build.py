@@ -6,7 +6,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import partial
 
-from . import distribute, imposition, markup
+from . import distribute, markup
+from .pdf import imposition
 from .assembly import packs as assemble_packs
 from .cache import Kept
 from .check import preflight

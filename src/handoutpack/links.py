@@ -6,13 +6,13 @@ from __future__ import annotations
 import html
 import re
 from dataclasses import dataclass
-from functools import cache
 from pathlib import Path
 from urllib.parse import unquote
 
 import segno
 
 from .content import FILE_RE
+from .markup import kept_call
 from .pdf.placeholders import DOCUMENT_LINK
 
 EXTERNAL_LINK = re.compile(r"""<a\b[^>]*?\shref=(["'])(https?://.+?)\1[^>]*>.*?</a>""",
@@ -51,11 +51,11 @@ def number_links(body: str) -> tuple[str, list[PrintedLink]]:
     return body, [PrintedLink(number, url, qr_code(url)) for url, number in numbers.items()]
 
 
-@cache  # the same links come back in every language and every pack
 def qr_code(url: str) -> str:
-    """A QR code for `url` as an SVG data: URI, sized by CSS (no width or height of its own)."""
-    code = segno.make(url, error="m", micro=False)
-    return code.svg_data_uri(dark=QR_COLOUR, omitsize=True)
+    """A QR code for `url` as an SVG data: URI, sized by CSS (no width or height of its own);
+    kept between builds by URL (the same links come back in every language and every pack)."""
+    return kept_call("qr", (url, QR_COLOUR), lambda: segno.make(url, error="m", micro=False)
+                     .svg_data_uri(dark=QR_COLOUR, omitsize=True))
 
 
 def link_documents(body: str, folder: Path, linkable: frozenset[str]) -> str:

@@ -11,7 +11,8 @@ import tomllib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from functools import cache
+from contextvars import ContextVar
+from functools import cache, lru_cache
 from importlib.metadata import version
 from pathlib import Path
 
@@ -77,16 +78,22 @@ def labels(project: Project, lang: str) -> dict[str, str]:
     return {**table.get("en", {}), **table.get(lang, {}), **project.labels.get(lang, {})}
 
 
-@cache
 def _labels_file(folders: tuple[Path, ...]) -> dict:
+    """The first labels.toml along the template folders, as it is now."""
     for folder in folders:
-        if (folder / "labels.toml").is_file():
-            path = folder / "labels.toml"
-            try:
-                return tomllib.loads(path.read_text(encoding="utf-8"))
-            except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
-                raise HandoutpackError(f"{error}; fix the TOML there", file=str(path)) from None
+        path = folder / "labels.toml"
+        if path.is_file():
+            stat = path.stat()
+            return _read_labels(path, stat.st_mtime_ns, stat.st_size)
     return {}
+
+
+@lru_cache(maxsize=8)  # by date and size too: an edited file is read again
+def _read_labels(path: Path, modified: int, size: int) -> dict:
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
+        raise HandoutpackError(f"{error}; fix the TOML there", file=str(path)) from None
 
 
 def language_name(code: str, in_lang: str) -> str:
@@ -217,7 +224,7 @@ def _size(left, right) -> int:
     return 0
 
 
-@cache
+@lru_cache(maxsize=16)
 def language_env(lang: str) -> ContentEnvironment:
     """The content environment whose number, money and date filters write `lang`."""
     env = ContentEnvironment(undefined=jinja2.StrictUndefined, autoescape=False,
@@ -232,7 +239,7 @@ content_env = language_env("en")
 
 def expand(translation: Translation, context: Context) -> str:
     """Run the source body through Jinja; errors name the file and line."""
-    return _kept_call("expand", (translation.body, repr(context), translation.lang),
+    return kept_call("expand", (translation.body, repr(context), translation.lang),
                       lambda: _expand(translation, context))
 
 
@@ -272,11 +279,11 @@ def _jinja_error(name: str, first_line: int, error: Exception, line: int | None,
                             line=first_line + line - 1 if line else None)
 
 
-@cache
+@lru_cache(maxsize=256)  # within a build, a deck's slides are made into several layouts
 def to_html(text: str, figure_label: str = "Figure {number}", line_breaks: bool = False) -> str:
     """Markdown to HTML, with footnotes where they are called and numbered figures; with
     `line_breaks`, each line break stays one (as in an email)."""
-    return _kept_call("markdown", (text, figure_label, str(line_breaks)),
+    return kept_call("markdown", (text, figure_label, str(line_breaks)),
                       lambda: _to_html(text, figure_label, line_breaks))
 
 
@@ -405,7 +412,7 @@ def _own_ids(body: str, prefix: str) -> str:
 # ---------------------------------------------------------------- page layouts from the theme
 
 
-@cache
+@lru_cache(maxsize=8)  # the loader sees edited templates: it checks their dates
 def _page_env(folders: tuple[Path, ...]) -> jinja2.Environment:
     env = jinja2.Environment(loader=jinja2.FileSystemLoader([str(f) for f in folders]),
                              autoescape=jinja2.select_autoescape(("html", "xml")),
@@ -431,31 +438,33 @@ def page(project: Project, template: str, **values) -> str:
                                line=line) from None
 
 
-_kept: Kept | None = None
+_kept: ContextVar[Kept | None] = ContextVar("kept", default=None)
+"""The Kept of the build running in this thread, if any (set only within keeping())."""
 
 
 @contextmanager
 def keeping(kept: Kept) -> Iterator[Kept]:
-    """Within this block, Jinja's, Markdown's and typesetting's results are kept in `kept`
-    between builds: they are most of the cost of planning a build, and most do not change."""
-    global _kept
-    _kept, before = kept, _kept
+    """Within this block, Jinja's, Markdown's, typesetting's and QR codes' results are kept in
+    `kept` between builds: they are most of the cost of planning a build, and most do not
+    change. Nothing of it is left once the block ends."""
+    token = _kept.set(kept)
     try:
         yield kept
     finally:
-        _kept = before
+        _kept.reset(token)
 
 
 def _typeset(text: str, lang: str, settings) -> str:
-    return _kept_call("typeset", (text, lang, repr(settings)),
+    return kept_call("typeset", (text, lang, repr(settings)),
                       lambda: typography.typeset(text, lang, settings))
 
 
-def _kept_call(name: str, inputs: tuple[str, ...], compute) -> str:
+def kept_call(name: str, inputs: tuple[str, ...], compute) -> str:
     """compute(), or what it gave for the same `inputs` in an earlier build (see keeping)."""
-    if _kept is None:
+    kept = _kept.get()
+    if kept is None:
         return compute()
-    return _kept.get(key(name, _code(), *inputs), compute)
+    return kept.get(key(name, _code(), *inputs), compute)
 
 
 @cache

@@ -3,19 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
-import io
-from collections.abc import Callable
 from dataclasses import dataclass
-from functools import lru_cache
 
-from pypdf import PdfReader, PdfWriter
-from pypdf.generic import ArrayObject, FloatObject, NameObject, NumberObject, TextStringObject
-
-from . import imposition, markup
+from . import markup
 from .config import PackSpec, Printing, Project
-from .pdf.placeholders import DOCUMENT_LINK, PAGE_LINK, placeholders
+from .pdf import imposition
+from .pdf.merge import Merger
+from .pdf.placeholders import DOCUMENT_LINK, PAGE_LINK
 from .render import Rendered, Renderer
-from .structure import StructureMerger
 
 
 
@@ -89,83 +84,34 @@ def merge(project: Project, spec: PackSpec, lang: str, title: str, front: list[R
     documents' pages numbered as the contents count them."""
     cover, contents, numbers = front
     starts = layout(cover.pages, contents.pages, parts, printing.duplex)
-    writer = PdfWriter()
-    tags = StructureMerger(writer)
-    first = PdfReader(io.BytesIO(cover.pdf))
-    writer.pdf_header = first.pdf_header  # e.g. %PDF-1.7 for PDF/A-3 and PDF/UA-1
-    tags.append(first, lang, import_outline=False)
-    imposition.pad(writer, starts[1] - 1)
-    tags.append(PdfReader(io.BytesIO(contents.pdf)), lang, outline_item=contents_label,
-                import_outline=False)
+    pack = Merger()
+    pack.append(cover.pdf, lang)
+    pack.pad(starts[1] - 1)
+    pack.append(contents.pdf, lang, bookmark=contents_label)
     for part, start in zip(parts, starts[2:]):
-        imposition.pad(writer, start - 1)
+        pack.pad(start - 1)
         # each document brings its own bookmarks: its title, headings beneath
-        tags.append(_explicit_links(_reader(part.rendered.pdf)), part.lang, import_outline=True)
-    imposition.stamp(writer, PdfReader(io.BytesIO(numbers.pdf)), [
-        page for part, start in zip(parts, starts[2:]) if part.numbered
-        for page in range(start - 1, start - 1 + part.rendered.pages)])
+        pack.append(part.rendered.pdf, part.lang, own_bookmarks=True)
+    pack.stamp(numbers.pdf, [page for part, start in zip(parts, starts[2:]) if part.numbered
+                             for page in range(start - 1, start - 1 + part.rendered.pages)])
     if printing.duplex:  # an even count, so the next copy's cover is not on this one's back
-        imposition.pad(writer, len(writer.pages) + len(writer.pages) % 2)
-    if printing.print_ready:
-        imposition.set_bleed_boxes(writer.pages)
-    tags.finish(lang, first)
-    _link_pages(writer.pages[starts[1] - 1:starts[1] - 1 + contents.pages], PAGE_LINK, writer,
-                int)  # contents entries
-    _link_pages(writer.pages[starts[2] - 1:], DOCUMENT_LINK, writer,
-                dict(zip((p.slug for p in parts), starts[2:])).__getitem__)  # to other documents
-    writer.add_metadata({
+        pack.pad(pack.pages + pack.pages % 2)
+    pack.link_pages(starts[1] - 1, starts[1] - 1 + contents.pages, PAGE_LINK,
+                    int)  # contents entries
+    pack.link_pages(starts[2] - 1, pack.pages, DOCUMENT_LINK,
+                    dict(zip((p.slug for p in parts), starts[2:])).__getitem__)  # to other documents
+    pages = pack.pages
+    return pack.finish(lang, {
         "/Title": title,
         "/Author": project.org.name,
         "/Subject": project.text(project.audiences[spec.audience].names, lang),
         "/Keywords": ", ".join(p.title for p in parts),
         "/Creator": "handoutpack",
         **({"/CreationDate": _pdf_date(date), "/ModDate": _pdf_date(date)} if date else {}),
-    })
-    writer._root_object[NameObject("/Lang")] = TextStringObject(lang)
-    writer.page_mode = "/UseOutlines"
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue(), len(writer.pages)
-
-
-@lru_cache(maxsize=64)
-def _reader(pdf: bytes) -> PdfReader:
-    """One reader per document and process: packs share documents, and parsing is most of
-    the cost of merging (pypdf reads every object of a PDF's object streams)."""
-    return PdfReader(io.BytesIO(pdf))
+    }, printing.print_ready), pages
 
 
 def _pdf_date(date: dt.date) -> str:
     """The pack's date as WeasyPrint writes the documents' (no time: the same inputs give the
     same bytes)."""
     return f"D:{date:%Y%m%d}"
-
-
-def _explicit_links(reader: PdfReader) -> PdfReader:
-    """Point a document's internal links at their pages directly: named destinations would
-    clash in the pack, where every document may have its own '#introduction'. (Once per
-    reader: a link made explicit stays so.)"""
-    named = reader.named_destinations
-    for page in reader.pages:
-        for annotation in page.get("/Annots", []):
-            annotation = annotation.get_object()
-            name = annotation.get("/Dest")
-            if isinstance(name, str) and name in named:
-                target = named[name]
-                annotation[NameObject("/Dest")] = ArrayObject([
-                    target.page, NameObject("/XYZ"), FloatObject(target.left or 0),
-                    FloatObject(target.top or 0), NumberObject(0)])
-    return reader
-
-
-def _link_pages(pages, prefix: str, writer: PdfWriter, page_of: Callable[[str], int]) -> None:
-    """Turn the placeholder links on `pages` into jumps to pages of the merged pack: `page_of`
-    gives the 1-based page a placeholder's value stands for."""
-    for page in pages:
-        for annotation, value in placeholders(page, prefix):
-            target = writer.pages[page_of(value) - 1]
-            del annotation["/A"]
-            annotation[NameObject("/Dest")] = ArrayObject(
-                [target.indirect_reference, NameObject("/Fit")])
-            annotation[NameObject("/F")] = NumberObject(4)
-

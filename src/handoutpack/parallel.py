@@ -1,19 +1,20 @@
-"""Run renders and merges on every core: a pool of worker processes, each with one Renderer."""
+"""Run renders and merges on every core: a pool of worker processes, each with one Renderer,
+that live as long as their build and no longer, whatever ends it (even kill -9)."""
 
 from __future__ import annotations
 
 import multiprocessing
 import os
+import select
 import shutil
 import tempfile
-import time
+import threading
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from pathlib import Path
 from typing import Any, TypeVar
 
-from .render import Renderer
+from .render import FIXED_FONT_TIME, Renderer, subsetter
 
 T = TypeVar("T")
 Task = Callable[[Renderer, T], Any]
@@ -29,18 +30,19 @@ def default_jobs() -> int:
         return os.cpu_count() or 1
 
 
-LEFTOVER_HOURS = 1
-"""A temporary folder this old in `temp_root` is a killed build's: the next build removes it."""
+TEMP_PREFIX = "handoutpack-"
+"""A pool's temporary folder is handoutpack-<pid of its build>-...: a later build removes those
+of builds that are no longer running."""
 
 
 class Pool:
-    """Runs tasks on up to `jobs` processes. The workers start only when there are at least two
-    tasks to share; otherwise tasks run in this process, which is quicker for one.
+    """Runs tasks on up to `jobs` worker processes, started when there is a first task.
 
-    WeasyPrint keeps the fonts of each process's renders in a folder of the temporary folder,
-    and leaves it when a worker ends without Python's clean-up: renders here use a folder of
-    ours instead, under `temp_root` when given (else the system's), removed when the pool
-    closes, or by a later pool if this process is killed."""
+    Renders happen only on workers, never in the build's own process, so what a render needs
+    for the whole process (the temporary folder WeasyPrint keeps fonts in, a fixed time for
+    fontTools' font subsets) is set once when a worker starts, and goes with it. Each worker
+    watches its build's process and ends as soon as it ends, however it ends; a later pool
+    removes the temporary folders of builds that are gone."""
 
     def __init__(self, make_renderer: Callable[[], Renderer], jobs: int,
                  temp_root: Path | None = None):
@@ -49,19 +51,12 @@ class Pool:
         self.temp_root = temp_root
         self._executor: ProcessPoolExecutor | None = None
         self._temp: str | None = None
-        self._renderer: Renderer | None = None
 
     def run(self, task: Task, items: Iterable[T]) -> Iterator[tuple[T, Any]]:
         """(item, task(item)) for each item, as each finishes. When tasks fail, the error is
         that of the first failed item in the order given, whichever process failed first."""
         items = list(items)
-        if self.jobs == 1 or len(items) < 2:
-            if self._renderer is None:
-                self._renderer = self.make_renderer()
-            for item in items:
-                with _temporary_folder(self._temporary()):
-                    result = task(self._renderer, item)
-                yield item, result
+        if not items:
             return
         executor = self._start()
         order = {id(item): index for index, item in enumerate(items)}
@@ -87,29 +82,26 @@ class Pool:
             raise min(failed, key=lambda pair: pair[0])[1]
 
     def _start(self) -> ProcessPoolExecutor:
+        """The executor; it starts a worker for a task when none is idle, up to `jobs`."""
         if self._executor is None:
             self._executor = ProcessPoolExecutor(
                 max_workers=self.jobs, mp_context=_context(),
-                initializer=_start_worker, initargs=(self.make_renderer, self._temporary()))
+                initializer=_start_worker,
+                initargs=(self.make_renderer, self._temporary(), os.getpid()))
         return self._executor
 
-    def _temporary(self) -> str | None:
-        if self._temp is None and self.temp_root is not None:
-            self.temp_root.mkdir(parents=True, exist_ok=True)
-            limit = time.time() - LEFTOVER_HOURS * 3600
-            for leftover in self.temp_root.iterdir():
-                if leftover.stat().st_mtime < limit:
-                    shutil.rmtree(leftover, ignore_errors=True)
-            self._temp = tempfile.mkdtemp(prefix="handoutpack-", dir=self.temp_root)
-        elif self._temp is None:
-            self._temp = tempfile.mkdtemp(prefix="handoutpack-")
+    def _temporary(self) -> str:
+        if self._temp is None:
+            root = self.temp_root or Path(tempfile.gettempdir())
+            root.mkdir(parents=True, exist_ok=True)
+            remove_leftovers(root)
+            self._temp = tempfile.mkdtemp(prefix=f"{TEMP_PREFIX}{os.getpid()}-", dir=root)
         return self._temp
 
     def close(self) -> None:
         if self._executor is not None:
             self._executor.shutdown(wait=True, cancel_futures=True)
             self._executor = None
-        self._renderer = None  # WeasyPrint removes its font folder then, if it can
         if self._temp is not None:
             shutil.rmtree(self._temp, ignore_errors=True)
             self._temp = None
@@ -132,23 +124,65 @@ def _context() -> multiprocessing.context.BaseContext:
     return context
 
 
-@contextmanager
-def _temporary_folder(folder: str | None) -> Iterator[None]:
-    """Python's temporary folder is `folder` within the block (for WeasyPrint's font folder)."""
-    if folder is None:
-        yield
-        return
-    before, tempfile.tempdir = tempfile.tempdir, folder
+class Inline:
+    """Runs tasks one after the other in this process, with its renderer: for a worker, whose
+    own tasks (a pack's cover and contents) need renders too."""
+
+    def __init__(self, renderer: Renderer):
+        self.renderer = renderer
+
+    def run(self, task: Task, items: Iterable[T]) -> Iterator[tuple[T, Any]]:
+        for item in items:
+            yield item, task(self.renderer, item)
+
+
+def remove_leftovers(root: Path) -> None:
+    """Remove the temporary folders in `root` of builds whose process has ended (killed)."""
+    for folder in root.glob(f"{TEMP_PREFIX}*-*"):
+        pid = folder.name.removeprefix(TEMP_PREFIX).partition("-")[0]
+        if pid.isdigit() and not _running(int(pid)):
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def _running(pid: int) -> bool:
     try:
-        yield
-    finally:
-        tempfile.tempdir = before
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # someone else's process took the number: not ours to judge
+    return True
 
 
-def _start_worker(make_renderer: Callable[[], Renderer], temp: str) -> None:
+def _start_worker(make_renderer: Callable[[], Renderer], temp: str, build: int) -> None:
+    """A worker's whole life belongs to one build: its temporary folder is the build's, fonts
+    are subset with a fixed time (fontTools stamps the clock into each subset otherwise), and
+    it ends when the build's process ends."""
     global _worker_renderer
+    _end_with(build)
     tempfile.tempdir = temp
+    if subsetter() != "harfbuzz":
+        os.environ.setdefault("SOURCE_DATE_EPOCH", FIXED_FONT_TIME)
     _worker_renderer = make_renderer()
+
+
+def _end_with(pid: int) -> None:
+    """End this process as soon as process `pid` ends: a thread waits on a pidfd (Linux 5.3+;
+    elsewhere it asks twice a second)."""
+    try:
+        handle = os.pidfd_open(pid)
+    except (AttributeError, OSError):
+        handle = None
+
+    def watch() -> None:
+        if handle is not None:
+            select.select([handle], [], [])
+        else:
+            while _running(pid) and os.getppid() != 1:
+                threading.Event().wait(0.5)
+        os._exit(1)  # the build is gone: nobody wants this work, nor this process
+
+    threading.Thread(target=watch, daemon=True, name="end-with-build").start()
 
 
 def _call(task: Task, item):

@@ -31,7 +31,8 @@ IMAGE_JPEG_QUALITY = 80
 HARFBUZZ_SUBSET = ("libharfbuzz-subset.so.0", "libharfbuzz-subset.0.dylib", "libharfbuzz-subset-0")
 """The names WeasyPrint looks for HarfBuzz's font subsetter under (see weasyprint/text/ffi.py)."""
 FIXED_FONT_TIME = "1262304000"
-"""2010-01-01: the time fontTools stamps into font subsets when SOURCE_DATE_EPOCH is unset."""
+"""2010-01-01: the time fontTools stamps into font subsets (without HarfBuzz); each worker pins
+SOURCE_DATE_EPOCH to it when it starts (parallel._start_worker)."""
 
 Dependency = tuple[str, str | None]
 """A file a render read: (its URL, the SHA-256 of its bytes; None for a network resource)."""
@@ -209,7 +210,7 @@ class Renderer:
             self._fonts = _font_configuration(self.fetcher)
         self.fetcher.refused.clear()
         self.fetcher.read.clear()
-        with _captured_warnings() as warnings, _reproducible_font_subsets():
+        with _captured_warnings() as warnings:
             document = weasyprint.HTML(
                 string=html, base_url=base.as_uri() + "/",
                 url_fetcher=_weasyprint_fetcher(self.fetcher),
@@ -247,20 +248,6 @@ class Renderer:
             if path.is_relative_to(root):
                 return str(path.relative_to(root))
         return str(path)
-
-
-@contextmanager
-def _reproducible_font_subsets():
-    """Without HarfBuzz, WeasyPrint subsets fonts with fontTools, which stamps the current time
-    into each subset unless SOURCE_DATE_EPOCH is set: pin it for the render."""
-    if subsetter() == "harfbuzz" or "SOURCE_DATE_EPOCH" in os.environ:
-        yield
-        return
-    os.environ["SOURCE_DATE_EPOCH"] = FIXED_FONT_TIME
-    try:
-        yield
-    finally:
-        del os.environ["SOURCE_DATE_EPOCH"]
 
 
 @cache

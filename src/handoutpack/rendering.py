@@ -13,7 +13,7 @@ from . import markup
 from .cache import Cache, Kept, Miss, key
 from .config import Project
 from .outputs import CACHE_DIR
-from .parallel import Pool
+from .parallel import Inline, Pool
 from .plan import Job, Planned
 from .render import Fetcher, Rendered, Renderer, engine, file_digest
 from .slides import overflow_warnings, place_slides
@@ -78,7 +78,7 @@ class Rendering:
     """The renders of one build: each from the cache when nothing it read has changed, the
     rest on the pool; each new one is kept in the cache."""
 
-    def __init__(self, project: Project, spec: CacheSpec, pool: Pool, reporter: Reporter):
+    def __init__(self, project: Project, spec: CacheSpec, pool: Pool | Inline, reporter: Reporter):
         self.project, self.spec, self.pool, self.reporter = project, spec, pool, reporter
         self.cache = spec.open()
         self.fetcher = Fetcher(*_fetcher_args(project))
@@ -140,7 +140,7 @@ class CachedRenderer:
     def __init__(self, project: Project, spec: CacheSpec, renderer: Renderer):
         self.messages: list[str] = []
         self.reporter = Reporter(log=self.messages.append)
-        self.rendering = Rendering(project, spec, Pool(lambda: renderer, 1), self.reporter)
+        self.rendering = Rendering(project, spec, Inline(renderer), self.reporter)
 
     def render(self, html: str, base: Path, name: str, lang: str) -> Rendered:
         job = Job(f"{name} ({lang})", html, base, lang)

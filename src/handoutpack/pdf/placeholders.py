@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+import pikepdf
+
 SCHEME = "handoutpack:"
 DOCUMENT_LINK = f"{SCHEME}document/"
 """A link to another document of a pack; the pack turns it into a jump to that document."""
@@ -20,11 +22,17 @@ def is_placeholder(href: str) -> bool:
     return href.startswith(SCHEME)
 
 
-def placeholders(page, prefix: str) -> Iterator[tuple[dict, str]]:
+def placeholders(page: pikepdf.Page, prefix: str) -> Iterator[tuple[pikepdf.Dictionary, str]]:
     """The link annotations on `page` whose URI starts with `prefix`, with the rest of the URI."""
-    for annotation in page.get("/Annots", []):
-        annotation = annotation.get_object()
+    for annotation in list(page.obj.get("/Annots", [])):
         action = annotation.get("/A")
-        uri = str(action.get_object().get("/URI", "")) if action else ""
+        uri = str(action.get("/URI", "")) if action is not None else ""
         if uri.startswith(prefix):
             yield annotation, uri[len(prefix):]
+
+
+def link_to_page(annotation: pikepdf.Dictionary, target: pikepdf.Page) -> None:
+    """Turn a placeholder link into a jump to the whole of `target`, printed with the page."""
+    del annotation["/A"]
+    annotation.Dest = pikepdf.Array([target.obj, pikepdf.Name.Fit])
+    annotation.F = 4
