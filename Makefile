@@ -4,13 +4,19 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: build test check bench clean system-deps
+.PHONY: build test test-fast check bench clean system-deps
 
 build: $(STAMP)
 	$(BIN)/handoutpack build
 
+# Every test, on both cores (pytest-xdist): before landing, and in CI.
 test: $(STAMP)
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n 2
+
+# The quick loop while working: everything but the slow tests (the full sample build, the
+# browser, killed builds), on both cores.
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest -n 2 -m "not slow"
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/build_speed.py

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import io
+import os
 import shutil
 import textwrap
 from pathlib import Path
@@ -69,17 +71,38 @@ def make_project(tmp_path):
 
 @pytest.fixture(scope="session")
 def sample(tmp_path_factory) -> Path:
-    """The repository's sample toolkit, copied and built once for the whole test session."""
-    root = tmp_path_factory.mktemp("sample")
-    for part in SAMPLE_PARTS:
-        source = REPO / part
-        if source.is_dir():
-            shutil.copytree(source, root / part)
-        else:
-            shutil.copy(source, root / part)
-    result = invoke(root, "build", "-q")
-    assert result.exit_code == 0, result.output
+    """The repository's sample toolkit, copied and built once for the whole test run: with
+    pytest-xdist, the first worker to need it builds it while the others wait, then all read
+    it (no test changes it but for the email outbox, which only the email test reads)."""
+    shared = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        shared = shared.parent  # the folder the workers' own folders are in
+    root = shared / "sample"
+    with open(shared / "sample.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (root / ".built").is_file():
+            shutil.rmtree(root, ignore_errors=True)
+            for part in SAMPLE_PARTS:
+                source = REPO / part
+                if source.is_dir():
+                    shutil.copytree(source, root / part)
+                else:
+                    root.mkdir(parents=True, exist_ok=True)
+                    shutil.copy(source, root / part)
+            result = invoke(root, "build", "-q")
+            assert result.exit_code == 0, result.output
+            (root / ".built").touch()
     return root
+
+
+SLOW_FIXTURES = {"sample", "browser"}
+"""Tests using these are slow (the full sample build, a browser): `make test-fast` skips them."""
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if SLOW_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.slow)
 
 
 def invoke(project: Path, *args: str):

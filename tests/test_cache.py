@@ -222,16 +222,16 @@ def test_no_cache_renders_everything_again_to_the_same_bytes(make_project):
 
 
 def test_builds_are_byte_identical_wherever_and_however_they_run(tmp_path, monkeypatch):
-    """Same inputs, same bytes: in another folder, with one process or two."""
+    """Same inputs, same bytes: in another folder, with one worker process or two."""
     started = []
     monkeypatch.setattr(parallel, "ProcessPoolExecutor", _counting(started))
     one = write_files(tmp_path / "one", {"content/handouts/hello.en.md": HELLO, **project_files()})
     two = write_files(tmp_path / "elsewhere" / "two",
                       {"content/handouts/hello.en.md": HELLO, **project_files()})
     build(one, "--jobs", "1")
-    assert started == []
+    assert started == [1], "renders run on one worker, never in the build's own process"
     build(two, "--jobs", "2")
-    assert started, "the second build rendered on worker processes"
+    assert started == [1, 2]
     assert pdf_bytes(one) == pdf_bytes(two)
     assert len(pdf_bytes(one)) == 5
 
@@ -249,11 +249,15 @@ def test_renders_leave_no_temporary_folders(make_project, tmp_path, monkeypatch,
 
 def test_a_killed_build_s_temporary_folder_goes_with_a_later_build(make_project):
     project = make_project(project_files())
-    leftover = project / "build" / CACHE_DIR / "tmp" / "handoutpack-killed"
-    (leftover / "weasyprint-fonts").mkdir(parents=True)
-    os.utime(leftover, (0, 0))
-    build(project, "--jobs", "2")
+    build(project)
+    temp = project / "build" / CACHE_DIR / "tmp"
+    leftover = temp / "handoutpack-4194305-x1"  # above Linux's highest process number: gone
+    running = temp / f"handoutpack-{os.getpid()}-x2"  # a build still running: kept
+    for folder in (leftover, running):
+        (folder / "weasyprint-fonts").mkdir(parents=True)
+    build(project)  # with nothing to render, even
     assert not leftover.exists()
+    assert running.exists()
 
 
 def test_pdfs_carry_the_content_date_or_source_date_epoch_never_the_clock(make_project, monkeypatch):

@@ -9,6 +9,7 @@ import os
 import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -100,6 +101,36 @@ def start_build(project: Path) -> subprocess.Popen:
                             text=True)
 
 
+def descendants(pid: int) -> set[int]:
+    """The processes started by process `pid`, and by them, from /proc."""
+    children: dict[int, list[int]] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rpartition(")")[2].split()
+        except OSError:
+            continue
+        children.setdefault(int(fields[1]), []).append(int(stat.parent.name))
+    found, todo = set(), [pid]
+    while todo:
+        for child in children.get(todo.pop(), []):
+            found.add(child)
+            todo.append(child)
+    return found
+
+
+def alive(pids: set[int]) -> set[int]:
+    """Those of `pids` still running (a process that ended but is not reaped yet is not)."""
+    running = set()
+    for pid in pids:
+        try:
+            state = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()[0]
+        except OSError:
+            continue
+        if state not in ("Z", "X"):
+            running.add(pid)
+    return running
+
+
 def wait_for(process: subprocess.Popen, line_start: str) -> None:
     for line in process.stderr:
         if line.strip().startswith(line_start):
@@ -107,6 +138,7 @@ def wait_for(process: subprocess.Popen, line_start: str) -> None:
     pytest.fail(f"the build ended before '{line_start}'")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("how", [signal.SIGKILL, signal.SIGINT])
 def test_an_interrupted_build_keeps_good_pdfs_and_the_next_build_is_right(make_project, how):
     project = make_project({"handoutpack.toml": PACKS, **DOCUMENTS})
@@ -118,6 +150,8 @@ def test_an_interrupted_build_keeps_good_pdfs_and_the_next_build_is_right(make_p
 
     process = start_build(project)
     wait_for(process, "assembled")  # every render is done; packs are being merged, then written
+    workers = descendants(process.pid)
+    assert workers, "the build runs its work on worker processes"
     process.send_signal(how)
     process.wait(timeout=60)
     if how == signal.SIGINT:
@@ -126,6 +160,10 @@ def test_an_interrupted_build_keeps_good_pdfs_and_the_next_build_is_right(make_p
         assert not list((project / "build").rglob("*.tmp")), "Ctrl-C leaves no temporary file"
     else:
         assert process.returncode == -signal.SIGKILL
+    deadline = time.monotonic() + 2
+    while alive(workers) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not alive(workers), "every process of the build ends within 2 seconds of it"
 
     after = pdf_bytes(project)
     assert set(after) == set(old), "no output is lost"
@@ -135,6 +173,8 @@ def test_an_interrupted_build_keeps_good_pdfs_and_the_next_build_is_right(make_p
 
     assert invoke(project, "build", "-q").exit_code == 0, "the lock died with the process"
     assert not list((project / "build").rglob("*.tmp")), "leftovers of the killed build are gone"
+    assert not list((project / "build").rglob(f"handoutpack-{process.pid}-*")), \
+        "so is its temporary folder"
     manifest = json.loads((project / "build/manifest.json").read_text())["outputs"]
     for entry in manifest:
         data = (project / "build" / entry["path"]).read_bytes()
@@ -155,6 +195,7 @@ def test_a_second_build_at_the_same_time_is_refused(make_project):
     assert invoke(project, "build", "-q").exit_code == 0, "and once the first is done, it builds"
 
 
+@pytest.mark.slow
 def test_two_builds_started_together_do_not_corrupt_each_other(make_project):
     project = make_project({"handoutpack.toml": PACKS, **DOCUMENTS})
     first, second = start_build(project), start_build(project)

@@ -10,6 +10,7 @@ import urllib.request
 import pytest
 from pypdf import PdfReader
 
+from handoutpack.markup import builtin_dir
 from handoutpack.serve import make_server
 
 
@@ -103,3 +104,32 @@ def test_a_broken_source_shows_its_problem_until_fixed(preview, browser):
     problem.wait_for(state="hidden", timeout=60_000)
     assert "Hello again from Example Trust" in pdf_text(base + "/pdf/en/documents/hello.pdf")
     page.close()
+
+
+def test_a_running_preview_sees_edited_templates_and_labels(make_project):
+    """The preview runs for hours: every build in it must read the theme as it is now, never
+    what an earlier build in the same process read."""
+    theme = builtin_dir("templates")
+    project = make_project({"templates/cover.html": (theme / "cover.html").read_text("utf-8"),
+                            "templates/labels.toml": (theme / "labels.toml").read_text("utf-8")})
+    server = make_server(project, port=0)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    host, port = server.server_address[:2]
+    pack = f"http://{host}:{port}/pdf/en/starter.pdf"
+    try:
+        assert "Contents" in pdf_text(pack)
+        cover = project / "templates/cover.html"
+        cover.write_text(cover.read_text("utf-8").replace(
+            "<footer", "<p>Printed for the spring workshop</p><footer", 1), encoding="utf-8")
+        assert "Printed for the spring workshop" in pdf_text(pack), "the edited cover"
+        labels = project / "templates/labels.toml"
+        text = labels.read_text("utf-8")
+        assert 'contents = "Contents"' in text
+        labels.write_text(text.replace('contents = "Contents"', 'contents = "In this pack"', 1),
+                          encoding="utf-8")
+        shown = pdf_text(pack)
+        assert "In this pack" in shown and "Contents" not in shown, "the edited labels"
+    finally:
+        server.shutdown()
+        server.server_close()

@@ -24,7 +24,7 @@ from babel.numbers import NumberPattern, format_currency, is_currency
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 from markdown.extensions.toc import slugify_unicode
 
-from . import paper, typography
+from . import paper, theme, typography
 from .cache import Kept, key
 from .config import Event, Printing, Project
 from .content import Translation
@@ -425,6 +425,7 @@ def page(project: Project, template: str, **values) -> str:
     """Render one of the theme's layouts (document.html, cover.html...): an .html one escaped and
     its text punctuated for its language, a .txt one as it is."""
     env = _page_env(tuple(template_dirs(project)))
+    theme.check_given(template, values)
     values.setdefault("typography", project.typography)
     try:
         text = env.get_template(template).render(**values)

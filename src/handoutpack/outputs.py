@@ -7,6 +7,7 @@ import fcntl
 import hashlib
 import json
 import os
+import shutil
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -24,6 +25,9 @@ CACHE_DIR = ".cache"
 """The cache's folder inside the build folder."""
 TEMP_DIR = f"{CACHE_DIR}/tmp"
 """Where renders keep their temporary files (font folders) while a build runs."""
+TEMP_PREFIX = "handoutpack-"
+"""A build's temporary folder is handoutpack-<pid of its process>-...: a later build removes
+those of builds that are no longer running."""
 PREVIEW_DIR = ".preview"
 """The preview (`serve`) builds in build/.preview, leaving build/ to `handoutpack build`."""
 LAYOUT_FOLDERS = {"document": "documents", "slides": "slides", "handout": "handouts",
@@ -173,6 +177,28 @@ def build_lock(build_dir: Path) -> Iterator[None]:
 
 
 def remove_leftovers(build_dir: Path) -> None:
-    """Delete temporary files a killed build left behind (no finished file is ever one)."""
+    """Delete temporary files a killed build left behind (no finished file is ever one), and
+    its temporary folders."""
     for leftover in build_dir.rglob(".*.tmp"):
         leftover.unlink(missing_ok=True)
+    for folder in build_dir.rglob(TEMP_DIR):
+        remove_dead_builds_folders(folder)
+
+
+def remove_dead_builds_folders(root: Path) -> None:
+    """Remove the temporary folders in `root` of builds whose process has ended (killed)."""
+    for folder in root.glob(f"{TEMP_PREFIX}*-*"):
+        pid = folder.name.removeprefix(TEMP_PREFIX).partition("-")[0]
+        if pid.isdigit() and not running(int(pid)):
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def running(pid: int) -> bool:
+    """Whether process `pid` is there."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # someone else's process took the number: not ours to judge
+    return True

@@ -14,6 +14,7 @@ from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wai
 from pathlib import Path
 from typing import Any, TypeVar
 
+from .outputs import TEMP_PREFIX, remove_dead_builds_folders, running
 from .render import FIXED_FONT_TIME, Renderer, subsetter
 
 T = TypeVar("T")
@@ -28,11 +29,6 @@ def default_jobs() -> int:
         return len(os.sched_getaffinity(0))
     except AttributeError:  # not on Linux
         return os.cpu_count() or 1
-
-
-TEMP_PREFIX = "handoutpack-"
-"""A pool's temporary folder is handoutpack-<pid of its build>-...: a later build removes those
-of builds that are no longer running."""
 
 
 class Pool:
@@ -94,7 +90,7 @@ class Pool:
         if self._temp is None:
             root = self.temp_root or Path(tempfile.gettempdir())
             root.mkdir(parents=True, exist_ok=True)
-            remove_leftovers(root)
+            remove_dead_builds_folders(root)
             self._temp = tempfile.mkdtemp(prefix=f"{TEMP_PREFIX}{os.getpid()}-", dir=root)
         return self._temp
 
@@ -136,24 +132,6 @@ class Inline:
             yield item, task(self.renderer, item)
 
 
-def remove_leftovers(root: Path) -> None:
-    """Remove the temporary folders in `root` of builds whose process has ended (killed)."""
-    for folder in root.glob(f"{TEMP_PREFIX}*-*"):
-        pid = folder.name.removeprefix(TEMP_PREFIX).partition("-")[0]
-        if pid.isdigit() and not _running(int(pid)):
-            shutil.rmtree(folder, ignore_errors=True)
-
-
-def _running(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True  # someone else's process took the number: not ours to judge
-    return True
-
-
 def _start_worker(make_renderer: Callable[[], Renderer], temp: str, build: int) -> None:
     """A worker's whole life belongs to one build: its temporary folder is the build's, fonts
     are subset with a fixed time (fontTools stamps the clock into each subset otherwise), and
@@ -178,7 +156,7 @@ def _end_with(pid: int) -> None:
         if handle is not None:
             select.select([handle], [], [])
         else:
-            while _running(pid) and os.getppid() != 1:
+            while running(pid):
                 threading.Event().wait(0.5)
         os._exit(1)  # the build is gone: nobody wants this work, nor this process
 

@@ -29,7 +29,7 @@ def pad(pdf: pikepdf.Pdf, count: int) -> None:
     before it and has no content at all, so no header, footer or mark is printed on it."""
     while len(pdf.pages) < count:
         like = pdf.pages[-1].obj
-        pdf.add_blank_page(page_size=(1, 1))
+        pdf.add_blank_page(page_size=(10, 10))
         blank = pdf.pages[-1].obj
         for box in BOXES:
             if box in like:

@@ -60,7 +60,7 @@ class StructureMerger:
 
     def _copy(self, source: pikepdf.Pdf, value):
         """`value` of `source` copied into the pack (qpdf copies only indirect objects)."""
-        if not isinstance(value, (Dictionary, Array)):
+        if not isinstance(value, (Dictionary, Array, pikepdf.Stream)):
             return value
         if not value.is_indirect:
             value = source.make_indirect(value)
