@@ -53,19 +53,31 @@ class Row:
     time: Time
     note: str = ""
     baseline: bool = False
+    key: str = ""
+    """How the targets find the row."""
+    ours: float = float("nan")
+    """For a rebuild: its wall time less WeasyPrint alone's for the same renders."""
+    renders: int = 0
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=3, help="runs per row (median shown)")
     parser.add_argument("--jobs", type=int, default=_cores(), help="jobs for the parallel build")
+    parser.add_argument("--scale", action="store_true",
+                        help="also the scale case: a generated project of 100 documents in 3 "
+                             "languages and 10 packs")
     args = parser.parse_args()
     about = machine()
     with tempfile.TemporaryDirectory(prefix="handoutpack-bench-") as temp:
         rows = run(Path(temp), args.repeat, args.jobs)
+        if args.scale:
+            rows += scale_rows(Path(temp), args.repeat, args.jobs)
     print(about)
     print()
     print(table(rows))
+    print()
+    print("\n".join(targets(rows)))
     print()
     print(f"Load average after the run: {os.getloadavg()[0]:.1f} (on {_cores()} cores: wall times "
           "are only comparable on a machine that is otherwise idle; CPU times much less affected)")
@@ -78,7 +90,8 @@ def run(temp: Path, repeat: int, jobs: int) -> list[Row]:
     rows = [Row(f"WeasyPrint alone: the {len(documents)} unique document renders, one process",
                 median(repeat, lambda: weasyprint_alone(documents, temp / "alone")), baseline=True),
             Row(f"WeasyPrint alone: all {len(everything)} unique renders (covers and contents too)",
-                median(repeat, lambda: weasyprint_alone(everything, temp / "alone")))]
+                median(repeat, lambda: weasyprint_alone(everything, temp / "alone")),
+                key="yardstick", renders=len(everything))]
 
     def cold(n: int) -> Time:
         shutil.rmtree(project / "build", ignore_errors=True)
@@ -87,13 +100,15 @@ def run(temp: Path, repeat: int, jobs: int) -> list[Row]:
     pairs = [(cold(1), cold(jobs)) for _ in range(max(1, repeat))]  # alternated: same load
     one, many = middle([a for a, _ in pairs]), middle([b for _, b in pairs])
     speedup = statistics.median(a.wall / b.wall for a, b in pairs)
-    rows.append(Row("handoutpack: cold full build, --jobs 1", one))
+    rows.append(Row("handoutpack: cold full build, --jobs 1", one, key="cold 1"))
     rows.append(Row(f"handoutpack: cold full build, --jobs {jobs}", many,
-                    f"{speedup:.2f}x faster than one job"))
-    rows.append(Row("handoutpack: rebuild, nothing changed", median(repeat, lambda: handoutpack(project))))
+                    f"{speedup:.2f}x faster than one job", key="cold n", ours=speedup))
+    rows.append(Row("handoutpack: rebuild, nothing changed",
+                    median(repeat, lambda: handoutpack(project)), key="no-op"))
     rows.append(edit_row(project, temp, repeat, EDITED_HANDOUT, "one English handout edited",
                          lambda text, n: text.replace(
-                             "\n## ", f"\nOne more sentence ({n}) for the benchmark.\n\n## ", 1)))
+                             "\n## ", f"\nOne more sentence ({n}) for the benchmark.\n\n## ", 1),
+                         key="edited"))
     rows.append(edit_row(project, temp, repeat, EDITED_TEMPLATE, "the cover template edited",
                          lambda text, n: text.replace("{{ words.free_to_share }}",
                                                       f"{{{{ words.free_to_share }}}} ({n})")))
@@ -108,6 +123,98 @@ def run(temp: Path, repeat: int, jobs: int) -> list[Row]:
         rows.append(Row("pandoc --pdf-engine=weasyprint", Time(float("nan"), float("nan")),
                         "pandoc is not installed"))
     return rows
+
+
+# ---------------------------------------------------------------- the targets (issue #14)
+
+
+def targets(rows: list[Row]) -> list[str]:
+    """Each target of the issue, met or not, from the rows of this one run."""
+    by = {row.key: row for row in rows if row.key}
+    found = ["Targets (from this run):"]
+
+    def line(what: str, value: str, met: bool) -> None:
+        found.append(f"- {what}: {value} — {'met' if met else 'MISSED'}")
+
+    ratio = by["cold 1"].time.wall / by["yardstick"].time.wall
+    line("cold full build, --jobs 1, at most 1.3x WeasyPrint alone for the same renders",
+         f"{ratio:.2f}x (CPU {by['cold 1'].time.cpu / by['yardstick'].time.cpu:.2f}x)",
+         ratio <= 1.3)
+    line("--jobs 2 at least 1.75x faster than --jobs 1", f"{by['cold n'].ours:.2f}x",
+         by["cold n"].ours >= 1.75)
+    line("nothing changed: under 0.3 s", f"{by['no-op'].time.wall:.2f} s",
+         by["no-op"].time.wall < 0.3)
+    line("one edited English handout: its renders plus at most 0.4 s",
+         f"plus {by['edited'].ours:.2f} s", by["edited"].ours <= 0.4)
+    peak = by["cold n"].time.peak / 2**20
+    line("peak memory with 2 jobs, all processes, under 400 MB", f"{peak:.0f} MiB", peak < 400)
+    if "scale cold" in by:
+        sample = by["cold 1"].time.wall / by["yardstick"].renders
+        scale = by["scale cold"].time.wall / by["scale cold"].renders
+        line("scale: cold build's time per render within 10 % of the sample's",
+             f"{scale:.3f} s against {sample:.3f} s ({scale / sample - 1:+.0%})",
+             scale <= sample * 1.1)
+        line("scale: nothing changed, under 0.6 s", f"{by['scale no-op'].time.wall:.2f} s",
+             by["scale no-op"].time.wall < 0.6)
+    return found
+
+
+def scale_rows(temp: Path, repeat: int, jobs: int) -> list[Row]:
+    """The scale case: 100 documents in 3 languages, 10 packs of 10 documents each."""
+    project = scale_project(temp / "scale")
+    renders = None
+
+    def cold() -> Time:
+        nonlocal renders
+        shutil.rmtree(project / "build", ignore_errors=True)
+        log = temp / "scale-log.txt"
+        spent = handoutpack(project, "--jobs", "1", "-v", log=log)
+        renders = len(re.findall(r"^  rendered ", log.read_text(encoding="utf-8"), re.M))
+        return spent
+
+    cold_time = median(1, cold)  # once: it is long, and the ratio per render is what counts
+    return [Row(f"scale: 100 documents x 3 languages x 10 packs, cold, --jobs 1 ({renders} "
+                "renders)", cold_time, key="scale cold", renders=renders or 1),
+            Row("scale: rebuild, nothing changed", median(repeat, lambda: handoutpack(project)),
+                key="scale no-op")]
+
+
+def scale_project(root: Path) -> Path:
+    """A generated project: 100 two-page handouts with a few links, each in en, fr and es."""
+    copy_sample(root)
+    shutil.rmtree(root / "content")
+    words = ("Savings groups keep records that members read aloud at each meeting. " * 12).strip()
+    for number in range(100):
+        for lang in ("en", "fr", "es"):
+            path = root / "content" / "handouts" / f"doc-{number:03}.{lang}.md"
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(textwrap.dedent(f"""\
+                ---
+                title: Document {number} ({lang})
+                summary: A generated handout for the scale benchmark.
+                kind: handout
+                ---
+                ## Part one
+
+                {words} See https://example.org/{number}/one for more.
+
+                ## Part two
+
+                {words} See https://example.org/{number}/two for more.
+
+                ## Part three
+
+                {words}
+                """), encoding="utf-8")
+    config = (root / "handoutpack.toml").read_text(encoding="utf-8")
+    config = config.split("\n[packs.", 1)[0]
+    audience = re.search(r"^\[audiences\.([a-z-]+)\]", config, re.M)[1]
+    for pack in range(10):
+        documents = ", ".join(f'"doc-{n:03}"' for n in range(pack * 10, pack * 10 + 10))
+        config += (f'\n[packs.pack-{pack}]\ntitle = "Pack {pack}"\naudience = "{audience}"\n'
+                   f"documents = [{documents}]\n")
+    (root / "handoutpack.toml").write_text(config, encoding="utf-8")
+    return root
 
 
 # ---------------------------------------------------------------- the sample and its renders
@@ -132,27 +239,46 @@ def unique_renders(project: Path, folder: Path) -> tuple[list[Saved], list[Saved
 def recorded_renders(project: Path, scratch: Path) -> tuple[list, dict]:
     """The document renders of a full build, and every render it asks for by name: a build of
     a copy of `project` in this process, with nothing reused, watched."""
-    from handoutpack import build, config, content
+    from handoutpack import build, config, content, plan, rendering
 
     shutil.rmtree(scratch, ignore_errors=True)
     shutil.copytree(project, scratch, ignore=shutil.ignore_patterns("build"))
     seen = {}
-    real = build.Rendering.get
+    real = rendering.Rendering.get
 
     def get(self, jobs):
         jobs = list(jobs)
         seen.update((job.name, job) for job in jobs)
         return real(self, jobs)
 
-    build.Rendering.get = get
+    rendering.Rendering.get = get  # in this process: the packs' own pages are seen on workers
     try:
         loaded = config.load(scratch)
         documents = content.load(loaded)
-        planned = build.plan(loaded, documents, build.Selection())
+        planned = plan.plan(loaded, documents, plan.Selection())
         build.build(loaded, documents, jobs=1, reuse=False)
+        pack_pages(loaded, planned)
     finally:
-        build.Rendering.get = real
+        rendering.Rendering.get = real
     return planned.jobs(), seen
+
+
+def pack_pages(loaded, planned) -> None:
+    """Assemble each pack again in this process, from the cache the build just filled: the
+    renders of the packs' own pages (cover, contents, page numbers), which the build asked for
+    on its workers, are asked for here, where Rendering.get is watched."""
+    from handoutpack import assembly, rendering
+    from handoutpack.outputs import CACHE_DIR
+    from handoutpack.parallel import Inline
+
+    renderer = rendering.make_renderer(loaded)
+    spec = rendering.CacheSpec(loaded.build_dir / CACHE_DIR, True, loaded.root, renderer.options)
+    inline = rendering.Rendering(loaded, spec, Inline(renderer), rendering.Reporter())
+    renders = rendering.Renders(inline.get(planned.jobs()), inline.cache)
+    for pack in planned.packs:
+        assembly._assemble(renderer, (pack.path, (
+            loaded, pack.spec, pack.lang, pack.printing, pack.booklet,
+            assembly._parts(pack, renders), assembly._pack_date(pack.parts), spec)))
 
 
 Saved = tuple[Path, str]
@@ -193,7 +319,8 @@ def weasyprint_alone(htmls: list[Saved], out: Path) -> Time:
     return timed([sys.executable, "-c", script])
 
 
-def edit_row(project: Path, temp: Path, repeat: int, relative: str, what: str, edit) -> Row:
+def edit_row(project: Path, temp: Path, repeat: int, relative: str, what: str, edit,
+             key: str = "") -> Row:
     """Rebuilds after an edit (a new one each time, so that the cache cannot know it), against
     WeasyPrint alone rendering just what each rebuild rendered."""
     path = project / relative
@@ -213,7 +340,8 @@ def edit_row(project: Path, temp: Path, repeat: int, relative: str, what: str, e
     seconds, yardstick = middle(times), middle(alone)
     return Row(f"handoutpack: rebuild, {what}", seconds,
                f"{count} renders, which WeasyPrint alone does in {yardstick.wall:.2f} s: "
-               f"{seconds.wall - yardstick.wall:+.2f} s is ours")
+               f"{seconds.wall - yardstick.wall:+.2f} s is ours", key=key,
+               ours=seconds.wall - yardstick.wall)
 
 
 def renders_named(project: Path, log: str, folder: Path) -> list[Saved]:
@@ -227,7 +355,7 @@ def naive_packs(project: Path, out: Path) -> list[Saved]:
     """Each pack as one HTML document: its cover and documents one after another, each starting
     a new page (for WeasyPrint to render in one process)."""
     from handoutpack import config, content
-    from handoutpack.build import Selection, plan
+    from handoutpack.plan import Selection, plan
 
     loaded = config.load(project)
     planned = plan(loaded, content.load(loaded), Selection())
@@ -379,8 +507,8 @@ def machine() -> str:
                 if line.startswith("model name")), platform.processor() or "unknown CPU")
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
     return (f"Machine: {cpu}, {_cores()} cores, {platform.platform()}, Python "
-            f"{platform.python_version()}, WeasyPrint {version('weasyprint')}, pypdf "
-            f"{version('pypdf')}, font subsetting with {subsetter()}; load average before the "
+            f"{platform.python_version()}, WeasyPrint {version('weasyprint')}, pikepdf "
+            f"{version('pikepdf')}, font subsetting with {subsetter()}; load average before the "
             f"run {load:.1f}")
 
 

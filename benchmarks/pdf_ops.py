@@ -212,7 +212,7 @@ def main() -> None:
     }
     print(f"pypdf {version('pypdf')} vs pikepdf {pikepdf.__version__} "
           f"(qpdf {pikepdf.__libqpdf_version__}); CPU seconds, median of {options.repeat}\n")
-    print(f"| operation | pypdf | pikepdf | pypdf / pikepdf |\n|---|---|---|---|")
+    print("| operation | pypdf | pikepdf | pypdf / pikepdf |\n|---|---|---|---|")
     for name, (slow, fast) in operations.items():
         old, new = median_time(slow, options.repeat), median_time(fast, options.repeat)
         print(f"| {name} | {old:.3f} s | {new:.3f} s | {old / new:.1f}× |")
