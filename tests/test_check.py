@@ -152,11 +152,14 @@ def test_images_missing_outside_remote_and_without_alt(make_project):
         "content/handouts/hello.en.md:10: error: image 'nothere.png' is refused: "
         "'content/handouts/nothere.png' does not exist; check the name and the folder "
         "(relative to the document)",
-        "content/handouts/hello.en.md:12: error: image 'http://example.org/x.png' is refused: is "
-        "on the network; use a copy inside the project (or set security.allow_remote in "
-        "handoutpack.toml)",
+        "content/handouts/hello.en.md:12: warning: image 'http://example.org/x.png' is on the "
+        "network, so it is not fetched: its alt text prints in its place. Save it into the "
+        "project and use that file, or set security.allow_remote = true in handoutpack.toml to "
+        "fetch it",
         "content/handouts/hello.en.md:14: error: image '/etc/hostname' is refused: '/etc/hostname' "
-        "is outside the project folder; documents may only use files inside the project",
+        "is outside the project folder; documents may only use files inside the project: copy "
+        "the file into the project and write its path relative to the document (e.g. "
+        "../files/form.pdf), or from the project folder (or [paths] site_root) as /files/form.pdf",
     ]
 
 

@@ -92,7 +92,7 @@ def build_command(run: Run, packs: tuple[str, ...], languages: tuple[str, ...],
     selection = Selection(packs, languages)
     kept = kept_pages(project, reuse=not no_cache)
     with markup.keeping(kept):
-        check.preflight(project, documents, selection, strict)
+        noticed = check.preflight(project, documents, selection, strict)
     progress = Progress(enabled=not quiet and not verbose and sys.stderr.isatty())
     reporter = Reporter(log=_log(not verbose), progress=progress.show)
     try:
@@ -105,7 +105,7 @@ def build_command(run: Run, packs: tuple[str, ...], languages: tuple[str, ...],
             kept.save()
     finally:
         progress.clear()
-    for warning in warnings:
+    for warning in [*noticed, *warnings]:
         click.echo(f"warning: {warning}", err=True)
     if not quiet:
         counts = Counter(o.kind for o in outputs)
