@@ -87,8 +87,8 @@ def test_front_matter_problems_name_the_line_of_the_key(make_project):
     source = HELLO.replace("kind: handout\n", "kind: handout\norder: first\nauthor: me\n")
     assert messages(make_project({"content/handouts/hello.en.md": source})) == [
         "content/handouts/hello.en.md:5: error: front matter 'order': must be a whole number",
-        "content/handouts/hello.en.md:6: error: front matter 'author': unknown key; allowed: "
-        "audiences, date, keywords, kind, marp, order, source_revision, summary, title",
+        "content/handouts/hello.en.md:6: warning: front matter 'author' is not used by "
+        "handoutpack and is ignored; keep it for the tool it was written for, or remove it",
     ]
 
 

@@ -148,7 +148,7 @@ def test_what_prints_differently_is_warned_once_with_file_and_line(corpus):
             "'https://avatars.example.org/u/42.png' is on the network, so it is not fetched") \
         in output
     assert ("content/jekyll/client-protection.en.md:25: '/notices/' is a website path with no "
-            "file in the project") in output
+            "file in the project (looked in the project folder)") in output
     assert "it links to https://sptf.example.org/notices/" in output
 
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 import difflib
 import re
 import shutil
-import subprocess
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from html.parser import HTMLParser
@@ -17,6 +16,7 @@ import jinja2
 from jinja2 import meta, nodes
 
 from . import config, content, markup, resources, syntax
+from .history import git as _git
 from .syntax import emoji
 from .syntax.leftovers import leftovers
 from .build import Selection, make_renderer, page_job
@@ -390,7 +390,9 @@ def check_page(project: Project, translation: Translation, page: PageParser,
     findings = []
 
     def problem(severity: str, topic: str, needle: str, message: str) -> None:
-        findings.append(Finding(severity, topic, name, source_line(translation, needle), message))
+        line = source_line(translation, needle) or source_line(
+            translation, needle.replace("&", "&amp;", 1))  # an entity written escaped
+        findings.append(Finding(severity, topic, name, line, message))
 
     for tag, url in page.resources:
         if reason := _refusal(fetcher, project, urljoin(base, url)):
@@ -413,7 +415,7 @@ def check_page(project: Project, translation: Translation, page: PageParser,
         outcome = (f"it links to {became}" if became.startswith("http")
                    else "only its text prints (set org.website to link to the site)")
         problem("warning", "paths", path, f"'{path}' is a website path with no file in the "
-                f"project (looked in {_rel(project, resources.site_root(project)) or '.'}/); "
+                f"project (looked in {_shown_folder(project, resources.site_root(project))}); "
                 f"{outcome}. Copy the file into the project, or set [paths] site_root to the "
                 "folder that holds the site's files")
     if not emoji.font_available() and any(emoji.EMOJI.search(t) for t in page.prose):
@@ -436,6 +438,10 @@ def check_page(project: Project, translation: Translation, page: PageParser,
                     "so start sections at ##")
         previous = level
     return findings
+
+
+def _shown_folder(project: Project, folder: Path) -> str:
+    return "the project folder" if folder == project.root else f"{_rel(project, folder)}/"
 
 
 def _refusal(fetcher, project: Project, url: str) -> str | None:
@@ -556,9 +562,12 @@ def check_translation(project: Project, document: Document, translation: Transla
     line = _front_matter_line(translation, "source_revision")
     if status == "unknown":
         return [Finding("warning", "translations", name, 1,
-                        f"no source_revision, so nobody can tell whether it is up to date; when it "
-                        f"matches {source_name}, add 'source_revision: {source.revision}' (see "
-                        f"`handoutpack revision {source_name}`)")]
+                        f"no source_revision, so nobody can tell whether it is up to date. Record "
+                        f"the revision of the English it was made from: for a translation made "
+                        f"from {source_name} as it is now, 'source_revision: {source.revision}'; "
+                        f"for one brought in from elsewhere, the revision at the date it was "
+                        f"made, which `handoutpack revision {source_name} --as-of YYYY-MM-DD` "
+                        "reads from git history (then check lists what changed since)")]
     if status != "stale":
         return []
     old = english_at(project, source.path, translation.meta.source_revision) if history else None
@@ -598,15 +607,6 @@ def english_at(project: Project, path: Path, revision: str) -> tuple[str, str] |
         if body is not None and content.revision(body) == revision:
             return f"commit {lines[0]}", body
     return None
-
-
-def _git(root: Path, *args: str) -> str | None:
-    try:
-        result = subprocess.run(["git", "-C", str(root), *args], capture_output=True, timeout=30,
-                                text=True, encoding="utf-8", errors="replace")
-    except (OSError, subprocess.SubprocessError):
-        return None
-    return result.stdout if result.returncode == 0 else None
 
 
 def changes(old: str, new: str, when: str) -> list[str]:

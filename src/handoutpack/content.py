@@ -7,7 +7,7 @@ import hashlib
 import html
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import yaml
@@ -37,6 +37,8 @@ class FrontMatter:
     marp: bool = False
     source_revision: str | None = None
     """In a translation: the revision of the default-language source it was made from."""
+    kind_given: bool = True
+    """False when the front matter has no `kind`: a translation then takes its source's."""
     ignored: tuple[tuple[str, int], ...] = ()
     """Keys handoutpack does not use (other tools' `layout`, `teaching`...), with their lines:
     kept out of the way, and reported once per key name by `check`."""
@@ -276,7 +278,7 @@ def _front_matter(name: str, data: dict, lines: dict[str, int], project: Project
         if alias in data and key not in data:
             data[key] = data.pop(alias)
             lines.setdefault(key, lines.get(alias, 1))
-    allowed = set(FrontMatter.__dataclass_fields__) - {"ignored"} | {"lang"}
+    allowed = set(FrontMatter.__dataclass_fields__) - {"ignored", "kind_given"} | {"lang"}
     ignored = tuple((key, lines.get(key, 1)) for key in data if key not in allowed)
     title = data.get("title")
     if not isinstance(title, str) or not title.strip():
@@ -327,8 +329,16 @@ def _front_matter(name: str, data: dict, lines: dict[str, int], project: Project
         date=date.date() if isinstance(date, dt.datetime) else date,
         audiences=lists["audiences"], keywords=lists["keywords"], marp=marp,
         source_revision=str(source_revision) if source_revision is not None else None,
-        ignored=ignored,
+        kind_given="kind" in data, ignored=ignored,
     ), problems
+
+
+def _inherit_kind(document: Document, kind: str) -> None:
+    """Translations that name no kind (front matter from another tool) take their source's."""
+    for lang, translation in document.translations.items():
+        if not translation.meta.kind_given:
+            document.translations[lang] = replace(
+                translation, meta=replace(translation.meta, kind=kind))
 
 
 def decoded(value):
@@ -336,13 +346,14 @@ def decoded(value):
     sites these files come from would show it."""
     if isinstance(value, str):
         return html.unescape(value)
-    if isinstance(value, list):
-        return [decoded(item) for item in value]
+    if isinstance(value, list):  # one level: lists of text (YAML may make a list hold itself)
+        return [html.unescape(item) if isinstance(item, str) else item for item in value]
     return value
 
 
 def _check_document(project: Project, document: Document) -> list[str]:
     if project.default_language in document.translations:
+        _inherit_kind(document, document.main(project.default_language).meta.kind)
         kinds = {t.meta.kind for t in document.translations.values()}
         if len(kinds) > 1:
             return [f"{_rel(project, t.path)}: kind '{t.meta.kind}' differs between languages "

@@ -224,7 +224,7 @@ class Renderer:
                 "in handoutpack.toml to allow http(s) resources).")
         if failures := self._failures(warnings, name):
             raise HandoutpackError("; ".join(failures) + f" (while rendering {name}).")
-        return Rendered(pdf, len(document.pages), tuple(_useful(warnings)),
+        return Rendered(pdf, len(document.pages), (*_useful(warnings), *overflows(document)),
                         tuple(sorted(self.fetcher.read.items())))
 
     def _failures(self, messages: list[str], name: str) -> list[str]:
@@ -268,6 +268,31 @@ class Renderer:
             if path.is_relative_to(root):
                 return str(path.relative_to(root))
         return str(path)
+
+
+OVERFLOW_TOLERANCE = 1.0
+"""CSS pixels of text past the text area's right edge that still count as inside it."""
+PX_PER_MM = 96 / 25.4  # WeasyPrint lays pages out in CSS pixels
+
+
+def overflows(document) -> list[str]:
+    """One warning for each page where text runs past the right edge of the text area (into the
+    margin, or off the paper): what the theme could not wrap, which a reader would not see."""
+    from weasyprint.formatting_structure import boxes
+
+    warnings = []
+    for number, page in enumerate(document.pages, 1):
+        page_box = page._page_box  # WeasyPrint's layout of the page: its root box, then margins
+        right = page_box.content_box_x() + page_box.width
+        for box in page_box.children[0].descendants() if page_box.children else ():
+            past = box.position_x + box.width - right if isinstance(box, boxes.TextBox) else 0
+            if past > OVERFLOW_TOLERANCE:
+                warnings.append(f"page {number}: text runs {past / PX_PER_MM:.0f} mm past the "
+                                f"right edge of the text area, beginning '{box.text[:40]}', and is "
+                                "cut off in print; break the line, shorten it, or give the table "
+                                "fewer columns")
+                break
+    return warnings
 
 
 @contextmanager
