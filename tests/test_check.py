@@ -214,8 +214,11 @@ def test_translation_coverage_and_missing_source_revision(make_project):
     project = make_project({"content/handouts/hello.fr.md": bonjour(None)})
     assert messages(project) == [
         "content/handouts/hello.fr.md:1: warning: no source_revision, so nobody can tell whether "
-        "it is up to date; when it matches content/handouts/hello.en.md, add 'source_revision: "
-        "3713ec02c4b0' (see `handoutpack revision content/handouts/hello.en.md`)"]
+        "it is up to date. Record the revision of the English it was made from: for a "
+        "translation made from content/handouts/hello.en.md as it is now, 'source_revision: "
+        "3713ec02c4b0'; for one brought in from elsewhere, the revision at the date it was made, "
+        "which `handoutpack revision content/handouts/hello.en.md --as-of YYYY-MM-DD` reads from "
+        "git history (then check lists what changed since)"]
 
 
 def git(project, *args):

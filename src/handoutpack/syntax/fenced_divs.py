@@ -41,7 +41,7 @@ def opening(attrs: dict[str, str]) -> list[str]:
         tag += f' id="{html.escape(attrs["id"])}"'
     lines = ["", tag + ' markdown="1">', ""]
     if title := attrs.get("title"):
-        lines[2:2] = [f'<p class="block-title">{html.escape(title)}</p>']
+        lines[2:2] = [f'<p class="block-title">{html.escape(html.unescape(title))}</p>']
     return lines
 
 
