@@ -32,17 +32,18 @@ def build_and_publish(project: Project, documents: dict[str, Document],
                       ) -> tuple[list[Output], list[str]]:
     """What `handoutpack build` does: check what is selected (errors, and warnings when strict,
     stop it before anything is written), then under the lock build it, and write the download
-    page and bundles (`log` hears what they do). Return the outputs and warnings."""
+    page and bundles (`log` hears what they do). Return the outputs and warnings (the check's
+    about what prints differently from the source first)."""
     kept = kept_pages(project, reuse=reuse)
     with markup.keeping(kept):
-        preflight(project, documents, selection, strict)
+        noticed = preflight(project, documents, selection, strict)
     with build_lock(project.build_dir):
         outputs, warnings = build(project, documents, selection, reporter, jobs=jobs,
                                   reuse=reuse, strict=strict, pdf_variant=pdf_variant, kept=kept)
         with markup.keeping(kept):
             warnings += distribute.publish(project, documents, log)
         kept.save()
-    return outputs, warnings
+    return outputs, [*noticed, *warnings]
 
 
 def build(project: Project, documents: dict[str, Document], selection: Selection = Selection(),

@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from .. import config, content
+from .frontmatter import ignored_keys
 from ..config import Project
 from ..content import Document
 from ..errors import Problems
@@ -34,13 +35,19 @@ def run(root: Path, overrides: dict[str, str] | None = None) -> Report:
     return report
 
 
+SHOWN_IN_BUILD = {"markdown", "front matter", "paths"}
+"""Warnings a build prints too: text printed as written, images left out, keys ignored."""
+
+
 def preflight(project: Project, documents: dict[str, Document], selection: Selection,
-              strict: bool = False) -> None:
-    """The blocking part of the check, before a build: errors (and, when strict, warnings)."""
+              strict: bool = False) -> list[str]:
+    """The blocking part of the check, before a build: errors (and, when strict, warnings).
+    Returns the warnings about what will print differently from the source (SHOWN_IN_BUILD)."""
     found = inspect(project, documents, selection, history=False)
     blocking = [f for f in found if f.severity == "error" or strict]
     if blocking:
         raise Problems([f.problem for f in blocking])
+    return [str(f) for f in found if f.topic in SHOWN_IN_BUILD]
 
 
 def inspect(project: Project, documents: dict[str, Document], selection: Selection,
@@ -52,6 +59,7 @@ def inspect(project: Project, documents: dict[str, Document], selection: Selecti
     unreadable = {match["slug"] for path in project.content_dir.rglob("*.md")
                   if (match := content.FILE_RE.match(path.name)) and match["slug"] not in documents}
     findings = found(content.pack_problems(project, documents, unreadable), "packs")
+    findings += ignored_keys(project, wanted, langs)
     findings += check_fonts(project)
     findings += empty_packs(project, documents, selection)
     pages = Pages(project, documents)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import jinja2
 from jinja2 import meta, nodes
 
-from .. import markup
+from .. import markup, syntax
 from ..config import Project, suggest
 from ..content import Document, Translation
 from ..errors import HandoutpackError
@@ -19,7 +19,7 @@ def check_jinja(project: Project, documents: dict[str, Document],
     document is used in, for what only shows when it runs."""
     name = rel(project, translation.path)
     try:
-        tree = markup.content_env.parse(translation.body)
+        tree = markup.content_env.parse(syntax.protect_from_jinja(translation.body))
     except jinja2.TemplateSyntaxError as error:
         return [Finding("error", "jinja", name, translation.body_line + (error.lineno or 1) - 1,
                         f"template syntax error: {error.message}")]

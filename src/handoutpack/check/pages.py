@@ -8,19 +8,26 @@ from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
 
-from .. import markup
+from .. import markup, resources
 from ..config import Project, suggest
 from ..content import Document, Translation
 from ..errors import HandoutpackError
 from ..pdf.placeholders import is_placeholder
 from ..plan import page_job
 from ..render import Refused
+from ..syntax import emoji
+from ..syntax.leftovers import leftovers
 from ..rendering import make_renderer
 from .findings import Finding, found, rel, source_line
 
 CSS_URL_RE = re.compile(r"""url\(\s*(['"]?)(?P<url>[^'")]+)\1\s*\)|@import\s+(['"])(?P<import>[^'"]+)\3""",
                         re.I)
 SAFE_SCHEMES = ("http", "https", "mailto", "tel")
+WHAT_TO_WRITE = ("copy the file into the project and write its path relative to the document "
+                 "(e.g. ../files/form.pdf), or from the project folder (or [paths] site_root) "
+                 "as /files/form.pdf")
+OUTSIDE_PATH = f"it is a path on this computer, outside the project; {WHAT_TO_WRITE}"
+CODE_TAGS = {"pre", "code", "kbd", "samp", "script", "style"}
 
 
 class PageParser(HTMLParser):
@@ -38,8 +45,12 @@ class PageParser(HTMLParser):
         self.resources: list[tuple[str, str]] = []  # (tag, url)
         self.images: list[tuple[str, str | None]] = []  # (src, alt)
         self.headings: list[list] = []  # [level, text]
+        self.prose: list[str] = []  # text outside code, as it prints
+        self.remote_images: list[str] = []  # network images printed as their alt text
+        self.site_paths: list[tuple[str, str]] = []  # (path, what it became) of website paths
         self._open: list[list] = []  # links and headings whose text is being read
         self._style = False
+        self._code = 0  # how deep inside <pre>, <code>, <script> or <style>
 
     def handle_starttag(self, tag, attrs):
         values = dict(attrs)
@@ -64,14 +75,23 @@ class PageParser(HTMLParser):
             self.headings.append([int(tag[1]), ""])
             self._open.append(self.headings[-1])
         self._style = tag == "style"
+        self._code += tag in CODE_TAGS
+        if values.get("data-remote-src"):
+            self.remote_images.append(values["data-remote-src"])
+        if values.get("data-site-path"):
+            self.site_paths.append((values["data-site-path"], values.get("href") or
+                                    values.get("data-remote-src") or ""))
 
     def handle_endtag(self, tag):
+        self._code -= tag in CODE_TAGS and self._code > 0
         if self._open and (tag == "a" and isinstance(self._open[-1][0], str)
                            or re.fullmatch(r"h[1-6]", tag) and isinstance(self._open[-1][0], int)):
             self._open.pop()
         self._style = False
 
     def handle_data(self, data):
+        if not self._code:
+            self.prose.append(data)
         if self._style:
             self.resources += [("style", u) for u in css_urls(data)]
         for item in self._open:
@@ -121,7 +141,9 @@ def check_page(project: Project, translation: Translation, page: PageParser,
     findings = []
 
     def problem(severity: str, topic: str, needle: str, message: str) -> None:
-        findings.append(Finding(severity, topic, name, source_line(translation, needle), message))
+        line = source_line(translation, needle) or source_line(
+            translation, needle.replace("&", "&amp;", 1))  # an entity written escaped
+        findings.append(Finding(severity, topic, name, line, message))
 
     for tag, url in page.resources:
         if reason := _refusal(fetcher, project, urljoin(base, url)):
@@ -133,6 +155,23 @@ def check_page(project: Project, translation: Translation, page: PageParser,
         if not text.strip():
             problem("warning", "accessibility", href, f"link '{href}' has no text; screen readers "
                     f"would read out the address. Write [what it leads to]({href})")
+    for needle, advice in dict.fromkeys(x for text in page.prose for x in leftovers(text)):
+        problem("warning", "markdown", needle, f"'{needle}' prints as written: {advice}")
+    for src in dict.fromkeys(page.remote_images):
+        problem("warning", "markdown", src,
+                f"image '{src}' is on the network, so it is not fetched: its alt text prints "
+                "in its place. Save it into the project and use that file, or set "
+                "security.allow_remote = true in handoutpack.toml to fetch it")
+    for path, became in dict.fromkeys(page.site_paths):
+        outcome = (f"it links to {became}" if became.startswith("http")
+                   else "only its text prints (set org.website to link to the site)")
+        problem("warning", "paths", path, f"'{path}' is a website path with no file in the "
+                f"project (looked in {_shown_folder(project, resources.site_root(project))}); "
+                f"{outcome}. Copy the file into the project, or set [paths] site_root to the "
+                "folder that holds the site's files")
+    if not emoji.font_available() and any(emoji.EMOJI.search(t) for t in page.prose):
+        problem("warning", "markdown", "", "emoji are printed as their names in brackets: no "
+                "emoji font is installed; install Debian's fonts-noto-color-emoji")
     for src, alt in page.images:
         if not (alt or "").strip():
             problem("warning", "accessibility", src, f"image '{src}' has no alt text; describe "
@@ -152,6 +191,10 @@ def check_page(project: Project, translation: Translation, page: PageParser,
     return findings
 
 
+def _shown_folder(project: Project, folder: Path) -> str:
+    return "the project folder" if folder == project.root else f"{rel(project, folder)}/"
+
+
 def _refusal(fetcher, project: Project, url: str) -> str | None:
     """Why the renderer would refuse `url`, or None when it would load it."""
     scheme = urlsplit(url).scheme.lower()
@@ -167,7 +210,7 @@ def _refusal(fetcher, project: Project, url: str) -> str | None:
         reason = str(refusal).replace(str(project.root) + "/", "")
         if reason.endswith("does not exist"):
             return f"{reason}; check the name and the folder (relative to the document)"
-        return f"{reason}; documents may only use files inside the project"
+        return f"{reason}; documents may only use files inside the project: {WHAT_TO_WRITE}"
     return None
 
 
@@ -177,7 +220,7 @@ def _broken_link(project: Project, translation: Translation, page: PageParser, p
     if parts.scheme in SAFE_SCHEMES or is_placeholder(href):
         return None
     if parts.scheme == "file" or href.startswith("/"):
-        return "an absolute path works on this computer only; link relative to the document"
+        return OUTSIDE_PATH
     if parts.scheme:
         return f"'{parts.scheme}:' links do not work in a PDF"
     fragment = unquote(parts.fragment)

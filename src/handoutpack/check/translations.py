@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import difflib
 import shutil
-import subprocess
 from pathlib import Path
 
 from .. import content
+from ..history import git as _git
 from ..config import Project
 from ..content import Document, Translation
 from .findings import Finding, rel
@@ -42,9 +42,12 @@ def check_translation(project: Project, document: Document, translation: Transla
     line = _front_matter_line(translation, "source_revision")
     if status == "unknown":
         return [Finding("warning", "translations", name, 1,
-                        f"no source_revision, so nobody can tell whether it is up to date; when it "
-                        f"matches {source_name}, add 'source_revision: {source.revision}' (see "
-                        f"`handoutpack revision {source_name}`)")]
+                        f"no source_revision, so nobody can tell whether it is up to date. Record "
+                        f"the revision of the English it was made from: for a translation made "
+                        f"from {source_name} as it is now, 'source_revision: {source.revision}'; "
+                        f"for one brought in from elsewhere, the revision at the date it was "
+                        f"made, which `handoutpack revision {source_name} --as-of YYYY-MM-DD` "
+                        "reads from git history (then check lists what changed since)")]
     if status != "stale":
         return []
     old = english_at(project, source.path, translation.meta.source_revision) if history else None
@@ -84,15 +87,6 @@ def english_at(project: Project, path: Path, revision: str) -> tuple[str, str] |
         if body is not None and content.revision(body) == revision:
             return f"commit {lines[0]}", body
     return None
-
-
-def _git(root: Path, *args: str) -> str | None:
-    try:
-        result = subprocess.run(["git", "-C", str(root), *args], capture_output=True, timeout=30,
-                                text=True, encoding="utf-8", errors="replace")
-    except (OSError, subprocess.SubprocessError):
-        return None
-    return result.stdout if result.returncode == 0 else None
 
 
 def changes(old: str, new: str, when: str) -> list[str]:
