@@ -12,7 +12,7 @@ from pathlib import Path
 
 import click
 
-from . import check, config, content, history, mailing, scaffold
+from . import config, content, history, mailing, scaffold
 from .build import Reporter, Selection, build_and_publish
 from .errors import HandoutpackError, Problems
 from .outputs import MANIFEST, build_lock
@@ -194,6 +194,8 @@ def check_command(run: Run, output_format: str, settings: tuple[str, ...]) -> No
     Checks the config and front matter, Jinja names, links, images and fonts, accessibility
     (alt text, heading levels), translations (coverage, and stale ones with what changed)
     and packs. Nothing is written."""
+    from . import check  # here: a build does not need all of it
+
     report = check.run(run.project_dir, config.parse_overrides(settings))
     if output_format == "json":
         click.echo(json.dumps(report.as_json(), indent=2, ensure_ascii=False))

@@ -33,6 +33,8 @@ class Reporter:
         self.reused = 0
         self.assembled: list[str] = []
         self.total = self.done = 0
+        self.jobs = 0
+        """The document renders the build needed, made or reused."""
 
     def expect(self, count: int) -> None:
         self.total += count
