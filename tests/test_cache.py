@@ -7,6 +7,7 @@ import re
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 import pytest
@@ -180,6 +181,7 @@ def test_a_damaged_or_missing_cache_entry_is_rendered_again(make_project, damage
             entry.write_bytes(b"")
         else:
             entry.unlink()
+    touch(project)
     rendered, assembled, log = build(project)
     assert rendered == {"content/handouts/hello.en.md", "content/handouts/hello.en.md (in packs)",
                         "content/handouts/hello.en.md (in packs, fr fallback)"}
@@ -190,6 +192,7 @@ def test_a_damaged_or_missing_cache_entry_is_rendered_again(make_project, damage
     for pack in (project / "build" / CACHE_DIR / "packs").rglob("*"):
         if pack.is_file():
             pack.unlink()
+    touch(project)
     rendered, assembled, log = build(project)
     assert assembled == {"en/starter.pdf", "fr/starter.pdf"}
     assert rendered == own_pages_of_starter(), "the packs' own pages were damaged too"
@@ -204,6 +207,7 @@ def test_a_damaged_pack_entry_is_assembled_again(make_project):
     for entry in (project / "build" / CACHE_DIR / "packs").rglob("*"):
         if entry.is_file():
             entry.write_bytes(entry.read_bytes().replace(b"%%EOF", b"%%EOX"))
+    touch(project)
     rendered, assembled, log = build(project)
     assert rendered == set()
     assert assembled == {"en/starter.pdf", "fr/starter.pdf"}
@@ -302,6 +306,24 @@ def own_pages_of_starter() -> set[str]:
 def _date(path: Path) -> str | None:
     value = PdfReader(str(path)).metadata.get("/CreationDate")
     return str(value) if value is not None else None
+
+
+def touch(project: Path) -> None:
+    """Save the config again unchanged: the next build cannot take the 'nothing changed' way
+    (which reads no cache entry at all), so it reads the entries it needs."""
+    config = project / "handoutpack.toml"
+    config.write_text(config.read_text(encoding="utf-8"), encoding="utf-8")
+    os.utime(config, ns=(time.time_ns(), time.time_ns() + 1_000_000))
+
+
+def test_damaged_outputs_are_built_again_even_when_nothing_changed(make_project):
+    project = make_project()
+    build(project)
+    good = pdf_bytes(project)
+    (project / "build/en/starter.pdf").write_bytes(b"%PDF-1.7 damaged")
+    rendered, assembled, log = build(project)
+    assert assembled == rendered == set(), "from the cache"
+    assert pdf_bytes(project) == good, "written again"
 
 
 def _counting(started: list):
