@@ -7,20 +7,22 @@ import datetime as dt
 import hashlib
 import os
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import asdict, dataclass, field, replace
 from functools import cache, partial
 from importlib.metadata import version
 from pathlib import Path
 
-from . import imposition, links, markup, paper
+from . import imposition, links, markup, paper, prepress
 from .cache import Cache, Kept, Miss, key
-from .config import PRESENTATION_LAYOUTS, Event, PackSpec, Printing, Project, suggest
+from .config import (PRESENTATION_LAYOUTS, Event, PackSpec, Printing, Project, suggest,
+                     with_printing)
 from .content import Document, Translation, check_packs
 from .errors import HandoutpackError, Problems
-from .outputs import Output, document_path, save, write_manifest
+from .outputs import Output, document_path, save, write_changed, write_manifest
 from .pack import Part, assemble, stylesheets
 from .parallel import Pool, default_jobs
-from .render import Fetcher, Rendered, Renderer, engine, file_digest
+from .pdf import colour
+from .render import Fetcher, Rendered, Renderer, engine, file_digest, is_print
 from .slides import SLIDE_LINK, overflow_warnings, place_slides
 
 Log = Callable[[str], None]
@@ -44,6 +46,8 @@ class Reporter:
         self.reused = 0
         self.assembled: list[str] = []
         self.total = self.done = 0
+        self.notes: list[str] = []
+        """What a user should know about the build, though nothing is wrong."""
 
     def expect(self, count: int) -> None:
         self.total += count
@@ -103,6 +107,8 @@ class Job:
     lang: str
     source: str = ""
     """The project file it is made from, if any: for messages, and to say when it changed."""
+    variant: str | None = None
+    """The PDF variant it is rendered in (PDF/X renders are made CMYK)."""
 
 
 @dataclass(frozen=True)
@@ -196,7 +202,8 @@ def plan(project: Project, documents: dict[str, Document], selection: Selection)
 
 def booklet_pages(printing: Printing) -> Printing:
     """A booklet's pages are half its sheet and are printed at the office, not trimmed."""
-    return replace(printing, paper=paper.BOOKLET[printing.paper][0], print_ready=False)
+    return replace(printing, paper=paper.BOOKLET[printing.paper][0], print_ready=False,
+                   pdf_variant=printing.variant)
 
 
 def _pack_parts(project: Project, documents: dict[str, Document], spec: PackSpec,
@@ -303,7 +310,7 @@ def _job(project: Project, translation: Translation, template: str, printing: Pr
                *(["in packs"] if values.get("numbered_by_pack") else []),
                *([f"{note_lang} fallback"] if note_lang else [])]
     name = f"{source} ({', '.join(variant)})" if variant else source
-    return Job(name, html, translation.path.parent, translation.lang, source)
+    return Job(name, html, translation.path.parent, translation.lang, source, printing.variant)
 
 
 def source_name(project: Project, translation: Translation) -> str:
@@ -320,7 +327,8 @@ def fixed_date(date: dt.date | None) -> dt.date | None:
 
 
 def make_renderer(project: Project, pdf_variant: str | None = None) -> Renderer:
-    return Renderer(*_fetcher_args(project), pdf_variant=pdf_variant, image_dpi=project.image_dpi)
+    return Renderer(*_fetcher_args(project), pdf_variant=pdf_variant, image_dpi=project.image_dpi,
+                    inks=partial(colour.project_inks, project))
 
 
 def _fetcher_args(project: Project) -> tuple:
@@ -356,8 +364,9 @@ class Rendering:
         """The cache key of a job with this build's options (the files it reads are checked
         on top: see Cache.render)."""
         if job not in self._keys:
+            inks = colour.project_inks(self.project).key if is_print(job.variant) else ""
             self._keys[job] = key("render", engine(), self.spec.options, job.html,
-                                  job.base.as_posix(), job.lang)
+                                  job.base.as_posix(), job.lang, str(job.variant), inks)
         return self._keys[job]
 
     def get(self, jobs: Iterable[Job]) -> dict[Job, Rendered]:
@@ -397,7 +406,7 @@ class Rendering:
 
 
 def _render(renderer: Renderer, job: Job) -> Rendered:
-    return renderer.render(job.html, job.base, job.source or job.name, job.lang)
+    return renderer.render(job.html, job.base, job.source or job.name, job.lang, job.variant)
 
 
 class CachedRenderer:
@@ -409,8 +418,9 @@ class CachedRenderer:
         self.reporter = Reporter(log=self.messages.append)
         self.rendering = Rendering(project, spec, Pool(lambda: renderer, 1), self.reporter)
 
-    def render(self, html: str, base: Path, name: str, lang: str) -> Rendered:
-        job = Job(f"{name} ({lang})", html, base, lang)
+    def render(self, html: str, base: Path, name: str, lang: str,
+               variant: str | None = None) -> Rendered:
+        job = Job(f"{name} ({lang})", html, base, lang, variant=variant)
         return self.rendering.get([job])[job]
 
 
@@ -448,18 +458,27 @@ class Renders:
 def build(project: Project, documents: dict[str, Document], selection: Selection = Selection(),
           reporter: Reporter | None = None, jobs: int | None = None, reuse: bool = True,
           strict: bool = False, pdf_variant: str | None = None,
-          kept: Kept | None = None) -> tuple[list[Output], list[str]]:
+          kept: Kept | None = None, dry_run: bool = False,
+          screen_images: bool = False) -> tuple[list[Output], list[str]]:
     """Write the selected documents and packs into build/; return the outputs and warnings.
     `jobs` processes render at once (default: one per core); `reuse=False` ignores the cache;
     `strict`: WeasyPrint's warnings fail the build before anything is written; `kept`: the
-    typeset pages kept between builds (see kept_pages), if the caller has them already."""
+    typeset pages kept between builds (see kept_pages), if the caller has them already.
+    `dry_run` writes nothing but the cache (for `check --print`); `screen_images` also checks
+    the images of screen files (150 ppi)."""
     reporter = reporter or Reporter()
+    if pdf_variant:
+        project = with_printing(project, pdf_variant=pdf_variant)
     kept = kept or kept_pages(project, reuse)
     with markup.keeping(kept):
         planned = plan(project, documents, selection)
     spec = CacheSpec(project.build_dir / CACHE_DIR, reuse, project.root,
-                     make_renderer(project, pdf_variant).options)
-    with Pool(partial(make_renderer, project, pdf_variant), jobs or default_jobs(),
+                     make_renderer(project).options)
+    if any(is_print(p.printing.variant) for p in planned.packs) or is_print(
+            project.printing.variant):
+        reporter.notes += [ink.report(colour.project_inks(project).profile)
+                           for ink in colour.project_inks(project).brand]
+    with Pool(partial(make_renderer, project), jobs or default_jobs(),
               temp_root=spec.folder / "tmp") as pool:
         rendering = Rendering(project, spec, pool, reporter)
         rendered = rendering.get(planned.jobs())
@@ -472,14 +491,28 @@ def build(project: Project, documents: dict[str, Document], selection: Selection
                             "(--strict: warnings fail the build; nothing was written)"])
         renders = Renders(rendered, rendering.cache)
         packs = _packs(project, planned, renders, spec, pool, reporter)
-    outputs = [write_document(project, path, p, renders[p]) for path, p in planned.documents]
+    documents_out = {path: document_pdf(project, renders[p]) for path, p in planned.documents}
+    printed = print_warnings(project, planned, rendered, documents_out, packs, rendering.cache,
+                             screen_images)
+    if dry_run:
+        return [], list(dict.fromkeys(warnings + printed))
+    if strict and printed:
+        raise Problems([*dict.fromkeys(printed),
+                        "(--strict: warnings fail the build; nothing was written)"])
+    warnings += printed
+    outputs = [save(project.build_dir, path, documents_out[path], kind=p.layout,
+                    lang=p.translation.lang, document=p.document.slug, pages=renders[p].pages,
+                    sources=[source_name(project, p.translation)])
+               for path, p in planned.documents]
     for pack in planned.packs:
-        pdf, pages = packs[pack.path]
+        pdf, pages, pack_pages = packs[pack.path]
         outputs.append(save(project.build_dir, pack.path, pdf,
                             kind="booklet" if pack.booklet else "pack", lang=pack.lang,
                             pack=pack.spec.id, pages=pages,
                             sources=[source_name(project, p.translation) for p in pack.parts],
-                            fallbacks=[p.document.slug for p in pack.parts if p.fell_back]))
+                            fallbacks=[p.document.slug for p in pack.parts if p.fell_back],
+                            print=_ticket(project, pack, pack_pages)))
+    _write_tickets(project, planned, outputs)
     write_manifest(project.build_dir, outputs)
     kept.save()
     rendering.cache.prune()
@@ -491,16 +524,78 @@ def kept_pages(project: Project, reuse: bool = True) -> Kept:
     return Kept(Cache(project.build_dir / CACHE_DIR, reuse=reuse, root=project.root), "pages")
 
 
-def write_document(project: Project, path: str, planned: Planned, rendered: Rendered) -> Output:
+def document_pdf(project: Project, rendered: Rendered) -> bytes:
+    """A document's file as written: print-ready boxes, a print file's finish."""
     pdf = imposition.print_ready(rendered.pdf) if project.printing.print_ready else rendered.pdf
-    return save(project.build_dir, path, pdf, kind=planned.layout,
-                lang=planned.translation.lang, document=planned.document.slug,
-                pages=rendered.pages, sources=[source_name(project, planned.translation)])
+    if is_print(project.printing.variant):
+        pdf = _print_file(pdf, colour.project_inks(project), project.printing.variant)
+    return pdf
+
+
+def print_warnings(project: Project, planned: Plan, rendered: dict[Job, Rendered],
+                   documents: dict[str, bytes], packs: dict[str, tuple[bytes, int, int]],
+                   cache: Cache, screen_images: bool = False) -> list[str]:
+    """The preflight of every print file this build makes (see prepress), kept in the cache
+    by the bytes they read; with `screen_images`, the images of screen files too."""
+    warnings = []
+    for job, render in rendered.items():
+        for_print = is_print(job.variant)
+        if job.source and (for_print or screen_images):
+            warnings += _cached_check(cache, ("images", job.source, str(for_print)), render.pdf,
+                                      lambda: prepress.image_warnings(project, job.source,
+                                                                      render, for_print))
+    finals = [(path, documents[path]) for path, _ in planned.documents
+              if is_print(project.printing.variant)]
+    finals += [(pack.path, packs[pack.path][0]) for pack in planned.packs
+               if is_print(pack.printing.variant)]
+    for path, pdf in finals:
+        warnings += _cached_check(cache, ("file", path), pdf,
+                                  lambda: prepress.file_warnings(path, pdf))
+    for pack in planned.packs:
+        if pack.booklet and (binding := prepress.binding_warning(pack.path, packs[pack.path][2])):
+            warnings.append(binding)
+    return list(dict.fromkeys(warnings))
+
+
+def _cached_check(cache: Cache, what: tuple[str, ...], pdf: bytes, check) -> list[str]:
+    entry = key("prepress", _code(), *what, hashlib.sha256(pdf).hexdigest())
+    found = cache.read("checks", entry)
+    if not isinstance(found, Miss):
+        return found[1].decode("utf-8").splitlines()
+    warnings = check()
+    cache.write("checks", entry, "\n".join(warnings).encode("utf-8"))
+    return warnings
+
+
+def _ticket(project: Project, pack: PlannedPack, pack_pages: int) -> dict | None:
+    """The job ticket of a print file's pack, for the manifest and <pack>-print.txt."""
+    printing = pack.printing
+    if not (printing.print_ready or is_print(printing.variant)):
+        return None
+    profile = colour.project_inks(project).profile.description if is_print(
+        printing.variant) else ""
+    cover = f"{pack.spec.id}-cover.pdf" if printing.cover_file else None
+    return asdict(prepress.ticket(printing, profile, Path(pack.path).name, pack_pages,
+                                  pack.booklet, cover))
+
+
+def _write_tickets(project: Project, planned: Plan, outputs: list[Output]) -> None:
+    """build/<lang>/<pack>-print.txt beside each print file: the booklet's when there is one.
+    (Not an output of the manifest, which lists PDFs: the pack's entry holds the same data.)"""
+    tickets = {}
+    for pack, output in zip(planned.packs, outputs[-len(planned.packs):] if planned.packs else []):
+        if output.print:
+            tickets[(pack.lang, pack.spec.id)] = (pack, output)  # the booklet comes after
+    for (lang, pack_id), (pack, output) in tickets.items():
+        title = f"{project.text(pack.spec.titles, lang)} ({lang})"
+        write_changed(project.build_dir / f"{lang}/{pack_id}-print.txt",
+                      prepress.Ticket(**output.print).text(title).encode("utf-8"))
 
 
 def _packs(project: Project, planned: Plan, renders: Renders, spec: CacheSpec, pool: Pool,
-           reporter: Reporter) -> dict[str, tuple[bytes, int]]:
-    """Each pack's PDF and page count: from the cache when it is made of the same renders and
+           reporter: Reporter) -> dict[str, tuple[bytes, int, int]]:
+    """Each pack's PDF, its page count, and the pack's own page count (a booklet's before
+    imposition): from the cache when it is made of the same renders and
     settings as before, else assembled anew (its cover, contents and page numbers rendered or
     taken from the cache) on the pool."""
     cache, made, todo = renders.cache, {}, {}
@@ -510,15 +605,16 @@ def _packs(project: Project, planned: Plan, renders: Renders, spec: CacheSpec, p
         if isinstance(found, Miss):
             todo[pack.path] = (entry, pack, _pack_why(cache, entry, pack, renders, found.reason))
         else:
-            made[pack.path] = (found[1], int(found[0]["pages"]))
+            made[pack.path] = (found[1], int(found[0]["pages"]),
+                               int(found[0].get("pack_pages", found[0]["pages"])))
     reporter.expect(len(todo))
     items = [(path, (project, pack.spec, pack.lang, pack.printing, pack.booklet,
                      _parts(pack, renders), _pack_date(pack.parts), spec))
              for path, (_, pack, _) in todo.items()]
-    for (path, _), (pdf, pages, heard) in pool.run(_assemble, items):
+    for (path, _), (pdf, pages, pack_pages, heard) in pool.run(_assemble, items):
         entry, pack, reason = todo[path]
-        made[path] = (pdf, pages)
-        cache.write("packs", entry, pdf, pages=pages)
+        made[path] = (pdf, pages, pack_pages)
+        cache.write("packs", entry, pdf, pages=pages, pack_pages=pack_pages)
         cache.remember(path, f"{entry} {_pieces(pack, renders)}")
         reporter.absorb(heard)
         reporter.did("assembled", path, reason)
@@ -537,15 +633,25 @@ def _pack_date(parts: list[Planned]) -> dt.date | None:
                           default=None))
 
 
-def _assemble(renderer: Renderer, item: tuple) -> tuple[bytes, int, tuple]:
+def _assemble(renderer: Renderer, item: tuple) -> tuple[bytes, int, int, tuple]:
     """On a worker: one pack, its own pages rendered through the cache."""
     project, spec, lang, printing, booklet, parts, date, cache_spec = item[1]
     pages_renderer = CachedRenderer(project, cache_spec, renderer)
     pdf, pages = assemble(project, spec, lang, parts, pages_renderer, date, printing)
+    cover, pack_pages = pdf, pages
     if booklet:
-        pdf, pages = imposition.booklet(pdf, paper.BOOKLET[spec.printing.paper][1])
+        pdf, pages = imposition.booklet(pdf, paper.BOOKLET[spec.printing.paper][1],
+                                        printing.paper_thickness_mm)
+    if is_print(printing.variant):
+        pdf = _print_file(pdf, renderer.inks, printing.variant, xmp_from=cover)
     heard = pages_renderer.reporter
-    return pdf, pages, (heard.rendered, heard.reused, pages_renderer.messages)
+    return pdf, pages, pack_pages, (heard.rendered, heard.reused, pages_renderer.messages)
+
+
+def _print_file(pdf: bytes, inks, variant: str, xmp_from: bytes | None = None) -> bytes:
+    from .pdf import printfile  # pikepdf: only print builds pay for it
+
+    return printfile.finish(pdf, inks, variant, xmp_from)
 
 
 def _pack_key(project: Project, pack: PlannedPack, renders: Renders, options: str) -> str:

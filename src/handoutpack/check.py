@@ -84,8 +84,9 @@ class Report:
 # ---------------------------------------------------------------- entry points
 
 
-def run(root: Path, overrides: dict[str, str] | None = None) -> Report:
-    """Check the project at `root`; HandoutpackError only when it cannot be checked at all."""
+def run(root: Path, overrides: dict[str, str] | None = None, for_print: bool = False) -> Report:
+    """Check the project at `root`; HandoutpackError only when it cannot be checked at all.
+    `for_print` adds the print shop's preflight (topic `print`), which renders the project."""
     try:
         project = config.load(root, overrides)
     except Problems as problems:
@@ -94,6 +95,10 @@ def run(root: Path, overrides: dict[str, str] | None = None) -> Report:
     report = Report(from_messages(problems, "content"), project.languages)
     report.findings += inspect(project, documents, Selection(), history=True)
     report.coverage = coverage(project, documents)
+    if for_print and not report.errors:
+        from .prepress import check_print  # renders: only `check --print` pays for it
+
+        report.findings += from_messages(check_print(project, documents), "print", "warning")
     report.findings.sort(key=lambda f: (f.file != config.CONFIG_NAME, f.file, f.line or 0))
     return report
 

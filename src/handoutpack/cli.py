@@ -73,7 +73,12 @@ def cli(ctx: click.Context, project_dir: Path, debug: bool) -> None:
 @click.option("--strict", is_flag=True,
               help="Fail on any warning too (stale translations, missing alt text, WeasyPrint's).")
 @click.option("--pdf-variant", type=click.Choice(PDF_VARIANTS), metavar="VARIANT",
-              help=f"Make PDF/A or PDF/UA files: {', '.join(PDF_VARIANTS)}.")
+              help=f"Make PDF/A, PDF/UA or PDF/X files: {', '.join(PDF_VARIANTS)}. PDF/X files "
+                   "are CMYK, for a print shop; --print-ready makes PDF/X-4 unless this says "
+                   "otherwise.")
+@click.option("--cover-file/--no-cover-file", default=None,
+              help="Also write each pack's cover as build/<lang>/<pack>-cover.pdf, to print "
+                   "on heavier paper.")
 @click.pass_obj
 def build_command(run: Run, packs: tuple[str, ...], languages: tuple[str, ...],
                   settings: tuple[str, ...], image_dpi: int | None, jobs: int | None,
@@ -87,7 +92,8 @@ def build_command(run: Run, packs: tuple[str, ...], languages: tuple[str, ...],
     Print options given here win over handoutpack.toml's [print] and [packs.<id>] settings."""
     project = dataclasses.replace(run.project(
         config.parse_overrides(settings),
-        {name: value for name, value in printing.items() if value is not None}), image_dpi=image_dpi)
+        {name: value for name, value in {**printing, "pdf_variant": pdf_variant}.items()
+         if value is not None}), image_dpi=image_dpi)
     documents = content.load(project)
     selection = Selection(packs, languages)
     kept = kept_pages(project, reuse=not no_cache)
@@ -98,7 +104,7 @@ def build_command(run: Run, packs: tuple[str, ...], languages: tuple[str, ...],
     try:
         with build_lock(project.build_dir):
             outputs, warnings = build(project, documents, selection, reporter, jobs=jobs,
-                                      reuse=not no_cache, strict=strict, pdf_variant=pdf_variant,
+                                      reuse=not no_cache, strict=strict,
                                       kept=kept)
             with markup.keeping(kept):
                 warnings += distribute.publish(project, documents, _log(quiet or not verbose))
@@ -108,6 +114,8 @@ def build_command(run: Run, packs: tuple[str, ...], languages: tuple[str, ...],
     for warning in warnings:
         click.echo(f"warning: {warning}", err=True)
     if not quiet:
+        for note in reporter.notes:
+            click.echo(f"note: {note}", err=True)
         counts = Counter(o.kind for o in outputs)
         nouns = {"document": "document", "slides": "presentation", "pack": "pack",
                  "booklet": "booklet"}  # a presentation's slides stand for its three PDFs
@@ -194,14 +202,18 @@ def _email(project: config.Project, documents: dict[str, content.Document], pack
               show_default=True, help="json: one object with every finding, for other programs.")
 @click.option("--set", "settings", multiple=True, metavar="KEY=VALUE",
               help="Check as built with this event.name, event.date or event.place.")
+@click.option("--print", "for_print", is_flag=True,
+              help="Also preflight the files a print shop gets: renders every pack print-ready "
+                   "(PDF/X-4 unless the config names another variant) and reads it back.")
 @click.pass_obj
-def check_command(run: Run, output_format: str, settings: tuple[str, ...]) -> None:
+def check_command(run: Run, output_format: str, settings: tuple[str, ...],
+                  for_print: bool) -> None:
     """Find every problem before anything is printed; exit 1 if there are any.
 
     Checks the config and front matter, Jinja names, links, images and fonts, accessibility
     (alt text, heading levels), translations (coverage, and stale ones with what changed)
-    and packs. Nothing is written."""
-    report = check.run(run.project_dir, config.parse_overrides(settings))
+    and packs. Nothing is written (with --print, only the build's cache of renders)."""
+    report = check.run(run.project_dir, config.parse_overrides(settings), for_print)
     if output_format == "json":
         click.echo(json.dumps(report.as_json(), indent=2, ensure_ascii=False))
     else:

@@ -96,33 +96,53 @@ def booklet_order(count: int) -> list[tuple[int, int]]:
     return sides
 
 
-def booklet(pdf: bytes, sheet: str) -> tuple[bytes, int]:
+CREEP_FROM_PAGES = 24
+"""Booklets of more pages than this have their inner sheets' pages moved towards the spine."""
+
+
+def creep_offsets(count: int, thickness_mm: float) -> list[float]:
+    """How far (mm) the pages of each sheet of a `count`-page booklet move towards the spine,
+    outermost sheet first. Folded together, each sheet wraps around the ones inside it, so the
+    inner sheets stick out at the fore-edge by a sheet's thickness more each: moving their
+    pages in by as much keeps every page's margins the same after trimming."""
+    sheets = (count + -count % 4) // 4
+    if count <= CREEP_FROM_PAGES:
+        return [0.0] * sheets
+    return [round(sheet * thickness_mm, 4) for sheet in range(sheets)]
+
+
+def booklet(pdf: bytes, sheet: str, thickness_mm: float = 0.0) -> tuple[bytes, int]:
     """`pdf`'s pages two-up on landscape `sheet`s in booklet order, padded with blank pages to
     a multiple of four: print on both sides (flip on the short edge), fold, staple. Each page is
-    placed whole as a vector Form XObject, trimmed to its TrimBox; links and bookmarks have no
-    place on paper."""
+    placed whole as a vector Form XObject, trimmed to its TrimBox, each half clipped at the fold;
+    links and bookmarks have no place on paper. Creep is compensated for `thickness_mm` paper."""
     reader = PdfReader(io.BytesIO(pdf))
     height, width = paper.points(sheet)  # the sheet turned landscape: two pages side by side
     writer = PdfWriter()
     forms = [_form(writer, page) for page in reader.pages]
     forms += [None] * (-len(forms) % 4)  # blank pages at the back
-    for left, right in booklet_order(len(forms)):
-        _print_side(writer, [(forms[left], 0), (forms[right], width / 2)], width / 2, height)
+    creep = creep_offsets(len(forms), thickness_mm)
+    for side, (left, right) in enumerate(booklet_order(len(forms))):
+        shift = creep[side // 2] * paper.POINTS_PER_MM
+        _print_side(writer, [(forms[left], 0, shift), (forms[right], width / 2, -shift)],
+                    width / 2, height)
     writer.add_metadata({key: value for key, value in (reader.metadata or {}).items()})
     if "/Lang" in reader.trailer["/Root"]:
         writer._root_object[NameObject("/Lang")] = reader.trailer["/Root"]["/Lang"]
     return to_bytes(writer), len(writer.pages)
 
 
-def _print_side(writer: PdfWriter, halves: list[tuple[IndirectObject | None, float]],
+def _print_side(writer: PdfWriter, halves: list[tuple[IndirectObject | None, float, float]],
                 half_width: float, height: float) -> None:
-    """A new sheet side with each (page's Form XObject or None, left edge) half drawn on it."""
+    """A new sheet side with each (page's Form XObject or None, left edge, shift towards the
+    spine) half drawn on it."""
     side = writer.add_blank_page(half_width * 2, height)
-    placed = [(f"/Page{n}", form, left) for n, (form, left) in enumerate(halves) if form]
+    placed = [(f"/Page{n}", form, left, shift)
+              for n, (form, left, shift) in enumerate(halves) if form]
     side[NameObject("/Resources")] = DictionaryObject({NameObject("/XObject"): DictionaryObject(
-        {NameObject(name): form for name, form, _ in placed})})
-    drawing = "".join(_draw(name, form.get_object(), left, half_width, height)
-                      for name, form, left in placed)
+        {NameObject(name): form for name, form, _, _ in placed})})
+    drawing = "".join(_draw(name, form.get_object(), left, half_width, height, shift)
+                      for name, form, left, shift in placed)
     side[NameObject("/Contents")] = writer._add_object(_stream(drawing.encode()))
 
 
@@ -142,14 +162,16 @@ def _form(writer: PdfWriter, page: PageObject) -> IndirectObject | None:
     return writer._add_object(form)  # pypdf's own way to add an object; it has no public one
 
 
-def _draw(name: str, form: StreamObject, left: float, width: float, height: float) -> str:
+def _draw(name: str, form: StreamObject, left: float, width: float, height: float,
+          shift: float = 0.0) -> str:
     """PDF operators drawing Form XObject `name` in the middle of the `width` x `height` area at
-    `left`, shrunk if it is larger."""
+    `left`, shrunk if it is larger, moved `shift` to the right, clipped to the area."""
     trim = RectangleObject(form["/BBox"])
     scale = min(1.0, width / float(trim.width), height / float(trim.height))
-    x = left + (width - float(trim.width) * scale) / 2 - float(trim.left) * scale
+    x = left + shift + (width - float(trim.width) * scale) / 2 - float(trim.left) * scale
     y = (height - float(trim.height) * scale) / 2 - float(trim.bottom) * scale
-    return f"q {scale:.6f} 0 0 {scale:.6f} {x:.4f} {y:.4f} cm {name} Do Q\n"
+    return (f"q {left:.4f} 0 {width:.4f} {height:.4f} re W n "
+            f"{scale:.6f} 0 0 {scale:.6f} {x:.4f} {y:.4f} cm {name} Do Q\n")
 
 
 def _stream(data: bytes) -> StreamObject:

@@ -1,0 +1,1 @@
+"""PDF work on rendered files: pages, colour and print files."""

@@ -1,0 +1,137 @@
+"""What a print shop gets besides the PDFs: the preflight's warnings (the `print` topic of
+check), each naming its file, line or page, and the job ticket, the order form of a print job."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from . import paper
+from .config import Printing, Project
+from .pdf import preflight
+from .render import Rendered, is_print
+
+BINDING_MULTIPLE = 4
+"""A saddle-stitched booklet's sheets each carry four pages."""
+
+
+def image_warnings(project: Project, source: str, rendered: Rendered, for_print: bool) -> list[str]:
+    """Each image of a document's render printed coarser than print (300 ppi) or screens
+    (150 ppi) need, named with the line of the source that places it."""
+    minimum = preflight.PRINT_PPI if for_print else preflight.SCREEN_PPI
+    roots = [project.root]
+    names = preflight.image_sizes(rendered.dependencies, roots)
+    warnings = []
+    for placed in preflight.placed_images(rendered.pdf):
+        if placed.ppi >= minimum - 0.5:
+            continue
+        name = names.get(placed.pixels, f"an image of {placed.pixels[0]} × {placed.pixels[1]} px")
+        line = _line_of(project.root / source, Path(name).name) if source else None
+        needed = round(placed.points[0] / 72 * minimum)
+        warnings.append(
+            f"{source}{f':{line}' if line else ''}: {name} is {placed.ppi:.0f} ppi at its "
+            f"printed size ({placed.printed_mm}, page {placed.page}); "
+            f"{'print' if for_print else 'screens'} need {minimum}: use an image at least "
+            f"{needed} px wide, or print it smaller")
+    return list(dict.fromkeys(warnings))
+
+
+def file_warnings(shown: str, pdf: bytes) -> list[str]:
+    """What a prepress check rejects in a finished print file."""
+    warnings = [f"{shown}: {where}: RGB left in a print file; it would print as the shop's "
+                "software converts it" for where in preflight.rgb_left(pdf)]
+    warnings += [f"{shown}: the font {name} is not embedded; the shop would print another in "
+                 "its place" for name in preflight.fonts_not_embedded(pdf)]
+    warnings += [f"{shown}: page {page}: text closer than {preflight.SAFE_MM:g} mm to the trim "
+                 f"(\"{text}\"); it may be cut off" for page, text in preflight.text_near_trim(pdf)]
+    return warnings
+
+
+def binding_warning(shown: str, pages: int) -> str | None:
+    """A booklet whose pages are not a multiple of four gets blank pages at the back."""
+    blanks = -pages % BINDING_MULTIPLE
+    if not blanks:
+        return None
+    return (f"{shown}: the pack has {pages} pages, not a multiple of {BINDING_MULTIPLE} as a "
+            f"saddle-stitched booklet needs: {blanks} blank page{'s' if blanks > 1 else ''} "
+            f"added at the back. Shorten or lengthen it by {blanks} or "
+            f"{BINDING_MULTIPLE - blanks} to use every page")
+
+
+def _line_of(path: Path, needle: str) -> int | None:
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return None
+    return next((number for number, line in enumerate(lines, 1) if needle in line), None)
+
+
+@dataclass(frozen=True)
+class Ticket:
+    """A print job as a print shop's order form asks for it."""
+
+    file: str
+    trim: str
+    pages: int
+    sheets: int
+    duplex: str
+    binding: str
+    colour: str
+    variant: str
+    copies: int
+    bleed: str
+    cover: str | None = None
+
+    def text(self, title: str) -> str:
+        rows = [("File", self.file), ("Trim size", self.trim), ("Pages", str(self.pages)),
+                ("Sheets per copy", str(self.sheets)), ("Printing", self.duplex),
+                ("Binding", self.binding), ("Colour", self.colour), ("PDF", self.variant),
+                ("Bleed", self.bleed), ("Copies", str(self.copies))]
+        if self.cover:
+            rows.append(("Cover", self.cover))
+        width = max(len(name) for name, _ in rows) + 2
+        return (f"Print job: {title}\n\n"
+                + "".join(f"{name + ':':<{width}}{value}\n" for name, value in rows))
+
+
+def ticket(printing: Printing, profile: str, file: str, pages: int, booklet: bool,
+           cover: str | None = None) -> Ticket:
+    """The job ticket of a pack file (`pages` pages; for a booklet, its pages before
+    imposition)."""
+    if booklet:
+        page_size, sheet = paper.BOOKLET[printing.paper]
+        pages += -pages % BINDING_MULTIPLE
+        width, height = paper.PAGE_MM[page_size]
+        sheet_w, sheet_h = paper.PAGE_MM[sheet]
+        sheets = pages // BINDING_MULTIPLE
+        duplex = (f"both sides, flipped on the short edge; {sheet} sheets ({sheet_h:g} × "
+                  f"{sheet_w:g} mm), two pages a side in booklet order")
+        binding = f"saddle stitch: fold the {sheets} sheets in the middle, two staples"
+    else:
+        width, height = paper.PAGE_MM[printing.paper]
+        sheets = (pages + 1) // 2 if printing.duplex else pages
+        duplex = ("both sides (duplex), flipped on the long edge" if printing.duplex
+                  else "one side")
+        binding = "none: loose sheets, in page order"
+    colour = (f"CMYK for {profile} (the PDF's output intent)" if is_print(printing.variant)
+              else "RGB (not a print variant: the shop converts it)")
+    bleed = ("3 mm on every side, crop marks outside it" if printing.print_ready
+             else "none: trim to the page")
+    return Ticket(file, f"{width:g} × {height:g} mm ({page_size if booklet else printing.paper})",
+                  pages, sheets, duplex, binding, colour, (printing.variant or "PDF").upper(),
+                  printing.copies, bleed, cover)
+
+
+def check_print(project: Project, documents: dict) -> list[str]:
+    """`check --print`: every pack made as the print shop gets it (print-ready, PDF/X-4 unless
+    the config names another variant) and documents as they are built, read back by the
+    preflight. Nothing is written but the build's cache, which the next build reuses."""
+    from .build import Reporter, build  # build uses this module
+    from .outputs import build_lock
+
+    packs = {pack_id: replace(spec, printing=replace(spec.printing, print_ready=True))
+             for pack_id, spec in project.packs.items()}
+    with build_lock(project.build_dir):
+        _, warnings = build(replace(project, packs=packs), documents, reporter=Reporter(),
+                            dry_run=True, screen_images=True)
+    return warnings
