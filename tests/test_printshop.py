@@ -384,3 +384,56 @@ def test_text_closer_than_5mm_to_the_trim_is_found():
     ((page, text),) = preflight.text_near_trim(near)  # the letters within 5 mm of the edge
     assert page == 1 and text and "Cut off".startswith(text)
     assert preflight.text_near_trim(safe) == []
+
+
+BOOKLET_CONFIG = CONFIG + """
+[packs.handbook]
+title = "Handbook"
+audience = "public"
+documents = ["plain", "photo"]
+paper = "A5"
+booklet = true
+print_ready = true
+cover_file = true
+duplex = true
+"""
+
+
+@pytest.fixture(scope="module")
+def handbook(tmp_path_factory):
+    root = write_files(project(tmp_path_factory, "handbook"), {"handoutpack.toml": BOOKLET_CONFIG})
+    outcome = invoke(root, "build", "handbook")
+    assert outcome.exit_code == 0, outcome.output
+    return root, outcome
+
+
+def test_a_print_ready_booklet_has_marks_and_boxes_on_its_sheets(handbook):
+    root, _ = handbook
+    with pikepdf.open(root / "build/en/handbook-booklet.pdf") as document:
+        assert "<pdfxid:GTS_PDFXVersion>PDF/X-4" in document.Root.Metadata.read_bytes().decode()
+        assert "/OutputIntents" in document.Root
+        for page in document.pages:
+            trim, bleed, media = page.trimbox, page.bleedbox, page.mediabox
+            assert float(trim[2] - trim[0]) == pytest.approx(297 * MM, abs=0.01)  # A4, landscape
+            assert float(trim[3] - trim[1]) == pytest.approx(210 * MM, abs=0.01)
+            assert float(trim[0] - bleed[0]) == pytest.approx(3 * MM, abs=0.01)
+            assert float(trim[0] - media[0]) == pytest.approx(12 * MM, abs=0.01)  # room for marks
+            drawing = pikepdf.unparse_content_stream(pikepdf.parse_content_stream(page.obj))
+            assert b"1 1 1 1 K" in drawing  # crop and fold marks, in every ink
+
+
+def test_the_booklet_cover_is_its_own_file_and_the_ticket_says_so(handbook):
+    root, outcome = handbook
+    with pikepdf.open(root / "build/en/handbook-cover.pdf") as cover, \
+            pikepdf.open(root / "build/en/handbook-booklet.pdf") as body:
+        assert len(cover.pages) == 2 and "/OutputIntents" in cover.Root
+        manifest = json.loads((root / "build/manifest.json").read_text(encoding="utf-8"))
+        (entry,) = [o for o in manifest["outputs"] if o["path"] == "en/handbook-booklet.pdf"]
+        assert entry["pages"] == len(body.pages) == entry["print"]["sheets"] * 2 - 2
+    ticket = (root / "build/en/handbook-print.txt").read_text(encoding="utf-8")
+    assert "File:            handbook-booklet.pdf" in ticket
+    assert "Trim size:       148 × 210 mm (A5)" in ticket
+    assert "Binding:         saddle stitch" in ticket
+    assert "Cover:           handbook-cover.pdf: the outer sheet" in ticket
+    pages = entry["print"]["pages"]
+    assert pages % 4 == 0

@@ -201,8 +201,8 @@ def plan(project: Project, documents: dict[str, Document], selection: Selection)
 
 
 def booklet_pages(printing: Printing) -> Printing:
-    """A booklet's pages are half its sheet and are printed at the office, not trimmed."""
-    return replace(printing, paper=paper.BOOKLET[printing.paper][0], print_ready=False,
+    """A booklet's pages are half its sheet; print-ready, the sheets get bleed and marks."""
+    return replace(printing, paper=paper.BOOKLET[printing.paper][0],
                    pdf_variant=printing.variant)
 
 
@@ -491,6 +491,7 @@ def build(project: Project, documents: dict[str, Document], selection: Selection
                             "(--strict: warnings fail the build; nothing was written)"])
         renders = Renders(rendered, rendering.cache)
         packs = _packs(project, planned, renders, spec, pool, reporter)
+    covers = _covers(planned, packs)
     documents_out = {path: document_pdf(project, renders[p]) for path, p in planned.documents}
     printed = print_warnings(project, planned, rendered, documents_out, packs, rendering.cache,
                              screen_images)
@@ -512,6 +513,9 @@ def build(project: Project, documents: dict[str, Document], selection: Selection
                             sources=[source_name(project, p.translation) for p in pack.parts],
                             fallbacks=[p.document.slug for p in pack.parts if p.fell_back],
                             print=_ticket(project, pack, pack_pages)))
+    outputs += [save(project.build_dir, path, pdf, kind="cover", lang=pack.lang,
+                     pack=pack.spec.id, pages=pages)
+                 for path, (pack, pdf, pages) in covers.items()]
     _write_tickets(project, planned, outputs)
     write_manifest(project.build_dir, outputs)
     kept.save()
@@ -574,7 +578,11 @@ def _ticket(project: Project, pack: PlannedPack, pack_pages: int) -> dict | None
         return None
     profile = colour.project_inks(project).profile.description if is_print(
         printing.variant) else ""
-    cover = f"{pack.spec.id}-cover.pdf" if printing.cover_file else None
+    cover = (f"{pack.spec.id}-cover.pdf: "
+             + ("the outer sheet, both sides; the booklet holds the sheets inside it"
+                if pack.booklet else
+                f"page 1{' and its back' if printing.duplex else ''}, also in the pack")
+             if printing.cover_file else None)
     return asdict(prepress.ticket(printing, profile, Path(pack.path).name, pack_pages,
                                   pack.booklet, cover))
 
@@ -641,11 +649,33 @@ def _assemble(renderer: Renderer, item: tuple) -> tuple[bytes, int, int, tuple]:
     cover, pack_pages = pdf, pages
     if booklet:
         pdf, pages = imposition.booklet(pdf, paper.BOOKLET[spec.printing.paper][1],
-                                        printing.paper_thickness_mm)
+                                        printing.paper_thickness_mm, printing.print_ready)
     if is_print(printing.variant):
         pdf = _print_file(pdf, renderer.inks, printing.variant, xmp_from=cover)
     heard = pages_renderer.reporter
     return pdf, pages, pack_pages, (heard.rendered, heard.reused, pages_renderer.messages)
+
+
+def _covers(planned: Plan, packs: dict[str, tuple[bytes, int, int]]) -> dict[str, tuple]:
+    """<pack>-cover.pdf for packs whose printing asks for it, to print on heavier paper: a
+    booklet's outer sheet, which then leaves the booklet; else the cover page (and its back,
+    printed on both sides), the pack keeping it too, as it is read on screen."""
+    from .pdf import printfile  # pikepdf: only packs with a cover file pay for it
+
+    covers = {}
+    for pack in planned.packs:
+        has_booklet = pack.spec.printing.booklet
+        if not pack.printing.cover_file or (has_booklet and not pack.booklet):
+            continue
+        pdf, pages, pack_pages = packs[pack.path]
+        count = 2 if pack.booklet or pack.printing.duplex else 1
+        if pages <= count:  # a booklet of one sheet is all cover
+            continue
+        cover, body = printfile.split(pdf, count)
+        if pack.booklet:
+            packs[pack.path] = (body, pages - count, pack_pages)
+        covers[f"{pack.lang}/{pack.spec.id}-cover.pdf"] = (pack, cover, count)
+    return covers
 
 
 def _print_file(pdf: bytes, inks, variant: str, xmp_from: bytes | None = None) -> bytes:

@@ -115,8 +115,9 @@ def ticket(printing: Printing, profile: str, file: str, pages: int, booklet: boo
         binding = "none: loose sheets, in page order"
     colour = (f"CMYK for {profile} (the PDF's output intent)" if is_print(printing.variant)
               else "RGB (not a print variant: the shop converts it)")
-    bleed = ("3 mm on every side, crop marks outside it" if printing.print_ready
-             else "none: trim to the page")
+    bleed = ("none: trim to the page" if not printing.print_ready
+             else "3 mm around each sheet, crop marks outside it, fold marks at the spine"
+             if booklet else "3 mm on every side, crop marks outside it")
     return Ticket(file, f"{width:g} × {height:g} mm ({page_size if booklet else printing.paper})",
                   pages, sheets, duplex, binding, colour, (printing.variant or "PDF").upper(),
                   printing.copies, bleed, cover)

@@ -421,3 +421,26 @@ class Stream:
 
 def _op(operands, operator: str):
     return pikepdf.ContentStreamInstruction(operands, Operator(operator))
+
+
+def split(pdf: bytes, count: int) -> tuple[bytes, bytes]:
+    """The first `count` pages as one file (a cover, for heavier paper) and the rest as another,
+    each keeping the file's version, output intent and metadata; bookmarks, tags and named
+    destinations, which would point at pages no longer there, are dropped from the first."""
+    parts = []
+    with pikepdf.open(io.BytesIO(pdf)) as document:
+        version = document.pdf_version
+    for keep in (slice(0, count), slice(count, None)):
+        with pikepdf.open(io.BytesIO(pdf)) as document:
+            kept = set(range(len(document.pages))[keep])
+            for index in reversed(range(len(document.pages))):
+                if index not in kept:
+                    del document.pages[index]
+            if keep.start == 0 and count:
+                for key in (Name.Outlines, Name.StructTreeRoot, Name.MarkInfo, Name.Names):
+                    if key in document.Root:
+                        del document.Root[key]
+            out = io.BytesIO()
+            document.save(out, force_version=version, deterministic_id=True)
+            parts.append(out.getvalue())
+    return parts[0], parts[1]
