@@ -437,3 +437,23 @@ def test_the_booklet_cover_is_its_own_file_and_the_ticket_says_so(handbook):
     assert "Cover:           handbook-cover.pdf: the outer sheet" in ticket
     pages = entry["print"]["pages"]
     assert pages % 4 == 0
+
+
+def test_the_preflight_finds_rgb_left_and_fonts_not_embedded():
+    import weasyprint
+
+    from handoutpack.pdf import preflight
+
+    rgb = weasyprint.HTML(string="<p style='color: #c03'>Red words</p>").write_pdf()
+    assert "page 1: text or shapes in RGB" in preflight.rgb_left(rgb)
+    document = pikepdf.new()
+    page = document.add_blank_page()
+    page.obj.Resources = pikepdf.Dictionary(Font=pikepdf.Dictionary(F1=pikepdf.Dictionary(
+        Type=pikepdf.Name.Font, Subtype=pikepdf.Name.TrueType, BaseFont=pikepdf.Name("/Arial"),
+        FontDescriptor=pikepdf.Dictionary(Type=pikepdf.Name.FontDescriptor,
+                                          FontName=pikepdf.Name("/Arial"), Flags=32))))
+    page.obj.Contents = document.make_stream(b"0 0 0 1 k BT /F1 12 Tf 72 72 Td (Hi) Tj ET")
+    out = io.BytesIO()
+    document.save(out)
+    assert preflight.fonts_not_embedded(out.getvalue()) == ["Arial"]
+    assert preflight.rgb_left(out.getvalue()) == []

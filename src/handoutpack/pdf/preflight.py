@@ -169,13 +169,29 @@ def _is_rgb(space) -> bool:
 
 def fonts_not_embedded(pdf: bytes) -> list[str]:
     """The names of fonts a PDF uses without embedding them (Type 3 fonts are drawings)."""
-    missing = []
+    missing: set[str] = set()
     with pikepdf.open(io.BytesIO(pdf)) as document:
-        for obj in document.objects:
-            if isinstance(obj, pikepdf.Dictionary) and obj.get(Name.Type) == Name.FontDescriptor:
-                if not {"/FontFile", "/FontFile2", "/FontFile3"} & set(obj.keys()):
-                    missing.append(str(obj.get(Name.FontName, "a font")).lstrip("/"))
-    return sorted(set(missing))
+        for page in document.pages:
+            _fonts_in(page.obj.get(Name.Resources), missing, set())
+    return sorted(missing)
+
+
+def _fonts_in(resources, missing: set[str], seen: set) -> None:
+    """Add to `missing` the fonts of `resources` (and of the forms it holds) not embedded."""
+    if resources is None:
+        return
+    for font in (resources.get(Name.Font) or {}).values():
+        if font.get(Name.Subtype) == Name.Type3:
+            continue
+        described = font.DescendantFonts[0] if Name.DescendantFonts in font else font
+        descriptor = described.get(Name.FontDescriptor)
+        if descriptor is None or not {"/FontFile", "/FontFile2", "/FontFile3"} & set(
+                descriptor.keys()):
+            missing.add(str(font.get(Name.BaseFont, "a font")).lstrip("/"))
+    for xobject in (resources.get(Name.XObject) or {}).values():
+        if xobject.get(Name.Subtype) == Name.Form and xobject.objgen not in seen:
+            seen.add(xobject.objgen)
+            _fonts_in(xobject.get(Name.Resources), missing, seen)
 
 
 def text_near_trim(pdf: bytes, safe_mm: float = SAFE_MM) -> list[tuple[int, str]]:
