@@ -457,3 +457,21 @@ def test_the_preflight_finds_rgb_left_and_fonts_not_embedded():
     document.save(out)
     assert preflight.fonts_not_embedded(out.getvalue()) == ["Arial"]
     assert preflight.rgb_left(out.getvalue()) == []
+
+
+def test_bad_inks_or_an_rgb_profile_are_refused_with_their_key(tmp_path_factory):
+    root = project(tmp_path_factory, "refused")
+    (root / "handoutpack.toml").write_text(CONFIG.replace("[100, 45, 20, 35]", "[100, 45]"),
+                                           encoding="utf-8")
+    outcome = invoke(root, "build", "--print-ready")
+    assert outcome.exit_code == 2
+    assert "handoutpack.toml:9: brand.cmyk.primary: must be four percentages of ink" in outcome.stderr
+    rgb = shutil.which("gs") and "/usr/share/color/icc/ghostscript/srgb.icc"
+    if not rgb:
+        pytest.skip("Debian's ghostscript is not installed")
+    shutil.copy(rgb, root / "screen.icc")
+    (root / "handoutpack.toml").write_text(CONFIG + '\n[print]\ncmyk_profile = "screen.icc"\n',
+                                           encoding="utf-8")
+    outcome = invoke(root, "build", "--print-ready")
+    assert outcome.exit_code == 2
+    assert "screen.icc: is a RGB" in outcome.stderr and "CMYK output" in outcome.stderr
