@@ -736,7 +736,7 @@ def _file_digest(path: Path) -> str:
 def _code() -> str:
     """handoutpack's own code, for what is cached without a render's checks: packs, placed
     slides, slide checks."""
-    return key(*(file_digest(m) for m in sorted(Path(__file__).parent.glob("*.py"))))
+    return key(*(file_digest(m) for m in sorted(Path(__file__).parent.rglob("*.py"))))
 
 
 def _overflow_warnings(cache: Cache, slides: Rendered) -> list[str]:

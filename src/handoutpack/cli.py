@@ -280,7 +280,9 @@ def _log(quiet: bool):
 def _printed(printing: config.Printing) -> str:
     """'A4, duplex, booklet': the paper and the print options that are on (or QR codes, off)."""
     options = {"duplex": printing.duplex, "print-ready": printing.print_ready,
-               "booklet": printing.booklet, "no QR codes": not printing.qr}
+               "booklet": printing.booklet, "cover file": printing.cover_file,
+               "no QR codes": not printing.qr, (printing.variant or "").upper(): printing.variant,
+               f"{printing.copies} copies": printing.copies > 1}
     return ", ".join([printing.paper, *(name for name, on in options.items() if on)])
 
 
