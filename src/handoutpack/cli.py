@@ -25,10 +25,25 @@ class Run:
     def __init__(self, project_dir: Path, debug: bool):
         self.project_dir = project_dir
         self.debug = debug
+        self.profile: Path | None = None
+        """An ambassador's profile (--as): presenter, event and partners for this run."""
 
     def project(self, overrides: dict[str, str] | None = None,
                 printing: dict | None = None) -> config.Project:
-        return config.load(self.project_dir, overrides, printing)
+        return config.load(self.project_dir, overrides, printing, self.profile)
+
+
+def _as_profile(ctx: click.Context, _param, value: Path | None) -> Path | None:
+    if value is not None:
+        ctx.find_object(Run).profile = value
+    return value
+
+
+AS_PROFILE = click.option(
+    "--as", "profile", type=click.Path(dir_okay=False, path_type=Path), metavar="PROFILE",
+    expose_value=False, callback=_as_profile,
+    help="An ambassador's profile (TOML: [presenter], [event], [[partners]]) for this run; "
+         "the workbench saves one.")
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -74,6 +89,7 @@ def cli(ctx: click.Context, project_dir: Path, debug: bool) -> None:
               help="Fail on any warning too (stale translations, missing alt text, WeasyPrint's).")
 @click.option("--pdf-variant", type=click.Choice(PDF_VARIANTS), metavar="VARIANT",
               help=f"Make PDF/A or PDF/UA files: {', '.join(PDF_VARIANTS)}.")
+@AS_PROFILE
 @click.pass_obj
 def build_command(run: Run, packs: tuple[str, ...], languages: tuple[str, ...],
                   settings: tuple[str, ...], image_dpi: int | None, jobs: int | None,
@@ -156,6 +172,7 @@ class Progress:
 @click.option("--max-size", "max_mb", type=click.FloatRange(min=0), metavar="MB",
               help="The largest attachment to send (default: email.max_attachment_mb, 10).")
 @click.option("-q", "--quiet", is_flag=True, help="Print only problems.")
+@AS_PROFILE
 @click.pass_obj
 def email_command(run: Run, pack: str, recipients: Path, languages: tuple[str, ...], send: bool,
                   pace: float | None, max_mb: float | None, quiet: bool) -> None:

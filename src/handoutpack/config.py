@@ -12,6 +12,8 @@ from typing import Any
 
 from . import paper
 from .errors import HandoutpackError, collect
+from .presenter import (PROFILE_KEYS, Partner, Presenter, read_partners, read_presenter,
+                        read_profile)
 
 CONFIG_NAME = "handoutpack.toml"
 PAPER_SIZES = paper.CHOICES
@@ -34,6 +36,9 @@ class Event:
     name: str = ""
     date: dt.date | None = None
     place: str = ""
+    partners: tuple[Partner, ...] = ()
+    """One or two partners (co-hosts, sponsors) whose logos the theme prints beside the
+    organisation's, on covers and in the pack's page footers."""
 
 
 @dataclass(frozen=True)
@@ -178,6 +183,8 @@ class Project:
     printing: Printing = Printing()
     """The print defaults (brand.paper, [print], then the command line) every pack starts from,
     and how documents on their own are printed."""
+    presenter: Presenter | None = None
+    """Who presents the packs ([presenter], or a profile given with --as)."""
 
     def where(self, key: str) -> str:
         """'handoutpack.toml:12: packs.media.documents[2]': a config key as messages name it."""
@@ -202,7 +209,7 @@ def suggest(name: str, choices) -> str:
 def key_lines(toml_text: str) -> dict[str, int]:
     """The line of every table header and key in a TOML text, by dotted path (best effort:
     TOML parsers give no positions, and messages should still point at the line)."""
-    lines, table, in_string = {}, "", False
+    lines, table, in_string, arrays = {}, "", False, {}
     for number, line in enumerate(toml_text.splitlines(), 1):
         if line.count('"""') % 2 or line.count("'''") % 2:
             in_string = not in_string
@@ -213,6 +220,10 @@ def key_lines(toml_text: str) -> dict[str, int]:
         if match := TABLE_RE.match(line):
             table = _dotted(match[1])
             lines.setdefault(table, number)
+            if line.lstrip().startswith("[["):  # an array of tables: the n-th is table[n]
+                arrays[table] = arrays.get(table, -1) + 1
+                table = f"{table}[{arrays[table]}]"
+                lines.setdefault(table, number)
         elif match := ASSIGN_RE.match(line):
             key = ".".join(filter(None, (table, _dotted(match[1]))))
             lines.setdefault(key, number)
@@ -225,10 +236,11 @@ def _dotted(key: str) -> str:
 
 def line_of(lines: dict[str, int], key: str) -> int | None:
     """The line of `key`, or of its nearest enclosing key or table that is written down."""
-    parts = re.sub(r"\[\d+\]", "", key).split(".")
-    for end in range(len(parts), 0, -1):
-        if (line := lines.get(".".join(parts[:end]))) is not None:
-            return line
+    for candidate in (key, re.sub(r"\[\d+\]", "", key)):  # tables in arrays have their own
+        parts = candidate.split(".")
+        for end in range(len(parts), 0, -1):
+            if (line := lines.get(".".join(parts[:end]))) is not None:
+                return line
     return None
 
 
@@ -353,10 +365,11 @@ def parse_overrides(pairs: tuple[str, ...]) -> dict[str, str]:
 
 
 def load(root: Path, overrides: dict[str, str] | None = None,
-         printing: dict[str, Any] | None = None) -> Project:
+         printing: dict[str, Any] | None = None, profile: Path | None = None) -> Project:
     """Read and validate `root/handoutpack.toml`; raise Problems listing everything wrong.
     `overrides` are --set event fields; `printing` are Printing fields from the command line,
-    which win over the config's for every pack and document."""
+    which win over the config's for every pack and document; `profile` is an ambassador's
+    profile (--as): its presenter, event and partners win over the config's."""
     root = root.resolve()
     config_path = root / CONFIG_NAME
     if not config_path.is_file():
@@ -373,7 +386,28 @@ def load(root: Path, overrides: dict[str, str] | None = None,
         line = line[1] if line else None
         raise HandoutpackError(f"{CONFIG_NAME}{f':{line}' if line else ''}: {error}. "
                                "Fix the TOML syntax there.") from None
-    return _project(root, config_path, data, overrides or {}, printing or {}, text)
+    presenter, forced_event = _profile(root, profile) if profile else (None, {})
+    project = _project(root, config_path, data, overrides or {}, printing or {}, text,
+                       forced_event)
+    return replace(project, presenter=presenter) if presenter else project
+
+
+def _profile(root: Path, path: Path) -> tuple[Presenter | None, dict[str, Any]]:
+    """A profile's presenter, and the event fields (partners too) it sets for every pack."""
+    data, text = read_profile(path)
+    r = _Reader(path.name, text)
+    for name in data:
+        if name not in PROFILE_KEYS:
+            r.problem(name, f"unknown key{suggest(name, PROFILE_KEYS)}; allowed: "
+                      f"{', '.join(sorted(PROFILE_KEYS))}")
+    presenter = read_presenter(r, data.get("presenter"), "presenter", root)
+    table = r.table(data.get("event"), "event", {"name", "date", "place"})
+    event = _event(r, table, "event", root=root)
+    forced = {name: getattr(event, name) for name in table}
+    if "partners" in data:
+        forced["partners"] = read_partners(r, data["partners"], "partners", root)
+    collect(r.problems)
+    return presenter, forced
 
 
 def read_text(name: str, path: Path, kind: str, max_bytes: int, too_big: str, empty: str) -> str:
@@ -401,11 +435,13 @@ def read_text(name: str, path: Path, kind: str, max_bytes: int, too_big: str, em
 
 
 TOP_KEYS = {"org", "brand", "languages", "paths", "audiences", "packs", "event", "labels",
-            "security", "typography", "download", "email", "print"}
+            "security", "typography", "download", "email", "print", "presenter"}
+EVENT_KEYS = {"name", "date", "place", "partners"}
 
 
 def _project(root: Path, config_path: Path, data: dict, overrides: dict[str, str],
-             forced_printing: dict[str, Any], text: str = "") -> Project:
+             forced_printing: dict[str, Any], text: str = "",
+             forced_event: dict[str, Any] | None = None) -> Project:
     r = _Reader(CONFIG_NAME, text)
     for name in data:
         if name not in TOP_KEYS:
@@ -462,15 +498,16 @@ def _project(root: Path, config_path: Path, data: dict, overrides: dict[str, str
         audiences[audience_id] = Audience(audience_id, r.texts(spec, "name", f"{key}.name", languages))
 
     override = _event(r, overrides, "--set event")
-    forced = {name: getattr(override, name) for name in overrides}  # --set wins everywhere
-    event = replace(_event(r, r.table(data.get("event"), "event", {"name", "date", "place"}),
-                           "event"), **forced)
+    forced = {**(forced_event or {}),  # a profile's event, then --set, win everywhere
+              **{name: getattr(override, name) for name in overrides}}
+    event = replace(_event(r, r.table(data.get("event"), "event", EVENT_KEYS), "event",
+                           root=root), **forced)
     printing = _printing(r, r.table(data.get("print"), "print", set(PRINT_OPTIONS)), "print",
                          Printing(paper=brand.paper))
     packs = {}
     for pack_id, spec in r.table(data.get("packs"), "packs").items():
         packs[pack_id] = _pack(r, pack_id, spec, languages, audiences, event, forced,
-                               printing, forced_printing)
+                               printing, forced_printing, root)
 
     labels = {}
     for lang, table in r.table(data.get("labels"), "labels").items():
@@ -488,6 +525,7 @@ def _project(root: Path, config_path: Path, data: dict, overrides: dict[str, str
                                         set(Typography.__dataclass_fields__)), languages)
     download = _download(r, data.get("download"), languages)
     email = _email(r, data["email"]) if "email" in data else None
+    presenter = read_presenter(r, data.get("presenter"), "presenter", root)
 
     collect(r.problems)
     return Project(
@@ -498,6 +536,7 @@ def _project(root: Path, config_path: Path, data: dict, overrides: dict[str, str
         download=download, email=email,
         emails_dir=emails_dir or root / "emails",
         printing=replace(printing, **forced_printing),
+        presenter=presenter,
     )
 
 
@@ -531,11 +570,16 @@ def _override_dirs(r: _Reader, root: Path, paths: dict, name: str) -> tuple[Path
     return tuple(p for p in found if p)
 
 
-def _event(r: _Reader, data: dict, key: str, base: Event = Event()) -> Event:
+def _event(r: _Reader, data: dict, key: str, base: Event = Event(),
+           root: Path | None = None) -> Event:
+    partners = base.partners
+    if "partners" in data and root is not None:
+        partners = read_partners(r, data["partners"], f"{key}.partners", root)
     return Event(
         name=r.string(data, "name", f"{key}.name", base.name),
         date=r.date(data, "date", f"{key}.date") or base.date,
         place=r.string(data, "place", f"{key}.place", base.place),
+        partners=partners,
     )
 
 
@@ -546,7 +590,8 @@ def _printing(r: _Reader, data: dict, key: str, base: Printing) -> Printing:
 
 
 def _pack(r: _Reader, pack_id: str, spec: Any, languages, audiences, event: Event,
-          forced: dict[str, Any], printing: Printing, forced_printing: dict[str, Any]) -> PackSpec:
+          forced: dict[str, Any], printing: Printing, forced_printing: dict[str, Any],
+          root: Path) -> PackSpec:
     key = f"packs.{pack_id}"
     if not ID_RE.match(pack_id):
         r.problem(key, "pack ids are lower-case letters, digits and hyphens")
@@ -566,8 +611,8 @@ def _pack(r: _Reader, pack_id: str, spec: Any, languages, audiences, event: Even
         r.problem(f"{key}.languages", f"must be a list of languages from languages.available "
                   f"({', '.join(languages)})")
         pack_languages = []
-    pack_event = _event(r, r.table(spec.get("event"), f"{key}.event",
-                                   {"name", "date", "place"}), f"{key}.event", event)
+    pack_event = _event(r, r.table(spec.get("event"), f"{key}.event", EVENT_KEYS),
+                        f"{key}.event", event, root)
     paper_size = r.choice(spec, "paper", f"{key}.paper", PAPER_SIZES, printing.paper)
     own_printing = _printing(r, spec, key, replace(printing, paper=paper_size))
     return PackSpec(

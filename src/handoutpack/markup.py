@@ -418,6 +418,7 @@ def page(project: Project, template: str, **values) -> str:
     its text punctuated for its language, a .txt one as it is."""
     env = _page_env(tuple(template_dirs(project)))
     values.setdefault("typography", project.typography)
+    values.setdefault("presenter", project.presenter)
     try:
         text = env.get_template(template).render(**values)
         if not template.endswith(".html"):
