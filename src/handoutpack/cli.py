@@ -12,7 +12,7 @@ from pathlib import Path
 
 import click
 
-from . import check, config, content, distribute, mailing, markup
+from . import check, config, content, distribute, mailing, markup, personalise
 from .build import Reporter, Selection, build, kept_pages
 from .errors import HandoutpackError, Problems
 from .outputs import build_lock
@@ -89,18 +89,25 @@ def cli(ctx: click.Context, project_dir: Path, debug: bool) -> None:
               help="Fail on any warning too (stale translations, missing alt text, WeasyPrint's).")
 @click.option("--pdf-variant", type=click.Choice(PDF_VARIANTS), metavar="VARIANT",
               help=f"Make PDF/A or PDF/UA files: {', '.join(PDF_VARIANTS)}.")
+@click.option("--for", "recipients", metavar="CSV", type=click.Path(dir_okay=False, path_type=Path),
+              help="Also write the PACK personalised for each person on this list (columns "
+                   "email, name, language, and organisation or outlet): "
+                   "build/personal/<lang>/<pack>/<name>.pdf.")
 @AS_PROFILE
 @click.pass_obj
 def build_command(run: Run, packs: tuple[str, ...], languages: tuple[str, ...],
                   settings: tuple[str, ...], image_dpi: int | None, jobs: int | None,
                   no_cache: bool, quiet: bool, verbose: bool, strict: bool,
-                  pdf_variant: str | None, **printing) -> None:
+                  pdf_variant: str | None, recipients: Path | None, **printing) -> None:
     """Build every document and pack into build/ (or only the PACKS named), then the download
     page (build/index.html) and the zip bundles of everything built.
 
     Renders are kept in build/.cache: a document is rendered again only when something it
     depends on changed, and a pack is assembled again only when one of its parts did.
     Print options given here win over handoutpack.toml's [print] and [packs.<id>] settings."""
+    if recipients is not None and len(packs) != 1:
+        raise click.UsageError("--for needs exactly one PACK, e.g. `handoutpack build --for "
+                               "emails/media-list.csv media`")
     project = dataclasses.replace(run.project(
         config.parse_overrides(settings),
         {name: value for name, value in printing.items() if value is not None}), image_dpi=image_dpi)
@@ -119,6 +126,9 @@ def build_command(run: Run, packs: tuple[str, ...], languages: tuple[str, ...],
             with markup.keeping(kept):
                 warnings += distribute.publish(project, documents, _log(quiet or not verbose))
             kept.save()
+            if recipients is not None:
+                personal = _personal_packs(project, packs[0], recipients, languages, jobs,
+                                           progress)
     finally:
         progress.clear()
     for warning in warnings:
@@ -134,6 +144,25 @@ def build_command(run: Run, packs: tuple[str, ...], languages: tuple[str, ...],
                    f"download page: {_shown(project.build_dir / 'index.html')}): "
                    f"{_counted(len(reporter.rendered), 'render')}, {reporter.reused} reused, "
                    f"{_counted(len(reporter.assembled), 'pack')} assembled")
+        if recipients is not None:
+            where = _shown(personalise.personal_dir(project, "<lang>", packs[0]))
+            click.echo(f"Wrote {_counted(len(personal.paths), 'personalised pack')} to {where}/: "
+                       f"{personal.made} made, {personal.kept} already there")
+
+
+def _personal_packs(project: config.Project, pack: str, recipients: Path,
+                    languages: tuple[str, ...], jobs: int | None, progress: Progress):
+    people, problems = mailing.read_recipients(recipients, project)
+    for problem in problems:
+        click.echo(f"warning: {problem}", err=True)
+    people = [p for p in people if not languages or p.lang in languages]
+    missing = [p for p in people if project.packs[pack].languages
+               and p.lang not in project.packs[pack].languages]
+    for person in missing:
+        click.echo(f"warning: {recipients.name}:{person.line}: the pack '{pack}' is not made in "
+                   f"{person.lang}; skipped", err=True)
+    return personalise.make(project, pack, [p for p in people if p not in missing], jobs,
+                            lambda done, total: progress.show(done, total, "personal covers"))
 
 
 class Progress:
@@ -171,23 +200,27 @@ class Progress:
               help="Seconds between two messages (default: email.pace_seconds).")
 @click.option("--max-size", "max_mb", type=click.FloatRange(min=0), metavar="MB",
               help="The largest attachment to send (default: email.max_attachment_mb, 10).")
+@click.option("--personalise", "--personalize", "personal", is_flag=True,
+              help="Give each recipient a pack whose cover says 'Prepared for' them (their name "
+                   "and organisation or outlet), in their language.")
 @click.option("-q", "--quiet", is_flag=True, help="Print only problems.")
 @AS_PROFILE
 @click.pass_obj
 def email_command(run: Run, pack: str, recipients: Path, languages: tuple[str, ...], send: bool,
-                  pace: float | None, max_mb: float | None, quiet: bool) -> None:
+                  pace: float | None, max_mb: float | None, quiet: bool, personal: bool) -> None:
     """Write PACK as an email to each recipient, in their language, into build/outbox/PACK/;
     with --send, send them. A rerun never sends anyone the pack twice."""
     project = run.project()
     documents = content.load(project)
     with build_lock(project.build_dir):  # a build must not change build/ under a run, nor two runs
-        _email(project, documents, pack, recipients, languages, send, pace, max_mb, quiet)
+        _email(project, documents, pack, recipients, languages, send, pace, max_mb, quiet,
+               personal)
 
 
 def _email(project: config.Project, documents: dict[str, content.Document], pack: str,
            recipients: Path, languages: tuple[str, ...], send: bool, pace: float | None,
-           max_mb: float | None, quiet: bool) -> None:
-    outbox = mailing.prepare(project, documents, pack, recipients, languages, max_mb)
+           max_mb: float | None, quiet: bool, personal: bool = False) -> None:
+    outbox = mailing.prepare(project, documents, pack, recipients, languages, max_mb, personal)
     for problem in outbox.problems:
         click.echo(f"warning: {problem}", err=True)
     where = _shown(outbox.folder)

@@ -236,11 +236,15 @@ def _dotted(key: str) -> str:
 
 def line_of(lines: dict[str, int], key: str) -> int | None:
     """The line of `key`, or of its nearest enclosing key or table that is written down."""
-    for candidate in (key, re.sub(r"\[\d+\]", "", key)):  # tables in arrays have their own
-        parts = candidate.split(".")
-        for end in range(len(parts), 0, -1):
-            if (line := lines.get(".".join(parts[:end]))) is not None:
-                return line
+    parts = key.split(".")
+    for end in range(len(parts), 0, -1):  # a table in an array of tables ([[partners]]) first
+        prefix = ".".join(parts[:end])
+        if "[" in prefix and (line := lines.get(prefix)) is not None:
+            return line
+    parts = re.sub(r"\[\d+\]", "", key).split(".")
+    for end in range(len(parts), 0, -1):
+        if (line := lines.get(".".join(parts[:end]))) is not None:
+            return line
     return None
 
 
