@@ -619,3 +619,24 @@ def _overflow_warnings(cache: Cache, slides: Rendered) -> list[str]:
     warnings = overflow_warnings(slides)
     cache.write("checks", entry, "\n".join(warnings).encode("utf-8"))
     return warnings
+
+
+def build_and_publish(project: Project, documents: dict[str, Document], selection: Selection,
+                      reporter: Reporter, jobs: int | None = None, reuse: bool = True,
+                      strict: bool = False, pdf_variant: str | None = None,
+                      log: Log = lambda message: None) -> tuple[list[Output], list[str]]:
+    """What `handoutpack build` does, for the command line and the workbench alike: check,
+    build under the lock, then the download pages and bundles."""
+    from . import check, distribute  # here: both import this module
+    from .outputs import build_lock
+
+    kept = kept_pages(project, reuse=reuse)
+    with markup.keeping(kept):
+        check.preflight(project, documents, selection, strict)
+    with build_lock(project.build_dir):
+        outputs, warnings = build(project, documents, selection, reporter, jobs=jobs,
+                                  reuse=reuse, strict=strict, pdf_variant=pdf_variant, kept=kept)
+        with markup.keeping(kept):
+            warnings += distribute.publish(project, documents, log)
+        kept.save()
+    return outputs, warnings

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import click
 
-from . import check, config, content, distribute, mailing, markup, personalise
-from .build import Reporter, Selection, build, kept_pages
+from . import check, config, content, mailing, personalise
+from .build import Reporter, Selection, build_and_publish
 from .errors import HandoutpackError, Problems
 from .outputs import build_lock
 from .render import PDF_VARIANTS
@@ -112,21 +112,15 @@ def build_command(run: Run, packs: tuple[str, ...], languages: tuple[str, ...],
         config.parse_overrides(settings),
         {name: value for name, value in printing.items() if value is not None}), image_dpi=image_dpi)
     documents = content.load(project)
-    selection = Selection(packs, languages)
-    kept = kept_pages(project, reuse=not no_cache)
-    with markup.keeping(kept):
-        check.preflight(project, documents, selection, strict)
     progress = Progress(enabled=not quiet and not verbose and sys.stderr.isatty())
     reporter = Reporter(log=_log(not verbose), progress=progress.show)
     try:
-        with build_lock(project.build_dir):
-            outputs, warnings = build(project, documents, selection, reporter, jobs=jobs,
-                                      reuse=not no_cache, strict=strict, pdf_variant=pdf_variant,
-                                      kept=kept)
-            with markup.keeping(kept):
-                warnings += distribute.publish(project, documents, _log(quiet or not verbose))
-            kept.save()
-            if recipients is not None:
+        outputs, warnings = build_and_publish(
+            project, documents, Selection(packs, languages), reporter, jobs=jobs,
+            reuse=not no_cache, strict=strict, pdf_variant=pdf_variant,
+            log=_log(quiet or not verbose))
+        if recipients is not None:
+            with build_lock(project.build_dir):
                 personal = _personal_packs(project, packs[0], recipients, languages, jobs,
                                            progress)
     finally:
@@ -273,7 +267,9 @@ def serve_command(run: Run, port: int, settings: tuple[str, ...]) -> None:
     server = serve.make_server(run.project_dir, port, config.parse_overrides(settings),
                                log=lambda message: click.echo(f"  {message}", err=True))
     host, port = server.server_address[:2]
-    click.echo(f"Previewing on http://{host}:{port}/ (Ctrl+C to stop)")
+    click.echo(f"The workbench: open http://{host}:{port}/workbench in your browser to make "
+               f"packs and send them.\nPreviewing documents on http://{host}:{port}/ "
+               "(Ctrl+C to stop)")
     try:
         server.serve_forever()
     except KeyboardInterrupt:

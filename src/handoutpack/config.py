@@ -399,7 +399,14 @@ def load(root: Path, overrides: dict[str, str] | None = None,
 def _profile(root: Path, path: Path) -> tuple[Presenter | None, dict[str, Any]]:
     """A profile's presenter, and the event fields (partners too) it sets for every pack."""
     data, text = read_profile(path)
-    r = _Reader(path.name, text)
+    return profile_settings(root, data, text, path.name)
+
+
+def profile_settings(root: Path, data: dict, text: str, name: str
+                     ) -> tuple[Presenter | None, dict[str, Any]]:
+    """A profile's TOML `data` read as a profile `name` (the workbench's forms are checked the
+    same way): its presenter, and the event fields it sets; raises Problems naming each key."""
+    r = _Reader(name, text)
     for name in data:
         if name not in PROFILE_KEYS:
             r.problem(name, f"unknown key{suggest(name, PROFILE_KEYS)}; allowed: "
