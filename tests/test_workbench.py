@@ -7,18 +7,15 @@ from __future__ import annotations
 import io
 import json
 import re
-import threading
 import urllib.error
 import urllib.request
 
 import pytest
 from pypdf import PdfReader
 
-from conftest import invoke
+from conftest import invoke, serving
 from test_email import MESSAGES, email_config, smtp  # noqa: F401 - smtp is a fixture
 from test_presenter import LOGOS
-
-from handoutpack.serve import make_server
 
 BONJOUR = ("---\ntitle: Bonjour\nsummary: Un premier document.\nkind: handout\n---\n"
            "## Bienvenue\n\nBonjour.\n")
@@ -35,13 +32,8 @@ def bench(make_project, smtp, tmp_path):  # noqa: F811
     project = make_project({"handoutpack.toml": email_config(smtp.port), **LOGOS, **MESSAGES,
                             "content/handouts/hello.fr.md": BONJOUR})
     (tmp_path / "list.csv").write_text(LIST, encoding="utf-8")
-    server = make_server(project, port=0)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    host, port = server.server_address[:2]
-    yield project, f"http://{host}:{port}"
-    server.shutdown()
-    server.server_close()
+    with serving(project) as base:
+        yield project, base
 
 
 @pytest.fixture
