@@ -6,12 +6,12 @@ import datetime as dt
 import difflib
 import re
 import tomllib
-from dataclasses import dataclass, field, replace
+from dataclasses import MISSING, dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
 from . import paper
-from .errors import HandoutpackError, collect
+from .errors import HandoutpackError, Problem, collect
 from .presenter import (PROFILE_KEYS, Partner, Presenter, read_partners, read_presenter,
                         read_profile)
 
@@ -25,8 +25,24 @@ LANG_RE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$")
 ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 COLOUR_RE = re.compile(r"^#[0-9a-fA-F]{6}$")
 MAX_CONFIG_BYTES = 1_000_000
+ENV_NAME_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 TABLE_RE = re.compile(r"^\s*\[\[?\s*([^\]]+?)\s*\]\]?\s*(#.*)?$")
 ASSIGN_RE = re.compile(r"^\s*([A-Za-z0-9_.\"' -]+?)\s*=")
+
+
+def setting(default: Any = MISSING, *, toml: str | None = None, pattern: re.Pattern | None = None,
+            hint: str = "", choices=None, integer: bool = False):
+    """A config key, declared once on its dataclass: the field's type says how the TOML value is
+    read (str, bool, float, date, dict of texts by language); `toml` is its name in the file
+    when not the field's; `pattern` and `hint` check a string, `choices` limit it;
+    no default: it is required. See _Reader.settings."""
+    return field(default=default, metadata={"toml": toml, "pattern": pattern, "hint": hint,
+                                            "choices": choices, "integer": integer})
+
+
+def toml_keys(cls, *also: str) -> set[str]:
+    """The keys a table read into `cls` may hold (and `also`)."""
+    return {f.metadata.get("toml") or f.name for f in fields(cls)} | set(also)
 
 
 @dataclass(frozen=True)
@@ -38,13 +54,15 @@ class Event:
     place: str = ""
     partners: tuple[Partner, ...] = ()
     """One or two partners (co-hosts, sponsors) whose logos the theme prints beside the
-    organisation's, on covers and in the pack's page footers."""
+    organisation's, on covers, title slides and the pack's page footers ([[event.partners]]:
+    a list of tables, read by presenter.read_partners)."""
 
 
 @dataclass(frozen=True)
 class Org:
-    name: str
-    short_name: str
+    name: str = setting()
+    short_name: str = setting()
+    """The name when not given."""
     website: str = ""
     logo: Path | None = None
     """Absolute path of the logo (SVG or PNG) inside the project."""
@@ -52,11 +70,11 @@ class Org:
 
 @dataclass(frozen=True)
 class Brand:
-    primary: str = "#0B4F6C"
-    accent: str = "#E09F3E"
+    primary: str = setting("#0B4F6C", pattern=COLOUR_RE, hint=" (a colour like '#0B4F6C')")
+    accent: str = setting("#E09F3E", pattern=COLOUR_RE, hint=" (a colour like '#E09F3E')")
     heading_font: str = "Lato"
     body_font: str = "Noto Serif"
-    paper: str = "A4"
+    paper: str = setting("A4", choices=PAPER_SIZES)
 
 
 @dataclass(frozen=True)
@@ -134,17 +152,19 @@ class Smtp:
     it is read from the environment variable `password_env`."""
 
     host: str = ""
-    port: int = 587
-    security: str = "starttls"
+    port: int = setting(587, integer=True)
+    """587 by default: the port of the `security` chosen (see SMTP_SECURITY)."""
+    security: str = setting("starttls", choices=SMTP_SECURITY)
     user: str = ""
-    password_env: str = "HANDOUTPACK_SMTP_PASSWORD"
+    password_env: str = setting("HANDOUTPACK_SMTP_PASSWORD", pattern=ENV_NAME_RE,
+                                hint=" (the name of an environment variable)")
 
 
 @dataclass(frozen=True)
 class Email:
     """Sending packs by email: who it is from, how big an attachment may be, how fast to send."""
 
-    sender: str = ""
+    sender: str = setting(toml="from", hint=" (e.g. 'Name <name@example.org>')")
     reply_to: str = ""
     max_attachment_mb: float = 10.0
     pace_seconds: float = 2.0
@@ -180,6 +200,9 @@ class Project:
     """The email messages, `<pack>.<lang>.md` or `default.<lang>.md`."""
     image_dpi: int | None = None
     """Resample images to at most this resolution (`build --image-dpi`): smaller PDFs."""
+    site_root: Path | None = None
+    """Where paths starting with '/' start ([paths] site_root), as the site the documents come
+    from had it; the project folder when None."""
     printing: Printing = Printing()
     """The print defaults (brand.paper, [print], then the command line) every pack starts from,
     and how documents on their own are printed."""
@@ -188,12 +211,16 @@ class Project:
 
     def where(self, key: str) -> str:
         """'handoutpack.toml:12: packs.media.documents[2]': a config key as messages name it."""
+        problem = self.problem(key, "")
+        return f"{problem.where}: {key}"
+
+    def problem(self, key: str, message: str, severity: str = "error") -> Problem:
+        """A problem with config key `key`, pointing at its line in handoutpack.toml."""
         try:
             lines = key_lines(self.config_path.read_text(encoding="utf-8"))
         except (OSError, UnicodeDecodeError):
             lines = {}
-        line = line_of(lines, key)
-        return f"{self.config_path.name}{f':{line}' if line else ''}: {key}"
+        return Problem(self.config_path.name, line_of(lines, key), key, message, severity)
 
     def text(self, texts: dict[str, str], lang: str) -> str:
         """A localised config text in `lang`, or in the default language when it has none."""
@@ -254,11 +281,27 @@ class _Reader:
     def __init__(self, source: str, text: str = ""):
         self.source = source
         self.lines = key_lines(text)
-        self.problems: list[str] = []
+        self.problems: list[Problem] = []
 
     def problem(self, key: str, message: str) -> None:
-        line = line_of(self.lines, key)
-        self.problems.append(f"{self.source}{f':{line}' if line else ''}: {key}: {message}")
+        self.problems.append(Problem(self.source, line_of(self.lines, key), key, message))
+
+    def settings(self, cls, data: dict, key: str, base: Any = None, given: dict | None = None,
+                 defaults: dict | None = None) -> dict[str, Any]:
+        """The values of the keys `cls` declares (see `setting`), read from the table `data` at
+        `key` by each field's type. An absent key takes its value from `defaults`, else from
+        `base`, else the field's default (none: it is required). `given` are values read
+        elsewhere; fields of other types (tables, paths) are left to the caller."""
+        values = dict(given or {})
+        for spec in fields(cls):
+            if spec.name in values or spec.type not in self.READERS:
+                continue
+            default = (defaults or {}).get(spec.name, getattr(base, spec.name, spec.default))
+            name = spec.metadata.get("toml") or spec.name
+            values[spec.name] = self.READERS[spec.type](
+                self, data, name, f"{key}.{name}", None if default is MISSING else default,
+                **spec.metadata)
+        return values
 
     def table(self, value: Any, key: str, allowed: set[str] | None = None) -> dict:
         """`value` as a table, checking its keys against `allowed`."""
@@ -275,7 +318,9 @@ class _Reader:
         return value
 
     def string(self, data: dict, name: str, key: str, default: str | None = None,
-               pattern: re.Pattern | None = None, hint: str = "") -> str:
+               pattern: re.Pattern | None = None, hint: str = "", choices=None, **_) -> str:
+        if choices is not None:
+            return self.choice(data, name, key, choices, default)
         value = data.get(name, default)
         if value is None:
             self.problem(key, "is required")
@@ -292,7 +337,7 @@ class _Reader:
             return default
         return value
 
-    def boolean(self, data: dict, name: str, key: str, default: bool) -> bool:
+    def boolean(self, data: dict, name: str, key: str, default: bool, **_) -> bool:
         value = data.get(name, default)
         if not isinstance(value, bool):
             self.problem(key, f"{value!r} is not true or false")
@@ -315,7 +360,7 @@ class _Reader:
         self.problem(key, "is required: a string, or a table with one string per language")
         return {}
 
-    def number(self, data: dict, name: str, key: str, default: float, integer: bool = False):
+    def number(self, data: dict, name: str, key: str, default: float, integer: bool = False, **_):
         """A positive number (a whole one when `integer`), or `default` when absent."""
         value = data.get(name, default)
         kinds = int if integer else (int, float)
@@ -324,10 +369,11 @@ class _Reader:
             return default
         return value
 
-    def date(self, data: dict, name: str, key: str) -> dt.date | None:
+    def date(self, data: dict, name: str, key: str, default: dt.date | None = None,
+             **_) -> dt.date | None:
         value = data.get(name)
         if value is None or value == "":
-            return None
+            return default
         if isinstance(value, dt.datetime):
             return value.date()
         if isinstance(value, dt.date):
@@ -336,7 +382,7 @@ class _Reader:
             return dt.date.fromisoformat(str(value))
         except ValueError:
             self.problem(key, f"{value!r} is not a date; write it as YYYY-MM-DD")
-            return None
+            return default
 
     def path(self, root: Path, value: Any, key: str, must_exist: bool = True) -> Path | None:
         if not isinstance(value, str) or not value:
@@ -349,6 +395,10 @@ class _Reader:
         if must_exist and not path.exists():
             self.problem(key, f"'{value}' does not exist")
         return path
+
+    READERS = {"str": string, "bool": boolean, "float": number, "int": number,
+               "dt.date | None": date}
+    """How a value is read, by the type its field is declared with."""
 
 
 def parse_overrides(pairs: tuple[str, ...]) -> dict[str, str]:
@@ -387,9 +437,8 @@ def load(root: Path, overrides: dict[str, str] | None = None,
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         line = re.search(r"at line (\d+)", str(error))
-        line = line[1] if line else None
-        raise HandoutpackError(f"{CONFIG_NAME}{f':{line}' if line else ''}: {error}. "
-                               "Fix the TOML syntax there.") from None
+        raise HandoutpackError(f"{error}. Fix the TOML syntax there.", file=CONFIG_NAME,
+                               line=int(line[1]) if line else None) from None
     presenter, forced_event = _profile(root, profile) if profile else (None, {})
     project = _project(root, config_path, data, overrides or {}, printing or {}, text,
                        forced_event)
@@ -407,14 +456,14 @@ def profile_settings(root: Path, data: dict, text: str, name: str
     """A profile's TOML `data` read as a profile `name` (the workbench's forms are checked the
     same way): its presenter, and the event fields it sets; raises Problems naming each key."""
     r = _Reader(name, text)
-    for name in data:
-        if name not in PROFILE_KEYS:
-            r.problem(name, f"unknown key{suggest(name, PROFILE_KEYS)}; allowed: "
+    for key in data:
+        if key not in PROFILE_KEYS:
+            r.problem(key, f"unknown key{suggest(key, PROFILE_KEYS)}; allowed: "
                       f"{', '.join(sorted(PROFILE_KEYS))}")
     presenter = read_presenter(r, data.get("presenter"), "presenter", root)
-    table = r.table(data.get("event"), "event", {"name", "date", "place"})
+    table = r.table(data.get("event"), "event", toml_keys(Event))
     event = _event(r, table, "event", root=root)
-    forced = {name: getattr(event, name) for name in table}
+    forced = {key: getattr(event, key) for key in table}
     if "partners" in data:
         forced["partners"] = read_partners(r, data["partners"], "partners", root)
     collect(r.problems)
@@ -427,27 +476,27 @@ def read_text(name: str, path: Path, kind: str, max_bytes: int, too_big: str, em
     try:
         data = path.read_bytes()
     except OSError as error:
-        raise HandoutpackError(f"{name}: cannot be read ({error.strerror}); check that it is a "
-                               "file you may read") from None
+        raise HandoutpackError(f"cannot be read ({error.strerror}); check that it is a file you "
+                               "may read", file=name) from None
     if len(data) > max_bytes:
-        raise HandoutpackError(f"{name}: is {len(data) / 1_000_000:.1f} MB; {too_big}")
+        raise HandoutpackError(f"is {len(data) / 1_000_000:.1f} MB; {too_big}", file=name)
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise HandoutpackError(f"{name}: is UTF-16 text; save it as UTF-8")
+        raise HandoutpackError("is UTF-16 text; save it as UTF-8", file=name)
     if b"\0" in data:
-        raise HandoutpackError(f"{name}: is a binary file, not {kind} text")
+        raise HandoutpackError(f"is a binary file, not {kind} text", file=name)
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         line = data[: error.start].count(b"\n") + 1
-        raise HandoutpackError(f"{name}:{line}: is not UTF-8 text; save it as UTF-8") from None
+        raise HandoutpackError("is not UTF-8 text; save it as UTF-8", file=name,
+                               line=line) from None
     if not text.strip():
-        raise HandoutpackError(f"{name}: is empty; {empty}")
+        raise HandoutpackError(f"is empty; {empty}", file=name)
     return text.replace("\r\n", "\n")
 
 
 TOP_KEYS = {"org", "brand", "languages", "paths", "audiences", "packs", "event", "labels",
             "security", "typography", "download", "email", "print", "presenter"}
-EVENT_KEYS = {"name", "date", "place", "partners"}
 
 
 def _project(root: Path, config_path: Path, data: dict, overrides: dict[str, str],
@@ -470,33 +519,21 @@ def _project(root: Path, config_path: Path, data: dict, overrides: dict[str, str
         r.problem("languages.available", f"must include the default language '{default}'")
     languages = tuple(dict.fromkeys([default, *available]))
 
-    org_data = r.table(data.get("org"), "org", {"name", "short_name", "website", "logo"})
+    org_data = r.table(data.get("org"), "org", toml_keys(Org))
     org_name = r.string(org_data, "name", "org.name")
     logo = org_data.get("logo")
-    org = Org(
-        name=org_name,
-        short_name=r.string(org_data, "short_name", "org.short_name", org_name),
-        website=r.string(org_data, "website", "org.website", ""),
-        logo=r.path(root, logo, "org.logo") if logo is not None else None,
-    )
-
-    brand_data = r.table(data.get("brand"), "brand", {"primary", "accent", "heading_font", "body_font", "paper"})
-    defaults = Brand()
-    brand = Brand(
-        primary=r.string(brand_data, "primary", "brand.primary", defaults.primary, COLOUR_RE,
-                         " (a colour like '#0B4F6C')"),
-        accent=r.string(brand_data, "accent", "brand.accent", defaults.accent, COLOUR_RE,
-                        " (a colour like '#E09F3E')"),
-        heading_font=r.string(brand_data, "heading_font", "brand.heading_font", defaults.heading_font),
-        body_font=r.string(brand_data, "body_font", "brand.body_font", defaults.body_font),
-        paper=r.choice(brand_data, "paper", "brand.paper", PAPER_SIZES, defaults.paper),
-    )
+    org = Org(**r.settings(Org, org_data, "org", given={"name": org_name},
+                           defaults={"short_name": org_name}),
+              logo=r.path(root, logo, "org.logo") if logo is not None else None)
+    brand = Brand(**r.settings(Brand, r.table(data.get("brand"), "brand", toml_keys(Brand)),
+                               "brand"))
 
     paths = r.table(data.get("paths"), "paths",
-                    {"content", "templates", "styles", "build", "emails"})
+                    {"content", "templates", "styles", "build", "emails", "site_root"})
     content_dir = r.path(root, paths.get("content", "content"), "paths.content") or root / "content"
     build_dir = r.path(root, paths.get("build", "build"), "paths.build", must_exist=False)
     emails_dir = r.path(root, paths.get("emails", "emails"), "paths.emails", must_exist=False)
+    site_root = r.path(root, paths["site_root"], "paths.site_root") if "site_root" in paths else None
     template_dirs = _override_dirs(r, root, paths, "templates")
     style_dirs = _override_dirs(r, root, paths, "styles")
 
@@ -511,7 +548,7 @@ def _project(root: Path, config_path: Path, data: dict, overrides: dict[str, str
     override = _event(r, overrides, "--set event")
     forced = {**(forced_event or {}),  # a profile's event, then --set, win everywhere
               **{name: getattr(override, name) for name in overrides}}
-    event = replace(_event(r, r.table(data.get("event"), "event", EVENT_KEYS), "event",
+    event = replace(_event(r, r.table(data.get("event"), "event", toml_keys(Event)), "event",
                            root=root), **forced)
     printing = _printing(r, r.table(data.get("print"), "print", set(PRINT_OPTIONS)), "print",
                          Printing(paper=brand.paper))
@@ -545,7 +582,7 @@ def _project(root: Path, config_path: Path, data: dict, overrides: dict[str, str
         template_dirs=template_dirs, style_dirs=style_dirs, build_dir=build_dir,
         allow_remote=allow_remote, typography=typography, config_path=config_path,
         download=download, email=email,
-        emails_dir=emails_dir or root / "emails",
+        emails_dir=emails_dir or root / "emails", site_root=site_root,
         printing=replace(printing, **forced_printing),
         presenter=presenter,
     )
@@ -583,15 +620,11 @@ def _override_dirs(r: _Reader, root: Path, paths: dict, name: str) -> tuple[Path
 
 def _event(r: _Reader, data: dict, key: str, base: Event = Event(),
            root: Path | None = None) -> Event:
+    """An event table; its partners are read only where they may be given (`root` set)."""
     partners = base.partners
     if "partners" in data and root is not None:
         partners = read_partners(r, data["partners"], f"{key}.partners", root)
-    return Event(
-        name=r.string(data, "name", f"{key}.name", base.name),
-        date=r.date(data, "date", f"{key}.date") or base.date,
-        place=r.string(data, "place", f"{key}.place", base.place),
-        partners=partners,
-    )
+    return Event(**r.settings(Event, data, key, base), partners=partners)
 
 
 def _printing(r: _Reader, data: dict, key: str, base: Printing) -> Printing:
@@ -622,7 +655,7 @@ def _pack(r: _Reader, pack_id: str, spec: Any, languages, audiences, event: Even
         r.problem(f"{key}.languages", f"must be a list of languages from languages.available "
                   f"({', '.join(languages)})")
         pack_languages = []
-    pack_event = _event(r, r.table(spec.get("event"), f"{key}.event", EVENT_KEYS),
+    pack_event = _event(r, r.table(spec.get("event"), f"{key}.event", toml_keys(Event)),
                         f"{key}.event", event, root)
     paper_size = r.choice(spec, "paper", f"{key}.paper", PAPER_SIZES, printing.paper)
     own_printing = _printing(r, spec, key, replace(printing, paper=paper_size))
@@ -646,27 +679,14 @@ def _download(r: _Reader, data: Any, languages) -> DownloadPage:
 
 
 def _email(r: _Reader, data: Any) -> Email:
-    email = r.table(data, "email", {"from", "reply_to", "max_attachment_mb", "pace_seconds", "smtp"})
-    smtp = r.table(email.get("smtp"), "email.smtp",
-                   {"host", "port", "security", "user", "password_env", "password"})
+    email = r.table(data, "email", toml_keys(Email))
+    smtp = r.table(email.get("smtp"), "email.smtp", toml_keys(Smtp, "password"))
     if "password" in smtp:
         r.problem("email.smtp.password", "never put the password in handoutpack.toml; remove it "
                   "and set it in the environment variable that email.smtp.password_env names "
                   f"(by default {Smtp.password_env})")
     security = r.choice(smtp, "security", "email.smtp.security", SMTP_SECURITY, Smtp.security)
-    return Email(
-        sender=r.string(email, "from", "email.from", hint=" (e.g. 'Name <name@example.org>')"),
-        reply_to=r.string(email, "reply_to", "email.reply_to", ""),
-        max_attachment_mb=r.number(email, "max_attachment_mb", "email.max_attachment_mb",
-                                   Email.max_attachment_mb),
-        pace_seconds=r.number(email, "pace_seconds", "email.pace_seconds", Email.pace_seconds),
-        smtp=Smtp(
-            host=r.string(smtp, "host", "email.smtp.host", ""),
-            port=r.number(smtp, "port", "email.smtp.port", SMTP_SECURITY[security], integer=True),
-            security=security,
-            user=r.string(smtp, "user", "email.smtp.user", ""),
-            password_env=r.string(smtp, "password_env", "email.smtp.password_env",
-                                  Smtp.password_env, re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$"),
-                                  " (the name of an environment variable)"),
-        ),
-    )
+    sending = r.settings(Email, email, "email")
+    return Email(**sending, smtp=Smtp(**r.settings(
+        Smtp, smtp, "email.smtp", given={"security": security},
+        defaults={"port": SMTP_SECURITY[security]})))

@@ -184,8 +184,8 @@ def read_profile(path: Path) -> tuple[dict, str]:
         return tomllib.loads(text), text
     except tomllib.TOMLDecodeError as error:
         line = re.search(r"at line (\d+)", str(error))
-        raise HandoutpackError(f"{name}{f':{line[1]}' if line else ''}: {error}. Fix the TOML "
-                               "syntax there.") from None
+        raise HandoutpackError(f"{error}. Fix the TOML syntax there.", file=name,
+                               line=int(line[1]) if line else None) from None
 
 
 def profile_toml(presenter: dict[str, str], partners: list[dict[str, str]],

@@ -44,8 +44,6 @@ MAX_BODY = 8_000_000
 PAGE_WIDTH = 900
 SERVED = {".pdf": "application/pdf", ".zip": "application/zip", ".png": "image/png"}
 SKIPPED_DIRS = {".git", ".venv", "node_modules", "__pycache__"}
-MESSAGE_RE = re.compile(r"^[^:]+(?::\d+)?: ([\w.\[\]-]+): (.*)$", re.S)
-"""'profile:5: presenter.email: message': the key and what is wrong with it."""
 
 FIELDS = {
     "event.name": ("Event", "The event's name, printed on every cover and title slide. Leave "
@@ -114,10 +112,9 @@ class Workbench:
         try:
             config.profile_settings(self.root, tomllib.loads(text), text, "profile")
         except Problems as error:
-            for message in error.messages:
-                match = MESSAGE_RE.match(message)
-                key, what = (match[1], match[2]) if match else ("form", message)
-                problems.setdefault(re.sub(r"^partners\[(\d)\]", r"partners.\1", key), what)
+            for problem in error.problems:
+                key = re.sub(r"^partners\[(\d)\]", r"partners.\1", problem.key or "form")
+                problems.setdefault(key, problem.message)
         if not form.get("packs"):
             problems["packs"] = "choose at least one pack"
         if not form.get("languages"):
