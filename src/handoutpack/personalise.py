@@ -96,7 +96,8 @@ def make(project: Project, pack_id: str, recipients: list[Recipient], jobs: int 
         if logs[recipient.lang].get(path.name) == made_from and path.is_file():
             kept += 1
             continue
-        todo.append(Cover(recipient.lang, cover, str(path), made_from, bases[recipient.lang]))
+        todo.append(Cover(recipient.lang, cover, str(path), made_from, bases[recipient.lang],
+                          project.packs[pack_id].printing.variant))
     made = 0
     with Pool(partial(make_renderer, project), jobs or default_jobs(),
               temp_root=project.build_dir / ".cache" / "tmp") as pool:
@@ -176,12 +177,14 @@ class Cover:
     path: str
     made_from: str
     base: Base
+    variant: str | None = None
+    """The pack's PDF variant: the cover is rendered as the pack's was."""
 
 
 def _personal_pack(renderer: Renderer, item: Cover) -> None:
     """Render one recipient's cover and write their pack: the base pack, then the new cover."""
     rendered = renderer.render(item.html, Path(item.base.path).parent,
-                               f"personal cover ({item.lang})", item.lang)
+                               f"personal cover ({item.lang})", item.lang, item.variant)
     write_atomic(Path(item.path), swap_cover(_base_bytes(item.base.path, item.base.digest),
                                              item.base, rendered.pdf), sync=False)
 
