@@ -88,21 +88,17 @@ def cli(ctx: click.Context, project_dir: Path, debug: bool) -> None:
 @click.option("--strict", is_flag=True,
               help="Fail on any warning too (stale translations, missing alt text, WeasyPrint's).")
 @click.option("--pdf-variant", type=click.Choice(PDF_VARIANTS), metavar="VARIANT",
-<<<<<<< HEAD
-              help=f"Make PDF/A or PDF/UA files: {', '.join(PDF_VARIANTS)}.")
-@click.option("--for", "recipients", metavar="CSV", type=click.Path(dir_okay=False, path_type=Path),
-              help="Also write the PACK personalised for each person on this list (columns "
-                   "email, name, language, and organisation or outlet): "
-                   "build/personal/<lang>/<pack>/<name>.pdf.")
-@AS_PROFILE
-=======
               help=f"Make PDF/A, PDF/UA or PDF/X files: {', '.join(PDF_VARIANTS)}. PDF/X files "
                    "are CMYK, for a print shop; --print-ready makes PDF/X-4 unless this says "
                    "otherwise.")
 @click.option("--cover-file/--no-cover-file", default=None,
               help="Also write each pack's cover as build/<lang>/<pack>-cover.pdf, to print "
                    "on heavier paper.")
->>>>>>> main
+@click.option("--for", "recipients", metavar="CSV", type=click.Path(dir_okay=False, path_type=Path),
+              help="Also write the PACK personalised for each person on this list (columns "
+                   "email, name, language, and organisation or outlet): "
+                   "build/personal/<lang>/<pack>/<name>.pdf.")
+@AS_PROFILE
 @click.pass_obj
 def build_command(run: Run, packs: tuple[str, ...], languages: tuple[str, ...],
                   settings: tuple[str, ...], image_dpi: int | None, jobs: int | None,
