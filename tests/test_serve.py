@@ -3,28 +3,22 @@
 from __future__ import annotations
 
 import io
-import threading
 import urllib.error
 import urllib.request
 
 import pytest
 from pypdf import PdfReader
 
+from conftest import serving
 from handoutpack.markup import builtin_dir
-from handoutpack.serve import make_server
 
 
 @pytest.fixture
 def preview(make_project):
     """A throwaway project served on a free port of 127.0.0.1; yields (project, base URL)."""
     project = make_project()
-    server = make_server(project, port=0)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    host, port = server.server_address[:2]
-    yield project, f"http://{host}:{port}"
-    server.shutdown()
-    server.server_close()
+    with serving(project) as base:
+        yield project, base
 
 
 def get(url: str, host: str | None = None) -> tuple[int, bytes]:
@@ -112,12 +106,8 @@ def test_a_running_preview_sees_edited_templates_and_labels(make_project):
     theme = builtin_dir("templates")
     project = make_project({"templates/cover.html": (theme / "cover.html").read_text("utf-8"),
                             "templates/labels.toml": (theme / "labels.toml").read_text("utf-8")})
-    server = make_server(project, port=0)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    host, port = server.server_address[:2]
-    pack = f"http://{host}:{port}/pdf/en/starter.pdf"
-    try:
+    with serving(project) as base:
+        pack = base + "/pdf/en/starter.pdf"
         assert "Contents" in pdf_text(pack)
         cover = project / "templates/cover.html"
         cover.write_text(cover.read_text("utf-8").replace(
@@ -130,6 +120,3 @@ def test_a_running_preview_sees_edited_templates_and_labels(make_project):
                           encoding="utf-8")
         shown = pdf_text(pack)
         assert "In this pack" in shown and "Contents" not in shown, "the edited labels"
-    finally:
-        server.shutdown()
-        server.server_close()

@@ -38,6 +38,7 @@ NOTES = re.compile(r"<!--(.*?)-->", re.S)
 H1_LINE = re.compile(r"#[ \t]+\S")
 SUBHEADING = re.compile(r"^##", re.M)
 HEADING_TAG = re.compile(r"<(/?)h([1-6])\b")
+LEADING_H1 = re.compile(r"\s*<h1\b[^>]*>(?P<text>.*?)</h1>\s*", re.S)
 FIRST_HEADING = re.compile(r"<h([1-6])([^>]*)>(.*?)</h\1>", re.S)
 SLIDE_SEPARATOR = "\x00"
 """Never in HTML: joins a deck's slides while their headings are levelled as one outline."""
@@ -322,7 +323,21 @@ def slide_notes(slide: str) -> tuple[str, str]:
 def document_body(translation: Translation, context: Context,
                   words: dict[str, str] | None = None) -> str:
     """The document's HTML body. `words` are the labels in its language (for "Figure 2")."""
-    return to_html(expand(translation, context), figure_label(translation, words))
+    body = to_html(expand(translation, context), figure_label(translation, words))
+    return without_repeated_title(body, translation.meta.title)
+
+
+def without_repeated_title(body: str, title: str) -> str:
+    """`body` without a first `# heading` that repeats the title (as pages written for MkDocs or
+    Jekyll start), which the page prints above it already."""
+    first = LEADING_H1.match(body)
+    if first and _plain(first["text"]) == _plain(html.escape(title, quote=False)):
+        return body[first.end():]
+    return body
+
+
+def _plain(markup_text: str) -> str:
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", "", markup_text)).split()).casefold()
 
 
 def figure_label(translation: Translation, words: dict[str, str] | None) -> str:
@@ -442,6 +457,7 @@ def page(project: Project, template: str, **values) -> str:
     env = _page_env(tuple(template_dirs(project)))
     theme.check_given(template, values)
     values.setdefault("typography", project.typography)
+    values.setdefault("presenter", project.presenter)
     try:
         text = env.get_template(template).render(**values)
         if not template.endswith(".html"):
