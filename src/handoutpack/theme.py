@@ -8,6 +8,7 @@ import datetime as dt
 from typing import Any, NotRequired, TypedDict
 
 from .config import Brand, Event, Org, PackSpec, Printing, Typography
+from .presenter import Presenter
 
 Words = dict[str, str]
 """The labels in the page's language (templates/labels.toml, then [labels] in the config)."""
@@ -18,6 +19,8 @@ class Layout(TypedDict):
 
     typography: NotRequired[Typography]
     """The config's [typography]: which typesetting rules are on."""
+    presenter: NotRequired[Presenter | None]
+    """The ambassador presenting ([presenter], --as or the workbench), or None."""
 
 
 class Page(Layout):
@@ -83,6 +86,13 @@ class PackPage(Page):
     """Where a contents entry jumps: a link to page_link ~ page number."""
 
 
+class Cover(PackPage):
+    """cover.html: a pack's cover, or a personalised one."""
+
+    recipient: NotRequired[str]
+    """'Jane Doe, The Example Times': whom this copy was prepared for."""
+
+
 class Contents(PackPage):
     entries: list[Any]
     """pack.Entry: each document (title, summary, section, kind) and its first page."""
@@ -134,6 +144,27 @@ class Preview(Layout):
     target: NotRequired[Any]
 
 
+class Workbench(Layout):
+    """workbench.html: the ambassador's page of `handoutpack serve`."""
+
+    org: Org
+    brand: Brand
+    lang: str
+    words: Words
+    nonce: str
+    """The script nonce of this response's Content-Security-Policy."""
+    token: str
+    """The CSRF token every change must send back."""
+    fields: Any
+    partner_help: str
+    packs: list[Any]
+    languages: list[Any]
+    logos: list[str]
+    photos: list[str]
+    profiles: list[Any]
+    email_ready: bool
+
+
 class ReadmePack(Layout):
     """readme-pack.txt: the README in a pack's zip."""
 
@@ -157,7 +188,8 @@ class ReadmeEverything(Layout):
 TEMPLATES: dict[str, type] = {
     "base.html": Page, "document.html": Document, "slides.html": Deck,
     "slide-handout.html": Deck, "slide-notes.html": Deck, "slide-sheet.html": Deck,
-    "slide-parts.html": Deck, "cover.html": PackPage, "contents.html": Contents,
+    "slide-parts.html": Deck, "cover.html": Cover, "contents.html": Contents,
+    "contact.html": PackPage, "workbench.html": Workbench,
     "stamp.html": Stamp, "download.html": Download, "email.html": Email,
     "preview.html": Preview, "readme-pack.txt": ReadmePack,
     "readme-everything.txt": ReadmeEverything,
