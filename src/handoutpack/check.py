@@ -472,12 +472,19 @@ def coverage(project: Project, documents: dict[str, Document]) -> dict[str, dict
             for slug, d in documents.items()}
 
 
+def coverage_of(project: Project, document: Document, lang: str) -> str:
+    """source, current, stale, unknown (no source_revision) or missing."""
+    return _status(project, document, lang)
+
+
 def _status(project: Project, document: Document, lang: str) -> str:
     if lang == project.default_language:
         return "source"
     translation = document.translations.get(lang)
     if translation is None:
         return "missing"
+    if (found := paragraphs(project, document, lang)) is not None:
+        return "current" if found.current == found.total else "stale"
     if translation.meta.source_revision is None:
         return "unknown"
     current = document.main(project.default_language).revision
@@ -486,6 +493,8 @@ def _status(project: Project, document: Document, lang: str) -> str:
 
 def check_translation(project: Project, document: Document, translation: Translation,
                       history: bool) -> list[Finding]:
+    if (found := paragraphs(project, document, translation.lang)) is not None:
+        return _paragraph_findings(project, document, translation, found)
     source = document.main(project.default_language)
     name, source_name = _rel(project, translation.path), _rel(project, source.path)
     status = _status(project, document, translation.lang)
@@ -508,6 +517,46 @@ def check_translation(project: Project, document: Document, translation: Transla
                     f"(source_revision {translation.meta.source_revision}, now {source.revision}); "
                     f"update the translation, then set source_revision: {source.revision}",
                     details)]
+
+
+def paragraphs(project: Project, document: Document, lang: str):
+    """The status, block by block, of a translation kept in a PO file; None without one."""
+    from .translate import catalog, files
+
+    if not catalog.po_path(project, document.slug, lang).is_file():
+        return None
+    try:
+        return catalog.status(files.merged(project, document, lang))
+    except HandoutpackError:
+        return None  # unreadable: _paragraph_findings cannot say more than import will
+
+
+def _paragraph_findings(project: Project, document: Document, translation: Translation,
+                        found) -> list[Finding]:
+    """'12 of 14 paragraphs current; 2 changed (lines 31, 48)', with the English of each."""
+    if found.current == found.total:
+        return []
+    from .translate import catalog
+
+    po = _rel(project, catalog.po_path(project, document.slug, translation.lang))
+    parts = [f"{found.current} of {found.total} paragraphs current"]
+    if found.changed:
+        parts.append(f"{len(found.changed)} changed "
+                     f"({_lines([line for line, _, _ in found.changed])})")
+    if found.untranslated:
+        parts.append(f"{len(found.untranslated)} not translated ({_lines(found.untranslated)})")
+    details = []
+    for line, old, new in found.changed:
+        details += [f"line {line}, English when translated: {old}", f"line {line}, English now: {new}"]
+    source = _rel(project, document.main(project.default_language).path)
+    return [Finding("warning", "translations", _rel(project, translation.path), None,
+                    f"{'; '.join(parts)} in {source}; run `handoutpack translate export --lang "
+                    f"{translation.lang} {document.slug}`, translate the fuzzy and empty entries "
+                    f"of {po}, then `handoutpack translate import`", tuple(details))]
+
+
+def _lines(numbers: list[int]) -> str:
+    return ("line " if len(numbers) == 1 else "lines ") + ", ".join(map(str, numbers))
 
 
 def _front_matter_line(translation: Translation, key: str) -> int | None:

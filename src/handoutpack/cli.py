@@ -240,15 +240,56 @@ def list_command(run: Run) -> None:
     documents = content.load(project)
     langs = project.languages
     width = max(len(slug) for slug in documents) if documents else 10
-    click.echo(f"{'document':<{width}}  {'section':<14} " + " ".join(f"{lang:<3}" for lang in langs))
+    click.echo("Translations: the share of each document's paragraphs translated and current "
+               "(source: written in it; stale: changed since, without a PO file; ·: none)")
+    click.echo(f"{'document':<{width}}  {'section':<14} " + " ".join(f"{lang:>6}" for lang in langs))
     for slug, document in documents.items():
-        marks = " ".join(f"{'✓' if lang in document.translations else '·':<3}" for lang in langs)
+        marks = " ".join(f"{_translated(project, document, lang):>6}" for lang in langs)
         click.echo(f"{slug:<{width}}  {document.section:<14} {marks}")
     click.echo("")
     for spec in project.packs.values():
         title = project.text(spec.titles, project.default_language)
         click.echo(f"pack {spec.id}: {title} — {len(spec.documents)} documents, "
                    f"for {spec.audience}; {_printed(spec.printing)}")
+
+
+@cli.group("translate")
+def translate_group() -> None:
+    """Translation files: PO files for translators (export), their work back into the documents
+    (import), and a side-by-side PDF for the reviewer (review)."""
+
+
+@translate_group.command("export")
+@click.argument("slugs", nargs=-1, metavar="[DOC]...")
+@click.option("--lang", required=True, metavar="LANG", help="The language to translate into.")
+@click.pass_obj
+def translate_export(run: Run, slugs: tuple[str, ...], lang: str) -> None:
+    """Write translations/LANG/<DOC>.po for every document (or the DOCs named), one entry per
+    block, and translations/LANG/labels.po; bring existing files up to date with the English."""
+    from .translate import files
+
+    project = run.project()
+    for written in files.export(project, content.load(project), lang, slugs):
+        click.echo(f"{_shown(written.path)}: {written.summary}")
+
+
+@translate_group.command("import")
+@click.argument("slugs", nargs=-1, metavar="[DOC]...")
+@click.option("--lang", metavar="LANG", help="Only this language. Default: every language with "
+                                             "files under translations/.")
+@click.pass_obj
+def translate_import(run: Run, slugs: tuple[str, ...], lang: str | None) -> None:
+    """Write content/<section>/<DOC>.<LANG>.md from each translations/LANG/<DOC>.po."""
+    from .translate import files
+
+    project = run.project()
+    written, warnings = files.import_(project, content.load(project), lang, slugs)
+    for warning in warnings:
+        click.echo(f"warning: {warning}", err=True)
+    for item in written:
+        click.echo(f"Wrote {_shown(item.path)} ({item.summary})")
+    if not written:
+        click.echo("Every translation is already as its PO file says; nothing written.")
 
 
 @cli.command("revision")
@@ -259,6 +300,15 @@ def revision_command(run: Run, source: Path) -> None:
     project = run.project()
     _, body, _ = content.parse(str(source), content.read_source(str(source), source), project)
     click.echo(content.revision(body))
+
+
+def _translated(project: config.Project, document: content.Document, lang: str) -> str:
+    """'source', '86%' (of the paragraphs, from the PO file), '100%', 'stale', '?' or '·'."""
+    if (found := check.paragraphs(project, document, lang)) is not None:
+        return f"{100 * found.current // max(found.total, 1)}%"
+    status = check.coverage_of(project, document, lang)
+    return {"source": "source", "current": "100%", "stale": "stale", "unknown": "?",
+            "missing": "·"}[status]
 
 
 def _log(quiet: bool):

@@ -73,7 +73,17 @@ def find_style(project: Project, name: str) -> Path:
 def labels(project: Project, lang: str) -> dict[str, str]:
     """The theme's labels for `lang`, English where it has none, then the config's overrides."""
     table = _labels_file(tuple(template_dirs(project)))
-    return {**table.get("en", {}), **table.get(lang, {}), **project.labels.get(lang, {})}
+    return {**table.get("en", {}), **theme_labels(project, lang)}
+
+
+def theme_labels(project: Project, lang: str) -> dict[str, str]:
+    """The labels translated into `lang`: the theme's labels.toml, then the translators'
+    translations/<lang>/labels.po, then the config's [labels.<lang>]."""
+    from .translate.labels import read_labels
+
+    table = _labels_file(tuple(template_dirs(project)))
+    return {**table.get(lang, {}), **read_labels(project.root, lang),
+            **project.labels.get(lang, {})}
 
 
 @cache
