@@ -32,6 +32,8 @@ class FrontMatter:
     marp: bool = False
     source_revision: str | None = None
     """In a translation: the revision of the default-language source it was made from."""
+    notes: str | None = None
+    """Anything for the next writer or reviewer, e.g. a translator's doubts about a term."""
 
 
 @dataclass(frozen=True)
@@ -280,12 +282,15 @@ def _front_matter(name: str, data: dict, lines: dict[str, int], project: Project
         bad("source_revision", "must be 12 hex digits (see `handoutpack revision FILE`)")
     if not isinstance(data.get("marp", False), bool):
         bad("marp", "must be true or false")
+    if not isinstance(data.get("notes", ""), str):
+        bad("notes", "must be text")
     collect(problems)
     return FrontMatter(
         title=data["title"].strip(), summary=data["summary"].strip(), kind=data["kind"],
         order=order, date=date.date() if isinstance(date, dt.datetime) else date,
         audiences=lists["audiences"], keywords=lists["keywords"], marp=data.get("marp", False),
         source_revision=str(source_revision) if source_revision is not None else None,
+        notes=data.get("notes"),
     )
 
 

@@ -25,6 +25,7 @@ from markdown.extensions.toc import slugify_unicode
 
 from . import paper, typography
 from .cache import Kept, key
+from .scripts import direction, isolated
 from .config import Event, Printing, Project
 from .content import Translation
 from .errors import HandoutpackError
@@ -420,6 +421,8 @@ def _page_env(folders: tuple[Path, ...]) -> jinja2.Environment:
                              autoescape=jinja2.select_autoescape(("html", "xml")),
                              undefined=jinja2.StrictUndefined)
     env.filters["long_date"] = long_date
+    env.filters["direction"] = direction
+    env.filters["isolated"] = isolated
     return env
 
 

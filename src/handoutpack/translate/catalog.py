@@ -394,7 +394,7 @@ def _front_matter(project: Project, document: Document, lang: str, title: str, s
         del result["keywords"]
     text = yaml.safe_dump(result, sort_keys=False, allow_unicode=True, width=100,
                           default_flow_style=None)
-    return f"---\n{text}---\n\n"
+    return f"---\n{text}---\n"
 
 
 def _front_data(translation: Translation) -> dict:
