@@ -88,7 +88,7 @@ def test_front_matter_problems_name_the_line_of_the_key(make_project):
     assert messages(make_project({"content/handouts/hello.en.md": source})) == [
         "content/handouts/hello.en.md:5: error: front matter 'order': must be a whole number",
         "content/handouts/hello.en.md:6: error: front matter 'author': unknown key; allowed: "
-        "audiences, date, keywords, kind, marp, order, source_revision, summary, title",
+        "audiences, date, keywords, kind, marp, notes, order, source_revision, summary, title",
     ]
 
 

@@ -207,3 +207,24 @@ def test_unknown_language_and_document(project):
     assert result.exit_code == 2 and "--lang de: not in languages.available (en, fr)" in result.output
     result = invoke(project, "translate", "export", "--lang", "fr", "grups")
     assert result.exit_code == 2 and "no document 'grups' (did you mean 'groups'?)" in result.output
+
+
+def test_review_pdf_side_by_side_with_changed_and_missing_marked(project):
+    export(project, "groups")
+    po = po_of(project)
+    for entry in po:
+        if entry.msgid != "Cycle":
+            entry.msgstr = "FR " + entry.msgid
+    po.save()
+    invoke(project, "translate", "import")
+    source = project / "content/handouts/groups.en.md"
+    source.write_text(source.read_text().replace("Groups decide their own rules.",
+                                                 "Groups decide their own rules together."))
+    result = invoke(project, "translate", "review", "--lang", "fr", "groups")
+    assert result.exit_code == 0, result.output
+    from pdfs import all_text
+    text = all_text(project / "build/fr/review/groups.pdf")
+    assert "12 of 14 blocks current; 1 changed since translated; 1 not translated" in text
+    assert "FR Groups decide their own rules." in text
+    assert "translated from: Groups decide their own rules." in text
+    assert "not translated" in text

@@ -292,6 +292,28 @@ def translate_import(run: Run, slugs: tuple[str, ...], lang: str | None) -> None
         click.echo("Every translation is already as its PO file says; nothing written.")
 
 
+@translate_group.command("review")
+@click.argument("slugs", nargs=-1, metavar="[DOC]...")
+@click.option("--lang", metavar="LANG", help="Only this language. Default: every translation.")
+@click.pass_obj
+def translate_review(run: Run, slugs: tuple[str, ...], lang: str | None) -> None:
+    """Write build/<LANG>/review/<DOC>.pdf: the English and the translation side by side, block
+    against block, changed blocks highlighted and untranslated ones marked; for every
+    translation of the DOCs named (default: every document)."""
+    from .translate import files, review
+
+    project = run.project()
+    documents = content.load(project)
+    langs = [lang] if lang else [code for code in project.languages
+                                  if code != project.default_language]
+    for code in langs:
+        files.languages_to_translate(project, code)
+        for document in files.chosen(documents, slugs):
+            has_po = (project.root / "translations" / code / f"{document.slug}.po").is_file()
+            if code in document.translations or has_po:
+                click.echo(f"Wrote {_shown(review.review(project, document, code))}")
+
+
 @cli.command("revision")
 @click.argument("source", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.pass_obj
