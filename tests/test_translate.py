@@ -228,3 +228,31 @@ def test_review_pdf_side_by_side_with_changed_and_missing_marked(project):
     assert "FR Groups decide their own rules." in text
     assert "translated from: Groups decide their own rules." in text
     assert "not translated" in text
+
+
+def test_xliff_beside_the_po_file_and_read_back(project):
+    import xml.etree.ElementTree as etree
+    export(project, "groups", "--xliff")
+    xlf = project / "translations/fr/groups.xlf"
+    ns = {"x": "urn:oasis:names:tc:xliff:document:1.2"}
+    tree = etree.parse(xlf)
+    units = tree.getroot().findall(".//x:trans-unit", ns)
+    assert len(units) == 14
+    paragraph = units[3].find("x:source", ns)
+    assert [(c.tag.split("}")[1], c.get("id")) for c in paragraph] == [("g", "1"), ("g", "2"),
+                                                                       ("x", "3")]
+    assert paragraph[1].text == "guide"
+    for unit in units:  # a CAT tool's translation: the source, tags and all, with FR in front
+        source = unit.find("x:source", ns)
+        target = etree.SubElement(unit, "{urn:oasis:names:tc:xliff:document:1.2}target",
+                                  {"state": "translated"})
+        target.text = "FR " + (source.text or "")
+        for child in source:
+            target.append(child)
+    tree.write(xlf, encoding="utf-8", xml_declaration=True)
+    result = invoke(project, "translate", "import")
+    assert result.exit_code == 0, result.output
+    text = (project / "content/handouts/groups.fr.md").read_text()
+    assert "FR Saving groups let members save **small amounts** every week. Read the " \
+           "[guide](https://example.org/guide) or run `pip install x`." in text
+    assert po_of(project).find("Remember").msgstr == "FR Remember"

@@ -262,14 +262,16 @@ def translate_group() -> None:
 @translate_group.command("export")
 @click.argument("slugs", nargs=-1, metavar="[DOC]...")
 @click.option("--lang", required=True, metavar="LANG", help="The language to translate into.")
+@click.option("--xliff", is_flag=True, help="Also write translations/LANG/<DOC>.xlf (XLIFF 1.2); "
+                                            "import reads a newer one back.")
 @click.pass_obj
-def translate_export(run: Run, slugs: tuple[str, ...], lang: str) -> None:
+def translate_export(run: Run, slugs: tuple[str, ...], lang: str, xliff: bool) -> None:
     """Write translations/LANG/<DOC>.po for every document (or the DOCs named), one entry per
     block, and translations/LANG/labels.po; bring existing files up to date with the English."""
     from .translate import files
 
     project = run.project()
-    for written in files.export(project, content.load(project), lang, slugs):
+    for written in files.export(project, content.load(project), lang, slugs, xliff):
         click.echo(f"{_shown(written.path)}: {written.summary}")
 
 
@@ -300,7 +302,7 @@ def translate_review(run: Run, slugs: tuple[str, ...], lang: str | None) -> None
     """Write build/<LANG>/review/<DOC>.pdf: the English and the translation side by side, block
     against block, changed blocks highlighted and untranslated ones marked; for every
     translation of the DOCs named (default: every document)."""
-    from .translate import files, review
+    from .translate import catalog, files, review
 
     project = run.project()
     documents = content.load(project)
@@ -309,8 +311,8 @@ def translate_review(run: Run, slugs: tuple[str, ...], lang: str | None) -> None
     for code in langs:
         files.languages_to_translate(project, code)
         for document in files.chosen(documents, slugs):
-            has_po = (project.root / "translations" / code / f"{document.slug}.po").is_file()
-            if code in document.translations or has_po:
+            if code in document.translations or catalog.po_path(project, document.slug,
+                                                                code).is_file():
                 click.echo(f"Wrote {_shown(review.review(project, document, code))}")
 
 

@@ -12,7 +12,7 @@ from ..config import Project, suggest
 from ..content import Document
 from ..errors import HandoutpackError
 from ..outputs import write_atomic
-from . import catalog, labels
+from . import catalog, labels, xliff
 from .catalog import Status, Written, read
 
 
@@ -36,20 +36,24 @@ def chosen(documents: dict[str, Document], slugs: tuple[str, ...]) -> list[Docum
 
 
 def export(project: Project, documents: dict[str, Document], lang: str,
-           slugs: tuple[str, ...] = ()) -> list[Written]:
-    """Write (or bring up to date) translations/<lang>/<slug>.po for each chosen document, and
-    the labels' catalogue when no document is named."""
+           slugs: tuple[str, ...] = (), with_xliff: bool = False) -> list[Written]:
+    """Write (or bring up to date) translations/<lang>/<slug>.po for each chosen document (and
+    <slug>.xlf beside it, `with_xliff`), and the labels' catalogue when no document is named."""
     languages_to_translate(project, lang)
-    written = [export_document(project, document, lang) for document in chosen(documents, slugs)]
+    written = [export_document(project, document, lang, with_xliff)
+               for document in chosen(documents, slugs)]
     if not slugs:
         written.append(labels.export(project, lang))
     return written
 
 
-def export_document(project: Project, document: Document, lang: str) -> Written:
+def export_document(project: Project, document: Document, lang: str,
+                    with_xliff: bool = False) -> Written:
     path = catalog.po_path(project, document.slug, lang)
     po = merged(project, document, lang)
     before = catalog.write_if_changed(path, po)
+    if with_xliff:
+        xliff.write(po, path, project.default_language, lang)
     how = "aligned from " + _rel(project, document.translations[lang].path) \
         if before is None and lang in document.translations else \
         "new" if before is None else "unchanged" if catalog.po_bytes(po) == before else "updated"
@@ -91,6 +95,7 @@ def import_(project: Project, documents: dict[str, Document], lang: str | None,
             if not path.is_file():
                 continue
             po = read(project, path)
+            _take_xliff(project, po, path)
             if not any(e.msgstr for e in po if not e.obsolete):
                 continue  # exported, not translated yet: no document in English under its name
             name = _rel(project, path)
@@ -104,6 +109,14 @@ def import_(project: Project, documents: dict[str, Document], lang: str | None,
         if not slugs:
             warnings += labels.check_file(project, code)
     return written, warnings
+
+
+def _take_xliff(project: Project, po: polib.POFile, path: Path) -> None:
+    """A translator's XLIFF file newer than its PO file: its targets go into the PO file first."""
+    xlf = xliff.path_for(path)
+    if xlf.is_file() and xlf.stat().st_mtime > path.stat().st_mtime:
+        if xliff.read_into(po, xlf, _rel(project, xlf)):
+            catalog.write_if_changed(path, po)
 
 
 def statuses(project: Project, documents: dict[str, Document]) -> dict[tuple[str, str], Status]:
