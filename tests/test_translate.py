@@ -256,3 +256,35 @@ def test_xliff_beside_the_po_file_and_read_back(project):
     assert "FR Saving groups let members save **small amounts** every week. Read the " \
            "[guide](https://example.org/guide) or run `pip install x`." in text
     assert po_of(project).find("Remember").msgstr == "FR Remember"
+
+
+def test_english_that_goes_and_comes_back(project):
+    """A removed paragraph's translation is kept as obsolete; putting the English back revives
+    it, current, as msgmerge does."""
+    export(project, "groups")
+    translate_all(project)
+    source = project / "content/handouts/groups.en.md"
+    original = source.read_text()
+    source.write_text(original.replace("Final paragraph with a footnote.[^1]\n\n", ""))
+    export(project, "groups")
+    text = (project / "translations/fr/groups.po").read_text()
+    assert '#~ msgid "Final paragraph with a footnote.<x1/>"' in text
+    source.write_text(original)
+    export(project, "groups")
+    po = po_of(project)
+    entry = po.find("Final paragraph with a footnote.<x1/>")
+    assert entry.msgstr == "FR Final paragraph with a footnote.<x1/>" and not entry.fuzzy
+    assert not po.obsolete_entries()
+
+
+def test_check_says_when_a_po_file_is_not_imported(project):
+    export(project, "groups")
+    translate_all(project)
+    invoke(project, "translate", "import")
+    assert "differs from what" not in invoke(project, "check").output
+    po = po_of(project)
+    po.find("Remember").msgstr = "À retenir"
+    po.save()
+    result = invoke(project, "check")
+    assert "content/handouts/groups.fr.md: differs from what translations/fr/groups.po says: " \
+           "run `handoutpack translate import`" in result.output, result.output

@@ -534,9 +534,10 @@ def paragraphs(project: Project, document: Document, lang: str):
 def _paragraph_findings(project: Project, document: Document, translation: Translation,
                         found) -> list[Finding]:
     """'12 of 14 paragraphs current; 2 changed (lines 31, 48)', with the English of each."""
-    if found.current == found.total:
-        return []
     from .translate import catalog
+
+    if found.current == found.total:
+        return _not_imported(project, document, translation)
 
     po = _rel(project, catalog.po_path(project, document.slug, translation.lang))
     parts = [f"{found.current} of {found.total} paragraphs current"]
@@ -557,6 +558,25 @@ def _paragraph_findings(project: Project, document: Document, translation: Trans
 
 def _lines(numbers: list[int]) -> str:
     return ("line " if len(numbers) == 1 else "lines ") + ", ".join(map(str, numbers))
+
+
+def _not_imported(project: Project, document: Document, translation: Translation) -> list[Finding]:
+    """A PO file whose translations are not yet in the document: the translator delivered,
+    nobody imported (or the document was edited by hand, and the next import will undo it)."""
+    from .translate import catalog, files
+
+    path = catalog.po_path(project, document.slug, translation.lang)
+    po_name = _rel(project, path)
+    try:
+        text, _ = catalog.translated_markdown(project, document, files.merged(
+            project, document, translation.lang), po_name, translation.lang)
+    except HandoutpackError as error:
+        return [Finding("warning", "translations", po_name, None, str(error))]
+    if text == translation.path.read_text(encoding="utf-8"):
+        return []
+    return [Finding("warning", "translations", _rel(project, translation.path), None,
+                    f"differs from what {po_name} says: run `handoutpack translate import` (edit "
+                    "the PO file, not this one: import rewrites it)")]
 
 
 def _front_matter_line(translation: Translation, key: str) -> int | None:

@@ -134,8 +134,9 @@ def merge(po: polib.POFile, segments: list[Segment], source_name: str,
     merged = polib.POFile(wrapwidth=0)
     merged.metadata = {**po.metadata, "X-Source-File": source_name, "X-Source-Revision": revision}
     merged.header = po.header
-    old = [e for e in po if not e.obsolete and e.msgstr]
-    by_key = {(e.msgctxt, e.msgid): e for e in old}
+    old = sorted((e for e in po if e.msgstr), key=lambda e: not e.obsolete)
+    by_key = {(e.msgctxt, e.msgid): e for e in old}  # an obsolete entry comes back if its
+    # English does (the current one wins)
     used: set[int] = set()
     new_entries: list[polib.POEntry] = []
     for seg in segments:
@@ -153,12 +154,11 @@ def merge(po: polib.POFile, segments: list[Segment], source_name: str,
     _fuzzy_matches(new_entries, [e for e in old if id(e) not in used], used)
     for entry in new_entries:
         merged.append(entry)
-    for entry in po:
-        if entry.msgstr and id(entry) not in used and not entry.obsolete:
+    current = {(e.msgctxt, e.msgid) for e in new_entries}
+    for entry in po:  # translations whose English is gone are kept at the end, as obsolete
+        if entry.msgstr and id(entry) not in used and (entry.msgctxt, entry.msgid) not in current:
             entry.obsolete = True
             entry.occurrences = []
-        if entry.obsolete and entry.msgstr and (entry.msgctxt, entry.msgid) not in \
-                {(e.msgctxt, e.msgid) for e in new_entries}:
             merged.append(entry)
     return merged
 
@@ -180,45 +180,21 @@ def _entry(seg: Segment, source_name: str, msgstr: str) -> polib.POEntry:
 
 def _fuzzy_matches(entries: list[polib.POEntry], unused: list[polib.POEntry],
                    used: set[int]) -> None:
-    """Give each new untranslated entry the translation of the old entry it replaced: entries
-    are paired where the English changed in place (difflib on the sequence of English), and
-    only when they are alike."""
-    fresh = [e for e in entries if not e.msgstr]
-    if not fresh or not unused:
-        return
-    unused_order = sorted(unused, key=lambda e: _line(e))
-    matcher = difflib.SequenceMatcher(a=[e.msgid for e in unused_order],
-                                      b=[e.msgid for e in fresh], autojunk=False)
-    for tag, a0, a1, b0, b1 in matcher.get_opcodes():
-        if tag not in ("replace", "delete", "insert"):
+    """Give each new untranslated entry, in the English's order, the translation of the most
+    alike old entry whose English is gone, if alike enough (msgmerge's fuzzy matching): the
+    translator sees the old translation and, as its previous msgid, the English it was for."""
+    remaining = sorted(unused, key=_line)
+    for new in (e for e in entries if not e.msgstr):
+        candidates = [old for old in remaining if old.msgctxt == new.msgctxt]
+        scored = [(_ratio(old.msgid, new.msgid), index) for index, old in enumerate(candidates)]
+        ratio, index = max(scored, default=(0.0, -1))
+        if ratio < SIMILAR:
             continue
-        for old, new in _pairs(unused_order[a0:a1], fresh[b0:b1]):
-            new.msgstr = old.msgstr
-            new.flags.append("fuzzy")
-            new.previous_msgid = old.previous_msgid or old.msgid
-            used.add(id(old))
-    remaining = [e for e in unused_order if id(e) not in used]
-    for new in (e for e in fresh if not e.msgstr):
-        best = max(remaining, key=lambda old: _ratio(old.msgid, new.msgid), default=None)
-        if best is not None and _ratio(best.msgid, new.msgid) >= 0.75:
-            new.msgstr, new.previous_msgid = best.msgstr, best.previous_msgid or best.msgid
-            new.flags.append("fuzzy")
-            used.add(id(best))
-            remaining.remove(best)
-
-
-def _pairs(olds: list[polib.POEntry], news: list[polib.POEntry]):
-    """Old and new entries of one changed stretch, paired in order where they are alike."""
-    taken: set[int] = set()
-    for new in news:
-        candidates = [(i, _ratio(old.msgid, new.msgid)) for i, old in enumerate(olds)
-                      if i not in taken and old.msgctxt == new.msgctxt]
-        if not candidates:
-            continue
-        index, ratio = max(candidates, key=lambda c: c[1])
-        if ratio >= SIMILAR:
-            taken.add(index)
-            yield olds[index], new
+        old = candidates[index]
+        new.msgstr, new.previous_msgid = old.msgstr, old.previous_msgid or old.msgid
+        new.flags.append("fuzzy")
+        used.add(id(old))
+        remaining.remove(old)
 
 
 def _ratio(a: str, b: str) -> float:

@@ -13,7 +13,7 @@ from ..content import Document
 from ..errors import HandoutpackError
 from ..outputs import write_atomic
 from . import catalog, labels, xliff
-from .catalog import Status, Written, read
+from .catalog import Written, _rel, read
 
 
 def languages_to_translate(project: Project, lang: str) -> None:
@@ -117,22 +117,3 @@ def _take_xliff(project: Project, po: polib.POFile, path: Path) -> None:
     if xlf.is_file() and xlf.stat().st_mtime > path.stat().st_mtime:
         if xliff.read_into(po, xlf, _rel(project, xlf)):
             catalog.write_if_changed(path, po)
-
-
-def statuses(project: Project, documents: dict[str, Document]) -> dict[tuple[str, str], Status]:
-    """(slug, lang) → the status of each translation that has a PO file."""
-    found = {}
-    for lang in project.languages:
-        if lang == project.default_language:
-            continue
-        for slug, document in documents.items():
-            if catalog.po_path(project, slug, lang).is_file():
-                found[slug, lang] = catalog.status(merged(project, document, lang))
-    return found
-
-
-def _rel(project: Project, path: Path) -> str:
-    try:
-        return str(path.relative_to(project.root))
-    except ValueError:
-        return str(path)
