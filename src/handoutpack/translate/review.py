@@ -43,7 +43,7 @@ tr.missing td.translation { background: #fbe9e7; color: #8e2f1f; font-style: ita
 
 def review(project: Project, document: Document, lang: str) -> Path:
     """Write build/<lang>/review/<slug>.pdf and return its path."""
-    from ..build import make_renderer  # WeasyPrint only for this command
+    from ..rendering import make_renderer  # WeasyPrint only for this command
 
     files.languages_to_translate(project, lang)
     po = files.merged(project, document, lang)
