@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import os
 import re
+import stat
 import tomllib
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -19,9 +21,19 @@ SMTP_SECURITY = {"starttls": 587, "tls": 465, "none": 25}
 """How to secure the SMTP connection, and the port each uses by default."""
 PRESENTATION_LAYOUTS = ("handout", "slides", "notes")
 """How a pack shows a presentation: handout pages, the slides, or the presenter's notes pages."""
-LANG_RE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$")
-ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
-COLOUR_RE = re.compile(r"^#[0-9a-fA-F]{6}$")
+LANG_RE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?\Z")
+ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]*\Z")
+"""\\Z, not $: '$' also matches before a final newline, and "media\\n" is no id."""
+COLOUR_RE = re.compile(r"^#[0-9a-fA-F]{6}\Z")
+WINDOWS_RESERVED = frozenset({"con", "prn", "aux", "nul", *(f"com{n}" for n in range(10)),
+                              *(f"lpt{n}" for n in range(10))})
+"""Names Windows will not create a file under: no slug or pack id may be one, or the zips
+would not unpack there."""
+
+
+def usable_name(name: str) -> bool:
+    """A slug or id: lower-case letters, digits and hyphens, and not a name Windows reserves."""
+    return bool(ID_RE.match(name)) and name not in WINDOWS_RESERVED
 MAX_CONFIG_BYTES = 1_000_000
 TABLE_RE = re.compile(r"^\s*\[\[?\s*([^\]]+?)\s*\]\]?\s*(#.*)?$")
 ASSIGN_RE = re.compile(r"^\s*([A-Za-z0-9_.\"' -]+?)\s*=")
@@ -376,14 +388,28 @@ def load(root: Path, overrides: dict[str, str] | None = None,
     return _project(root, config_path, data, overrides or {}, printing or {}, text)
 
 
-def read_text(name: str, path: Path, kind: str, max_bytes: int, too_big: str, empty: str) -> str:
-    """A text file of the user's: readable, not huge, not binary, UTF-8 and not empty; or an error
-    naming it and saying what to do (`too_big` and `empty` say it for this kind of file)."""
+def read_regular(name: str, path: Path, max_bytes: int) -> bytes:
+    """The bytes of the regular file at `path`, at most `max_bytes` + 1 of them (enough to tell
+    it is too big). A named pipe, device or socket is refused without waiting on it."""
     try:
-        data = path.read_bytes()
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0))
     except OSError as error:
         raise HandoutpackError(f"{name}: cannot be read ({error.strerror}); check that it is a "
                                "file you may read") from None
+    with os.fdopen(fd, "rb") as file:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise HandoutpackError(f"{name}: is not a regular file (a named pipe, a device or a "
+                                   "socket); replace it with a file, or remove it")
+        try:
+            return file.read(max_bytes + 1)
+        except OSError as error:
+            raise HandoutpackError(f"{name}: cannot be read ({error.strerror})") from None
+
+
+def read_text(name: str, path: Path, kind: str, max_bytes: int, too_big: str, empty: str) -> str:
+    """A text file of the user's: readable, not huge, not binary, UTF-8 and not empty; or an error
+    naming it and saying what to do (`too_big` and `empty` say it for this kind of file)."""
+    data = read_regular(name, path, max_bytes)
     if len(data) > max_bytes:
         raise HandoutpackError(f"{name}: is {len(data) / 1_000_000:.1f} MB; {too_big}")
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
@@ -548,8 +574,9 @@ def _printing(r: _Reader, data: dict, key: str, base: Printing) -> Printing:
 def _pack(r: _Reader, pack_id: str, spec: Any, languages, audiences, event: Event,
           forced: dict[str, Any], printing: Printing, forced_printing: dict[str, Any]) -> PackSpec:
     key = f"packs.{pack_id}"
-    if not ID_RE.match(pack_id):
-        r.problem(key, "pack ids are lower-case letters, digits and hyphens")
+    if not usable_name(pack_id):
+        r.problem(key, "pack ids are lower-case letters, digits and hyphens, and not a name "
+                  "Windows reserves (con, nul, aux, prn, com1...)")
     spec = r.table(spec, key, {"title", "audience", "documents", "event", "paper", "languages",
                                *PRINT_OPTIONS, "presentations"})
     audience = r.string(spec, "audience", f"{key}.audience")

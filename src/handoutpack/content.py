@@ -11,13 +11,22 @@ from pathlib import Path
 
 import yaml
 
-from .config import Project, read_text, suggest
+from .config import WINDOWS_RESERVED, Project, read_text, suggest
 from .errors import HandoutpackError, Problems, collect
 
 KINDS = ("presentation", "handout", "about")
 MAX_SOURCE_BYTES = 2_000_000
-FILE_RE = re.compile(r"^(?P<slug>[a-z0-9][a-z0-9-]*)\.(?P<lang>[a-z]{2,3}(?:-[A-Za-z0-9]+)?)\.md$")
-REVISION_RE = re.compile(r"^[0-9a-f]{12}$")
+FILE_RE = re.compile(r"^(?P<slug>[a-z0-9][a-z0-9-]*)\.(?P<lang>[a-z]{2,3}(?:-[A-Za-z0-9]+)?)\.md\Z")
+REVISION_RE = re.compile(r"[0-9a-f]{12}")
+MAX_FIELD_CHARS = {"title": 1000, "summary": 4000, "kind": 100}
+"""A title longer than a paragraph is a mistake, and costs WeasyPrint minutes to lay out."""
+MAX_LIST_ITEMS = 100
+MAX_ITEM_CHARS = 200
+
+
+def _short(text: str, limit: int = 80) -> str:
+    """`text`, cut to `limit` characters for a message."""
+    return text if len(text) <= limit else text[:limit] + "..."
 
 
 @dataclass(frozen=True)
@@ -155,6 +164,9 @@ def _read(project: Project, path: Path) -> tuple[Translation, str]:
     if path.parent == project.content_dir:
         raise HandoutpackError(f"{name}: put it in a section folder, e.g. content/handouts/")
     slug, lang = match["slug"], match["lang"]
+    if slug in WINDOWS_RESERVED:
+        raise HandoutpackError(f"{name}: '{slug}' is a name Windows reserves for a device, and "
+                               "the zips holding it would not unpack there; rename the file")
     if lang not in project.languages:
         raise HandoutpackError(f"{name}: language '{lang}' is not in languages.available "
                                f"({', '.join(project.languages)}){suggest(lang, project.languages)}; "
@@ -209,11 +221,23 @@ def body_of(text: str) -> str | None:
     return text[end + 5:] if end >= 0 else None
 
 
+class FrontMatterLoader(yaml.SafeLoader):
+    """YAML without anchors and aliases: front matter is plain 'key: value' lines, and an alias
+    repeated inside aliases (a 'billion laughs') makes a value of any size from a few lines."""
+
+    def compose_node(self, parent, index):
+        if self.check_event(yaml.AliasEvent) or getattr(self.peek_event(), "anchor", None):
+            mark = self.peek_event().start_mark
+            raise yaml.composer.ComposerError(
+                None, None, "anchors (&) and aliases (*) are not allowed in front matter", mark)
+        return super().compose_node(parent, index)
+
+
 def _yaml(name: str, text: str) -> tuple[object, dict[str, int]]:
     """The front matter's data, and the file line of each top-level key."""
     loader = None
     try:
-        loader = yaml.SafeLoader(text)  # checks the characters already
+        loader = FrontMatterLoader(text)  # checks the characters already
         node = loader.get_single_node()
         data = loader.construct_document(node) if node is not None else None
     except yaml.YAMLError as error:
@@ -257,6 +281,8 @@ def _front_matter(name: str, data: dict, lines: dict[str, int], project: Project
     for key in ("title", "summary", "kind"):
         if not isinstance(data.get(key), str) or not data[key].strip():
             bad(key, "is required and must be text")
+        elif len(data[key]) > MAX_FIELD_CHARS[key]:
+            bad(key, f"is {len(data[key]):,} characters long; at most {MAX_FIELD_CHARS[key]:,}")
     if data.get("kind") not in KINDS and isinstance(data.get("kind"), str):
         bad("kind", f"'{data['kind']}' is not one of {', '.join(KINDS)}")
     order = data.get("order", 999)
@@ -264,19 +290,23 @@ def _front_matter(name: str, data: dict, lines: dict[str, int], project: Project
         bad("order", "must be a whole number")
     date = data.get("date")
     if date is not None and not isinstance(date, dt.date):
-        bad("date", f"{date!r} is not a date; write YYYY-MM-DD")
+        bad("date", f"{_short(repr(date))} is not a date; write YYYY-MM-DD")
     lists = {}
     for key in ("audiences", "keywords"):
         value = data.get(key, [])
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
             bad(key, "must be a list of text, e.g. [conference, media]")
             value = []
+        elif len(value) > MAX_LIST_ITEMS or any(len(v) > MAX_ITEM_CHARS for v in value):
+            bad(key, f"holds at most {MAX_LIST_ITEMS} entries of at most {MAX_ITEM_CHARS} "
+                "characters each")
+            value = []
         lists[key] = tuple(value)
     for audience in lists["audiences"]:
         if audience not in project.audiences:
             bad("audiences", f"no audience '{audience}'{suggest(audience, project.audiences)}")
     source_revision = data.get("source_revision")
-    if source_revision is not None and not REVISION_RE.match(str(source_revision)):
+    if source_revision is not None and not REVISION_RE.fullmatch(str(source_revision)):
         bad("source_revision", "must be 12 hex digits (see `handoutpack revision FILE`)")
     if not isinstance(data.get("marp", False), bool):
         bad("marp", "must be true or false")

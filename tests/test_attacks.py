@@ -1,0 +1,212 @@
+"""The adversarial pass of issue #17, case by case: each attack (or a variant of it) ends in
+exit 2 with the file named, within the time the harness allows, reads nothing outside the
+project, deletes nothing of the user's, and leaves the previous build intact and consistent."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from conftest import HELLO, MINIMAL_CONFIG, write_files
+
+LIMIT = 180
+"""Seconds the harness waits for one command: a hang fails the test instead of the suite. Far
+more than any of these needs, as the machine may be busy; not a speed the tests assert."""
+OUTSIDE = "outside-the-project canary 7c1e"
+
+
+def run(project: Path, *args: str, timeout: float = LIMIT) -> subprocess.CompletedProcess:
+    """The real command in its own process, stopped (and the test failed) at `timeout`."""
+    return subprocess.run([sys.executable, "-m", "handoutpack.cli", "--project", str(project),
+                           *args], capture_output=True, text=True, timeout=timeout,
+                          env={**os.environ, "NO_COLOR": "1"})
+
+
+@pytest.fixture(scope="module")
+def built_once(tmp_path_factory) -> Path:
+    root = tmp_path_factory.mktemp("attacks") / "project"
+    write_files(root, {"handoutpack.toml": MINIMAL_CONFIG, "content/handouts/hello.en.md": HELLO,
+                       "content/handouts/hello.fr.md": HELLO.replace("Hello", "Bonjour")})
+    result = run(root, "build", "-q")
+    assert result.returncode == 0, result.stderr
+    return root
+
+
+@pytest.fixture
+def project(built_once, tmp_path) -> Path:
+    """A copy of a built project, with a canary file beside it that nothing may read."""
+    copy = tmp_path / "project"
+    shutil.copytree(built_once, copy, symlinks=True)
+    (tmp_path / "secret.txt").write_text(OUTSIDE, encoding="utf-8")
+    return copy
+
+
+def snapshot(folder: Path) -> dict[str, str]:
+    """Every published file in `folder` by content (the cache and the lock aside)."""
+    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*"))
+            if p.is_file() and ".cache" not in p.parts and p.name != ".handoutpack.lock"}
+
+
+def assert_consistent(build: Path) -> None:
+    """The manifest matches the files, and each zip holds exactly the PDFs beside it."""
+    manifest = json.loads((build / "manifest.json").read_text(encoding="utf-8"))
+    for entry in manifest["outputs"]:
+        path = (build / entry["path"]).resolve()
+        assert path.is_relative_to(build.resolve()), entry
+        assert hashlib.sha256(path.read_bytes()).hexdigest() == entry["sha256"], entry["path"]
+    for bundle in build.rglob("*.zip"):
+        with zipfile.ZipFile(bundle) as archive:
+            for name in archive.namelist():
+                assert ".." not in Path(name).parts and not name.startswith("/"), name
+                data = archive.read(name)
+                assert OUTSIDE.encode() not in data
+                if name.endswith(".pdf"):
+                    inside = name.split("/", 1)[1]
+                    if bundle.name == "everything.zip":
+                        candidates = [build / inside]
+                    elif inside.startswith("documents/"):  # in its language, or a fallback's
+                        candidates = list(build.glob(f"*/*/{Path(inside).name}"))
+                    else:
+                        candidates = [bundle.parent / inside]
+                    assert data in [c.read_bytes() for c in candidates], f"{bundle}: {name}"
+
+
+def assert_refused(project: Path, result: subprocess.CompletedProcess, *named: str,
+                   before: dict[str, str] | None = None) -> None:
+    """Exit 2, one message naming each of `named`, no traceback, the build as it was."""
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert "Traceback" not in result.stderr
+    for name in named:
+        assert name in result.stderr, result.stderr
+    build = project / "build"
+    if before is not None:
+        assert snapshot(build) == before
+    assert_consistent(build)
+
+
+def attack(project: Path, files: dict[str, str | bytes], *args: str):
+    """Write `files` into the project, then build; return the result and the build before."""
+    before = snapshot(project / "build")
+    write_files(project, files)
+    return run(project, *(args or ("build", "-q"))), before
+
+
+def body(text: str) -> dict[str, str]:
+    return {"content/handouts/hello.en.md": HELLO + "\n" + text + "\n"}
+
+
+# ---------------------------------------------------------------- 1. templates run Python
+
+
+def test_a_project_template_cannot_reach_python(project):
+    payload = '{{ cycler.__init__.__globals__.os.popen("id").read() }}'
+    template = (Path(__file__).parents[1] / "templates/document.html").read_text("utf-8")
+    result, before = attack(project, {"templates/document.html": payload + template})
+    assert_refused(project, result, "document.html", "unsafe", before=before)
+    assert "uid=" not in result.stderr
+
+
+@pytest.mark.parametrize("payload, says", [
+    ('{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}{% endfor %}', "steps"),
+    ('{{ "x"|center(3000000000) }}', "center"),
+    ('{{ "x"|indent(3000000000) }}', "indent"),
+    ('{{ "x"|wordwrap(3000000000) }}', "wordwrap"),
+    ('{{ "%3000000000s"|format("x") }}', "format"),
+    ('{% set ns = namespace(s="x") %}{% for i in range(64) %}{% set ns.s = ns.s ~ ns.s %}'
+     '{% endfor %}', "characters"),
+    ('{% set s = "x" * 1000000 %}{% for i in range(100000) %}{{ s }}{% endfor %}', "characters"),
+    ('{{ (["x" * 1000000] * 1000000) | join }}', "join"),
+    ('{{ lipsum(1000000000) }}', "lipsum"),
+])
+def test_unbounded_work_in_a_template_is_refused(project, payload, says):
+    template = (Path(__file__).parents[1] / "templates/cover.html").read_text("utf-8")
+    result, before = attack(project, {"templates/cover.html": payload + template})
+    assert_refused(project, result, "cover.html", says, before=before)
+
+
+@pytest.mark.parametrize("payload, says", [
+    ('{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}{% endfor %}', "steps"),
+    ('{{ "x"|center(3000000000) }}', "center"),
+    ('{% macro f(s) %}{{ f(s ~ s) }}{% endmacro %}{{ f("x") }}', "characters"),
+    ('{% macro f(n) %}{{ f(n) }}{% endmacro %}{{ f(1) }}', "too deeply"),
+])
+def test_unbounded_work_in_content_is_refused(project, payload, says):
+    result, before = attack(project, body(payload))
+    assert_refused(project, result, "hello.en.md", says, before=before)
+
+
+def test_a_template_that_includes_itself_is_refused(project):
+    result, before = attack(project, {"templates/cover.html": '{% include "cover.html" %}'})
+    assert_refused(project, result, "cover.html", "itself", before=before)
+
+
+# ---------------------------------------------------------------- 3. Markdown and front matter
+
+
+@pytest.mark.parametrize("text, says", [
+    pytest.param("[" * 100_000, "'['", id="100000 ["),
+    pytest.param("[a](" * 20_000, "'['", id="20000 [a]("),
+    pytest.param(">" * 50_000 + " deep", "nested", id="50000 >"),
+    pytest.param("<div>\n" * 20_000, "nested", id="20000 div"),
+])
+def test_pathological_markdown_is_refused(project, text, says):
+    result, before = attack(project, body(text))
+    assert_refused(project, result, "hello.en.md", says, before=before)
+
+
+def test_a_huge_title_is_refused(project):
+    source = HELLO.replace("title: Hello", "title: " + "Long " * 320_000)
+    result, before = attack(project, {"content/handouts/hello.en.md": source})
+    assert_refused(project, result, "hello.en.md", "'title'", "at most 1,000", before=before)
+
+
+def test_a_title_of_a_thousand_characters_builds(project):
+    source = HELLO.replace("title: Hello", "title: " + "Long title " * 90)
+    result, _ = attack(project, {"content/handouts/hello.en.md": source})
+    assert result.returncode == 0, result.stderr
+
+
+def test_a_yaml_alias_bomb_is_refused(project):
+    bomb = "".join(f"l{n}: &l{n} [{', '.join([f'*l{n - 1}'] * 9)}]\n" for n in range(1, 10))
+    source = HELLO.replace("kind: handout\n", 'kind: handout\nl0: &l0 "lol"\n' + bomb
+                           + "date: *l9\n")
+    result, before = attack(project, {"content/handouts/hello.en.md": source})
+    assert_refused(project, result, "hello.en.md", "aliases", before=before)
+    assert len(result.stderr) < 2000
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes are a POSIX thing")
+@pytest.mark.parametrize("command", [("build", "-q"), ("check",)])
+def test_a_named_pipe_among_the_sources_is_refused(project, command):
+    before = snapshot(project / "build")
+    os.mkfifo(project / "content/handouts/beta.en.md")
+    result = run(project, *command)
+    assert result.returncode in (1, 2) if command == ("check",) else result.returncode == 2
+    assert "beta.en.md" in result.stdout + result.stderr
+    assert "regular file" in result.stdout + result.stderr
+    assert snapshot(project / "build") == before
+
+
+# ---------------------------------------------------------------- names
+
+
+@pytest.mark.parametrize("files, named", [
+    ({"handoutpack.toml": MINIMAL_CONFIG.replace("[packs.starter]", '[packs."media\\n"]')},
+     "packs.media"),
+    ({"handoutpack.toml": MINIMAL_CONFIG.replace("[packs.starter]", "[packs.con]")},
+     "packs.con"),
+    ({"content/handouts/nul.en.md": HELLO}, "nul.en.md"),
+    ({"content/handouts/com1.en.md": HELLO}, "com1.en.md"),
+])
+def test_names_a_zip_could_not_hold_are_refused(project, files, named):
+    result, before = attack(project, files)
+    assert_refused(project, result, named, before=before)
