@@ -388,9 +388,9 @@ def load(root: Path, overrides: dict[str, str] | None = None,
     return _project(root, config_path, data, overrides or {}, printing or {}, text)
 
 
-def read_regular(name: str, path: Path, max_bytes: int) -> bytes:
-    """The bytes of the regular file at `path`, at most `max_bytes` + 1 of them (enough to tell
-    it is too big). A named pipe, device or socket is refused without waiting on it."""
+def read_regular(name: str, path: Path, max_bytes: int) -> tuple[bytes, int]:
+    """The bytes of the regular file at `path` (none when it holds more than `max_bytes`), and
+    its size. A named pipe, device or socket is refused without waiting on it."""
     try:
         fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0))
     except OSError as error:
@@ -401,7 +401,8 @@ def read_regular(name: str, path: Path, max_bytes: int) -> bytes:
             raise HandoutpackError(f"{name}: is not a regular file (a named pipe, a device or a "
                                    "socket); replace it with a file, or remove it")
         try:
-            return file.read(max_bytes + 1)
+            data = file.read(max_bytes + 1)
+            return (b"" if len(data) > max_bytes else data), max(len(data), os.fstat(fd).st_size)
         except OSError as error:
             raise HandoutpackError(f"{name}: cannot be read ({error.strerror})") from None
 
@@ -409,9 +410,9 @@ def read_regular(name: str, path: Path, max_bytes: int) -> bytes:
 def read_text(name: str, path: Path, kind: str, max_bytes: int, too_big: str, empty: str) -> str:
     """A text file of the user's: readable, not huge, not binary, UTF-8 and not empty; or an error
     naming it and saying what to do (`too_big` and `empty` say it for this kind of file)."""
-    data = read_regular(name, path, max_bytes)
-    if len(data) > max_bytes:
-        raise HandoutpackError(f"{name}: is {len(data) / 1_000_000:.1f} MB; {too_big}")
+    data, size = read_regular(name, path, max_bytes)
+    if size > max_bytes:
+        raise HandoutpackError(f"{name}: is {size / 1_000_000:.1f} MB; {too_big}")
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise HandoutpackError(f"{name}: is UTF-16 text; save it as UTF-8")
     if b"\0" in data:
