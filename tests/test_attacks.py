@@ -210,3 +210,96 @@ def test_a_named_pipe_among_the_sources_is_refused(project, command):
 def test_names_a_zip_could_not_hold_are_refused(project, files, named):
     result, before = attack(project, files)
     assert_refused(project, result, named, before=before)
+
+
+# ---------------------------------------------------------------- 2. build/ is not trusted
+
+
+def forge_manifest(project: Path, entry: dict) -> None:
+    path = project / "build/manifest.json"
+    manifest = json.loads(path.read_text(encoding="utf-8"))
+    manifest["outputs"].append(entry)
+    path.write_text(json.dumps(manifest), encoding="utf-8")
+
+
+def test_a_planted_manifest_entry_never_reaches_a_zip(project):
+    secret = project.parent / "secret.txt"
+    digest = hashlib.sha256(secret.read_bytes()).hexdigest()
+    forge_manifest(project, {"kind": "document", "lang": "en", "path": "../../secret.txt",
+                             "pages": 1, "bytes": secret.stat().st_size, "sha256": digest})
+    shutil.copy(project / "build/thumbnails" / next(
+        p.name for p in (project / "build/thumbnails").iterdir()),
+        project / f"build/thumbnails/{digest[:24]}.webp")
+    (project / "content/handouts/hello.en.md").write_text(HELLO + "\nChanged.\n", "utf-8")
+    result = run(project, "build", "-q")
+    assert result.returncode == 0, result.stderr
+    assert_consistent(project / "build")
+    manifest = (project / "build/manifest.json").read_text(encoding="utf-8")
+    assert "secret.txt" not in manifest
+
+
+def test_a_manifest_entry_that_lies_about_its_file_is_dropped(project):
+    """A real path, but a hash the file does not have: it is built again, not believed."""
+    path = project / "build/manifest.json"
+    manifest = json.loads(path.read_text(encoding="utf-8"))
+    manifest["outputs"][0]["sha256"] = "0" * 64
+    path.write_text(json.dumps(manifest), encoding="utf-8")
+    result = run(project, "build", "-q")
+    assert result.returncode == 0, result.stderr
+    assert_consistent(project / "build")
+
+
+def test_a_zip_with_a_copied_stamp_is_written_again(project):
+    everything = project / "build/everything.zip"
+    with zipfile.ZipFile(everything) as archive:
+        comment = archive.comment
+    with zipfile.ZipFile(everything, "w") as archive:
+        archive.comment = comment
+        archive.writestr("example-trust-all/en/starter.pdf", b"not the pack")
+    result = run(project, "build", "-q")
+    assert result.returncode == 0, result.stderr
+    assert_consistent(project / "build")
+
+
+def test_a_link_in_build_leading_outside_is_refused(project, tmp_path):
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    shutil.rmtree(project / "build/fr")
+    (project / "build/fr").symlink_to(elsewhere)
+    (project / "content/handouts/hello.fr.md").write_text(HELLO + "\nChangé.\n", "utf-8")
+    result = run(project, "build", "-q")
+    assert result.returncode == 2, result.stderr
+    assert "build/fr" in result.stderr and "outside" in result.stderr
+    assert not list(elsewhere.iterdir()), "nothing is written outside build/"
+
+
+# ---------------------------------------------------------------- 5. a build folder of its own
+
+
+@pytest.mark.parametrize("folder", [".", "content", "content/out", "templates"])
+def test_a_build_folder_that_is_or_holds_the_sources_is_refused(project, folder):
+    (project / "templates").mkdir(exist_ok=True)
+    (project / "content/.notes.md.swp.tmp").write_text("the user's", "utf-8")
+    (project / "content/handouts/.draft.tmp").write_text("the user's", "utf-8")
+    config = project / "handoutpack.toml"
+    config.write_text(config.read_text("utf-8") + f'\n[paths]\nbuild = "{folder}"\n', "utf-8")
+    before = {str(p) for p in project.rglob("*")}
+    result = run(project, "build", "-q")
+    assert_refused(project, result, "paths.build", "a folder of its own")
+    assert {str(p) for p in project.rglob("*")} == before, "nothing written, nothing deleted"
+
+
+def test_a_build_deletes_only_its_own_leftovers(project):
+    build = project / "build"
+    mine = build / "en" / ".hello.pdf.abc123.handoutpack.tmp"
+    mine.write_bytes(b"half a PDF")
+    theirs = [build / "en" / ".notes.tmp", build / "thumbnails" / "holiday.webp",
+              build / "thumbnails" / ".thumbs.db.tmp"]
+    for path in theirs:
+        path.write_bytes(b"the user's")
+    (project / "content/handouts/hello.en.md").write_text(HELLO + "\nChanged.\n", "utf-8")
+    result = run(project, "build", "-q")
+    assert result.returncode == 0, result.stderr
+    assert not mine.exists()
+    assert all(path.read_bytes() == b"the user's" for path in theirs)
+    assert_consistent(build)

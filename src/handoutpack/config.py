@@ -479,6 +479,10 @@ def _project(root: Path, config_path: Path, data: dict, overrides: dict[str, str
     emails_dir = r.path(root, paths.get("emails", "emails"), "paths.emails", must_exist=False)
     template_dirs = _override_dirs(r, root, paths, "templates")
     style_dirs = _override_dirs(r, root, paths, "styles")
+    if build_dir and (problem := build_dir_problem(build_dir, root, [
+            content_dir, *template_dirs, *style_dirs, *([emails_dir] if emails_dir else [])])):
+        r.problem("paths.build", f"'{paths.get('build', 'build')}' {problem}; a build writes and "
+                  "deletes files there, so it must be a folder of its own, e.g. \"build\"")
 
     audiences = {}
     for audience_id, spec in r.table(data.get("audiences"), "audiences").items():
@@ -546,6 +550,21 @@ def _typography(r: _Reader, data: dict, languages) -> Typography:
         else:
             marks[lang] = pair
     return Typography(**switches, quote_marks=marks)
+
+
+def build_dir_problem(build_dir: Path, root: Path, sources: list[Path]) -> str:
+    """Why a build could harm the project through `build_dir` ('' when it cannot): it is the
+    project, holds it, or holds (or is inside) one of its `sources` (content, templates...)."""
+    build, project = build_dir.resolve(), root.resolve()
+    if project.is_relative_to(build):
+        return "is the project folder" if build == project else "holds the project folder"
+    for source in (s.resolve() for s in sources if s.exists()):
+        name = source.relative_to(project) if source.is_relative_to(project) else source
+        if source.is_relative_to(build):
+            return f"holds {name}/"
+        if build.is_relative_to(source):
+            return f"is inside {name}/"
+    return ""
 
 
 def _override_dirs(r: _Reader, root: Path, paths: dict, name: str) -> tuple[Path, ...]:

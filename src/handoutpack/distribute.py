@@ -17,7 +17,9 @@ from babel.units import format_unit
 from . import markup
 from .config import PackSpec, Project
 from .content import Document
-from .outputs import Output, document_path, layouts, read_outputs, write_atomic, write_changed
+from .errors import HandoutpackError
+from .outputs import (Output, document_path, guarded, layouts, read_outputs, write_atomic,
+                      write_changed)
 
 Log = Callable[[str], None]
 
@@ -99,18 +101,24 @@ def make_thumbnails(build_dir: Path, outputs: dict[str, Output]) -> dict[str, Th
     thumbnails = {}
     for output in outputs.values():
         name = f"{THUMBNAILS}/{output.sha256[:24]}.webp"
-        if (build_dir / name).is_file():
-            width, height = _webp_size((build_dir / name).read_bytes())
-        else:
-            data, width, height = page_images((build_dir / output.path).read_bytes(),
+        path = guarded(build_dir, name)
+        try:
+            width, height = _webp_size(path.read_bytes())
+        except (OSError, ValueError):  # none yet, or not a picture: draw it
+            data, width, height = page_images(guarded(build_dir, output.path).read_bytes(),
                                               THUMBNAIL_WIDTH, pages=range(1))[0]
-            write_atomic(build_dir / name, data)
+            write_atomic(path, data)
         thumbnails[output.path] = Thumbnail(name, width, height)
     kept = {t.path for t in thumbnails.values()}
     for old in (build_dir / THUMBNAILS).glob("*.webp"):
-        if f"{THUMBNAILS}/{old.name}" not in kept:
+        if THUMBNAIL_NAME.fullmatch(old.name) and f"{THUMBNAILS}/{old.name}" not in kept \
+                and not old.is_symlink():
             old.unlink()
     return thumbnails
+
+
+THUMBNAIL_NAME = re.compile(r"[0-9a-f]{24}\.webp")
+"""How make_thumbnails names a thumbnail: only such files are its to delete."""
 
 
 def _webp_size(data: bytes) -> tuple[int, int]:
@@ -284,7 +292,7 @@ def write_pages(catalogue: Catalogue) -> list[str]:
             everything=Download(root + EVERYTHING, lang, own_name(lang),
                                 f"ZIP · {size_text(everything.stat().st_size, lang)}")
             if everything.is_file() else None)
-        if write_changed(project.build_dir / path, html.encode("utf-8")):
+        if write_changed(guarded(project.build_dir, path), html.encode("utf-8")):
             written.append(path)
     return written
 
@@ -325,7 +333,7 @@ def write_zip(path: Path, folder: str, members: list[Member]) -> bool:
     members = sorted(members, key=lambda m: m.name)
     stamp = ZIP_STAMP + hashlib.sha256("\n".join(
         f"{folder}/{m.name} {m.sha256}" for m in members).encode("utf-8")).hexdigest()
-    if _zip_comment(path) == stamp:
+    if _zip_comment(path) == stamp and _holds(path, folder, members):
         return False
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=6) as archive:
@@ -340,6 +348,19 @@ def write_zip(path: Path, folder: str, members: list[Member]) -> bool:
     return True
 
 
+def _holds(path: Path, folder: str, members: list[Member]) -> bool:
+    """Whether the zip at `path` holds exactly `members`, byte for byte: its comment alone could
+    be copied onto any zip, and nothing in build/ is taken on trust."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            if sorted(archive.namelist()) != [f"{folder}/{m.name}" for m in members]:
+                return False
+            return all(hashlib.sha256(archive.read(f"{folder}/{m.name}")).hexdigest() == m.sha256
+                       for m in members)
+    except (OSError, zipfile.BadZipFile, ValueError):
+        return False
+
+
 def _zip_comment(path: Path) -> str | None:
     try:
         with zipfile.ZipFile(path) as archive:
@@ -349,7 +370,11 @@ def _zip_comment(path: Path) -> str | None:
 
 
 def _pdf_member(build_dir: Path, name: str, output: Output) -> Member:
-    return Member(name, output.sha256, path=build_dir / output.path)
+    """A PDF of build/ in a zip; never a file outside build/, whatever its manifest says."""
+    if ".." in Path(name).parts or name.startswith("/"):
+        raise HandoutpackError(f"{build_dir}/manifest.json: '{name}' is not a name for a file in "
+                               "a zip; delete build/ and build again")
+    return Member(name, output.sha256, path=guarded(build_dir, output.path))
 
 
 def folder_name(project: Project, *parts: str) -> str:
@@ -365,7 +390,7 @@ def write_pack_bundles(catalogue: Catalogue, log: Log) -> list[str]:
     for spec in project.packs.values():
         for lang in project.languages:
             pack = catalogue.pack_pdf(spec.id, lang)
-            zip_path = project.build_dir / bundle_path(spec, lang)
+            zip_path = guarded(project.build_dir, bundle_path(spec, lang))
             if not pack:
                 continue
             parts = catalogue.pack_documents(spec, lang)
@@ -423,7 +448,7 @@ def write_everything(catalogue: Catalogue, log: Log) -> None:
             languages.append((own_name(lang), words, packs, documents))
     readme = markup.page(project, "readme-everything.txt", org=project.org,
                          languages=languages)
-    if write_zip(project.build_dir / EVERYTHING, folder_name(project, "all"),
+    if write_zip(guarded(project.build_dir, EVERYTHING), folder_name(project, "all"),
                  [*members, Member.text("README.txt", readme)]):
         log(f"bundling {EVERYTHING}")
 

@@ -6,6 +6,7 @@ import fcntl
 import hashlib
 import json
 import os
+import re
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -16,6 +17,8 @@ from .config import PRESENTATION_LAYOUTS
 from .errors import HandoutpackError
 
 LOCK_NAME = ".handoutpack.lock"
+TEMPORARY_SUFFIX = ".handoutpack.tmp"
+"""Ends every file being written: only such files are leftovers a build may delete."""
 LAYOUT_FOLDERS = {"document": "documents", "slides": "slides", "handout": "handouts",
                   "notes": "notes"}
 """Where each layout of a document goes in build/<lang>/; a presentation is built in three."""
@@ -35,7 +38,8 @@ def write_atomic(path: Path, data: bytes, sync: bool = True) -> None:
     """Write to a temporary file beside `path`, then rename: readers never see half a file.
     `sync` makes the bytes reach the disk first, so a crash cannot leave an empty file."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    fd, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=TEMPORARY_SUFFIX,
+                                     dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as file:
             file.write(data)
@@ -68,7 +72,7 @@ class Output:
 
 def save(build_dir: Path, relative: str, data: bytes, **details) -> Output:
     """Write `data` to build_dir/relative (unless it holds these bytes already) and describe it."""
-    write_changed(build_dir / relative, data)
+    write_changed(guarded(build_dir, relative), data)
     return Output(path=relative, bytes=len(data), sha256=hashlib.sha256(data).hexdigest(),
                   **details)
 
@@ -77,7 +81,7 @@ def write_manifest(build_dir: Path, outputs: list[Output]) -> Path:
     """Update build/manifest.json: this build's outputs replace earlier entries for their paths;
     entries whose files are gone are dropped."""
     path = build_dir / "manifest.json"
-    entries = {e["path"]: e for e in _read_manifest(path) if (build_dir / e["path"]).is_file()}
+    entries = {o.path: asdict(o) for o in read_outputs(build_dir).values()}
     entries.update((o.path, asdict(o)) for o in outputs)
     entries = [entries[key] for key in sorted(entries)]
     write_changed(path, (json.dumps({"outputs": entries}, indent=2, ensure_ascii=False) + "\n")
@@ -86,7 +90,9 @@ def write_manifest(build_dir: Path, outputs: list[Output]) -> Path:
 
 
 def read_outputs(build_dir: Path) -> dict[str, Output]:
-    """The manifest's outputs whose files are still there, by path."""
+    """The manifest's outputs that are what it says, by path. build/ is not trusted: an entry
+    counts only when its path is one this tool writes, inside build/, and the file there has the
+    SHA-256 the entry gives; anything else is left out (the next build of it writes it anew)."""
     fields = set(Output.__dataclass_fields__)
     found = {}
     for entry in _read_manifest(build_dir / "manifest.json"):
@@ -94,9 +100,44 @@ def read_outputs(build_dir: Path) -> dict[str, Output]:
             output = Output(**{k: v for k, v in entry.items() if k in fields})
         except (TypeError, AttributeError):
             continue  # a damaged entry: the next build of that file writes a good one
-        if (build_dir / output.path).is_file():
+        if _genuine(build_dir, output):
             found[output.path] = output
     return found
+
+
+OUTPUT_PATH = re.compile(r"[a-z]{2,3}(?:-[A-Za-z0-9]+)?/(?:(?:documents|slides|handouts|notes)/)?"
+                         r"[a-z0-9][a-z0-9-]*\.pdf")
+"""Every path a build writes a PDF to, inside build/ (see document_path, PlannedPack.path)."""
+
+
+def _genuine(build_dir: Path, output: Output) -> bool:
+    """Whether `output` names a PDF this tool writes, inside build/, holding what it says."""
+    if not isinstance(output.path, str) or not OUTPUT_PATH.fullmatch(output.path):
+        return False
+    path = build_dir / output.path
+    if path.is_symlink() or not inside(build_dir, path):
+        return False
+    try:
+        if not path.is_file() or path.stat().st_size != output.bytes:
+            return False
+        with path.open("rb") as file:
+            return hashlib.file_digest(file, "sha256").hexdigest() == output.sha256
+    except OSError:
+        return False
+
+
+def inside(folder: Path, path: Path) -> bool:
+    """Whether `path`, with every link followed, is in `folder`."""
+    return path.resolve().is_relative_to(folder.resolve())
+
+
+def guarded(build_dir: Path, relative: str) -> Path:
+    """build_dir/relative, refused when a link in build/ would take it outside build/."""
+    path = build_dir / relative
+    if ".." in Path(relative).parts or not inside(build_dir, path):
+        raise HandoutpackError(f"{path}: leads outside {build_dir} (a link put there?); remove it, "
+                               "as a build writes only inside its build folder")
+    return path
 
 
 def write_changed(path: Path, data: bytes) -> bool:
@@ -148,6 +189,9 @@ def build_lock(build_dir: Path) -> Iterator[None]:
 
 
 def remove_leftovers(build_dir: Path) -> None:
-    """Delete temporary files a killed build left behind (no finished file is ever one)."""
-    for leftover in build_dir.rglob(".*.tmp"):
-        leftover.unlink(missing_ok=True)
+    """Delete temporary files a killed build left behind: only files named as write_atomic
+    names them, inside build/ (no finished file is ever one, and no file of the user's)."""
+    for leftover in build_dir.rglob(f".*{TEMPORARY_SUFFIX}"):
+        if leftover.is_file() and not leftover.is_symlink() and inside(build_dir, leftover):
+            leftover.unlink(missing_ok=True)
+
