@@ -303,3 +303,29 @@ def test_a_build_deletes_only_its_own_leftovers(project):
     assert not mine.exists()
     assert all(path.read_bytes() == b"the user's" for path in theirs)
     assert_consistent(build)
+
+
+# ---------------------------------------------------------------- 3. every render is limited
+
+LONG_TABLE = "| a | b |\n|---|---|\n" + "| cell | cell |\n" * 4000
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_a_render_past_its_time_limit_is_stopped_naming_the_document(project, jobs):
+    before = snapshot(project / "build")
+    write_files(project, {**body(LONG_TABLE), "content/handouts/hello.fr.md": HELLO + "\nDeux.\n"})
+    result = subprocess.run(
+        [sys.executable, "-m", "handoutpack.cli", "--project", str(project), "build", "-q",
+         "--jobs", jobs], capture_output=True, text=True, timeout=LIMIT,
+        env={**os.environ, "HANDOUTPACK_RENDER_SECONDS": "1"})
+    assert_refused(project, result, "hello.en.md", "longer than 1 s", before=before)
+
+
+def test_a_render_past_its_memory_limit_is_stopped_naming_the_document(project):
+    """A limit below what any render needs: the worker fails (MemoryError, or dies in C)."""
+    before = snapshot(project / "build")
+    result = subprocess.run(
+        [sys.executable, "-m", "handoutpack.cli", "--project", str(project), "build", "-q",
+         "--jobs", "2", "--no-cache"], capture_output=True, text=True, timeout=LIMIT,
+        env={**os.environ, "HANDOUTPACK_RENDER_MEMORY_MB": "150"})
+    assert_refused(project, result, "hello", "memory", before=before)

@@ -229,14 +229,18 @@ def _check_replace(args) -> None:
 # ---------------------------------------------------------------- deadlines
 
 
-class TooSlow(Exception):
-    """A stage ran past its deadline."""
+class TooSlow(BaseException):
+    """A stage ran past its deadline: a BaseException, so that no library's `except Exception`
+    swallows it and carries on."""
+
+
+SIMPLIFY = ("simplify it (a loop, a filter or a Markdown shape makes too much work)")
 
 
 @contextmanager
-def deadline(seconds: float, what: str) -> Iterator[None]:
-    """Stop the block with HandoutpackError (naming `what`) after `seconds`. Only where a
-    signal can reach it: the main thread, with no other deadline running."""
+def deadline(seconds: float, what: str, advice: str = SIMPLIFY) -> Iterator[None]:
+    """Stop the block with HandoutpackError (naming `what`, saying `advice`) after `seconds`.
+    Only where a signal can reach it: the main thread, with no other deadline running."""
     usable = (threading.current_thread() is threading.main_thread()
               and hasattr(signal, "setitimer") and signal.getitimer(signal.ITIMER_REAL)[0] == 0)
     if not usable:
@@ -252,8 +256,7 @@ def deadline(seconds: float, what: str) -> Iterator[None]:
         yield
     except TooSlow:
         raise HandoutpackError(f"{what}: took longer than {seconds:g} s and was stopped; "
-                               "simplify it (a loop, a filter or a Markdown shape makes "
-                               "too much work)") from None
+                               f"{advice}") from None
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, before)
