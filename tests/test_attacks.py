@@ -329,3 +329,49 @@ def test_a_render_past_its_memory_limit_is_stopped_naming_the_document(project):
          "--jobs", "2", "--no-cache"], capture_output=True, text=True, timeout=LIMIT,
         env={**os.environ, "HANDOUTPACK_RENDER_MEMORY_MB": "150"})
     assert_refused(project, result, "hello", "memory", before=before)
+
+
+# ---------------------------------------------------------------- a full or read-only disk
+
+
+@pytest.fixture
+def small_disk(project):
+    """The project's build/ on a 64 MB tmpfs of its own (as root, where mounting is allowed),
+    holding a finished build; unmounted afterwards."""
+    build = project / "build"
+    saved = project.parent / "saved-build"
+    shutil.move(build, saved)
+    build.mkdir()
+    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=64m", "tmpfs", str(build)],
+                             capture_output=True)
+    if mounted.returncode != 0:
+        pytest.skip("mounting a small disk needs root (mount -t tmpfs)")
+    try:
+        shutil.copytree(saved, build, dirs_exist_ok=True, symlinks=True)
+        yield build
+    finally:
+        subprocess.run(["umount", "-l", str(build)], check=False)
+
+
+def test_a_full_disk_stops_the_build_before_it_replaces_anything(project, small_disk):
+    free = shutil.disk_usage(small_disk).free
+    (small_disk / "filler").write_bytes(b"\0" * (free - 200_000))
+    before = snapshot(small_disk)
+    (project / "content/handouts/hello.en.md").write_text(HELLO + "\nChanged.\n", "utf-8")
+    result = run(project, "build", "-q")
+    assert_refused(project, result, str(small_disk), "MB", before=before)
+
+
+def test_a_read_only_build_folder_is_named(project, small_disk):
+    before = snapshot(small_disk)
+    subprocess.run(["mount", "-o", "remount,ro", str(small_disk)], check=True)
+    (project / "content/handouts/hello.en.md").write_text(HELLO + "\nChanged.\n", "utf-8")
+    result = run(project, "build", "-q")
+    assert_refused(project, result, str(small_disk), "Read-only", before=before)
+
+
+def test_ansi_escapes_in_a_file_name_are_printed_escaped(project):
+    result, _ = attack(project, {"content/handouts/\x1b[2Jevil.en.md": "not front matter"})
+    assert result.returncode == 2
+    assert "\x1b" not in result.stderr
+    assert "\\x1b[2Jevil.en.md" in result.stderr

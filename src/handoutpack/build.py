@@ -17,7 +17,7 @@ from .cache import Cache, Kept, Miss, key
 from .config import PRESENTATION_LAYOUTS, Event, PackSpec, Printing, Project, suggest
 from .content import Document, Translation, check_packs
 from .errors import HandoutpackError, Problems
-from .outputs import Output, document_path, save, write_manifest
+from .outputs import Output, document_path, ensure_space, save, write_manifest
 from .pack import Part, assemble, stylesheets
 from .parallel import Pool, default_jobs
 from .render import Fetcher, Rendered, Renderer, engine, file_digest
@@ -454,6 +454,7 @@ def build(project: Project, documents: dict[str, Document], selection: Selection
     `strict`: WeasyPrint's warnings fail the build before anything is written; `kept`: the
     typeset pages kept between builds (see kept_pages), if the caller has them already."""
     reporter = reporter or Reporter()
+    ensure_space(project.build_dir, {})  # renders need room in build/.cache too
     kept = kept or kept_pages(project, reuse)
     with markup.keeping(kept):
         planned = plan(project, documents, selection)
@@ -472,6 +473,8 @@ def build(project: Project, documents: dict[str, Document], selection: Selection
                             "(--strict: warnings fail the build; nothing was written)"])
         renders = Renders(rendered, rendering.cache)
         packs = _packs(project, planned, renders, spec, pool, reporter)
+    ensure_space(project.build_dir, {**{path: len(renders[p].pdf) for path, p in planned.documents},
+                                     **{path: len(pdf) for path, (pdf, _) in packs.items()}})
     outputs = [write_document(project, path, p, renders[p]) for path, p in planned.documents]
     for pack in planned.packs:
         pdf, pages = packs[pack.path]

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import dataclasses
+import errno
 import json
+import re
 import shutil
 import sys
 import traceback
@@ -15,7 +17,7 @@ import click
 from . import check, config, content, distribute, mailing, markup
 from .build import Reporter, Selection, build, kept_pages
 from .errors import HandoutpackError, Problems
-from .outputs import build_lock
+from .outputs import build_lock, unwritable
 from .render import PDF_VARIANTS
 
 
@@ -103,10 +105,14 @@ def build_command(run: Run, packs: tuple[str, ...], languages: tuple[str, ...],
             with markup.keeping(kept):
                 warnings += distribute.publish(project, documents, _log(quiet or not verbose))
             kept.save()
+    except OSError as error:  # a full or read-only disk, found by a library writing there
+        if error.errno not in DISK_ERRORS:
+            raise
+        raise unwritable(project.build_dir, error) from None
     finally:
         progress.clear()
     for warning in warnings:
-        click.echo(f"warning: {warning}", err=True)
+        click.echo(f"warning: {printable(warning)}", err=True)
     if not quiet:
         counts = Counter(o.kind for o in outputs)
         nouns = {"document": "document", "slides": "presentation", "pack": "pack",
@@ -283,6 +289,16 @@ def _shown(path: Path) -> str:
         return str(path)
 
 
+DISK_ERRORS = (errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES, errno.EPERM)
+CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def printable(message: str) -> str:
+    """`message` safe for a terminal: control characters (such as the escapes a file name may
+    hold, which could recolour or rewrite the screen) shown as \\x1b, not sent raw."""
+    return CONTROL.sub(lambda m: repr(m[0])[1:-1], message)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI; problems become one clear message and exit code 2, never a traceback."""
     debug = "--debug" in (argv if argv is not None else sys.argv[1:])
@@ -301,18 +317,24 @@ def main(argv: list[str] | None = None) -> int:
         count = len(error.messages)
         click.echo(f"error: {count} problem{'s' if count > 1 else ''} to fix:", err=True)
         for message in error.messages:
-            click.echo(f"  {message}", err=True)
+            click.echo(f"  {printable(message)}", err=True)
         return error.exit_code
     except HandoutpackError as error:
         if debug:
             traceback.print_exc()
-        click.echo(f"error: {error}", err=True)
+        click.echo(f"error: {printable(str(error))}", err=True)
         return error.exit_code
     except Exception as error:  # a bug of ours: say so plainly, keep the details for --debug
         if debug:
             raise
-        click.echo(f"error: handoutpack failed unexpectedly ({type(error).__name__}: {error}). "
-                   "Run again with --debug for details, and please report it.", err=True)
+        if isinstance(error, OSError) and error.errno in DISK_ERRORS:  # the user's to fix
+            where = Path(error.filename).parent if error.filename else "the build folder"
+            click.echo(f"error: {printable(str(where))}: cannot be written ({error.strerror}); "
+                       "free some space there or make it writable, then build again", err=True)
+            return 2
+        click.echo(f"error: handoutpack failed unexpectedly ({type(error).__name__}: "
+                   f"{printable(str(error))}). Run again with --debug for details, and please "
+                   "report it.", err=True)
         return 3
     return code if isinstance(code, int) else 0
 

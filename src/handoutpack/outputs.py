@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import errno
 import fcntl
 import hashlib
 import json
 import os
 import re
+import shutil
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -37,9 +39,12 @@ def document_path(lang: str, slug: str, layout: str = "document") -> str:
 def write_atomic(path: Path, data: bytes, sync: bool = True) -> None:
     """Write to a temporary file beside `path`, then rename: readers never see half a file.
     `sync` makes the bytes reach the disk first, so a crash cannot leave an empty file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=TEMPORARY_SUFFIX,
-                                     dir=path.parent)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=TEMPORARY_SUFFIX,
+                                         dir=path.parent)
+    except OSError as error:
+        raise unwritable(path, error, len(data)) from None
     try:
         with os.fdopen(fd, "wb") as file:
             file.write(data)
@@ -48,9 +53,56 @@ def write_atomic(path: Path, data: bytes, sync: bool = True) -> None:
                 os.fsync(file.fileno())
         os.chmod(temporary, 0o644)
         os.replace(temporary, path)
+    except OSError as error:
+        Path(temporary).unlink(missing_ok=True)
+        raise unwritable(path, error, len(data)) from None
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+
+
+SPACE_MARGIN = 1_000_000
+"""Bytes left free on the build folder's disk besides what a build needs."""
+
+
+def ensure_space(build_dir: Path, sizes: dict[str, int]) -> None:
+    """Refuse to start writing when the build folder's disk cannot take what this build writes
+    (`sizes`: output path -> bytes): the PDFs, the bundles holding them again, and a temporary
+    copy of the largest while it replaces the old one. A build that stops at a full disk would
+    leave some outputs new and some old; this way, none is replaced."""
+    outputs = {path: output.bytes for path, output in read_outputs(build_dir).items()}
+    every = {**outputs, **sizes}
+    if not sizes:  # before rendering: what the last build wrote is the best guess
+        sizes = outputs
+    needed = sum(sizes.values()) + 2 * sum(every.values()) + SPACE_MARGIN
+    try:
+        free = shutil.disk_usage(build_dir).free
+    except OSError:
+        return  # not yet made: its mkdir reports any problem
+    if free < needed:
+        raise HandoutpackError(
+            f"{build_dir}: its disk has {free / 1_000_000:.1f} MB free, and this build needs "
+            f"about {needed / 1_000_000:.1f} MB (its PDFs, and the zips holding them); free "
+            "some space there, then build again. Nothing was written.")
+
+
+def unwritable(path: Path, error: OSError, size: int = 0) -> HandoutpackError:
+    """A write into `path`'s folder that failed (`path` a folder when the file is not known),
+    as a message naming the folder and what to do about it."""
+    folder, what = (path, "its files") if path.is_dir() else (path.parent, path.name)
+    if error.errno in (errno.ENOSPC, errno.EDQUOT):
+        return HandoutpackError(
+            f"{folder}: no space left on its disk to write {what} ({_megabytes(size)}); "
+            "free some space there (or move paths.build), then build again. Files already in "
+            "the build folder are unchanged.")
+    if error.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
+        return HandoutpackError(f"{folder}: cannot be written ({error.strerror}); make it "
+                                "writable, or set paths.build to a folder you may write")
+    return HandoutpackError(f"{path}: cannot be written ({error.strerror or error})")
+
+
+def _megabytes(size: int) -> str:
+    return f"{max(size, 1) / 1_000_000:.1f} MB needed" if size else "space needed"
 
 
 @dataclass
@@ -168,8 +220,12 @@ def build_lock(build_dir: Path) -> Iterator[None]:
     """Hold build/.handoutpack.lock while building, so two builds of one project never write the
     same files at once. The operating system drops the lock when the process ends, however it
     ends (even kill -9), so a lock is never left stale."""
-    build_dir.mkdir(parents=True, exist_ok=True)
-    with open(build_dir / LOCK_NAME, "a+") as lock:
+    try:
+        build_dir.mkdir(parents=True, exist_ok=True)
+        lock = open(build_dir / LOCK_NAME, "a+")
+    except OSError as error:
+        raise unwritable(build_dir / LOCK_NAME, error) from None
+    with lock:
         try:
             fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
