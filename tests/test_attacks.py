@@ -375,3 +375,44 @@ def test_ansi_escapes_in_a_file_name_are_printed_escaped(project):
     assert result.returncode == 2
     assert "\x1b" not in result.stderr
     assert "\\x1b[2Jevil.en.md" in result.stderr
+
+
+# ---------------------------------------------------------------- 6. forged cache entries
+
+
+def test_a_forged_cache_entry_is_not_shipped(project):
+    """The attack of the issue: another render's data put into an entry, with every checksum
+    the entry holds recomputed. The seal is an HMAC under a secret outside build/, so the
+    entry is refused and the document rendered again."""
+    assert run(project, "build", "-q").returncode == 0  # its cache, keyed by where it is now
+    build = project / "build"
+    english = (build / "en/documents/hello.pdf").read_bytes()
+    french = (build / "fr/documents/hello.pdf").read_bytes()
+    forged = 0
+    for entry in (build / ".cache/renders").rglob("*"):
+        if not entry.is_file():
+            continue
+        magic, seal, line, data = entry.read_bytes().split(b"\n", 3)
+        header = json.loads(line)
+        if data != english:
+            continue
+        header.update(bytes=len(french), sha256=hashlib.sha256(french).hexdigest())
+        line = json.dumps(header, sort_keys=True).encode()
+        seal = hashlib.sha256(line + b"\n" + french).hexdigest().encode()
+        entry.write_bytes(b"\n".join([magic, seal, line, french]))
+        forged += 1
+    assert forged, "the build left an entry to forge"
+    (build / "en/documents/hello.pdf").unlink()
+    result = run(project, "build", "-v")
+    assert result.returncode == 0, result.stderr
+    assert "hello.en.md: cache entry damaged" in result.stderr
+    assert (build / "en/documents/hello.pdf").read_bytes() == english
+    assert_consistent(build)
+
+
+def test_the_cache_secret_is_kept_outside_the_project(project):
+    from handoutpack.cache import secrets_folder
+
+    keys = list(secrets_folder().iterdir())
+    assert keys and all(not k.resolve().is_relative_to(project.resolve()) for k in keys)
+    assert all(k.stat().st_mode & 0o077 == 0 for k in keys), "readable by its owner only"
