@@ -483,6 +483,8 @@ def build(project: Project, documents: dict[str, Document], selection: Selection
                             pack=pack.spec.id, pages=pages,
                             sources=[source_name(project, p.translation) for p in pack.parts],
                             fallbacks=[p.document.slug for p in pack.parts if p.fell_back]))
+    for output in outputs:
+        output.source_sha256 = {name: _file_digest(project.root / name) for name in output.sources}
     write_manifest(project.build_dir, outputs)
     kept.save()
     rendering.cache.prune()

@@ -190,9 +190,13 @@ def _email(project: config.Project, documents: dict[str, content.Document], pack
         click.echo(f"warning: {address}: the last run stopped while sending to this address, so "
                    f"it may have the pack; not sent again. If it did not arrive, remove its entry "
                    f"from {where}/sent.json and run again.", err=True)
+    later = (f"; {len(result.deferred)} deferred by the server (the next run tries again)"
+             if result.deferred else "")
+    unsendable = (f"; {len(result.skipped)} not sendable through this server"
+                  if result.skipped else "")
     click.echo(f"Sent {len(result.sent)}; {len(result.earlier)} had it already; "
-               f"{len(result.refused)} refused by the server; {len(outbox.problems)} rows skipped "
-               f"(log: {where}/sent.json)")
+               f"{len(result.refused)} refused by the server{later}{unsendable}; "
+               f"{len(outbox.problems)} rows skipped (log: {where}/sent.json)")
 
 
 @cli.command("check")

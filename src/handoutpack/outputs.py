@@ -120,6 +120,9 @@ class Output:
     sources: list[str] = field(default_factory=list)
     fallbacks: list[str] = field(default_factory=list)
     """Documents given in another language because this one has no translation."""
+    source_sha256: dict[str, str] = field(default_factory=dict)
+    """Each source's SHA-256 as this file was built from it: to tell later whether a source
+    changed since (its date cannot: a build rewrites no unchanged file)."""
 
 
 def save(build_dir: Path, relative: str, data: bytes, **details) -> Output:
