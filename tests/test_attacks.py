@@ -416,3 +416,46 @@ def test_the_cache_secret_is_kept_outside_the_project(project):
     keys = list(secrets_folder().iterdir())
     assert keys and all(not k.resolve().is_relative_to(project.resolve()) for k in keys)
     assert all(k.stat().st_mode & 0o077 == 0 for k in keys), "readable by its owner only"
+
+
+# ---------------------------------------------------------------- escaping, and huge images
+
+
+def test_the_download_intro_is_markdown_without_raw_html(project):
+    config = project / "handoutpack.toml"
+    config.write_text(config.read_text("utf-8") + '\n[download.intro]\nen = "**Read** this '
+                      '<script>alert(1)</script> <img src=x onerror=alert(2)>"\n', "utf-8")
+    result = run(project, "build", "-q")
+    assert result.returncode == 0, result.stderr
+    page = (project / "build/index.html").read_text("utf-8")
+    assert "<strong>Read</strong>" in page
+    assert "<script>alert(1)" not in page and "<img src=x" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+
+
+def test_css_that_would_end_the_page_s_style_is_refused(project):
+    css = (Path(__file__).parents[1] / "styles/download.css").read_text("utf-8")
+    result, before = attack(project, {"styles/download.css": css + "</style><script>alert(1)"
+                                                                   "</script><style>"})
+    assert_refused(project, result, "download.css", "</style", before=before)
+
+
+def test_an_image_over_the_pixel_budget_is_refused_naming_it(project):
+    from PIL import Image
+
+    picture = project / "content/handouts/huge.png"
+    Image.new("1", (13_000, 13_000)).save(picture, optimize=True)
+    assert picture.stat().st_size < 1_000_000, "a small file, a huge image"
+    result, before = attack(project, body("![A huge picture](huge.png)"))
+    assert_refused(project, result, "huge.png", "169 megapixels", before=before)
+
+
+def test_the_pixel_budget_is_a_setting(project):
+    from PIL import Image
+
+    Image.new("RGB", (300, 200), "teal").save(project / "content/handouts/small.png")
+    config = project / "handoutpack.toml"
+    config.write_text(config.read_text("utf-8") + "\n[security]\nmax_image_megapixels = 0.05\n",
+                      "utf-8")
+    result, before = attack(project, body("![A small picture](small.png)"))
+    assert_refused(project, result, "small.png", "0.05 megapixels", before=before)

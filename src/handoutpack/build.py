@@ -320,7 +320,8 @@ def fixed_date(date: dt.date | None) -> dt.date | None:
 
 
 def make_renderer(project: Project, pdf_variant: str | None = None) -> Renderer:
-    return Renderer(*_fetcher_args(project), pdf_variant=pdf_variant, image_dpi=project.image_dpi)
+    return Renderer(*_fetcher_args(project), pdf_variant=pdf_variant, image_dpi=project.image_dpi,
+                    max_image_pixels=project.max_image_pixels)
 
 
 def _fetcher_args(project: Project) -> tuple:

@@ -25,6 +25,9 @@ LANG_RE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?\Z")
 ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]*\Z")
 """\\Z, not $: '$' also matches before a final newline, and "media\\n" is no id."""
 COLOUR_RE = re.compile(r"^#[0-9a-fA-F]{6}\Z")
+MAX_IMAGE_MEGAPIXELS = 50
+"""A 50-megapixel image is an A3 page at 300 dpi with room to spare; decoding a bigger one can
+take gigabytes however small its file (a 13,000 x 13,000 PNG of 657 kB takes 1.6 GB)."""
 WINDOWS_RESERVED = frozenset({"con", "prn", "aux", "nul", *(f"com{n}" for n in range(10)),
                               *(f"lpt{n}" for n in range(10))})
 """Names Windows will not create a file under: no slug or pack id may be one, or the zips
@@ -178,6 +181,8 @@ class Project:
     style_dirs: tuple[Path, ...] = ()
     build_dir: Path = Path("build")
     allow_remote: bool = False
+    max_image_pixels: int = 50_000_000
+    """Images larger than this are refused: decoding one takes memory by the pixel."""
     typography: Typography = Typography()
     config_path: Path = Path(CONFIG_NAME)
     download: DownloadPage = DownloadPage()
@@ -512,8 +517,11 @@ def _project(root: Path, config_path: Path, data: dict, overrides: dict[str, str
         else:
             r.problem(f"labels.{lang}", "must be a table of label names to strings")
 
-    security = r.table(data.get("security"), "security", {"allow_remote"})
+    security = r.table(data.get("security"), "security", {"allow_remote", "max_image_megapixels"})
     allow_remote = r.boolean(security, "allow_remote", "security.allow_remote", False)
+    max_image_pixels = int(r.number(security, "max_image_megapixels",
+                                    "security.max_image_megapixels", MAX_IMAGE_MEGAPIXELS)
+                           * 1_000_000)
 
     typography = _typography(r, r.table(data.get("typography"), "typography",
                                         set(Typography.__dataclass_fields__)), languages)
@@ -525,7 +533,7 @@ def _project(root: Path, config_path: Path, data: dict, overrides: dict[str, str
         root=root, org=org, brand=brand, default_language=default, languages=languages,
         audiences=audiences, packs=packs, event=event, labels=labels, content_dir=content_dir,
         template_dirs=template_dirs, style_dirs=style_dirs, build_dir=build_dir,
-        allow_remote=allow_remote, typography=typography, config_path=config_path,
+        allow_remote=allow_remote, max_image_pixels=max_image_pixels, typography=typography, config_path=config_path,
         download=download, email=email,
         emails_dir=emails_dir or root / "emails",
         printing=replace(printing, **forced_printing),

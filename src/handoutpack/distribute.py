@@ -10,6 +10,7 @@ import re
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from html import escape as escape_html
 from pathlib import Path
 
 from babel.units import format_unit
@@ -282,10 +283,11 @@ def write_pages(catalogue: Catalogue) -> list[str]:
             project, "download.html", lang=lang, words=words, org=project.org,
             brand=project.brand, root=root, title=project.text(project.download.titles, lang)
             if project.download.titles else project.org.name,
-            intro=markup.to_html(project.text(project.download.intros, lang))
+            intro=markup.to_html(escape_html(project.text(project.download.intros, lang),
+                                             quote=False))  # Markdown, never raw HTML
             if project.download.intros else "",
             logo=_data_uri(project.org.logo) if project.org.logo else "",
-            css=markup.find_style(project, "download.css").read_text(encoding="utf-8"),
+            css=_page_css(project),
             languages=[(code, own_name(code), root + page_path(project, code))
                        for code in project.languages],
             packs=catalogue.packs(lang, root), sections=catalogue.sections(lang, root),
@@ -295,6 +297,17 @@ def write_pages(catalogue: Catalogue) -> list[str]:
         if write_changed(guarded(project.build_dir, path), html.encode("utf-8")):
             written.append(path)
     return written
+
+
+def _page_css(project: Project) -> str:
+    """download.css, which the page holds in a <style>: text that would end it is refused."""
+    path = markup.find_style(project, "download.css")
+    css = path.read_text(encoding="utf-8")
+    if re.search(r"</style|<!--|<script", css, re.I):
+        raise HandoutpackError(f"{path}: holds '</style', '<script' or '<!--', which would end "
+                               "the page's stylesheet and put HTML into the download page; "
+                               "remove it (CSS never needs it)")
+    return css
 
 
 def _data_uri(path: Path) -> str:
