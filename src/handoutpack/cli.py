@@ -14,10 +14,10 @@ from pathlib import Path
 
 import click
 
-from . import check, config, content, distribute, mailing, markup
-from .build import Reporter, Selection, build, kept_pages
+from . import check, config, content, history, mailing, scaffold
+from .build import Reporter, Selection, build_and_publish
 from .errors import HandoutpackError, Problems
-from .outputs import build_lock, unwritable
+from .outputs import MANIFEST, build_lock, unwritable
 from .render import PDF_VARIANTS
 
 
@@ -92,19 +92,12 @@ def build_command(run: Run, packs: tuple[str, ...], languages: tuple[str, ...],
         {name: value for name, value in printing.items() if value is not None}), image_dpi=image_dpi)
     documents = content.load(project)
     selection = Selection(packs, languages)
-    kept = kept_pages(project, reuse=not no_cache)
-    with markup.keeping(kept):
-        check.preflight(project, documents, selection, strict)
     progress = Progress(enabled=not quiet and not verbose and sys.stderr.isatty())
     reporter = Reporter(log=_log(not verbose), progress=progress.show)
     try:
-        with build_lock(project.build_dir):
-            outputs, warnings = build(project, documents, selection, reporter, jobs=jobs,
-                                      reuse=not no_cache, strict=strict, pdf_variant=pdf_variant,
-                                      kept=kept)
-            with markup.keeping(kept):
-                warnings += distribute.publish(project, documents, _log(quiet or not verbose))
-            kept.save()
+        outputs, warnings = build_and_publish(
+            project, documents, selection, reporter, jobs=jobs, reuse=not no_cache, strict=strict,
+            pdf_variant=pdf_variant, log=_log(quiet or not verbose))
     except OSError as error:  # a full or read-only disk, found by a library writing there
         if error.errno not in DISK_ERRORS:
             raise
@@ -120,7 +113,7 @@ def build_command(run: Run, packs: tuple[str, ...], languages: tuple[str, ...],
         made = [_counted(counts[kind], noun) for kind, noun in nouns.items()
                 if counts[kind] or kind in ("document", "pack")]
         click.echo(f"Built {', '.join(made[:-1])} and {made[-1]} in "
-                   f"{_shown(project.build_dir)} (list: {_shown(project.build_dir)}/manifest.json; "
+                   f"{_shown(project.build_dir)} (list: {_shown(project.build_dir / MANIFEST)}; "
                    f"download page: {_shown(project.build_dir / 'index.html')}): "
                    f"{_counted(len(reporter.rendered), 'render')}, {reporter.reused} reused, "
                    f"{_counted(len(reporter.assembled), 'pack')} assembled")
@@ -263,12 +256,33 @@ def list_command(run: Run) -> None:
 
 @cli.command("revision")
 @click.argument("source", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--as-of", "as_of", metavar="DATE|COMMIT",
+              help="The revision SOURCE had at that date (YYYY-MM-DD) or git commit, read from "
+                   "the project's git history: for a translation made from an older version.")
 @click.pass_obj
-def revision_command(run: Run, source: Path) -> None:
-    """Print SOURCE's revision, for a translation's `source_revision`."""
+def revision_command(run: Run, source: Path, as_of: str | None) -> None:
+    """Print SOURCE's revision, for a translation's `source_revision`.
+
+    Record the revision of the text a translation was made from: the current one only when the
+    translation matches the source as it is now. For a translation brought in from elsewhere,
+    give the date it was made (or the commit) with --as-of."""
     project = run.project()
+    if as_of:
+        click.echo(history.revision_at(project, source.resolve(), as_of))
+        return
     _, body, _ = content.parse(str(source), content.read_source(str(source), source), project)
     click.echo(content.revision(body))
+
+
+@cli.command("new")
+@click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
+def new_command(folder: Path) -> None:
+    """Start a project in FOLDER: a commented handoutpack.toml, one document in English and
+    French, and a pack. It builds at once: `cd FOLDER && handoutpack build`."""
+    written = scaffold.create(folder)
+    click.echo(f"Created {_shown(folder)} with {_counted(len(written), 'file')}. Next:\n"
+               f"  cd {_shown(folder)}\n  handoutpack build\n"
+               "then edit handoutpack.toml and content/handouts/welcome.en.md.")
 
 
 def _log(quiet: bool):

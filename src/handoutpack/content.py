@@ -4,17 +4,22 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import html
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import yaml
 
 from .config import WINDOWS_RESERVED, Project, read_text, suggest
-from .errors import HandoutpackError, Problems, collect
+from .errors import HandoutpackError, Problem, collect
 
-KINDS = ("presentation", "handout", "about")
+KINDS = ("presentation", "handout", "about", "document")
+DEFAULT_KIND = "document"
+"""A plain document: what front matter written for another tool (which has no `kind`) gets."""
+ALIASES = {"description": "summary"}
+"""Keys other tools use for ours (Jekyll, MkDocs and Hugo write `description`)."""
 MAX_SOURCE_BYTES = 2_000_000
 FILE_RE = re.compile(r"^(?P<slug>[a-z0-9][a-z0-9-]*)\.(?P<lang>[a-z]{2,3}(?:-[A-Za-z0-9]+)?)\.md\Z")
 REVISION_RE = re.compile(r"[0-9a-f]{12}")
@@ -41,6 +46,11 @@ class FrontMatter:
     marp: bool = False
     source_revision: str | None = None
     """In a translation: the revision of the default-language source it was made from."""
+    kind_given: bool = True
+    """False when the front matter has no `kind`: a translation then takes its source's."""
+    ignored: tuple[tuple[str, int], ...] = ()
+    """Keys handoutpack does not use (other tools' `layout`, `teaching`...), with their lines:
+    kept out of the way, and reported once per key name by `check`."""
 
 
 @dataclass(frozen=True)
@@ -88,28 +98,28 @@ def load(project: Project) -> dict[str, Document]:
     return documents
 
 
-def scan(project: Project) -> tuple[dict[str, Document], list[str]]:
-    """The documents that could be read, and a message for each problem found on the way."""
-    problems: list[str] = []
+def scan(project: Project) -> tuple[dict[str, Document], list[Problem]]:
+    """The documents that could be read, and each problem found on the way."""
+    problems: list[Problem] = []
     documents: dict[str, Document] = {}
     if not project.content_dir.is_dir():
-        raise HandoutpackError(f"{_rel(project, project.content_dir)}: no content folder; "
-                               "create it and put documents in content/<section>/<slug>.<lang>.md")
+        raise HandoutpackError("no content folder; create it and put documents in "
+                               "content/<section>/<slug>.<lang>.md",
+                               file=_rel(project, project.content_dir))
     for path in sorted(project.content_dir.rglob("*.md")):
         if path.name.lower() == "readme.md" or path.name.startswith("_") or path.is_dir():
             continue
         try:
-            translation, section = _read(project, path)
-        except Problems as error:
-            problems += error.messages
-            continue
+            translation, section, found = _read(project, path)
+            problems += found  # front matter problems: reported, the body still checked
         except HandoutpackError as error:
-            problems.append(str(error))
+            problems += error.problems
             continue
         document = documents.setdefault(translation.slug, Document(translation.slug, section))
         if document.section != section:
-            problems.append(f"{_rel(project, path)}: '{translation.slug}' is also in section "
-                            f"'{document.section}'; keep all its languages in one folder")
+            problems.append(Problem(_rel(project, path), message=(
+                f"'{translation.slug}' is also in section '{document.section}'; keep all its "
+                "languages in one folder")))
         document.translations[translation.lang] = translation
     for slug, document in list(documents.items()):
         if found := _check_document(project, document):
@@ -125,17 +135,18 @@ def check_packs(project: Project, documents: dict[str, Document]) -> None:
 
 
 def pack_problems(project: Project, documents: dict[str, Document],
-                  unreadable: Iterable[str] = ()) -> list[str]:
+                  unreadable: Iterable[str] = ()) -> list[Problem]:
     """Packs naming documents that do not exist (other than `unreadable` ones), or one twice."""
     problems = []
     for pack in project.packs.values():
         seen = set()
         for index, slug in enumerate(pack.documents):
-            key = project.where(f"packs.{pack.id}.documents[{index}]")
+            key = f"packs.{pack.id}.documents[{index}]"
             if slug not in documents and slug not in unreadable:
-                problems.append(f"{key}: no document '{slug}'{suggest(slug, documents)}")
+                problems.append(project.problem(key, f"no document '{slug}'"
+                                                f"{suggest(slug, documents)}"))
             elif slug in seen:
-                problems.append(f"{key}: '{slug}' is listed twice")
+                problems.append(project.problem(key, f"'{slug}' is listed twice"))
             seen.add(slug)
     return problems
 
@@ -155,28 +166,28 @@ def _rel(project: Project, path: Path) -> str:
         return str(path)
 
 
-def _read(project: Project, path: Path) -> tuple[Translation, str]:
+def _read(project: Project, path: Path) -> tuple[Translation, str, list[Problem]]:
     name = _rel(project, path)
     match = FILE_RE.match(path.name)
     if not match:
-        raise HandoutpackError(f"{name}: name it <slug>.<language>.md, e.g. client-protection.en.md "
-                               "(slug in lower-case letters, digits and hyphens)")
+        raise HandoutpackError("name it <slug>.<language>.md, e.g. client-protection.en.md "
+                               "(slug in lower-case letters, digits and hyphens)", file=name)
     if path.parent == project.content_dir:
-        raise HandoutpackError(f"{name}: put it in a section folder, e.g. content/handouts/")
+        raise HandoutpackError("put it in a section folder, e.g. content/handouts/", file=name)
     slug, lang = match["slug"], match["lang"]
     if slug in WINDOWS_RESERVED:
         raise HandoutpackError(f"{name}: '{slug}' is a name Windows reserves for a device, and "
                                "the zips holding it would not unpack there; rename the file")
     if lang not in project.languages:
-        raise HandoutpackError(f"{name}: language '{lang}' is not in languages.available "
+        raise HandoutpackError(f"language '{lang}' is not in languages.available "
                                f"({', '.join(project.languages)}){suggest(lang, project.languages)}; "
-                               f"add it to {project.config_path.name} or rename the file")
+                               f"add it to {project.config_path.name} or rename the file", file=name)
     if not path.resolve().is_relative_to(project.root):
-        raise HandoutpackError(f"{name}: is a link to a file outside the project; copy the file "
-                               "into the project instead")
-    meta, body, body_line = parse(name, read_source(name, path), project)
+        raise HandoutpackError("is a link to a file outside the project; copy the file into the "
+                               "project instead", file=name)
+    meta, body, body_line, problems = parse_leniently(name, read_source(name, path), project, lang)
     section = path.parent.relative_to(project.content_dir).parts[0]
-    return Translation(slug, lang, path, meta, body, body_line), section
+    return Translation(slug, lang, path, meta, body, body_line), section, problems
 
 
 def read_source(name: str, path: Path) -> str:
@@ -186,24 +197,36 @@ def read_source(name: str, path: Path) -> str:
                      "write front matter and text, or delete it")
 
 
-def parse(name: str, text: str, project: Project) -> tuple[FrontMatter, str, int]:
-    """Split front matter from body and validate the front matter."""
+def parse(name: str, text: str, project: Project, lang: str | None = None
+          ) -> tuple[FrontMatter, str, int]:
+    """Split front matter from body and validate the front matter (`lang`: the file name's)."""
+    meta, body, body_line, problems = parse_leniently(name, text, project, lang)
+    collect(problems)
+    return meta, body, body_line
+
+
+def parse_leniently(name: str, text: str, project: Project, lang: str | None = None
+                    ) -> tuple[FrontMatter, str, int, list[Problem]]:
+    """As parse, but with the front matter's problems returned beside what could be read, so
+    that `check` still looks at the body of a document whose front matter has errors."""
     data, lines, body, body_line = split_front_matter(name, text, "title, summary, kind...")
-    return _front_matter(name, data, lines, project), body, body_line
+    meta, problems = _front_matter(name, data, lines, project, lang)
+    return meta, body, body_line, problems
 
 
 def split_front_matter(name: str, text: str, keys: str) -> tuple[dict, dict[str, int], str, int]:
     """(the YAML front matter, the line of each of its keys, the body, the body's first line);
     `keys` says what the front matter holds, for messages."""
     if not text.startswith("---\n"):
-        raise HandoutpackError(f"{name}:1: must start with front matter: a line '---', YAML "
-                               f"({keys}), then another line '---'")
+        raise HandoutpackError(f"must start with front matter: a line '---', YAML ({keys}), then "
+                               "another line '---'", file=name, line=1)
     end = _front_matter_end(text)
     if end < 0:
-        raise HandoutpackError(f"{name}:1: front matter is not closed; add a line '---' after it")
+        raise HandoutpackError("front matter is not closed; add a line '---' after it", file=name,
+                               line=1)
     data, lines = _yaml(name, text[4:end + 1])
     if not isinstance(data, dict):
-        raise HandoutpackError(f"{name}:2: front matter must be 'key: value' lines")
+        raise HandoutpackError("front matter must be 'key: value' lines", file=name, line=2)
     body_line = text[: end + 5].count("\n") + 1
     return data, lines, text[end + 5:], body_line
 
@@ -242,16 +265,16 @@ def _yaml(name: str, text: str) -> tuple[object, dict[str, int]]:
         data = loader.construct_document(node) if node is not None else None
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
-        line = f":{mark.line + 2}" if mark else ""
         reason = getattr(error, "problem", None) or str(error)
-        raise HandoutpackError(f"{name}{line}: front matter is not valid YAML ({reason}); "
-                               "check quoting and indentation there") from None
+        raise HandoutpackError(f"front matter is not valid YAML ({reason}); check quoting and "
+                               "indentation there", file=name,
+                               line=mark.line + 2 if mark else None) from None
     except (ValueError, TypeError, OverflowError) as error:  # e.g. a date like 2027-02-30
-        raise HandoutpackError(f"{name}: front matter has a value YAML cannot read ({error}); "
-                               "quote it, or correct it (dates are YYYY-MM-DD)") from None
+        raise HandoutpackError(f"front matter has a value YAML cannot read ({error}); quote it, "
+                               "or correct it (dates are YYYY-MM-DD)", file=name) from None
     except RecursionError:
-        raise HandoutpackError(f"{name}: front matter is nested too deeply; it holds simple "
-                               "'key: value' lines") from None
+        raise HandoutpackError("front matter is nested too deeply; it holds simple 'key: value' "
+                               "lines", file=name) from None
     finally:
         if loader is not None:
             loader.dispose()
@@ -266,34 +289,54 @@ def _yaml(name: str, text: str) -> tuple[object, dict[str, int]]:
     return data, lines
 
 
-def _front_matter(name: str, data: dict, lines: dict[str, int], project: Project) -> FrontMatter:
+def _front_matter(name: str, data: dict, lines: dict[str, int], project: Project,
+                  lang: str | None) -> tuple[FrontMatter, list[Problem]]:
+    """The front matter read as far as it can be, and a message for each problem in it."""
     problems = []
 
     def bad(key: str, message: str) -> None:
         line = lines.get(key, 1)  # a missing key: point at the front matter's start
-        problems.append(f"{name}:{line}: front matter '{key}': {message}")
+        problems.append(Problem(name, line, message=f"front matter '{key}': {message}"))
 
-    allowed = set(FrontMatter.__dataclass_fields__)
-    for key in data:
-        if key not in allowed:
-            bad(str(key), f"unknown key{suggest(str(key), allowed)}; allowed: "
-                f"{', '.join(sorted(allowed))}")
-    for key in ("title", "summary", "kind"):
-        if not isinstance(data.get(key), str) or not data[key].strip():
-            bad(key, "is required and must be text")
-        elif len(data[key]) > MAX_FIELD_CHARS[key]:
-            bad(key, f"is {len(data[key]):,} characters long; at most {MAX_FIELD_CHARS[key]:,}")
-    if data.get("kind") not in KINDS and isinstance(data.get("kind"), str):
-        bad("kind", f"'{data['kind']}' is not one of {', '.join(KINDS)}")
+    data = {str(key): decoded(value) for key, value in data.items()}
+    for alias, key in ALIASES.items():
+        if alias in data and key not in data:
+            data[key] = data.pop(alias)
+            lines.setdefault(key, lines.get(alias, 1))
+    allowed = set(FrontMatter.__dataclass_fields__) - {"ignored", "kind_given"} | {"lang"}
+    ignored = tuple((key, lines.get(key, 1)) for key in data if key not in allowed)
+    title = data.get("title")
+    if not isinstance(title, str) or not title.strip():
+        bad("title", "is required and must be text")
+        title = ""
+    summary = data.get("summary", "")
+    if not isinstance(summary, str):
+        bad("summary", "must be text")
+        summary = ""
+    for key, value in (("title", title), ("summary", summary)):
+        if len(value) > MAX_FIELD_CHARS[key]:
+            bad(key, f"is {len(value):,} characters long; at most {MAX_FIELD_CHARS[key]:,}")
+    kind = data.get("kind", DEFAULT_KIND)
+    if kind not in KINDS:
+        bad("kind", f"'{kind}' is not one of {', '.join(KINDS)}")
+        kind = DEFAULT_KIND
+    written_lang = data.get("lang")
+    if written_lang is not None and lang is not None and str(written_lang) != lang:
+        bad("lang", f"'{written_lang}' does not agree with the file name, which says '{lang}'; "
+            "rename the file or correct lang (or remove it: the file name is enough)")
     order = data.get("order", 999)
     if not isinstance(order, int) or isinstance(order, bool):
         bad("order", "must be a whole number")
+        order = 999
     date = data.get("date")
     if date is not None and not isinstance(date, dt.date):
         bad("date", f"{_short(repr(date))} is not a date; write YYYY-MM-DD")
+        date = None
     lists = {}
     for key in ("audiences", "keywords"):
         value = data.get(key, [])
+        if key == "keywords" and isinstance(value, str):  # 'a, b, c', as some sites write them
+            value = [word.strip() for word in value.split(",") if word.strip()]
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
             bad(key, "must be a list of text, e.g. [conference, media]")
             value = []
@@ -308,27 +351,50 @@ def _front_matter(name: str, data: dict, lines: dict[str, int], project: Project
     source_revision = data.get("source_revision")
     if source_revision is not None and not REVISION_RE.fullmatch(str(source_revision)):
         bad("source_revision", "must be 12 hex digits (see `handoutpack revision FILE`)")
-    if not isinstance(data.get("marp", False), bool):
+        source_revision = None
+    marp = data.get("marp", False)
+    if not isinstance(marp, bool):
         bad("marp", "must be true or false")
-    collect(problems)
+        marp = False
     return FrontMatter(
-        title=data["title"].strip(), summary=data["summary"].strip(), kind=data["kind"],
-        order=order, date=date.date() if isinstance(date, dt.datetime) else date,
-        audiences=lists["audiences"], keywords=lists["keywords"], marp=data.get("marp", False),
+        title=title.strip(), summary=summary.strip(), kind=kind, order=order,
+        date=date.date() if isinstance(date, dt.datetime) else date,
+        audiences=lists["audiences"], keywords=lists["keywords"], marp=marp,
         source_revision=str(source_revision) if source_revision is not None else None,
-    )
+        kind_given="kind" in data, ignored=ignored,
+    ), problems
 
 
-def _check_document(project: Project, document: Document) -> list[str]:
+def _inherit_kind(document: Document, kind: str) -> None:
+    """Translations that name no kind (front matter from another tool) take their source's."""
+    for lang, translation in document.translations.items():
+        if not translation.meta.kind_given:
+            document.translations[lang] = replace(
+                translation, meta=replace(translation.meta, kind=kind))
+
+
+def decoded(value):
+    """A YAML value with HTML entities in its text decoded (`C&oacute;digo` is Código), as the
+    sites these files come from would show it."""
+    if isinstance(value, str):
+        return html.unescape(value)
+    if isinstance(value, list):  # one level: lists of text (YAML may make a list hold itself)
+        return [html.unescape(item) if isinstance(item, str) else item for item in value]
+    return value
+
+
+def _check_document(project: Project, document: Document) -> list[Problem]:
     if project.default_language in document.translations:
+        _inherit_kind(document, document.main(project.default_language).meta.kind)
         kinds = {t.meta.kind for t in document.translations.values()}
         if len(kinds) > 1:
-            return [f"{_rel(project, t.path)}: kind '{t.meta.kind}' differs between languages "
-                    f"({', '.join(sorted(kinds))}); use one kind" for t in
-                    document.translations.values()][:1]
+            return [Problem(_rel(project, t.path), message=(
+                f"kind '{t.meta.kind}' differs between languages ({', '.join(sorted(kinds))}); "
+                "use one kind")) for t in document.translations.values()][:1]
         return []
     some = next(iter(document.translations.values()))
-    return [f"{_rel(project, some.path)}: there is no {project.default_language} version "
-            f"'{document.slug}.{project.default_language}.md'; every document needs one, "
-            "as the source of its translations and the fallback for packs"]
+    return [Problem(_rel(project, some.path), message=(
+        f"there is no {project.default_language} version "
+        f"'{document.slug}.{project.default_language}.md'; every document needs one, "
+        "as the source of its translations and the fallback for packs"))]
 

@@ -21,8 +21,9 @@ from babel import Locale
 from babel.dates import format_date
 from babel.numbers import NumberPattern, format_currency, is_currency
 from markdown.extensions.toc import slugify_unicode
+from pymdownx.emoji import to_alt as emoji_to_alt
 
-from . import bounds, paper, typography
+from . import bounds, paper, syntax, typography
 from .cache import Kept, key
 from .config import Event, Printing, Project
 from .content import Translation
@@ -39,9 +40,12 @@ FIRST_HEADING = re.compile(r"<h([1-6])([^>]*)>(.*?)</h\1>", re.S)
 SLIDE_SEPARATOR = "\x00"
 """Never in HTML: joins a deck's slides while their headings are levelled as one outline."""
 ANCHOR = re.compile(r'\b(id="|href="#)')
-MARKDOWN_EXTENSIONS = ["extra", "sane_lists", "toc", "pymdownx.magiclink"]
+MARKDOWN_EXTENSIONS = ["extra", "sane_lists", "toc", "pymdownx.magiclink", "admonition",
+                       "pymdownx.emoji"]
+"""admonition and pymdownx.emoji read MkDocs' `!!! note` blocks and `:smile:` short codes."""
 MARKDOWN_CONFIG = {"toc": {"slugify": slugify_unicode, "permalink": False},
-                   "pymdownx.magiclink": {"hide_protocol": True}}
+                   "pymdownx.magiclink": {"hide_protocol": True},
+                   "pymdownx.emoji": {"emoji_generator": emoji_to_alt}}
 
 
 def builtin_dir(name: str) -> Path:
@@ -63,7 +67,8 @@ def find_style(project: Project, name: str) -> Path:
     for folder in style_dirs(project):
         if (folder / name).is_file():
             return folder / name
-    raise HandoutpackError(f"styles: no '{name}' in {', '.join(map(str, style_dirs(project)))}")
+    raise HandoutpackError(f"no '{name}' in {', '.join(map(str, style_dirs(project)))}",
+                           file="styles")
 
 
 # ---------------------------------------------------------------- words and dates by language
@@ -83,7 +88,7 @@ def _labels_file(folders: tuple[Path, ...]) -> dict:
             try:
                 return tomllib.loads(path.read_text(encoding="utf-8"))
             except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
-                raise HandoutpackError(f"{path}: {error}; fix the TOML there") from None
+                raise HandoutpackError(f"{error}; fix the TOML there", file=str(path)) from None
     return {}
 
 
@@ -210,7 +215,8 @@ def expand(translation: Translation, context: Context) -> str:
 
 
 def _expand(translation: Translation, context: Context) -> str:
-    return render_text(translation.path.name, translation.body, translation.body_line,
+    return render_text(translation.path.name, syntax.protect_from_jinja(translation.body),
+                       translation.body_line,
                        context.as_dict(), "org, event, pack, audience and lang (see docs/authoring.md)",
                        translation.lang)
 
@@ -248,10 +254,10 @@ def _template_line(tb) -> int | None:
 
 def _jinja_error(name: str, first_line: int, error: Exception, line: int | None,
                  names: str) -> HandoutpackError:
-    where = f":{first_line + line - 1}" if line else ""
     message = getattr(error, "message", None) or str(error) or type(error).__name__
     hint = f"; the names you can use are {names}" if isinstance(error, jinja2.UndefinedError) else ""
-    return HandoutpackError(f"{name}{where}: template error: {message}{hint}")
+    return HandoutpackError(f"template error: {message}{hint}", file=name,
+                            line=first_line + line - 1 if line else None)
 
 
 @cache
@@ -263,7 +269,7 @@ def to_html(text: str, figure_label: str = "Figure {number}", line_breaks: bool 
 
 
 def _to_html(text: str, figure_label: str, line_breaks: bool) -> str:
-    extensions = [*MARKDOWN_EXTENSIONS, typography.PrintExtension(figure_label),
+    extensions = [*MARKDOWN_EXTENSIONS, *syntax.extensions(), typography.PrintExtension(figure_label),
                   *(["nl2br"] if line_breaks else [])]
     return markdown.Markdown(extensions=extensions, extension_configs=MARKDOWN_CONFIG).convert(text)
 
@@ -307,8 +313,8 @@ def figure_label(translation: Translation, words: dict[str, str] | None) -> str:
     try:
         label.format(number=1)
     except (KeyError, IndexError, ValueError):
-        raise HandoutpackError(f"labels: figure = {label!r} ({translation.lang}): write "
-                               "the number as {number}, e.g. \"Figure {number}\"") from None
+        raise HandoutpackError(f"figure = {label!r} ({translation.lang}): write the number as "
+                               "{number}, e.g. \"Figure {number}\"", file="labels") from None
     return label
 
 
@@ -336,8 +342,8 @@ def deck(translation: Translation, context: Context,
     expanded = expand(translation, context)
     sources = [slide_notes(s) for s in split_slides(expanded)]
     if not sources:
-        raise HandoutpackError(f"{translation.path.name}: has no slides; a presentation starts "
-                               "with a title slide ('# Title', then a subtitle line)")
+        raise HandoutpackError("has no slides; a presentation starts with a title slide "
+                               "('# Title', then a subtitle line)", file=translation.path.name)
     kinds = [_slide_kind(number, text) for number, (text, _) in enumerate(sources, 1)]
     with bounded_markdown(translation, expanded):
         bodies = [_own_ids(to_html(text, label), f"s{number}-")
@@ -437,8 +443,8 @@ def page(project: Project, template: str, **values) -> str:
     except jinja2.TemplateError as error:
         line = getattr(error, "lineno", None) or _template_line(error.__traceback__)
         name = getattr(error, "filename", None) or template
-        raise HandoutpackError(f"{name}{f':{line}' if line else ''}: {error}; fix the template "
-                               "there") from None
+        raise HandoutpackError(f"{error}; fix the template there", file=name,
+                               line=line) from None
 
 
 _kept: Kept | None = None
@@ -475,7 +481,7 @@ def _code() -> str:
     sources = (Path(__file__).read_bytes(), Path(typography.__file__).read_bytes())
     return key(*(version(name) for name in ("handoutpack", "jinja2", "markdown",
                                             "pymdown-extensions", "babel")),
-               *(source.decode("utf-8") for source in sources))
+               *(source.decode("utf-8") for source in sources), *syntax.sources())
 
 
 def page_css(printing: Printing) -> str:
