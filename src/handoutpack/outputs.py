@@ -148,6 +148,8 @@ class Output:
     source_sha256: dict[str, str] = field(default_factory=dict)
     """Each source's SHA-256 as this file was built from it: to tell later whether a source
     changed since (its date cannot: a build rewrites no unchanged file)."""
+    print: dict | None = None
+    """A print file's job ticket: trim size, pages, sheets, duplex, binding, colour, copies."""
 
 
 def save(build_dir: Path, relative: str, data: bytes, **details) -> Output:
