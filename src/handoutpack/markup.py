@@ -36,6 +36,7 @@ NOTES = re.compile(r"<!--(.*?)-->", re.S)
 H1_LINE = re.compile(r"#[ \t]+\S")
 SUBHEADING = re.compile(r"^##", re.M)
 HEADING_TAG = re.compile(r"<(/?)h([1-6])\b")
+LEADING_H1 = re.compile(r"\s*<h1\b[^>]*>(?P<text>.*?)</h1>\s*", re.S)
 FIRST_HEADING = re.compile(r"<h([1-6])([^>]*)>(.*?)</h\1>", re.S)
 SLIDE_SEPARATOR = "\x00"
 """Never in HTML: joins a deck's slides while their headings are levelled as one outline."""
@@ -300,7 +301,8 @@ def document_body(translation: Translation, context: Context,
     """The document's HTML body. `words` are the labels in its language (for "Figure 2")."""
     text = expand(translation, context)
     with bounded_markdown(translation, text):
-        return to_html(text, figure_label(translation, words))
+        body = to_html(text, figure_label(translation, words))
+    return without_repeated_title(body, translation.meta.title)
 
 
 @contextmanager
@@ -315,6 +317,19 @@ def bounded_markdown(translation: Translation, text: str) -> Iterator[None]:
     except RecursionError:
         raise HandoutpackError(f"{name}: its Markdown is nested too deeply (quotes, lists or "
                                "HTML inside each other); flatten it") from None
+
+
+def without_repeated_title(body: str, title: str) -> str:
+    """`body` without a first `# heading` that repeats the title (as pages written for MkDocs or
+    Jekyll start), which the page prints above it already."""
+    first = LEADING_H1.match(body)
+    if first and _plain(first["text"]) == _plain(html.escape(title, quote=False)):
+        return body[first.end():]
+    return body
+
+
+def _plain(markup_text: str) -> str:
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", "", markup_text)).split()).casefold()
 
 
 def figure_label(translation: Translation, words: dict[str, str] | None) -> str:
