@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import io
 import shutil
+import threading
 import textwrap
 from pathlib import Path
 
@@ -127,3 +128,19 @@ def browser():
         chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         yield chromium
         chromium.close()
+
+
+@contextlib.contextmanager
+def serving(project: Path):
+    """`handoutpack serve` of `project` on a free port of 127.0.0.1, in a thread: its base URL."""
+    from handoutpack.serve import make_server
+
+    server = make_server(project, port=0)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    host, port = server.server_address[:2]
+    try:
+        yield f"http://{host}:{port}"
+    finally:
+        server.shutdown()
+        server.server_close()

@@ -3,27 +3,21 @@
 from __future__ import annotations
 
 import io
-import threading
 import urllib.error
 import urllib.request
 
 import pytest
 from pypdf import PdfReader
 
-from handoutpack.serve import make_server
+from conftest import serving
 
 
 @pytest.fixture
 def preview(make_project):
     """A throwaway project served on a free port of 127.0.0.1; yields (project, base URL)."""
     project = make_project()
-    server = make_server(project, port=0)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    host, port = server.server_address[:2]
-    yield project, f"http://{host}:{port}"
-    server.shutdown()
-    server.server_close()
+    with serving(project) as base:
+        yield project, base
 
 
 def get(url: str, host: str | None = None) -> tuple[int, bytes]:

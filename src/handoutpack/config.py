@@ -14,6 +14,8 @@ from typing import Any
 
 from . import paper
 from .errors import HandoutpackError, Problem, collect
+from .presenter import (PROFILE_KEYS, Partner, Presenter, read_partners, read_presenter,
+                        read_profile)
 
 CONFIG_NAME = "handoutpack.toml"
 PAPER_SIZES = paper.CHOICES
@@ -65,6 +67,10 @@ class Event:
     name: str = ""
     date: dt.date | None = None
     place: str = ""
+    partners: tuple[Partner, ...] = ()
+    """One or two partners (co-hosts, sponsors) whose logos the theme prints beside the
+    organisation's, on covers, title slides and the pack's page footers ([[event.partners]]:
+    a list of tables, read by presenter.read_partners)."""
 
 
 @dataclass(frozen=True)
@@ -235,6 +241,8 @@ class Project:
     and how documents on their own are printed."""
     cmyk_profile: Path | None = None
     """print.cmyk_profile: the print shop's CMYK ICC profile (None: Debian's SWOP profile)."""
+    presenter: Presenter | None = None
+    """Who presents the packs ([presenter], or a profile given with --as)."""
 
     def where(self, key: str) -> str:
         """'handoutpack.toml:12: packs.media.documents[2]': a config key as messages name it."""
@@ -271,7 +279,7 @@ def suggest(name: str, choices) -> str:
 def key_lines(toml_text: str) -> dict[str, int]:
     """The line of every table header and key in a TOML text, by dotted path (best effort:
     TOML parsers give no positions, and messages should still point at the line)."""
-    lines, table, in_string = {}, "", False
+    lines, table, in_string, arrays = {}, "", False, {}
     for number, line in enumerate(toml_text.splitlines(), 1):
         if line.count('"""') % 2 or line.count("'''") % 2:
             in_string = not in_string
@@ -282,6 +290,10 @@ def key_lines(toml_text: str) -> dict[str, int]:
         if match := TABLE_RE.match(line):
             table = _dotted(match[1])
             lines.setdefault(table, number)
+            if line.lstrip().startswith("[["):  # an array of tables: the n-th is table[n]
+                arrays[table] = arrays.get(table, -1) + 1
+                table = f"{table}[{arrays[table]}]"
+                lines.setdefault(table, number)
         elif match := ASSIGN_RE.match(line):
             key = ".".join(filter(None, (table, _dotted(match[1]))))
             lines.setdefault(key, number)
@@ -294,6 +306,11 @@ def _dotted(key: str) -> str:
 
 def line_of(lines: dict[str, int], key: str) -> int | None:
     """The line of `key`, or of its nearest enclosing key or table that is written down."""
+    parts = key.split(".")
+    for end in range(len(parts), 0, -1):  # a table in an array of tables ([[partners]]) first
+        prefix = ".".join(parts[:end])
+        if "[" in prefix and (line := lines.get(prefix)) is not None:
+            return line
     parts = re.sub(r"\[\d+\]", "", key).split(".")
     for end in range(len(parts), 0, -1):
         if (line := lines.get(".".join(parts[:end]))) is not None:
@@ -445,10 +462,11 @@ def parse_overrides(pairs: tuple[str, ...]) -> dict[str, str]:
 
 
 def load(root: Path, overrides: dict[str, str] | None = None,
-         printing: dict[str, Any] | None = None) -> Project:
+         printing: dict[str, Any] | None = None, profile: Path | None = None) -> Project:
     """Read and validate `root/handoutpack.toml`; raise Problems listing everything wrong.
     `overrides` are --set event fields; `printing` are Printing fields from the command line,
-    which win over the config's for every pack and document."""
+    which win over the config's for every pack and document; `profile` is an ambassador's
+    profile (--as): its presenter, event and partners win over the config's."""
     root = root.resolve()
     config_path = root / CONFIG_NAME
     if not config_path.is_file():
@@ -464,7 +482,35 @@ def load(root: Path, overrides: dict[str, str] | None = None,
         line = re.search(r"at line (\d+)", str(error))
         raise HandoutpackError(f"{error}. Fix the TOML syntax there.", file=CONFIG_NAME,
                                line=int(line[1]) if line else None) from None
-    return _project(root, config_path, data, overrides or {}, printing or {}, text)
+    presenter, forced_event = _profile(root, profile) if profile else (None, {})
+    project = _project(root, config_path, data, overrides or {}, printing or {}, text,
+                       forced_event)
+    return replace(project, presenter=presenter) if presenter else project
+
+
+def _profile(root: Path, path: Path) -> tuple[Presenter | None, dict[str, Any]]:
+    """A profile's presenter, and the event fields (partners too) it sets for every pack."""
+    data, text = read_profile(path)
+    return profile_settings(root, data, text, path.name)
+
+
+def profile_settings(root: Path, data: dict, text: str, name: str
+                     ) -> tuple[Presenter | None, dict[str, Any]]:
+    """A profile's TOML `data` read as a profile `name` (the workbench's forms are checked the
+    same way): its presenter, and the event fields it sets; raises Problems naming each key."""
+    r = _Reader(name, text)
+    for key in data:
+        if key not in PROFILE_KEYS:
+            r.problem(key, f"unknown key{suggest(key, PROFILE_KEYS)}; allowed: "
+                      f"{', '.join(sorted(PROFILE_KEYS))}")
+    presenter = read_presenter(r, data.get("presenter"), "presenter", root)
+    table = r.table(data.get("event"), "event", toml_keys(Event))
+    event = _event(r, table, "event", root=root)
+    forced = {key: getattr(event, key) for key in table}
+    if "partners" in data:
+        forced["partners"] = read_partners(r, data["partners"], "partners", root)
+    collect(r.problems)
+    return presenter, forced
 
 
 def read_regular(name: str, path: Path, max_bytes: int) -> tuple[bytes, int]:
@@ -508,11 +554,12 @@ def read_text(name: str, path: Path, kind: str, max_bytes: int, too_big: str, em
 
 
 TOP_KEYS = {"org", "brand", "languages", "paths", "audiences", "packs", "event", "labels",
-            "security", "typography", "download", "email", "print"}
+            "security", "typography", "download", "email", "print", "presenter"}
 
 
 def _project(root: Path, config_path: Path, data: dict, overrides: dict[str, str],
-             forced_printing: dict[str, Any], text: str = "") -> Project:
+             forced_printing: dict[str, Any], text: str = "",
+             forced_event: dict[str, Any] | None = None) -> Project:
     r = _Reader(CONFIG_NAME, text)
     for name in data:
         if name not in TOP_KEYS:
@@ -562,9 +609,10 @@ def _project(root: Path, config_path: Path, data: dict, overrides: dict[str, str
         audiences[audience_id] = Audience(audience_id, r.texts(spec, "name", f"{key}.name", languages))
 
     override = _event(r, overrides, "--set event")
-    forced = {name: getattr(override, name) for name in overrides}  # --set wins everywhere
-    event = replace(_event(r, r.table(data.get("event"), "event", toml_keys(Event)), "event"),
-                    **forced)
+    forced = {**(forced_event or {}),  # a profile's event, then --set, win everywhere
+              **{name: getattr(override, name) for name in overrides}}
+    event = replace(_event(r, r.table(data.get("event"), "event", toml_keys(Event)), "event",
+                           root=root), **forced)
     print_data = r.table(data.get("print"), "print",
                          {*PRINT_OPTIONS, *PRINT_SETTINGS, "cmyk_profile"})
     printing = _printing(r, print_data, "print", Printing(paper=brand.paper))
@@ -573,7 +621,7 @@ def _project(root: Path, config_path: Path, data: dict, overrides: dict[str, str
     packs = {}
     for pack_id, spec in r.table(data.get("packs"), "packs").items():
         packs[pack_id] = _pack(r, pack_id, spec, languages, audiences, event, forced,
-                               printing, forced_printing)
+                               printing, forced_printing, root)
 
     labels = {}
     for lang, table in r.table(data.get("labels"), "labels").items():
@@ -594,6 +642,7 @@ def _project(root: Path, config_path: Path, data: dict, overrides: dict[str, str
                                         set(Typography.__dataclass_fields__)), languages)
     download = _download(r, data.get("download"), languages)
     email = _email(r, data["email"]) if "email" in data else None
+    presenter = read_presenter(r, data.get("presenter"), "presenter", root)
 
     collect(r.problems)
     return Project(
@@ -604,6 +653,7 @@ def _project(root: Path, config_path: Path, data: dict, overrides: dict[str, str
         download=download, email=email,
         emails_dir=emails_dir or root / "emails", site_root=site_root,
         printing=replace(printing, **forced_printing), cmyk_profile=cmyk_profile,
+        presenter=presenter,
     )
 
 
@@ -652,8 +702,13 @@ def _override_dirs(r: _Reader, root: Path, paths: dict, name: str) -> tuple[Path
     return tuple(p for p in found if p)
 
 
-def _event(r: _Reader, data: dict, key: str, base: Event = Event()) -> Event:
-    return Event(**r.settings(Event, data, key, base))
+def _event(r: _Reader, data: dict, key: str, base: Event = Event(),
+           root: Path | None = None) -> Event:
+    """An event table; its partners are read only where they may be given (`root` set)."""
+    partners = base.partners
+    if "partners" in data and root is not None:
+        partners = read_partners(r, data["partners"], f"{key}.partners", root)
+    return Event(**r.settings(Event, data, key, base), partners=partners)
 
 
 def _printing(r: _Reader, data: dict, key: str, base: Printing) -> Printing:
@@ -690,7 +745,8 @@ def _inks(r: _Reader, data: Any, brand: Brand) -> dict[str, tuple[float, float, 
 
 
 def _pack(r: _Reader, pack_id: str, spec: Any, languages, audiences, event: Event,
-          forced: dict[str, Any], printing: Printing, forced_printing: dict[str, Any]) -> PackSpec:
+          forced: dict[str, Any], printing: Printing, forced_printing: dict[str, Any],
+          root: Path) -> PackSpec:
     key = f"packs.{pack_id}"
     if not usable_name(pack_id):
         r.problem(key, "pack ids are lower-case letters, digits and hyphens, and not a name "
@@ -712,7 +768,7 @@ def _pack(r: _Reader, pack_id: str, spec: Any, languages, audiences, event: Even
                   f"({', '.join(languages)})")
         pack_languages = []
     pack_event = _event(r, r.table(spec.get("event"), f"{key}.event", toml_keys(Event)),
-                        f"{key}.event", event)
+                        f"{key}.event", event, root)
     paper_size = r.choice(spec, "paper", f"{key}.paper", PAPER_SIZES, printing.paper)
     own_printing = _printing(r, spec, key, replace(printing, paper=paper_size))
     return PackSpec(

@@ -488,8 +488,10 @@ class Outbox:
 
 
 def prepare(project: Project, documents: dict[str, Document], pack_id: str, recipients_csv: Path,
-            languages: tuple[str, ...] = (), max_mb: float | None = None) -> Outbox:
-    """Read the list, check the pack and the templates, write one .eml per recipient."""
+            languages: tuple[str, ...] = (), max_mb: float | None = None,
+            personal: bool = False) -> Outbox:
+    """Read the list, check the pack and the templates, write one .eml per recipient;
+    `personal`: each with their own pack, its cover prepared for them (see personalise)."""
     if project.email is None or not project.email.sender:
         raise HandoutpackError(
             f"{project.config_path.name}: add an [email] table with at least from = \"Name "
@@ -524,11 +526,29 @@ def prepare(project: Project, documents: dict[str, Document], pack_id: str, reci
                 f"/{pack_id}.{recipient.lang}.md or default.{recipient.lang}.md); skipped")
         else:
             chosen.append(recipient)
-    messages = [compose(project, documents, pack_id, r, templates[r.lang], attachments[r.lang])
-                for r in chosen]
+    own = _personal_attachments(project, pack_id, chosen, attachments, max_mb) if personal else {}
+    messages = [compose(project, documents, pack_id, r, templates[r.lang],
+                        own.get(r.key) or attachments[r.lang]) for r in chosen]
     folder = outbox_dir(project, pack_id)
     write_outbox(folder, messages)
     return Outbox(folder, messages, sorted(problems, key=_line_number))
+
+
+def _personal_attachments(project: Project, pack_id: str, recipients: list[Recipient],
+                          packs: dict[str, Attachment], max_mb: float | None
+                          ) -> dict[str, Attachment]:
+    """Each recipient's own pack (made now, or kept from an earlier run), by recipient key."""
+    from . import personalise  # here: it needs the build, which sending alone does not
+
+    made = personalise.make(project, pack_id, recipients)
+    result = {}
+    for recipient in recipients:
+        path, pack = made.paths[recipient.key], packs[recipient.lang]
+        data = path.read_bytes()
+        _check_size(project, pack_id, path, len(data), max_mb)
+        result[recipient.key] = Attachment(path, f"{pack.filename[:-4]}-{path.name}", data,
+                                           pack.pages)
+    return result
 
 
 def _line_number(problem: str) -> int:
@@ -550,17 +570,22 @@ def _attachment(project: Project, pack_id: str, lang: str, max_mb: float | None)
             f"{', '.join(changed)} changed after {_rel(project, path)} was built: run "
             f"`handoutpack build {pack_id} --lang {lang}` so that nobody gets an old pack")
     data = path.read_bytes()
+    _check_size(project, pack_id, path, len(data), max_mb)
+    short = re.sub(r"[^A-Za-z0-9]+", "-", project.org.short_name).strip("-")
+    return Attachment(path, f"{short}-{pack_id}-{lang}.pdf".lstrip("-"), data, output.pages)
+
+
+def _check_size(project: Project, pack_id: str, path: Path, size: int, max_mb: float | None
+                ) -> None:
     limit = max_mb if max_mb is not None else project.email.max_attachment_mb
-    if len(data) > limit * 1_000_000:
+    if size > limit * 1_000_000:
         raise HandoutpackError(
-            f"{_rel(project, path)} is {len(data) / 1_000_000:.1f} MB, more than the {limit:g} MB "
+            f"{_rel(project, path)} is {size / 1_000_000:.1f} MB, more than the {limit:g} MB "
             "an email may carry here (email.max_attachment_mb, or --max-size). Make it smaller: "
             f"`handoutpack build {pack_id} --image-dpi 150` resamples and recompresses its "
             "images (try 100 if that is not enough); or leave large documents out of the pack "
             "and link to them; or, if every recipient's mail server takes bigger messages, "
             "raise the limit.")
-    short = re.sub(r"[^A-Za-z0-9]+", "-", project.org.short_name).strip("-")
-    return Attachment(path, f"{short}-{pack_id}-{lang}.pdf".lstrip("-"), data, output.pages)
 
 
 def _changed(source: Path, built_from: str | None) -> bool:

@@ -453,6 +453,7 @@ def page(project: Project, template: str, **values) -> str:
     its text punctuated for its language, a .txt one as it is."""
     env = _page_env(tuple(template_dirs(project)))
     values.setdefault("typography", project.typography)
+    values.setdefault("presenter", project.presenter)
     try:
         with bounds.deadline(bounds.TEMPLATE_SECONDS, f"templates: {template}"):
             text = bounds.render(env.get_template(template), values)
