@@ -110,6 +110,10 @@ def test_idle_and_dropped_connections_log_nothing(make_project, capsys):
     import socket
     import time
 
+    import threading
+
+    from handoutpack.serve import make_server
+
     server = make_server(make_project(), port=0)
     server.RequestHandlerClass.timeout = 1
     thread = threading.Thread(target=server.serve_forever, daemon=True)
