@@ -16,7 +16,7 @@ import pytest
 from handoutpack.cli import main
 
 REPO = Path(__file__).resolve().parents[1]
-SAMPLE_PARTS = ("handoutpack.toml", "content", "templates", "styles", "emails")
+SAMPLE_PARTS = ("handoutpack.toml", "content", "templates", "styles", "emails", "translations")
 
 MINIMAL_CONFIG = """\
 [org]
@@ -57,6 +57,20 @@ def write_files(root: Path, files: dict[str, str | bytes]) -> Path:
             path.write_text(textwrap.dedent(text) if text.startswith("\n") else text,
                             encoding="utf-8")
     return root
+
+
+@pytest.fixture(scope="session", autouse=True)
+def private_state(tmp_path_factory):
+    """The cache secrets (kept in the user's state folder) go to a folder of the test run."""
+    import os
+
+    before = os.environ.get("XDG_STATE_HOME")
+    os.environ["XDG_STATE_HOME"] = str(tmp_path_factory.mktemp("state"))
+    yield
+    if before is None:
+        del os.environ["XDG_STATE_HOME"]
+    else:
+        os.environ["XDG_STATE_HOME"] = before
 
 
 @pytest.fixture

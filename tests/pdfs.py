@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from pypdf import PdfReader
+
+
+def _words(text: str) -> list[str]:
+    """A line's words in any order: a right-to-left line comes out of a PDF reordered."""
+    return sorted(re.findall(r"\w+", text))
 
 
 @dataclass
@@ -110,7 +116,7 @@ def text_pages(path: Path, first: int, after: int, links_titles: set[str]) -> in
     links = marks[0]
     title = next(m.title for m in bookmarks(path) if m.page == first)  # the running header
     above = [line for y, line in text_lines(path, links.page)
-             if y > links.top and line.strip() != title]
+             if y > links.top and _words(line) != _words(title)]
     return links.page - first + (1 if above else 0)
 
 

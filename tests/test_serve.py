@@ -120,3 +120,38 @@ def test_a_running_preview_sees_edited_templates_and_labels(make_project):
                           encoding="utf-8")
         shown = pdf_text(pack)
         assert "In this pack" in shown and "Contents" not in shown, "the edited labels"
+
+
+@pytest.mark.parametrize("number", ["%C2%B2", "%D9%A3", "9" * 5000, "-1", "0"],
+                         ids=["superscript 2", "Arabic 3", "5000 digits", "negative", "zero"])
+def test_a_page_number_that_is_no_page_is_not_found(preview, number):
+    project, base = preview
+    assert get(f"{base}/page/{number}/en/documents/hello.pdf?v=x")[0] == 404
+
+
+def test_idle_and_dropped_connections_log_nothing(make_project, capsys):
+    import socket
+    import time
+
+    import threading
+
+    from handoutpack.serve import make_server
+
+    server = make_server(make_project(), port=0)
+    server.RequestHandlerClass.timeout = 1
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        idle = [socket.create_connection(server.server_address[:2]) for _ in range(30)]
+        for sock in idle[:15]:  # dropped mid-request, with a reset
+            sock.sendall(b"GET / HTTP/1.1\r\n")
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, b"\x01\x00\x00\x00\x00\x00\x00\x00")
+            sock.close()
+        time.sleep(3)  # the rest idle past the handler's timeout
+        for sock in idle[15:]:
+            sock.close()
+        assert get(f"http://127.0.0.1:{server.server_address[1]}/")[0] == 200
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert "Traceback" not in capsys.readouterr().err

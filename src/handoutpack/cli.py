@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import dataclasses
+import errno
 import json
+import re
 import shutil
 import sys
 import traceback
@@ -15,7 +17,7 @@ import click
 from . import check, config, content, history, mailing, personalise, scaffold
 from .build import Reporter, Selection, build_and_publish
 from .errors import HandoutpackError, Problems
-from .outputs import MANIFEST, build_lock
+from .outputs import MANIFEST, build_lock, unwritable
 from .render import PDF_VARIANTS
 
 
@@ -129,10 +131,14 @@ def build_command(run: Run, packs: tuple[str, ...], languages: tuple[str, ...],
             with build_lock(project.build_dir):
                 personal = _personal_packs(project, packs[0], recipients, languages, jobs,
                                            progress)
+    except OSError as error:  # a full or read-only disk, found by a library writing there
+        if error.errno not in DISK_ERRORS:
+            raise
+        raise unwritable(project.build_dir, error) from None
     finally:
         progress.clear()
     for warning in warnings:
-        click.echo(f"warning: {warning}", err=True)
+        click.echo(f"warning: {printable(warning)}", err=True)
     if not quiet:
         for note in reporter.notes:
             click.echo(f"note: {note}", err=True)
@@ -236,9 +242,13 @@ def _email(project: config.Project, documents: dict[str, content.Document], pack
         click.echo(f"warning: {address}: the last run stopped while sending to this address, so "
                    f"it may have the pack; not sent again. If it did not arrive, remove its entry "
                    f"from {where}/sent.json and run again.", err=True)
+    later = (f"; {len(result.deferred)} deferred by the server (the next run tries again)"
+             if result.deferred else "")
+    unsendable = (f"; {len(result.skipped)} not sendable through this server"
+                  if result.skipped else "")
     click.echo(f"Sent {len(result.sent)}; {len(result.earlier)} had it already; "
-               f"{len(result.refused)} refused by the server; {len(outbox.problems)} rows skipped "
-               f"(log: {where}/sent.json)")
+               f"{len(result.refused)} refused by the server{later}{unsendable}; "
+               f"{len(outbox.problems)} rows skipped (log: {where}/sent.json)")
 
 
 @cli.command("check")
@@ -300,15 +310,80 @@ def list_command(run: Run) -> None:
     documents = content.load(project)
     langs = project.languages
     width = max(len(slug) for slug in documents) if documents else 10
-    click.echo(f"{'document':<{width}}  {'section':<14} " + " ".join(f"{lang:<3}" for lang in langs))
+    click.echo("Translations: the share of each document's paragraphs translated and current "
+               "(source: written in it; stale: changed since, without a PO file; ·: none)")
+    click.echo(f"{'document':<{width}}  {'section':<14} " + " ".join(f"{lang:>6}" for lang in langs))
     for slug, document in documents.items():
-        marks = " ".join(f"{'✓' if lang in document.translations else '·':<3}" for lang in langs)
+        marks = " ".join(f"{_translated(project, document, lang):>6}" for lang in langs)
         click.echo(f"{slug:<{width}}  {document.section:<14} {marks}")
     click.echo("")
     for spec in project.packs.values():
         title = project.text(spec.titles, project.default_language)
         click.echo(f"pack {spec.id}: {title} — {len(spec.documents)} documents, "
                    f"for {spec.audience}; {_printed(spec.printing)}")
+
+
+@cli.group("translate")
+def translate_group() -> None:
+    """Translation files: PO files for translators (export), their work back into the documents
+    (import), and a side-by-side PDF for the reviewer (review)."""
+
+
+@translate_group.command("export")
+@click.argument("slugs", nargs=-1, metavar="[DOC]...")
+@click.option("--lang", required=True, metavar="LANG", help="The language to translate into.")
+@click.option("--xliff", is_flag=True, help="Also write translations/LANG/<DOC>.xlf (XLIFF 1.2); "
+                                            "import reads a newer one back.")
+@click.pass_obj
+def translate_export(run: Run, slugs: tuple[str, ...], lang: str, xliff: bool) -> None:
+    """Write translations/LANG/<DOC>.po for every document (or the DOCs named), one entry per
+    block, and translations/LANG/labels.po; bring existing files up to date with the English."""
+    from .translate import files
+
+    project = run.project()
+    for written in files.export(project, content.load(project), lang, slugs, xliff):
+        click.echo(f"{_shown(written.path)}: {written.summary}")
+
+
+@translate_group.command("import")
+@click.argument("slugs", nargs=-1, metavar="[DOC]...")
+@click.option("--lang", metavar="LANG", help="Only this language. Default: every language with "
+                                             "files under translations/.")
+@click.pass_obj
+def translate_import(run: Run, slugs: tuple[str, ...], lang: str | None) -> None:
+    """Write content/<section>/<DOC>.<LANG>.md from each translations/LANG/<DOC>.po."""
+    from .translate import files
+
+    project = run.project()
+    written, warnings = files.import_(project, content.load(project), lang, slugs)
+    for warning in warnings:
+        click.echo(f"warning: {warning}", err=True)
+    for item in written:
+        click.echo(f"Wrote {_shown(item.path)} ({item.summary})")
+    if not written:
+        click.echo("Every translation is already as its PO file says; nothing written.")
+
+
+@translate_group.command("review")
+@click.argument("slugs", nargs=-1, metavar="[DOC]...")
+@click.option("--lang", metavar="LANG", help="Only this language. Default: every translation.")
+@click.pass_obj
+def translate_review(run: Run, slugs: tuple[str, ...], lang: str | None) -> None:
+    """Write build/<LANG>/review/<DOC>.pdf: the English and the translation side by side, block
+    against block, changed blocks highlighted and untranslated ones marked; for every
+    translation of the DOCs named (default: every document)."""
+    from .translate import catalog, files, review
+
+    project = run.project()
+    documents = content.load(project)
+    langs = [lang] if lang else [code for code in project.languages
+                                  if code != project.default_language]
+    for code in langs:
+        files.languages_to_translate(project, code)
+        for document in files.chosen(documents, slugs):
+            if code in document.translations or catalog.po_path(project, document.slug,
+                                                                code).is_file():
+                click.echo(f"Wrote {_shown(review.review(project, document, code))}")
 
 
 @cli.command("revision")
@@ -342,6 +417,15 @@ def new_command(folder: Path) -> None:
                "then edit handoutpack.toml and content/handouts/welcome.en.md.")
 
 
+def _translated(project: config.Project, document: content.Document, lang: str) -> str:
+    """'source', '86%' (of the paragraphs, from the PO file), '100%', 'stale', '?' or '·'."""
+    if (found := check.translations.paragraphs(project, document, lang)) is not None:
+        return f"{100 * found.current // max(found.total, 1)}%"
+    status = check.translations.coverage_of(project, document, lang)
+    return {"source": "source", "current": "100%", "stale": "stale", "unknown": "?",
+            "missing": "·"}[status]
+
+
 def _log(quiet: bool):
     return (lambda message: None) if quiet else (lambda message: click.echo(f"  {message}", err=True))
 
@@ -366,6 +450,16 @@ def _shown(path: Path) -> str:
         return str(path)
 
 
+DISK_ERRORS = (errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES, errno.EPERM)
+CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def printable(message: str) -> str:
+    """`message` safe for a terminal: control characters (such as the escapes a file name may
+    hold, which could recolour or rewrite the screen) shown as \\x1b, not sent raw."""
+    return CONTROL.sub(lambda m: repr(m[0])[1:-1], message)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI; problems become one clear message and exit code 2, never a traceback."""
     debug = "--debug" in (argv if argv is not None else sys.argv[1:])
@@ -384,18 +478,24 @@ def main(argv: list[str] | None = None) -> int:
         count = len(error.messages)
         click.echo(f"error: {count} problem{'s' if count > 1 else ''} to fix:", err=True)
         for message in error.messages:
-            click.echo(f"  {message}", err=True)
+            click.echo(f"  {printable(message)}", err=True)
         return error.exit_code
     except HandoutpackError as error:
         if debug:
             traceback.print_exc()
-        click.echo(f"error: {error}", err=True)
+        click.echo(f"error: {printable(str(error))}", err=True)
         return error.exit_code
     except Exception as error:  # a bug of ours: say so plainly, keep the details for --debug
         if debug:
             raise
-        click.echo(f"error: handoutpack failed unexpectedly ({type(error).__name__}: {error}). "
-                   "Run again with --debug for details, and please report it.", err=True)
+        if isinstance(error, OSError) and error.errno in DISK_ERRORS:  # the user's to fix
+            where = Path(error.filename).parent if error.filename else "the build folder"
+            click.echo(f"error: {printable(str(where))}: cannot be written ({error.strerror}); "
+                       "free some space there or make it writable, then build again", err=True)
+            return 2
+        click.echo(f"error: handoutpack failed unexpectedly ({type(error).__name__}: "
+                   f"{printable(str(error))}). Run again with --debug for details, and please "
+                   "report it.", err=True)
         return 3
     return code if isinstance(code, int) else 0
 

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import os
 import re
+import stat
 import tomllib
 from dataclasses import MISSING, dataclass, field, fields, replace
 from pathlib import Path
@@ -21,9 +23,22 @@ SMTP_SECURITY = {"starttls": 587, "tls": 465, "none": 25}
 """How to secure the SMTP connection, and the port each uses by default."""
 PRESENTATION_LAYOUTS = ("handout", "slides", "notes")
 """How a pack shows a presentation: handout pages, the slides, or the presenter's notes pages."""
-LANG_RE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$")
-ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
-COLOUR_RE = re.compile(r"^#[0-9a-fA-F]{6}$")
+LANG_RE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?\Z")
+ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]*\Z")
+"""\\Z, not $: '$' also matches before a final newline, and "media\\n" is no id."""
+COLOUR_RE = re.compile(r"^#[0-9a-fA-F]{6}\Z")
+MAX_IMAGE_MEGAPIXELS = 50
+"""A 50-megapixel image is an A3 page at 300 dpi with room to spare; decoding a bigger one can
+take gigabytes however small its file (a 13,000 x 13,000 PNG of 657 kB takes 1.6 GB)."""
+WINDOWS_RESERVED = frozenset({"con", "prn", "aux", "nul", *(f"com{n}" for n in range(10)),
+                              *(f"lpt{n}" for n in range(10))})
+"""Names Windows will not create a file under: no slug or pack id may be one, or the zips
+would not unpack there."""
+
+
+def usable_name(name: str) -> bool:
+    """A slug or id: lower-case letters, digits and hyphens, and not a name Windows reserves."""
+    return bool(ID_RE.match(name)) and name not in WINDOWS_RESERVED
 MAX_CONFIG_BYTES = 1_000_000
 ENV_NAME_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 TABLE_RE = re.compile(r"^\s*\[\[?\s*([^\]]+?)\s*\]\]?\s*(#.*)?$")
@@ -207,6 +222,8 @@ class Project:
     style_dirs: tuple[Path, ...] = ()
     build_dir: Path = Path("build")
     allow_remote: bool = False
+    max_image_pixels: int = 50_000_000
+    """Images larger than this are refused: decoding one takes memory by the pixel."""
     typography: Typography = Typography()
     config_path: Path = Path(CONFIG_NAME)
     download: DownloadPage = DownloadPage()
@@ -496,16 +513,31 @@ def profile_settings(root: Path, data: dict, text: str, name: str
     return presenter, forced
 
 
-def read_text(name: str, path: Path, kind: str, max_bytes: int, too_big: str, empty: str) -> str:
-    """A text file of the user's: readable, not huge, not binary, UTF-8 and not empty; or an error
-    naming it and saying what to do (`too_big` and `empty` say it for this kind of file)."""
+def read_regular(name: str, path: Path, max_bytes: int) -> tuple[bytes, int]:
+    """The bytes of the regular file at `path` (none when it holds more than `max_bytes`), and
+    its size. A named pipe, device or socket is refused without waiting on it."""
     try:
-        data = path.read_bytes()
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0))
     except OSError as error:
         raise HandoutpackError(f"cannot be read ({error.strerror}); check that it is a file you "
                                "may read", file=name) from None
-    if len(data) > max_bytes:
-        raise HandoutpackError(f"is {len(data) / 1_000_000:.1f} MB; {too_big}", file=name)
+    with os.fdopen(fd, "rb") as file:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise HandoutpackError("is not a regular file (a named pipe, a device or a socket); "
+                                   "replace it with a file, or remove it", file=name)
+        try:
+            data = file.read(max_bytes + 1)
+            return (b"" if len(data) > max_bytes else data), max(len(data), os.fstat(fd).st_size)
+        except OSError as error:
+            raise HandoutpackError(f"cannot be read ({error.strerror})", file=name) from None
+
+
+def read_text(name: str, path: Path, kind: str, max_bytes: int, too_big: str, empty: str) -> str:
+    """A text file of the user's: readable, not huge, not binary, UTF-8 and not empty; or an error
+    naming it and saying what to do (`too_big` and `empty` say it for this kind of file)."""
+    data, size = read_regular(name, path, max_bytes)
+    if size > max_bytes:
+        raise HandoutpackError(f"is {size / 1_000_000:.1f} MB; {too_big}", file=name)
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise HandoutpackError("is UTF-16 text; save it as UTF-8", file=name)
     if b"\0" in data:
@@ -563,6 +595,10 @@ def _project(root: Path, config_path: Path, data: dict, overrides: dict[str, str
     site_root = r.path(root, paths["site_root"], "paths.site_root") if "site_root" in paths else None
     template_dirs = _override_dirs(r, root, paths, "templates")
     style_dirs = _override_dirs(r, root, paths, "styles")
+    if build_dir and (problem := build_dir_problem(build_dir, root, [
+            content_dir, *template_dirs, *style_dirs, *([emails_dir] if emails_dir else [])])):
+        r.problem("paths.build", f"'{paths.get('build', 'build')}' {problem}; a build writes and "
+                  "deletes files there, so it must be a folder of its own, e.g. \"build\"")
 
     audiences = {}
     for audience_id, spec in r.table(data.get("audiences"), "audiences").items():
@@ -596,8 +632,11 @@ def _project(root: Path, config_path: Path, data: dict, overrides: dict[str, str
         else:
             r.problem(f"labels.{lang}", "must be a table of label names to strings")
 
-    security = r.table(data.get("security"), "security", {"allow_remote"})
+    security = r.table(data.get("security"), "security", {"allow_remote", "max_image_megapixels"})
     allow_remote = r.boolean(security, "allow_remote", "security.allow_remote", False)
+    max_image_pixels = int(r.number(security, "max_image_megapixels",
+                                    "security.max_image_megapixels", MAX_IMAGE_MEGAPIXELS)
+                           * 1_000_000)
 
     typography = _typography(r, r.table(data.get("typography"), "typography",
                                         set(Typography.__dataclass_fields__)), languages)
@@ -610,7 +649,7 @@ def _project(root: Path, config_path: Path, data: dict, overrides: dict[str, str
         root=root, org=org, brand=brand, default_language=default, languages=languages,
         audiences=audiences, packs=packs, event=event, labels=labels, content_dir=content_dir,
         template_dirs=template_dirs, style_dirs=style_dirs, build_dir=build_dir,
-        allow_remote=allow_remote, typography=typography, config_path=config_path,
+        allow_remote=allow_remote, max_image_pixels=max_image_pixels, typography=typography, config_path=config_path,
         download=download, email=email,
         emails_dir=emails_dir or root / "emails", site_root=site_root,
         printing=replace(printing, **forced_printing), cmyk_profile=cmyk_profile,
@@ -636,6 +675,21 @@ def _typography(r: _Reader, data: dict, languages) -> Typography:
         else:
             marks[lang] = pair
     return Typography(**switches, quote_marks=marks)
+
+
+def build_dir_problem(build_dir: Path, root: Path, sources: list[Path]) -> str:
+    """Why a build could harm the project through `build_dir` ('' when it cannot): it is the
+    project, holds it, or holds (or is inside) one of its `sources` (content, templates...)."""
+    build, project = build_dir.resolve(), root.resolve()
+    if project.is_relative_to(build):
+        return "is the project folder" if build == project else "holds the project folder"
+    for source in (s.resolve() for s in sources if s.exists()):
+        name = source.relative_to(project) if source.is_relative_to(project) else source
+        if source.is_relative_to(build):
+            return f"holds {name}/"
+        if build.is_relative_to(source):
+            return f"is inside {name}/"
+    return ""
 
 
 def _override_dirs(r: _Reader, root: Path, paths: dict, name: str) -> tuple[Path, ...]:
@@ -694,8 +748,9 @@ def _pack(r: _Reader, pack_id: str, spec: Any, languages, audiences, event: Even
           forced: dict[str, Any], printing: Printing, forced_printing: dict[str, Any],
           root: Path) -> PackSpec:
     key = f"packs.{pack_id}"
-    if not ID_RE.match(pack_id):
-        r.problem(key, "pack ids are lower-case letters, digits and hyphens")
+    if not usable_name(pack_id):
+        r.problem(key, "pack ids are lower-case letters, digits and hyphens, and not a name "
+                  "Windows reserves (con, nul, aux, prn, com1...)")
     spec = r.table(spec, key, {"title", "audience", "documents", "event", "paper", "languages",
                                *PRINT_OPTIONS, *PRINT_SETTINGS, "presentations"})
     audience = r.string(spec, "audience", f"{key}.audience")

@@ -21,12 +21,12 @@ import markdown
 from babel import Locale
 from babel.dates import format_date
 from babel.numbers import NumberPattern, format_currency, is_currency
-from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 from markdown.extensions.toc import slugify_unicode
 from pymdownx.emoji import to_alt as emoji_to_alt
 
-from . import paper, syntax, theme, typography
+from . import bounds, paper, syntax, theme, typography
 from .cache import Kept, key
+from .scripts import direction, isolated
 from .config import Event, Printing, Project
 from .content import Translation
 from .errors import HandoutpackError
@@ -80,7 +80,17 @@ def find_style(project: Project, name: str) -> Path:
 def labels(project: Project, lang: str) -> dict[str, str]:
     """The theme's labels for `lang`, English where it has none, then the config's overrides."""
     table = _labels_file(tuple(template_dirs(project)))
-    return {**table.get("en", {}), **table.get(lang, {}), **project.labels.get(lang, {})}
+    return {**table.get("en", {}), **theme_labels(project, lang)}
+
+
+def theme_labels(project: Project, lang: str) -> dict[str, str]:
+    """The labels translated into `lang`: the theme's labels.toml, then the translators'
+    translations/<lang>/labels.po, then the config's [labels.<lang>]."""
+    from .translate.labels import read_labels
+
+    table = _labels_file(tuple(template_dirs(project)))
+    return {**table.get(lang, {}), **read_labels(project.root, lang),
+            **project.labels.get(lang, {})}
 
 
 def _labels_file(folders: tuple[Path, ...]) -> dict:
@@ -204,37 +214,12 @@ def callout(title: str = "", kind: str = "note", caller=None) -> str:
             f"{body}\n\n</div>\n\n")
 
 
-MAX_TEMPLATE_VALUE = 1_000_000
-"""The largest string or list content may make with * or **: no text needs more."""
-
-
-class ContentEnvironment(ImmutableSandboxedEnvironment):
-    """Jinja for content nobody has vetted: no Python internals, no changing the names it is
-    given, and no arithmetic that would fill the memory ('x' * 10**10)."""
-
-    intercepted_binops = frozenset({"*", "**"})
-
-    def call_binop(self, context, operator, left, right):
-        if operator == "*" and _size(left, right) > MAX_TEMPLATE_VALUE:
-            raise SecurityError("the result of * is too large")
-        if operator == "**" and isinstance(right, int) and abs(right) > 10_000 and abs(left) > 1:
-            raise SecurityError("the result of ** is too large")
-        return super().call_binop(context, operator, left, right)
-
-
-def _size(left, right) -> int:
-    for sequence, count in ((left, right), (right, left)):
-        if isinstance(sequence, (str, list, tuple)) and isinstance(count, int):
-            return len(sequence) * count
-    return 0
-
-
 @lru_cache(maxsize=16)
-def language_env(lang: str) -> ContentEnvironment:
+def language_env(lang: str) -> bounds.BoundedEnvironment:
     """The content environment whose number, money and date filters write `lang`."""
-    env = ContentEnvironment(undefined=jinja2.StrictUndefined, autoescape=False,
-                             keep_trailing_newline=True)
-    env.filters.update(language_filters(lang))
+    env = bounds.BoundedEnvironment(undefined=jinja2.StrictUndefined, autoescape=False,
+                                    keep_trailing_newline=True)
+    env.add_filters(language_filters(lang))
     return env
 
 
@@ -260,9 +245,18 @@ def render_text(name: str, text: str, first_line: int, values: dict, names: str,
     """Jinja over a user's text in `lang`, sandboxed; errors name the file (`name`), the line
     and, for an undefined name, the `names` one may use."""
     try:
-        return language_env(lang).from_string(text).render(values)
+        with bounds.deadline(bounds.TEMPLATE_SECONDS, name):
+            return bounds.render(language_env(lang).from_string(text), values)
     except jinja2.TemplateSyntaxError as error:
         raise _jinja_error(name, first_line, error, error.lineno, names) from None
+    except HandoutpackError:
+        raise
+    except RecursionError:
+        raise HandoutpackError(f"{name}: template error: macros call themselves too deeply"
+                               ) from None
+    except MemoryError:
+        raise HandoutpackError(f"{name}: template error: it makes more than fits in memory"
+                               ) from None
     except Exception as error:  # undefined names, and whatever Python raises (1/0, 'a' + 1)
         line = _template_line(error.__traceback__)
         raise _jinja_error(name, first_line, error, line, names) from None
@@ -323,8 +317,24 @@ def slide_notes(slide: str) -> tuple[str, str]:
 def document_body(translation: Translation, context: Context,
                   words: dict[str, str] | None = None) -> str:
     """The document's HTML body. `words` are the labels in its language (for "Figure 2")."""
-    body = to_html(expand(translation, context), figure_label(translation, words))
+    text = expand(translation, context)
+    with bounded_markdown(translation, text):
+        body = to_html(text, figure_label(translation, words))
     return without_repeated_title(body, translation.meta.title)
+
+
+@contextmanager
+def bounded_markdown(translation: Translation, text: str) -> Iterator[None]:
+    """Turn `text` (the translation's expanded source) into HTML within the block, refusing the
+    shapes Python-Markdown is slow or recursive on, and stopping it when it takes too long."""
+    name = translation.path.name
+    bounds.check_markdown(name, text)
+    try:
+        with bounds.deadline(bounds.TEMPLATE_SECONDS, name):
+            yield
+    except RecursionError:
+        raise HandoutpackError(f"{name}: its Markdown is nested too deeply (quotes, lists or "
+                               "HTML inside each other); flatten it") from None
 
 
 def without_repeated_title(body: str, title: str) -> str:
@@ -372,18 +382,21 @@ def deck(translation: Translation, context: Context,
     """A presentation's slides, Marp-style: '---' between slides, notes in HTML comments.
     `words` are the labels in its language (for "Figure 2")."""
     label = figure_label(translation, words)
-    sources = [slide_notes(s) for s in split_slides(expand(translation, context))]
+    expanded = expand(translation, context)
+    sources = [slide_notes(s) for s in split_slides(expanded)]
     if not sources:
         raise HandoutpackError("has no slides; a presentation starts with a title slide "
                                "('# Title', then a subtitle line)", file=translation.path.name)
     kinds = [_slide_kind(number, text) for number, (text, _) in enumerate(sources, 1)]
-    bodies = [_own_ids(to_html(text, label), f"s{number}-")
-              for number, (text, _) in enumerate(sources, 1)]
+    with bounded_markdown(translation, expanded):
+        bodies = [_own_ids(to_html(text, label), f"s{number}-")
+                  for number, (text, _) in enumerate(sources, 1)]
+        notes_html = [_own_ids(to_html(notes, label), f"n{number}-")
+                      for number, (_, notes) in enumerate(sources, 1)]
     titles = [_heading_text(body) for body in bodies]
-    return [Slide(number, kind, title, _heading_level(body), _mark_heading(body),
-                  _own_ids(to_html(notes, label), f"n{number}-"))
-            for number, (kind, title, body, (_, notes))
-            in enumerate(zip(kinds, titles, _outline(bodies, kinds), sources), 1)]
+    return [Slide(number, kind, title, _heading_level(body), _mark_heading(body), notes)
+            for number, (kind, title, body, notes)
+            in enumerate(zip(kinds, titles, _outline(bodies, kinds), notes_html), 1)]
 
 
 def _outline(bodies: list[str], kinds: list[str]) -> list[str]:
@@ -444,10 +457,12 @@ def _own_ids(body: str, prefix: str) -> str:
 
 @lru_cache(maxsize=8)  # the loader sees edited templates: it checks their dates
 def _page_env(folders: tuple[Path, ...]) -> jinja2.Environment:
-    env = jinja2.Environment(loader=jinja2.FileSystemLoader([str(f) for f in folders]),
-                             autoescape=jinja2.select_autoescape(("html", "xml")),
-                             undefined=jinja2.StrictUndefined)
-    env.filters["long_date"] = long_date
+    """The layouts' environment: sandboxed and bounded like content's, as a project's own
+    templates/ may come from anyone the project is shared with."""
+    env = bounds.BoundedEnvironment(
+        loader=jinja2.FileSystemLoader([str(f) for f in folders]),
+        autoescape=jinja2.select_autoescape(("html", "xml")), undefined=jinja2.StrictUndefined)
+    env.add_filters({"long_date": long_date, "direction": direction, "isolated": isolated})
     return env
 
 
@@ -459,10 +474,17 @@ def page(project: Project, template: str, **values) -> str:
     values.setdefault("typography", project.typography)
     values.setdefault("presenter", project.presenter)
     try:
-        text = env.get_template(template).render(**values)
+        with bounds.deadline(bounds.TEMPLATE_SECONDS, f"templates: {template}"):
+            text = bounds.render(env.get_template(template), values)
         if not template.endswith(".html"):
             return text
         return _typeset(text, values["lang"], project.typography)
+    except RecursionError:
+        raise HandoutpackError(f"{template}: includes or calls itself without end; fix the "
+                               "template") from None
+    except MemoryError:
+        raise HandoutpackError(f"{template}: makes more than fits in memory; fix the template"
+                               ) from None
     except jinja2.TemplateError as error:
         line = getattr(error, "lineno", None) or _template_line(error.__traceback__)
         name = getattr(error, "filename", None) or template

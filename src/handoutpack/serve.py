@@ -7,6 +7,8 @@ import dataclasses
 import hashlib
 import html
 import json
+import re
+import sys
 import threading
 import time
 import traceback
@@ -29,6 +31,10 @@ HOST = "127.0.0.1"
 """Only this machine can open the preview."""
 PAGE_WIDTH = 1000
 """Pixels across a page image: sharp at the viewer's widest (about 800 CSS pixels)."""
+PAGE_NUMBER = re.compile(r"[0-9]{1,6}")
+"""A page number in a URL: ASCII digits only (int() also reads '²' and '٣'), and few of them."""
+IDLE_SECONDS = 60
+"""A connection silent this long is closed, so idle sockets do not hold threads for ever."""
 
 
 @dataclass(frozen=True)
@@ -163,6 +169,7 @@ class Handler(BaseHTTPRequestHandler):
     preview: Preview
     workbench: workbench.Workbench
     server_version = "handoutpack-preview"
+    timeout = IDLE_SECONDS
 
     def do_GET(self) -> None:
         if not self._from_this_machine():
@@ -184,7 +191,7 @@ class Handler(BaseHTTPRequestHandler):
                 number, _, path = rest.partition("/")
                 version = url.query.removeprefix("v=")
                 image = self.preview.page_image(path, int(number), version) \
-                    if number.isdigit() else None
+                    if PAGE_NUMBER.fullmatch(number) else None  # not '²', nor 5,000 digits
                 return self._send_or_404(image, "image/png", cache=True)
             if route == "pdf":
                 render = self.preview.render(rest)
@@ -300,15 +307,23 @@ def _problem_page(message: str) -> bytes:
             ).encode("utf-8")
 
 
+class PreviewServer(ThreadingHTTPServer):
+    """The preview's server: a browser that drops or idles a connection is no error to log."""
+
+    def handle_error(self, request, client_address) -> None:
+        if not isinstance(sys.exc_info()[1], (ConnectionError, TimeoutError)):
+            super().handle_error(request, client_address)
+
+
 def make_server(project_dir: Path, port: int = 8000, overrides: dict[str, str] | None = None,
-                log: Log = lambda message: None) -> ThreadingHTTPServer:
+                log: Log = lambda message: None) -> PreviewServer:
     """The preview server on 127.0.0.1:`port` (0: any free port); call serve_forever()."""
     preview = Preview(project_dir, overrides, log)
     preview.load()  # a broken project fails here, with its message, before the server starts
     handler = type("PreviewHandler", (Handler,), {
         "preview": preview, "workbench": workbench.Workbench(project_dir, log)})
     try:
-        server = ThreadingHTTPServer((HOST, port), handler)
+        server = PreviewServer((HOST, port), handler)
     except OSError as error:
         raise HandoutpackError(f"cannot listen on {HOST}:{port} ({error.strerror}); "
                                "choose another port with --port") from None
