@@ -29,7 +29,22 @@ ASSIGN_RE = re.compile(r"^\s*([A-Za-z0-9_.\"' -]+?)\s*=")
 
 @dataclass(frozen=True)
 class Event:
-    """What a pack's cover says about the event it is handed out at."""
+    """What a pack's cover says about the event it is handed out at; name and place by
+    language (a text given once is the same in every language)."""
+
+    name: dict[str, str] = field(default_factory=dict)
+    date: dt.date | None = None
+    place: dict[str, str] = field(default_factory=dict)
+
+    def shown(self, lang: str, default: str) -> EventText:
+        """The event as a page in `lang` prints it (the default language's where `lang` has none)."""
+        return EventText(self.name.get(lang) or self.name.get(default, ""), self.date,
+                         self.place.get(lang) or self.place.get(default, ""))
+
+
+@dataclass(frozen=True)
+class EventText:
+    """An event in one language, for templates: `{{ event.name }}`, `{{ event.place }}`."""
 
     name: str = ""
     date: dt.date | None = None
@@ -43,6 +58,12 @@ class Org:
     website: str = ""
     logo: Path | None = None
     """Absolute path of the logo (SVG or PNG) inside the project."""
+    rights: dict[str, str] = field(default_factory=dict)
+    """The project's statement of what readers may do with its materials (a licence,
+    attribution, "free to share"), by language; covers and READMEs print it. None: nothing."""
+
+    def rights_in(self, lang: str, default: str) -> str:
+        return self.rights.get(lang) or self.rights.get(default, "")
 
 
 @dataclass(frozen=True)
@@ -70,6 +91,9 @@ class Typography:
     """French: a narrow no-break space before ; : ! ? and inside « »."""
     quote_marks: dict[str, str] = field(default_factory=dict)
     """Quotation marks (opening, closing) by language, over the built-in ones."""
+    never_hyphenate: tuple[str, ...] = ()
+    """Words never broken with a hyphen (names, brands), besides those never broken anyway:
+    words with a capital inside (CERISE, MicroRate), acronyms, and words joined with '+'."""
 
 
 @dataclass(frozen=True)
@@ -423,7 +447,7 @@ def _project(root: Path, config_path: Path, data: dict, overrides: dict[str, str
         r.problem("languages.available", f"must include the default language '{default}'")
     languages = tuple(dict.fromkeys([default, *available]))
 
-    org_data = r.table(data.get("org"), "org", {"name", "short_name", "website", "logo"})
+    org_data = r.table(data.get("org"), "org", {"name", "short_name", "website", "logo", "rights"})
     org_name = r.string(org_data, "name", "org.name")
     logo = org_data.get("logo")
     org = Org(
@@ -431,6 +455,7 @@ def _project(root: Path, config_path: Path, data: dict, overrides: dict[str, str
         short_name=r.string(org_data, "short_name", "org.short_name", org_name),
         website=r.string(org_data, "website", "org.website", ""),
         logo=r.path(root, logo, "org.logo") if logo is not None else None,
+        rights=r.texts(org_data, "rights", "org.rights", languages) if "rights" in org_data else {},
     )
 
     brand_data = r.table(data.get("brand"), "brand", {"primary", "accent", "heading_font", "body_font", "paper"})
@@ -461,15 +486,15 @@ def _project(root: Path, config_path: Path, data: dict, overrides: dict[str, str
         spec = r.table(spec, key, {"name"})
         audiences[audience_id] = Audience(audience_id, r.texts(spec, "name", f"{key}.name", languages))
 
-    override = _event(r, overrides, "--set event")
+    override = _event(r, overrides, "--set event", languages)
     forced = {name: getattr(override, name) for name in overrides}  # --set wins everywhere
     event = replace(_event(r, r.table(data.get("event"), "event", {"name", "date", "place"}),
-                           "event"), **forced)
+                           "event", languages), **forced)
     printing = _printing(r, r.table(data.get("print"), "print", set(PRINT_OPTIONS)), "print",
                          Printing(paper=brand.paper))
     packs = {}
     for pack_id, spec in r.table(data.get("packs"), "packs").items():
-        packs[pack_id] = _pack(r, pack_id, spec, languages, audiences, event, forced,
+        packs[pack_id] = _pack(r, pack_id, spec, languages, audiences, forced,
                                printing, forced_printing)
 
     labels = {}
@@ -518,7 +543,11 @@ def _typography(r: _Reader, data: dict, languages) -> Typography:
             r.problem(key, f"{pair!r}: write the opening and closing marks, e.g. \"“”\" or \"«»\"")
         else:
             marks[lang] = pair
-    return Typography(**switches, quote_marks=marks)
+    words = data.get("never_hyphenate", [])
+    if not isinstance(words, list) or not all(isinstance(w, str) and w.strip() for w in words):
+        r.problem("typography.never_hyphenate", "must be a list of words, e.g. [\"Cerise\", \"Bethesda\"]")
+        words = []
+    return Typography(**switches, quote_marks=marks, never_hyphenate=tuple(w.strip() for w in words))
 
 
 def _override_dirs(r: _Reader, root: Path, paths: dict, name: str) -> tuple[Path, ...]:
@@ -531,11 +560,11 @@ def _override_dirs(r: _Reader, root: Path, paths: dict, name: str) -> tuple[Path
     return tuple(p for p in found if p)
 
 
-def _event(r: _Reader, data: dict, key: str, base: Event = Event()) -> Event:
+def _event(r: _Reader, data: dict, key: str, languages) -> Event:
     return Event(
-        name=r.string(data, "name", f"{key}.name", base.name),
-        date=r.date(data, "date", f"{key}.date") or base.date,
-        place=r.string(data, "place", f"{key}.place", base.place),
+        name=r.texts(data, "name", f"{key}.name", languages) if "name" in data else {},
+        date=r.date(data, "date", f"{key}.date"),
+        place=r.texts(data, "place", f"{key}.place", languages) if data.get("place") else {},
     )
 
 
@@ -545,8 +574,8 @@ def _printing(r: _Reader, data: dict, key: str, base: Printing) -> Printing:
                             for name in PRINT_OPTIONS})
 
 
-def _pack(r: _Reader, pack_id: str, spec: Any, languages, audiences, event: Event,
-          forced: dict[str, Any], printing: Printing, forced_printing: dict[str, Any]) -> PackSpec:
+def _pack(r: _Reader, pack_id: str, spec: Any, languages, audiences, forced: dict[str, Any],
+          printing: Printing, forced_printing: dict[str, Any]) -> PackSpec:
     key = f"packs.{pack_id}"
     if not ID_RE.match(pack_id):
         r.problem(key, "pack ids are lower-case letters, digits and hyphens")
@@ -566,8 +595,9 @@ def _pack(r: _Reader, pack_id: str, spec: Any, languages, audiences, event: Even
         r.problem(f"{key}.languages", f"must be a list of languages from languages.available "
                   f"({', '.join(languages)})")
         pack_languages = []
+    # a pack shows an event only when it is tied to one: the project's [event] is not inherited
     pack_event = _event(r, r.table(spec.get("event"), f"{key}.event",
-                                   {"name", "date", "place"}), f"{key}.event", event)
+                                   {"name", "date", "place"}), f"{key}.event", languages)
     paper_size = r.choice(spec, "paper", f"{key}.paper", PAPER_SIZES, printing.paper)
     own_printing = _printing(r, spec, key, replace(printing, paper=paper_size))
     return PackSpec(

@@ -1,8 +1,10 @@
-"""Links on paper: number a document's external links and give each a QR code to scan; links
-to other documents' sources become jumps inside a pack."""
+"""Links on paper: number a document's external links and give each a QR code to scan, in the
+margin beside the line where the link first appears; links to other documents' sources become jumps
+inside a pack."""
 
 from __future__ import annotations
 
+import bisect
 import html
 import re
 from dataclasses import dataclass
@@ -21,6 +23,8 @@ SOURCE_LINK = re.compile(r"""<a\b([^>]*?)\shref=(["'])([^"':#?]+\.md)(?:#[^"']*)
                          re.S | re.I)
 DOCUMENT_LINK = "handoutpack:document/"
 """A link to another document of a pack; the pack turns it into a jump to that document."""
+BLOCK_START = re.compile(r"<(?:p|li|dt|dd|td|th|h[1-6]|blockquote|figcaption)\b", re.I)
+"""Where a new block of text starts: codes of links in one block are stacked beside it."""
 QR_COLOUR = "#1f2a30"  # the body text's near-black: phones read dark on white best
 
 
@@ -39,17 +43,42 @@ class PrintedLink:
         return SCHEME.sub("", self.url)
 
 
-def number_links(body: str) -> tuple[str, list[PrintedLink]]:
-    """`body` with a number after each external link (one per distinct URL), and the links."""
+def number_links(body: str, qr_alt: str = "QR code for {url}",
+                 lang: str = "") -> tuple[str, list[PrintedLink]]:
+    """`body` with a number after each external link (one per distinct URL), and the links.
+    Where a URL first appears, its QR code follows, which the styles place in the margin beside
+    that line with the same number: no page of codes alone, and a one-page document stays one
+    page. `qr_alt` (with {url}) is the codes' alt text, in `lang`."""
     numbers: dict[str, int] = {}
+    blocks = [m.start() for m in BLOCK_START.finditer(body)]
+    stacked = {"block": -1, "count": 0}  # the codes already beside the current block
 
     def mark(match: re.Match) -> str:
         url = html.unescape(match[2])
+        first = url not in numbers
         number = numbers.setdefault(url, len(numbers) + 1)
-        return f'{match[0]}<span class="link-number">{number}</span>'
+        badge = f'<span class="link-number">{number}</span>'
+        if not first:
+            return match[0] + badge
+        block = bisect.bisect_right(blocks, match.start())
+        if block != stacked["block"]:
+            stacked.update(block=block, count=0)
+        stacked["count"] += 1
+        link = PrintedLink(number, url, qr_code(url))
+        return match[0] + badge + _code_note(link, qr_alt, lang, stacked["count"] - 1)
 
     body = EXTERNAL_LINK.sub(mark, body)
     return body, [PrintedLink(number, url, qr_code(url)) for url, number in numbers.items()]
+
+
+def _code_note(link: PrintedLink, qr_alt: str, lang: str, below: int) -> str:
+    """A link's QR code with its number, for the margin beside the link; `below` codes of the
+    same block come before it there, so it goes above them."""
+    alt = html.escape(qr_alt.format(url=link.url))
+    lang_attr = f' lang="{html.escape(lang)}"' if lang else ""
+    stack = f" stack-{min(below, 3)}" if below else ""
+    return (f'<span class="link-code{stack}"{lang_attr}><span class="link-number">{link.number}</span>'
+            f'<img class="qr" src="{link.qr}" alt="{alt}"></span>')
 
 
 @cache  # the same links come back in every language and every pack

@@ -23,7 +23,7 @@ from babel.numbers import NumberPattern, format_currency, is_currency
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 from markdown.extensions.toc import slugify_unicode
 
-from . import paper, typography
+from . import colours, paper, typography
 from .cache import Kept, key
 from .config import Event, Printing, Project
 from .content import Translation
@@ -173,10 +173,11 @@ class Context:
 def make_context(project: Project, lang: str, event: Event, pack_title: str = "",
                  pack_id: str = "", audience_id: str = "") -> Context:
     audience = project.audiences.get(audience_id)
+    shown = event.shown(lang, project.default_language)
     return Context(
         org={"name": project.org.name, "short_name": project.org.short_name,
              "website": project.org.website},
-        event={"name": event.name, "place": event.place, "date": long_date(event.date, lang)},
+        event={"name": shown.name, "place": shown.place, "date": long_date(shown.date, lang)},
         pack={"id": pack_id, "title": pack_title},
         audience={"id": audience_id, "name": project.text(audience.names, lang) if audience else ""},
         lang=lang,
@@ -418,6 +419,11 @@ def page(project: Project, template: str, **values) -> str:
     its text punctuated for its language, a .txt one as it is."""
     env = _page_env(tuple(template_dirs(project)))
     values.setdefault("typography", project.typography)
+    values.setdefault("palette_css", colours.css_variables(project.brand))
+    values.setdefault("colours", colours.palette(project.brand))
+    # the project's own statement of what readers may do with its materials; none: no line
+    values.setdefault("rights", project.org.rights_in(values.get("lang", project.default_language),
+                                                      project.default_language))
     try:
         text = env.get_template(template).render(**values)
         if not template.endswith(".html"):
