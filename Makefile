@@ -25,10 +25,11 @@ $(STAMP): pyproject.toml
 # WeasyPrint needs Pango (on every Debian with Python); HarfBuzz's subsetter makes it 2-8x faster
 # and its output reproducible; poppler-utils turns PDFs into PNGs for looking at pages; qpdf checks
 # the structure of the PDFs the tests make; the tests drive Debian's Chromium through Playwright
-# (whose own browser download is not used).
+# (whose own browser download is not used); fonts-noto-color-emoji prints emoji in colour
+# (WeasyPrint draws its bitmaps) instead of as their names.
 # Installed only when missing and only where we may (root, Debian).
 system-deps:
-	@missing=$$(for p in libpango-1.0-0 libharfbuzz-subset0 poppler-utils qpdf chromium; do \
+	@missing=$$(for p in libpango-1.0-0 libharfbuzz-subset0 poppler-utils qpdf chromium fonts-noto-color-emoji; do \
 		dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
 	if [ -n "$$missing" ]; then \
 		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \

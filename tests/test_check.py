@@ -87,8 +87,8 @@ def test_front_matter_problems_name_the_line_of_the_key(make_project):
     source = HELLO.replace("kind: handout\n", "kind: handout\norder: first\nauthor: me\n")
     assert messages(make_project({"content/handouts/hello.en.md": source})) == [
         "content/handouts/hello.en.md:5: error: front matter 'order': must be a whole number",
-        "content/handouts/hello.en.md:6: error: front matter 'author': unknown key; allowed: "
-        "audiences, date, keywords, kind, marp, order, source_revision, summary, title",
+        "content/handouts/hello.en.md:6: warning: front matter 'author' is not used by "
+        "handoutpack and is ignored; keep it for the tool it was written for, or remove it",
     ]
 
 
@@ -152,11 +152,14 @@ def test_images_missing_outside_remote_and_without_alt(make_project):
         "content/handouts/hello.en.md:10: error: image 'nothere.png' is refused: "
         "'content/handouts/nothere.png' does not exist; check the name and the folder "
         "(relative to the document)",
-        "content/handouts/hello.en.md:12: error: image 'http://example.org/x.png' is refused: is "
-        "on the network; use a copy inside the project (or set security.allow_remote in "
-        "handoutpack.toml)",
+        "content/handouts/hello.en.md:12: warning: image 'http://example.org/x.png' is on the "
+        "network, so it is not fetched: its alt text prints in its place. Save it into the "
+        "project and use that file, or set security.allow_remote = true in handoutpack.toml to "
+        "fetch it",
         "content/handouts/hello.en.md:14: error: image '/etc/hostname' is refused: '/etc/hostname' "
-        "is outside the project folder; documents may only use files inside the project",
+        "is outside the project folder; documents may only use files inside the project: copy "
+        "the file into the project and write its path relative to the document (e.g. "
+        "../files/form.pdf), or from the project folder (or [paths] site_root) as /files/form.pdf",
     ]
 
 
@@ -211,8 +214,11 @@ def test_translation_coverage_and_missing_source_revision(make_project):
     project = make_project({"content/handouts/hello.fr.md": bonjour(None)})
     assert messages(project) == [
         "content/handouts/hello.fr.md:1: warning: no source_revision, so nobody can tell whether "
-        "it is up to date; when it matches content/handouts/hello.en.md, add 'source_revision: "
-        "3713ec02c4b0' (see `handoutpack revision content/handouts/hello.en.md`)"]
+        "it is up to date. Record the revision of the English it was made from: for a "
+        "translation made from content/handouts/hello.en.md as it is now, 'source_revision: "
+        "3713ec02c4b0'; for one brought in from elsewhere, the revision at the date it was made, "
+        "which `handoutpack revision content/handouts/hello.en.md --as-of YYYY-MM-DD` reads from "
+        "git history (then check lists what changed since)"]
 
 
 def git(project, *args):

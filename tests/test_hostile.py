@@ -19,6 +19,12 @@ from handoutpack.render import Refused
 FONTS_CSS = '@font-face { font-family: "Lato"; src: url(fonts/bad.ttf); }\n'
 
 
+WHAT_TO_WRITE = (": copy the file into the project and write its path relative to the document "
+                 "(e.g. ../files/form.pdf), or from the project folder (or [paths] site_root) "
+                 "as /files/form.pdf")
+"""What the error for a file outside the project says to write instead."""
+
+
 def build(project, *args):
     return invoke(project, "build", "-q", *args)
 
@@ -84,12 +90,12 @@ CORPUS = {
         {"content/handouts/hello.en.md": with_body("![Passwords](../../../../../../../etc/passwd)")},
         "error: 1 problem to fix:\n  content/handouts/hello.en.md:10: image "
         "'../../../../../../../etc/passwd' is refused: '/etc/passwd' is outside the project "
-        "folder; documents may only use files inside the project"),
+        "folder; documents may only use files inside the project" + WHAT_TO_WRITE),
     "file:// URL": (
         {"content/handouts/hello.en.md": with_body('<img src="file:///etc/hostname" alt="Host">')},
         "error: 1 problem to fix:\n  content/handouts/hello.en.md:10: image 'file:///etc/hostname' "
         "is refused: '/etc/hostname' is outside the project folder; documents may only use files "
-        "inside the project"),
+        "inside the project" + WHAT_TO_WRITE),
     "Python internals from Jinja": (
         {"content/handouts/hello.en.md": with_body("{{ callout.__globals__['os'] }}")},
         "error: 1 problem to fix:\n  content/handouts/hello.en.md:10: template error: access to "
@@ -148,7 +154,7 @@ def test_an_image_linked_from_outside_is_refused(make_project, tmp_path):
     assert outcome.stderr.strip() == (
         "error: 1 problem to fix:\n  content/handouts/hello.en.md:10: image 'photo.svg' is "
         f"refused: 'content/handouts/photo.svg' is a link to '{tmp_path}/photo.svg', outside the "
-        "project folder; documents may only use files inside the project")
+        "project folder; documents may only use files inside the project" + WHAT_TO_WRITE)
 
 
 # ---------------------------------------------------------------- the fetcher on its own
@@ -250,10 +256,12 @@ def test_no_request_reaches_the_network_from_a_default_build(make_project, serve
                                                 f'src: url({server}/font.ttf); }}\n'})
     outcome = build(project)
     assert outcome.exit_code == 2
-    for name in ("markdown.svg", "img.svg", "link.css", "import.css", "background.svg",
+    for name in ("link.css", "import.css", "background.svg",
                  "style-attribute.svg", "iframe.html", "object.svg", "embed.svg", "svg-image.svg",
                  "attachment.pdf"):
         assert f"{server}/{name}' is refused: is on the network" in outcome.stderr, name
+    for name in ("markdown.svg", "img.svg"):  # images print their alt text instead, with a warning
+        assert f"{server}/{name}" not in outcome.stderr, name
     assert Recorder.requests == []
 
 

@@ -12,7 +12,7 @@ from functools import cache, partial
 from importlib.metadata import version
 from pathlib import Path
 
-from . import imposition, links, markup, paper
+from . import imposition, links, markup, paper, resources
 from .cache import Cache, Kept, Miss, key
 from .config import PRESENTATION_LAYOUTS, Event, PackSpec, Printing, Project, suggest
 from .content import Document, Translation, check_packs
@@ -223,10 +223,11 @@ def document_job(project: Project, translation: Translation, context: markup.Con
                  printing: Printing, note_lang: str | None = None, in_pack: bool = False,
                  linkable: frozenset[str] | None = None) -> Job:
     """The render job for one document; `note_lang` adds the fallback note in that language.
-    On paper (`printing.qr`) its links get numbers and QR codes at the foot of their pages;
+    On paper (`printing.qr`) its links get numbers and QR codes in the margin beside them;
     `in_pack` leaves page numbers to the pack; links to the `linkable` documents jump to them."""
-    body = markup.document_body(
-        translation, context, markup.labels(project, translation.lang))
+    body = resources.adapt(markup.document_body(
+        translation, context, markup.labels(project, translation.lang)), project,
+        translation.path.parent, translation.lang)
     if linkable is not None:  # None: the source's links as written, for `check` to follow
         body = links.link_documents(body, translation.path.parent, linkable)
     if printing.qr:
@@ -245,7 +246,7 @@ def deck_planned(project: Project, document: Document, translation: Translation,
     """A deck's `layouts`: its slides, and handout and notes pages the slides are placed into
     (so each slide is rendered once). `note_lang` adds the fallback note in that language; only
     the layouts asked for are laid out, a pack showing one of them."""
-    slides = markup.deck(translation, context, markup.labels(project, translation.lang))
+    slides = deck_slides(project, translation, context)
 
     def job(template: str, note: str | None = None, numbered_by_pack: bool = False) -> Job:
         # in a pack, even the slides placed in its pages speak the pack's language
@@ -266,6 +267,15 @@ def deck_planned(project: Project, document: Document, translation: Translation,
     return {layout: made[layout]() for layout in layouts}
 
 
+def deck_slides(project: Project, translation: Translation,
+                context: markup.Context) -> list[markup.Slide]:
+    """A deck's slides, their images and links adapted as a document's are (resources.adapt)."""
+    folder, lang = translation.path.parent, translation.lang
+    return [replace(slide, html=resources.adapt(slide.html, project, folder, lang),
+                    notes_html=resources.adapt(slide.notes_html, project, folder, lang))
+            for slide in markup.deck(translation, context, markup.labels(project, lang))]
+
+
 def deck_job(project: Project, translation: Translation, slides: list[markup.Slide],
              template: str, event: Event, printing: Printing,
              note_lang: str | None = None, in_pack: bool = False,
@@ -280,7 +290,7 @@ def deck_job(project: Project, translation: Translation, slides: list[markup.Sli
 def page_job(project: Project, translation: Translation, context: markup.Context) -> Job:
     """How a translation reads on its own: a document's pages, or a deck's slides."""
     if translation.meta.kind == "presentation":
-        slides = markup.deck(translation, context, markup.labels(project, translation.lang))
+        slides = deck_slides(project, translation, context)
         return deck_job(project, translation, slides, "slides.html", project.event,
                         project.printing)
     return document_job(project, translation, context, project.printing)

@@ -6,7 +6,6 @@ from __future__ import annotations
 import difflib
 import re
 import shutil
-import subprocess
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from html.parser import HTMLParser
@@ -16,7 +15,10 @@ from urllib.parse import unquote, urljoin, urlsplit
 import jinja2
 from jinja2 import meta, nodes
 
-from . import config, content, markup
+from . import config, content, markup, resources, syntax
+from .history import git as _git
+from .syntax import emoji
+from .syntax.leftovers import leftovers
 from .build import Selection, make_renderer, page_job
 from .config import Project, suggest
 from .content import Document, Translation
@@ -32,6 +34,14 @@ SAFE_SCHEMES = ("http", "https", "mailto", "tel")
 FONT_MAGIC = (b"\x00\x01\x00\x00", b"true", b"OTTO", b"wOFF", b"wOF2", b"ttcf")
 HISTORY_LIMIT = 200
 DIFF_LINES = 40
+WHAT_TO_WRITE = ("copy the file into the project and write its path relative to the document "
+                 "(e.g. ../files/form.pdf), or from the project folder (or [paths] site_root) "
+                 "as /files/form.pdf")
+OUTSIDE_PATH = f"it is a path on this computer, outside the project; {WHAT_TO_WRITE}"
+USED_KEYS = sorted(set(content.FrontMatter.__dataclass_fields__) - {"ignored"})
+SHOWN_IN_BUILD = {"markdown", "front matter", "paths"}
+"""Warnings a build prints too: text printed as written, images left out, keys ignored."""
+CODE_TAGS = {"pre", "code", "kbd", "samp", "script", "style"}
 STATUS_MARKS = {"source": "●", "current": "✓", "stale": "!", "unknown": "?", "missing": "·"}
 
 
@@ -99,12 +109,14 @@ def run(root: Path, overrides: dict[str, str] | None = None) -> Report:
 
 
 def preflight(project: Project, documents: dict[str, Document], selection: Selection,
-              strict: bool = False) -> None:
-    """The blocking part of the check, before a build: errors (and, when strict, warnings)."""
+              strict: bool = False) -> list[str]:
+    """The blocking part of the check, before a build: errors (and, when strict, warnings).
+    Returns the warnings about what will print differently from the source (SHOWN_IN_BUILD)."""
     found = inspect(project, documents, selection, history=False)
     blocking = [f for f in found if f.severity == "error" or strict]
     if blocking:
         raise Problems([str(f) for f in blocking])
+    return [str(f) for f in found if f.topic in SHOWN_IN_BUILD]
 
 
 def inspect(project: Project, documents: dict[str, Document], selection: Selection,
@@ -116,6 +128,7 @@ def inspect(project: Project, documents: dict[str, Document], selection: Selecti
     unreadable = {match["slug"] for path in project.content_dir.rglob("*.md")
                   if (match := content.FILE_RE.match(path.name)) and match["slug"] not in documents}
     findings = from_messages(content.pack_problems(project, documents, unreadable), "packs")
+    findings += ignored_keys(project, wanted, langs)
     findings += check_fonts(project)
     findings += empty_packs(project, documents, selection)
     pages = Pages(project, documents)
@@ -130,6 +143,27 @@ def inspect(project: Project, documents: dict[str, Document], selection: Selecti
             if lang != project.default_language:
                 findings += check_translation(project, document, translation, history)
     return list(dict.fromkeys(findings))
+
+
+def ignored_keys(project: Project, documents: dict[str, Document],
+                 langs: Iterable[str]) -> list[Finding]:
+    """One warning per front matter key handoutpack does not use (other tools' `layout`,
+    `permalink`, `teaching`...), at its first place, counting the files that have it."""
+    places: dict[str, list[tuple[str, int]]] = {}
+    for document in documents.values():
+        for lang, translation in document.translations.items():
+            if lang in langs:
+                for key, line in translation.meta.ignored:
+                    places.setdefault(key, []).append((_rel(project, translation.path), line))
+    findings = []
+    for key, found in sorted(places.items()):
+        (name, line), others = found[0], len(found) - 1
+        also = f" (and in {others} other file{'s' if others > 1 else ''})" if others else ""
+        findings.append(Finding("warning", "front matter", name, line,
+                                f"front matter '{key}' is not used by handoutpack and is "
+                                f"ignored{also}{suggest(key, USED_KEYS)}; keep it for the tool "
+                                "it was written for, or remove it"))
+    return findings
 
 
 def _wanted(project: Project, documents: dict[str, Document],
@@ -176,7 +210,7 @@ def check_jinja(project: Project, documents: dict[str, Document],
     document is used in, for what only shows when it runs."""
     name = _rel(project, translation.path)
     try:
-        tree = markup.content_env.parse(translation.body)
+        tree = markup.content_env.parse(syntax.protect_from_jinja(translation.body))
     except jinja2.TemplateSyntaxError as error:
         return [Finding("error", "jinja", name, translation.body_line + (error.lineno or 1) - 1,
                         f"template syntax error: {error.message}")]
@@ -259,8 +293,12 @@ class PageParser(HTMLParser):
         self.resources: list[tuple[str, str]] = []  # (tag, url)
         self.images: list[tuple[str, str | None]] = []  # (src, alt)
         self.headings: list[list] = []  # [level, text]
+        self.prose: list[str] = []  # text outside code, as it prints
+        self.remote_images: list[str] = []  # network images printed as their alt text
+        self.site_paths: list[tuple[str, str]] = []  # (path, what it became) of website paths
         self._open: list[list] = []  # links and headings whose text is being read
         self._style = False
+        self._code = 0  # how deep inside <pre>, <code>, <script> or <style>
 
     def handle_starttag(self, tag, attrs):
         values = dict(attrs)
@@ -285,14 +323,23 @@ class PageParser(HTMLParser):
             self.headings.append([int(tag[1]), ""])
             self._open.append(self.headings[-1])
         self._style = tag == "style"
+        self._code += tag in CODE_TAGS
+        if values.get("data-remote-src"):
+            self.remote_images.append(values["data-remote-src"])
+        if values.get("data-site-path"):
+            self.site_paths.append((values["data-site-path"], values.get("href") or
+                                    values.get("data-remote-src") or ""))
 
     def handle_endtag(self, tag):
+        self._code -= tag in CODE_TAGS and self._code > 0
         if self._open and (tag == "a" and isinstance(self._open[-1][0], str)
                            or re.fullmatch(r"h[1-6]", tag) and isinstance(self._open[-1][0], int)):
             self._open.pop()
         self._style = False
 
     def handle_data(self, data):
+        if not self._code:
+            self.prose.append(data)
         if self._style:
             self.resources += [("style", u) for u in css_urls(data)]
         for item in self._open:
@@ -343,7 +390,9 @@ def check_page(project: Project, translation: Translation, page: PageParser,
     findings = []
 
     def problem(severity: str, topic: str, needle: str, message: str) -> None:
-        findings.append(Finding(severity, topic, name, source_line(translation, needle), message))
+        line = source_line(translation, needle) or source_line(
+            translation, needle.replace("&", "&amp;", 1))  # an entity written escaped
+        findings.append(Finding(severity, topic, name, line, message))
 
     for tag, url in page.resources:
         if reason := _refusal(fetcher, project, urljoin(base, url)):
@@ -355,6 +404,23 @@ def check_page(project: Project, translation: Translation, page: PageParser,
         if not text.strip():
             problem("warning", "accessibility", href, f"link '{href}' has no text; screen readers "
                     f"would read out the address. Write [what it leads to]({href})")
+    for needle, advice in dict.fromkeys(x for text in page.prose for x in leftovers(text)):
+        problem("warning", "markdown", needle, f"'{needle}' prints as written: {advice}")
+    for src in dict.fromkeys(page.remote_images):
+        problem("warning", "markdown", src,
+                f"image '{src}' is on the network, so it is not fetched: its alt text prints "
+                "in its place. Save it into the project and use that file, or set "
+                "security.allow_remote = true in handoutpack.toml to fetch it")
+    for path, became in dict.fromkeys(page.site_paths):
+        outcome = (f"it links to {became}" if became.startswith("http")
+                   else "only its text prints (set org.website to link to the site)")
+        problem("warning", "paths", path, f"'{path}' is a website path with no file in the "
+                f"project (looked in {_shown_folder(project, resources.site_root(project))}); "
+                f"{outcome}. Copy the file into the project, or set [paths] site_root to the "
+                "folder that holds the site's files")
+    if not emoji.font_available() and any(emoji.EMOJI.search(t) for t in page.prose):
+        problem("warning", "markdown", "", "emoji are printed as their names in brackets: no "
+                "emoji font is installed; install Debian's fonts-noto-color-emoji")
     for src, alt in page.images:
         if not (alt or "").strip():
             problem("warning", "accessibility", src, f"image '{src}' has no alt text; describe "
@@ -374,6 +440,10 @@ def check_page(project: Project, translation: Translation, page: PageParser,
     return findings
 
 
+def _shown_folder(project: Project, folder: Path) -> str:
+    return "the project folder" if folder == project.root else f"{_rel(project, folder)}/"
+
+
 def _refusal(fetcher, project: Project, url: str) -> str | None:
     """Why the renderer would refuse `url`, or None when it would load it."""
     scheme = urlsplit(url).scheme.lower()
@@ -389,7 +459,7 @@ def _refusal(fetcher, project: Project, url: str) -> str | None:
         reason = str(refusal).replace(str(project.root) + "/", "")
         if reason.endswith("does not exist"):
             return f"{reason}; check the name and the folder (relative to the document)"
-        return f"{reason}; documents may only use files inside the project"
+        return f"{reason}; documents may only use files inside the project: {WHAT_TO_WRITE}"
     return None
 
 
@@ -399,7 +469,7 @@ def _broken_link(project: Project, translation: Translation, page: PageParser, p
     if parts.scheme in SAFE_SCHEMES or href.startswith("handoutpack:"):
         return None
     if parts.scheme == "file" or href.startswith("/"):
-        return "an absolute path works on this computer only; link relative to the document"
+        return OUTSIDE_PATH
     if parts.scheme:
         return f"'{parts.scheme}:' links do not work in a PDF"
     fragment = unquote(parts.fragment)
@@ -492,9 +562,12 @@ def check_translation(project: Project, document: Document, translation: Transla
     line = _front_matter_line(translation, "source_revision")
     if status == "unknown":
         return [Finding("warning", "translations", name, 1,
-                        f"no source_revision, so nobody can tell whether it is up to date; when it "
-                        f"matches {source_name}, add 'source_revision: {source.revision}' (see "
-                        f"`handoutpack revision {source_name}`)")]
+                        f"no source_revision, so nobody can tell whether it is up to date. Record "
+                        f"the revision of the English it was made from: for a translation made "
+                        f"from {source_name} as it is now, 'source_revision: {source.revision}'; "
+                        f"for one brought in from elsewhere, the revision at the date it was "
+                        f"made, which `handoutpack revision {source_name} --as-of YYYY-MM-DD` "
+                        "reads from git history (then check lists what changed since)")]
     if status != "stale":
         return []
     old = english_at(project, source.path, translation.meta.source_revision) if history else None
@@ -534,15 +607,6 @@ def english_at(project: Project, path: Path, revision: str) -> tuple[str, str] |
         if body is not None and content.revision(body) == revision:
             return f"commit {lines[0]}", body
     return None
-
-
-def _git(root: Path, *args: str) -> str | None:
-    try:
-        result = subprocess.run(["git", "-C", str(root), *args], capture_output=True, timeout=30,
-                                text=True, encoding="utf-8", errors="replace")
-    except (OSError, subprocess.SubprocessError):
-        return None
-    return result.stdout if result.returncode == 0 else None
 
 
 def changes(old: str, new: str, when: str) -> list[str]:

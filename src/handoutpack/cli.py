@@ -12,7 +12,7 @@ from pathlib import Path
 
 import click
 
-from . import check, config, content, distribute, mailing, markup
+from . import check, config, content, distribute, history, mailing, markup, scaffold
 from .build import Reporter, Selection, build, kept_pages
 from .errors import HandoutpackError, Problems
 from .outputs import build_lock
@@ -92,7 +92,7 @@ def build_command(run: Run, packs: tuple[str, ...], languages: tuple[str, ...],
     selection = Selection(packs, languages)
     kept = kept_pages(project, reuse=not no_cache)
     with markup.keeping(kept):
-        check.preflight(project, documents, selection, strict)
+        noticed = check.preflight(project, documents, selection, strict)
     progress = Progress(enabled=not quiet and not verbose and sys.stderr.isatty())
     reporter = Reporter(log=_log(not verbose), progress=progress.show)
     try:
@@ -105,7 +105,7 @@ def build_command(run: Run, packs: tuple[str, ...], languages: tuple[str, ...],
             kept.save()
     finally:
         progress.clear()
-    for warning in warnings:
+    for warning in [*noticed, *warnings]:
         click.echo(f"warning: {warning}", err=True)
     if not quiet:
         counts = Counter(o.kind for o in outputs)
@@ -253,12 +253,33 @@ def list_command(run: Run) -> None:
 
 @cli.command("revision")
 @click.argument("source", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--as-of", "as_of", metavar="DATE|COMMIT",
+              help="The revision SOURCE had at that date (YYYY-MM-DD) or git commit, read from "
+                   "the project's git history: for a translation made from an older version.")
 @click.pass_obj
-def revision_command(run: Run, source: Path) -> None:
-    """Print SOURCE's revision, for a translation's `source_revision`."""
+def revision_command(run: Run, source: Path, as_of: str | None) -> None:
+    """Print SOURCE's revision, for a translation's `source_revision`.
+
+    Record the revision of the text a translation was made from: the current one only when the
+    translation matches the source as it is now. For a translation brought in from elsewhere,
+    give the date it was made (or the commit) with --as-of."""
     project = run.project()
+    if as_of:
+        click.echo(history.revision_at(project, source.resolve(), as_of))
+        return
     _, body, _ = content.parse(str(source), content.read_source(str(source), source), project)
     click.echo(content.revision(body))
+
+
+@cli.command("new")
+@click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
+def new_command(folder: Path) -> None:
+    """Start a project in FOLDER: a commented handoutpack.toml, one document in English and
+    French, and a pack. It builds at once: `cd FOLDER && handoutpack build`."""
+    written = scaffold.create(folder)
+    click.echo(f"Created {_shown(folder)} with {_counted(len(written), 'file')}. Next:\n"
+               f"  cd {_shown(folder)}\n  handoutpack build\n"
+               "then edit handoutpack.toml and content/handouts/welcome.en.md.")
 
 
 def _log(quiet: bool):

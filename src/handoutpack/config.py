@@ -199,6 +199,9 @@ class Project:
     """The email messages, `<pack>.<lang>.md` or `default.<lang>.md`."""
     image_dpi: int | None = None
     """Resample images to at most this resolution (`build --image-dpi`): smaller PDFs."""
+    site_root: Path | None = None
+    """Where paths starting with '/' start ([paths] site_root), as the site the documents come
+    from had it; the project folder when None."""
     printing: Printing = Printing()
     """The print defaults (brand.paper, [print], then the command line) every pack starts from,
     and how documents on their own are printed."""
@@ -471,10 +474,11 @@ def _project(root: Path, config_path: Path, data: dict, overrides: dict[str, str
     )
 
     paths = r.table(data.get("paths"), "paths",
-                    {"content", "templates", "styles", "build", "emails"})
+                    {"content", "templates", "styles", "build", "emails", "site_root"})
     content_dir = r.path(root, paths.get("content", "content"), "paths.content") or root / "content"
     build_dir = r.path(root, paths.get("build", "build"), "paths.build", must_exist=False)
     emails_dir = r.path(root, paths.get("emails", "emails"), "paths.emails", must_exist=False)
+    site_root = r.path(root, paths["site_root"], "paths.site_root") if "site_root" in paths else None
     template_dirs = _override_dirs(r, root, paths, "templates")
     style_dirs = _override_dirs(r, root, paths, "styles")
 
@@ -521,7 +525,7 @@ def _project(root: Path, config_path: Path, data: dict, overrides: dict[str, str
         template_dirs=template_dirs, style_dirs=style_dirs, build_dir=build_dir,
         allow_remote=allow_remote, typography=typography, config_path=config_path,
         download=download, email=email,
-        emails_dir=emails_dir or root / "emails",
+        emails_dir=emails_dir or root / "emails", site_root=site_root,
         printing=replace(printing, **forced_printing),
     )
 

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import html
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import yaml
@@ -14,7 +15,11 @@ import yaml
 from .config import Project, read_text, suggest
 from .errors import HandoutpackError, Problems, collect
 
-KINDS = ("presentation", "handout", "about")
+KINDS = ("presentation", "handout", "about", "document")
+DEFAULT_KIND = "document"
+"""A plain document: what front matter written for another tool (which has no `kind`) gets."""
+ALIASES = {"description": "summary"}
+"""Keys other tools use for ours (Jekyll, MkDocs and Hugo write `description`)."""
 MAX_SOURCE_BYTES = 2_000_000
 FILE_RE = re.compile(r"^(?P<slug>[a-z0-9][a-z0-9-]*)\.(?P<lang>[a-z]{2,3}(?:-[A-Za-z0-9]+)?)\.md$")
 REVISION_RE = re.compile(r"^[0-9a-f]{12}$")
@@ -32,6 +37,11 @@ class FrontMatter:
     marp: bool = False
     source_revision: str | None = None
     """In a translation: the revision of the default-language source it was made from."""
+    kind_given: bool = True
+    """False when the front matter has no `kind`: a translation then takes its source's."""
+    ignored: tuple[tuple[str, int], ...] = ()
+    """Keys handoutpack does not use (other tools' `layout`, `teaching`...), with their lines:
+    kept out of the way, and reported once per key name by `check`."""
 
 
 @dataclass(frozen=True)
@@ -90,7 +100,8 @@ def scan(project: Project) -> tuple[dict[str, Document], list[str]]:
         if path.name.lower() == "readme.md" or path.name.startswith("_") or path.is_dir():
             continue
         try:
-            translation, section = _read(project, path)
+            translation, section, found = _read(project, path)
+            problems += found  # front matter problems: reported, the body still checked
         except Problems as error:
             problems += error.messages
             continue
@@ -146,7 +157,7 @@ def _rel(project: Project, path: Path) -> str:
         return str(path)
 
 
-def _read(project: Project, path: Path) -> tuple[Translation, str]:
+def _read(project: Project, path: Path) -> tuple[Translation, str, list[str]]:
     name = _rel(project, path)
     match = FILE_RE.match(path.name)
     if not match:
@@ -162,9 +173,9 @@ def _read(project: Project, path: Path) -> tuple[Translation, str]:
     if not path.resolve().is_relative_to(project.root):
         raise HandoutpackError(f"{name}: is a link to a file outside the project; copy the file "
                                "into the project instead")
-    meta, body, body_line = parse(name, read_source(name, path), project)
+    meta, body, body_line, problems = parse_leniently(name, read_source(name, path), project, lang)
     section = path.parent.relative_to(project.content_dir).parts[0]
-    return Translation(slug, lang, path, meta, body, body_line), section
+    return Translation(slug, lang, path, meta, body, body_line), section, problems
 
 
 def read_source(name: str, path: Path) -> str:
@@ -174,10 +185,21 @@ def read_source(name: str, path: Path) -> str:
                      "write front matter and text, or delete it")
 
 
-def parse(name: str, text: str, project: Project) -> tuple[FrontMatter, str, int]:
-    """Split front matter from body and validate the front matter."""
+def parse(name: str, text: str, project: Project, lang: str | None = None
+          ) -> tuple[FrontMatter, str, int]:
+    """Split front matter from body and validate the front matter (`lang`: the file name's)."""
+    meta, body, body_line, problems = parse_leniently(name, text, project, lang)
+    collect(problems)
+    return meta, body, body_line
+
+
+def parse_leniently(name: str, text: str, project: Project, lang: str | None = None
+                    ) -> tuple[FrontMatter, str, int, list[str]]:
+    """As parse, but with the front matter's problems returned beside what could be read, so
+    that `check` still looks at the body of a document whose front matter has errors."""
     data, lines, body, body_line = split_front_matter(name, text, "title, summary, kind...")
-    return _front_matter(name, data, lines, project), body, body_line
+    meta, problems = _front_matter(name, data, lines, project, lang)
+    return meta, body, body_line, problems
 
 
 def split_front_matter(name: str, text: str, keys: str) -> tuple[dict, dict[str, int], str, int]:
@@ -242,32 +264,51 @@ def _yaml(name: str, text: str) -> tuple[object, dict[str, int]]:
     return data, lines
 
 
-def _front_matter(name: str, data: dict, lines: dict[str, int], project: Project) -> FrontMatter:
+def _front_matter(name: str, data: dict, lines: dict[str, int], project: Project,
+                  lang: str | None) -> tuple[FrontMatter, list[str]]:
+    """The front matter read as far as it can be, and a message for each problem in it."""
     problems = []
 
     def bad(key: str, message: str) -> None:
         line = lines.get(key, 1)  # a missing key: point at the front matter's start
         problems.append(f"{name}:{line}: front matter '{key}': {message}")
 
-    allowed = set(FrontMatter.__dataclass_fields__)
-    for key in data:
-        if key not in allowed:
-            bad(str(key), f"unknown key{suggest(str(key), allowed)}; allowed: "
-                f"{', '.join(sorted(allowed))}")
-    for key in ("title", "summary", "kind"):
-        if not isinstance(data.get(key), str) or not data[key].strip():
-            bad(key, "is required and must be text")
-    if data.get("kind") not in KINDS and isinstance(data.get("kind"), str):
-        bad("kind", f"'{data['kind']}' is not one of {', '.join(KINDS)}")
+    data = {str(key): decoded(value) for key, value in data.items()}
+    for alias, key in ALIASES.items():
+        if alias in data and key not in data:
+            data[key] = data.pop(alias)
+            lines.setdefault(key, lines.get(alias, 1))
+    allowed = set(FrontMatter.__dataclass_fields__) - {"ignored", "kind_given"} | {"lang"}
+    ignored = tuple((key, lines.get(key, 1)) for key in data if key not in allowed)
+    title = data.get("title")
+    if not isinstance(title, str) or not title.strip():
+        bad("title", "is required and must be text")
+        title = ""
+    summary = data.get("summary", "")
+    if not isinstance(summary, str):
+        bad("summary", "must be text")
+        summary = ""
+    kind = data.get("kind", DEFAULT_KIND)
+    if kind not in KINDS:
+        bad("kind", f"'{kind}' is not one of {', '.join(KINDS)}")
+        kind = DEFAULT_KIND
+    written_lang = data.get("lang")
+    if written_lang is not None and lang is not None and str(written_lang) != lang:
+        bad("lang", f"'{written_lang}' does not agree with the file name, which says '{lang}'; "
+            "rename the file or correct lang (or remove it: the file name is enough)")
     order = data.get("order", 999)
     if not isinstance(order, int) or isinstance(order, bool):
         bad("order", "must be a whole number")
+        order = 999
     date = data.get("date")
     if date is not None and not isinstance(date, dt.date):
         bad("date", f"{date!r} is not a date; write YYYY-MM-DD")
+        date = None
     lists = {}
     for key in ("audiences", "keywords"):
         value = data.get(key, [])
+        if key == "keywords" and isinstance(value, str):  # 'a, b, c', as some sites write them
+            value = [word.strip() for word in value.split(",") if word.strip()]
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
             bad(key, "must be a list of text, e.g. [conference, media]")
             value = []
@@ -278,19 +319,41 @@ def _front_matter(name: str, data: dict, lines: dict[str, int], project: Project
     source_revision = data.get("source_revision")
     if source_revision is not None and not REVISION_RE.match(str(source_revision)):
         bad("source_revision", "must be 12 hex digits (see `handoutpack revision FILE`)")
-    if not isinstance(data.get("marp", False), bool):
+        source_revision = None
+    marp = data.get("marp", False)
+    if not isinstance(marp, bool):
         bad("marp", "must be true or false")
-    collect(problems)
+        marp = False
     return FrontMatter(
-        title=data["title"].strip(), summary=data["summary"].strip(), kind=data["kind"],
-        order=order, date=date.date() if isinstance(date, dt.datetime) else date,
-        audiences=lists["audiences"], keywords=lists["keywords"], marp=data.get("marp", False),
+        title=title.strip(), summary=summary.strip(), kind=kind, order=order,
+        date=date.date() if isinstance(date, dt.datetime) else date,
+        audiences=lists["audiences"], keywords=lists["keywords"], marp=marp,
         source_revision=str(source_revision) if source_revision is not None else None,
-    )
+        kind_given="kind" in data, ignored=ignored,
+    ), problems
+
+
+def _inherit_kind(document: Document, kind: str) -> None:
+    """Translations that name no kind (front matter from another tool) take their source's."""
+    for lang, translation in document.translations.items():
+        if not translation.meta.kind_given:
+            document.translations[lang] = replace(
+                translation, meta=replace(translation.meta, kind=kind))
+
+
+def decoded(value):
+    """A YAML value with HTML entities in its text decoded (`C&oacute;digo` is Código), as the
+    sites these files come from would show it."""
+    if isinstance(value, str):
+        return html.unescape(value)
+    if isinstance(value, list):  # one level: lists of text (YAML may make a list hold itself)
+        return [html.unescape(item) if isinstance(item, str) else item for item in value]
+    return value
 
 
 def _check_document(project: Project, document: Document) -> list[str]:
     if project.default_language in document.translations:
+        _inherit_kind(document, document.main(project.default_language).meta.kind)
         kinds = {t.meta.kind for t in document.translations.values()}
         if len(kinds) > 1:
             return [f"{_rel(project, t.path)}: kind '{t.meta.kind}' differs between languages "

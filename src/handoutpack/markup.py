@@ -22,8 +22,9 @@ from babel.dates import format_date
 from babel.numbers import NumberPattern, format_currency, is_currency
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 from markdown.extensions.toc import slugify_unicode
+from pymdownx.emoji import to_alt as emoji_to_alt
 
-from . import colours, paper, typography
+from . import colours, paper, syntax, typography
 from .cache import Kept, key
 from .config import Event, Printing, Project
 from .content import Translation
@@ -40,9 +41,12 @@ FIRST_HEADING = re.compile(r"<h([1-6])([^>]*)>(.*?)</h\1>", re.S)
 SLIDE_SEPARATOR = "\x00"
 """Never in HTML: joins a deck's slides while their headings are levelled as one outline."""
 ANCHOR = re.compile(r'\b(id="|href="#)')
-MARKDOWN_EXTENSIONS = ["extra", "sane_lists", "toc", "pymdownx.magiclink"]
+MARKDOWN_EXTENSIONS = ["extra", "sane_lists", "toc", "pymdownx.magiclink", "admonition",
+                       "pymdownx.emoji"]
+"""admonition and pymdownx.emoji read MkDocs' `!!! note` blocks and `:smile:` short codes."""
 MARKDOWN_CONFIG = {"toc": {"slugify": slugify_unicode, "permalink": False},
-                   "pymdownx.magiclink": {"hide_protocol": True}}
+                   "pymdownx.magiclink": {"hide_protocol": True},
+                   "pymdownx.emoji": {"emoji_generator": emoji_to_alt}}
 
 
 def builtin_dir(name: str) -> Path:
@@ -237,7 +241,8 @@ def expand(translation: Translation, context: Context) -> str:
 
 
 def _expand(translation: Translation, context: Context) -> str:
-    return render_text(translation.path.name, translation.body, translation.body_line,
+    return render_text(translation.path.name, syntax.protect_from_jinja(translation.body),
+                       translation.body_line,
                        context.as_dict(), "org, event, pack, audience and lang (see docs/authoring.md)",
                        translation.lang)
 
@@ -281,7 +286,7 @@ def to_html(text: str, figure_label: str = "Figure {number}", line_breaks: bool 
 
 
 def _to_html(text: str, figure_label: str, line_breaks: bool) -> str:
-    extensions = [*MARKDOWN_EXTENSIONS, typography.PrintExtension(figure_label),
+    extensions = [*MARKDOWN_EXTENSIONS, *syntax.extensions(), typography.PrintExtension(figure_label),
                   *(["nl2br"] if line_breaks else [])]
     return markdown.Markdown(extensions=extensions, extension_configs=MARKDOWN_CONFIG).convert(text)
 
@@ -470,7 +475,7 @@ def _code() -> str:
     sources = (Path(__file__).read_bytes(), Path(typography.__file__).read_bytes())
     return key(*(version(name) for name in ("handoutpack", "jinja2", "markdown",
                                             "pymdown-extensions", "babel")),
-               *(source.decode("utf-8") for source in sources))
+               *(source.decode("utf-8") for source in sources), *syntax.sources())
 
 
 def page_css(printing: Printing) -> str:

@@ -24,7 +24,7 @@ PDF_VARIANTS = ("pdf/a-1b", "pdf/a-2b", "pdf/a-3b", "pdf/a-2u", "pdf/a-3u", "pdf
                 "pdf/a-1a", "pdf/a-2a", "pdf/a-3a", "pdf/ua-1", "pdf/ua-2")
 """WeasyPrint's PDF/A and PDF/UA variants (weasyprint.pdf.VARIANTS), passed through as named."""
 FAILED_LOAD = re.compile(r"^Failed to load (?P<what>image|stylesheet|inline SVG|attachment)"
-                         r"(?: at '?(?P<url>[^' ]+)'?)?")
+                         r"(?: at '?(?P<url>[^' ]+)'?)?(?:: (?P<reason>.*))?", re.S)
 FAILED_FONT = re.compile(r"^Failed to load font at '(?P<url>[^']+)'")
 BAD_FONT_FACE = re.compile(r"^Font-face '(?P<family>[^']*)' cannot be loaded")
 IMAGE_JPEG_QUALITY = 80
@@ -222,15 +222,18 @@ class Renderer:
                 f"{name}: refused to load {'; '.join(dict.fromkeys(self.fetcher.refused))}. "
                 "Documents may only use files inside the project (set security.allow_remote "
                 "in handoutpack.toml to allow http(s) resources).")
-        if failures := self._failures(warnings):
+        if failures := self._failures(warnings, name):
             raise HandoutpackError("; ".join(failures) + f" (while rendering {name}).")
-        return Rendered(pdf, len(document.pages), tuple(_useful(warnings)),
+        return Rendered(pdf, len(document.pages), (*_useful(warnings), *overflows(document)),
                         tuple(sorted(self.fetcher.read.items())))
 
-    def _failures(self, messages: list[str]) -> list[str]:
+    def _failures(self, messages: list[str], name: str) -> list[str]:
         """Resources that were found but could not be used: a broken image, a bad font file."""
         failures = []
         for match in filter(None, map(FAILED_LOAD.match, messages)):
+            if match["url"] and urlsplit(match["url"]).scheme in REMOTE_SCHEMES:
+                failures.append(self._remote_failure(match["url"], match["reason"] or "", name))
+                continue
             where = self._shown(match["url"]) if match["url"] else f"an {match['what']}"
             kind = "a stylesheet" if match["what"] == "stylesheet" else "an image"
             failures.append(f"{where}: is not {kind} WeasyPrint can read; replace it with a "
@@ -242,12 +245,65 @@ class Renderer:
                             "or WOFF file, or fix its @font-face in fonts.css")
         return failures
 
+    def _remote_failure(self, url: str, reason: str, name: str) -> str:
+        """What went wrong fetching a network image, where it is written, and what to do."""
+        reason = re.sub(r"^<urlopen error (.*)>$", r"\1", reason.strip()) or "no reason given"
+        line = self._line_of(name, url)
+        return (f"{name}{f':{line}' if line else ''}: image '{url}' could not be fetched from "
+                f"{urlsplit(url).hostname} ({reason}); check the address and the network, or "
+                "save the image into the project and use that file")
+
+    def _line_of(self, name: str, needle: str) -> int | None:
+        """The line of `needle` in the source file `name` (relative to the project), if any."""
+        try:
+            text = (self.fetcher.roots[0] / name).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError, IndexError):
+            return None
+        at = text.find(needle)
+        return text.count("\n", 0, at) + 1 if at >= 0 else None
+
     def _shown(self, url: str) -> str:
         path = Path(unquote(urlsplit(url).path))
         for root in self.fetcher.roots:
             if path.is_relative_to(root):
                 return str(path.relative_to(root))
         return str(path)
+
+
+OVERFLOW_TOLERANCE = 1.0
+"""CSS pixels of text past the text area's right edge that still count as inside it."""
+PX_PER_MM = 96 / 25.4  # WeasyPrint lays pages out in CSS pixels
+
+
+def overflows(document) -> list[str]:
+    """One warning for each page where text runs past the right edge of the text area (into the
+    margin, or off the paper): what the theme could not wrap, which a reader would not see."""
+    from weasyprint.formatting_structure import boxes
+
+    warnings = []
+    for number, page in enumerate(document.pages, 1):
+        page_box = page._page_box  # WeasyPrint's layout of the page: its root box, then margins
+        right = page_box.content_box_x() + page_box.width
+        for box in _flowing_text(page_box.children[0], boxes) if page_box.children else ():
+            past = box.position_x + box.width - right
+            if past > OVERFLOW_TOLERANCE:
+                warnings.append(f"page {number}: text runs {past / PX_PER_MM:.0f} mm past the "
+                                f"right edge of the text area, beginning '{box.text[:40]}', and is "
+                                "cut off in print; break the line, shorten it, or give the table "
+                                "fewer columns")
+                break
+    return warnings
+
+
+def _flowing_text(box, boxes) -> Iterator:
+    """The text boxes under `box`, less those of boxes the theme places itself (absolutely
+    positioned, like the QR codes in the margin beside their links): they are meant to be there."""
+    if box.style["position"] in ("absolute", "fixed"):
+        return
+    if isinstance(box, boxes.TextBox):
+        yield box
+    for child in getattr(box, "children", ()):
+        yield from _flowing_text(child, boxes)
 
 
 @contextmanager

@@ -1,0 +1,79 @@
+"""The Markdown extensions for other tools' syntax, one by one, on HTML (fast: no PDFs)."""
+
+from __future__ import annotations
+
+import markdown
+import pytest
+
+from handoutpack import markup, syntax
+from handoutpack.syntax import emoji, overflow
+
+
+def html(text: str) -> str:
+    return markup._to_html(text, "Figure {number}", False)
+
+
+def test_fenced_divs_nest_and_read_their_markdown():
+    out = html(":::: {.challenge #first}\n## Try\n\n::: solution\n*Yes.*\n:::\n::::\n")
+    assert '<div class="block challenge" id="first">' in out
+    assert '<div class="block solution">\n<p><em>Yes.</em></p>\n</div>\n</div>' in out
+
+
+def test_colons_inside_code_stay_code():
+    out = html("```\n::: note\n:::\n```\n")
+    assert "<div" not in out and "::: note\n:::" in out
+
+
+def test_an_unclosed_div_ends_with_the_document():
+    assert html("::: warning\nCareful.\n").count("</div>") == 1
+
+
+def test_quarto_callout_title():
+    out = html('::: {.callout-tip title="Tip &amp; trick"}\nText.\n:::\n')
+    assert '<p class="block-title">Tip &amp; trick</p>' in out
+
+
+def test_attribute_lists_on_images_spans_and_headings():
+    out = html('## Intro {#start .lead}\n\n![A](a.png){width=120 height="3cm" onclick="x()"}\n\n'
+               "Some [small caps]{.smallcaps lang=fr}.\n")
+    assert '<h2 class="lead" id="start">Intro</h2>' in out
+    assert 'style="width: 120px; height: 3cm"' in out and "onclick" not in out
+    assert '<span class="smallcaps" lang="fr">small caps</span>' in out
+
+
+def test_pandoc_ids_are_not_jinja_comments():
+    assert syntax.protect_from_jinja("## A {#a}\n{# a comment #}") == \
+        '## A {{ "{#" }}a}\n{# a comment #}'
+
+
+def test_kramdown_block_attributes_go_to_the_quote_they_end():
+    out = html("> ## Task\n> Do it.\n>\n> > ## Answer\n> > Done.\n> {: .solution}\n"
+               "{: .challenge}\n")
+    assert '<blockquote class="challenge">' in out and '<blockquote class="solution">' in out
+    assert "{:" not in out
+
+
+def test_task_lists():
+    out = html("- [ ] open\n- [X] done\n- plain\n")
+    assert '<ul class="tasks">' in out and "☐</span> open" in out and "☑</span> done" in out
+    assert "<li>plain</li>" in out
+
+
+@pytest.mark.parametrize("line", ["x" * 200, "word " * 50, "a" * 79])
+def test_code_lines_break_within_the_width_and_lose_nothing(line):
+    pieces = overflow.break_line(line)
+    assert all(len(p) <= overflow.CODE_COLUMNS for p in pieces)
+    assert "".join(pieces) == line
+
+
+def test_wide_tables_are_marked():
+    row = "|" + "|".join("abcdef") + "|\n"
+    out = html(row + "|" + "---|" * 6 + "\n" + row)
+    assert '<table class="wide">' in out
+
+
+def test_emoji_get_their_font_or_their_names(monkeypatch):
+    md = markdown.Markdown(extensions=[emoji.Extension()])
+    assert '<span class="emoji">🎉</span>' in md.convert("Done 🎉 now")
+    monkeypatch.setattr(emoji, "font_available", lambda: False)
+    assert "Done [party popper] now" in md.reset().convert("Done 🎉 now")
