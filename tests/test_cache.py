@@ -129,8 +129,7 @@ def test_a_changed_template_rerenders_what_uses_it_and_nothing_else(make_project
     build(project)
     cover = (Path(__file__).parents[1] / "templates" / "cover.html").read_text(encoding="utf-8")
     write_files(project, {"templates/cover.html": cover.replace(
-        '<span class="org">{{ org.name }}</span>',
-        '<span class="org">{{ org.name }} Printed for the stand.</span>')})
+        '<p class="cover-audience">', '<p class="cover-audience">Printed for the stand. ')})
     rendered, assembled, log = build(project)
     assert rendered == {"cover of pack 'starter' (en)", "cover of pack 'starter' (fr)"}
     assert ("rendered cover of pack 'starter' (en): its template, labels or settings changed"

@@ -51,7 +51,8 @@ def number_links(body: str, qr_alt: str = "QR code for {url}",
     page. `qr_alt` (with {url}) is the codes' alt text, in `lang`."""
     numbers: dict[str, int] = {}
     blocks = [m.start() for m in BLOCK_START.finditer(body)]
-    stacked = {"block": -1, "count": 0}  # the codes already beside the current block
+    coded = _first_links_by_block(body, blocks)  # how many codes each block puts in the margin
+    placed: dict[int, int] = {}
 
     def mark(match: re.Match) -> str:
         url = html.unescape(match[2])
@@ -61,22 +62,34 @@ def number_links(body: str, qr_alt: str = "QR code for {url}",
         if not first:
             return match[0] + badge
         block = bisect.bisect_right(blocks, match.start())
-        if block != stacked["block"]:
-            stacked.update(block=block, count=0)
-        stacked["count"] += 1
+        placed[block] = placed.get(block, 0) + 1
         link = PrintedLink(number, url, qr_code(url))
-        return match[0] + badge + _code_note(link, qr_alt, lang, stacked["count"] - 1)
+        return match[0] + badge + _code_note(link, qr_alt, lang, coded[block] - placed[block])
 
     body = EXTERNAL_LINK.sub(mark, body)
     return body, [PrintedLink(number, url, qr_code(url)) for url, number in numbers.items()]
 
 
-def _code_note(link: PrintedLink, qr_alt: str, lang: str, below: int) -> str:
-    """A link's QR code with its number, for the margin beside the link; `below` codes of the
-    same block come before it there, so it goes above them."""
+def _first_links_by_block(body: str, blocks: list[int]) -> dict[int, int]:
+    """For each block of text (its index in `blocks`), how many URLs appear first in it."""
+    seen: set[str] = set()
+    counts: dict[int, int] = {}
+    for match in EXTERNAL_LINK.finditer(body):
+        url = html.unescape(match[2])
+        if url not in seen:
+            seen.add(url)
+            block = bisect.bisect_right(blocks, match.start())
+            counts[block] = counts.get(block, 0) + 1
+    return counts
+
+
+def _code_note(link: PrintedLink, qr_alt: str, lang: str, after: int) -> str:
+    """A link's QR code with its number, for the margin beside the link; `after` more codes of
+    the same block follow, so it goes that many places up the margin: codes read 1, 2, 3 down
+    the margin and the last sits beside its line, clear of the footer when the block ends a page."""
     alt = html.escape(qr_alt.format(url=link.url))
     lang_attr = f' lang="{html.escape(lang)}"' if lang else ""
-    stack = f" stack-{min(below, 3)}" if below else ""
+    stack = f" stack-{min(after, 3)}" if after else ""
     return (f'<span class="link-code{stack}"{lang_attr}><span class="link-number">{link.number}</span>'
             f'<img class="qr" src="{link.qr}" alt="{alt}"></span>')
 
