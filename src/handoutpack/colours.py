@@ -22,6 +22,7 @@ FIXED = {
     "tint-primary": "#eef4f6",     # callouts
     "stripe": "#f5f8f9",           # every other table row
     "tint-accent": "#fdf3e3",      # fallback notes
+    "tint-neutral": "#f5f5f5",     # instructor notes and spoilers (lesson material)
     "highlight": "#fff8ec",        # the download page's "everything" line
     "on-primary": "#ffffff",       # text on the brand colour
     "on-primary-soft": "#d7e6ec",  # quieter text on the brand colour
@@ -43,7 +44,8 @@ class Pair:
 
 
 TEXT_PAIRS = (
-    *(Pair("ink", bg) for bg in ("paper", "tint-primary", "stripe", "tint-accent", "page-bg")),
+    *(Pair("ink", bg) for bg in ("paper", "tint-primary", "stripe", "tint-accent", "page-bg",
+                                 "tint-neutral")),
     *(Pair("ink-soft", bg) for bg in ("paper", "tint-primary")),
     *(Pair("muted", bg) for bg in ("paper", "page-bg", "highlight", "stripe")),
     *(Pair("primary", bg) for bg in ("paper", "tint-primary", "stripe", "page-bg")),
