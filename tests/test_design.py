@@ -322,3 +322,15 @@ def test_rights_are_the_projects_statement_and_absent_when_unset(make_project):
 def readme_text(project: Path) -> str:
     bundle = zipfile.ZipFile(project / "build/en/starter.zip")
     return bundle.read(next(n for n in bundle.namelist() if n.endswith("README.txt"))).decode()
+
+
+# ---------------------------------------------------------------- the download page
+
+def test_download_page_loads_the_brand_fonts_and_keeps_english_titles_english(sample):
+    page = (sample / "build/fr/index.html").read_text(encoding="utf-8")
+    for name in ("Lato-Regular.ttf", "NotoSerif-Regular.ttf"):
+        assert f'url("../fonts/{name}")' in page
+        assert (sample / "build/fonts" / name).read_bytes() == (REPO / "styles/fonts" / name).read_bytes()
+    english = [t.strip() for t in re.findall(r"<li lang=\"en\">([^<]*)", page)]
+    assert "The SPTF Universal Standards for SPM" in english
+    assert not any("\u202f" in title for title in english), "French spacing in an English title"
