@@ -14,7 +14,7 @@ from pypdf import PdfReader
 
 from conftest import HELLO, MINIMAL_CONFIG, invoke, write_files
 from handoutpack import parallel, render
-from handoutpack.build import CACHE_DIR
+from handoutpack.outputs import CACHE_DIR
 from handoutpack.outputs import LOCK_NAME
 
 HELLO_FR = """\

@@ -87,9 +87,9 @@ CORPUS = {
         "error: content/handouts/chart.png: is not an image WeasyPrint can read; replace it with "
         "a working PNG, JPEG or SVG (while rendering content/handouts/hello.en.md)."),
     "image outside the project": (
-        {"content/handouts/hello.en.md": with_body("![Passwords](../../../../../../../etc/passwd)")},
+        {"content/handouts/hello.en.md": with_body(f"![Passwords]({'../' * 30}etc/passwd)")},
         "error: 1 problem to fix:\n  content/handouts/hello.en.md:10: image "
-        "'../../../../../../../etc/passwd' is refused: '/etc/passwd' is outside the project "
+        f"'{'../' * 30}etc/passwd' is refused: '/etc/passwd' is outside the project "
         "folder; documents may only use files inside the project" + WHAT_TO_WRITE),
     "file:// URL": (
         {"content/handouts/hello.en.md": with_body('<img src="file:///etc/hostname" alt="Host">')},

@@ -12,10 +12,10 @@ from pathlib import Path
 
 import click
 
-from . import check, config, content, distribute, history, mailing, markup, scaffold
-from .build import Reporter, Selection, build, kept_pages
+from . import check, config, content, history, mailing, scaffold
+from .build import Reporter, Selection, build_and_publish
 from .errors import HandoutpackError, Problems
-from .outputs import build_lock
+from .outputs import MANIFEST, build_lock
 from .render import PDF_VARIANTS
 
 
@@ -90,22 +90,15 @@ def build_command(run: Run, packs: tuple[str, ...], languages: tuple[str, ...],
         {name: value for name, value in printing.items() if value is not None}), image_dpi=image_dpi)
     documents = content.load(project)
     selection = Selection(packs, languages)
-    kept = kept_pages(project, reuse=not no_cache)
-    with markup.keeping(kept):
-        noticed = check.preflight(project, documents, selection, strict)
     progress = Progress(enabled=not quiet and not verbose and sys.stderr.isatty())
     reporter = Reporter(log=_log(not verbose), progress=progress.show)
     try:
-        with build_lock(project.build_dir):
-            outputs, warnings = build(project, documents, selection, reporter, jobs=jobs,
-                                      reuse=not no_cache, strict=strict, pdf_variant=pdf_variant,
-                                      kept=kept)
-            with markup.keeping(kept):
-                warnings += distribute.publish(project, documents, _log(quiet or not verbose))
-            kept.save()
+        outputs, warnings = build_and_publish(
+            project, documents, selection, reporter, jobs=jobs, reuse=not no_cache, strict=strict,
+            pdf_variant=pdf_variant, log=_log(quiet or not verbose))
     finally:
         progress.clear()
-    for warning in [*noticed, *warnings]:
+    for warning in warnings:
         click.echo(f"warning: {warning}", err=True)
     if not quiet:
         counts = Counter(o.kind for o in outputs)
@@ -114,7 +107,7 @@ def build_command(run: Run, packs: tuple[str, ...], languages: tuple[str, ...],
         made = [_counted(counts[kind], noun) for kind, noun in nouns.items()
                 if counts[kind] or kind in ("document", "pack")]
         click.echo(f"Built {', '.join(made[:-1])} and {made[-1]} in "
-                   f"{_shown(project.build_dir)} (list: {_shown(project.build_dir)}/manifest.json; "
+                   f"{_shown(project.build_dir)} (list: {_shown(project.build_dir / MANIFEST)}; "
                    f"download page: {_shown(project.build_dir / 'index.html')}): "
                    f"{_counted(len(reporter.rendered), 'render')}, {reporter.reused} reused, "
                    f"{_counted(len(reporter.assembled), 'pack')} assembled")

@@ -6,12 +6,12 @@ import datetime as dt
 import difflib
 import re
 import tomllib
-from dataclasses import dataclass, field, replace
+from dataclasses import MISSING, dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
 from . import paper
-from .errors import HandoutpackError, collect
+from .errors import HandoutpackError, Problem, collect
 
 CONFIG_NAME = "handoutpack.toml"
 PAPER_SIZES = paper.CHOICES
@@ -23,8 +23,24 @@ LANG_RE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$")
 ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 COLOUR_RE = re.compile(r"^#[0-9a-fA-F]{6}$")
 MAX_CONFIG_BYTES = 1_000_000
+ENV_NAME_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 TABLE_RE = re.compile(r"^\s*\[\[?\s*([^\]]+?)\s*\]\]?\s*(#.*)?$")
 ASSIGN_RE = re.compile(r"^\s*([A-Za-z0-9_.\"' -]+?)\s*=")
+
+
+def setting(default: Any = MISSING, *, toml: str | None = None, pattern: re.Pattern | None = None,
+            hint: str = "", choices=None, integer: bool = False):
+    """A config key, declared once on its dataclass: the field's type says how the TOML value is
+    read (str, bool, float, date, dict of texts by language); `toml` is its name in the file
+    when not the field's; `pattern` and `hint` check a string, `choices` limit it;
+    no default: it is required. See _Reader.settings."""
+    return field(default=default, metadata={"toml": toml, "pattern": pattern, "hint": hint,
+                                            "choices": choices, "integer": integer})
+
+
+def toml_keys(cls, *also: str) -> set[str]:
+    """The keys a table read into `cls` may hold (and `also`)."""
+    return {f.metadata.get("toml") or f.name for f in fields(cls)} | set(also)
 
 
 @dataclass(frozen=True)
@@ -53,8 +69,9 @@ class EventText:
 
 @dataclass(frozen=True)
 class Org:
-    name: str
-    short_name: str
+    name: str = setting()
+    short_name: str = setting()
+    """The name when not given."""
     website: str = ""
     logo: Path | None = None
     """Absolute path of the logo (SVG or PNG) inside the project."""
@@ -68,11 +85,11 @@ class Org:
 
 @dataclass(frozen=True)
 class Brand:
-    primary: str = "#0B4F6C"
-    accent: str = "#E09F3E"
+    primary: str = setting("#0B4F6C", pattern=COLOUR_RE, hint=" (a colour like '#0B4F6C')")
+    accent: str = setting("#E09F3E", pattern=COLOUR_RE, hint=" (a colour like '#E09F3E')")
     heading_font: str = "Lato"
     body_font: str = "Noto Serif"
-    paper: str = "A4"
+    paper: str = setting("A4", choices=PAPER_SIZES)
 
 
 @dataclass(frozen=True)
@@ -153,17 +170,19 @@ class Smtp:
     it is read from the environment variable `password_env`."""
 
     host: str = ""
-    port: int = 587
-    security: str = "starttls"
+    port: int = setting(587, integer=True)
+    """587 by default: the port of the `security` chosen (see SMTP_SECURITY)."""
+    security: str = setting("starttls", choices=SMTP_SECURITY)
     user: str = ""
-    password_env: str = "HANDOUTPACK_SMTP_PASSWORD"
+    password_env: str = setting("HANDOUTPACK_SMTP_PASSWORD", pattern=ENV_NAME_RE,
+                                hint=" (the name of an environment variable)")
 
 
 @dataclass(frozen=True)
 class Email:
     """Sending packs by email: who it is from, how big an attachment may be, how fast to send."""
 
-    sender: str = ""
+    sender: str = setting(toml="from", hint=" (e.g. 'Name <name@example.org>')")
     reply_to: str = ""
     max_attachment_mb: float = 10.0
     pace_seconds: float = 2.0
@@ -208,12 +227,16 @@ class Project:
 
     def where(self, key: str) -> str:
         """'handoutpack.toml:12: packs.media.documents[2]': a config key as messages name it."""
+        problem = self.problem(key, "")
+        return f"{problem.where}: {key}"
+
+    def problem(self, key: str, message: str, severity: str = "error") -> Problem:
+        """A problem with config key `key`, pointing at its line in handoutpack.toml."""
         try:
             lines = key_lines(self.config_path.read_text(encoding="utf-8"))
         except (OSError, UnicodeDecodeError):
             lines = {}
-        line = line_of(lines, key)
-        return f"{self.config_path.name}{f':{line}' if line else ''}: {key}"
+        return Problem(self.config_path.name, line_of(lines, key), key, message, severity)
 
     def text(self, texts: dict[str, str], lang: str) -> str:
         """A localised config text in `lang`, or in the default language when it has none."""
@@ -265,11 +288,27 @@ class _Reader:
     def __init__(self, source: str, text: str = ""):
         self.source = source
         self.lines = key_lines(text)
-        self.problems: list[str] = []
+        self.problems: list[Problem] = []
 
     def problem(self, key: str, message: str) -> None:
-        line = line_of(self.lines, key)
-        self.problems.append(f"{self.source}{f':{line}' if line else ''}: {key}: {message}")
+        self.problems.append(Problem(self.source, line_of(self.lines, key), key, message))
+
+    def settings(self, cls, data: dict, key: str, base: Any = None, given: dict | None = None,
+                 defaults: dict | None = None) -> dict[str, Any]:
+        """The values of the keys `cls` declares (see `setting`), read from the table `data` at
+        `key` by each field's type. An absent key takes its value from `defaults`, else from
+        `base`, else the field's default (none: it is required). `given` are values read
+        elsewhere; fields of other types (tables, paths) are left to the caller."""
+        values = dict(given or {})
+        for spec in fields(cls):
+            if spec.name in values or spec.type not in self.READERS:
+                continue
+            default = (defaults or {}).get(spec.name, getattr(base, spec.name, spec.default))
+            name = spec.metadata.get("toml") or spec.name
+            values[spec.name] = self.READERS[spec.type](
+                self, data, name, f"{key}.{name}", None if default is MISSING else default,
+                **spec.metadata)
+        return values
 
     def table(self, value: Any, key: str, allowed: set[str] | None = None) -> dict:
         """`value` as a table, checking its keys against `allowed`."""
@@ -286,7 +325,9 @@ class _Reader:
         return value
 
     def string(self, data: dict, name: str, key: str, default: str | None = None,
-               pattern: re.Pattern | None = None, hint: str = "") -> str:
+               pattern: re.Pattern | None = None, hint: str = "", choices=None, **_) -> str:
+        if choices is not None:
+            return self.choice(data, name, key, choices, default)
         value = data.get(name, default)
         if value is None:
             self.problem(key, "is required")
@@ -303,7 +344,7 @@ class _Reader:
             return default
         return value
 
-    def boolean(self, data: dict, name: str, key: str, default: bool) -> bool:
+    def boolean(self, data: dict, name: str, key: str, default: bool, **_) -> bool:
         value = data.get(name, default)
         if not isinstance(value, bool):
             self.problem(key, f"{value!r} is not true or false")
@@ -326,7 +367,7 @@ class _Reader:
         self.problem(key, "is required: a string, or a table with one string per language")
         return {}
 
-    def number(self, data: dict, name: str, key: str, default: float, integer: bool = False):
+    def number(self, data: dict, name: str, key: str, default: float, integer: bool = False, **_):
         """A positive number (a whole one when `integer`), or `default` when absent."""
         value = data.get(name, default)
         kinds = int if integer else (int, float)
@@ -335,10 +376,11 @@ class _Reader:
             return default
         return value
 
-    def date(self, data: dict, name: str, key: str) -> dt.date | None:
+    def date(self, data: dict, name: str, key: str, default: dt.date | None = None,
+             **_) -> dt.date | None:
         value = data.get(name)
         if value is None or value == "":
-            return None
+            return default
         if isinstance(value, dt.datetime):
             return value.date()
         if isinstance(value, dt.date):
@@ -347,7 +389,7 @@ class _Reader:
             return dt.date.fromisoformat(str(value))
         except ValueError:
             self.problem(key, f"{value!r} is not a date; write it as YYYY-MM-DD")
-            return None
+            return default
 
     def path(self, root: Path, value: Any, key: str, must_exist: bool = True) -> Path | None:
         if not isinstance(value, str) or not value:
@@ -360,6 +402,10 @@ class _Reader:
         if must_exist and not path.exists():
             self.problem(key, f"'{value}' does not exist")
         return path
+
+    READERS = {"str": string, "bool": boolean, "float": number, "int": number,
+               "dt.date | None": date}
+    """How a value is read, by the type its field is declared with."""
 
 
 def parse_overrides(pairs: tuple[str, ...]) -> dict[str, str]:
@@ -397,9 +443,8 @@ def load(root: Path, overrides: dict[str, str] | None = None,
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         line = re.search(r"at line (\d+)", str(error))
-        line = line[1] if line else None
-        raise HandoutpackError(f"{CONFIG_NAME}{f':{line}' if line else ''}: {error}. "
-                               "Fix the TOML syntax there.") from None
+        raise HandoutpackError(f"{error}. Fix the TOML syntax there.", file=CONFIG_NAME,
+                               line=int(line[1]) if line else None) from None
     return _project(root, config_path, data, overrides or {}, printing or {}, text)
 
 
@@ -409,21 +454,22 @@ def read_text(name: str, path: Path, kind: str, max_bytes: int, too_big: str, em
     try:
         data = path.read_bytes()
     except OSError as error:
-        raise HandoutpackError(f"{name}: cannot be read ({error.strerror}); check that it is a "
-                               "file you may read") from None
+        raise HandoutpackError(f"cannot be read ({error.strerror}); check that it is a file you "
+                               "may read", file=name) from None
     if len(data) > max_bytes:
-        raise HandoutpackError(f"{name}: is {len(data) / 1_000_000:.1f} MB; {too_big}")
+        raise HandoutpackError(f"is {len(data) / 1_000_000:.1f} MB; {too_big}", file=name)
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise HandoutpackError(f"{name}: is UTF-16 text; save it as UTF-8")
+        raise HandoutpackError("is UTF-16 text; save it as UTF-8", file=name)
     if b"\0" in data:
-        raise HandoutpackError(f"{name}: is a binary file, not {kind} text")
+        raise HandoutpackError(f"is a binary file, not {kind} text", file=name)
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         line = data[: error.start].count(b"\n") + 1
-        raise HandoutpackError(f"{name}:{line}: is not UTF-8 text; save it as UTF-8") from None
+        raise HandoutpackError("is not UTF-8 text; save it as UTF-8", file=name,
+                               line=line) from None
     if not text.strip():
-        raise HandoutpackError(f"{name}: is empty; {empty}")
+        raise HandoutpackError(f"is empty; {empty}", file=name)
     return text.replace("\r\n", "\n")
 
 
@@ -450,28 +496,16 @@ def _project(root: Path, config_path: Path, data: dict, overrides: dict[str, str
         r.problem("languages.available", f"must include the default language '{default}'")
     languages = tuple(dict.fromkeys([default, *available]))
 
-    org_data = r.table(data.get("org"), "org", {"name", "short_name", "website", "logo", "rights"})
+    org_data = r.table(data.get("org"), "org", toml_keys(Org))
     org_name = r.string(org_data, "name", "org.name")
     logo = org_data.get("logo")
-    org = Org(
-        name=org_name,
-        short_name=r.string(org_data, "short_name", "org.short_name", org_name),
-        website=r.string(org_data, "website", "org.website", ""),
-        logo=r.path(root, logo, "org.logo") if logo is not None else None,
-        rights=r.texts(org_data, "rights", "org.rights", languages) if "rights" in org_data else {},
-    )
-
-    brand_data = r.table(data.get("brand"), "brand", {"primary", "accent", "heading_font", "body_font", "paper"})
-    defaults = Brand()
-    brand = Brand(
-        primary=r.string(brand_data, "primary", "brand.primary", defaults.primary, COLOUR_RE,
-                         " (a colour like '#0B4F6C')"),
-        accent=r.string(brand_data, "accent", "brand.accent", defaults.accent, COLOUR_RE,
-                        " (a colour like '#E09F3E')"),
-        heading_font=r.string(brand_data, "heading_font", "brand.heading_font", defaults.heading_font),
-        body_font=r.string(brand_data, "body_font", "brand.body_font", defaults.body_font),
-        paper=r.choice(brand_data, "paper", "brand.paper", PAPER_SIZES, defaults.paper),
-    )
+    rights = {"rights": r.texts(org_data, "rights", "org.rights", languages)} \
+        if "rights" in org_data else {}
+    org = Org(**r.settings(Org, org_data, "org", given={"name": org_name, **rights},
+                           defaults={"short_name": org_name}),
+              logo=r.path(root, logo, "org.logo") if logo is not None else None)
+    brand = Brand(**r.settings(Brand, r.table(data.get("brand"), "brand", toml_keys(Brand)),
+                               "brand"))
 
     paths = r.table(data.get("paths"), "paths",
                     {"content", "templates", "styles", "build", "emails", "site_root"})
@@ -492,8 +526,8 @@ def _project(root: Path, config_path: Path, data: dict, overrides: dict[str, str
 
     override = _event(r, overrides, "--set event", languages)
     forced = {name: getattr(override, name) for name in overrides}  # --set wins everywhere
-    event = replace(_event(r, r.table(data.get("event"), "event", {"name", "date", "place"}),
-                           "event", languages), **forced)
+    event = replace(_event(r, r.table(data.get("event"), "event", toml_keys(Event)), "event",
+                           languages), **forced)
     printing = _printing(r, r.table(data.get("print"), "print", set(PRINT_OPTIONS)), "print",
                          Printing(paper=brand.paper))
     packs = {}
@@ -565,11 +599,10 @@ def _override_dirs(r: _Reader, root: Path, paths: dict, name: str) -> tuple[Path
 
 
 def _event(r: _Reader, data: dict, key: str, languages) -> Event:
-    return Event(
-        name=r.texts(data, "name", f"{key}.name", languages) if "name" in data else {},
-        date=r.date(data, "date", f"{key}.date"),
-        place=r.texts(data, "place", f"{key}.place", languages) if data.get("place") else {},
-    )
+    """An event; its name and place given once or per language (see Event)."""
+    texts = {name: r.texts(data, name, f"{key}.{name}", languages)
+             for name in ("name", "place") if data.get(name)}
+    return Event(**r.settings(Event, data, key, given=texts))
 
 
 def _printing(r: _Reader, data: dict, key: str, base: Printing) -> Printing:
@@ -600,8 +633,8 @@ def _pack(r: _Reader, pack_id: str, spec: Any, languages, audiences, forced: dic
                   f"({', '.join(languages)})")
         pack_languages = []
     # a pack shows an event only when it is tied to one: the project's [event] is not inherited
-    pack_event = _event(r, r.table(spec.get("event"), f"{key}.event",
-                                   {"name", "date", "place"}), f"{key}.event", languages)
+    pack_event = _event(r, r.table(spec.get("event"), f"{key}.event", toml_keys(Event)),
+                        f"{key}.event", languages)
     paper_size = r.choice(spec, "paper", f"{key}.paper", PAPER_SIZES, printing.paper)
     own_printing = _printing(r, spec, key, replace(printing, paper=paper_size))
     return PackSpec(
@@ -624,27 +657,14 @@ def _download(r: _Reader, data: Any, languages) -> DownloadPage:
 
 
 def _email(r: _Reader, data: Any) -> Email:
-    email = r.table(data, "email", {"from", "reply_to", "max_attachment_mb", "pace_seconds", "smtp"})
-    smtp = r.table(email.get("smtp"), "email.smtp",
-                   {"host", "port", "security", "user", "password_env", "password"})
+    email = r.table(data, "email", toml_keys(Email))
+    smtp = r.table(email.get("smtp"), "email.smtp", toml_keys(Smtp, "password"))
     if "password" in smtp:
         r.problem("email.smtp.password", "never put the password in handoutpack.toml; remove it "
                   "and set it in the environment variable that email.smtp.password_env names "
                   f"(by default {Smtp.password_env})")
     security = r.choice(smtp, "security", "email.smtp.security", SMTP_SECURITY, Smtp.security)
-    return Email(
-        sender=r.string(email, "from", "email.from", hint=" (e.g. 'Name <name@example.org>')"),
-        reply_to=r.string(email, "reply_to", "email.reply_to", ""),
-        max_attachment_mb=r.number(email, "max_attachment_mb", "email.max_attachment_mb",
-                                   Email.max_attachment_mb),
-        pace_seconds=r.number(email, "pace_seconds", "email.pace_seconds", Email.pace_seconds),
-        smtp=Smtp(
-            host=r.string(smtp, "host", "email.smtp.host", ""),
-            port=r.number(smtp, "port", "email.smtp.port", SMTP_SECURITY[security], integer=True),
-            security=security,
-            user=r.string(smtp, "user", "email.smtp.user", ""),
-            password_env=r.string(smtp, "password_env", "email.smtp.password_env",
-                                  Smtp.password_env, re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$"),
-                                  " (the name of an environment variable)"),
-        ),
-    )
+    sending = r.settings(Email, email, "email")
+    return Email(**sending, smtp=Smtp(**r.settings(
+        Smtp, smtp, "email.smtp", given={"security": security},
+        defaults={"port": SMTP_SECURITY[security]})))

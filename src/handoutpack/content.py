@@ -13,7 +13,7 @@ from pathlib import Path
 import yaml
 
 from .config import Project, read_text, suggest
-from .errors import HandoutpackError, Problems, collect
+from .errors import HandoutpackError, Problem, collect
 
 KINDS = ("presentation", "handout", "about", "document")
 DEFAULT_KIND = "document"
@@ -89,29 +89,28 @@ def load(project: Project) -> dict[str, Document]:
     return documents
 
 
-def scan(project: Project) -> tuple[dict[str, Document], list[str]]:
-    """The documents that could be read, and a message for each problem found on the way."""
-    problems: list[str] = []
+def scan(project: Project) -> tuple[dict[str, Document], list[Problem]]:
+    """The documents that could be read, and each problem found on the way."""
+    problems: list[Problem] = []
     documents: dict[str, Document] = {}
     if not project.content_dir.is_dir():
-        raise HandoutpackError(f"{_rel(project, project.content_dir)}: no content folder; "
-                               "create it and put documents in content/<section>/<slug>.<lang>.md")
+        raise HandoutpackError("no content folder; create it and put documents in "
+                               "content/<section>/<slug>.<lang>.md",
+                               file=_rel(project, project.content_dir))
     for path in sorted(project.content_dir.rglob("*.md")):
         if path.name.lower() == "readme.md" or path.name.startswith("_") or path.is_dir():
             continue
         try:
             translation, section, found = _read(project, path)
             problems += found  # front matter problems: reported, the body still checked
-        except Problems as error:
-            problems += error.messages
-            continue
         except HandoutpackError as error:
-            problems.append(str(error))
+            problems += error.problems
             continue
         document = documents.setdefault(translation.slug, Document(translation.slug, section))
         if document.section != section:
-            problems.append(f"{_rel(project, path)}: '{translation.slug}' is also in section "
-                            f"'{document.section}'; keep all its languages in one folder")
+            problems.append(Problem(_rel(project, path), message=(
+                f"'{translation.slug}' is also in section '{document.section}'; keep all its "
+                "languages in one folder")))
         document.translations[translation.lang] = translation
     for slug, document in list(documents.items()):
         if found := _check_document(project, document):
@@ -127,17 +126,18 @@ def check_packs(project: Project, documents: dict[str, Document]) -> None:
 
 
 def pack_problems(project: Project, documents: dict[str, Document],
-                  unreadable: Iterable[str] = ()) -> list[str]:
+                  unreadable: Iterable[str] = ()) -> list[Problem]:
     """Packs naming documents that do not exist (other than `unreadable` ones), or one twice."""
     problems = []
     for pack in project.packs.values():
         seen = set()
         for index, slug in enumerate(pack.documents):
-            key = project.where(f"packs.{pack.id}.documents[{index}]")
+            key = f"packs.{pack.id}.documents[{index}]"
             if slug not in documents and slug not in unreadable:
-                problems.append(f"{key}: no document '{slug}'{suggest(slug, documents)}")
+                problems.append(project.problem(key, f"no document '{slug}'"
+                                                f"{suggest(slug, documents)}"))
             elif slug in seen:
-                problems.append(f"{key}: '{slug}' is listed twice")
+                problems.append(project.problem(key, f"'{slug}' is listed twice"))
             seen.add(slug)
     return problems
 
@@ -157,22 +157,22 @@ def _rel(project: Project, path: Path) -> str:
         return str(path)
 
 
-def _read(project: Project, path: Path) -> tuple[Translation, str, list[str]]:
+def _read(project: Project, path: Path) -> tuple[Translation, str, list[Problem]]:
     name = _rel(project, path)
     match = FILE_RE.match(path.name)
     if not match:
-        raise HandoutpackError(f"{name}: name it <slug>.<language>.md, e.g. client-protection.en.md "
-                               "(slug in lower-case letters, digits and hyphens)")
+        raise HandoutpackError("name it <slug>.<language>.md, e.g. client-protection.en.md "
+                               "(slug in lower-case letters, digits and hyphens)", file=name)
     if path.parent == project.content_dir:
-        raise HandoutpackError(f"{name}: put it in a section folder, e.g. content/handouts/")
+        raise HandoutpackError("put it in a section folder, e.g. content/handouts/", file=name)
     slug, lang = match["slug"], match["lang"]
     if lang not in project.languages:
-        raise HandoutpackError(f"{name}: language '{lang}' is not in languages.available "
+        raise HandoutpackError(f"language '{lang}' is not in languages.available "
                                f"({', '.join(project.languages)}){suggest(lang, project.languages)}; "
-                               f"add it to {project.config_path.name} or rename the file")
+                               f"add it to {project.config_path.name} or rename the file", file=name)
     if not path.resolve().is_relative_to(project.root):
-        raise HandoutpackError(f"{name}: is a link to a file outside the project; copy the file "
-                               "into the project instead")
+        raise HandoutpackError("is a link to a file outside the project; copy the file into the "
+                               "project instead", file=name)
     meta, body, body_line, problems = parse_leniently(name, read_source(name, path), project, lang)
     section = path.parent.relative_to(project.content_dir).parts[0]
     return Translation(slug, lang, path, meta, body, body_line), section, problems
@@ -194,7 +194,7 @@ def parse(name: str, text: str, project: Project, lang: str | None = None
 
 
 def parse_leniently(name: str, text: str, project: Project, lang: str | None = None
-                    ) -> tuple[FrontMatter, str, int, list[str]]:
+                    ) -> tuple[FrontMatter, str, int, list[Problem]]:
     """As parse, but with the front matter's problems returned beside what could be read, so
     that `check` still looks at the body of a document whose front matter has errors."""
     data, lines, body, body_line = split_front_matter(name, text, "title, summary, kind...")
@@ -206,14 +206,15 @@ def split_front_matter(name: str, text: str, keys: str) -> tuple[dict, dict[str,
     """(the YAML front matter, the line of each of its keys, the body, the body's first line);
     `keys` says what the front matter holds, for messages."""
     if not text.startswith("---\n"):
-        raise HandoutpackError(f"{name}:1: must start with front matter: a line '---', YAML "
-                               f"({keys}), then another line '---'")
+        raise HandoutpackError(f"must start with front matter: a line '---', YAML ({keys}), then "
+                               "another line '---'", file=name, line=1)
     end = _front_matter_end(text)
     if end < 0:
-        raise HandoutpackError(f"{name}:1: front matter is not closed; add a line '---' after it")
+        raise HandoutpackError("front matter is not closed; add a line '---' after it", file=name,
+                               line=1)
     data, lines = _yaml(name, text[4:end + 1])
     if not isinstance(data, dict):
-        raise HandoutpackError(f"{name}:2: front matter must be 'key: value' lines")
+        raise HandoutpackError("front matter must be 'key: value' lines", file=name, line=2)
     body_line = text[: end + 5].count("\n") + 1
     return data, lines, text[end + 5:], body_line
 
@@ -240,16 +241,16 @@ def _yaml(name: str, text: str) -> tuple[object, dict[str, int]]:
         data = loader.construct_document(node) if node is not None else None
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
-        line = f":{mark.line + 2}" if mark else ""
         reason = getattr(error, "problem", None) or str(error)
-        raise HandoutpackError(f"{name}{line}: front matter is not valid YAML ({reason}); "
-                               "check quoting and indentation there") from None
+        raise HandoutpackError(f"front matter is not valid YAML ({reason}); check quoting and "
+                               "indentation there", file=name,
+                               line=mark.line + 2 if mark else None) from None
     except (ValueError, TypeError, OverflowError) as error:  # e.g. a date like 2027-02-30
-        raise HandoutpackError(f"{name}: front matter has a value YAML cannot read ({error}); "
-                               "quote it, or correct it (dates are YYYY-MM-DD)") from None
+        raise HandoutpackError(f"front matter has a value YAML cannot read ({error}); quote it, "
+                               "or correct it (dates are YYYY-MM-DD)", file=name) from None
     except RecursionError:
-        raise HandoutpackError(f"{name}: front matter is nested too deeply; it holds simple "
-                               "'key: value' lines") from None
+        raise HandoutpackError("front matter is nested too deeply; it holds simple 'key: value' "
+                               "lines", file=name) from None
     finally:
         if loader is not None:
             loader.dispose()
@@ -265,13 +266,13 @@ def _yaml(name: str, text: str) -> tuple[object, dict[str, int]]:
 
 
 def _front_matter(name: str, data: dict, lines: dict[str, int], project: Project,
-                  lang: str | None) -> tuple[FrontMatter, list[str]]:
+                  lang: str | None) -> tuple[FrontMatter, list[Problem]]:
     """The front matter read as far as it can be, and a message for each problem in it."""
     problems = []
 
     def bad(key: str, message: str) -> None:
         line = lines.get(key, 1)  # a missing key: point at the front matter's start
-        problems.append(f"{name}:{line}: front matter '{key}': {message}")
+        problems.append(Problem(name, line, message=f"front matter '{key}': {message}"))
 
     data = {str(key): decoded(value) for key, value in data.items()}
     for alias, key in ALIASES.items():
@@ -351,17 +352,18 @@ def decoded(value):
     return value
 
 
-def _check_document(project: Project, document: Document) -> list[str]:
+def _check_document(project: Project, document: Document) -> list[Problem]:
     if project.default_language in document.translations:
         _inherit_kind(document, document.main(project.default_language).meta.kind)
         kinds = {t.meta.kind for t in document.translations.values()}
         if len(kinds) > 1:
-            return [f"{_rel(project, t.path)}: kind '{t.meta.kind}' differs between languages "
-                    f"({', '.join(sorted(kinds))}); use one kind" for t in
-                    document.translations.values()][:1]
+            return [Problem(_rel(project, t.path), message=(
+                f"kind '{t.meta.kind}' differs between languages ({', '.join(sorted(kinds))}); "
+                "use one kind")) for t in document.translations.values()][:1]
         return []
     some = next(iter(document.translations.values()))
-    return [f"{_rel(project, some.path)}: there is no {project.default_language} version "
-            f"'{document.slug}.{project.default_language}.md'; every document needs one, "
-            "as the source of its translations and the fallback for packs"]
+    return [Problem(_rel(project, some.path), message=(
+        f"there is no {project.default_language} version "
+        f"'{document.slug}.{project.default_language}.md'; every document needs one, "
+        "as the source of its translations and the fallback for packs"))]
 

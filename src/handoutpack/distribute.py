@@ -17,14 +17,15 @@ from babel.units import format_unit
 from . import markup
 from .config import PackSpec, Project
 from .content import Document
-from .outputs import Output, document_path, layouts, read_outputs, write_atomic, write_changed
+from . import outputs as paths
+from .outputs import (EVERYTHING, Output, document_path, layouts, pack_path, read_outputs,
+                      write_atomic, write_changed)
 
 Log = Callable[[str], None]
 
 THUMBNAILS = "thumbnails"
 THUMBNAIL_WIDTH = 240
 """Pixels; shown at half that many CSS pixels, so they stay sharp on high-density screens."""
-EVERYTHING = "everything.zip"
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 """Every zip entry gets this date: the same PDFs always give the same zip, byte for byte."""
 ZIP_STAMP = "handoutpack bundle "
@@ -176,7 +177,7 @@ class Catalogue:
         return layouts(self.documents[slug].main(self.project.default_language).meta.kind)
 
     def pack_pdf(self, pack: str, lang: str) -> Output | None:
-        return self.outputs.get(f"{lang}/{pack}.pdf")
+        return self.outputs.get(pack_path(lang, pack))
 
     def pack_documents(self, spec: PackSpec, lang: str) -> list[tuple[Document, Output | None]]:
         """A pack's documents as its bundle holds them: in `lang`, or the default language's
@@ -259,7 +260,7 @@ def in_language(words: dict[str, str], lang: str, page_lang: str) -> str:
 
 def page_path(project: Project, lang: str) -> str:
     """Where the page in `lang` goes: index.html for the default language, fr/index.html..."""
-    return "index.html" if lang == project.default_language else f"{lang}/index.html"
+    return paths.page_path(lang, project.default_language)
 
 
 def write_pages(catalogue: Catalogue) -> list[str]:
@@ -346,7 +347,7 @@ class Member:
 
 
 def bundle_path(spec: PackSpec, lang: str) -> str:
-    return f"{lang}/{spec.id}.zip"
+    return paths.bundle_path(lang, spec.id)
 
 
 def write_zip(path: Path, folder: str, members: list[Member]) -> bool:
@@ -440,7 +441,7 @@ def write_everything(catalogue: Catalogue, log: Log) -> None:
     languages = []
     for lang in project.languages:
         words = markup.labels(project, lang)
-        packs = [(f"{lang}/{spec.id}.pdf", project.text(spec.titles, lang),
+        packs = [(pack_path(lang, spec.id), project.text(spec.titles, lang),
                   pages_text(words, pdf.pages))
                  for spec in project.packs.values() if (pdf := catalogue.pack_pdf(spec.id, lang))]
         documents = [(pdf.path, " · ".join(filter(None, [d.translations[lang].meta.title,

@@ -1,23 +1,61 @@
-"""Errors a user can act on: each names the file, the key or line, and what to do."""
+"""Errors a user can act on: each Problem names the file, the line or key, and what to do."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong in the user's project, where it is, and what to do about it."""
+
+    file: str = ""
+    """The project file, as the user knows it (e.g. handoutpack.toml, content/x/a.en.md)."""
+    line: int | None = None
+    key: str | None = None
+    """The config key or front matter key, when there is one (e.g. packs.media.audience)."""
+    message: str = ""
+    """What is wrong and what to do, without the place."""
+    severity: str = "error"
+    """'error' blocks a build; 'warning' is worth fixing, and fails `build --strict`."""
+
+    @property
+    def where(self) -> str:
+        """'file:line', 'file' or '' (a problem of no one file)."""
+        return f"{self.file}:{self.line}" if self.file and self.line else self.file
+
+    def __str__(self) -> str:
+        return ": ".join(part for part in (self.where, self.key, self.message) if part)
+
 
 class HandoutpackError(Exception):
-    """A problem in the user's project; the CLI prints the message and exits with code 2."""
+    """Problems in the user's project; the CLI prints them and exits with code 2.
+    Raise it with a message (and, when known, file=, line=, key=) or with Problems."""
 
     exit_code = 2
+
+    def __init__(self, *problems: Problem | str, file: str = "", line: int | None = None,
+                 key: str | None = None):
+        self.problems: list[Problem] = [
+            p if isinstance(p, Problem) else Problem(file, line, key, p) for p in problems]
+        super().__init__("\n".join(map(str, self.problems)))
+
+    @property
+    def messages(self) -> list[str]:
+        """Each problem as one line for people."""
+        return [str(p) for p in self.problems]
 
 
 class Problems(HandoutpackError):
     """Several problems found at once, so the user can fix them all in one pass."""
 
-    def __init__(self, messages: list[str]):
-        self.messages = messages
-        super().__init__("\n".join(messages))
+    def __init__(self, problems: Iterable[Problem | str]):
+        super().__init__(*problems)
 
 
-def collect(messages: list[str]) -> None:
-    """Raise every message at once, if there are any."""
-    if messages:
-        raise Problems(messages)
+def collect(problems: Iterable[Problem]) -> None:
+    """Raise every problem at once, if there are any."""
+    problems = list(problems)
+    if problems:
+        raise Problems(problems)

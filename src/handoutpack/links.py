@@ -15,14 +15,13 @@ from urllib.parse import unquote
 import segno
 
 from .content import FILE_RE
+from .pdf.placeholders import DOCUMENT_LINK
 
 EXTERNAL_LINK = re.compile(r"""<a\b[^>]*?\shref=(["'])(https?://.+?)\1[^>]*>.*?</a>""",
                            re.S | re.I)
 SCHEME = re.compile(r"^https?://", re.I)
 SOURCE_LINK = re.compile(r"""<a\b([^>]*?)\shref=(["'])([^"':#?]+\.md)(?:#[^"']*)?\2([^>]*)>(.*?)</a>""",
                          re.S | re.I)
-DOCUMENT_LINK = "handoutpack:document/"
-"""A link to another document of a pack; the pack turns it into a jump to that document."""
 BLOCK_START = re.compile(r"<(?:p|li|dt|dd|td|th|h[1-6]|blockquote|figcaption)\b", re.I)
 """Where a new block of text starts: codes of links in one block are stacked beside it."""
 QR_COLOUR = "#1f2a30"  # the body text's near-black: phones read dark on white best

@@ -30,7 +30,7 @@ from .config import Email, Project, read_text, suggest
 from .content import Document, split_front_matter
 from .distribute import in_language, pages_text, size_text
 from .errors import HandoutpackError
-from .outputs import read_outputs, write_atomic
+from .outputs import pack_path, read_outputs, write_atomic
 
 Log = Callable[[str], None]
 
@@ -489,7 +489,7 @@ def _line_number(problem: str) -> int:
 
 
 def _attachment(project: Project, pack_id: str, lang: str, max_mb: float | None) -> Attachment:
-    relative = f"{lang}/{pack_id}.pdf"
+    relative = pack_path(lang, pack_id)
     path = project.build_dir / relative
     output = read_outputs(project.build_dir).get(relative)
     if output is None:

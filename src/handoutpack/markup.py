@@ -68,7 +68,8 @@ def find_style(project: Project, name: str) -> Path:
     for folder in style_dirs(project):
         if (folder / name).is_file():
             return folder / name
-    raise HandoutpackError(f"styles: no '{name}' in {', '.join(map(str, style_dirs(project)))}")
+    raise HandoutpackError(f"no '{name}' in {', '.join(map(str, style_dirs(project)))}",
+                           file="styles")
 
 
 # ---------------------------------------------------------------- words and dates by language
@@ -88,7 +89,7 @@ def _labels_file(folders: tuple[Path, ...]) -> dict:
             try:
                 return tomllib.loads(path.read_text(encoding="utf-8"))
             except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
-                raise HandoutpackError(f"{path}: {error}; fix the TOML there") from None
+                raise HandoutpackError(f"{error}; fix the TOML there", file=str(path)) from None
     return {}
 
 
@@ -271,10 +272,10 @@ def _template_line(tb) -> int | None:
 
 def _jinja_error(name: str, first_line: int, error: Exception, line: int | None,
                  names: str) -> HandoutpackError:
-    where = f":{first_line + line - 1}" if line else ""
     message = getattr(error, "message", None) or str(error) or type(error).__name__
     hint = f"; the names you can use are {names}" if isinstance(error, jinja2.UndefinedError) else ""
-    return HandoutpackError(f"{name}{where}: template error: {message}{hint}")
+    return HandoutpackError(f"template error: {message}{hint}", file=name,
+                            line=first_line + line - 1 if line else None)
 
 
 @cache
@@ -314,8 +315,8 @@ def figure_label(translation: Translation, words: dict[str, str] | None) -> str:
     try:
         label.format(number=1)
     except (KeyError, IndexError, ValueError):
-        raise HandoutpackError(f"labels: figure = {label!r} ({translation.lang}): write "
-                               "the number as {number}, e.g. \"Figure {number}\"") from None
+        raise HandoutpackError(f"figure = {label!r} ({translation.lang}): write the number as "
+                               "{number}, e.g. \"Figure {number}\"", file="labels") from None
     return label
 
 
@@ -342,8 +343,8 @@ def deck(translation: Translation, context: Context,
     label = figure_label(translation, words)
     sources = [slide_notes(s) for s in split_slides(expand(translation, context))]
     if not sources:
-        raise HandoutpackError(f"{translation.path.name}: has no slides; a presentation starts "
-                               "with a title slide ('# Title', then a subtitle line)")
+        raise HandoutpackError("has no slides; a presentation starts with a title slide "
+                               "('# Title', then a subtitle line)", file=translation.path.name)
     kinds = [_slide_kind(number, text) for number, (text, _) in enumerate(sources, 1)]
     bodies = [_own_ids(to_html(text, label), f"s{number}-")
               for number, (text, _) in enumerate(sources, 1)]
@@ -437,8 +438,8 @@ def page(project: Project, template: str, **values) -> str:
     except jinja2.TemplateError as error:
         line = getattr(error, "lineno", None) or _template_line(error.__traceback__)
         name = getattr(error, "filename", None) or template
-        raise HandoutpackError(f"{name}{f':{line}' if line else ''}: {error}; fix the template "
-                               "there") from None
+        raise HandoutpackError(f"{error}; fix the template there", file=name,
+                               line=line) from None
 
 
 _kept: Kept | None = None

@@ -1,4 +1,5 @@
-"""Write files into build/ atomically, and keep the manifest of what was made from what."""
+"""Every path under build/ (named here and nowhere else), atomic writes, the manifest of what was
+made from what, and the lock."""
 
 from __future__ import annotations
 
@@ -16,6 +17,15 @@ from .config import PRESENTATION_LAYOUTS
 from .errors import HandoutpackError
 
 LOCK_NAME = ".handoutpack.lock"
+MANIFEST = "manifest.json"
+EVERYTHING = "everything.zip"
+"""Every PDF in build/, in its language's folder, and a README."""
+CACHE_DIR = ".cache"
+"""The cache's folder inside the build folder."""
+TEMP_DIR = f"{CACHE_DIR}/tmp"
+"""Where renders keep their temporary files (font folders) while a build runs."""
+PREVIEW_DIR = ".preview"
+"""The preview (`serve`) builds in build/.preview, leaving build/ to `handoutpack build`."""
 LAYOUT_FOLDERS = {"document": "documents", "slides": "slides", "handout": "handouts",
                   "notes": "notes"}
 """Where each layout of a document goes in build/<lang>/; a presentation is built in three."""
@@ -29,6 +39,21 @@ def layouts(kind: str) -> tuple[str, ...]:
 def document_path(lang: str, slug: str, layout: str = "document") -> str:
     """Where one layout of a document in one language goes, inside build/."""
     return f"{lang}/{LAYOUT_FOLDERS[layout]}/{slug}.pdf"
+
+
+def pack_path(lang: str, pack: str, booklet: bool = False) -> str:
+    """Where a pack (or its booklet) in one language goes, inside build/."""
+    return f"{lang}/{pack}{'-booklet' if booklet else ''}.pdf"
+
+
+def bundle_path(lang: str, pack: str) -> str:
+    """The zip of a pack and its documents, inside build/."""
+    return f"{lang}/{pack}.zip"
+
+
+def page_path(lang: str, default_language: str) -> str:
+    """The download page in `lang`: index.html for the default language, fr/index.html..."""
+    return "index.html" if lang == default_language else f"{lang}/index.html"
 
 
 def write_atomic(path: Path, data: bytes, sync: bool = True) -> None:
@@ -76,7 +101,7 @@ def save(build_dir: Path, relative: str, data: bytes, **details) -> Output:
 def write_manifest(build_dir: Path, outputs: list[Output]) -> Path:
     """Update build/manifest.json: this build's outputs replace earlier entries for their paths;
     entries whose files are gone are dropped."""
-    path = build_dir / "manifest.json"
+    path = build_dir / MANIFEST
     entries = {e["path"]: e for e in _read_manifest(path) if (build_dir / e["path"]).is_file()}
     entries.update((o.path, asdict(o)) for o in outputs)
     entries = [entries[key] for key in sorted(entries)]
@@ -89,7 +114,7 @@ def read_outputs(build_dir: Path) -> dict[str, Output]:
     """The manifest's outputs whose files are still there, by path."""
     fields = set(Output.__dataclass_fields__)
     found = {}
-    for entry in _read_manifest(build_dir / "manifest.json"):
+    for entry in _read_manifest(build_dir / MANIFEST):
         try:
             output = Output(**{k: v for k, v in entry.items() if k in fields})
         except (TypeError, AttributeError):

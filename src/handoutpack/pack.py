@@ -11,13 +11,12 @@ from functools import lru_cache
 from pypdf import PdfReader, PdfWriter
 from pypdf.generic import ArrayObject, FloatObject, NameObject, NumberObject, TextStringObject
 
-from . import imposition, links, markup
+from . import imposition, markup
 from .config import PackSpec, Printing, Project
-from .render import Rendered, Renderer, placeholders
+from .pdf.placeholders import DOCUMENT_LINK, PAGE_LINK, placeholders
+from .render import Rendered, Renderer
 from .structure import StructureMerger
 
-PAGE_LINK = "handoutpack:page/"
-"""Contents entries link here; after merging, the links become jumps to the page."""
 
 
 @dataclass(frozen=True)
@@ -113,7 +112,7 @@ def merge(project: Project, spec: PackSpec, lang: str, title: str, front: list[R
     tags.finish(lang, first)
     _link_pages(writer.pages[starts[1] - 1:starts[1] - 1 + contents.pages], PAGE_LINK, writer,
                 int)  # contents entries
-    _link_pages(writer.pages[starts[2] - 1:], links.DOCUMENT_LINK, writer,
+    _link_pages(writer.pages[starts[2] - 1:], DOCUMENT_LINK, writer,
                 dict(zip((p.slug for p in parts), starts[2:])).__getitem__)  # to other documents
     writer.add_metadata({
         "/Title": title,

@@ -8,7 +8,6 @@ import logging
 import mimetypes
 import os
 import re
-from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache
@@ -347,14 +346,4 @@ def _useful(messages: list[str]):
     return (m for m in dict.fromkeys(messages)
             if not (FAILED_LOAD.match(m) or FAILED_FONT.match(m) or BAD_FONT_FACE.match(m)))
 
-
-def placeholders(page, prefix: str) -> Iterator[tuple[dict, str]]:
-    """The link annotations on `page` whose URI starts with `prefix`, with the rest of the URI.
-    Layouts draw such links to mark a place a later stage fills in."""
-    for annotation in page.get("/Annots", []):
-        annotation = annotation.get_object()
-        action = annotation.get("/A")
-        uri = str(action.get_object().get("/URI", "")) if action else ""
-        if uri.startswith(prefix):
-            yield annotation, uri[len(prefix):]
 

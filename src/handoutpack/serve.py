@@ -21,7 +21,7 @@ from . import config, content, markup
 from .build import Selection, build
 from .distribute import layout_label, own_name, page_images
 from .errors import HandoutpackError
-from .outputs import Busy, build_lock, document_path, layouts
+from .outputs import PREVIEW_DIR, Busy, build_lock, document_path, layouts, pack_path
 
 Log = Callable[[str], None]
 
@@ -29,8 +29,6 @@ HOST = "127.0.0.1"
 """Only this machine can open the preview."""
 PAGE_WIDTH = 1000
 """Pixels across a page image: sharp at the viewer's widest (about 800 CSS pixels)."""
-PREVIEW_DIR = ".preview"
-"""Inside build/: the preview builds there, leaving build/ to `handoutpack build`."""
 
 
 @dataclass(frozen=True)
@@ -153,7 +151,7 @@ def targets(project: config.Project, documents: dict[str, content.Document]) -> 
                 found[path] = Target(path, "document", slug, lang, title)
     for spec in project.packs.values():
         for lang in project.languages:
-            path = f"{lang}/{spec.id}.pdf"
+            path = pack_path(lang, spec.id)
             found[path] = Target(path, "pack", spec.id, lang, project.text(spec.titles, lang))
     return found
 
@@ -202,7 +200,7 @@ class Handler(BaseHTTPRequestHandler):
                 for meta in [d.translations[project.default_language].meta]
                 for layout in layouts(meta.kind)]
         packs = [(project.text(spec.titles, project.default_language), "",
-                  [(lang, own_name(lang), f"{lang}/{spec.id}.pdf") for lang in project.languages])
+                  [(lang, own_name(lang), pack_path(lang, spec.id)) for lang in project.languages])
                  for spec in project.packs.values()]
         page = markup.page(project, "preview.html", lang=project.default_language,
                            org=project.org, brand=project.brand, packs=packs, documents=rows,

@@ -10,10 +10,9 @@ from pypdf import PageObject, PdfReader, PdfWriter
 from pypdf.generic import (ArrayObject, DecodedStreamObject, DictionaryObject, FloatObject,
                            IndirectObject, NameObject, NumberObject)
 
-from .render import Rendered, placeholders
+from .pdf.placeholders import SLIDE_LINK, placeholders
+from .render import Rendered
 
-SLIDE_LINK = "handoutpack:slide/"
-"""A handout or notes page marks where slide N goes with a link to SLIDE_LINK + N."""
 SLIDE_ANCHOR = re.compile(r"^slide-(\d+)$")
 """slides.html gives each slide's first page the anchor 'slide-N'."""
 

@@ -1,0 +1,117 @@
+"""Packs from renders: each from the cache when it is made of the same renders and settings as
+before, else assembled on the pool (its own pages rendered through the cache)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from functools import cache
+from importlib.metadata import version
+from pathlib import Path
+
+from . import imposition, markup, paper
+from .cache import Cache, Miss, key
+from .config import Project
+from .pack import Part, assemble
+from .parallel import Pool
+from .plan import Plan, Planned, PlannedPack, fixed_date
+from .render import Renderer, file_digest
+from .rendering import CachedRenderer, CacheSpec, Renders, Reporter, code_digest
+
+
+def packs(project: Project, planned: Plan, renders: Renders, spec: CacheSpec, pool: Pool,
+           reporter: Reporter) -> dict[str, tuple[bytes, int]]:
+    """Each pack's PDF and page count: from the cache when it is made of the same renders and
+    settings as before, else assembled anew (its cover, contents and page numbers rendered or
+    taken from the cache) on the pool."""
+    cache, made, todo = renders.cache, {}, {}
+    for pack in planned.packs:
+        entry = _pack_key(project, pack, renders, spec.options)
+        found = cache.read("packs", entry)
+        if isinstance(found, Miss):
+            todo[pack.path] = (entry, pack, _pack_why(cache, entry, pack, renders, found.reason))
+        else:
+            made[pack.path] = (found[1], int(found[0]["pages"]))
+    reporter.expect(len(todo))
+    items = [(path, (project, pack.spec, pack.lang, pack.printing, pack.booklet,
+                     _parts(pack, renders), _pack_date(pack.parts), spec))
+             for path, (_, pack, _) in todo.items()]
+    for (path, _), (pdf, pages, heard) in pool.run(_assemble, items):
+        entry, pack, reason = todo[path]
+        made[path] = (pdf, pages)
+        cache.write("packs", entry, pdf, pages=pages)
+        cache.remember(path, f"{entry} {_pieces(pack, renders)}")
+        reporter.absorb(heard)
+        reporter.did("assembled", path, reason)
+    return made
+
+
+def _parts(pack: PlannedPack, renders: Renders) -> list[Part]:
+    return [Part(p.document.slug, p.translation.meta.title, p.translation.meta.summary,
+                 p.translation.meta.kind, p.document.section, p.translation.lang,
+                 renders[p], p.fell_back, numbered=p.layout != "slides") for p in pack.parts]
+
+
+def _pack_date(parts: list[Planned]) -> dt.date | None:
+    """A pack is as new as its newest document."""
+    return fixed_date(max((p.translation.meta.date for p in parts if p.translation.meta.date),
+                          default=None))
+
+
+def _assemble(renderer: Renderer, item: tuple) -> tuple[bytes, int, tuple]:
+    """On a worker: one pack, its own pages rendered through the cache."""
+    project, spec, lang, printing, booklet, parts, date, cache_spec = item[1]
+    pages_renderer = CachedRenderer(project, cache_spec, renderer)
+    pdf, pages = assemble(project, spec, lang, parts, pages_renderer, date, printing)
+    if booklet:
+        pdf, pages = imposition.booklet(pdf, paper.BOOKLET[spec.printing.paper][1])
+    heard = pages_renderer.reporter
+    return pdf, pages, (heard.rendered, heard.reused, pages_renderer.messages)
+
+
+def _pack_key(project: Project, pack: PlannedPack, renders: Renders, options: str) -> str:
+    """Everything a pack's bytes come from, without rendering its own pages: its settings, its
+    parts' renders, and (for its cover, contents and page numbers) the theme's and the
+    project's templates and styles, and this code."""
+    return key("pack", code_digest(), version("pypdf"), options, repr(project), repr(pack.spec),
+               pack.lang, repr(pack.printing), str(pack.booklet), repr(_pack_date(pack.parts)),
+               _theme_digest(project), _pieces(pack, renders),
+               repr([(p.document.slug, p.translation.meta, p.translation.lang, p.fell_back,
+                      p.layout) for p in pack.parts]))
+
+
+def _pieces(pack: PlannedPack, renders: Renders) -> str:
+    """What a pack is made of, by digest: each document as the pack shows it."""
+    return " ".join(f"{p.document.slug}={hashlib.sha256(renders[p].pdf).hexdigest()[:16]}"
+                    for p in pack.parts)
+
+
+def _pack_why(cache: Cache, entry: str, pack: PlannedPack, renders: Renders,
+              reason: str) -> str:
+    """Say which of a pack's documents changed since it was last assembled."""
+    before = cache.recall(pack.path) if reason == "new" else None
+    if before is None:
+        return reason
+    old_entry, *old_pieces = before.split()
+    if old_entry == entry:
+        return "not in the cache"
+    old = dict(piece.split("=") for piece in old_pieces)
+    new = dict(piece.split("=") for piece in _pieces(pack, renders).split())
+    changed = [name for name in new if old.get(name) != new[name]]
+    return (f"{', '.join(changed)} changed" if changed
+            else "its settings, templates or styles changed")
+
+
+def _theme_digest(project: Project) -> str:
+    """Every template and style file the pack's own pages may use, and the logo."""
+    folders = [*markup.template_dirs(project), *markup.style_dirs(project)]
+    files = sorted({f for folder in folders if folder.is_dir() for f in folder.rglob("*")
+                    if f.is_file()})
+    if project.org.logo and project.org.logo.is_file():
+        files.append(project.org.logo)
+    return key(*(f"{f} {_file_digest(f)}" for f in files))
+
+
+@cache
+def _file_digest(path: Path) -> str:
+    return file_digest(path)

@@ -1,0 +1,84 @@
+"""Find every problem in a project before anything is printed: config, content, Jinja, links,
+accessibility, translations, packs and fonts; one module per topic."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .. import config, content
+from .frontmatter import ignored_keys
+from ..config import Project
+from ..content import Document
+from ..errors import Problems
+from ..plan import Selection
+from .findings import Finding, Report, found, text_report
+from .fonts import check_fonts
+from .jinja import check_jinja
+from .packs import empty_packs
+from .pages import Pages, check_page
+from .translations import check_translation, coverage
+
+__all__ = ["Finding", "Report", "inspect", "preflight", "run", "text_report"]
+
+
+def run(root: Path, overrides: dict[str, str] | None = None) -> Report:
+    """Check the project at `root`; HandoutpackError only when it cannot be checked at all."""
+    try:
+        project = config.load(root, overrides)
+    except Problems as problems:
+        return Report(found(problems.problems, "config"))
+    documents, problems = content.scan(project)
+    report = Report(found(problems, "content"), project.languages)
+    report.findings += inspect(project, documents, Selection(), history=True)
+    report.coverage = coverage(project, documents)
+    report.findings.sort(key=lambda f: (f.file != config.CONFIG_NAME, f.file, f.line or 0))
+    return report
+
+
+SHOWN_IN_BUILD = {"markdown", "front matter", "paths"}
+"""Warnings a build prints too: text printed as written, images left out, keys ignored."""
+
+
+def preflight(project: Project, documents: dict[str, Document], selection: Selection,
+              strict: bool = False) -> list[str]:
+    """The blocking part of the check, before a build: errors (and, when strict, warnings).
+    Returns the warnings about what will print differently from the source (SHOWN_IN_BUILD)."""
+    found = inspect(project, documents, selection, history=False)
+    blocking = [f for f in found if f.severity == "error" or strict]
+    if blocking:
+        raise Problems([f.problem for f in blocking])
+    return [str(f) for f in found if f.topic in SHOWN_IN_BUILD]
+
+
+def inspect(project: Project, documents: dict[str, Document], selection: Selection,
+            history: bool) -> list[Finding]:
+    """Every check on a loaded project, limited to the packs and languages selected."""
+    selection.check(project)
+    langs = selection.langs(project)
+    wanted = _wanted(project, documents, selection)
+    unreadable = {match["slug"] for path in project.content_dir.rglob("*.md")
+                  if (match := content.FILE_RE.match(path.name)) and match["slug"] not in documents}
+    findings = found(content.pack_problems(project, documents, unreadable), "packs")
+    findings += ignored_keys(project, wanted, langs)
+    findings += check_fonts(project)
+    findings += empty_packs(project, documents, selection)
+    pages = Pages(project, documents)
+    for document in wanted.values():
+        for lang, translation in document.translations.items():
+            if lang not in langs:
+                continue
+            findings += check_jinja(project, documents, translation)
+            if (page := pages.html(translation)) is not None:
+                findings += check_page(project, translation, page, pages)
+            findings += pages.problems.pop(translation.path, [])
+            if lang != project.default_language:
+                findings += check_translation(project, document, translation, history)
+    return list(dict.fromkeys(findings))
+
+
+def _wanted(project: Project, documents: dict[str, Document],
+            selection: Selection) -> dict[str, Document]:
+    if not selection.packs:
+        return documents
+    slugs = {slug for spec in selection.pack_specs(project) for slug in spec.documents}
+    return {slug: d for slug, d in documents.items() if slug in slugs}

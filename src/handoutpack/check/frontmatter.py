@@ -1,0 +1,33 @@
+"""Front matter: keys handoutpack does not use (other tools' `layout`, `permalink`...)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from .. import content
+from ..config import Project, suggest
+from ..content import Document
+from .findings import Finding, rel
+
+USED_KEYS = sorted(set(content.FrontMatter.__dataclass_fields__) - {"ignored"})
+
+
+def ignored_keys(project: Project, documents: dict[str, Document],
+                 langs: Iterable[str]) -> list[Finding]:
+    """One warning per front matter key handoutpack does not use (other tools' `layout`,
+    `permalink`, `teaching`...), at its first place, counting the files that have it."""
+    places: dict[str, list[tuple[str, int]]] = {}
+    for document in documents.values():
+        for lang, translation in document.translations.items():
+            if lang in langs:
+                for key, line in translation.meta.ignored:
+                    places.setdefault(key, []).append((rel(project, translation.path), line))
+    findings = []
+    for key, found in sorted(places.items()):
+        (name, line), others = found[0], len(found) - 1
+        also = f" (and in {others} other file{'s' if others > 1 else ''})" if others else ""
+        findings.append(Finding("warning", "front matter", name, line,
+                                f"front matter '{key}' is not used by handoutpack and is "
+                                f"ignored{also}{suggest(key, USED_KEYS)}; keep it for the tool "
+                                "it was written for, or remove it"))
+    return findings

@@ -1,0 +1,80 @@
+"""Jinja in documents: syntax, unknown names and keys (with lines), then a render in every context
+a document is used in."""
+
+from __future__ import annotations
+
+import jinja2
+from jinja2 import meta, nodes
+
+from .. import markup, syntax
+from ..config import Project, suggest
+from ..content import Document, Translation
+from ..errors import HandoutpackError
+from .findings import Finding, found, rel
+
+
+def check_jinja(project: Project, documents: dict[str, Document],
+                translation: Translation) -> list[Finding]:
+    """Syntax errors and every unknown name, with lines; then a render in each context the
+    document is used in, for what only shows when it runs."""
+    name = rel(project, translation.path)
+    try:
+        tree = markup.content_env.parse(syntax.protect_from_jinja(translation.body))
+    except jinja2.TemplateSyntaxError as error:
+        return [Finding("error", "jinja", name, translation.body_line + (error.lineno or 1) - 1,
+                        f"template syntax error: {error.message}")]
+    contexts = list(_contexts(project, documents, translation))
+    names = contexts[0].as_dict()
+    known = set(names) | set(markup.content_env.globals)
+    unknown = meta.find_undeclared_variables(tree) - known
+    findings = []
+    for node in tree.find_all(nodes.Name):
+        if node.ctx == "load" and node.name in unknown:
+            findings.append(_jinja_finding(name, translation, node.lineno,
+                                           f"'{node.name}' is undefined{suggest(node.name, names)}"))
+    for node in tree.find_all((nodes.Getattr, nodes.Getitem)):
+        owner, key = _lookup(node)
+        value = names.get(owner) if owner not in unknown else None
+        if isinstance(value, dict) and key is not None and key not in value \
+                and not hasattr(dict, key):
+            findings.append(_jinja_finding(
+                name, translation, node.lineno, f"'{owner}' has no '{key}'{suggest(key, value)}; "
+                f"it has {', '.join(value)}"))
+    if findings:
+        return list(dict.fromkeys(findings))
+    for context in contexts:
+        try:
+            markup.expand(translation, context)
+        except HandoutpackError as error:
+            findings += found(error.problems, "jinja", file=name)
+    return list(dict.fromkeys(findings))
+
+
+def _lookup(node) -> tuple[str | None, str | None]:
+    """('event', 'venue') for {{ event.venue }} or {{ event['venue'] }}."""
+    if not isinstance(node.node, nodes.Name):
+        return None, None
+    if isinstance(node, nodes.Getattr):
+        return node.node.name, node.attr
+    if isinstance(node.arg, nodes.Const) and isinstance(node.arg.value, str):
+        return node.node.name, node.arg.value
+    return None, None
+
+
+def _jinja_finding(name: str, translation: Translation, line: int, message: str) -> Finding:
+    return Finding("error", "jinja", name, translation.body_line + line - 1,
+                   f"template error: {message}; the names you can use are org, event, pack, "
+                   "audience and lang (see docs/authoring.md)")
+
+
+def _contexts(project: Project, documents: dict[str, Document], translation: Translation):
+    """Every context the translation is rendered in: on its own, and in each pack using it."""
+    yield markup.make_context(project, translation.lang, project.event)
+    for spec in project.packs.values():
+        if translation.slug not in spec.documents:
+            continue
+        for lang in project.languages:
+            document = documents[translation.slug]
+            if document.best(lang, project.default_language) is translation:
+                yield markup.make_context(project, lang, spec.event, project.text(spec.titles, lang),
+                                          spec.id, spec.audience)

@@ -1,0 +1,26 @@
+"""Packs: documents that exist, once each, and packs that would have nothing in a language."""
+
+from __future__ import annotations
+
+from ..config import Project
+from ..content import Document
+from ..plan import Selection
+from .findings import Finding, found
+
+
+def empty_packs(project: Project, documents: dict[str, Document],
+                selection: Selection) -> list[Finding]:
+    """A pack none of whose documents exist in a language is the English pack with another cover:
+    worth a warning, unless the pack lists that language on purpose."""
+    findings = []
+    for spec in selection.pack_specs(project):
+        slugs = list(dict.fromkeys(s for s in spec.documents if s in documents))
+        for lang in selection.langs(project):
+            if lang == project.default_language or not slugs or spec.languages:
+                continue
+            if not any(lang in documents[s].translations for s in slugs):
+                findings += found([project.problem(
+                    f"packs.{spec.id}", f"has no document in '{lang}': all {len(slugs)} would "
+                    f"be in {project.default_language}; translate some, or list the languages it "
+                    f"is made in: languages = [...] under [packs.{spec.id}]", "warning")], "packs")
+    return findings

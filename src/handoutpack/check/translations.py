@@ -1,0 +1,99 @@
+"""Translations: coverage by language, missing source revisions, and stale translations with
+what changed in the source since (from git history)."""
+
+from __future__ import annotations
+
+import difflib
+import shutil
+from pathlib import Path
+
+from .. import content
+from ..history import git as _git
+from ..config import Project
+from ..content import Document, Translation
+from .findings import Finding, rel
+
+HISTORY_LIMIT = 200
+DIFF_LINES = 40
+
+
+def coverage(project: Project, documents: dict[str, Document]) -> dict[str, dict[str, str]]:
+    return {slug: {lang: _status(project, d, lang) for lang in project.languages}
+            for slug, d in documents.items()}
+
+
+def _status(project: Project, document: Document, lang: str) -> str:
+    if lang == project.default_language:
+        return "source"
+    translation = document.translations.get(lang)
+    if translation is None:
+        return "missing"
+    if translation.meta.source_revision is None:
+        return "unknown"
+    current = document.main(project.default_language).revision
+    return "current" if translation.meta.source_revision == current else "stale"
+
+
+def check_translation(project: Project, document: Document, translation: Translation,
+                      history: bool) -> list[Finding]:
+    source = document.main(project.default_language)
+    name, source_name = rel(project, translation.path), rel(project, source.path)
+    status = _status(project, document, translation.lang)
+    line = _front_matter_line(translation, "source_revision")
+    if status == "unknown":
+        return [Finding("warning", "translations", name, 1,
+                        f"no source_revision, so nobody can tell whether it is up to date. Record "
+                        f"the revision of the English it was made from: for a translation made "
+                        f"from {source_name} as it is now, 'source_revision: {source.revision}'; "
+                        f"for one brought in from elsewhere, the revision at the date it was "
+                        f"made, which `handoutpack revision {source_name} --as-of YYYY-MM-DD` "
+                        "reads from git history (then check lists what changed since)")]
+    if status != "stale":
+        return []
+    old = english_at(project, source.path, translation.meta.source_revision) if history else None
+    if old is None:
+        details = ("(what changed cannot be shown: the English text of that revision is not in "
+                   "this project's git history; keep the project in git to see it)",) if history else ()
+    else:
+        details = tuple(changes(old[1], source.body, old[0]))
+    return [Finding("warning", "translations", name, line,
+                    f"stale translation: {source_name} has changed since it was translated "
+                    f"(source_revision {translation.meta.source_revision}, now {source.revision}); "
+                    f"update the translation, then set source_revision: {source.revision}",
+                    details)]
+
+
+def _front_matter_line(translation: Translation, key: str) -> int | None:
+    text = translation.path.read_text(encoding="utf-8", errors="replace")
+    for number, line in enumerate(text.splitlines()[: translation.body_line], 1):
+        if line.startswith(f"{key}:"):
+            return number
+    return None
+
+
+def english_at(project: Project, path: Path, revision: str) -> tuple[str, str] | None:
+    """(a description of the commit, the body) of the source at `revision`, from git history."""
+    if not shutil.which("git"):
+        return None
+    relative = rel(project, path)
+    log = _git(project.root, "log", f"-{HISTORY_LIMIT}", "--follow", "--name-only",
+               "--format=%x00%h %ad", "--date=short", "--", relative)
+    for entry in (log or "").split("\0")[1:]:
+        lines = entry.strip().splitlines()
+        if len(lines) < 2:
+            continue
+        text = _git(project.root, "show", f"{lines[0].split()[0]}:{lines[-1]}")
+        body = content.body_of(text or "")
+        if body is not None and content.revision(body) == revision:
+            return f"commit {lines[0]}", body
+    return None
+
+
+def changes(old: str, new: str, when: str) -> list[str]:
+    """What changed in the English since a translation was made, as a short unified diff."""
+    diff = list(difflib.unified_diff(old.splitlines(), new.splitlines(),
+                                     f"English when translated ({when})", "English now",
+                                     lineterm="", n=1))
+    if len(diff) > DIFF_LINES:
+        diff = diff[:DIFF_LINES] + [f"... and {len(diff) - DIFF_LINES} more lines"]
+    return diff

@@ -1,0 +1,2 @@
+"""Every PDF page operation handoutpack does (forms, overlays, merging, outlines, links,
+imposition, structure trees), one module per job, with no private API of any PDF library."""

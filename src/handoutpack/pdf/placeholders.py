@@ -1,0 +1,30 @@
+"""Placeholder links: a layout marks a place a later stage fills in with a link to
+`handoutpack:<kind>/<value>`; the PDF stage finds those links by kind. The one place the scheme
+is defined."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+SCHEME = "handoutpack:"
+DOCUMENT_LINK = f"{SCHEME}document/"
+"""A link to another document of a pack; the pack turns it into a jump to that document."""
+PAGE_LINK = f"{SCHEME}page/"
+"""A contents entry: the pack turns it into a jump to the page the entry names."""
+SLIDE_LINK = f"{SCHEME}slide/"
+"""A handout or notes page marks where slide N goes with a link to SLIDE_LINK + N."""
+
+
+def is_placeholder(href: str) -> bool:
+    """Whether a link in a page is one of ours, filled in later (so not checked as a link)."""
+    return href.startswith(SCHEME)
+
+
+def placeholders(page, prefix: str) -> Iterator[tuple[dict, str]]:
+    """The link annotations on `page` whose URI starts with `prefix`, with the rest of the URI."""
+    for annotation in page.get("/Annots", []):
+        annotation = annotation.get_object()
+        action = annotation.get("/A")
+        uri = str(action.get_object().get("/URI", "")) if action else ""
+        if uri.startswith(prefix):
+            yield annotation, uri[len(prefix):]
