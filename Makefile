@@ -26,10 +26,12 @@ $(STAMP): pyproject.toml
 # and its output reproducible; poppler-utils turns PDFs into PNGs for looking at pages; qpdf checks
 # the structure of the PDFs the tests make; the tests drive Debian's Chromium through Playwright
 # (whose own browser download is not used); fonts-noto-color-emoji prints emoji in colour
-# (WeasyPrint draws its bitmaps) instead of as their names.
+# (WeasyPrint draws its bitmaps) instead of as their names; ghostscript brings the freely
+# licensed CMYK profile print files are made for (libgs-common), and its inkcov device measures
+# ink in the tests.
 # Installed only when missing and only where we may (root, Debian).
 system-deps:
-	@missing=$$(for p in libpango-1.0-0 libharfbuzz-subset0 poppler-utils qpdf chromium fonts-noto-color-emoji; do \
+	@missing=$$(for p in libpango-1.0-0 libharfbuzz-subset0 poppler-utils qpdf chromium fonts-noto-color-emoji ghostscript; do \
 		dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
 	if [ -n "$$missing" ]; then \
 		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \

@@ -45,7 +45,7 @@ def source(root: Path, relative: str) -> str:
 def test_every_document_builds_in_every_language_with_no_raw_syntax(corpus):
     root, _ = corpus
     built = documents(root)
-    assert len(built) == 12
+    assert len(built) == 15
     for pdf in [*built, *root.glob("build/*/workshop.pdf")]:
         text = all_text(pdf)
         assert not RAW.findall(text), (pdf, RAW.findall(text))
@@ -150,6 +150,14 @@ def test_what_prints_differently_is_warned_once_with_file_and_line(corpus):
     assert ("content/jekyll/client-protection.en.md:25: '/notices/' is a website path with no "
             "file in the project (looked in the project folder)") in output
     assert "it links to https://sptf.example.org/notices/" in output
+
+
+def test_a_page_without_front_matter_takes_its_title_from_its_first_heading(corpus):
+    root, _ = corpus
+    for lang, title in (("en", "Glossary"), ("fr", "Glossaire"), ("es", "Glosario")):
+        pdf = root / f"build/{lang}/documents/glossary.pdf"
+        assert reader(pdf).metadata.title == title
+        assert all_text(pdf).count(title) == 1  # the masthead's, not twice
 
 
 def test_remote_image_prints_its_alt_text(corpus):

@@ -223,3 +223,20 @@ def test_a_figure_added_for_a_language_is_used_at_the_next_build(make_project):
     widths = {lang: [i.image.width for p in reader(project / f"build/{lang}/documents/hello.pdf").pages
                      for i in p.images] for lang in ("en", "fr")}
     assert widths == {"en": [30], "fr": [33]}
+
+
+def test_check_reads_the_body_of_a_document_whose_yaml_is_broken(make_project):
+    source = "---\ntitle: [unclosed\n---\n[Broken](nowhere.md)\n"
+    found = findings(make_project({"handoutpack.toml": ENGLISH_PACK,
+                                   "content/handouts/hello.en.md": source}))
+    assert any("front matter is not valid YAML" in f for f in found), found
+    assert any("link 'nowhere.md' leads nowhere" in f for f in found), found
+
+
+def test_liquid_is_named_as_such(make_project):
+    source = page("![Logo]({{ site.baseurl }}/assets/logo.png)\n")
+    outcome = invoke(make_project({"handoutpack.toml": ENGLISH_PACK,
+                                   "content/handouts/hello.en.md": source}), "build")
+    assert outcome.exit_code == 2
+    assert "hello.en.md:4: template error: 'site' is undefined" in outcome.stderr
+    assert "This looks like Liquid, Jekyll's template language" in outcome.stderr

@@ -203,7 +203,9 @@ def test_duplex_starts_every_document_on_a_right_hand_page(printshop):
     assert starts == [3, 5, 7, 9] and all(page % 2 for page in starts)
     printed = [int(n) for n in re.findall(r"(?:\. )+\.? ?(\d+)", page_text(path, 3))]
     assert printed == [5, 7, 9], "the contents print the true page numbers"
-    assert list(dict.fromkeys(link_targets(path, 3))) == [5, 7, 9]
+    # print-ready, the pack is PDF/X-4, for paper: no links (PDF/X allows no printable annotation
+    # inside the trim); packs for screens keep them (test_accessible checks them)
+    assert link_targets(path, 3) == []
 
 
 def test_inserted_pages_are_truly_blank(printshop):
@@ -268,7 +270,8 @@ def test_cover_band_bleeds_and_crop_marks_are_outside_the_bleed(printshop):
     # a crop mark: a short dark line on the trim line's extension, clear of the bleed
     column = [pixel(float(trim.left) + dx, float(trim.bottom) - 9 * MM)
               for dx in (-0.8, -0.4, 0, 0.4, 0.8)]
-    assert min(sum(c) for c in column) < 200, "a vertical crop mark below the trim's corner"
+    # (in black ink alone, as print-ready files are CMYK: a screen shows it dark grey)
+    assert min(sum(c) for c in column) < 300, "a vertical crop mark below the trim's corner"
     assert pixel(float(trim.left) - 5 * MM, float(trim.bottom) - 9 * MM) == (255, 255, 255)
 
 

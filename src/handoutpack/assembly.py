@@ -15,15 +15,16 @@ from .config import Project
 from .pack import Part, assemble
 from .parallel import Pool
 from .plan import Plan, Planned, PlannedPack, fixed_date
-from .render import Renderer, file_digest
+from .render import Renderer, file_digest, is_print
 from .rendering import CachedRenderer, CacheSpec, Renders, Reporter, code_digest
 
 
 def packs(project: Project, planned: Plan, renders: Renders, spec: CacheSpec, pool: Pool,
-           reporter: Reporter) -> dict[str, tuple[bytes, int]]:
-    """Each pack's PDF and page count: from the cache when it is made of the same renders and
-    settings as before, else assembled anew (its cover, contents and page numbers rendered or
-    taken from the cache) on the pool."""
+           reporter: Reporter) -> dict[str, tuple[bytes, int, int]]:
+    """Each pack's PDF, page count and its pack's own page count (a booklet's before
+    imposition): from the cache when it is made of the same renders and settings as before,
+    else assembled anew (its cover, contents and page numbers rendered or taken from the cache)
+    on the pool."""
     cache, made, todo = renders.cache, {}, {}
     for pack in planned.packs:
         entry = _pack_key(project, pack, renders, spec.options)
@@ -31,15 +32,16 @@ def packs(project: Project, planned: Plan, renders: Renders, spec: CacheSpec, po
         if isinstance(found, Miss):
             todo[pack.path] = (entry, pack, _pack_why(cache, entry, pack, renders, found.reason))
         else:
-            made[pack.path] = (found[1], int(found[0]["pages"]))
+            made[pack.path] = (found[1], int(found[0]["pages"]),
+                               int(found[0].get("pack_pages", found[0]["pages"])))
     reporter.expect(len(todo))
     items = [(path, (project, pack.spec, pack.lang, pack.printing, pack.booklet,
                      _parts(pack, renders), _pack_date(pack.parts), spec))
              for path, (_, pack, _) in todo.items()]
-    for (path, _), (pdf, pages, heard) in pool.run(_assemble, items):
+    for (path, _), (pdf, pages, pack_pages, heard) in pool.run(_assemble, items):
         entry, pack, reason = todo[path]
-        made[path] = (pdf, pages)
-        cache.write("packs", entry, pdf, pages=pages)
+        made[path] = (pdf, pages, pack_pages)
+        cache.write("packs", entry, pdf, pages=pages, pack_pages=pack_pages)
         cache.remember(path, f"{entry} {_pieces(pack, renders)}")
         reporter.absorb(heard)
         reporter.did("assembled", path, reason)
@@ -58,15 +60,22 @@ def _pack_date(parts: list[Planned]) -> dt.date | None:
                           default=None))
 
 
-def _assemble(renderer: Renderer, item: tuple) -> tuple[bytes, int, tuple]:
-    """On a worker: one pack, its own pages rendered through the cache."""
+def _assemble(renderer: Renderer, item: tuple) -> tuple[bytes, int, int, tuple]:
+    """On a worker: one pack, its own pages rendered through the cache; a print file finished
+    as its PDF variant asks."""
     project, spec, lang, printing, booklet, parts, date, cache_spec = item[1]
     pages_renderer = CachedRenderer(project, cache_spec, renderer)
     pdf, pages = assemble(project, spec, lang, parts, pages_renderer, date, printing)
+    cover, pack_pages = pdf, pages
     if booklet:
-        pdf, pages = imposition.booklet(pdf, paper.BOOKLET[spec.printing.paper][1])
+        pdf, pages = imposition.booklet(pdf, paper.BOOKLET[spec.printing.paper][1],
+                                        printing.paper_thickness_mm, printing.print_ready)
+    if is_print(printing.variant):
+        from .pdf import printfile  # pikepdf: only print builds pay for it
+
+        pdf = printfile.finish(pdf, renderer.inks, printing.variant, xmp_from=cover)
     heard = pages_renderer.reporter
-    return pdf, pages, (heard.rendered, heard.reused, pages_renderer.messages)
+    return pdf, pages, pack_pages, (heard.rendered, heard.reused, pages_renderer.messages)
 
 
 def _pack_key(project: Project, pack: PlannedPack, renders: Renders, options: str) -> str:

@@ -6,17 +6,16 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import partial
 
-from . import distribute, imposition, markup
+from . import distribute, markup, prepress
 from .assembly import packs as assemble_packs
 from .cache import Kept
 from .check import preflight
-from .config import Project
+from .config import Project, with_printing
 from .content import Document
 from .errors import Problems
 from .outputs import TEMP_DIR, Output, build_lock, save, write_manifest
 from .parallel import Pool, default_jobs
-from .plan import Planned, Selection, plan, source_name
-from .render import Rendered
+from .plan import Selection, plan, source_name
 from .rendering import (CACHE_DIR, CacheSpec, Renders, Rendering, Reporter, kept_pages,
                         make_renderer, overflow_warnings_cached)
 
@@ -48,18 +47,24 @@ def build_and_publish(project: Project, documents: dict[str, Document],
 def build(project: Project, documents: dict[str, Document], selection: Selection = Selection(),
           reporter: Reporter | None = None, jobs: int | None = None, reuse: bool = True,
           strict: bool = False, pdf_variant: str | None = None,
-          kept: Kept | None = None) -> tuple[list[Output], list[str]]:
+          kept: Kept | None = None, dry_run: bool = False,
+          screen_images: bool = False) -> tuple[list[Output], list[str]]:
     """Write the selected documents and packs into build/; return the outputs and warnings.
     `jobs` processes render at once (default: one per core); `reuse=False` ignores the cache;
     `strict`: WeasyPrint's warnings fail the build before anything is written; `kept`: the
-    typeset pages kept between builds (see kept_pages), if the caller has them already."""
+    typeset pages kept between builds (see kept_pages), if the caller has them already;
+    `pdf_variant` wins over every pack's and the config's. `dry_run` writes nothing but the
+    cache (for `check --print`); `screen_images` also checks the images of screen files."""
     reporter = reporter or Reporter()
+    if pdf_variant:
+        project = with_printing(project, pdf_variant=pdf_variant)
     kept = kept or kept_pages(project, reuse)
     with markup.keeping(kept):
         planned = plan(project, documents, selection)
     spec = CacheSpec(project.build_dir / CACHE_DIR, reuse, project.root,
-                     make_renderer(project, pdf_variant).options)
-    with Pool(partial(make_renderer, project, pdf_variant), jobs or default_jobs(),
+                     make_renderer(project).options)
+    reporter.notes += prepress.brand_notes(project, planned)
+    with Pool(partial(make_renderer, project), jobs or default_jobs(),
               temp_root=project.build_dir / TEMP_DIR) as pool:
         rendering = Rendering(project, spec, pool, reporter)
         rendered = rendering.get(planned.jobs())
@@ -72,22 +77,35 @@ def build(project: Project, documents: dict[str, Document], selection: Selection
                             "(--strict: warnings fail the build; nothing was written)"])
         renders = Renders(rendered, rendering.cache)
         packs = assemble_packs(project, planned, renders, spec, pool, reporter)
-    outputs = [write_document(project, path, p, renders[p]) for path, p in planned.documents]
+    covers = prepress.covers(planned, packs)
+    documents_out = {path: prepress.document_pdf(project, renders[p])
+                     for path, p in planned.documents}
+    printed = prepress.print_warnings(project, planned, rendered, documents_out, packs,
+                                      rendering.cache, screen_images)
+    if dry_run:
+        return [], list(dict.fromkeys(warnings + printed))
+    if strict and printed:
+        raise Problems([*dict.fromkeys(printed),
+                        "(--strict: warnings fail the build; nothing was written)"])
+    warnings += printed
+    outputs = [save(project.build_dir, path, documents_out[path], kind=p.layout,
+                    lang=p.translation.lang, document=p.document.slug, pages=renders[p].pages,
+                    sources=[source_name(project, p.translation)])
+               for path, p in planned.documents]
     for pack in planned.packs:
-        pdf, pages = packs[pack.path]
+        pdf, pages, pack_pages = packs[pack.path]
         outputs.append(save(project.build_dir, pack.path, pdf,
                             kind="booklet" if pack.booklet else "pack", lang=pack.lang,
                             pack=pack.spec.id, pages=pages,
                             sources=[source_name(project, p.translation) for p in pack.parts],
-                            fallbacks=[p.document.slug for p in pack.parts if p.fell_back]))
+                            fallbacks=[p.document.slug for p in pack.parts if p.fell_back],
+                            print=prepress.ticket_data(project, pack, pack_pages)))
+    prepress.write_tickets(project, planned, outputs[-len(planned.packs):] if planned.packs else [])
+    outputs += [save(project.build_dir, path, pdf, kind="cover", lang=pack.lang,
+                     pack=pack.spec.id, pages=pages)
+                for path, (pack, pdf, pages) in covers.items()]
     write_manifest(project.build_dir, outputs)
     kept.save()
     rendering.cache.prune()
     return outputs, list(dict.fromkeys(warnings))
 
-
-def write_document(project: Project, path: str, planned: Planned, rendered: Rendered) -> Output:
-    pdf = imposition.print_ready(rendered.pdf) if project.printing.print_ready else rendered.pdf
-    return save(project.build_dir, path, pdf, kind=planned.layout,
-                lang=planned.translation.lang, document=planned.document.slug,
-                pages=rendered.pages, sources=[source_name(project, planned.translation)])

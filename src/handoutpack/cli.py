@@ -73,7 +73,12 @@ def cli(ctx: click.Context, project_dir: Path, debug: bool) -> None:
 @click.option("--strict", is_flag=True,
               help="Fail on any warning too (stale translations, missing alt text, WeasyPrint's).")
 @click.option("--pdf-variant", type=click.Choice(PDF_VARIANTS), metavar="VARIANT",
-              help=f"Make PDF/A or PDF/UA files: {', '.join(PDF_VARIANTS)}.")
+              help=f"Make PDF/A, PDF/UA or PDF/X files: {', '.join(PDF_VARIANTS)}. PDF/X files "
+                   "are CMYK, for a print shop; --print-ready makes PDF/X-4 unless this says "
+                   "otherwise.")
+@click.option("--cover-file/--no-cover-file", default=None,
+              help="Also write each pack's cover as build/<lang>/<pack>-cover.pdf, to print "
+                   "on heavier paper.")
 @click.pass_obj
 def build_command(run: Run, packs: tuple[str, ...], languages: tuple[str, ...],
                   settings: tuple[str, ...], image_dpi: int | None, jobs: int | None,
@@ -87,7 +92,8 @@ def build_command(run: Run, packs: tuple[str, ...], languages: tuple[str, ...],
     Print options given here win over handoutpack.toml's [print] and [packs.<id>] settings."""
     project = dataclasses.replace(run.project(
         config.parse_overrides(settings),
-        {name: value for name, value in printing.items() if value is not None}), image_dpi=image_dpi)
+        {name: value for name, value in printing.items() if value is not None}),
+        image_dpi=image_dpi)
     documents = content.load(project)
     selection = Selection(packs, languages)
     progress = Progress(enabled=not quiet and not verbose and sys.stderr.isatty())
@@ -101,6 +107,8 @@ def build_command(run: Run, packs: tuple[str, ...], languages: tuple[str, ...],
     for warning in warnings:
         click.echo(f"warning: {warning}", err=True)
     if not quiet:
+        for note in reporter.notes:
+            click.echo(f"note: {note}", err=True)
         counts = Counter(o.kind for o in outputs)
         nouns = {"document": "document", "slides": "presentation", "pack": "pack",
                  "booklet": "booklet"}  # a presentation's slides stand for its three PDFs
@@ -187,14 +195,18 @@ def _email(project: config.Project, documents: dict[str, content.Document], pack
               show_default=True, help="json: one object with every finding, for other programs.")
 @click.option("--set", "settings", multiple=True, metavar="KEY=VALUE",
               help="Check as built with this event.name, event.date or event.place.")
+@click.option("--print", "for_print", is_flag=True,
+              help="Also preflight the files a print shop gets: renders every pack print-ready "
+                   "(PDF/X-4 unless the config names another variant) and reads it back.")
 @click.pass_obj
-def check_command(run: Run, output_format: str, settings: tuple[str, ...]) -> None:
+def check_command(run: Run, output_format: str, settings: tuple[str, ...],
+                  for_print: bool) -> None:
     """Find every problem before anything is printed; exit 1 if there are any.
 
     Checks the config and front matter, Jinja names, links, images and fonts, accessibility
     (alt text, heading levels), translations (coverage, and stale ones with what changed)
-    and packs. Nothing is written."""
-    report = check.run(run.project_dir, config.parse_overrides(settings))
+    and packs. Nothing is written (with --print, only the build's cache of renders)."""
+    report = check.run(run.project_dir, config.parse_overrides(settings), for_print)
     if output_format == "json":
         click.echo(json.dumps(report.as_json(), indent=2, ensure_ascii=False))
     else:
@@ -282,7 +294,9 @@ def _log(quiet: bool):
 def _printed(printing: config.Printing) -> str:
     """'A4, duplex, booklet': the paper and the print options that are on (or QR codes, off)."""
     options = {"duplex": printing.duplex, "print-ready": printing.print_ready,
-               "booklet": printing.booklet, "no QR codes": not printing.qr}
+               "booklet": printing.booklet, "cover file": printing.cover_file,
+               "no QR codes": not printing.qr, (printing.variant or "").upper(): printing.variant,
+               f"{printing.copies} copies": printing.copies > 1}
     return ", ".join([printing.paper, *(name for name, on in options.items() if on)])
 
 

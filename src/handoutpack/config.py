@@ -90,6 +90,8 @@ class Brand:
     heading_font: str = "Lato"
     body_font: str = "Noto Serif"
     paper: str = setting("A4", choices=PAPER_SIZES)
+    cmyk: dict[str, tuple[float, float, float, float]] = field(default_factory=dict)
+    """[brand.cmyk]: the inks (0..1) a colour prints with, instead of a conversion."""
 
 
 @dataclass(frozen=True)
@@ -126,9 +128,23 @@ class Printing:
     """Also write the pack imposed as a saddle-stitched booklet."""
     qr: bool = True
     """Number each external link and list it with a QR code at the end of its document."""
+    cover_file: bool = False
+    """Also write the cover as <pack>-cover.pdf, to print on heavier paper."""
+    pdf_variant: str | None = None
+    """WeasyPrint's PDF variant; print-ready files are PDF/X-4 unless this says otherwise."""
+    copies: int = 1
+    """How many to print, for the job ticket."""
+    paper_thickness_mm: float = 0.1
+    """One sheet's thickness, for a booklet's creep (80 g/m² office paper: 0.1 mm)."""
+
+    @property
+    def variant(self) -> str | None:
+        """The PDF variant its files are made in."""
+        return self.pdf_variant or ("pdf/x-4" if self.print_ready else None)
 
 
-PRINT_OPTIONS = ("duplex", "print_ready", "booklet", "qr")
+PRINT_OPTIONS = ("duplex", "print_ready", "booklet", "qr", "cover_file")
+PRINT_SETTINGS = ("pdf_variant", "copies", "paper_thickness_mm")
 """The Printing fields [print] and [packs.<id>] may set; paper comes from brand.paper."""
 
 
@@ -224,6 +240,8 @@ class Project:
     printing: Printing = Printing()
     """The print defaults (brand.paper, [print], then the command line) every pack starts from,
     and how documents on their own are printed."""
+    cmyk_profile: Path | None = None
+    """print.cmyk_profile: the print shop's CMYK ICC profile (None: Debian's SWOP profile)."""
 
     def where(self, key: str) -> str:
         """'handoutpack.toml:12: packs.media.documents[2]': a config key as messages name it."""
@@ -241,6 +259,14 @@ class Project:
     def text(self, texts: dict[str, str], lang: str) -> str:
         """A localised config text in `lang`, or in the default language when it has none."""
         return texts.get(lang) or texts[self.default_language]
+
+
+def with_printing(project: Project, **changes) -> Project:
+    """`project` with print settings changed for every pack and document, as the command line
+    changes them."""
+    packs = {pack_id: replace(spec, printing=replace(spec.printing, **changes))
+             for pack_id, spec in project.packs.items()}
+    return replace(project, printing=replace(project.printing, **changes), packs=packs)
 
 
 def suggest(name: str, choices) -> str:
@@ -504,8 +530,9 @@ def _project(root: Path, config_path: Path, data: dict, overrides: dict[str, str
     org = Org(**r.settings(Org, org_data, "org", given={"name": org_name, **rights},
                            defaults={"short_name": org_name}),
               logo=r.path(root, logo, "org.logo") if logo is not None else None)
-    brand = Brand(**r.settings(Brand, r.table(data.get("brand"), "brand", toml_keys(Brand)),
-                               "brand"))
+    brand_data = r.table(data.get("brand"), "brand", toml_keys(Brand))
+    brand = Brand(**r.settings(Brand, brand_data, "brand"))
+    brand = replace(brand, cmyk=_inks(r, brand_data.get("cmyk"), brand))
 
     paths = r.table(data.get("paths"), "paths",
                     {"content", "templates", "styles", "build", "emails", "site_root"})
@@ -528,8 +555,11 @@ def _project(root: Path, config_path: Path, data: dict, overrides: dict[str, str
     forced = {name: getattr(override, name) for name in overrides}  # --set wins everywhere
     event = replace(_event(r, r.table(data.get("event"), "event", toml_keys(Event)), "event",
                            languages), **forced)
-    printing = _printing(r, r.table(data.get("print"), "print", set(PRINT_OPTIONS)), "print",
-                         Printing(paper=brand.paper))
+    print_data = r.table(data.get("print"), "print",
+                         {*PRINT_OPTIONS, *PRINT_SETTINGS, "cmyk_profile"})
+    printing = _printing(r, print_data, "print", Printing(paper=brand.paper))
+    cmyk_profile = (r.path(root, print_data["cmyk_profile"], "print.cmyk_profile")
+                    if "cmyk_profile" in print_data else None)
     packs = {}
     for pack_id, spec in r.table(data.get("packs"), "packs").items():
         packs[pack_id] = _pack(r, pack_id, spec, languages, audiences, forced,
@@ -560,7 +590,7 @@ def _project(root: Path, config_path: Path, data: dict, overrides: dict[str, str
         allow_remote=allow_remote, typography=typography, config_path=config_path,
         download=download, email=email,
         emails_dir=emails_dir or root / "emails", site_root=site_root,
-        printing=replace(printing, **forced_printing),
+        printing=replace(printing, **forced_printing), cmyk_profile=cmyk_profile,
     )
 
 
@@ -607,8 +637,35 @@ def _event(r: _Reader, data: dict, key: str, languages) -> Event:
 
 def _printing(r: _Reader, data: dict, key: str, base: Printing) -> Printing:
     """`base` with the print options `data` sets."""
+    from .render import PDF_VARIANTS
+
+    thickness = r.number(data, "paper_thickness_mm", f"{key}.paper_thickness_mm",
+                         base.paper_thickness_mm)
+    if not 0 < thickness <= 1:
+        r.problem(f"{key}.paper_thickness_mm", f"{thickness} mm is not a sheet's thickness; "
+                  "office paper is about 0.1, card 0.3")
+    copies = r.number(data, "copies", f"{key}.copies", base.copies, integer=True)
     return replace(base, **{name: r.boolean(data, name, f"{key}.{name}", getattr(base, name))
-                            for name in PRINT_OPTIONS})
+                            for name in PRINT_OPTIONS},
+                   pdf_variant=r.choice(data, "pdf_variant", f"{key}.pdf_variant", PDF_VARIANTS,
+                                        base.pdf_variant),
+                   copies=max(1, copies), paper_thickness_mm=thickness)
+
+
+def _inks(r: _Reader, data: Any, brand: Brand) -> dict[str, tuple[float, float, float, float]]:
+    """[brand.cmyk]: each brand colour's inks in percent, e.g. primary = [100, 45, 20, 35]."""
+    colours = [name for name, value in vars(brand).items()
+               if isinstance(value, str) and COLOUR_RE.match(value)]
+    inks = {}
+    for name, value in r.table(data, "brand.cmyk", set(colours)).items():
+        if (not isinstance(value, list) or len(value) != 4 or not all(
+                isinstance(v, (int, float)) and not isinstance(v, bool) and 0 <= v <= 100
+                for v in value)):
+            r.problem(f"brand.cmyk.{name}", "must be four percentages of ink, cyan, magenta, "
+                      "yellow and black, like [100, 45, 20, 35]")
+            continue
+        inks[name] = tuple(v / 100 for v in value)
+    return inks
 
 
 def _pack(r: _Reader, pack_id: str, spec: Any, languages, audiences, forced: dict[str, Any],
@@ -617,7 +674,7 @@ def _pack(r: _Reader, pack_id: str, spec: Any, languages, audiences, forced: dic
     if not ID_RE.match(pack_id):
         r.problem(key, "pack ids are lower-case letters, digits and hyphens")
     spec = r.table(spec, key, {"title", "audience", "documents", "event", "paper", "languages",
-                               *PRINT_OPTIONS, "presentations"})
+                               *PRINT_OPTIONS, *PRINT_SETTINGS, "presentations"})
     audience = r.string(spec, "audience", f"{key}.audience")
     if audience and audience not in audiences:
         r.problem(f"{key}.audience", f"no audience '{audience}'{suggest(audience, audiences)}; "

@@ -22,6 +22,8 @@ ALIASES = {"description": "summary"}
 """Keys other tools use for ours (Jekyll, MkDocs and Hugo write `description`)."""
 MAX_SOURCE_BYTES = 2_000_000
 FILE_RE = re.compile(r"^(?P<slug>[a-z0-9][a-z0-9-]*)\.(?P<lang>[a-z]{2,3}(?:-[A-Za-z0-9]+)?)\.md$")
+TITLE_HEADING = re.compile(r"\A(?:[ \t]*\n)*#[ \t]+(?P<title>[^\n]+?)[ \t#]*$", re.M)
+"""A first line '# Title': the title of a page written without front matter."""
 REVISION_RE = re.compile(r"^[0-9a-f]{12}$")
 
 
@@ -197,7 +199,22 @@ def parse_leniently(name: str, text: str, project: Project, lang: str | None = N
                     ) -> tuple[FrontMatter, str, int, list[Problem]]:
     """As parse, but with the front matter's problems returned beside what could be read, so
     that `check` still looks at the body of a document whose front matter has errors."""
-    data, lines, body, body_line = split_front_matter(name, text, "title, summary, kind...")
+    if not text.startswith("---\n") and (heading := TITLE_HEADING.search(text)):
+        # a page without front matter (as MkDocs allows): its first heading is its title
+        body = text[:heading.start()] + text[heading.end():]
+        return FrontMatter(title=heading["title"].strip(), summary="", kind=DEFAULT_KIND,
+                           kind_given=False), body, 1, []
+    try:
+        data, lines, body, body_line = split_front_matter(name, text, "title, summary, kind...")
+    except HandoutpackError as error:
+        end = _front_matter_end(text) if text.startswith("---\n") else -1
+        if end < 0:
+            raise
+        # unreadable YAML: its error, and the body still checked under a stand-in title
+        body_line = text[: end + 5].count("\n") + 1
+        stand_in = FrontMatter(title=Path(name).name, summary="", kind=DEFAULT_KIND,
+                               kind_given=False)
+        return stand_in, text[end + 5:], body_line, error.problems
     meta, problems = _front_matter(name, data, lines, project, lang)
     return meta, body, body_line, problems
 

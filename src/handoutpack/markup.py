@@ -274,8 +274,18 @@ def _jinja_error(name: str, first_line: int, error: Exception, line: int | None,
                  names: str) -> HandoutpackError:
     message = getattr(error, "message", None) or str(error) or type(error).__name__
     hint = f"; the names you can use are {names}" if isinstance(error, jinja2.UndefinedError) else ""
+    if LIQUID.search(message):
+        hint += LIQUID_HINT
     return HandoutpackError(f"template error: {message}{hint}", file=name,
                             line=first_line + line - 1 if line else None)
+
+
+LIQUID = re.compile(r"'(site|page|layout|jekyll|include)' is undefined|no filter named "
+                    r"'(relative_url|absolute_url|markdownify|jsonify)'|unknown tag '(include|"
+                    r"highlight|raw|capture|assign)'|no loader for this environment")
+LIQUID_HINT = (". This looks like Liquid, Jekyll's template language, which handoutpack does not "
+               "run: write the text or path it stood for (e.g. '/assets/x.png' for "
+               "'{{ site.baseurl }}/assets/x.png'), or use {{ org.website }}")
 
 
 @cache

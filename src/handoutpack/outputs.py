@@ -89,6 +89,8 @@ class Output:
     sources: list[str] = field(default_factory=list)
     fallbacks: list[str] = field(default_factory=list)
     """Documents given in another language because this one has no translation."""
+    print: dict | None = None
+    """A print file's job ticket: trim size, pages, sheets, duplex, binding, colour, copies."""
 
 
 def save(build_dir: Path, relative: str, data: bytes, **details) -> Output:

@@ -58,21 +58,22 @@ def assemble(project: Project, spec: PackSpec, lang: str, parts: list[Part],
                   logo=project.org.logo.as_uri() if project.org.logo else "",
                   styles=stylesheets(project), page_counter=markup.page_counter_css(words),
                   date=date, language_name=markup.language_name, page_link=PAGE_LINK)
+    variant = printing.variant
     cover = renderer.render(markup.page(project, "cover.html", **common), project.root,
-                            f"cover of pack '{spec.id}'", lang)
+                            f"cover of pack '{spec.id}'", lang, variant)
     contents_pages, contents = 1, None
     for _ in range(4):  # the contents' own length moves the numbers it prints
         starts = layout(cover.pages, contents_pages, parts, printing.duplex)
         entries = [Entry(part, page) for part, page in zip(parts, starts[2:])]
         contents = renderer.render(markup.page(project, "contents.html", entries=entries, **common),
-                                   project.root, f"contents of pack '{spec.id}'", lang)
+                                   project.root, f"contents of pack '{spec.id}'", lang, variant)
         if contents.pages == contents_pages:
             break
         contents_pages = contents.pages
     starts = layout(cover.pages, contents.pages, parts, printing.duplex)
     numbers = renderer.render(
         markup.page(project, "stamp.html", pages=starts[-1] + parts[-1].rendered.pages - 1,
-                    **common), project.root, f"page numbers of pack '{spec.id}'", lang)
+                    **common), project.root, f"page numbers of pack '{spec.id}'", lang, variant)
     return merge(project, spec, lang, title, [cover, contents, numbers], parts,
                  words["contents"], printing, date)
 

@@ -63,6 +63,8 @@ class Job:
     lang: str
     source: str = ""
     """The project file it is made from, if any: for messages, and to say when it changed."""
+    variant: str | None = None
+    """The PDF variant it is rendered in (PDF/X renders are made CMYK)."""
 
 
 @dataclass(frozen=True)
@@ -155,8 +157,9 @@ def plan(project: Project, documents: dict[str, Document], selection: Selection)
 
 
 def booklet_pages(printing: Printing) -> Printing:
-    """A booklet's pages are half its sheet and are printed at the office, not trimmed."""
-    return replace(printing, paper=paper.BOOKLET[printing.paper][0], print_ready=False)
+    """A booklet's pages are half its sheet; print-ready, the sheets get bleed and marks."""
+    return replace(printing, paper=paper.BOOKLET[printing.paper][0],
+                   pdf_variant=printing.variant)
 
 
 def _pack_parts(project: Project, documents: dict[str, Document], spec: PackSpec,
@@ -285,7 +288,7 @@ def _job(project: Project, translation: Translation, template: str, printing: Pr
                *(["in packs"] if values.get("numbered_by_pack") else []),
                *([f"{frame_lang} fallback"] if frame_lang != translation.lang else [])]
     name = f"{source} ({', '.join(variant)})" if variant else source
-    return Job(name, html, translation.path.parent, translation.lang, source)
+    return Job(name, html, translation.path.parent, translation.lang, source, printing.variant)
 
 
 def source_name(project: Project, translation: Translation) -> str:

@@ -8,20 +8,27 @@ import logging
 import mimetypes
 import os
 import re
+from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 from importlib.metadata import version
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import unquote, urlsplit
 
 from .errors import HandoutpackError
 
+if TYPE_CHECKING:
+    from .pdf.colour import Inks
+
 REMOTE_SCHEMES = ("http", "https")
 REMOTE_TIMEOUT = 10
 PDF_VARIANTS = ("pdf/a-1b", "pdf/a-2b", "pdf/a-3b", "pdf/a-2u", "pdf/a-3u", "pdf/a-4u",
-                "pdf/a-1a", "pdf/a-2a", "pdf/a-3a", "pdf/ua-1", "pdf/ua-2")
-"""WeasyPrint's PDF/A and PDF/UA variants (weasyprint.pdf.VARIANTS), passed through as named."""
+                "pdf/a-1a", "pdf/a-2a", "pdf/a-3a", "pdf/ua-1", "pdf/ua-2",
+                "pdf/x-1a", "pdf/x-3", "pdf/x-4", "pdf/x-5g")
+"""WeasyPrint's PDF/A, PDF/UA and PDF/X variants (weasyprint.pdf.VARIANTS); PDF/X files are then
+made CMYK and finished for print (pdf/printfile.py)."""
 FAILED_LOAD = re.compile(r"^Failed to load (?P<what>image|stylesheet|inline SVG|attachment)"
                          r"(?: at '?(?P<url>[^' ]+)'?)?(?:: (?P<reason>.*))?", re.S)
 FAILED_FONT = re.compile(r"^Failed to load font at '(?P<url>[^']+)'")
@@ -32,6 +39,9 @@ HARFBUZZ_SUBSET = ("libharfbuzz-subset.so.0", "libharfbuzz-subset.0.dylib", "lib
 """The names WeasyPrint looks for HarfBuzz's font subsetter under (see weasyprint/text/ffi.py)."""
 FIXED_FONT_TIME = "1262304000"
 """2010-01-01: the time fontTools stamps into font subsets when SOURCE_DATE_EPOCH is unset."""
+
+PRINT_VARIANTS = ("pdf/x-1a", "pdf/x-3", "pdf/x-4", "pdf/x-5g")
+"""The variants made for a print shop: CMYK, an output intent, no annotations."""
 
 Dependency = tuple[str, str | None]
 """A file a render read: (its URL, the SHA-256 of its bytes; None for a network resource)."""
@@ -189,9 +199,11 @@ class Renderer:
     """Renders HTML strings to PDFs; one per process, sharing WeasyPrint's font set-up."""
 
     def __init__(self, roots: list[Path], overlays: list[list[Path]], allow_remote: bool = False,
-                 pdf_variant: str | None = None, image_dpi: int | None = None):
+                 pdf_variant: str | None = None, image_dpi: int | None = None,
+                 inks: Callable[[], Inks] | None = None):
         self.fetcher = Fetcher(roots, overlays, allow_remote)
         self.pdf_variant = pdf_variant
+        self._make_inks = inks
         self._fonts = None
         self.image_options = ({"dpi": image_dpi, "jpeg_quality": IMAGE_JPEG_QUALITY,
                                "optimize_images": True} if image_dpi else {})
@@ -201,9 +213,20 @@ class Renderer:
         """The options that change its PDFs, for the cache's keys."""
         return f"pdf_variant={self.pdf_variant} images={sorted(self.image_options.items())}"
 
-    def render(self, html: str, base: Path, name: str, lang: str) -> Rendered:
-        """Render `html` whose relative links start at folder `base`; `name` is for messages."""
+    @cached_property
+    def inks(self) -> Inks:
+        """The CMYK conversion of print files (its profile is loaded on first use)."""
+        if self._make_inks is None:
+            raise HandoutpackError("print files need a CMYK profile; none was given")
+        return self._make_inks()
+
+    def render(self, html: str, base: Path, name: str, lang: str,
+               variant: str | None = None) -> Rendered:
+        """Render `html` whose relative links start at folder `base`; `name` is for messages.
+        `variant` (else the renderer's) is the PDF variant; a PDF/X render is made CMYK."""
         import weasyprint  # imported here: a build with nothing to render never pays for it
+
+        variant = variant or self.pdf_variant
 
         if self._fonts is None:
             self._fonts = _font_configuration(self.fetcher)
@@ -214,8 +237,7 @@ class Renderer:
                 string=html, base_url=base.as_uri() + "/",
                 url_fetcher=_weasyprint_fetcher(self.fetcher),
             ).render(font_config=self._fonts, **self.image_options)  # images are done here
-            pdf = document.write_pdf(pdf_tags=True, custom_metadata=True,
-                                     pdf_variant=self.pdf_variant)
+            pdf = document.write_pdf(pdf_tags=True, custom_metadata=True, pdf_variant=variant)
         if self.fetcher.refused:
             raise HandoutpackError(
                 f"{name}: refused to load {'; '.join(dict.fromkeys(self.fetcher.refused))}. "
@@ -223,6 +245,10 @@ class Renderer:
                 "in handoutpack.toml to allow http(s) resources).")
         if failures := self._failures(warnings, name):
             raise HandoutpackError("; ".join(failures) + f" (while rendering {name}).")
+        if is_print(variant):
+            from .pdf import printfile  # pikepdf: only print builds pay for it
+
+            pdf = printfile.prepare(pdf, self.inks, variant, printfile.created(html))
         return Rendered(pdf, len(document.pages), (*_useful(warnings), *overflows(document)),
                         tuple(sorted(self.fetcher.read.items())))
 
@@ -336,9 +362,15 @@ def subsetter() -> str:
 def engine() -> str:
     """Everything besides the HTML and the files it reads that can change a render's bytes:
     the versions of the PDF engine and of this module (which sets its options), the subsetter."""
-    source = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:16]
+    files = [Path(__file__), *sorted((Path(__file__).parent / "pdf").glob("*.py"))]
+    source = hashlib.sha256(b"".join(f.read_bytes() for f in files)).hexdigest()[:16]
     return (f"weasyprint {version('weasyprint')}, pydyf {version('pydyf')}, "
             f"handoutpack {version('handoutpack')} render.py {source}, subsetter {subsetter()}")
+
+
+def is_print(variant: str | None) -> bool:
+    """Whether files of this variant are for a print shop (PDF/X)."""
+    return variant in PRINT_VARIANTS
 
 
 def _useful(messages: list[str]):

@@ -6,7 +6,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, partial
 from pathlib import Path
 
 from . import markup
@@ -15,7 +15,8 @@ from .config import Project
 from .outputs import CACHE_DIR
 from .parallel import Pool
 from .plan import Job, Planned
-from .render import Fetcher, Rendered, Renderer, engine, file_digest
+from .pdf import colour
+from .render import Fetcher, Rendered, Renderer, engine, file_digest, is_print
 from .slides import overflow_warnings, place_slides
 
 Log = Callable[[str], None]
@@ -33,6 +34,8 @@ class Reporter:
         self.reused = 0
         self.assembled: list[str] = []
         self.total = self.done = 0
+        self.notes: list[str] = []
+        """What a user should know about the build, though nothing is wrong."""
 
     def expect(self, count: int) -> None:
         self.total += count
@@ -53,7 +56,8 @@ class Reporter:
 
 
 def make_renderer(project: Project, pdf_variant: str | None = None) -> Renderer:
-    return Renderer(*_fetcher_args(project), pdf_variant=pdf_variant, image_dpi=project.image_dpi)
+    return Renderer(*_fetcher_args(project), pdf_variant=pdf_variant, image_dpi=project.image_dpi,
+                    inks=partial(colour.project_inks, project))
 
 
 def _fetcher_args(project: Project) -> tuple:
@@ -89,8 +93,9 @@ class Rendering:
         """The cache key of a job with this build's options (the files it reads are checked
         on top: see Cache.render)."""
         if job not in self._keys:
-            self._keys[job] = key("render", engine(), self.spec.options, job.html,
-                                  job.base.as_posix(), job.lang)
+            inks = colour.project_inks(self.project).key if is_print(job.variant) else ""
+            self._keys[job] = key("render", engine(), self.spec.options, str(job.variant), inks,
+                                  job.html, job.base.as_posix(), job.lang)
         return self._keys[job]
 
     def get(self, jobs: Iterable[Job]) -> dict[Job, Rendered]:
@@ -130,7 +135,7 @@ class Rendering:
 
 
 def _render(renderer: Renderer, job: Job) -> Rendered:
-    return renderer.render(job.html, job.base, job.source or job.name, job.lang)
+    return renderer.render(job.html, job.base, job.source or job.name, job.lang, job.variant)
 
 
 class CachedRenderer:
@@ -142,8 +147,9 @@ class CachedRenderer:
         self.reporter = Reporter(log=self.messages.append)
         self.rendering = Rendering(project, spec, Pool(lambda: renderer, 1), self.reporter)
 
-    def render(self, html: str, base: Path, name: str, lang: str) -> Rendered:
-        job = Job(f"{name} ({lang})", html, base, lang)
+    def render(self, html: str, base: Path, name: str, lang: str,
+               variant: str | None = None) -> Rendered:
+        job = Job(f"{name} ({lang})", html, base, lang, variant=variant)
         return self.rendering.get([job])[job]
 
 

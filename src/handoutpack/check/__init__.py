@@ -3,6 +3,8 @@ accessibility, translations, packs and fonts; one module per topic."""
 
 from __future__ import annotations
 
+import re
+
 from pathlib import Path
 
 from .. import config, content
@@ -21,8 +23,9 @@ from .translations import check_translation, coverage
 __all__ = ["Finding", "Report", "inspect", "preflight", "run", "text_report"]
 
 
-def run(root: Path, overrides: dict[str, str] | None = None) -> Report:
-    """Check the project at `root`; HandoutpackError only when it cannot be checked at all."""
+def run(root: Path, overrides: dict[str, str] | None = None, for_print: bool = False) -> Report:
+    """Check the project at `root`; HandoutpackError only when it cannot be checked at all.
+    `for_print` adds the print shop's preflight (topic `print`), which renders the project."""
     try:
         project = config.load(root, overrides)
     except Problems as problems:
@@ -31,8 +34,27 @@ def run(root: Path, overrides: dict[str, str] | None = None) -> Report:
     report = Report(found(problems, "content"), project.languages)
     report.findings += inspect(project, documents, Selection(), history=True)
     report.coverage = coverage(project, documents)
+    if for_print and not report.errors:
+        report.findings += _print_findings(project, documents)
     report.findings.sort(key=lambda f: (f.file != config.CONFIG_NAME, f.file, f.line or 0))
     return report
+
+
+PLACED = re.compile(r"^(?P<file>[^\s:][^:\n]*?)(?::(?P<line>\d+))?: (?P<message>.*)$", re.S)
+"""A build's warning: 'file:line: message' or 'file: message'."""
+
+
+def _print_findings(project: Project, documents: dict[str, Document]) -> list[Finding]:
+    """The print topic: the preflight of the files a print shop would get (prepress)."""
+    from ..prepress import check_print  # renders: only `check --print` pays for it
+
+    findings = []
+    for warning in check_print(project, documents):
+        match = PLACED.match(warning)
+        file, line, message = ((match["file"], int(match["line"]) if match["line"] else None,
+                                match["message"]) if match else ("", None, warning))
+        findings.append(Finding("warning", "print", file, line, message))
+    return findings
 
 
 SHOWN_IN_BUILD = {"markdown", "front matter", "paths"}

@@ -9,7 +9,7 @@ from ..config import Project, suggest
 from ..content import Document
 from .findings import Finding, rel
 
-USED_KEYS = sorted(set(content.FrontMatter.__dataclass_fields__) - {"ignored"})
+USED_KEYS = sorted(set(content.FrontMatter.__dataclass_fields__) - {"ignored", "kind_given"})
 
 
 def ignored_keys(project: Project, documents: dict[str, Document],

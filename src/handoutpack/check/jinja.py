@@ -62,9 +62,10 @@ def _lookup(node) -> tuple[str | None, str | None]:
 
 
 def _jinja_finding(name: str, translation: Translation, line: int, message: str) -> Finding:
+    liquid = markup.LIQUID_HINT if markup.LIQUID.search(message) else ""
     return Finding("error", "jinja", name, translation.body_line + line - 1,
                    f"template error: {message}; the names you can use are org, event, pack, "
-                   "audience and lang (see docs/authoring.md)")
+                   f"audience and lang (see docs/authoring.md){liquid}")
 
 
 def _contexts(project: Project, documents: dict[str, Document], translation: Translation):
