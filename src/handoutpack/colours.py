@@ -88,21 +88,25 @@ def readable(colour: str, backgrounds: list[str], towards: str, ratio: float = N
     return towards
 
 
-@cache
 def palette(brand: Brand) -> dict[str, str]:
     """Every colour the theme uses, by name, for this brand."""
+    return dict(_palette(brand.primary.lower(), brand.accent.lower()))
+
+
+@cache  # by the two colours: a Brand may hold tables ([brand.cmyk]), which do not hash
+def _palette(brand_primary: str, brand_accent: str) -> tuple[tuple[str, str], ...]:
     colours = dict(FIXED)
     light = [colours[n] for n in ("paper", "tint-primary", "stripe", "page-bg", "tint-accent")]
     # the brand colour carries white text (bands, table heads) and is a text colour on paper
-    primary = readable(brand.primary.lower(), [*light, colours["on-primary-soft"]], "#000000")
+    primary = readable(brand_primary, [*light, colours["on-primary-soft"]], "#000000")
     colours["primary"] = primary
-    colours["accent"] = brand.accent.lower()  # rules and bars: not text
+    colours["accent"] = brand_accent  # rules and bars: not text
     colours["accent-text"] = readable(colours["accent"], light, "#000000")
     colours["badge"] = readable(colours["accent"], [colours["on-badge"]], "#000000")
     colours["accent-on-primary"] = readable(colours["accent"], [primary], "#ffffff")
     for name in ("on-primary-muted",):  # a theme grey that a lighter brand colour may need paler
         colours[name] = readable(colours[name], [primary], "#ffffff")
-    return colours
+    return tuple(colours.items())
 
 
 def css_variables(brand: Brand) -> str:
