@@ -14,6 +14,7 @@ test: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/build_speed.py
+	$(BIN)/python benchmarks/personal_packs.py --people 1000 --jobs 2
 
 $(STAMP): pyproject.toml
 	@$(MAKE) --no-print-directory system-deps

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import io
 import shutil
+import threading
 import textwrap
 from pathlib import Path
 
@@ -54,6 +55,20 @@ def write_files(root: Path, files: dict[str, str | bytes]) -> Path:
             path.write_text(textwrap.dedent(text) if text.startswith("\n") else text,
                             encoding="utf-8")
     return root
+
+
+@pytest.fixture(scope="session", autouse=True)
+def private_state(tmp_path_factory):
+    """The cache secrets (kept in the user's state folder) go to a folder of the test run."""
+    import os
+
+    before = os.environ.get("XDG_STATE_HOME")
+    os.environ["XDG_STATE_HOME"] = str(tmp_path_factory.mktemp("state"))
+    yield
+    if before is None:
+        del os.environ["XDG_STATE_HOME"]
+    else:
+        os.environ["XDG_STATE_HOME"] = before
 
 
 @pytest.fixture
@@ -113,3 +128,19 @@ def browser():
         chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         yield chromium
         chromium.close()
+
+
+@contextlib.contextmanager
+def serving(project: Path):
+    """`handoutpack serve` of `project` on a free port of 127.0.0.1, in a thread: its base URL."""
+    from handoutpack.serve import make_server
+
+    server = make_server(project, port=0)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    host, port = server.server_address[:2]
+    try:
+        yield f"http://{host}:{port}"
+    finally:
+        server.shutdown()
+        server.server_close()

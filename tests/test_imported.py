@@ -160,6 +160,12 @@ def test_a_page_without_front_matter_takes_its_title_from_its_first_heading(corp
         assert all_text(pdf).count(title) == 1  # the masthead's, not twice
 
 
+def test_a_first_heading_repeating_the_title_prints_once(corpus):
+    root, _ = corpus
+    text = all_text(root / "build/en/documents/reporting-guide.pdf")
+    assert text.count("Reporting social performance") == 1
+
+
 def test_remote_image_prints_its_alt_text(corpus):
     root, _ = corpus
     assert "Portrait of a trainer" in all_text(root / "build/en/documents/client-protection.pdf")

@@ -3,27 +3,21 @@
 from __future__ import annotations
 
 import io
-import threading
 import urllib.error
 import urllib.request
 
 import pytest
 from pypdf import PdfReader
 
-from handoutpack.serve import make_server
+from conftest import serving
 
 
 @pytest.fixture
 def preview(make_project):
     """A throwaway project served on a free port of 127.0.0.1; yields (project, base URL)."""
     project = make_project()
-    server = make_server(project, port=0)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    host, port = server.server_address[:2]
-    yield project, f"http://{host}:{port}"
-    server.shutdown()
-    server.server_close()
+    with serving(project) as base:
+        yield project, base
 
 
 def get(url: str, host: str | None = None) -> tuple[int, bytes]:
@@ -103,3 +97,38 @@ def test_a_broken_source_shows_its_problem_until_fixed(preview, browser):
     problem.wait_for(state="hidden", timeout=60_000)
     assert "Hello again from Example Trust" in pdf_text(base + "/pdf/en/documents/hello.pdf")
     page.close()
+
+
+@pytest.mark.parametrize("number", ["%C2%B2", "%D9%A3", "9" * 5000, "-1", "0"],
+                         ids=["superscript 2", "Arabic 3", "5000 digits", "negative", "zero"])
+def test_a_page_number_that_is_no_page_is_not_found(preview, number):
+    project, base = preview
+    assert get(f"{base}/page/{number}/en/documents/hello.pdf?v=x")[0] == 404
+
+
+def test_idle_and_dropped_connections_log_nothing(make_project, capsys):
+    import socket
+    import time
+
+    import threading
+
+    from handoutpack.serve import make_server
+
+    server = make_server(make_project(), port=0)
+    server.RequestHandlerClass.timeout = 1
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        idle = [socket.create_connection(server.server_address[:2]) for _ in range(30)]
+        for sock in idle[:15]:  # dropped mid-request, with a reset
+            sock.sendall(b"GET / HTTP/1.1\r\n")
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, b"\x01\x00\x00\x00\x00\x00\x00\x00")
+            sock.close()
+        time.sleep(3)  # the rest idle past the handler's timeout
+        for sock in idle[15:]:
+            sock.close()
+        assert get(f"http://127.0.0.1:{server.server_address[1]}/")[0] == 200
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert "Traceback" not in capsys.readouterr().err

@@ -116,9 +116,16 @@ def _theme_digest(project: Project) -> str:
     folders = [*markup.template_dirs(project), *markup.style_dirs(project)]
     files = sorted({f for folder in folders if folder.is_dir() for f in folder.rglob("*")
                     if f.is_file()})
-    if project.org.logo and project.org.logo.is_file():
-        files.append(project.org.logo)
+    files += [f for f in people_files(project) if f.is_file()]
     return key(*(f"{f} {_file_digest(f)}" for f in files))
+
+
+def people_files(project: Project) -> list[Path]:
+    """The logo, partners' logos and presenter's photo: the pack's own pages show them."""
+    partners = {p.logo for event in (project.event, *(s.event for s in project.packs.values()))
+                for p in event.partners}
+    photo = project.presenter.photo if project.presenter else None
+    return [f for f in (project.org.logo, *sorted(partners), photo) if f]
 
 
 @cache

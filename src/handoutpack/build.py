@@ -13,9 +13,10 @@ from .check import preflight
 from .config import Project, with_printing
 from .content import Document
 from .errors import Problems
-from .outputs import TEMP_DIR, Output, build_lock, save, write_manifest
+from .outputs import TEMP_DIR, Output, build_lock, ensure_space, save, write_manifest
 from .parallel import Pool, default_jobs
 from .plan import Selection, plan, source_name
+from .render import file_digest
 from .rendering import (CACHE_DIR, CacheSpec, Renders, Rendering, Reporter, kept_pages,
                         make_renderer, overflow_warnings_cached)
 
@@ -56,6 +57,7 @@ def build(project: Project, documents: dict[str, Document], selection: Selection
     `pdf_variant` wins over every pack's and the config's. `dry_run` writes nothing but the
     cache (for `check --print`); `screen_images` also checks the images of screen files."""
     reporter = reporter or Reporter()
+    ensure_space(project.build_dir, {})  # renders need room in build/.cache too
     if pdf_variant:
         project = with_printing(project, pdf_variant=pdf_variant)
     kept = kept or kept_pages(project, reuse)
@@ -88,6 +90,8 @@ def build(project: Project, documents: dict[str, Document], selection: Selection
         raise Problems([*dict.fromkeys(printed),
                         "(--strict: warnings fail the build; nothing was written)"])
     warnings += printed
+    ensure_space(project.build_dir, {**{path: len(pdf) for path, pdf in documents_out.items()},
+                                     **{path: len(made[0]) for path, made in packs.items()}})
     outputs = [save(project.build_dir, path, documents_out[path], kind=p.layout,
                     lang=p.translation.lang, document=p.document.slug, pages=renders[p].pages,
                     sources=[source_name(project, p.translation)])
@@ -104,6 +108,8 @@ def build(project: Project, documents: dict[str, Document], selection: Selection
     outputs += [save(project.build_dir, path, pdf, kind="cover", lang=pack.lang,
                      pack=pack.spec.id, pages=pages)
                 for path, (pack, pdf, pages) in covers.items()]
+    for output in outputs:  # what each was built from, by content (see mailing._changed)
+        output.source_sha256 = {name: file_digest(project.root / name) for name in output.sources}
     write_manifest(project.build_dir, outputs)
     kept.save()
     rendering.cache.prune()

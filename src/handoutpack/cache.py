@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 import os
+import secrets
+import tempfile
 import time
 from dataclasses import dataclass
 from collections.abc import Callable
@@ -13,8 +16,9 @@ from pathlib import Path
 from .outputs import write_atomic
 from .render import Fetcher, Refused, Rendered
 
-MAGIC = b"handoutpack-cache 1\n"
+MAGIC = b"handoutpack-cache 2\n"
 """The first line of every entry; a change of format is a change of this line."""
+KEY_BYTES = 32
 KEEP_DAYS = 30
 """Entries no build has used for this long are deleted at the end of a build."""
 
@@ -44,6 +48,7 @@ class Cache:
         self.folder = folder
         self.reuse = reuse
         self.root = root
+        self.secret = project_secret(root or folder)
 
     # ------------------------------------------------------------ entries
 
@@ -61,7 +66,7 @@ class Cache:
             return Miss("new")
         except OSError as error:
             return Miss(f"cache entry unreadable ({error.strerror})")
-        header, data = _parse(blob)
+        header, data = _parse(blob, self._signer(kind, entry))
         if header is None:
             path.unlink(missing_ok=True)
             return Miss("cache entry damaged")
@@ -69,9 +74,25 @@ class Cache:
         return header, data
 
     def write(self, kind: str, entry: str, data: bytes, **header) -> None:
-        header = {**header, "sha256": hashlib.sha256(data).hexdigest(), "bytes": len(data)}
+        header = {**header, "bytes": len(data)}
         line = json.dumps(header, ensure_ascii=False, sort_keys=True).encode("utf-8")
-        write_atomic(self._path(kind, entry), MAGIC + line + b"\n" + data, sync=False)
+        seal = self._signer(kind, entry)(line, data).encode("ascii")
+        write_atomic(self._path(kind, entry), MAGIC + seal + b"\n" + line + b"\n" + data,
+                     sync=False)
+
+    def _signer(self, kind: str, entry: str) -> Callable[[bytes, bytes], str]:
+        """The seal of an entry's header and data: an HMAC under the project's secret, which is
+        kept outside build/ (see project_secret). A checksum would catch damage but not a forged
+        entry, whose maker can compute any checksum; and the entry's own name is sealed in, so
+        an entry cannot be moved to stand for another."""
+
+        def seal(line: bytes, data: bytes) -> str:
+            mac = hmac.new(self.secret, f"{kind}/{entry}\n".encode("ascii"), hashlib.sha256)
+            mac.update(line + b"\n")
+            mac.update(data)
+            return mac.hexdigest()
+
+        return seal
 
     # ------------------------------------------------------------ renders
 
@@ -172,17 +193,69 @@ class Kept:
         self.new.clear()
 
 
-def _parse(blob: bytes) -> tuple[dict | None, bytes]:
+def _parse(blob: bytes, seal: Callable[[bytes, bytes], str]) -> tuple[dict | None, bytes]:
+    """An entry's header and data, or (None, b"") when it is damaged or not sealed by us."""
     if not blob.startswith(MAGIC):
         return None, b""
-    line, _, data = blob[len(MAGIC):].partition(b"\n")
+    given, _, rest = blob[len(MAGIC):].partition(b"\n")
+    line, _, data = rest.partition(b"\n")
+    if not hmac.compare_digest(given, seal(line, data).encode("ascii")):
+        return None, b""
     try:
         header = json.loads(line)
-        intact = (header["bytes"] == len(data)
-                  and header["sha256"] == hashlib.sha256(data).hexdigest())
+        intact = header["bytes"] == len(data)
     except (ValueError, KeyError, TypeError):
         return None, b""
     return (header, data) if intact else (None, b"")
+
+
+def secrets_folder() -> Path:
+    """Where the projects' cache secrets are kept: the user's state folder, outside any project
+    and any build folder, so that whoever can write build/ cannot read them."""
+    state = os.environ.get("XDG_STATE_HOME") or str(Path.home() / ".local" / "state")
+    return Path(state) / "handoutpack" / "cache-keys"
+
+
+_secrets: dict[Path, bytes] = {}
+
+
+def project_secret(root: Path) -> bytes:
+    """The secret that seals the cache entries of the project at `root`, made on first use.
+    Where none can be kept (no writable home), one for this process only: the cache then
+    serves within a build, and nothing of an earlier build is trusted."""
+    root = root.resolve()
+    if root not in _secrets:
+        path = secrets_folder() / hashlib.sha256(str(root).encode("utf-8")).hexdigest()[:32]
+        try:
+            _secrets[root] = _read_or_make_secret(path)
+        except OSError:
+            _secrets[root] = secrets.token_bytes(KEY_BYTES)
+    return _secrets[root]
+
+
+def _read_or_make_secret(path: Path) -> bytes:
+    try:
+        secret = path.read_bytes()
+        if len(secret) == KEY_BYTES:
+            return secret
+        damaged = True
+    except FileNotFoundError:
+        damaged = False
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    secret = secrets.token_bytes(KEY_BYTES)
+    fd, temporary = tempfile.mkstemp(dir=path.parent)  # private (0600), then in place at once
+    with os.fdopen(fd, "wb") as file:
+        file.write(secret)
+    try:
+        if damaged:
+            os.replace(temporary, path)
+            return secret
+        os.link(temporary, path)  # two builds starting at once: the first one's secret wins
+    except FileExistsError:
+        pass
+    finally:
+        Path(temporary).unlink(missing_ok=True)
+    return path.read_bytes()
 
 
 def _touch(path: Path) -> None:

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import dataclasses
+import errno
 import json
+import re
 import shutil
 import sys
 import traceback
@@ -12,10 +14,10 @@ from pathlib import Path
 
 import click
 
-from . import check, config, content, history, mailing, scaffold
+from . import check, config, content, history, mailing, personalise, scaffold
 from .build import Reporter, Selection, build_and_publish
 from .errors import HandoutpackError, Problems
-from .outputs import MANIFEST, build_lock
+from .outputs import MANIFEST, build_lock, unwritable
 from .render import PDF_VARIANTS
 
 
@@ -25,10 +27,25 @@ class Run:
     def __init__(self, project_dir: Path, debug: bool):
         self.project_dir = project_dir
         self.debug = debug
+        self.profile: Path | None = None
+        """An ambassador's profile (--as): presenter, event and partners for this run."""
 
     def project(self, overrides: dict[str, str] | None = None,
                 printing: dict | None = None) -> config.Project:
-        return config.load(self.project_dir, overrides, printing)
+        return config.load(self.project_dir, overrides, printing, self.profile)
+
+
+def _as_profile(ctx: click.Context, _param, value: Path | None) -> Path | None:
+    if value is not None:
+        ctx.find_object(Run).profile = value
+    return value
+
+
+AS_PROFILE = click.option(
+    "--as", "profile", type=click.Path(dir_okay=False, path_type=Path), metavar="PROFILE",
+    expose_value=False, callback=_as_profile,
+    help="An ambassador's profile (TOML: [presenter], [event], [[partners]]) for this run; "
+         "the workbench saves one.")
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -79,17 +96,25 @@ def cli(ctx: click.Context, project_dir: Path, debug: bool) -> None:
 @click.option("--cover-file/--no-cover-file", default=None,
               help="Also write each pack's cover as build/<lang>/<pack>-cover.pdf, to print "
                    "on heavier paper.")
+@click.option("--for", "recipients", metavar="CSV", type=click.Path(dir_okay=False, path_type=Path),
+              help="Also write the PACK personalised for each person on this list (columns "
+                   "email, name, language, and organisation or outlet): "
+                   "build/personal/<lang>/<pack>/<name>.pdf.")
+@AS_PROFILE
 @click.pass_obj
 def build_command(run: Run, packs: tuple[str, ...], languages: tuple[str, ...],
                   settings: tuple[str, ...], image_dpi: int | None, jobs: int | None,
                   no_cache: bool, quiet: bool, verbose: bool, strict: bool,
-                  pdf_variant: str | None, **printing) -> None:
+                  pdf_variant: str | None, recipients: Path | None, **printing) -> None:
     """Build every document and pack into build/ (or only the PACKS named), then the download
     page (build/index.html) and the zip bundles of everything built.
 
     Renders are kept in build/.cache: a document is rendered again only when something it
     depends on changed, and a pack is assembled again only when one of its parts did.
     Print options given here win over handoutpack.toml's [print] and [packs.<id>] settings."""
+    if recipients is not None and len(packs) != 1:
+        raise click.UsageError("--for needs exactly one PACK, e.g. `handoutpack build --for "
+                               "emails/media-list.csv media`")
     project = dataclasses.replace(run.project(
         config.parse_overrides(settings),
         {name: value for name, value in printing.items() if value is not None}),
@@ -102,10 +127,18 @@ def build_command(run: Run, packs: tuple[str, ...], languages: tuple[str, ...],
         outputs, warnings = build_and_publish(
             project, documents, selection, reporter, jobs=jobs, reuse=not no_cache, strict=strict,
             pdf_variant=pdf_variant, log=_log(quiet or not verbose))
+        if recipients is not None:
+            with build_lock(project.build_dir):
+                personal = _personal_packs(project, packs[0], recipients, languages, jobs,
+                                           progress)
+    except OSError as error:  # a full or read-only disk, found by a library writing there
+        if error.errno not in DISK_ERRORS:
+            raise
+        raise unwritable(project.build_dir, error) from None
     finally:
         progress.clear()
     for warning in warnings:
-        click.echo(f"warning: {warning}", err=True)
+        click.echo(f"warning: {printable(warning)}", err=True)
     if not quiet:
         for note in reporter.notes:
             click.echo(f"note: {note}", err=True)
@@ -119,6 +152,25 @@ def build_command(run: Run, packs: tuple[str, ...], languages: tuple[str, ...],
                    f"download page: {_shown(project.build_dir / 'index.html')}): "
                    f"{_counted(len(reporter.rendered), 'render')}, {reporter.reused} reused, "
                    f"{_counted(len(reporter.assembled), 'pack')} assembled")
+        if recipients is not None:
+            where = _shown(personalise.personal_dir(project, "<lang>", packs[0]))
+            click.echo(f"Wrote {_counted(len(personal.paths), 'personalised pack')} to {where}/: "
+                       f"{personal.made} made, {personal.kept} already there")
+
+
+def _personal_packs(project: config.Project, pack: str, recipients: Path,
+                    languages: tuple[str, ...], jobs: int | None, progress: Progress):
+    people, problems = mailing.read_recipients(recipients, project)
+    for problem in problems:
+        click.echo(f"warning: {problem}", err=True)
+    people = [p for p in people if not languages or p.lang in languages]
+    missing = [p for p in people if project.packs[pack].languages
+               and p.lang not in project.packs[pack].languages]
+    for person in missing:
+        click.echo(f"warning: {recipients.name}:{person.line}: the pack '{pack}' is not made in "
+                   f"{person.lang}; skipped", err=True)
+    return personalise.make(project, pack, [p for p in people if p not in missing], jobs,
+                            lambda done, total: progress.show(done, total, "personal covers"))
 
 
 class Progress:
@@ -156,22 +208,27 @@ class Progress:
               help="Seconds between two messages (default: email.pace_seconds).")
 @click.option("--max-size", "max_mb", type=click.FloatRange(min=0), metavar="MB",
               help="The largest attachment to send (default: email.max_attachment_mb, 10).")
+@click.option("--personalise", "--personalize", "personal", is_flag=True,
+              help="Give each recipient a pack whose cover says 'Prepared for' them (their name "
+                   "and organisation or outlet), in their language.")
 @click.option("-q", "--quiet", is_flag=True, help="Print only problems.")
+@AS_PROFILE
 @click.pass_obj
 def email_command(run: Run, pack: str, recipients: Path, languages: tuple[str, ...], send: bool,
-                  pace: float | None, max_mb: float | None, quiet: bool) -> None:
+                  pace: float | None, max_mb: float | None, quiet: bool, personal: bool) -> None:
     """Write PACK as an email to each recipient, in their language, into build/outbox/PACK/;
     with --send, send them. A rerun never sends anyone the pack twice."""
     project = run.project()
     documents = content.load(project)
     with build_lock(project.build_dir):  # a build must not change build/ under a run, nor two runs
-        _email(project, documents, pack, recipients, languages, send, pace, max_mb, quiet)
+        _email(project, documents, pack, recipients, languages, send, pace, max_mb, quiet,
+               personal)
 
 
 def _email(project: config.Project, documents: dict[str, content.Document], pack: str,
            recipients: Path, languages: tuple[str, ...], send: bool, pace: float | None,
-           max_mb: float | None, quiet: bool) -> None:
-    outbox = mailing.prepare(project, documents, pack, recipients, languages, max_mb)
+           max_mb: float | None, quiet: bool, personal: bool = False) -> None:
+    outbox = mailing.prepare(project, documents, pack, recipients, languages, max_mb, personal)
     for problem in outbox.problems:
         click.echo(f"warning: {problem}", err=True)
     where = _shown(outbox.folder)
@@ -185,9 +242,13 @@ def _email(project: config.Project, documents: dict[str, content.Document], pack
         click.echo(f"warning: {address}: the last run stopped while sending to this address, so "
                    f"it may have the pack; not sent again. If it did not arrive, remove its entry "
                    f"from {where}/sent.json and run again.", err=True)
+    later = (f"; {len(result.deferred)} deferred by the server (the next run tries again)"
+             if result.deferred else "")
+    unsendable = (f"; {len(result.skipped)} not sendable through this server"
+                  if result.skipped else "")
     click.echo(f"Sent {len(result.sent)}; {len(result.earlier)} had it already; "
-               f"{len(result.refused)} refused by the server; {len(outbox.problems)} rows skipped "
-               f"(log: {where}/sent.json)")
+               f"{len(result.refused)} refused by the server{later}{unsendable}; "
+               f"{len(outbox.problems)} rows skipped (log: {where}/sent.json)")
 
 
 @cli.command("check")
@@ -228,7 +289,9 @@ def serve_command(run: Run, port: int, settings: tuple[str, ...]) -> None:
     server = serve.make_server(run.project_dir, port, config.parse_overrides(settings),
                                log=lambda message: click.echo(f"  {message}", err=True))
     host, port = server.server_address[:2]
-    click.echo(f"Previewing on http://{host}:{port}/ (Ctrl+C to stop)")
+    click.echo(f"The workbench: open http://{host}:{port}/workbench in your browser to make "
+               f"packs and send them.\nPreviewing documents on http://{host}:{port}/ "
+               "(Ctrl+C to stop)")
     try:
         server.serve_forever()
     except KeyboardInterrupt:
@@ -311,6 +374,16 @@ def _shown(path: Path) -> str:
         return str(path)
 
 
+DISK_ERRORS = (errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES, errno.EPERM)
+CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def printable(message: str) -> str:
+    """`message` safe for a terminal: control characters (such as the escapes a file name may
+    hold, which could recolour or rewrite the screen) shown as \\x1b, not sent raw."""
+    return CONTROL.sub(lambda m: repr(m[0])[1:-1], message)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI; problems become one clear message and exit code 2, never a traceback."""
     debug = "--debug" in (argv if argv is not None else sys.argv[1:])
@@ -329,18 +402,24 @@ def main(argv: list[str] | None = None) -> int:
         count = len(error.messages)
         click.echo(f"error: {count} problem{'s' if count > 1 else ''} to fix:", err=True)
         for message in error.messages:
-            click.echo(f"  {message}", err=True)
+            click.echo(f"  {printable(message)}", err=True)
         return error.exit_code
     except HandoutpackError as error:
         if debug:
             traceback.print_exc()
-        click.echo(f"error: {error}", err=True)
+        click.echo(f"error: {printable(str(error))}", err=True)
         return error.exit_code
     except Exception as error:  # a bug of ours: say so plainly, keep the details for --debug
         if debug:
             raise
-        click.echo(f"error: handoutpack failed unexpectedly ({type(error).__name__}: {error}). "
-                   "Run again with --debug for details, and please report it.", err=True)
+        if isinstance(error, OSError) and error.errno in DISK_ERRORS:  # the user's to fix
+            where = Path(error.filename).parent if error.filename else "the build folder"
+            click.echo(f"error: {printable(str(where))}: cannot be written ({error.strerror}); "
+                       "free some space there or make it writable, then build again", err=True)
+            return 2
+        click.echo(f"error: handoutpack failed unexpectedly ({type(error).__name__}: "
+                   f"{printable(str(error))}). Run again with --debug for details, and please "
+                   "report it.", err=True)
         return 3
     return code if isinstance(code, int) else 0
 

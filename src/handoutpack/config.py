@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import os
 import re
+import stat
 import tomllib
 from dataclasses import MISSING, dataclass, field, fields, replace
 from pathlib import Path
@@ -12,6 +14,8 @@ from typing import Any
 
 from . import paper
 from .errors import HandoutpackError, Problem, collect
+from .presenter import (PROFILE_KEYS, Partner, Presenter, read_partners, read_presenter,
+                        read_profile)
 
 CONFIG_NAME = "handoutpack.toml"
 PAPER_SIZES = paper.CHOICES
@@ -19,9 +23,22 @@ SMTP_SECURITY = {"starttls": 587, "tls": 465, "none": 25}
 """How to secure the SMTP connection, and the port each uses by default."""
 PRESENTATION_LAYOUTS = ("handout", "slides", "notes")
 """How a pack shows a presentation: handout pages, the slides, or the presenter's notes pages."""
-LANG_RE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$")
-ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
-COLOUR_RE = re.compile(r"^#[0-9a-fA-F]{6}$")
+LANG_RE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?\Z")
+ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]*\Z")
+"""\\Z, not $: '$' also matches before a final newline, and "media\\n" is no id."""
+COLOUR_RE = re.compile(r"^#[0-9a-fA-F]{6}\Z")
+MAX_IMAGE_MEGAPIXELS = 50
+"""A 50-megapixel image is an A3 page at 300 dpi with room to spare; decoding a bigger one can
+take gigabytes however small its file (a 13,000 x 13,000 PNG of 657 kB takes 1.6 GB)."""
+WINDOWS_RESERVED = frozenset({"con", "prn", "aux", "nul", *(f"com{n}" for n in range(10)),
+                              *(f"lpt{n}" for n in range(10))})
+"""Names Windows will not create a file under: no slug or pack id may be one, or the zips
+would not unpack there."""
+
+
+def usable_name(name: str) -> bool:
+    """A slug or id: lower-case letters, digits and hyphens, and not a name Windows reserves."""
+    return bool(ID_RE.match(name)) and name not in WINDOWS_RESERVED
 MAX_CONFIG_BYTES = 1_000_000
 ENV_NAME_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 TABLE_RE = re.compile(r"^\s*\[\[?\s*([^\]]+?)\s*\]\]?\s*(#.*)?$")
@@ -51,11 +68,15 @@ class Event:
     name: dict[str, str] = field(default_factory=dict)
     date: dt.date | None = None
     place: dict[str, str] = field(default_factory=dict)
+    partners: tuple[Partner, ...] = ()
+    """One or two partners (co-hosts, sponsors) whose logos the theme prints beside the
+    organisation's, on covers, title slides and the pack's page footers ([[event.partners]]:
+    a list of tables, read by presenter.read_partners)."""
 
     def shown(self, lang: str, default: str) -> EventText:
         """The event as a page in `lang` prints it (the default language's where `lang` has none)."""
         return EventText(self.name.get(lang) or self.name.get(default, ""), self.date,
-                         self.place.get(lang) or self.place.get(default, ""))
+                         self.place.get(lang) or self.place.get(default, ""), self.partners)
 
 
 @dataclass(frozen=True)
@@ -65,6 +86,7 @@ class EventText:
     name: str = ""
     date: dt.date | None = None
     place: str = ""
+    partners: tuple[Partner, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -225,6 +247,8 @@ class Project:
     style_dirs: tuple[Path, ...] = ()
     build_dir: Path = Path("build")
     allow_remote: bool = False
+    max_image_pixels: int = 50_000_000
+    """Images larger than this are refused: decoding one takes memory by the pixel."""
     typography: Typography = Typography()
     config_path: Path = Path(CONFIG_NAME)
     download: DownloadPage = DownloadPage()
@@ -242,6 +266,8 @@ class Project:
     and how documents on their own are printed."""
     cmyk_profile: Path | None = None
     """print.cmyk_profile: the print shop's CMYK ICC profile (None: Debian's SWOP profile)."""
+    presenter: Presenter | None = None
+    """Who presents the packs ([presenter], or a profile given with --as)."""
 
     def where(self, key: str) -> str:
         """'handoutpack.toml:12: packs.media.documents[2]': a config key as messages name it."""
@@ -278,7 +304,7 @@ def suggest(name: str, choices) -> str:
 def key_lines(toml_text: str) -> dict[str, int]:
     """The line of every table header and key in a TOML text, by dotted path (best effort:
     TOML parsers give no positions, and messages should still point at the line)."""
-    lines, table, in_string = {}, "", False
+    lines, table, in_string, arrays = {}, "", False, {}
     for number, line in enumerate(toml_text.splitlines(), 1):
         if line.count('"""') % 2 or line.count("'''") % 2:
             in_string = not in_string
@@ -289,6 +315,10 @@ def key_lines(toml_text: str) -> dict[str, int]:
         if match := TABLE_RE.match(line):
             table = _dotted(match[1])
             lines.setdefault(table, number)
+            if line.lstrip().startswith("[["):  # an array of tables: the n-th is table[n]
+                arrays[table] = arrays.get(table, -1) + 1
+                table = f"{table}[{arrays[table]}]"
+                lines.setdefault(table, number)
         elif match := ASSIGN_RE.match(line):
             key = ".".join(filter(None, (table, _dotted(match[1]))))
             lines.setdefault(key, number)
@@ -301,6 +331,11 @@ def _dotted(key: str) -> str:
 
 def line_of(lines: dict[str, int], key: str) -> int | None:
     """The line of `key`, or of its nearest enclosing key or table that is written down."""
+    parts = key.split(".")
+    for end in range(len(parts), 0, -1):  # a table in an array of tables ([[partners]]) first
+        prefix = ".".join(parts[:end])
+        if "[" in prefix and (line := lines.get(prefix)) is not None:
+            return line
     parts = re.sub(r"\[\d+\]", "", key).split(".")
     for end in range(len(parts), 0, -1):
         if (line := lines.get(".".join(parts[:end]))) is not None:
@@ -452,10 +487,11 @@ def parse_overrides(pairs: tuple[str, ...]) -> dict[str, str]:
 
 
 def load(root: Path, overrides: dict[str, str] | None = None,
-         printing: dict[str, Any] | None = None) -> Project:
+         printing: dict[str, Any] | None = None, profile: Path | None = None) -> Project:
     """Read and validate `root/handoutpack.toml`; raise Problems listing everything wrong.
     `overrides` are --set event fields; `printing` are Printing fields from the command line,
-    which win over the config's for every pack and document."""
+    which win over the config's for every pack and document; `profile` is an ambassador's
+    profile (--as): its presenter, event and partners win over the config's."""
     root = root.resolve()
     config_path = root / CONFIG_NAME
     if not config_path.is_file():
@@ -471,19 +507,62 @@ def load(root: Path, overrides: dict[str, str] | None = None,
         line = re.search(r"at line (\d+)", str(error))
         raise HandoutpackError(f"{error}. Fix the TOML syntax there.", file=CONFIG_NAME,
                                line=int(line[1]) if line else None) from None
-    return _project(root, config_path, data, overrides or {}, printing or {}, text)
+    presenter, forced_event = _profile(root, profile) if profile else (None, {})
+    project = _project(root, config_path, data, overrides or {}, printing or {}, text,
+                       forced_event)
+    return replace(project, presenter=presenter) if presenter else project
+
+
+def _profile(root: Path, path: Path) -> tuple[Presenter | None, dict[str, Any]]:
+    """A profile's presenter, and the event fields (partners too) it sets for every pack."""
+    data, text = read_profile(path)
+    return profile_settings(root, data, text, path.name)
+
+
+def profile_settings(root: Path, data: dict, text: str, name: str
+                     ) -> tuple[Presenter | None, dict[str, Any]]:
+    """A profile's TOML `data` read as a profile `name` (the workbench's forms are checked the
+    same way): its presenter, and the event fields it sets; raises Problems naming each key."""
+    r = _Reader(name, text)
+    for key in data:
+        if key not in PROFILE_KEYS:
+            r.problem(key, f"unknown key{suggest(key, PROFILE_KEYS)}; allowed: "
+                      f"{', '.join(sorted(PROFILE_KEYS))}")
+    presenter = read_presenter(r, data.get("presenter"), "presenter", root)
+    table = r.table(data.get("event"), "event", toml_keys(Event))
+    event = _event(r, table, "event", root=root)
+    forced = {key: getattr(event, key) for key in table}
+    if "partners" in data:
+        forced["partners"] = read_partners(r, data["partners"], "partners", root)
+    collect(r.problems)
+    return presenter, forced
+
+
+def read_regular(name: str, path: Path, max_bytes: int) -> tuple[bytes, int]:
+    """The bytes of the regular file at `path` (none when it holds more than `max_bytes`), and
+    its size. A named pipe, device or socket is refused without waiting on it."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0))
+    except OSError as error:
+        raise HandoutpackError(f"cannot be read ({error.strerror}); check that it is a file you "
+                               "may read", file=name) from None
+    with os.fdopen(fd, "rb") as file:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise HandoutpackError("is not a regular file (a named pipe, a device or a socket); "
+                                   "replace it with a file, or remove it", file=name)
+        try:
+            data = file.read(max_bytes + 1)
+            return (b"" if len(data) > max_bytes else data), max(len(data), os.fstat(fd).st_size)
+        except OSError as error:
+            raise HandoutpackError(f"cannot be read ({error.strerror})", file=name) from None
 
 
 def read_text(name: str, path: Path, kind: str, max_bytes: int, too_big: str, empty: str) -> str:
     """A text file of the user's: readable, not huge, not binary, UTF-8 and not empty; or an error
     naming it and saying what to do (`too_big` and `empty` say it for this kind of file)."""
-    try:
-        data = path.read_bytes()
-    except OSError as error:
-        raise HandoutpackError(f"cannot be read ({error.strerror}); check that it is a file you "
-                               "may read", file=name) from None
-    if len(data) > max_bytes:
-        raise HandoutpackError(f"is {len(data) / 1_000_000:.1f} MB; {too_big}", file=name)
+    data, size = read_regular(name, path, max_bytes)
+    if size > max_bytes:
+        raise HandoutpackError(f"is {size / 1_000_000:.1f} MB; {too_big}", file=name)
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise HandoutpackError("is UTF-16 text; save it as UTF-8", file=name)
     if b"\0" in data:
@@ -500,11 +579,12 @@ def read_text(name: str, path: Path, kind: str, max_bytes: int, too_big: str, em
 
 
 TOP_KEYS = {"org", "brand", "languages", "paths", "audiences", "packs", "event", "labels",
-            "security", "typography", "download", "email", "print"}
+            "security", "typography", "download", "email", "print", "presenter"}
 
 
 def _project(root: Path, config_path: Path, data: dict, overrides: dict[str, str],
-             forced_printing: dict[str, Any], text: str = "") -> Project:
+             forced_printing: dict[str, Any], text: str = "",
+             forced_event: dict[str, Any] | None = None) -> Project:
     r = _Reader(CONFIG_NAME, text)
     for name in data:
         if name not in TOP_KEYS:
@@ -542,6 +622,10 @@ def _project(root: Path, config_path: Path, data: dict, overrides: dict[str, str
     site_root = r.path(root, paths["site_root"], "paths.site_root") if "site_root" in paths else None
     template_dirs = _override_dirs(r, root, paths, "templates")
     style_dirs = _override_dirs(r, root, paths, "styles")
+    if build_dir and (problem := build_dir_problem(build_dir, root, [
+            content_dir, *template_dirs, *style_dirs, *([emails_dir] if emails_dir else [])])):
+        r.problem("paths.build", f"'{paths.get('build', 'build')}' {problem}; a build writes and "
+                  "deletes files there, so it must be a folder of its own, e.g. \"build\"")
 
     audiences = {}
     for audience_id, spec in r.table(data.get("audiences"), "audiences").items():
@@ -552,9 +636,10 @@ def _project(root: Path, config_path: Path, data: dict, overrides: dict[str, str
         audiences[audience_id] = Audience(audience_id, r.texts(spec, "name", f"{key}.name", languages))
 
     override = _event(r, overrides, "--set event", languages)
-    forced = {name: getattr(override, name) for name in overrides}  # --set wins everywhere
+    forced = {**(forced_event or {}),  # a profile's event, then --set, win everywhere
+              **{name: getattr(override, name) for name in overrides}}
     event = replace(_event(r, r.table(data.get("event"), "event", toml_keys(Event)), "event",
-                           languages), **forced)
+                           languages, root=root), **forced)
     print_data = r.table(data.get("print"), "print",
                          {*PRINT_OPTIONS, *PRINT_SETTINGS, "cmyk_profile"})
     printing = _printing(r, print_data, "print", Printing(paper=brand.paper))
@@ -563,7 +648,7 @@ def _project(root: Path, config_path: Path, data: dict, overrides: dict[str, str
     packs = {}
     for pack_id, spec in r.table(data.get("packs"), "packs").items():
         packs[pack_id] = _pack(r, pack_id, spec, languages, audiences, forced,
-                               printing, forced_printing)
+                               printing, forced_printing, root)
 
     labels = {}
     for lang, table in r.table(data.get("labels"), "labels").items():
@@ -574,23 +659,28 @@ def _project(root: Path, config_path: Path, data: dict, overrides: dict[str, str
         else:
             r.problem(f"labels.{lang}", "must be a table of label names to strings")
 
-    security = r.table(data.get("security"), "security", {"allow_remote"})
+    security = r.table(data.get("security"), "security", {"allow_remote", "max_image_megapixels"})
     allow_remote = r.boolean(security, "allow_remote", "security.allow_remote", False)
+    max_image_pixels = int(r.number(security, "max_image_megapixels",
+                                    "security.max_image_megapixels", MAX_IMAGE_MEGAPIXELS)
+                           * 1_000_000)
 
     typography = _typography(r, r.table(data.get("typography"), "typography",
                                         set(Typography.__dataclass_fields__)), languages)
     download = _download(r, data.get("download"), languages)
     email = _email(r, data["email"]) if "email" in data else None
+    presenter = read_presenter(r, data.get("presenter"), "presenter", root)
 
     collect(r.problems)
     return Project(
         root=root, org=org, brand=brand, default_language=default, languages=languages,
         audiences=audiences, packs=packs, event=event, labels=labels, content_dir=content_dir,
         template_dirs=template_dirs, style_dirs=style_dirs, build_dir=build_dir,
-        allow_remote=allow_remote, typography=typography, config_path=config_path,
+        allow_remote=allow_remote, max_image_pixels=max_image_pixels, typography=typography, config_path=config_path,
         download=download, email=email,
         emails_dir=emails_dir or root / "emails", site_root=site_root,
         printing=replace(printing, **forced_printing), cmyk_profile=cmyk_profile,
+        presenter=presenter,
     )
 
 
@@ -618,6 +708,21 @@ def _typography(r: _Reader, data: dict, languages) -> Typography:
     return Typography(**switches, quote_marks=marks, never_hyphenate=tuple(w.strip() for w in words))
 
 
+def build_dir_problem(build_dir: Path, root: Path, sources: list[Path]) -> str:
+    """Why a build could harm the project through `build_dir` ('' when it cannot): it is the
+    project, holds it, or holds (or is inside) one of its `sources` (content, templates...)."""
+    build, project = build_dir.resolve(), root.resolve()
+    if project.is_relative_to(build):
+        return "is the project folder" if build == project else "holds the project folder"
+    for source in (s.resolve() for s in sources if s.exists()):
+        name = source.relative_to(project) if source.is_relative_to(project) else source
+        if source.is_relative_to(build):
+            return f"holds {name}/"
+        if build.is_relative_to(source):
+            return f"is inside {name}/"
+    return ""
+
+
 def _override_dirs(r: _Reader, root: Path, paths: dict, name: str) -> tuple[Path, ...]:
     """The user's folders that override the built-in theme file by file, first match wins."""
     value = paths.get(name)
@@ -628,11 +733,14 @@ def _override_dirs(r: _Reader, root: Path, paths: dict, name: str) -> tuple[Path
     return tuple(p for p in found if p)
 
 
-def _event(r: _Reader, data: dict, key: str, languages) -> Event:
-    """An event; its name and place given once or per language (see Event)."""
+def _event(r: _Reader, data: dict, key: str, languages, root: Path | None = None) -> Event:
+    """An event; its name and place given once or per language, its partners read only where
+    they may be given (`root` set)."""
     texts = {name: r.texts(data, name, f"{key}.{name}", languages)
              for name in ("name", "place") if data.get(name)}
-    return Event(**r.settings(Event, data, key, given=texts))
+    partners = (read_partners(r, data["partners"], f"{key}.partners", root)
+                if "partners" in data and root is not None else ())
+    return Event(**r.settings(Event, data, key, given=texts), partners=partners)
 
 
 def _printing(r: _Reader, data: dict, key: str, base: Printing) -> Printing:
@@ -669,10 +777,11 @@ def _inks(r: _Reader, data: Any, brand: Brand) -> dict[str, tuple[float, float, 
 
 
 def _pack(r: _Reader, pack_id: str, spec: Any, languages, audiences, forced: dict[str, Any],
-          printing: Printing, forced_printing: dict[str, Any]) -> PackSpec:
+          printing: Printing, forced_printing: dict[str, Any], root: Path) -> PackSpec:
     key = f"packs.{pack_id}"
-    if not ID_RE.match(pack_id):
-        r.problem(key, "pack ids are lower-case letters, digits and hyphens")
+    if not usable_name(pack_id):
+        r.problem(key, "pack ids are lower-case letters, digits and hyphens, and not a name "
+                  "Windows reserves (con, nul, aux, prn, com1...)")
     spec = r.table(spec, key, {"title", "audience", "documents", "event", "paper", "languages",
                                *PRINT_OPTIONS, *PRINT_SETTINGS, "presentations"})
     audience = r.string(spec, "audience", f"{key}.audience")
@@ -691,7 +800,7 @@ def _pack(r: _Reader, pack_id: str, spec: Any, languages, audiences, forced: dic
         pack_languages = []
     # a pack shows an event only when it is tied to one: the project's [event] is not inherited
     pack_event = _event(r, r.table(spec.get("event"), f"{key}.event", toml_keys(Event)),
-                        f"{key}.event", languages)
+                        f"{key}.event", languages, root)
     paper_size = r.choice(spec, "paper", f"{key}.paper", PAPER_SIZES, printing.paper)
     own_printing = _printing(r, spec, key, replace(printing, paper=paper_size))
     return PackSpec(

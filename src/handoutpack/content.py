@@ -12,7 +12,7 @@ from pathlib import Path
 
 import yaml
 
-from .config import Project, read_text, suggest
+from .config import WINDOWS_RESERVED, Project, read_text, suggest
 from .errors import HandoutpackError, Problem, collect
 
 KINDS = ("presentation", "handout", "about", "document")
@@ -21,10 +21,19 @@ DEFAULT_KIND = "document"
 ALIASES = {"description": "summary"}
 """Keys other tools use for ours (Jekyll, MkDocs and Hugo write `description`)."""
 MAX_SOURCE_BYTES = 2_000_000
-FILE_RE = re.compile(r"^(?P<slug>[a-z0-9][a-z0-9-]*)\.(?P<lang>[a-z]{2,3}(?:-[A-Za-z0-9]+)?)\.md$")
+FILE_RE = re.compile(r"^(?P<slug>[a-z0-9][a-z0-9-]*)\.(?P<lang>[a-z]{2,3}(?:-[A-Za-z0-9]+)?)\.md\Z")
 TITLE_HEADING = re.compile(r"\A(?:[ \t]*\n)*#[ \t]+(?P<title>[^\n]+?)[ \t#]*$", re.M)
 """A first line '# Title': the title of a page written without front matter."""
-REVISION_RE = re.compile(r"^[0-9a-f]{12}$")
+REVISION_RE = re.compile(r"[0-9a-f]{12}")
+MAX_FIELD_CHARS = {"title": 1000, "summary": 4000, "kind": 100}
+"""A title longer than a paragraph is a mistake, and costs WeasyPrint minutes to lay out."""
+MAX_LIST_ITEMS = 100
+MAX_ITEM_CHARS = 200
+
+
+def _short(text: str, limit: int = 80) -> str:
+    """`text`, cut to `limit` characters for a message."""
+    return text if len(text) <= limit else text[:limit] + "..."
 
 
 @dataclass(frozen=True)
@@ -168,6 +177,9 @@ def _read(project: Project, path: Path) -> tuple[Translation, str, list[Problem]
     if path.parent == project.content_dir:
         raise HandoutpackError("put it in a section folder, e.g. content/handouts/", file=name)
     slug, lang = match["slug"], match["lang"]
+    if slug in WINDOWS_RESERVED:
+        raise HandoutpackError(f"{name}: '{slug}' is a name Windows reserves for a device, and "
+                               "the zips holding it would not unpack there; rename the file")
     if lang not in project.languages:
         raise HandoutpackError(f"language '{lang}' is not in languages.available "
                                f"({', '.join(project.languages)}){suggest(lang, project.languages)}; "
@@ -249,11 +261,23 @@ def body_of(text: str) -> str | None:
     return text[end + 5:] if end >= 0 else None
 
 
+class FrontMatterLoader(yaml.SafeLoader):
+    """YAML without anchors and aliases: front matter is plain 'key: value' lines, and an alias
+    repeated inside aliases (a 'billion laughs') makes a value of any size from a few lines."""
+
+    def compose_node(self, parent, index):
+        if self.check_event(yaml.AliasEvent) or getattr(self.peek_event(), "anchor", None):
+            mark = self.peek_event().start_mark
+            raise yaml.composer.ComposerError(
+                None, None, "anchors (&) and aliases (*) are not allowed in front matter", mark)
+        return super().compose_node(parent, index)
+
+
 def _yaml(name: str, text: str) -> tuple[object, dict[str, int]]:
     """The front matter's data, and the file line of each top-level key."""
     loader = None
     try:
-        loader = yaml.SafeLoader(text)  # checks the characters already
+        loader = FrontMatterLoader(text)  # checks the characters already
         node = loader.get_single_node()
         data = loader.construct_document(node) if node is not None else None
     except yaml.YAMLError as error:
@@ -306,6 +330,9 @@ def _front_matter(name: str, data: dict, lines: dict[str, int], project: Project
     if not isinstance(summary, str):
         bad("summary", "must be text")
         summary = ""
+    for key, value in (("title", title), ("summary", summary)):
+        if len(value) > MAX_FIELD_CHARS[key]:
+            bad(key, f"is {len(value):,} characters long; at most {MAX_FIELD_CHARS[key]:,}")
     kind = data.get("kind", DEFAULT_KIND)
     if kind not in KINDS:
         bad("kind", f"'{kind}' is not one of {', '.join(KINDS)}")
@@ -320,7 +347,7 @@ def _front_matter(name: str, data: dict, lines: dict[str, int], project: Project
         order = 999
     date = data.get("date")
     if date is not None and not isinstance(date, dt.date):
-        bad("date", f"{date!r} is not a date; write YYYY-MM-DD")
+        bad("date", f"{_short(repr(date))} is not a date; write YYYY-MM-DD")
         date = None
     lists = {}
     for key in ("audiences", "keywords"):
@@ -330,12 +357,16 @@ def _front_matter(name: str, data: dict, lines: dict[str, int], project: Project
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
             bad(key, "must be a list of text, e.g. [conference, media]")
             value = []
+        elif len(value) > MAX_LIST_ITEMS or any(len(v) > MAX_ITEM_CHARS for v in value):
+            bad(key, f"holds at most {MAX_LIST_ITEMS} entries of at most {MAX_ITEM_CHARS} "
+                "characters each")
+            value = []
         lists[key] = tuple(value)
     for audience in lists["audiences"]:
         if audience not in project.audiences:
             bad("audiences", f"no audience '{audience}'{suggest(audience, project.audiences)}")
     source_revision = data.get("source_revision")
-    if source_revision is not None and not REVISION_RE.match(str(source_revision)):
+    if source_revision is not None and not REVISION_RE.fullmatch(str(source_revision)):
         bad("source_revision", "must be 12 hex digits (see `handoutpack revision FILE`)")
         source_revision = None
     marp = data.get("marp", False)

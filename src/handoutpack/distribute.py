@@ -10,6 +10,7 @@ import re
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from html import escape as escape_html
 from pathlib import Path
 
 from babel.units import format_unit
@@ -18,8 +19,9 @@ from . import markup
 from .config import PackSpec, Project
 from .content import Document
 from . import outputs as paths
-from .outputs import (EVERYTHING, Output, document_path, layouts, pack_path, read_outputs,
-                      write_atomic, write_changed)
+from .errors import HandoutpackError
+from .outputs import (EVERYTHING, Output, document_path, guarded, layouts, pack_path,
+                      read_outputs, write_atomic, write_changed)
 
 Log = Callable[[str], None]
 
@@ -100,18 +102,24 @@ def make_thumbnails(build_dir: Path, outputs: dict[str, Output]) -> dict[str, Th
     thumbnails = {}
     for output in outputs.values():
         name = f"{THUMBNAILS}/{output.sha256[:24]}.webp"
-        if (build_dir / name).is_file():
-            width, height = _webp_size((build_dir / name).read_bytes())
-        else:
-            data, width, height = page_images((build_dir / output.path).read_bytes(),
+        path = guarded(build_dir, name)
+        try:
+            width, height = _webp_size(path.read_bytes())
+        except (OSError, ValueError):  # none yet, or not a picture: draw it
+            data, width, height = page_images(guarded(build_dir, output.path).read_bytes(),
                                               THUMBNAIL_WIDTH, pages=range(1))[0]
-            write_atomic(build_dir / name, data)
+            write_atomic(path, data)
         thumbnails[output.path] = Thumbnail(name, width, height)
     kept = {t.path for t in thumbnails.values()}
     for old in (build_dir / THUMBNAILS).glob("*.webp"):
-        if f"{THUMBNAILS}/{old.name}" not in kept:
+        if THUMBNAIL_NAME.fullmatch(old.name) and f"{THUMBNAILS}/{old.name}" not in kept \
+                and not old.is_symlink():
             old.unlink()
     return thumbnails
+
+
+THUMBNAIL_NAME = re.compile(r"[0-9a-f]{24}\.webp")
+"""How make_thumbnails names a thumbnail: only such files are its to delete."""
 
 
 def _webp_size(data: bytes) -> tuple[int, int]:
@@ -276,18 +284,18 @@ def write_pages(catalogue: Catalogue) -> list[str]:
             project, "download.html", lang=lang, words=words, org=project.org,
             brand=project.brand, root=root, title=project.text(project.download.titles, lang)
             if project.download.titles else project.org.name,
-            intro=markup.to_html(project.text(project.download.intros, lang))
+            intro=markup.to_html(escape_html(project.text(project.download.intros, lang),
+                                             quote=False))  # Markdown, never raw HTML
             if project.download.intros else "",
             logo=_data_uri(project.org.logo) if project.org.logo else "",
-            css=brand_fonts(project, root) + "\n"
-            + markup.find_style(project, "download.css").read_text(encoding="utf-8"),
+            css=brand_fonts(project, root) + "\n" + _page_css(project),
             languages=[(code, own_name(code), root + page_path(project, code))
                        for code in project.languages],
             packs=catalogue.packs(lang, root), sections=catalogue.sections(lang, root),
             everything=Download(root + EVERYTHING, lang, own_name(lang),
                                 f"ZIP · {size_text(everything.stat().st_size, lang)}")
             if everything.is_file() else None)
-        if write_changed(project.build_dir / path, html.encode("utf-8")):
+        if write_changed(guarded(project.build_dir, path), html.encode("utf-8")):
             written.append(path)
     return written
 
@@ -318,6 +326,17 @@ def brand_fonts(project: Project, root: str) -> str:
 
         rules.append(FONT_URL.sub(copied, rule))
     return "\n".join(rules)
+
+
+def _page_css(project: Project) -> str:
+    """download.css, which the page holds in a <style>: text that would end it is refused."""
+    path = markup.find_style(project, "download.css")
+    css = path.read_text(encoding="utf-8")
+    if re.search(r"</style|<!--|<script", css, re.I):
+        raise HandoutpackError(f"{path}: holds '</style', '<script' or '<!--', which would end "
+                               "the page's stylesheet and put HTML into the download page; "
+                               "remove it (CSS never needs it)")
+    return css
 
 
 def _data_uri(path: Path) -> str:
@@ -356,7 +375,7 @@ def write_zip(path: Path, folder: str, members: list[Member]) -> bool:
     members = sorted(members, key=lambda m: m.name)
     stamp = ZIP_STAMP + hashlib.sha256("\n".join(
         f"{folder}/{m.name} {m.sha256}" for m in members).encode("utf-8")).hexdigest()
-    if _zip_comment(path) == stamp:
+    if _zip_comment(path) == stamp and _holds(path, folder, members):
         return False
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=6) as archive:
@@ -371,6 +390,19 @@ def write_zip(path: Path, folder: str, members: list[Member]) -> bool:
     return True
 
 
+def _holds(path: Path, folder: str, members: list[Member]) -> bool:
+    """Whether the zip at `path` holds exactly `members`, byte for byte: its comment alone could
+    be copied onto any zip, and nothing in build/ is taken on trust."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            if sorted(archive.namelist()) != [f"{folder}/{m.name}" for m in members]:
+                return False
+            return all(hashlib.sha256(archive.read(f"{folder}/{m.name}")).hexdigest() == m.sha256
+                       for m in members)
+    except (OSError, zipfile.BadZipFile, ValueError):
+        return False
+
+
 def _zip_comment(path: Path) -> str | None:
     try:
         with zipfile.ZipFile(path) as archive:
@@ -380,7 +412,11 @@ def _zip_comment(path: Path) -> str | None:
 
 
 def _pdf_member(build_dir: Path, name: str, output: Output) -> Member:
-    return Member(name, output.sha256, path=build_dir / output.path)
+    """A PDF of build/ in a zip; never a file outside build/, whatever its manifest says."""
+    if ".." in Path(name).parts or name.startswith("/"):
+        raise HandoutpackError(f"{build_dir}/manifest.json: '{name}' is not a name for a file in "
+                               "a zip; delete build/ and build again")
+    return Member(name, output.sha256, path=guarded(build_dir, output.path))
 
 
 def folder_name(project: Project, *parts: str) -> str:
@@ -396,7 +432,7 @@ def write_pack_bundles(catalogue: Catalogue, log: Log) -> list[str]:
     for spec in project.packs.values():
         for lang in project.languages:
             pack = catalogue.pack_pdf(spec.id, lang)
-            zip_path = project.build_dir / bundle_path(spec, lang)
+            zip_path = guarded(project.build_dir, bundle_path(spec, lang))
             if not pack:
                 continue
             parts = catalogue.pack_documents(spec, lang)
@@ -454,7 +490,7 @@ def write_everything(catalogue: Catalogue, log: Log) -> None:
             languages.append((own_name(lang), words, packs, documents))
     readme = markup.page(project, "readme-everything.txt", org=project.org,
                          languages=languages)
-    if write_zip(project.build_dir / EVERYTHING, folder_name(project, "all"),
+    if write_zip(guarded(project.build_dir, EVERYTHING), folder_name(project, "all"),
                  [*members, Member.text("README.txt", readme)]):
         log(f"bundling {EVERYTHING}")
 

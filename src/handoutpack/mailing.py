@@ -16,11 +16,11 @@ import socket
 import ssl
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from email.message import EmailMessage
 from email.policy import SMTP as SMTP_POLICY
 from email.policy import SMTPUTF8 as SMTPUTF8_POLICY
-from email.utils import format_datetime, formataddr, parseaddr
+from email.utils import format_datetime, formataddr, parseaddr, quote
 from pathlib import Path
 
 from email_validator import EmailNotValidError, validate_email
@@ -31,6 +31,7 @@ from .content import Document, split_front_matter
 from .distribute import in_language, pages_text, size_text
 from .errors import HandoutpackError
 from .outputs import pack_path, read_outputs, write_atomic
+from .render import file_digest
 
 Log = Callable[[str], None]
 
@@ -56,6 +57,14 @@ class Recipient:
     lang: str
     fields: dict[str, str]
     """Every column of the row, for the message."""
+    ascii_email: str = ""
+    """The address in ASCII (an IDN domain as xn--...), or '' when its local part is not:
+    such an address needs a server that takes SMTPUTF8."""
+
+    @property
+    def address(self) -> str:
+        """What the envelope and the To header carry: the ASCII form wherever there is one."""
+        return self.ascii_email or self.email
 
     @property
     def key(self) -> str:
@@ -101,7 +110,8 @@ def read_recipients(path: Path, project: Project) -> tuple[list[Recipient], list
 
 def _recipient(line: int, fields: dict[str, str], project: Project) -> tuple[str, Recipient | None]:
     try:
-        email = validate_email(fields["email"], check_deliverability=False).normalized
+        valid = validate_email(fields["email"], check_deliverability=False)
+        email = valid.normalized
     except EmailNotValidError as error:
         return f"'{fields['email']}' is not an email address ({error})", None
     lang = language_code(fields["language"], project)
@@ -110,7 +120,8 @@ def _recipient(line: int, fields: dict[str, str], project: Project) -> tuple[str
                 f"({', '.join(project.languages)}){suggest(fields['language'], project.languages)}"
                 ), None
     return "", Recipient(line, email, fields["name"], lang, {**fields, "email": email,
-                                                                 "language": lang})
+                                                                 "language": lang},
+                         valid.ascii_email or "")
 
 
 def language_code(value: str, project: Project) -> str | None:
@@ -203,9 +214,11 @@ def compose(project: Project, documents: dict[str, Document], pack_id: str,
                        attachment=values["attachment"] | {
                            "pages_text": pages_text(words, attachment.pages)})
 
-    message = EmailMessage(policy=SMTP_POLICY if recipient.email.isascii() else SMTPUTF8_POLICY)
+    ascii = recipient.address.isascii()
+    message = EmailMessage(policy=SMTP_POLICY if ascii else SMTPUTF8_POLICY)
     message["From"] = email.sender
-    message["To"] = formataddr((recipient.name, recipient.email))
+    message["To"] = (formataddr((recipient.name, recipient.address)) if ascii  # formataddr
+                     else f'"{quote(recipient.name)}" <{recipient.address}>')  # wants ASCII
     if email.reply_to:
         message["Reply-To"] = email.reply_to
     message["Subject"] = subject
@@ -301,6 +314,10 @@ class Sent:
     earlier: list[str]
     refused: list[str]
     uncertain: list[str]
+    deferred: list[str] = field(default_factory=list)
+    """Addresses the server said 'later' to (4xx), even when tried again at the run's end."""
+    skipped: list[str] = field(default_factory=list)
+    """Addresses this server cannot take (non-ASCII, without SMTPUTF8)."""
 
 
 def send(project: Project, messages: list[Message], log_path: Path, pace: float,
@@ -312,43 +329,72 @@ def send(project: Project, messages: list[Message], log_path: Path, pace: float,
     earlier = [m.recipient.email for m in messages if sent_log.status(m.recipient) == "sent"]
     uncertain = [m.recipient.email for m in messages if sent_log.status(m.recipient) == "sending"]
     todo = [m for m in messages if sent_log.status(m.recipient) not in ("sent", "sending")]
-    sent, refused = [], []
+    result = Sent([], earlier, [], uncertain)
     if not todo:
-        return Sent(sent, earlier, refused, uncertain)
+        return result
     password = _password(project)
     sender = parseaddr(project.email.sender)[1]
     with _connect(project, password) as server:
-        for index, message in enumerate(todo):
-            if index:
-                sleep(pace)
-            sent_log.record(message, "sending")
-            status, reply = _deliver(server, sender, message)
-            if status == "sending":  # lost during DATA: it may have arrived, so never resend it
-                raise _stopped(project, reply, sent, todo, log_path)
-            sent_log.record(message, status, reply)
-            if status == "failed":
-                raise _stopped(project, reply, sent, todo, log_path)
-            if status == "refused":
-                refused.append(message.recipient.email)
-                log(f"refused by the server: {message.recipient.email} ({reply})")
-            else:
-                sent.append(message.recipient.email)
-                log(f"sent to {message.recipient.email} ({message.recipient.lang})")
-    return Sent(sent, earlier, refused, uncertain)
+        later = _send_each(project, server, sender, todo, sent_log, result, pace, log, sleep,
+                           log_path)
+        if later:  # once more at the end of the run; what is still deferred waits for the next
+            result.deferred.clear()
+            sleep(pace)
+            _send_each(project, server, sender, later, sent_log, result, pace, log, sleep,
+                       log_path)
+    return result
+
+
+def _send_each(project: Project, server: smtplib.SMTP, sender: str, todo: list[Message],
+               sent_log: SentLog, result: Sent, pace: float, log: Log,
+               sleep: Callable[[float], None], log_path: Path) -> list[Message]:
+    """Send `todo` in turn, noting each outcome in `result`; return those deferred."""
+    deferred = []
+    for index, message in enumerate(todo):
+        if index:
+            sleep(pace)
+        address = message.recipient.email
+        sent_log.record(message, "sending")
+        status, reply = _deliver(server, sender, message)
+        if status == "sending":  # lost during DATA: it may have arrived, so never resend it
+            raise _stopped(project, reply, result.sent, todo, log_path)
+        sent_log.record(message, status, reply)
+        if status == "failed":
+            raise _stopped(project, reply, result.sent, todo, log_path)
+        if status == "refused":
+            result.refused.append(address)
+            log(f"refused by the server: {address} ({reply})")
+        elif status == "deferred":
+            deferred.append(message)
+            result.deferred.append(address)
+            log(f"deferred by the server: {address} ({reply}); tried again later")
+        elif status == "skipped":
+            result.skipped.append(address)
+            log(f"skipped: {reply}")
+        else:
+            result.sent.append(address)
+            log(f"sent to {address} ({message.recipient.lang})")
+    return deferred
 
 
 def _deliver(server: smtplib.SMTP, sender: str, message: Message) -> tuple[str, str]:
     """Hand one message over: ('sent', ''), ('refused', reply) when the server will not take it
     for this address, ('failed', reply) when it will not take anything now, or ('sending',
     reply) when the connection broke while the message was on its way."""
-    address, on_its_way = message.recipient.email, False
+    address, on_its_way, stage = message.recipient.address, False, "mail"
     try:
         server.ehlo_or_helo_if_needed()
-        code, reply = server.mail(sender, _utf8_options(sender, address))
+        options = _utf8_options(sender, address)
+        if options and not server.has_extn("smtputf8"):
+            return "skipped", (f"{message.recipient.email}: the mail server does not take "
+                               "addresses with non-ASCII characters (SMTPUTF8); send this one "
+                               "another way, or through a server that does")
+        code, reply = server.mail(sender, options)
         if code == 250:
+            stage = "rcpt"
             code, reply = server.rcpt(address)
             if code in (250, 251):
-                on_its_way = True
+                on_its_way, stage = True, "data"
                 code, reply = server.data(message.data)
     except smtplib.SMTPDataError as error:  # the server said no to DATA itself
         code, reply = error.smtp_code, error.smtp_error
@@ -361,6 +407,8 @@ def _deliver(server: smtplib.SMTP, sender: str, message: Message) -> tuple[str, 
         server.rset()
     except (smtplib.SMTPException, OSError):
         return "failed", text
+    if stage == "rcpt" and 400 <= code < 500 and code != 421:
+        return "deferred", text  # this mailbox, not the server: the others can go on
     return ("refused" if 500 <= code < 600 and code != 552 else "failed"), text
 
 
@@ -440,8 +488,10 @@ class Outbox:
 
 
 def prepare(project: Project, documents: dict[str, Document], pack_id: str, recipients_csv: Path,
-            languages: tuple[str, ...] = (), max_mb: float | None = None) -> Outbox:
-    """Read the list, check the pack and the templates, write one .eml per recipient."""
+            languages: tuple[str, ...] = (), max_mb: float | None = None,
+            personal: bool = False) -> Outbox:
+    """Read the list, check the pack and the templates, write one .eml per recipient;
+    `personal`: each with their own pack, its cover prepared for them (see personalise)."""
     if project.email is None or not project.email.sender:
         raise HandoutpackError(
             f"{project.config_path.name}: add an [email] table with at least from = \"Name "
@@ -476,11 +526,29 @@ def prepare(project: Project, documents: dict[str, Document], pack_id: str, reci
                 f"/{pack_id}.{recipient.lang}.md or default.{recipient.lang}.md); skipped")
         else:
             chosen.append(recipient)
-    messages = [compose(project, documents, pack_id, r, templates[r.lang], attachments[r.lang])
-                for r in chosen]
+    own = _personal_attachments(project, pack_id, chosen, attachments, max_mb) if personal else {}
+    messages = [compose(project, documents, pack_id, r, templates[r.lang],
+                        own.get(r.key) or attachments[r.lang]) for r in chosen]
     folder = outbox_dir(project, pack_id)
     write_outbox(folder, messages)
     return Outbox(folder, messages, sorted(problems, key=_line_number))
+
+
+def _personal_attachments(project: Project, pack_id: str, recipients: list[Recipient],
+                          packs: dict[str, Attachment], max_mb: float | None
+                          ) -> dict[str, Attachment]:
+    """Each recipient's own pack (made now, or kept from an earlier run), by recipient key."""
+    from . import personalise  # here: it needs the build, which sending alone does not
+
+    made = personalise.make(project, pack_id, recipients)
+    result = {}
+    for recipient in recipients:
+        path, pack = made.paths[recipient.key], packs[recipient.lang]
+        data = path.read_bytes()
+        _check_size(project, pack_id, path, len(data), max_mb)
+        result[recipient.key] = Attachment(path, f"{pack.filename[:-4]}-{path.name}", data,
+                                           pack.pages)
+    return result
 
 
 def _line_number(problem: str) -> int:
@@ -495,26 +563,39 @@ def _attachment(project: Project, pack_id: str, lang: str, max_mb: float | None)
     if output is None:
         raise HandoutpackError(f"{_rel(project, path)} is not built yet: run `handoutpack build "
                                f"{pack_id} --lang {lang}` first")
-    built = path.stat().st_mtime
-    changed = [source for source in output.sources
-               if (project.root / source).is_file()
-               and (project.root / source).stat().st_mtime > built]
+    changed = [source for source in output.sources if _changed(project.root / source,
+                                                                 output.source_sha256.get(source))]
     if changed:
         raise HandoutpackError(
             f"{', '.join(changed)} changed after {_rel(project, path)} was built: run "
             f"`handoutpack build {pack_id} --lang {lang}` so that nobody gets an old pack")
     data = path.read_bytes()
+    _check_size(project, pack_id, path, len(data), max_mb)
+    short = re.sub(r"[^A-Za-z0-9]+", "-", project.org.short_name).strip("-")
+    return Attachment(path, f"{short}-{pack_id}-{lang}.pdf".lstrip("-"), data, output.pages)
+
+
+def _check_size(project: Project, pack_id: str, path: Path, size: int, max_mb: float | None
+                ) -> None:
     limit = max_mb if max_mb is not None else project.email.max_attachment_mb
-    if len(data) > limit * 1_000_000:
+    if size > limit * 1_000_000:
         raise HandoutpackError(
-            f"{_rel(project, path)} is {len(data) / 1_000_000:.1f} MB, more than the {limit:g} MB "
+            f"{_rel(project, path)} is {size / 1_000_000:.1f} MB, more than the {limit:g} MB "
             "an email may carry here (email.max_attachment_mb, or --max-size). Make it smaller: "
             f"`handoutpack build {pack_id} --image-dpi 150` resamples and recompresses its "
             "images (try 100 if that is not enough); or leave large documents out of the pack "
             "and link to them; or, if every recipient's mail server takes bigger messages, "
             "raise the limit.")
-    short = re.sub(r"[^A-Za-z0-9]+", "-", project.org.short_name).strip("-")
-    return Attachment(path, f"{short}-{pack_id}-{lang}.pdf".lstrip("-"), data, output.pages)
+
+
+def _changed(source: Path, built_from: str | None) -> bool:
+    """Whether `source` differs from what the PDF was built from: by content, as a build
+    rewrites no unchanged PDF (so dates tell nothing); a manifest without digests (written by an
+    older version) can only say the PDF may be old."""
+    try:
+        return built_from is None or file_digest(source) != built_from
+    except OSError:
+        return False  # gone: the pack says what it was built from, and check reports the rest
 
 
 def _rel(project: Project, path: Path) -> str:

@@ -20,11 +20,11 @@ import markdown
 from babel import Locale
 from babel.dates import format_date
 from babel.numbers import NumberPattern, format_currency, is_currency
-from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 from markdown.extensions.toc import slugify_unicode
 from pymdownx.emoji import to_alt as emoji_to_alt
 
 from . import colours, paper, syntax, typography
+from . import bounds, paper, syntax, typography
 from .cache import Kept, key
 from .config import Event, Printing, Project
 from .content import Translation
@@ -37,6 +37,7 @@ NOTES = re.compile(r"<!--(.*?)-->", re.S)
 H1_LINE = re.compile(r"#[ \t]+\S")
 SUBHEADING = re.compile(r"^##", re.M)
 HEADING_TAG = re.compile(r"<(/?)h([1-6])\b")
+LEADING_H1 = re.compile(r"\s*<h1\b[^>]*>(?P<text>.*?)</h1>\s*", re.S)
 FIRST_HEADING = re.compile(r"<h([1-6])([^>]*)>(.*?)</h\1>", re.S)
 SLIDE_SEPARATOR = "\x00"
 """Never in HTML: joins a deck's slides while their headings are levelled as one outline."""
@@ -197,37 +198,12 @@ def callout(title: str = "", kind: str = "note", caller=None) -> str:
             f"{body}\n\n</div>\n\n")
 
 
-MAX_TEMPLATE_VALUE = 1_000_000
-"""The largest string or list content may make with * or **: no text needs more."""
-
-
-class ContentEnvironment(ImmutableSandboxedEnvironment):
-    """Jinja for content nobody has vetted: no Python internals, no changing the names it is
-    given, and no arithmetic that would fill the memory ('x' * 10**10)."""
-
-    intercepted_binops = frozenset({"*", "**"})
-
-    def call_binop(self, context, operator, left, right):
-        if operator == "*" and _size(left, right) > MAX_TEMPLATE_VALUE:
-            raise SecurityError("the result of * is too large")
-        if operator == "**" and isinstance(right, int) and abs(right) > 10_000 and abs(left) > 1:
-            raise SecurityError("the result of ** is too large")
-        return super().call_binop(context, operator, left, right)
-
-
-def _size(left, right) -> int:
-    for sequence, count in ((left, right), (right, left)):
-        if isinstance(sequence, (str, list, tuple)) and isinstance(count, int):
-            return len(sequence) * count
-    return 0
-
-
 @cache
-def language_env(lang: str) -> ContentEnvironment:
+def language_env(lang: str) -> bounds.BoundedEnvironment:
     """The content environment whose number, money and date filters write `lang`."""
-    env = ContentEnvironment(undefined=jinja2.StrictUndefined, autoescape=False,
-                             keep_trailing_newline=True)
-    env.filters.update(language_filters(lang))
+    env = bounds.BoundedEnvironment(undefined=jinja2.StrictUndefined, autoescape=False,
+                                    keep_trailing_newline=True)
+    env.add_filters(language_filters(lang))
     return env
 
 
@@ -253,9 +229,18 @@ def render_text(name: str, text: str, first_line: int, values: dict, names: str,
     """Jinja over a user's text in `lang`, sandboxed; errors name the file (`name`), the line
     and, for an undefined name, the `names` one may use."""
     try:
-        return language_env(lang).from_string(text).render(values)
+        with bounds.deadline(bounds.TEMPLATE_SECONDS, name):
+            return bounds.render(language_env(lang).from_string(text), values)
     except jinja2.TemplateSyntaxError as error:
         raise _jinja_error(name, first_line, error, error.lineno, names) from None
+    except HandoutpackError:
+        raise
+    except RecursionError:
+        raise HandoutpackError(f"{name}: template error: macros call themselves too deeply"
+                               ) from None
+    except MemoryError:
+        raise HandoutpackError(f"{name}: template error: it makes more than fits in memory"
+                               ) from None
     except Exception as error:  # undefined names, and whatever Python raises (1/0, 'a' + 1)
         line = _template_line(error.__traceback__)
         raise _jinja_error(name, first_line, error, line, names) from None
@@ -316,7 +301,37 @@ def slide_notes(slide: str) -> tuple[str, str]:
 def document_body(translation: Translation, context: Context,
                   words: dict[str, str] | None = None) -> str:
     """The document's HTML body. `words` are the labels in its language (for "Figure 2")."""
-    return to_html(expand(translation, context), figure_label(translation, words))
+    text = expand(translation, context)
+    with bounded_markdown(translation, text):
+        body = to_html(text, figure_label(translation, words))
+    return without_repeated_title(body, translation.meta.title)
+
+
+@contextmanager
+def bounded_markdown(translation: Translation, text: str) -> Iterator[None]:
+    """Turn `text` (the translation's expanded source) into HTML within the block, refusing the
+    shapes Python-Markdown is slow or recursive on, and stopping it when it takes too long."""
+    name = translation.path.name
+    bounds.check_markdown(name, text)
+    try:
+        with bounds.deadline(bounds.TEMPLATE_SECONDS, name):
+            yield
+    except RecursionError:
+        raise HandoutpackError(f"{name}: its Markdown is nested too deeply (quotes, lists or "
+                               "HTML inside each other); flatten it") from None
+
+
+def without_repeated_title(body: str, title: str) -> str:
+    """`body` without a first `# heading` that repeats the title (as pages written for MkDocs or
+    Jekyll start), which the page prints above it already."""
+    first = LEADING_H1.match(body)
+    if first and _plain(first["text"]) == _plain(html.escape(title, quote=False)):
+        return body[first.end():]
+    return body
+
+
+def _plain(markup_text: str) -> str:
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", "", markup_text)).split()).casefold()
 
 
 def figure_label(translation: Translation, words: dict[str, str] | None) -> str:
@@ -351,18 +366,21 @@ def deck(translation: Translation, context: Context,
     """A presentation's slides, Marp-style: '---' between slides, notes in HTML comments.
     `words` are the labels in its language (for "Figure 2")."""
     label = figure_label(translation, words)
-    sources = [slide_notes(s) for s in split_slides(expand(translation, context))]
+    expanded = expand(translation, context)
+    sources = [slide_notes(s) for s in split_slides(expanded)]
     if not sources:
         raise HandoutpackError("has no slides; a presentation starts with a title slide "
                                "('# Title', then a subtitle line)", file=translation.path.name)
     kinds = [_slide_kind(number, text) for number, (text, _) in enumerate(sources, 1)]
-    bodies = [_own_ids(to_html(text, label), f"s{number}-")
-              for number, (text, _) in enumerate(sources, 1)]
+    with bounded_markdown(translation, expanded):
+        bodies = [_own_ids(to_html(text, label), f"s{number}-")
+                  for number, (text, _) in enumerate(sources, 1)]
+        notes_html = [_own_ids(to_html(notes, label), f"n{number}-")
+                      for number, (_, notes) in enumerate(sources, 1)]
     titles = [_heading_text(body) for body in bodies]
-    return [Slide(number, kind, title, _heading_level(body), _mark_heading(body),
-                  _own_ids(to_html(notes, label), f"n{number}-"))
-            for number, (kind, title, body, (_, notes))
-            in enumerate(zip(kinds, titles, _outline(bodies, kinds), sources), 1)]
+    return [Slide(number, kind, title, _heading_level(body), _mark_heading(body), notes)
+            for number, (kind, title, body, notes)
+            in enumerate(zip(kinds, titles, _outline(bodies, kinds), notes_html), 1)]
 
 
 def _outline(bodies: list[str], kinds: list[str]) -> list[str]:
@@ -423,10 +441,12 @@ def _own_ids(body: str, prefix: str) -> str:
 
 @cache
 def _page_env(folders: tuple[Path, ...]) -> jinja2.Environment:
-    env = jinja2.Environment(loader=jinja2.FileSystemLoader([str(f) for f in folders]),
-                             autoescape=jinja2.select_autoescape(("html", "xml")),
-                             undefined=jinja2.StrictUndefined)
-    env.filters["long_date"] = long_date
+    """The layouts' environment: sandboxed and bounded like content's, as a project's own
+    templates/ may come from anyone the project is shared with."""
+    env = bounds.BoundedEnvironment(
+        loader=jinja2.FileSystemLoader([str(f) for f in folders]),
+        autoescape=jinja2.select_autoescape(("html", "xml")), undefined=jinja2.StrictUndefined)
+    env.add_filters({"long_date": long_date})
     return env
 
 
@@ -440,11 +460,19 @@ def page(project: Project, template: str, **values) -> str:
     # the project's own statement of what readers may do with its materials; none: no line
     values.setdefault("rights", project.org.rights_in(values.get("lang", project.default_language),
                                                       project.default_language))
+    values.setdefault("presenter", project.presenter)
     try:
-        text = env.get_template(template).render(**values)
+        with bounds.deadline(bounds.TEMPLATE_SECONDS, f"templates: {template}"):
+            text = bounds.render(env.get_template(template), values)
         if not template.endswith(".html"):
             return text
         return _typeset(text, values["lang"], project.typography)
+    except RecursionError:
+        raise HandoutpackError(f"{template}: includes or calls itself without end; fix the "
+                               "template") from None
+    except MemoryError:
+        raise HandoutpackError(f"{template}: makes more than fits in memory; fix the template"
+                               ) from None
     except jinja2.TemplateError as error:
         line = getattr(error, "lineno", None) or _template_line(error.__traceback__)
         name = getattr(error, "filename", None) or template

@@ -3,10 +3,13 @@ made from what, and the lock."""
 
 from __future__ import annotations
 
+import errno
 import fcntl
 import hashlib
 import json
 import os
+import re
+import shutil
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -26,6 +29,8 @@ TEMP_DIR = f"{CACHE_DIR}/tmp"
 """Where renders keep their temporary files (font folders) while a build runs."""
 PREVIEW_DIR = ".preview"
 """The preview (`serve`) builds in build/.preview, leaving build/ to `handoutpack build`."""
+TEMPORARY_SUFFIX = ".handoutpack.tmp"
+"""Ends every file being written: only such files are leftovers a build may delete."""
 LAYOUT_FOLDERS = {"document": "documents", "slides": "slides", "handout": "handouts",
                   "notes": "notes"}
 """Where each layout of a document goes in build/<lang>/; a presentation is built in three."""
@@ -59,8 +64,12 @@ def page_path(lang: str, default_language: str) -> str:
 def write_atomic(path: Path, data: bytes, sync: bool = True) -> None:
     """Write to a temporary file beside `path`, then rename: readers never see half a file.
     `sync` makes the bytes reach the disk first, so a crash cannot leave an empty file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=TEMPORARY_SUFFIX,
+                                         dir=path.parent)
+    except OSError as error:
+        raise unwritable(path, error, len(data)) from None
     try:
         with os.fdopen(fd, "wb") as file:
             file.write(data)
@@ -69,9 +78,56 @@ def write_atomic(path: Path, data: bytes, sync: bool = True) -> None:
                 os.fsync(file.fileno())
         os.chmod(temporary, 0o644)
         os.replace(temporary, path)
+    except OSError as error:
+        Path(temporary).unlink(missing_ok=True)
+        raise unwritable(path, error, len(data)) from None
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+
+
+SPACE_MARGIN = 1_000_000
+"""Bytes left free on the build folder's disk besides what a build needs."""
+
+
+def ensure_space(build_dir: Path, sizes: dict[str, int]) -> None:
+    """Refuse to start writing when the build folder's disk cannot take what this build writes
+    (`sizes`: output path -> bytes): the PDFs, the bundles holding them again, and a temporary
+    copy of the largest while it replaces the old one. A build that stops at a full disk would
+    leave some outputs new and some old; this way, none is replaced."""
+    outputs = {path: output.bytes for path, output in read_outputs(build_dir).items()}
+    every = {**outputs, **sizes}
+    if not sizes:  # before rendering: what the last build wrote is the best guess
+        sizes = outputs
+    needed = sum(sizes.values()) + 2 * sum(every.values()) + SPACE_MARGIN
+    try:
+        free = shutil.disk_usage(build_dir).free
+    except OSError:
+        return  # not yet made: its mkdir reports any problem
+    if free < needed:
+        raise HandoutpackError(
+            f"{build_dir}: its disk has {free / 1_000_000:.1f} MB free, and this build needs "
+            f"about {needed / 1_000_000:.1f} MB (its PDFs, and the zips holding them); free "
+            "some space there, then build again. Nothing was written.")
+
+
+def unwritable(path: Path, error: OSError, size: int = 0) -> HandoutpackError:
+    """A write into `path`'s folder that failed (`path` a folder when the file is not known),
+    as a message naming the folder and what to do about it."""
+    folder, what = (path, "its files") if path.is_dir() else (path.parent, path.name)
+    if error.errno in (errno.ENOSPC, errno.EDQUOT):
+        return HandoutpackError(
+            f"{folder}: no space left on its disk to write {what} ({_megabytes(size)}); "
+            "free some space there (or move paths.build), then build again. Files already in "
+            "the build folder are unchanged.")
+    if error.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
+        return HandoutpackError(f"{folder}: cannot be written ({error.strerror}); make it "
+                                "writable, or set paths.build to a folder you may write")
+    return HandoutpackError(f"{path}: cannot be written ({error.strerror or error})")
+
+
+def _megabytes(size: int) -> str:
+    return f"{max(size, 1) / 1_000_000:.1f} MB needed" if size else "space needed"
 
 
 @dataclass
@@ -89,13 +145,16 @@ class Output:
     sources: list[str] = field(default_factory=list)
     fallbacks: list[str] = field(default_factory=list)
     """Documents given in another language because this one has no translation."""
+    source_sha256: dict[str, str] = field(default_factory=dict)
+    """Each source's SHA-256 as this file was built from it: to tell later whether a source
+    changed since (its date cannot: a build rewrites no unchanged file)."""
     print: dict | None = None
     """A print file's job ticket: trim size, pages, sheets, duplex, binding, colour, copies."""
 
 
 def save(build_dir: Path, relative: str, data: bytes, **details) -> Output:
     """Write `data` to build_dir/relative (unless it holds these bytes already) and describe it."""
-    write_changed(build_dir / relative, data)
+    write_changed(guarded(build_dir, relative), data)
     return Output(path=relative, bytes=len(data), sha256=hashlib.sha256(data).hexdigest(),
                   **details)
 
@@ -104,7 +163,7 @@ def write_manifest(build_dir: Path, outputs: list[Output]) -> Path:
     """Update build/manifest.json: this build's outputs replace earlier entries for their paths;
     entries whose files are gone are dropped."""
     path = build_dir / MANIFEST
-    entries = {e["path"]: e for e in _read_manifest(path) if (build_dir / e["path"]).is_file()}
+    entries = {o.path: asdict(o) for o in read_outputs(build_dir).values()}
     entries.update((o.path, asdict(o)) for o in outputs)
     entries = [entries[key] for key in sorted(entries)]
     write_changed(path, (json.dumps({"outputs": entries}, indent=2, ensure_ascii=False) + "\n")
@@ -113,7 +172,9 @@ def write_manifest(build_dir: Path, outputs: list[Output]) -> Path:
 
 
 def read_outputs(build_dir: Path) -> dict[str, Output]:
-    """The manifest's outputs whose files are still there, by path."""
+    """The manifest's outputs that are what it says, by path. build/ is not trusted: an entry
+    counts only when its path is one this tool writes, inside build/, and the file there has the
+    SHA-256 the entry gives; anything else is left out (the next build of it writes it anew)."""
     fields = set(Output.__dataclass_fields__)
     found = {}
     for entry in _read_manifest(build_dir / MANIFEST):
@@ -121,9 +182,44 @@ def read_outputs(build_dir: Path) -> dict[str, Output]:
             output = Output(**{k: v for k, v in entry.items() if k in fields})
         except (TypeError, AttributeError):
             continue  # a damaged entry: the next build of that file writes a good one
-        if (build_dir / output.path).is_file():
+        if _genuine(build_dir, output):
             found[output.path] = output
     return found
+
+
+OUTPUT_PATH = re.compile(r"[a-z]{2,3}(?:-[A-Za-z0-9]+)?/(?:(?:documents|slides|handouts|notes)/)?"
+                         r"[a-z0-9][a-z0-9-]*\.pdf")
+"""Every path a build writes a PDF to, inside build/ (see document_path, PlannedPack.path)."""
+
+
+def _genuine(build_dir: Path, output: Output) -> bool:
+    """Whether `output` names a PDF this tool writes, inside build/, holding what it says."""
+    if not isinstance(output.path, str) or not OUTPUT_PATH.fullmatch(output.path):
+        return False
+    path = build_dir / output.path
+    if path.is_symlink() or not inside(build_dir, path):
+        return False
+    try:
+        if not path.is_file() or path.stat().st_size != output.bytes:
+            return False
+        with path.open("rb") as file:
+            return hashlib.file_digest(file, "sha256").hexdigest() == output.sha256
+    except OSError:
+        return False
+
+
+def inside(folder: Path, path: Path) -> bool:
+    """Whether `path`, with every link followed, is in `folder`."""
+    return path.resolve().is_relative_to(folder.resolve())
+
+
+def guarded(build_dir: Path, relative: str) -> Path:
+    """build_dir/relative, refused when a link in build/ would take it outside build/."""
+    path = build_dir / relative
+    if ".." in Path(relative).parts or not inside(build_dir, path):
+        raise HandoutpackError(f"{path}: leads outside {build_dir} (a link put there?); remove it, "
+                               "as a build writes only inside its build folder")
+    return path
 
 
 def write_changed(path: Path, data: bytes) -> bool:
@@ -154,8 +250,12 @@ def build_lock(build_dir: Path) -> Iterator[None]:
     """Hold build/.handoutpack.lock while building, so two builds of one project never write the
     same files at once. The operating system drops the lock when the process ends, however it
     ends (even kill -9), so a lock is never left stale."""
-    build_dir.mkdir(parents=True, exist_ok=True)
-    with open(build_dir / LOCK_NAME, "a+") as lock:
+    try:
+        build_dir.mkdir(parents=True, exist_ok=True)
+        lock = open(build_dir / LOCK_NAME, "a+")
+    except OSError as error:
+        raise unwritable(build_dir / LOCK_NAME, error) from None
+    with lock:
         try:
             fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
@@ -175,6 +275,9 @@ def build_lock(build_dir: Path) -> Iterator[None]:
 
 
 def remove_leftovers(build_dir: Path) -> None:
-    """Delete temporary files a killed build left behind (no finished file is ever one)."""
-    for leftover in build_dir.rglob(".*.tmp"):
-        leftover.unlink(missing_ok=True)
+    """Delete temporary files a killed build left behind: only files named as write_atomic
+    names them, inside build/ (no finished file is ever one, and no file of the user's)."""
+    for leftover in build_dir.rglob(f".*{TEMPORARY_SUFFIX}"):
+        if leftover.is_file() and not leftover.is_symlink() and inside(build_dir, leftover):
+            leftover.unlink(missing_ok=True)
+

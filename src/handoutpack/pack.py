@@ -51,13 +51,7 @@ def assemble(project: Project, spec: PackSpec, lang: str, parts: list[Part],
     """The pack's PDF bytes and page count, printed as `printing` says."""
     words = markup.labels(project, lang)
     title = project.text(spec.titles, lang)
-    common = dict(org=project.org, brand=project.brand, lang=lang, words=words,
-                  title=title, pack=spec, printing=printing, page_css=markup.page_css(printing),
-                  audience=project.text(project.audiences[spec.audience].names, lang),
-                  event=spec.event.shown(lang, project.default_language),
-                  logo=project.org.logo.as_uri() if project.org.logo else "",
-                  styles=stylesheets(project), page_counter=markup.page_counter_css(words),
-                  date=date, language_name=markup.language_name, page_link=PAGE_LINK)
+    common = page_values(project, spec, lang, date, printing)
     variant = printing.variant
     cover = renderer.render(markup.page(project, "cover.html", **common), project.root,
                             f"cover of pack '{spec.id}'", lang, variant)
@@ -74,8 +68,26 @@ def assemble(project: Project, spec: PackSpec, lang: str, parts: list[Part],
     numbers = renderer.render(
         markup.page(project, "stamp.html", pages=starts[-1] + parts[-1].rendered.pages - 1,
                     **common), project.root, f"page numbers of pack '{spec.id}'", lang, variant)
+    contact = None
+    if project.presenter:  # the pack ends with whom to ask, in its language
+        contact = renderer.render(markup.page(project, "contact.html", **common), project.root,
+                                  f"contact page of pack '{spec.id}'", lang, variant)
     return merge(project, spec, lang, title, [cover, contents, numbers], parts,
-                 words["contents"], printing, date)
+                 words["contents"], printing, date, contact)
+
+
+def page_values(project: Project, spec: PackSpec, lang: str, date: dt.date | None,
+                printing: Printing) -> dict:
+    """What a pack's own pages (cover, contents, page numbers, contact) are rendered with."""
+    words = markup.labels(project, lang)
+    return dict(org=project.org, brand=project.brand, lang=lang, words=words,
+                title=project.text(spec.titles, lang), pack=spec, printing=printing,
+                page_css=markup.page_css(printing),
+                audience=project.text(project.audiences[spec.audience].names, lang),
+                event=spec.event.shown(lang, project.default_language),
+                logo=project.org.logo.as_uri() if project.org.logo else "",
+                styles=stylesheets(project), page_counter=markup.page_counter_css(words),
+                date=date, language_name=markup.language_name, page_link=PAGE_LINK)
 
 
 def stylesheets(project: Project, *names: str) -> list[str]:
@@ -86,7 +98,7 @@ def stylesheets(project: Project, *names: str) -> list[str]:
 
 def merge(project: Project, spec: PackSpec, lang: str, title: str, front: list[Rendered],
           parts: list[Part], contents_label: str, printing: Printing,
-          date: dt.date | None = None) -> tuple[bytes, int]:
+          date: dt.date | None = None, contact: Rendered | None = None) -> tuple[bytes, int]:
     """Cover, contents and documents in one PDF, each from the page `layout` gives it, the
     documents' pages numbered as the contents count them."""
     cover, contents, numbers = front
@@ -106,6 +118,12 @@ def merge(project: Project, spec: PackSpec, lang: str, title: str, front: list[R
     imposition.stamp(writer, PdfReader(io.BytesIO(numbers.pdf)), [
         page for part, start in zip(parts, starts[2:]) if part.numbered
         for page in range(start - 1, start - 1 + part.rendered.pages)])
+    if contact is not None:
+        imposition.pad(writer, imposition.starts([len(writer.pages), contact.pages],
+                                                 printing.duplex)[1] - 1)
+        tags.append(PdfReader(io.BytesIO(contact.pdf)), lang,
+                    outline_item=markup.labels(project, lang)["contact_title"],
+                    import_outline=False)
     if printing.duplex:  # an even count, so the next copy's cover is not on this one's back
         imposition.pad(writer, len(writer.pages) + len(writer.pages) % 2)
     if printing.print_ready:

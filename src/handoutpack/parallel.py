@@ -10,9 +10,12 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from typing import Any, TypeVar
 
+from .bounds import deadline
+from .errors import HandoutpackError
 from .render import Renderer
 
 T = TypeVar("T")
@@ -60,7 +63,7 @@ class Pool:
                 self._renderer = self.make_renderer()
             for item in items:
                 with _temporary_folder(self._temporary()):
-                    result = task(self._renderer, item)
+                    result = _limited(task, self._renderer, item)
                 yield item, result
             return
         executor = self._start()
@@ -75,7 +78,7 @@ class Pool:
                     if future.cancelled():
                         continue
                     if future.exception() is not None:
-                        failed.append((order[id(item)], future.exception()))
+                        failed.append((order[id(item)], _explained(future.exception(), item)))
                         for other in pending:  # no new work; what runs already finishes
                             other.cancel()
                     elif not failed:
@@ -105,8 +108,13 @@ class Pool:
             self._temp = tempfile.mkdtemp(prefix="handoutpack-")
         return self._temp
 
-    def close(self) -> None:
+    def close(self, failed: bool = False) -> None:
+        """Stop the workers: after a failure at once (what they are making is not wanted, and
+        a worker left writing a result nobody reads would outlive the build)."""
         if self._executor is not None:
+            if failed:
+                for process in list(getattr(self._executor, "_processes", {}).values()):
+                    process.kill()
             self._executor.shutdown(wait=True, cancel_futures=True)
             self._executor = None
         self._renderer = None  # WeasyPrint removes its font folder then, if it can
@@ -117,8 +125,8 @@ class Pool:
     def __enter__(self) -> Pool:
         return self
 
-    def __exit__(self, *exc) -> None:
-        self.close()
+    def __exit__(self, kind, error, trace) -> None:
+        self.close(failed=kind is not None)
 
 
 def _context() -> multiprocessing.context.BaseContext:
@@ -149,8 +157,78 @@ def _start_worker(make_renderer: Callable[[], Renderer], temp: str) -> None:
     global _worker_renderer
     tempfile.tempdir = temp
     _worker_renderer = make_renderer()
+    _limit_memory(render_memory())
 
 
 def _call(task: Task, item):
     assert _worker_renderer is not None
-    return task(_worker_renderer, item)
+    return _limited(task, _worker_renderer, item)
+
+
+# ---------------------------------------------------------------- limits on each render
+
+RENDER_SECONDS = 600
+"""The longest one render or pack assembly may take (HANDOUTPACK_RENDER_SECONDS to change):
+ten times what the largest sample pack needs on a slow machine."""
+RENDER_MEMORY_MB = 4096
+"""The address space a worker may use (HANDOUTPACK_RENDER_MEMORY_MB to change)."""
+
+
+def render_seconds() -> float:
+    return _setting("HANDOUTPACK_RENDER_SECONDS", RENDER_SECONDS)
+
+
+def render_memory() -> int:
+    return int(_setting("HANDOUTPACK_RENDER_MEMORY_MB", RENDER_MEMORY_MB))
+
+
+def _setting(name: str, default: float) -> float:
+    try:
+        value = float(os.environ.get(name, default))
+    except ValueError:
+        raise HandoutpackError(f"{name}={os.environ[name]!r}: give a number") from None
+    return value if value > 0 else default
+
+
+def _limit_memory(megabytes: int) -> None:
+    """Cap this worker's memory, so one render cannot take the machine's: past it, allocations
+    fail (MemoryError) and the render stops with a message naming its document."""
+    try:
+        import resource
+    except ImportError:  # not on a POSIX system
+        return
+    limit = megabytes * 1024 * 1024
+    _, hard = resource.getrlimit(resource.RLIMIT_AS)
+    if hard != resource.RLIM_INFINITY:
+        limit = min(limit, hard)
+    resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+
+
+def _limited(task: Task, renderer: Renderer, item):
+    """task(renderer, item) within the time limit; running out of time or memory becomes a
+    message naming what was being made."""
+    try:
+        with deadline(render_seconds(), describe(item), "make it smaller (very long tables or "
+                      "huge images), or raise HANDOUTPACK_RENDER_SECONDS"):
+            return task(renderer, item)
+    except MemoryError:
+        raise HandoutpackError(f"{describe(item)}: rendering it needs more than "
+                               f"{render_memory()} MB of memory; make it smaller (large images, "
+                               "very long tables) or raise HANDOUTPACK_RENDER_MEMORY_MB") from None
+
+
+def describe(item) -> str:
+    """What a task's item is made from, for messages: a job's source, or a pack's path."""
+    if isinstance(item, tuple) and item and isinstance(item[0], str):
+        return item[0]
+    return getattr(item, "source", "") or getattr(item, "name", "") or repr(item)[:80]
+
+
+def _explained(error: BaseException, item) -> BaseException:
+    """A worker that died (killed by the system for its memory, or crashed) says what it was
+    making; other errors are already explained."""
+    if isinstance(error, BrokenProcessPool):
+        return HandoutpackError(f"{describe(item)}: the process rendering it died (out of "
+                                "memory?); make it smaller, or raise "
+                                "HANDOUTPACK_RENDER_MEMORY_MB")
+    return error

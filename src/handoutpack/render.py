@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ctypes
 import hashlib
+import io
 import logging
 import mimetypes
 import os
@@ -64,8 +65,11 @@ class Refused(Exception):
 class Fetcher:
     """Serves files under the allowed folders; an override folder falls back to the theme's."""
 
-    def __init__(self, roots: list[Path], overlays: list[list[Path]], allow_remote: bool):
+    def __init__(self, roots: list[Path], overlays: list[list[Path]], allow_remote: bool,
+                 max_image_pixels: int = 50_000_000):
         self.roots = [r.resolve() for r in roots]
+        self.max_image_pixels = max_image_pixels
+        self.too_big: list[str] = []
         self.overlays = [[f.resolve() for f in chain] for chain in overlays]
         self.allow_remote = allow_remote
         self.refused: list[str] = []
@@ -136,11 +140,31 @@ def _weasyprint_fetcher(fetcher: Fetcher):
             data = path.read_bytes()
             fetcher.read[url] = hashlib.sha256(data).hexdigest()
             kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+            if problem := _too_many_pixels(data, fetcher.max_image_pixels):
+                fetcher.too_big.append(f"{path}: {problem}")
+                raise Refused(problem)
             return URLFetcherResponse(path.as_uri(), data, {"Content-Type": kind})
 
     # Redirects come back through fetch(), so a remote page cannot send us to a local file.
     return ProjectFetcher(timeout=REMOTE_TIMEOUT, allowed_protocols=(*REMOTE_SCHEMES, "data"),
                           fail_on_errors=False)
+
+
+def _too_many_pixels(data: bytes, budget: int) -> str:
+    """Why an image file is too big to decode ('' when it is not, or is no image Pillow knows):
+    its size is read from its header, before any pixel is."""
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            width, height = image.size
+    except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError):
+        return ""  # not an image (a stylesheet, a font, an SVG): WeasyPrint reads those
+    if width * height <= budget:
+        return ""
+    return (f"is {width:,} x {height:,} pixels ({width * height / 1e6:.0f} megapixels), more than "
+            f"the {budget / 1e6:g} megapixels an image may have (security.max_image_megapixels); "
+            "scale it down")
 
 
 def _font_configuration(fetcher: Fetcher):
@@ -200,8 +224,8 @@ class Renderer:
 
     def __init__(self, roots: list[Path], overlays: list[list[Path]], allow_remote: bool = False,
                  pdf_variant: str | None = None, image_dpi: int | None = None,
-                 inks: Callable[[], Inks] | None = None):
-        self.fetcher = Fetcher(roots, overlays, allow_remote)
+                 inks: Callable[[], Inks] | None = None, max_image_pixels: int = 50_000_000):
+        self.fetcher = Fetcher(roots, overlays, allow_remote, max_image_pixels)
         self.pdf_variant = pdf_variant
         self._make_inks = inks
         self._fonts = None
@@ -211,7 +235,8 @@ class Renderer:
     @property
     def options(self) -> str:
         """The options that change its PDFs, for the cache's keys."""
-        return f"pdf_variant={self.pdf_variant} images={sorted(self.image_options.items())}"
+        return (f"pdf_variant={self.pdf_variant} images={sorted(self.image_options.items())} "
+                f"max_pixels={self.fetcher.max_image_pixels}")
 
     @cached_property
     def inks(self) -> Inks:
@@ -231,6 +256,7 @@ class Renderer:
         if self._fonts is None:
             self._fonts = _font_configuration(self.fetcher)
         self.fetcher.refused.clear()
+        self.fetcher.too_big.clear()
         self.fetcher.read.clear()
         with _captured_warnings() as warnings, _reproducible_font_subsets():
             document = weasyprint.HTML(
@@ -238,6 +264,10 @@ class Renderer:
                 url_fetcher=_weasyprint_fetcher(self.fetcher),
             ).render(font_config=self._fonts, **self.image_options)  # images are done here
             pdf = document.write_pdf(pdf_tags=True, custom_metadata=True, pdf_variant=variant)
+        if self.fetcher.too_big:
+            raise HandoutpackError("; ".join(self._shown(p.split(": ", 1)[0]) + ": " +
+                                             p.split(": ", 1)[1] for p in self.fetcher.too_big)
+                                   + f" (while rendering {name}).")
         if self.fetcher.refused:
             raise HandoutpackError(
                 f"{name}: refused to load {'; '.join(dict.fromkeys(self.fetcher.refused))}. "

@@ -57,7 +57,8 @@ class Reporter:
 
 def make_renderer(project: Project, pdf_variant: str | None = None) -> Renderer:
     return Renderer(*_fetcher_args(project), pdf_variant=pdf_variant, image_dpi=project.image_dpi,
-                    inks=partial(colour.project_inks, project))
+                    inks=partial(colour.project_inks, project),
+                    max_image_pixels=project.max_image_pixels)
 
 
 def _fetcher_args(project: Project) -> tuple:

@@ -7,6 +7,8 @@ import dataclasses
 import hashlib
 import html
 import json
+import re
+import sys
 import threading
 import time
 import traceback
@@ -17,7 +19,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from . import config, content, markup
+from . import config, content, markup, workbench
 from .build import Selection, build
 from .distribute import layout_label, own_name, page_images
 from .errors import HandoutpackError
@@ -29,6 +31,10 @@ HOST = "127.0.0.1"
 """Only this machine can open the preview."""
 PAGE_WIDTH = 1000
 """Pixels across a page image: sharp at the viewer's widest (about 800 CSS pixels)."""
+PAGE_NUMBER = re.compile(r"[0-9]{1,6}")
+"""A page number in a URL: ASCII digits only (int() also reads '²' and '٣'), and few of them."""
+IDLE_SECONDS = 60
+"""A connection silent this long is closed, so idle sockets do not hold threads for ever."""
 
 
 @dataclass(frozen=True)
@@ -161,7 +167,9 @@ class Handler(BaseHTTPRequestHandler):
     pages and problem, rebuilt if needed), /page/<n>/<path>?v=<version> (PNG), /pdf/<path>."""
 
     preview: Preview
+    workbench: workbench.Workbench
     server_version = "handoutpack-preview"
+    timeout = IDLE_SECONDS
 
     def do_GET(self) -> None:
         if not self._from_this_machine():
@@ -171,6 +179,8 @@ class Handler(BaseHTTPRequestHandler):
         route, _, rest = url.path.lstrip("/").partition("/")
         rest = unquote(rest)
         try:
+            if route == "workbench":
+                return workbench.handle_get(self.workbench, self, rest)
             if route == "":
                 return self._index()
             if route == "view":
@@ -181,13 +191,52 @@ class Handler(BaseHTTPRequestHandler):
                 number, _, path = rest.partition("/")
                 version = url.query.removeprefix("v=")
                 image = self.preview.page_image(path, int(number), version) \
-                    if number.isdigit() else None
+                    if PAGE_NUMBER.fullmatch(number) else None  # not '²', nor 5,000 digits
                 return self._send_or_404(image, "image/png", cache=True)
             if route == "pdf":
                 render = self.preview.render(rest)
                 return self._send_or_404(render.pdf if render else None, "application/pdf")
         except HandoutpackError as error:
             return self._send(HTTPStatus.OK, _problem_page(str(error)), "text/html")
+        self._send(HTTPStatus.NOT_FOUND, b"Not found", "text/plain")
+
+    def do_POST(self) -> None:
+        """The workbench's changes: from this machine, with the page's token, JSON back."""
+        refused = "" if self._from_this_machine() else "only this machine may use the workbench"
+        refused = refused or workbench.allowed(self.workbench, self.headers,
+                                               self.server.server_address[1])
+        if refused:
+            return self.send_json({"error": refused}, HTTPStatus.FORBIDDEN)
+        length = int(self.headers.get("Content-Length") or 0)
+        if not 0 <= length <= workbench.MAX_BODY:
+            return self.send_json({"error": "too large"}, HTTPStatus.REQUEST_ENTITY_TOO_LARGE)
+        body = self.rfile.read(length)
+        url = urlsplit(self.path)
+        route, _, rest = url.path.lstrip("/").partition("/")
+        if route != "workbench":
+            return self.send_not_found()
+        try:
+            workbench.handle_post(self.workbench, self, unquote(rest), body)
+        except HandoutpackError as error:
+            self.send_json({"error": str(error)}, HTTPStatus.UNPROCESSABLE_ENTITY)
+
+    # what the workbench sends back
+    def send_page(self, page: bytes, csp: str) -> None:
+        self._send(HTTPStatus.OK, page, "text/html", headers={
+            "Content-Security-Policy": csp, "X-Frame-Options": "DENY"})
+
+    def send_json(self, value, status: HTTPStatus = HTTPStatus.OK) -> None:
+        self._send(status, json.dumps(value, ensure_ascii=False).encode("utf-8"),
+                   "application/json")
+
+    def send_bytes(self, data: bytes, kind: str) -> None:
+        self._send(HTTPStatus.OK, data, kind)
+
+    def send_file(self, path: Path, kind: str) -> None:
+        self._send(HTTPStatus.OK, path.read_bytes(), kind, headers={
+            "Content-Disposition": f'inline; filename="{path.name}"'})
+
+    def send_not_found(self) -> None:
         self._send(HTTPStatus.NOT_FOUND, b"Not found", "text/plain")
 
     def _index(self) -> None:
@@ -234,8 +283,11 @@ class Handler(BaseHTTPRequestHandler):
             return self._send(HTTPStatus.NOT_FOUND, b"Not found", "text/plain")
         self._send(HTTPStatus.OK, data, kind, cache)
 
-    def _send(self, status: HTTPStatus, data: bytes, kind: str, cache: bool = False) -> None:
+    def _send(self, status: HTTPStatus, data: bytes, kind: str, cache: bool = False,
+              headers: dict[str, str] | None = None) -> None:
         self.send_response(status)
+        for name, value in (headers or {}).items():
+            self.send_header(name, value)
         charset = "; charset=utf-8" if kind.startswith(("text/", "application/json")) else ""
         self.send_header("Content-Type", kind + charset)
         self.send_header("Content-Length", str(len(data)))
@@ -255,14 +307,23 @@ def _problem_page(message: str) -> bytes:
             ).encode("utf-8")
 
 
+class PreviewServer(ThreadingHTTPServer):
+    """The preview's server: a browser that drops or idles a connection is no error to log."""
+
+    def handle_error(self, request, client_address) -> None:
+        if not isinstance(sys.exc_info()[1], (ConnectionError, TimeoutError)):
+            super().handle_error(request, client_address)
+
+
 def make_server(project_dir: Path, port: int = 8000, overrides: dict[str, str] | None = None,
-                log: Log = lambda message: None) -> ThreadingHTTPServer:
+                log: Log = lambda message: None) -> PreviewServer:
     """The preview server on 127.0.0.1:`port` (0: any free port); call serve_forever()."""
     preview = Preview(project_dir, overrides, log)
     preview.load()  # a broken project fails here, with its message, before the server starts
-    handler = type("PreviewHandler", (Handler,), {"preview": preview})
+    handler = type("PreviewHandler", (Handler,), {
+        "preview": preview, "workbench": workbench.Workbench(project_dir, log)})
     try:
-        server = ThreadingHTTPServer((HOST, port), handler)
+        server = PreviewServer((HOST, port), handler)
     except OSError as error:
         raise HandoutpackError(f"cannot listen on {HOST}:{port} ({error.strerror}); "
                                "choose another port with --port") from None

@@ -1,0 +1,461 @@
+"""The adversarial pass of issue #17, case by case: each attack (or a variant of it) ends in
+exit 2 with the file named, within the time the harness allows, reads nothing outside the
+project, deletes nothing of the user's, and leaves the previous build intact and consistent."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from conftest import HELLO, MINIMAL_CONFIG, write_files
+
+LIMIT = 180
+"""Seconds the harness waits for one command: a hang fails the test instead of the suite. Far
+more than any of these needs, as the machine may be busy; not a speed the tests assert."""
+OUTSIDE = "outside-the-project canary 7c1e"
+
+
+def run(project: Path, *args: str, timeout: float = LIMIT) -> subprocess.CompletedProcess:
+    """The real command in its own process, stopped (and the test failed) at `timeout`."""
+    return subprocess.run([sys.executable, "-m", "handoutpack.cli", "--project", str(project),
+                           *args], capture_output=True, text=True, timeout=timeout,
+                          env={**os.environ, "NO_COLOR": "1"})
+
+
+@pytest.fixture(scope="module")
+def built_once(tmp_path_factory) -> Path:
+    root = tmp_path_factory.mktemp("attacks") / "project"
+    write_files(root, {"handoutpack.toml": MINIMAL_CONFIG, "content/handouts/hello.en.md": HELLO,
+                       "content/handouts/hello.fr.md": HELLO.replace("Hello", "Bonjour")})
+    result = run(root, "build", "-q")
+    assert result.returncode == 0, result.stderr
+    return root
+
+
+@pytest.fixture
+def project(built_once, tmp_path) -> Path:
+    """A copy of a built project, with a canary file beside it that nothing may read."""
+    copy = tmp_path / "project"
+    shutil.copytree(built_once, copy, symlinks=True)
+    (tmp_path / "secret.txt").write_text(OUTSIDE, encoding="utf-8")
+    return copy
+
+
+def snapshot(folder: Path) -> dict[str, str]:
+    """Every published file in `folder` by content (the cache and the lock aside)."""
+    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*"))
+            if p.is_file() and ".cache" not in p.parts and p.name != ".handoutpack.lock"}
+
+
+def assert_consistent(build: Path) -> None:
+    """The manifest matches the files, and each zip holds exactly the PDFs beside it."""
+    manifest = json.loads((build / "manifest.json").read_text(encoding="utf-8"))
+    for entry in manifest["outputs"]:
+        path = (build / entry["path"]).resolve()
+        assert path.is_relative_to(build.resolve()), entry
+        assert hashlib.sha256(path.read_bytes()).hexdigest() == entry["sha256"], entry["path"]
+    for bundle in build.rglob("*.zip"):
+        with zipfile.ZipFile(bundle) as archive:
+            for name in archive.namelist():
+                assert ".." not in Path(name).parts and not name.startswith("/"), name
+                data = archive.read(name)
+                assert OUTSIDE.encode() not in data
+                if name.endswith(".pdf"):
+                    inside = name.split("/", 1)[1]
+                    if bundle.name == "everything.zip":
+                        candidates = [build / inside]
+                    elif inside.startswith("documents/"):  # in its language, or a fallback's
+                        candidates = list(build.glob(f"*/*/{Path(inside).name}"))
+                    else:
+                        candidates = [bundle.parent / inside]
+                    assert data in [c.read_bytes() for c in candidates], f"{bundle}: {name}"
+
+
+def assert_refused(project: Path, result: subprocess.CompletedProcess, *named: str,
+                   before: dict[str, str] | None = None) -> None:
+    """Exit 2, one message naming each of `named`, no traceback, the build as it was."""
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert "Traceback" not in result.stderr
+    for name in named:
+        assert name in result.stderr, result.stderr
+    build = project / "build"
+    if before is not None:
+        assert snapshot(build) == before
+    assert_consistent(build)
+
+
+def attack(project: Path, files: dict[str, str | bytes], *args: str):
+    """Write `files` into the project, then build; return the result and the build before."""
+    before = snapshot(project / "build")
+    write_files(project, files)
+    return run(project, *(args or ("build", "-q"))), before
+
+
+def body(text: str) -> dict[str, str]:
+    return {"content/handouts/hello.en.md": HELLO + "\n" + text + "\n"}
+
+
+# ---------------------------------------------------------------- 1. templates run Python
+
+
+def test_a_project_template_cannot_reach_python(project):
+    payload = '{{ cycler.__init__.__globals__.os.popen("id").read() }}'
+    template = (Path(__file__).parents[1] / "templates/document.html").read_text("utf-8")
+    result, before = attack(project, {"templates/document.html": payload + template})
+    assert_refused(project, result, "document.html", "unsafe", before=before)
+    assert "uid=" not in result.stderr
+
+
+@pytest.mark.parametrize("payload, says", [
+    ('{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}{% endfor %}', "steps"),
+    ('{{ "x"|center(3000000000) }}', "center"),
+    ('{{ "x"|indent(3000000000) }}', "indent"),
+    ('{{ "x"|wordwrap(3000000000) }}', "wordwrap"),
+    ('{{ "%3000000000s"|format("x") }}', "format"),
+    ('{% set ns = namespace(s="x") %}{% for i in range(64) %}{% set ns.s = ns.s ~ ns.s %}'
+     '{% endfor %}', "characters"),
+    ('{% set s = "x" * 1000000 %}{% for i in range(100000) %}{{ s }}{% endfor %}', "characters"),
+    ('{{ (["x" * 1000000] * 1000000) | join }}', "join"),
+    ('{{ lipsum(1000000000) }}', "lipsum"),
+])
+def test_unbounded_work_in_a_template_is_refused(project, payload, says):
+    template = (Path(__file__).parents[1] / "templates/cover.html").read_text("utf-8")
+    result, before = attack(project, {"templates/cover.html": payload + template})
+    assert_refused(project, result, "cover.html", says, before=before)
+
+
+@pytest.mark.parametrize("payload, says", [
+    ('{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}{% endfor %}', "steps"),
+    ('{{ "x"|center(3000000000) }}', "center"),
+    ('{% macro f(s) %}{{ f(s ~ s) }}{% endmacro %}{{ f("x") }}', "characters"),
+    ('{% macro f(n) %}{{ f(n) }}{% endmacro %}{{ f(1) }}', "too deeply"),
+])
+def test_unbounded_work_in_content_is_refused(project, payload, says):
+    result, before = attack(project, body(payload))
+    assert_refused(project, result, "hello.en.md", says, before=before)
+
+
+def test_a_template_that_includes_itself_is_refused(project):
+    result, before = attack(project, {"templates/cover.html": '{% include "cover.html" %}'})
+    assert_refused(project, result, "cover.html", "itself", before=before)
+
+
+# ---------------------------------------------------------------- 3. Markdown and front matter
+
+
+@pytest.mark.parametrize("text, says", [
+    pytest.param("[" * 100_000, "'['", id="100000 ["),
+    pytest.param("[a](" * 20_000, "'['", id="20000 [a]("),
+    pytest.param(">" * 50_000 + " deep", "nested", id="50000 >"),
+    pytest.param("<div>\n" * 20_000, "nested", id="20000 div"),
+])
+def test_pathological_markdown_is_refused(project, text, says):
+    result, before = attack(project, body(text))
+    assert_refused(project, result, "hello.en.md", says, before=before)
+
+
+def test_a_huge_title_is_refused(project):
+    source = HELLO.replace("title: Hello", "title: " + "Long " * 320_000)
+    result, before = attack(project, {"content/handouts/hello.en.md": source})
+    assert_refused(project, result, "hello.en.md", "'title'", "at most 1,000", before=before)
+
+
+def test_a_title_of_a_thousand_characters_builds(project):
+    source = HELLO.replace("title: Hello", "title: " + "Long title " * 90)
+    result, _ = attack(project, {"content/handouts/hello.en.md": source})
+    assert result.returncode == 0, result.stderr
+
+
+def test_a_yaml_alias_bomb_is_refused(project):
+    bomb = "".join(f"l{n}: &l{n} [{', '.join([f'*l{n - 1}'] * 9)}]\n" for n in range(1, 10))
+    source = HELLO.replace("kind: handout\n", 'kind: handout\nl0: &l0 "lol"\n' + bomb
+                           + "date: *l9\n")
+    result, before = attack(project, {"content/handouts/hello.en.md": source})
+    assert_refused(project, result, "hello.en.md", "aliases", before=before)
+    assert len(result.stderr) < 2000
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes are a POSIX thing")
+@pytest.mark.parametrize("command", [("build", "-q"), ("check",)])
+def test_a_named_pipe_among_the_sources_is_refused(project, command):
+    before = snapshot(project / "build")
+    os.mkfifo(project / "content/handouts/beta.en.md")
+    result = run(project, *command)
+    assert result.returncode in (1, 2) if command == ("check",) else result.returncode == 2
+    assert "beta.en.md" in result.stdout + result.stderr
+    assert "regular file" in result.stdout + result.stderr
+    assert snapshot(project / "build") == before
+
+
+# ---------------------------------------------------------------- names
+
+
+@pytest.mark.parametrize("files, named", [
+    ({"handoutpack.toml": MINIMAL_CONFIG.replace("[packs.starter]", '[packs."media\\n"]')},
+     "packs.media"),
+    ({"handoutpack.toml": MINIMAL_CONFIG.replace("[packs.starter]", "[packs.con]")},
+     "packs.con"),
+    ({"content/handouts/nul.en.md": HELLO}, "nul.en.md"),
+    ({"content/handouts/com1.en.md": HELLO}, "com1.en.md"),
+])
+def test_names_a_zip_could_not_hold_are_refused(project, files, named):
+    result, before = attack(project, files)
+    assert_refused(project, result, named, before=before)
+
+
+# ---------------------------------------------------------------- 2. build/ is not trusted
+
+
+def forge_manifest(project: Path, entry: dict) -> None:
+    path = project / "build/manifest.json"
+    manifest = json.loads(path.read_text(encoding="utf-8"))
+    manifest["outputs"].append(entry)
+    path.write_text(json.dumps(manifest), encoding="utf-8")
+
+
+def test_a_planted_manifest_entry_never_reaches_a_zip(project):
+    secret = project.parent / "secret.txt"
+    digest = hashlib.sha256(secret.read_bytes()).hexdigest()
+    forge_manifest(project, {"kind": "document", "lang": "en", "path": "../../secret.txt",
+                             "pages": 1, "bytes": secret.stat().st_size, "sha256": digest})
+    shutil.copy(project / "build/thumbnails" / next(
+        p.name for p in (project / "build/thumbnails").iterdir()),
+        project / f"build/thumbnails/{digest[:24]}.webp")
+    (project / "content/handouts/hello.en.md").write_text(HELLO + "\nChanged.\n", "utf-8")
+    result = run(project, "build", "-q")
+    assert result.returncode == 0, result.stderr
+    assert_consistent(project / "build")
+    manifest = (project / "build/manifest.json").read_text(encoding="utf-8")
+    assert "secret.txt" not in manifest
+
+
+def test_a_manifest_entry_that_lies_about_its_file_is_dropped(project):
+    """A real path, but a hash the file does not have: it is built again, not believed."""
+    path = project / "build/manifest.json"
+    manifest = json.loads(path.read_text(encoding="utf-8"))
+    manifest["outputs"][0]["sha256"] = "0" * 64
+    path.write_text(json.dumps(manifest), encoding="utf-8")
+    result = run(project, "build", "-q")
+    assert result.returncode == 0, result.stderr
+    assert_consistent(project / "build")
+
+
+def test_a_zip_with_a_copied_stamp_is_written_again(project):
+    everything = project / "build/everything.zip"
+    with zipfile.ZipFile(everything) as archive:
+        comment = archive.comment
+    with zipfile.ZipFile(everything, "w") as archive:
+        archive.comment = comment
+        archive.writestr("example-trust-all/en/starter.pdf", b"not the pack")
+    result = run(project, "build", "-q")
+    assert result.returncode == 0, result.stderr
+    assert_consistent(project / "build")
+
+
+def test_a_link_in_build_leading_outside_is_refused(project, tmp_path):
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    shutil.rmtree(project / "build/fr")
+    (project / "build/fr").symlink_to(elsewhere)
+    (project / "content/handouts/hello.fr.md").write_text(HELLO + "\nChangé.\n", "utf-8")
+    result = run(project, "build", "-q")
+    assert result.returncode == 2, result.stderr
+    assert "build/fr" in result.stderr and "outside" in result.stderr
+    assert not list(elsewhere.iterdir()), "nothing is written outside build/"
+
+
+# ---------------------------------------------------------------- 5. a build folder of its own
+
+
+@pytest.mark.parametrize("folder", [".", "content", "content/out", "templates"])
+def test_a_build_folder_that_is_or_holds_the_sources_is_refused(project, folder):
+    (project / "templates").mkdir(exist_ok=True)
+    (project / "content/.notes.md.swp.tmp").write_text("the user's", "utf-8")
+    (project / "content/handouts/.draft.tmp").write_text("the user's", "utf-8")
+    config = project / "handoutpack.toml"
+    config.write_text(config.read_text("utf-8") + f'\n[paths]\nbuild = "{folder}"\n', "utf-8")
+    before = {str(p) for p in project.rglob("*")}
+    result = run(project, "build", "-q")
+    assert_refused(project, result, "paths.build", "a folder of its own")
+    assert {str(p) for p in project.rglob("*")} == before, "nothing written, nothing deleted"
+
+
+def test_a_build_deletes_only_its_own_leftovers(project):
+    build = project / "build"
+    mine = build / "en" / ".hello.pdf.abc123.handoutpack.tmp"
+    mine.write_bytes(b"half a PDF")
+    theirs = [build / "en" / ".notes.tmp", build / "thumbnails" / "holiday.webp",
+              build / "thumbnails" / ".thumbs.db.tmp"]
+    for path in theirs:
+        path.write_bytes(b"the user's")
+    (project / "content/handouts/hello.en.md").write_text(HELLO + "\nChanged.\n", "utf-8")
+    result = run(project, "build", "-q")
+    assert result.returncode == 0, result.stderr
+    assert not mine.exists()
+    assert all(path.read_bytes() == b"the user's" for path in theirs)
+    assert_consistent(build)
+
+
+# ---------------------------------------------------------------- 3. every render is limited
+
+LONG_TABLE = "| a | b |\n|---|---|\n" + "| cell | cell |\n" * 4000
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_a_render_past_its_time_limit_is_stopped_naming_the_document(project, jobs):
+    before = snapshot(project / "build")
+    write_files(project, {**body(LONG_TABLE), "content/handouts/hello.fr.md": HELLO + "\nDeux.\n"})
+    result = subprocess.run(
+        [sys.executable, "-m", "handoutpack.cli", "--project", str(project), "build", "-q",
+         "--jobs", jobs], capture_output=True, text=True, timeout=LIMIT,
+        env={**os.environ, "HANDOUTPACK_RENDER_SECONDS": "1"})
+    assert_refused(project, result, "hello.en.md", "longer than 1 s", before=before)
+
+
+def test_a_render_past_its_memory_limit_is_stopped_naming_the_document(project):
+    """A limit below what any render needs: the worker fails (MemoryError, or dies in C)."""
+    before = snapshot(project / "build")
+    result = subprocess.run(
+        [sys.executable, "-m", "handoutpack.cli", "--project", str(project), "build", "-q",
+         "--jobs", "2", "--no-cache"], capture_output=True, text=True, timeout=LIMIT,
+        env={**os.environ, "HANDOUTPACK_RENDER_MEMORY_MB": "150"})
+    assert_refused(project, result, "hello", "memory", before=before)
+
+
+# ---------------------------------------------------------------- a full or read-only disk
+
+
+@pytest.fixture
+def small_disk(project):
+    """The project's build/ on a 64 MB tmpfs of its own (as root, where mounting is allowed),
+    holding a finished build; unmounted afterwards."""
+    build = project / "build"
+    saved = project.parent / "saved-build"
+    shutil.move(build, saved)
+    build.mkdir()
+    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=64m", "tmpfs", str(build)],
+                             capture_output=True)
+    if mounted.returncode != 0:
+        pytest.skip("mounting a small disk needs root (mount -t tmpfs)")
+    try:
+        shutil.copytree(saved, build, dirs_exist_ok=True, symlinks=True)
+        yield build
+    finally:
+        subprocess.run(["umount", "-l", str(build)], check=False)
+
+
+def test_a_full_disk_stops_the_build_before_it_replaces_anything(project, small_disk):
+    free = shutil.disk_usage(small_disk).free
+    (small_disk / "filler").write_bytes(b"\0" * (free - 200_000))
+    before = snapshot(small_disk)
+    (project / "content/handouts/hello.en.md").write_text(HELLO + "\nChanged.\n", "utf-8")
+    result = run(project, "build", "-q")
+    assert_refused(project, result, str(small_disk), "MB", before=before)
+
+
+def test_a_read_only_build_folder_is_named(project, small_disk):
+    before = snapshot(small_disk)
+    subprocess.run(["mount", "-o", "remount,ro", str(small_disk)], check=True)
+    (project / "content/handouts/hello.en.md").write_text(HELLO + "\nChanged.\n", "utf-8")
+    result = run(project, "build", "-q")
+    assert_refused(project, result, str(small_disk), "Read-only", before=before)
+
+
+def test_ansi_escapes_in_a_file_name_are_printed_escaped(project):
+    result, _ = attack(project, {"content/handouts/\x1b[2Jevil.en.md": "not front matter"})
+    assert result.returncode == 2
+    assert "\x1b" not in result.stderr
+    assert "\\x1b[2Jevil.en.md" in result.stderr
+
+
+# ---------------------------------------------------------------- 6. forged cache entries
+
+
+def test_a_forged_cache_entry_is_not_shipped(project):
+    """The attack of the issue: another render's data put into an entry, with every checksum
+    the entry holds recomputed. The seal is an HMAC under a secret outside build/, so the
+    entry is refused and the document rendered again."""
+    assert run(project, "build", "-q").returncode == 0  # its cache, keyed by where it is now
+    build = project / "build"
+    english = (build / "en/documents/hello.pdf").read_bytes()
+    french = (build / "fr/documents/hello.pdf").read_bytes()
+    forged = 0
+    for entry in (build / ".cache/renders").rglob("*"):
+        if not entry.is_file():
+            continue
+        magic, seal, line, data = entry.read_bytes().split(b"\n", 3)
+        header = json.loads(line)
+        if data != english:
+            continue
+        header.update(bytes=len(french), sha256=hashlib.sha256(french).hexdigest())
+        line = json.dumps(header, sort_keys=True).encode()
+        seal = hashlib.sha256(line + b"\n" + french).hexdigest().encode()
+        entry.write_bytes(b"\n".join([magic, seal, line, french]))
+        forged += 1
+    assert forged, "the build left an entry to forge"
+    (build / "en/documents/hello.pdf").unlink()
+    result = run(project, "build", "-v")
+    assert result.returncode == 0, result.stderr
+    assert "hello.en.md: cache entry damaged" in result.stderr
+    assert (build / "en/documents/hello.pdf").read_bytes() == english
+    assert_consistent(build)
+
+
+def test_the_cache_secret_is_kept_outside_the_project(project):
+    from handoutpack.cache import secrets_folder
+
+    keys = list(secrets_folder().iterdir())
+    assert keys and all(not k.resolve().is_relative_to(project.resolve()) for k in keys)
+    assert all(k.stat().st_mode & 0o077 == 0 for k in keys), "readable by its owner only"
+
+
+# ---------------------------------------------------------------- escaping, and huge images
+
+
+def test_the_download_intro_is_markdown_without_raw_html(project):
+    config = project / "handoutpack.toml"
+    config.write_text(config.read_text("utf-8") + '\n[download.intro]\nen = "**Read** this '
+                      '<script>alert(1)</script> <img src=x onerror=alert(2)>"\n', "utf-8")
+    result = run(project, "build", "-q")
+    assert result.returncode == 0, result.stderr
+    page = (project / "build/index.html").read_text("utf-8")
+    assert "<strong>Read</strong>" in page
+    assert "<script>alert(1)" not in page and "<img src=x" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+
+
+def test_css_that_would_end_the_page_s_style_is_refused(project):
+    css = (Path(__file__).parents[1] / "styles/download.css").read_text("utf-8")
+    result, before = attack(project, {"styles/download.css": css + "</style><script>alert(1)"
+                                                                   "</script><style>"})
+    assert_refused(project, result, "download.css", "</style", before=before)
+
+
+def test_an_image_over_the_pixel_budget_is_refused_naming_it(project):
+    from PIL import Image
+
+    picture = project / "content/handouts/huge.png"
+    Image.new("1", (13_000, 13_000)).save(picture, optimize=True)
+    assert picture.stat().st_size < 1_000_000, "a small file, a huge image"
+    result, before = attack(project, body("![A huge picture](huge.png)"))
+    assert_refused(project, result, "huge.png", "169 megapixels", before=before)
+
+
+def test_the_pixel_budget_is_a_setting(project):
+    from PIL import Image
+
+    Image.new("RGB", (300, 200), "teal").save(project / "content/handouts/small.png")
+    config = project / "handoutpack.toml"
+    config.write_text(config.read_text("utf-8") + "\n[security]\nmax_image_megapixels = 0.05\n",
+                      "utf-8")
+    result, before = attack(project, body("![A small picture](small.png)"))
+    assert_refused(project, result, "small.png", "0.05 megapixels", before=before)
