@@ -75,8 +75,10 @@ class Event:
 
     def shown(self, lang: str, default: str) -> EventText:
         """The event as a page in `lang` prints it (the default language's where `lang` has none)."""
-        return EventText(self.name.get(lang) or self.name.get(default, ""), self.date,
-                         self.place.get(lang) or self.place.get(default, ""), self.partners)
+        def text(texts: dict[str, str]) -> str:
+            return texts.get(lang) or texts.get(default) or texts.get("*", "")
+
+        return EventText(text(self.name), self.date, text(self.place), self.partners)
 
 
 @dataclass(frozen=True)
@@ -733,14 +735,22 @@ def _override_dirs(r: _Reader, root: Path, paths: dict, name: str) -> tuple[Path
     return tuple(p for p in found if p)
 
 
-def _event(r: _Reader, data: dict, key: str, languages, root: Path | None = None) -> Event:
-    """An event; its name and place given once or per language, its partners read only where
-    they may be given (`root` set)."""
-    texts = {name: r.texts(data, name, f"{key}.{name}", languages)
-             for name in ("name", "place") if data.get(name)}
+def _event(r: _Reader, data: dict, key: str, languages=None, root: Path | None = None) -> Event:
+    """An event; its name and place given once or per language (without `languages`, as in a
+    presenter's profile, a text given once is kept for every language), its partners read only
+    where they may be given (`root` set)."""
+    texts = {name: r.texts(data, name, f"{key}.{name}", languages) if languages
+             else _any_language(data[name]) for name in ("name", "place") if data.get(name)}
     partners = (read_partners(r, data["partners"], f"{key}.partners", root)
                 if "partners" in data and root is not None else ())
     return Event(**r.settings(Event, data, key, given=texts), partners=partners)
+
+
+def _any_language(value: Any) -> dict[str, str]:
+    """A text for every language ('*'), or a table of texts by language, as given."""
+    if isinstance(value, dict):
+        return {k: v for k, v in value.items() if isinstance(v, str)}
+    return {"*": str(value)}
 
 
 def _printing(r: _Reader, data: dict, key: str, base: Printing) -> Printing:
