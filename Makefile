@@ -29,10 +29,13 @@ $(STAMP): pyproject.toml
 # (whose own browser download is not used); fonts-noto-color-emoji prints emoji in colour
 # (WeasyPrint draws its bitmaps) instead of as their names; ghostscript brings the freely
 # licensed CMYK profile print files are made for (libgs-common), and its inkcov device measures
-# ink in the tests.
+# ink in the tests. gettext's msgfmt checks the translation files as Poedit and Weblate do; the
+# Noto fonts set Arabic, Devanagari and CJK documents (fonts-noto-core, 42 MB installed: Arabic,
+# Devanagari and most scripts; fonts-noto-cjk, 91 MB: Chinese, Japanese, Korean).
 # Installed only when missing and only where we may (root, Debian).
 system-deps:
-	@missing=$$(for p in libpango-1.0-0 libharfbuzz-subset0 poppler-utils qpdf chromium fonts-noto-color-emoji ghostscript; do \
+	@missing=$$(for p in libpango-1.0-0 libharfbuzz-subset0 poppler-utils qpdf chromium \
+		fonts-noto-color-emoji ghostscript gettext fonts-noto-core fonts-noto-cjk; do \
 		dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
 	if [ -n "$$missing" ]; then \
 		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \

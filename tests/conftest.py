@@ -14,7 +14,7 @@ import pytest
 from handoutpack.cli import main
 
 REPO = Path(__file__).resolve().parents[1]
-SAMPLE_PARTS = ("handoutpack.toml", "content", "templates", "styles", "emails")
+SAMPLE_PARTS = ("handoutpack.toml", "content", "templates", "styles", "emails", "translations")
 
 MINIMAL_CONFIG = """\
 [org]

@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from pypdf import PdfReader
+
+
+def _words(text: str) -> list[str]:
+    """A line's words in any order: a right-to-left line comes out of a PDF reordered."""
+    return sorted(re.findall(r"\w+", text))
 
 
 @dataclass

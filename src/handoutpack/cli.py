@@ -308,15 +308,80 @@ def list_command(run: Run) -> None:
     documents = content.load(project)
     langs = project.languages
     width = max(len(slug) for slug in documents) if documents else 10
-    click.echo(f"{'document':<{width}}  {'section':<14} " + " ".join(f"{lang:<3}" for lang in langs))
+    click.echo("Translations: the share of each document's paragraphs translated and current "
+               "(source: written in it; stale: changed since, without a PO file; ·: none)")
+    click.echo(f"{'document':<{width}}  {'section':<14} " + " ".join(f"{lang:>6}" for lang in langs))
     for slug, document in documents.items():
-        marks = " ".join(f"{'✓' if lang in document.translations else '·':<3}" for lang in langs)
+        marks = " ".join(f"{_translated(project, document, lang):>6}" for lang in langs)
         click.echo(f"{slug:<{width}}  {document.section:<14} {marks}")
     click.echo("")
     for spec in project.packs.values():
         title = project.text(spec.titles, project.default_language)
         click.echo(f"pack {spec.id}: {title} — {len(spec.documents)} documents, "
                    f"for {spec.audience}; {_printed(spec.printing)}")
+
+
+@cli.group("translate")
+def translate_group() -> None:
+    """Translation files: PO files for translators (export), their work back into the documents
+    (import), and a side-by-side PDF for the reviewer (review)."""
+
+
+@translate_group.command("export")
+@click.argument("slugs", nargs=-1, metavar="[DOC]...")
+@click.option("--lang", required=True, metavar="LANG", help="The language to translate into.")
+@click.option("--xliff", is_flag=True, help="Also write translations/LANG/<DOC>.xlf (XLIFF 1.2); "
+                                            "import reads a newer one back.")
+@click.pass_obj
+def translate_export(run: Run, slugs: tuple[str, ...], lang: str, xliff: bool) -> None:
+    """Write translations/LANG/<DOC>.po for every document (or the DOCs named), one entry per
+    block, and translations/LANG/labels.po; bring existing files up to date with the English."""
+    from .translate import files
+
+    project = run.project()
+    for written in files.export(project, content.load(project), lang, slugs, xliff):
+        click.echo(f"{_shown(written.path)}: {written.summary}")
+
+
+@translate_group.command("import")
+@click.argument("slugs", nargs=-1, metavar="[DOC]...")
+@click.option("--lang", metavar="LANG", help="Only this language. Default: every language with "
+                                             "files under translations/.")
+@click.pass_obj
+def translate_import(run: Run, slugs: tuple[str, ...], lang: str | None) -> None:
+    """Write content/<section>/<DOC>.<LANG>.md from each translations/LANG/<DOC>.po."""
+    from .translate import files
+
+    project = run.project()
+    written, warnings = files.import_(project, content.load(project), lang, slugs)
+    for warning in warnings:
+        click.echo(f"warning: {warning}", err=True)
+    for item in written:
+        click.echo(f"Wrote {_shown(item.path)} ({item.summary})")
+    if not written:
+        click.echo("Every translation is already as its PO file says; nothing written.")
+
+
+@translate_group.command("review")
+@click.argument("slugs", nargs=-1, metavar="[DOC]...")
+@click.option("--lang", metavar="LANG", help="Only this language. Default: every translation.")
+@click.pass_obj
+def translate_review(run: Run, slugs: tuple[str, ...], lang: str | None) -> None:
+    """Write build/<LANG>/review/<DOC>.pdf: the English and the translation side by side, block
+    against block, changed blocks highlighted and untranslated ones marked; for every
+    translation of the DOCs named (default: every document)."""
+    from .translate import catalog, files, review
+
+    project = run.project()
+    documents = content.load(project)
+    langs = [lang] if lang else [code for code in project.languages
+                                  if code != project.default_language]
+    for code in langs:
+        files.languages_to_translate(project, code)
+        for document in files.chosen(documents, slugs):
+            if code in document.translations or catalog.po_path(project, document.slug,
+                                                                code).is_file():
+                click.echo(f"Wrote {_shown(review.review(project, document, code))}")
 
 
 @cli.command("revision")
@@ -348,6 +413,15 @@ def new_command(folder: Path) -> None:
     click.echo(f"Created {_shown(folder)} with {_counted(len(written), 'file')}. Next:\n"
                f"  cd {_shown(folder)}\n  handoutpack build\n"
                "then edit handoutpack.toml and content/handouts/welcome.en.md.")
+
+
+def _translated(project: config.Project, document: content.Document, lang: str) -> str:
+    """'source', '86%' (of the paragraphs, from the PO file), '100%', 'stale', '?' or '·'."""
+    if (found := check.translations.paragraphs(project, document, lang)) is not None:
+        return f"{100 * found.current // max(found.total, 1)}%"
+    status = check.translations.coverage_of(project, document, lang)
+    return {"source": "source", "current": "100%", "stale": "stale", "unknown": "?",
+            "missing": "·"}[status]
 
 
 def _log(quiet: bool):

@@ -48,6 +48,8 @@ class FrontMatter:
     marp: bool = False
     source_revision: str | None = None
     """In a translation: the revision of the default-language source it was made from."""
+    notes: str | None = None
+    """Anything for the next writer or reviewer, e.g. a translator's doubts about a term."""
     kind_given: bool = True
     """False when the front matter has no `kind`: a translation then takes its source's."""
     ignored: tuple[tuple[str, int], ...] = ()
@@ -373,11 +375,14 @@ def _front_matter(name: str, data: dict, lines: dict[str, int], project: Project
     if not isinstance(marp, bool):
         bad("marp", "must be true or false")
         marp = False
+    if not isinstance(data.get("notes", ""), str):
+        bad("notes", "must be text")
     return FrontMatter(
         title=title.strip(), summary=summary.strip(), kind=kind, order=order,
         date=date.date() if isinstance(date, dt.datetime) else date,
         audiences=lists["audiences"], keywords=lists["keywords"], marp=marp,
         source_revision=str(source_revision) if source_revision is not None else None,
+        notes=data.get("notes") if isinstance(data.get("notes"), str) else None,
         kind_given="kind" in data, ignored=ignored,
     ), problems
 

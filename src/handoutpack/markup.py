@@ -26,6 +26,7 @@ from pymdownx.emoji import to_alt as emoji_to_alt
 from . import colours, paper, syntax, typography
 from . import bounds, paper, syntax, typography
 from .cache import Kept, key
+from .scripts import direction, isolated
 from .config import Event, Printing, Project
 from .content import Translation
 from .errors import HandoutpackError
@@ -79,7 +80,17 @@ def find_style(project: Project, name: str) -> Path:
 def labels(project: Project, lang: str) -> dict[str, str]:
     """The theme's labels for `lang`, English where it has none, then the config's overrides."""
     table = _labels_file(tuple(template_dirs(project)))
-    return {**table.get("en", {}), **table.get(lang, {}), **project.labels.get(lang, {})}
+    return {**table.get("en", {}), **theme_labels(project, lang)}
+
+
+def theme_labels(project: Project, lang: str) -> dict[str, str]:
+    """The labels translated into `lang`: the theme's labels.toml, then the translators'
+    translations/<lang>/labels.po, then the config's [labels.<lang>]."""
+    from .translate.labels import read_labels
+
+    table = _labels_file(tuple(template_dirs(project)))
+    return {**table.get(lang, {}), **read_labels(project.root, lang),
+            **project.labels.get(lang, {})}
 
 
 @cache
@@ -446,7 +457,7 @@ def _page_env(folders: tuple[Path, ...]) -> jinja2.Environment:
     env = bounds.BoundedEnvironment(
         loader=jinja2.FileSystemLoader([str(f) for f in folders]),
         autoescape=jinja2.select_autoescape(("html", "xml")), undefined=jinja2.StrictUndefined)
-    env.add_filters({"long_date": long_date})
+    env.add_filters({"long_date": long_date, "direction": direction, "isolated": isolated})
     return env
 
 

@@ -13,6 +13,7 @@ from markdown.extensions.footnotes import NBSP_PLACEHOLDER
 from markdown.treeprocessors import Treeprocessor
 
 from .config import Typography
+from .scripts import direction, isolate
 
 NNBSP = "\u202f"  # narrow no-break space: French spacing before ; : ! ? and inside « »
 QUOTE_MARKS = {"en": "“”", "fr": "«»", "es": "«»"}
@@ -56,7 +57,7 @@ def punctuate(text: str, lang: str, settings: Typography, before: str = " ") -> 
     for url in URL.finditer(text):
         parts.append(_punctuate(text[start:url.start()], lang, settings,
                                 (parts[-1][-1:] if parts and parts[-1] else "") or before))
-        parts.append(url.group())
+        parts.append(isolate(url.group()) if direction(lang) == "rtl" else url.group())
         start = url.end()
     parts.append(_punctuate(text[start:], lang, settings,
                             (parts[-1][-1:] if parts and parts[-1] else "") or before))

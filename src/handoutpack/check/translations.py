@@ -11,6 +11,7 @@ from .. import content
 from ..history import git as _git
 from ..config import Project
 from ..content import Document, Translation
+from ..errors import HandoutpackError
 from .findings import Finding, rel
 
 HISTORY_LIMIT = 200
@@ -22,12 +23,19 @@ def coverage(project: Project, documents: dict[str, Document]) -> dict[str, dict
             for slug, d in documents.items()}
 
 
+def coverage_of(project: Project, document: Document, lang: str) -> str:
+    """source, current, stale, unknown (no source_revision) or missing."""
+    return _status(project, document, lang)
+
+
 def _status(project: Project, document: Document, lang: str) -> str:
     if lang == project.default_language:
         return "source"
     translation = document.translations.get(lang)
     if translation is None:
         return "missing"
+    if (found := paragraphs(project, document, lang)) is not None:
+        return "current" if found.current == found.total else "stale"
     if translation.meta.source_revision is None:
         return "unknown"
     current = document.main(project.default_language).revision
@@ -36,6 +44,8 @@ def _status(project: Project, document: Document, lang: str) -> str:
 
 def check_translation(project: Project, document: Document, translation: Translation,
                       history: bool) -> list[Finding]:
+    if (found := paragraphs(project, document, translation.lang)) is not None:
+        return _paragraph_findings(project, document, translation, found)
     source = document.main(project.default_language)
     name, source_name = rel(project, translation.path), rel(project, source.path)
     status = _status(project, document, translation.lang)
@@ -61,6 +71,64 @@ def check_translation(project: Project, document: Document, translation: Transla
                     f"(source_revision {translation.meta.source_revision}, now {source.revision}); "
                     f"update the translation, then set source_revision: {source.revision}",
                     details)]
+
+
+def paragraphs(project: Project, document: Document, lang: str):
+    """The status, block by block, of a translation kept in a PO file; None without one."""
+    from ..translate import catalog, files
+
+    if not catalog.po_path(project, document.slug, lang).is_file():
+        return None
+    try:
+        return catalog.status(files.merged(project, document, lang))
+    except HandoutpackError:
+        return None  # unreadable: `translate import` says why
+
+
+def _paragraph_findings(project: Project, document: Document, translation: Translation,
+                        found) -> list[Finding]:
+    """'12 of 14 paragraphs current; 2 changed (lines 31, 48)', with the English of each."""
+    from ..translate import catalog
+
+    if found.current == found.total:
+        return _not_imported(project, document, translation)
+    po = rel(project, catalog.po_path(project, document.slug, translation.lang))
+    parts = [f"{found.current} of {found.total} paragraphs current"]
+    if found.changed:
+        parts.append(f"{len(found.changed)} changed "
+                     f"({_lines([line for line, _, _ in found.changed])})")
+    if found.untranslated:
+        parts.append(f"{len(found.untranslated)} not translated ({_lines(found.untranslated)})")
+    details = []
+    for line, old, new in found.changed:
+        details += [f"line {line}, English when translated: {old}", f"line {line}, English now: {new}"]
+    source = rel(project, document.main(project.default_language).path)
+    return [Finding("warning", "translations", rel(project, translation.path), None,
+                    f"{'; '.join(parts)} in {source}; run `handoutpack translate export --lang "
+                    f"{translation.lang} {document.slug}`, translate the fuzzy and empty entries "
+                    f"of {po}, then `handoutpack translate import`", tuple(details))]
+
+
+def _lines(numbers: list[int]) -> str:
+    return ("line " if len(numbers) == 1 else "lines ") + ", ".join(map(str, numbers))
+
+
+def _not_imported(project: Project, document: Document, translation: Translation) -> list[Finding]:
+    """A PO file whose translations are not yet in the document: the translator delivered,
+    nobody imported (or the document was edited by hand, and the next import will undo it)."""
+    from ..translate import catalog, files
+
+    po_name = rel(project, catalog.po_path(project, document.slug, translation.lang))
+    try:
+        text, _ = catalog.translated_markdown(project, document, files.merged(
+            project, document, translation.lang), po_name, translation.lang)
+    except HandoutpackError as error:
+        return [Finding("warning", "translations", po_name, None, str(error))]
+    if text == translation.path.read_text(encoding="utf-8"):
+        return []
+    return [Finding("warning", "translations", rel(project, translation.path), None,
+                    f"differs from what {po_name} says: run `handoutpack translate import` (edit "
+                    "the PO file, not this one: import rewrites it)")]
 
 
 def _front_matter_line(translation: Translation, key: str) -> int | None:

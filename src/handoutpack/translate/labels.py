@@ -1,0 +1,89 @@
+"""The words the templates print, as a PO catalogue per language: translations/<lang>/labels.po.
+A build reads it directly, so adding a language needs this one translated file and no Python."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import polib
+
+from ..config import Project
+from .segments import Segment
+
+FIELD = re.compile(r"\{\w+\}")
+
+
+def path(root: Path, lang: str) -> Path:
+    return root / "translations" / lang / "labels.po"
+
+
+def export(project: Project, lang: str):
+    """Write translations/<lang>/labels.po: every English label, with the translation the theme,
+    the config or the file already has."""
+    from .. import markup
+    from . import catalog
+
+    english = markup.labels(project, project.default_language)
+    known = markup.theme_labels(project, lang)
+    target = path(project.root, lang)
+    po = catalog.read(project, target) if target.is_file() else polib.POFile(wrapwidth=0)
+    if not target.is_file():
+        po.metadata = _header(project, lang)
+        for key, text in known.items():
+            if key in english:
+                po.append(polib.POEntry(msgctxt=key, msgid=english[key], msgstr=text))
+    segments = [Segment(text, "label", 0, context=key) for key, text in english.items()]
+    merged = catalog.merge(po, segments, "templates/labels.toml", "")
+    for entry in merged:
+        entry.occurrences = []
+        if FIELD.search(entry.msgid):
+            entry.flags.append("python-brace-format")
+            entry.comment = "label; keep the names in braces, e.g. {page}, as they are"
+        else:
+            entry.comment = "label"
+    merged.metadata.pop("X-Source-File", None)
+    merged.metadata.pop("X-Source-Revision", None)
+    catalog.write_if_changed(target, merged)
+    return catalog.Written(target, catalog.describe(catalog.status(merged)))
+
+
+def _header(project: Project, lang: str) -> dict[str, str]:
+    return {"Project-Id-Version": f"{project.org.name} labels", "Report-Msgid-Bugs-To": "",
+            "POT-Creation-Date": "2000-01-01 00:00+0000",
+            "PO-Revision-Date": "2000-01-01 00:00+0000", "Last-Translator": "",
+            "Language-Team": "", "Language": lang, "MIME-Version": "1.0",
+            "Content-Type": "text/plain; charset=UTF-8", "Content-Transfer-Encoding": "8bit",
+            "X-Generator": "handoutpack"}
+
+
+def read_labels(root: Path, lang: str) -> dict[str, str]:
+    """The translated labels of translations/<lang>/labels.po (fuzzy ones not: their English
+    changed), keyed by label name; {} when there is no such file or it cannot be read."""
+    target = path(root, lang)
+    if not target.is_file():
+        return {}
+    try:
+        po = polib.pofile(str(target))
+    except (OSError, ValueError, UnicodeDecodeError):
+        return {}  # `check` and `translate import` say what is wrong with it
+    return {e.msgctxt: e.msgstr for e in po
+            if e.msgctxt and e.msgstr and not e.fuzzy and not e.obsolete
+            and sorted(FIELD.findall(e.msgstr)) == sorted(FIELD.findall(e.msgid))}
+
+
+def check_file(project: Project, lang: str) -> list[str]:
+    """Problems of a labels catalogue: unreadable, or a translation that drops a {field}."""
+    target = path(project.root, lang)
+    if not target.is_file():
+        return []
+    name = str(target.relative_to(project.root))
+    try:
+        po = polib.pofile(str(target))
+    except (OSError, ValueError, UnicodeDecodeError) as error:
+        return [f"{name}: not a PO file polib can read ({error}); export it again"]
+    return [f"{name}:{e.linenum}: label '{e.msgctxt}': the translation must keep "
+            f"{', '.join(sorted(set(FIELD.findall(e.msgid))))} as they are; the English label "
+            "is used until it does"
+            for e in po if e.msgstr and not e.obsolete
+            and sorted(FIELD.findall(e.msgstr)) != sorted(FIELD.findall(e.msgid))]

@@ -1,0 +1,359 @@
+"""A Markdown body cut into translatable blocks, with its markup protected by placeholders.
+
+A body becomes a skeleton (the lines, with every translatable block replaced by a slot) and a list
+of segments (the blocks' text). Inline markup a translator must not break becomes a placeholder:
+`<x1/>` for something kept whole (code, a URL, a Jinja expression, an image, a footnote call) and
+`<g1>...</g1>` around text that stays translatable (a link's text, bold, italic). The placeholders
+look like XLIFF's inline tags, which Poedit, Weblate and Crowdin show as tags.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from ..typography import URL
+
+
+@dataclass(frozen=True)
+class Segment:
+    """One translatable block: its text with placeholders, what kind of block, where it is."""
+
+    text: str
+    kind: str
+    line: int
+    """The line of the source file the block starts on."""
+    markup: dict[str, str | tuple[str, str]] = field(default_factory=dict, compare=False)
+    """What each placeholder stands for: x-names the text, g-names (opening, closing)."""
+    context: str | None = None
+    """The PO msgctxt: a front matter key or a label's name (the same English may be elsewhere)."""
+
+    def legend(self) -> str:
+        """For the translator: what each placeholder stands for."""
+        parts = []
+        for name, value in self.markup.items():
+            if isinstance(value, tuple):
+                parts.append(f"<{name}>…</{name}> = {_describe_pair(value)}")
+            else:
+                parts.append(f"<{name}/> = {value}")
+        return "; ".join(parts)
+
+
+@dataclass
+class Skeleton:
+    """A body's lines: each a list of literal text and slots (indexes into `segments`)."""
+
+    lines: list[list[str | int]]
+    segments: list[Segment]
+
+    def fill(self, texts: list[str]) -> str:
+        """The body with the i-th slot replaced by texts[i] (Markdown, markup restored)."""
+        out = []
+        for parts in self.lines:
+            out.append("".join(part if isinstance(part, str) else texts[part] for part in parts))
+        return "\n".join(out) + "\n"
+
+
+class PlaceholderError(ValueError):
+    """A translation whose placeholders do not match its source's."""
+
+
+# ---------------------------------------------------------------- inline markup
+
+INLINE = re.compile(
+    r"(?P<code>(?P<ticks>`+).+?(?P=ticks))"
+    r"|(?P<jinja>\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\})"
+    r"|(?P<image>!\[[^\]]*\]\([^)]*\)(?:\{[^}]*\})?)"
+    r"|(?P<footnote>\[\^[^\]]+\])"
+    r"|(?P<link>\[(?P<link_text>[^\]]+)\](?P<target>\([^)\s]*(?:\s+\"[^\"]*\")?\)|\[[^\]]*\]))"
+    r"|(?P<autolink><(?:https?://|mailto:)[^>]+>)"
+    r"|(?P<html></?[A-Za-z][^>]*>)"
+    r"|(?P<attrs>\{:[^}]*\}|\{#[\w-]+\})"
+    r"|(?P<bold>\*\*(?P<bold_text>\S(?:.*?\S)?)\*\*|__(?P<bold_text2>\S(?:.*?\S)?)__)"
+    r"|(?P<italic>(?<![\w*])\*(?P<italic_text>[^\s*](?:[^*]*?[^\s*])?)\*(?!\*)"
+    r"|(?<!\w)_(?P<italic_text2>[^\s_](?:[^_]*?[^\s_])?)_(?!\w))"
+    r"|(?P<url>" + URL.pattern + ")",
+    re.I,
+)
+TAG = re.compile(r"<(?P<close>/)?(?P<name>[gx]\d+)(?P<empty>/)?>")
+
+
+def protect(text: str) -> tuple[str, dict[str, str | tuple[str, str]]]:
+    """`text` with its inline markup replaced by placeholders, and what each one stands for."""
+    markup: dict[str, str | tuple[str, str]] = {}
+    return _protect(text, markup), markup
+
+
+def _protect(text: str, markup: dict) -> str:
+    out, start = [], 0
+    for match in INLINE.finditer(text):
+        out.append(text[start:match.start()])
+        start = match.end()
+        paired = _paired(match)
+        if paired is None:
+            name = f"x{len(markup) + 1}"
+            markup[name] = match.group()
+            out.append(f"<{name}/>")
+        else:
+            opening, inner, closing = paired
+            name = f"g{len(markup) + 1}"
+            markup[name] = (opening, closing)
+            out.append(f"<{name}>{_protect(inner, markup)}</{name}>")
+    out.append(text[start:])
+    return "".join(out)
+
+
+def _paired(match: re.Match) -> tuple[str, str, str] | None:
+    """(opening, inner text, closing) for markup around translatable text; None for atoms."""
+    if match["link"]:
+        return "[", match["link_text"], "]" + match["target"]
+    if match["bold"]:
+        inner = match["bold_text"] or match["bold_text2"]
+        mark = match.group()[:2]
+        return mark, inner, mark
+    if match["italic"]:
+        inner = match["italic_text"] or match["italic_text2"]
+        mark = match.group()[0]
+        return mark, inner, mark
+    return None
+
+
+def restore(translated: str, markup: dict[str, str | tuple[str, str]]) -> str:
+    """The translation with its placeholders turned back into the source's markup; raises
+    PlaceholderError when one is missing, repeated, unknown or not closed."""
+    check_placeholders(translated, markup)
+
+    def back(match: re.Match) -> str:
+        value = markup[match["name"]]
+        if isinstance(value, str):
+            return value
+        return value[1] if match["close"] else value[0]
+    return TAG.sub(back, translated)
+
+
+def check_placeholders(translated: str, markup: dict[str, str | tuple[str, str]]) -> None:
+    found: dict[str, list[str]] = {}
+    for match in TAG.finditer(translated):
+        role = "close" if match["close"] else "empty" if match["empty"] else "open"
+        found.setdefault(match["name"], []).append(role)
+    problems = []
+    for name, value in markup.items():
+        wanted = ["empty"] if isinstance(value, str) else ["open", "close"]
+        roles = found.pop(name, [])
+        if roles != wanted and not (roles == [] and _optional(value)):
+            shown = f"<{name}/>" if isinstance(value, str) else f"<{name}>…</{name}>"
+            problems.append(f"{shown} ({_what(value)}) must appear "
+                            + ("once, opened before it is closed, or not at all" if _optional(value)
+                               else "exactly once" if isinstance(value, str)
+                               else "exactly once, opened before it is closed"))
+    for name in found:
+        problems.append(f"<{name}> is not in the English; remove it")
+    if problems:
+        raise PlaceholderError("; ".join(problems))
+
+
+def _optional(value: str | tuple[str, str]) -> bool:
+    """Emphasis is the translator's to drop: a language may stress another word, or none."""
+    return isinstance(value, tuple) and value[0] != "["
+
+
+def _what(value: str | tuple[str, str]) -> str:
+    return value if isinstance(value, str) else _describe_pair(value)
+
+
+def _describe_pair(value: tuple[str, str]) -> str:
+    opening, closing = value
+    if opening == "[":
+        return f"link to {closing[2:-1] if closing.startswith('](') else closing[1:]}"
+    return "bold" if len(opening) == 2 else "italic"
+
+
+def has_words(text: str) -> bool:
+    """Whether text without its placeholders holds anything to translate (a letter)."""
+    return any(ch.isalpha() for ch in TAG.sub("", text))
+
+
+# ---------------------------------------------------------------- blocks
+
+FENCE = re.compile(r"^\s*(```|~~~)")
+HEADING = re.compile(r"^(?P<prefix>#{1,6}\s+)(?P<text>.*?)(?P<suffix>\s+\{[^}]*\})?\s*$")
+LIST_ITEM = re.compile(r"^(?P<prefix>\s*(?:[-*+]|\d{1,9}[.)])\s+(?:\[[ xX]\]\s+)?)(?P<text>\S.*)$")
+QUOTE = re.compile(r"^(?P<prefix>(?:>\s?)+)(?P<text>.*)$")
+FOOTNOTE = re.compile(r"^(?P<prefix>\[\^[^\]]+\]:\s*)(?P<text>.*)$")
+TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
+BREAK = re.compile(r"^\s*(?:-{3,}|\*{3,}|_{3,})\s*$")
+JINJA_LINE = re.compile(r"^\s*\{[%#].*[%#]\}\s*$")
+JINJA_STRING = re.compile(r"\"((?:[^\"\\]|\\.)*)\"|'((?:[^'\\]|\\.)*)'")
+DIRECTIVE = re.compile(r"^\s*<!--\s*_?[\w-]+\s*:.*-->\s*$")
+ATTRIBUTES = re.compile(r"^\s*\{:[^}]*\}\s*$")
+
+
+def segment(body: str, first_line: int = 1, notes: bool = False) -> Skeleton:
+    """Cut a Markdown body into its skeleton and translatable segments; `first_line` is the
+    body's first line in its file; `notes`: HTML comments are speaker notes (decks)."""
+    lines = body.split("\n")
+    if lines and lines[-1] == "":
+        lines.pop()
+    cutter = _Cutter(lines, first_line, notes)
+    cutter.run()
+    return Skeleton(cutter.out, cutter.segments)
+
+
+class _Cutter:
+    def __init__(self, lines: list[str], first_line: int, notes: bool):
+        self.lines, self.first_line, self.notes = lines, first_line, notes
+        self.out: list[list[str | int]] = []
+        self.segments: list[Segment] = []
+        self.i = 0
+
+    def slot(self, text: str, kind: str, index: int) -> str | int:
+        """A slot for `text` (joined lines), or the text itself when there is nothing to translate."""
+        msgid, markup = protect(text.strip())
+        if not has_words(msgid):
+            return text.strip()
+        self.segments.append(Segment(msgid, kind, self.first_line + index, markup))
+        return len(self.segments) - 1
+
+    def run(self) -> None:
+        while self.i < len(self.lines):
+            line = self.lines[self.i]
+            for step in (self.fence, self.verbatim, self.comment, self.jinja, self.heading,
+                         self.table, self.list_item, self.prefixed):
+                if step(line):
+                    break
+            else:
+                self.paragraph()
+
+    def fence(self, line: str) -> bool:
+        match = FENCE.match(line)
+        if not match:
+            return False
+        self.out.append([line])
+        self.i += 1
+        while self.i < len(self.lines):
+            self.out.append([self.lines[self.i]])
+            self.i += 1
+            if self.lines[self.i - 1].strip().startswith(match[1]):
+                break
+        return True
+
+    def verbatim(self, line: str) -> bool:
+        if line.strip() and not BREAK.match(line) and not DIRECTIVE.match(line) \
+                and not ATTRIBUTES.match(line) and not line.lstrip().startswith(("<div", "</div")):
+            return False
+        self.out.append([line])
+        self.i += 1
+        return True
+
+    def comment(self, line: str) -> bool:
+        if not line.lstrip().startswith("<!--"):
+            return False
+        start = self.i
+        while self.i < len(self.lines) and "-->" not in self.lines[self.i]:
+            self.i += 1
+        self.i = min(self.i, len(self.lines) - 1)
+        block = self.lines[start:self.i + 1]
+        self.i += 1
+        inner = "\n".join(block).strip()[4:-3]
+        if not self.notes or not has_words(inner) or "-->" not in block[-1]:
+            self.out += [[text] for text in block]
+            return True
+        self.out.append(["<!--"])
+        paragraphs = [p for p in re.split(r"\n\s*\n", inner.strip("\n"))]
+        offset = start + (0 if block[0].strip() != "<!--" else 1)
+        for number, paragraph in enumerate(paragraphs):
+            if number:
+                self.out.append([""])
+            self.out.append([self.slot(" ".join(paragraph.split()), "speaker note", offset)])
+            offset += paragraph.count("\n") + 2
+        self.out.append(["-->"])
+        return True
+
+    def jinja(self, line: str) -> bool:
+        """A Jinja statement alone on its line: kept, but the text of a call's string arguments
+        (a call-out's title) is translatable."""
+        if not JINJA_LINE.match(line):
+            return False
+        parts: list[str | int] = []
+        start = 0
+        if line.lstrip().startswith("{% call"):
+            for match in JINJA_STRING.finditer(line):
+                text = match[1] if match[1] is not None else match[2]
+                if not has_words(text):
+                    continue
+                parts.append(line[start:match.start() + 1])
+                parts.append(self.slot(text, "call-out title", self.i))
+                start = match.end() - 1
+        parts.append(line[start:])
+        self.out.append(parts)
+        self.i += 1
+        return True
+
+    def heading(self, line: str) -> bool:
+        match = HEADING.match(line)
+        if not match:
+            return False
+        self.out.append([match["prefix"], self.slot(match["text"], "heading", self.i),
+                         match["suffix"] or ""])
+        self.i += 1
+        return True
+
+    def table(self, line: str) -> bool:
+        if not line.lstrip().startswith("|"):
+            return False
+        if TABLE_RULE.match(line):
+            self.out.append([line])
+        else:
+            parts: list[str | int] = []
+            for piece in re.split(r"((?<!\\)\|)", line):
+                if piece == "|" or not piece.strip():
+                    parts.append(piece)
+                else:
+                    lead = piece[:len(piece) - len(piece.lstrip())]
+                    trail = piece[len(piece.rstrip()):]
+                    parts += [lead, self.slot(piece, "table cell", self.i), trail]
+            self.out.append(parts)
+        self.i += 1
+        return True
+
+    def list_item(self, line: str) -> bool:
+        match = LIST_ITEM.match(line)
+        if not match:
+            return False
+        start = self.i
+        text = [match["text"]]
+        self.i += 1
+        while self.i < len(self.lines) and self._continues(self.lines[self.i], indented=True):
+            text.append(self.lines[self.i].strip())
+            self.i += 1
+        self.out.append([match["prefix"], self.slot(" ".join(text), "list item", start)])
+        return True
+
+    def prefixed(self, line: str) -> bool:
+        """A quotation or a footnote's text: its prefix kept, the rest a paragraph."""
+        match = QUOTE.match(line) or FOOTNOTE.match(line)
+        if not match:
+            return False
+        self.out.append([match["prefix"], self.slot(match["text"], "paragraph", self.i)])
+        self.i += 1
+        return True
+
+    def paragraph(self) -> None:
+        start = self.i
+        text = [self.lines[self.i].strip()]
+        self.i += 1
+        while self.i < len(self.lines) and self._continues(self.lines[self.i], indented=False):
+            text.append(self.lines[self.i].strip())
+            self.i += 1
+        indent = self.lines[start][:len(self.lines[start]) - len(self.lines[start].lstrip())]
+        self.out.append([indent, self.slot(" ".join(text), "paragraph", start)])
+
+    def _continues(self, line: str, indented: bool) -> bool:
+        """Whether `line` goes on the block above (a paragraph's or a list item's next line)."""
+        if not line.strip() or FENCE.match(line) or BREAK.match(line) or JINJA_LINE.match(line):
+            return False
+        if HEADING.match(line) or line.lstrip().startswith(("|", "<!--", ">")):
+            return False
+        if LIST_ITEM.match(line) or ATTRIBUTES.match(line):
+            return False
+        return line.startswith((" ", "\t")) or not indented
