@@ -110,8 +110,8 @@ def run(temp: Path, repeat: int, jobs: int) -> list[Row]:
                              "\n## ", f"\nOne more sentence ({n}) for the benchmark.\n\n## ", 1),
                          key="edited"))
     rows.append(edit_row(project, temp, repeat, EDITED_TEMPLATE, "the cover template edited",
-                         lambda text, n: text.replace("{{ words.free_to_share }}",
-                                                      f"{{{{ words.free_to_share }}}} ({n})")))
+                         lambda text, n: text.replace("{{ words.prepared_for }}",
+                                                      f"{{{{ words.prepared_for }}}} ({n})")))
     naive = naive_packs(project, temp / "naive")
     rows.append(Row("naive: each pack as one big HTML document, WeasyPrint, one process",
                     median(repeat, lambda: weasyprint_alone(naive, temp / "naive-out"))))

@@ -105,21 +105,6 @@ def language(path: Path) -> str | None:
     return str(value) if value is not None else None
 
 
-def text_pages(path: Path, first: int, after: int, links_titles: set[str]) -> int:
-    """How many of a document's pages (`first` to `after` - 1 of `path`) hold its text: the
-    links table with QR codes that ends a printed document is not counted, so a page that holds
-    nothing else is not either."""
-    marks = [m for top in bookmarks(path) for m in top.walk()
-             if m.title in links_titles and first <= m.page < after]
-    if not marks:
-        return after - first
-    links = marks[0]
-    title = next(m.title for m in bookmarks(path) if m.page == first)  # the running header
-    above = [line for y, line in text_lines(path, links.page)
-             if y > links.top and _words(line) != _words(title)]
-    return links.page - first + (1 if above else 0)
-
-
 @dataclass
 class Placed:
     """A form XObject drawn on a page, and the rectangle it covers (points, from bottom left)."""

@@ -130,7 +130,7 @@ def test_a_changed_template_rerenders_what_uses_it_and_nothing_else(make_project
     build(project)
     cover = (Path(__file__).parents[1] / "templates" / "cover.html").read_text(encoding="utf-8")
     write_files(project, {"templates/cover.html": cover.replace(
-        "{{ words.free_to_share }}", "{{ words.free_to_share }} Printed for the stand.")})
+        '<p class="cover-audience">', '<p class="cover-audience">Printed for the stand. ')})
     rendered, assembled, log = build(project)
     assert rendered == {"cover of pack 'starter' (en)", "cover of pack 'starter' (fr)"}
     assert ("rendered cover of pack 'starter' (en): its template, labels or settings changed"

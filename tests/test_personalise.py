@@ -47,7 +47,7 @@ def test_each_recipient_gets_a_cover_prepared_for_them(listed):
     assert "Préparé pour René Char, Le Journal d’Exemple" in cover_text(
         folder / "fr/starter/rene-char.pdf")
     # the second Jane Doe has no outlet, and a file of her own
-    assert "Prepared for Jane Doe These" in cover_text(folder / "en/starter/jane-doe-2.pdf")
+    assert cover_text(folder / "en/starter/jane-doe-2.pdf").endswith("Prepared for Jane Doe")
     assert "the public" in cover_text(listed / "build/en/starter.pdf")
 
 

@@ -12,6 +12,7 @@ from handoutpack.markup import builtin_dir
 
 TEMPLATES = builtin_dir("templates")
 ENV = jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES)))
+ENV.filters.update(dict.fromkeys(("long_date", "direction", "isolated"), str))  # parsed, not run
 
 
 def used(name: str) -> set[str]:
@@ -19,7 +20,10 @@ def used(name: str) -> set[str]:
     tree = ENV.parse((TEMPLATES / name).read_text(encoding="utf-8"))
     imported = {alias if isinstance(alias, str) else alias[1]
                 for node in tree.find_all(nodes.FromImport) for alias in node.names}
-    return meta.find_undeclared_variables(tree) - imported - set(ENV.globals)
+    own = {target.name for node in tree.find_all(nodes.Assign)  # {% set %}: read in its blocks
+           for target in (node.target, *node.target.find_all(nodes.Name))
+           if isinstance(target, nodes.Name)}
+    return meta.find_undeclared_variables(tree) - imported - own - set(ENV.globals)
 
 
 LAYOUTS = sorted(p.name for p in TEMPLATES.iterdir() if p.suffix in (".html", ".txt"))

@@ -62,15 +62,33 @@ def toml_keys(cls, *also: str) -> set[str]:
 
 @dataclass(frozen=True)
 class Event:
-    """What a pack's cover says about the event it is handed out at."""
+    """What a pack's cover says about the event it is handed out at; name and place by
+    language (a text given once is the same in every language)."""
+
+    name: dict[str, str] = field(default_factory=dict)
+    date: dt.date | None = None
+    place: dict[str, str] = field(default_factory=dict)
+    partners: tuple[Partner, ...] = ()
+    """One or two partners (co-hosts, sponsors) whose logos the theme prints beside the
+    organisation's, on covers, title slides and the pack's page footers ([[event.partners]]:
+    a list of tables, read by presenter.read_partners)."""
+
+    def shown(self, lang: str, default: str) -> EventText:
+        """The event as a page in `lang` prints it (the default language's where `lang` has none)."""
+        def text(texts: dict[str, str]) -> str:
+            return texts.get(lang) or texts.get(default) or texts.get("*", "")
+
+        return EventText(text(self.name), self.date, text(self.place), self.partners)
+
+
+@dataclass(frozen=True)
+class EventText:
+    """An event in one language, for templates: `{{ event.name }}`, `{{ event.place }}`."""
 
     name: str = ""
     date: dt.date | None = None
     place: str = ""
     partners: tuple[Partner, ...] = ()
-    """One or two partners (co-hosts, sponsors) whose logos the theme prints beside the
-    organisation's, on covers, title slides and the pack's page footers ([[event.partners]]:
-    a list of tables, read by presenter.read_partners)."""
 
 
 @dataclass(frozen=True)
@@ -81,6 +99,12 @@ class Org:
     website: str = ""
     logo: Path | None = None
     """Absolute path of the logo (SVG or PNG) inside the project."""
+    rights: dict[str, str] = field(default_factory=dict)
+    """The project's statement of what readers may do with its materials (a licence,
+    attribution, "free to share"), by language; covers and READMEs print it. None: nothing."""
+
+    def rights_in(self, lang: str, default: str) -> str:
+        return self.rights.get(lang) or self.rights.get(default, "")
 
 
 @dataclass(frozen=True)
@@ -110,6 +134,9 @@ class Typography:
     """French: a narrow no-break space before ; : ! ? and inside « »."""
     quote_marks: dict[str, str] = field(default_factory=dict)
     """Quotation marks (opening, closing) by language, over the built-in ones."""
+    never_hyphenate: tuple[str, ...] = ()
+    """Words never broken with a hyphen (names, brands), besides those never broken anyway:
+    words with a capital inside (CERISE, MicroRate), acronyms, and words joined with '+'."""
 
 
 @dataclass(frozen=True)
@@ -580,7 +607,9 @@ def _project(root: Path, config_path: Path, data: dict, overrides: dict[str, str
     org_data = r.table(data.get("org"), "org", toml_keys(Org))
     org_name = r.string(org_data, "name", "org.name")
     logo = org_data.get("logo")
-    org = Org(**r.settings(Org, org_data, "org", given={"name": org_name},
+    rights = {"rights": r.texts(org_data, "rights", "org.rights", languages)} \
+        if "rights" in org_data else {}
+    org = Org(**r.settings(Org, org_data, "org", given={"name": org_name, **rights},
                            defaults={"short_name": org_name}),
               logo=r.path(root, logo, "org.logo") if logo is not None else None)
     brand_data = r.table(data.get("brand"), "brand", toml_keys(Brand))
@@ -608,11 +637,11 @@ def _project(root: Path, config_path: Path, data: dict, overrides: dict[str, str
         spec = r.table(spec, key, {"name"})
         audiences[audience_id] = Audience(audience_id, r.texts(spec, "name", f"{key}.name", languages))
 
-    override = _event(r, overrides, "--set event")
+    override = _event(r, overrides, "--set event", languages)
     forced = {**(forced_event or {}),  # a profile's event, then --set, win everywhere
               **{name: getattr(override, name) for name in overrides}}
     event = replace(_event(r, r.table(data.get("event"), "event", toml_keys(Event)), "event",
-                           root=root), **forced)
+                           languages, root=root), **forced)
     print_data = r.table(data.get("print"), "print",
                          {*PRINT_OPTIONS, *PRINT_SETTINGS, "cmyk_profile"})
     printing = _printing(r, print_data, "print", Printing(paper=brand.paper))
@@ -620,7 +649,7 @@ def _project(root: Path, config_path: Path, data: dict, overrides: dict[str, str
                     if "cmyk_profile" in print_data else None)
     packs = {}
     for pack_id, spec in r.table(data.get("packs"), "packs").items():
-        packs[pack_id] = _pack(r, pack_id, spec, languages, audiences, event, forced,
+        packs[pack_id] = _pack(r, pack_id, spec, languages, audiences, forced,
                                printing, forced_printing, root)
 
     labels = {}
@@ -674,7 +703,11 @@ def _typography(r: _Reader, data: dict, languages) -> Typography:
             r.problem(key, f"{pair!r}: write the opening and closing marks, e.g. \"“”\" or \"«»\"")
         else:
             marks[lang] = pair
-    return Typography(**switches, quote_marks=marks)
+    words = data.get("never_hyphenate", [])
+    if not isinstance(words, list) or not all(isinstance(w, str) and w.strip() for w in words):
+        r.problem("typography.never_hyphenate", "must be a list of words, e.g. [\"Cerise\", \"Bethesda\"]")
+        words = []
+    return Typography(**switches, quote_marks=marks, never_hyphenate=tuple(w.strip() for w in words))
 
 
 def build_dir_problem(build_dir: Path, root: Path, sources: list[Path]) -> str:
@@ -702,13 +735,22 @@ def _override_dirs(r: _Reader, root: Path, paths: dict, name: str) -> tuple[Path
     return tuple(p for p in found if p)
 
 
-def _event(r: _Reader, data: dict, key: str, base: Event = Event(),
-           root: Path | None = None) -> Event:
-    """An event table; its partners are read only where they may be given (`root` set)."""
-    partners = base.partners
-    if "partners" in data and root is not None:
-        partners = read_partners(r, data["partners"], f"{key}.partners", root)
-    return Event(**r.settings(Event, data, key, base), partners=partners)
+def _event(r: _Reader, data: dict, key: str, languages=None, root: Path | None = None) -> Event:
+    """An event; its name and place given once or per language (without `languages`, as in a
+    presenter's profile, a text given once is kept for every language), its partners read only
+    where they may be given (`root` set)."""
+    texts = {name: r.texts(data, name, f"{key}.{name}", languages) if languages
+             else _any_language(data[name]) for name in ("name", "place") if data.get(name)}
+    partners = (read_partners(r, data["partners"], f"{key}.partners", root)
+                if "partners" in data and root is not None else ())
+    return Event(**r.settings(Event, data, key, given=texts), partners=partners)
+
+
+def _any_language(value: Any) -> dict[str, str]:
+    """A text for every language ('*'), or a table of texts by language, as given."""
+    if isinstance(value, dict):
+        return {k: v for k, v in value.items() if isinstance(v, str)}
+    return {"*": str(value)}
 
 
 def _printing(r: _Reader, data: dict, key: str, base: Printing) -> Printing:
@@ -744,9 +786,8 @@ def _inks(r: _Reader, data: Any, brand: Brand) -> dict[str, tuple[float, float, 
     return inks
 
 
-def _pack(r: _Reader, pack_id: str, spec: Any, languages, audiences, event: Event,
-          forced: dict[str, Any], printing: Printing, forced_printing: dict[str, Any],
-          root: Path) -> PackSpec:
+def _pack(r: _Reader, pack_id: str, spec: Any, languages, audiences, forced: dict[str, Any],
+          printing: Printing, forced_printing: dict[str, Any], root: Path) -> PackSpec:
     key = f"packs.{pack_id}"
     if not usable_name(pack_id):
         r.problem(key, "pack ids are lower-case letters, digits and hyphens, and not a name "
@@ -767,8 +808,9 @@ def _pack(r: _Reader, pack_id: str, spec: Any, languages, audiences, event: Even
         r.problem(f"{key}.languages", f"must be a list of languages from languages.available "
                   f"({', '.join(languages)})")
         pack_languages = []
+    # a pack shows an event only when it is tied to one: the project's [event] is not inherited
     pack_event = _event(r, r.table(spec.get("event"), f"{key}.event", toml_keys(Event)),
-                        f"{key}.event", event, root)
+                        f"{key}.event", languages, root)
     paper_size = r.choice(spec, "paper", f"{key}.paper", PAPER_SIZES, printing.paper)
     own_printing = _printing(r, spec, key, replace(printing, paper=paper_size))
     return PackSpec(

@@ -157,7 +157,8 @@ class Entry:
     files: list[Download]
     """The PDF in every language it exists in, the page's language first."""
     bundle: Download | None = None
-    contents: list[tuple[str, str]] = field(default_factory=list)
+    contents: list[tuple[str, str, str]] = field(default_factory=list)
+    """(title, "in English" or '', the title's language) for each document of a pack."""
     """A pack's documents: (title, '' or 'in English' where untranslated)."""
 
 
@@ -235,7 +236,7 @@ class Catalogue:
                 bundle=Download(root + bundle_path(spec, shown), shown, own_name(shown),
                                 f"ZIP · {size_text(bundle.stat().st_size, lang)}")
                 if bundle.is_file() else None,
-                contents=[(t.meta.title, in_language(words, t.lang, lang)) for t in (
+                contents=[(t.meta.title, in_language(words, t.lang, lang), t.lang) for t in (
                     self.documents[slug].best(shown, default) for slug in spec.documents)]))
         return entries
 
@@ -287,7 +288,7 @@ def write_pages(catalogue: Catalogue) -> list[str]:
                                              quote=False))  # Markdown, never raw HTML
             if project.download.intros else "",
             logo=_data_uri(project.org.logo) if project.org.logo else "",
-            css=_page_css(project),
+            css=brand_fonts(project, root) + "\n" + _page_css(project),
             languages=[(code, own_name(code), root + page_path(project, code))
                        for code in project.languages],
             packs=catalogue.packs(lang, root), sections=catalogue.sections(lang, root),
@@ -297,6 +298,34 @@ def write_pages(catalogue: Catalogue) -> list[str]:
         if write_changed(guarded(project.build_dir, path), html.encode("utf-8")):
             written.append(path)
     return written
+
+
+FONT_FACE = re.compile(r"@font-face\s*{[^}]*}", re.S)
+FONT_URL = re.compile(r"url\(\s*['\"]?([^'\")]+)['\"]?\s*\)")
+FONTS_FOLDER = "fonts"
+"""Where the download page's fonts go in build/."""
+
+
+def brand_fonts(project: Project, root: str) -> str:
+    """The @font-face rules of the brand's two families from fonts.css, their files copied into
+    build/fonts/, so that the page looks like the PDFs (it still loads nothing from elsewhere)."""
+    sheet = markup.find_style(project, "fonts.css")
+    families = {project.brand.heading_font, project.brand.body_font}
+    rules = []
+    for rule in FONT_FACE.findall(sheet.read_text(encoding="utf-8")):
+        family = re.search(r"font-family:\s*['\"]?([^;'\"]+)", rule)
+        if not family or family[1].strip() not in families:
+            continue
+
+        def copied(match: re.Match) -> str:
+            source = (sheet.parent / match[1]).resolve()
+            if not source.is_file() or not source.is_relative_to(sheet.parent.resolve()):
+                return match[0]  # the PDFs' check reports it; the page falls back to other fonts
+            write_changed(project.build_dir / FONTS_FOLDER / source.name, source.read_bytes())
+            return f'url("{root}{FONTS_FOLDER}/{source.name}")'
+
+        rules.append(FONT_URL.sub(copied, rule))
+    return "\n".join(rules)
 
 
 def _page_css(project: Project) -> str:

@@ -1,8 +1,10 @@
-"""Links on paper: number a document's external links and give each a QR code to scan; links
-to other documents' sources become jumps inside a pack."""
+"""Links on paper: number a document's external links and give each a QR code to scan, in the
+margin beside the line where the link first appears; links to other documents' sources become jumps
+inside a pack."""
 
 from __future__ import annotations
 
+import bisect
 import html
 import re
 from dataclasses import dataclass
@@ -20,6 +22,8 @@ EXTERNAL_LINK = re.compile(r"""<a\b[^>]*?\shref=(["'])(https?://.+?)\1[^>]*>.*?<
 SCHEME = re.compile(r"^https?://", re.I)
 SOURCE_LINK = re.compile(r"""<a\b([^>]*?)\shref=(["'])([^"':#?]+\.md)(?:#[^"']*)?\2([^>]*)>(.*?)</a>""",
                          re.S | re.I)
+BLOCK_START = re.compile(r"<(?:p|li|dt|dd|td|th|h[1-6]|blockquote|figcaption)\b", re.I)
+"""Where a new block of text starts: codes of links in one block are stacked beside it."""
 QR_COLOUR = "#1f2a30"  # the body text's near-black: phones read dark on white best
 
 
@@ -38,17 +42,55 @@ class PrintedLink:
         return SCHEME.sub("", self.url)
 
 
-def number_links(body: str) -> tuple[str, list[PrintedLink]]:
-    """`body` with a number after each external link (one per distinct URL), and the links."""
+def number_links(body: str, qr_alt: str = "QR code for {url}",
+                 lang: str = "") -> tuple[str, list[PrintedLink]]:
+    """`body` with a number after each external link (one per distinct URL), and the links.
+    Where a URL first appears, its QR code follows, which the styles place in the margin beside
+    that line with the same number: no page of codes alone, and a one-page document stays one
+    page. `qr_alt` (with {url}) is the codes' alt text, in `lang`."""
     numbers: dict[str, int] = {}
+    blocks = [m.start() for m in BLOCK_START.finditer(body)]
+    coded = _first_links_by_block(body, blocks)  # how many codes each block puts in the margin
+    placed: dict[int, int] = {}
 
     def mark(match: re.Match) -> str:
         url = html.unescape(match[2])
+        first = url not in numbers
         number = numbers.setdefault(url, len(numbers) + 1)
-        return f'{match[0]}<span class="link-number">{number}</span>'
+        badge = f'<span class="link-number">{number}</span>'
+        if not first:
+            return match[0] + badge
+        block = bisect.bisect_right(blocks, match.start())
+        placed[block] = placed.get(block, 0) + 1
+        link = PrintedLink(number, url, qr_code(url))
+        return match[0] + badge + _code_note(link, qr_alt, lang, coded[block] - placed[block])
 
     body = EXTERNAL_LINK.sub(mark, body)
     return body, [PrintedLink(number, url, qr_code(url)) for url, number in numbers.items()]
+
+
+def _first_links_by_block(body: str, blocks: list[int]) -> dict[int, int]:
+    """For each block of text (its index in `blocks`), how many URLs appear first in it."""
+    seen: set[str] = set()
+    counts: dict[int, int] = {}
+    for match in EXTERNAL_LINK.finditer(body):
+        url = html.unescape(match[2])
+        if url not in seen:
+            seen.add(url)
+            block = bisect.bisect_right(blocks, match.start())
+            counts[block] = counts.get(block, 0) + 1
+    return counts
+
+
+def _code_note(link: PrintedLink, qr_alt: str, lang: str, after: int) -> str:
+    """A link's QR code with its number, for the margin beside the link; `after` more codes of
+    the same block follow, so it goes that many places up the margin: codes read 1, 2, 3 down
+    the margin and the last sits beside its line, clear of the footer when the block ends a page."""
+    alt = html.escape(qr_alt.format(url=link.url))
+    lang_attr = f' lang="{html.escape(lang)}"' if lang else ""
+    stack = f" stack-{min(after, 3)}" if after else ""
+    return (f'<span class="link-code{stack}"{lang_attr}><span class="link-number">{link.number}</span>'
+            f'<img class="qr" src="{link.qr}" alt="{alt}"></span>')
 
 
 def qr_code(url: str) -> str:

@@ -24,7 +24,7 @@ from babel.numbers import NumberPattern, format_currency, is_currency
 from markdown.extensions.toc import slugify_unicode
 from pymdownx.emoji import to_alt as emoji_to_alt
 
-from . import bounds, paper, syntax, theme, typography
+from . import bounds, colours, paper, syntax, theme, typography
 from .cache import Kept, key
 from .scripts import direction, isolated
 from .config import Event, Printing, Project
@@ -196,10 +196,11 @@ class Context:
 def make_context(project: Project, lang: str, event: Event, pack_title: str = "",
                  pack_id: str = "", audience_id: str = "") -> Context:
     audience = project.audiences.get(audience_id)
+    shown = event.shown(lang, project.default_language)
     return Context(
         org={"name": project.org.name, "short_name": project.org.short_name,
              "website": project.org.website},
-        event={"name": event.name, "place": event.place, "date": long_date(event.date, lang)},
+        event={"name": shown.name, "place": shown.place, "date": long_date(shown.date, lang)},
         pack={"id": pack_id, "title": pack_title},
         audience={"id": audience_id, "name": project.text(audience.names, lang) if audience else ""},
         lang=lang,
@@ -472,6 +473,11 @@ def page(project: Project, template: str, **values) -> str:
     env = _page_env(tuple(template_dirs(project)))
     theme.check_given(template, values)
     values.setdefault("typography", project.typography)
+    values.setdefault("palette_css", colours.css_variables(project.brand))
+    values.setdefault("colours", colours.palette(project.brand))
+    # the project's own statement of what readers may do with its materials; none: no line
+    values.setdefault("rights", project.org.rights_in(values.get("lang", project.default_language),
+                                                      project.default_language))
     values.setdefault("presenter", project.presenter)
     try:
         with bounds.deadline(bounds.TEMPLATE_SECONDS, f"templates: {template}"):

@@ -79,7 +79,8 @@ def page_values(project: Project, spec: PackSpec, lang: str, date: dt.date | Non
                 title=project.text(spec.titles, lang), pack=spec, printing=printing,
                 page_css=markup.page_css(printing),
                 audience=project.text(project.audiences[spec.audience].names, lang),
-                event=spec.event, logo=project.org.logo.as_uri() if project.org.logo else "",
+                event=spec.event.shown(lang, project.default_language),
+                logo=project.org.logo.as_uri() if project.org.logo else "",
                 styles=stylesheets(project), page_counter=markup.page_counter_css(words),
                 date=date, language_name=markup.language_name, page_link=PAGE_LINK)
 

@@ -186,17 +186,20 @@ def document_job(project: Project, translation: Translation, context: markup.Con
                  printing: Printing, note_lang: str | None = None, in_pack: bool = False,
                  linkable: frozenset[str] | None = None) -> Job:
     """The render job for one document; `note_lang` adds the fallback note in that language.
-    On paper (`printing.qr`) its links get numbers and a closing table of QR codes; `in_pack`
-    leaves page numbers to the pack; links to the `linkable` documents jump to them."""
-    body, printed_links = resources.adapt(markup.document_body(
+    On paper (`printing.qr`) its links get numbers and QR codes in the margin beside them;
+    `in_pack` leaves page numbers to the pack; links to the `linkable` documents jump to them."""
+    body = resources.adapt(markup.document_body(
         translation, context, markup.labels(project, translation.lang)), project,
-        translation.path.parent, translation.lang), []
+        translation.path.parent, translation.lang)
     if linkable is not None:  # None: the source's links as written, for `check` to follow
         body = links.link_documents(body, translation.path.parent, linkable)
     if printing.qr:
-        body, printed_links = links.number_links(body)
+        frame_lang = note_lang or translation.lang
+        body, _ = links.number_links(
+            body, markup.labels(project, frame_lang)["links_qr_alt"],
+            frame_lang if frame_lang != translation.lang else "")
     return _job(project, translation, "document.html", printing, note_lang, body=body,
-                links=printed_links, numbered_by_pack=in_pack)
+                numbered_by_pack=in_pack)
 
 
 def deck_planned(project: Project, document: Document, translation: Translation,
@@ -209,8 +212,9 @@ def deck_planned(project: Project, document: Document, translation: Translation,
     slides = deck_slides(project, translation, context)
 
     def job(template: str, note: str | None = None, numbered_by_pack: bool = False) -> Job:
+        # in a pack, even the slides placed in its pages speak the pack's language
         return deck_job(project, translation, slides, template, event, printing, note,
-                        numbered_by_pack)
+                        numbered_by_pack, frame_lang=note_lang)
 
     plain = job("slides.html")
     fell_back = note_lang is not None
@@ -237,11 +241,13 @@ def deck_slides(project: Project, translation: Translation,
 
 def deck_job(project: Project, translation: Translation, slides: list[markup.Slide],
              template: str, event: Event, printing: Printing,
-             note_lang: str | None = None, in_pack: bool = False) -> Job:
+             note_lang: str | None = None, in_pack: bool = False,
+             frame_lang: str | None = None) -> Job:
     """The render job for one layout of a deck (slides.html, slide-handout.html...);
-    `in_pack` leaves the page numbers of handout and notes pages to the pack."""
+    `in_pack` leaves the page numbers of handout and notes pages to the pack; `frame_lang`
+    is the language of the words around the slides' own text (the pack's)."""
     return _job(project, translation, template, printing, note_lang, slides=slides, event=event,
-                slide_link=SLIDE_LINK, numbered_by_pack=in_pack)
+                slide_link=SLIDE_LINK, numbered_by_pack=in_pack, frame_lang=frame_lang)
 
 
 def page_job(project: Project, translation: Translation, context: markup.Context) -> Job:
@@ -254,10 +260,15 @@ def page_job(project: Project, translation: Translation, context: markup.Context
 
 
 def _job(project: Project, translation: Translation, template: str, printing: Printing,
-         note_lang: str | None, **values) -> Job:
-    """A job rendering `template` for one translation, with what every layout shows."""
+         note_lang: str | None, frame_lang: str | None = None, event: Event = Event(),
+         **values) -> Job:
+    """A job rendering `template` for one translation, with what every layout shows. The
+    words the layout prints around the text (labels, captions, the event) are in `frame_lang`,
+    else the fallback note's language, else the translation's: a French pack's frame is French
+    around an English document."""
     meta = translation.meta
-    words = markup.labels(project, translation.lang)
+    frame_lang = frame_lang or note_lang or translation.lang
+    words = markup.labels(project, frame_lang)
     note = ""
     if note_lang:
         note = markup.labels(project, note_lang)["fallback_note"].format(
@@ -270,11 +281,12 @@ def _job(project: Project, translation: Translation, template: str, printing: Pr
         logo=project.org.logo.as_uri() if project.org.logo else "",
         styles=stylesheets(project, *TEMPLATE_STYLES.get(template, ())),
         page_counter=markup.page_counter_css(words), fallback_lang=note_lang,
-        fallback_note=note, **values)
+        fallback_note=note, frame_lang=frame_lang,
+        event=event.shown(frame_lang, project.default_language), **values)
     source = source_name(project, translation)
     variant = [*([template.removesuffix(".html")] if template != "document.html" else []),
                *(["in packs"] if values.get("numbered_by_pack") else []),
-               *([f"{note_lang} fallback"] if note_lang else [])]
+               *([f"{frame_lang} fallback"] if frame_lang != translation.lang else [])]
     name = f"{source} ({', '.join(variant)})" if variant else source
     return Job(name, html, translation.path.parent, translation.lang, source, printing.variant)
 

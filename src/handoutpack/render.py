@@ -340,8 +340,8 @@ def overflows(document) -> list[str]:
     for number, page in enumerate(document.pages, 1):
         page_box = page._page_box  # WeasyPrint's layout of the page: its root box, then margins
         right = page_box.content_box_x() + page_box.width
-        for box in page_box.children[0].descendants() if page_box.children else ():
-            past = box.position_x + box.width - right if isinstance(box, boxes.TextBox) else 0
+        for box in _flowing_text(page_box.children[0], boxes) if page_box.children else ():
+            past = box.position_x + box.width - right
             if past > OVERFLOW_TOLERANCE:
                 warnings.append(f"page {number}: text runs {past / PX_PER_MM:.0f} mm past the "
                                 f"right edge of the text area, beginning '{box.text[:40]}', and is "
@@ -349,6 +349,17 @@ def overflows(document) -> list[str]:
                                 "fewer columns")
                 break
     return warnings
+
+
+def _flowing_text(box, boxes) -> Iterator:
+    """The text boxes under `box`, less those of boxes the theme places itself (absolutely
+    positioned, like the QR codes in the margin beside their links): they are meant to be there."""
+    if box.style["position"] in ("absolute", "fixed"):
+        return
+    if isinstance(box, boxes.TextBox):
+        yield box
+    for child in getattr(box, "children", ()):
+        yield from _flowing_text(child, boxes)
 
 
 @cache

@@ -21,6 +21,12 @@ class Layout(TypedDict):
     """The config's [typography]: which typesetting rules are on."""
     presenter: NotRequired[Presenter | None]
     """The ambassador presenting ([presenter], --as or the workbench), or None."""
+    rights: NotRequired[str]
+    """[org] rights in the page's language: what readers may do with the materials, or ''."""
+    palette_css: NotRequired[str]
+    """The theme's colours as CSS custom properties (colours.css_variables)."""
+    colours: NotRequired[dict[str, str]]
+    """The theme's colours by name, each text colour readable on its background."""
 
 
 class Page(Layout):
@@ -39,6 +45,10 @@ class Page(Layout):
     page_counter: str
     """'Page N of M' as a CSS content value."""
     printing: Printing
+    fallback_lang: NotRequired[str | None]
+    """The pack's language when this document is shown in another (its source's)."""
+    frame_lang: NotRequired[str]
+    """The language of the words around the document (the pack's, around a fallback)."""
     numbered_by_pack: NotRequired[bool]
     """The pack numbers these pages (a document inside a pack)."""
 
@@ -56,8 +66,6 @@ class Document(Page):
     """The document as HTML."""
     links: list[Any]
     """links.PrintedLink: each external link's number, URL and QR code, printed at the end."""
-    fallback_lang: str | None
-    """The pack's language when this document is shown in another (its source's)."""
     fallback_note: str
 
 

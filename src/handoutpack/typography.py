@@ -42,6 +42,10 @@ CLOSE_SINGLE = re.compile(r"(?<=\S)'(?!\w)")
 FRENCH_BEFORE = re.compile(r"(?<=[^\s(\[{«])[ \u00a0\u202f]*([;:!?][!?]*)(?![\w/])")
 FRENCH_AFTER_OPENING = re.compile(r"«[ \u00a0\u202f]*")
 FRENCH_BEFORE_CLOSING = re.compile(r"[ \u00a0\u202f]*»")
+NAME_LIKE = (r"\w*[a-z\d]\w*?[A-Z]\w*"       # a capital inside: MicroRate, eMFP
+             r"|[A-Z][A-Z\d]+(?:[-'’]?\w+)?"  # an acronym: CERISE, SPI4, MFIs
+             r"|\w+(?:\+\w+)+")               # joined with '+': Cerise+SPTF
+"""Words that are names whatever the language: never broken with a hyphen."""
 
 
 # ---------------------------------------------------------------- punctuation in text nodes
@@ -94,6 +98,24 @@ def _sub(pattern: re.Pattern, replacement, text: str) -> str:
     return text[:1] + "".join(out) + text[last:]
 
 
+def unbreakable_words(settings: Typography) -> re.Pattern:
+    """Names, acronyms and the [typography] never_hyphenate words, as whole words."""
+    listed = "|".join(re.escape(w) for w in sorted(settings.never_hyphenate, key=len, reverse=True))
+    return re.compile(rf"(?<![\w+])(?:{listed + '|' if listed else ''}{NAME_LIKE})(?![\w+])")
+
+
+def keep_whole(text: str, words: re.Pattern) -> str:
+    """Escaped `text`, each name in it in a span that hyphenation leaves alone."""
+    out, last = [], 0
+    for match in words.finditer(text):
+        if len(match[0]) < 5:  # too short to be hyphenated anyway
+            continue
+        out += [html.escape(text[last:match.start()], quote=False),
+                f'<span class="no-hyphens">{html.escape(match[0], quote=False)}</span>']
+        last = match.end()
+    return "".join(out) + html.escape(text[last:], quote=False)
+
+
 class _Typesetter(HTMLParser):
     """Re-emits an HTML page unchanged but for the text of its body, which it punctuates.
 
@@ -107,6 +129,7 @@ class _Typesetter(HTMLParser):
         self.stack: list[tuple[str, str, bool]] = [("", lang, True)]  # tag, lang, skipped
         self.previous = " "  # the last character of text in the current block, for context
         self.link = ""  # the href of the link being read: a link that shows its URL is kept
+        self.names = unbreakable_words(settings) if settings.hyphenate else None
 
     def handle_starttag(self, tag, attrs):
         self.out.append(self.get_starttag_text())
@@ -143,7 +166,10 @@ class _Typesetter(HTMLParser):
             return
         if not skipped and not _shows(self.link, data):
             data = punctuate(data, lang, self.settings, self.previous)
-        self.out.append(html.escape(data, quote=False))
+        if not skipped and self.names and tag not in ("title", "option", "textarea"):
+            self.out.append(keep_whole(data, self.names))
+        else:
+            self.out.append(html.escape(data, quote=False))
         if data:
             self.previous = data[-1]
 
