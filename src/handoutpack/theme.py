@@ -67,6 +67,8 @@ class Document(Page):
     links: list[Any]
     """links.PrintedLink: each external link's number, URL and QR code, printed at the end."""
     fallback_note: str
+    event: NotRequired[Event]
+    """The event the pack is tied to (none: no event is shown)."""
 
 
 class Deck(Document):
@@ -75,7 +77,6 @@ class Deck(Document):
 
     slides: list[Any]
     """markup.Slide: number, title, HTML, notes."""
-    event: Event
     slide_link: str
     """Where a handout or notes page marks the frame of slide N: a link to slide_link ~ N."""
 
