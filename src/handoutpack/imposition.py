@@ -1,99 +1,18 @@
-"""Rendered pages onto paper: right-hand starts for duplex, a print shop's boxes, booklets."""
+"""Booklets with creep and sheet marks, on pypdf until they move into pdf.imposition (which owns
+right-hand starts, blank pages, bleed boxes and the booklet page order)."""
 
 from __future__ import annotations
 
 import io
 
 from pypdf import PageObject, PdfReader, PdfWriter
-from pypdf.generic import (ArrayObject, DecodedStreamObject, DictionaryObject, IndirectObject,
-                           NameObject, RectangleObject, StreamObject)
+from pypdf.generic import (DecodedStreamObject, DictionaryObject, IndirectObject, NameObject,
+                           RectangleObject, StreamObject)
 
 from . import paper
+from .pdf.imposition import booklet_order
 
 BLEED_PT = paper.BLEED_MM * paper.POINTS_PER_MM
-
-
-def starts(lengths: list[int], duplex: bool) -> list[int]:
-    """The first page (1-based) of each part laid end to end; in duplex each starts on a
-    right-hand page, the odd pages of a document printed on both sides."""
-    result, page = [], 1
-    for length in lengths:
-        if duplex and page % 2 == 0:
-            page += 1
-        result.append(page)
-        page += length
-    return result
-
-
-def pad(writer: PdfWriter, count: int) -> None:
-    """Add blank pages until the writer holds `count`; each takes the size and boxes of the page
-    before it and has no content at all, so no header, footer or mark is printed on it."""
-    while len(writer.pages) < count:
-        like = writer.pages[-1]
-        blank = writer.add_blank_page(float(like.mediabox.width), float(like.mediabox.height))
-        for box in ("/MediaBox", "/TrimBox", "/BleedBox"):
-            if box in like:
-                blank[NameObject(box)] = RectangleObject(like[box])
-
-
-def set_bleed_boxes(pages) -> None:
-    """WeasyPrint puts the BleedBox at most 10 pt outside the TrimBox, wherever the CSS bleed
-    (which also holds the crop marks) ends; a print shop's bleed is BLEED_MM."""
-    for page in pages:
-        trim = page.trimbox
-        page.bleedbox = RectangleObject([trim.left - BLEED_PT, trim.bottom - BLEED_PT,
-                                         trim.right + BLEED_PT, trim.top + BLEED_PT])
-
-
-def print_ready(pdf: bytes) -> bytes:
-    """A document rendered with bleed and crop marks, with its BleedBox where the bleed is."""
-    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(pdf)))
-    set_bleed_boxes(writer.pages)
-    return to_bytes(writer)
-
-
-def stamp(writer: PdfWriter, stamps: PdfReader, indexes: list[int]) -> None:
-    """Draw page i of `stamps` over page i of `writer` for each i in `indexes`: a pack's own
-    page numbers over its documents' pages. Drawn as a Form XObject (the page's stream is never
-    parsed, which is ten times faster than merging pages) and marked as an artifact, since a
-    page number is not part of the text a screen reader reads."""
-    for index in indexes:
-        form = _form(writer, stamps.pages[index])
-        if form is None:
-            continue
-        page = writer.pages[index]
-        # pages of one document share their resources: give each page its own copy, shallow
-        resources = DictionaryObject(page["/Resources"].get_object())
-        xobjects = DictionaryObject(resources.get("/XObject", DictionaryObject()).get_object())
-        xobjects[NameObject("/PackPageNumber")] = form
-        resources[NameObject("/XObject")] = xobjects
-        page[NameObject("/Resources")] = resources
-        # the page's own drawing may leave its coordinates changed (WeasyPrint's flip the page
-        # upside down): save the state before it and restore it after, then draw the number
-        before = writer._add_object(_stream(b"q\n"))
-        after = writer._add_object(_stream(b"Q\n/Artifact BMC q /PackPageNumber Do Q EMC\n"))
-        page[NameObject("/Contents")] = ArrayObject(
-            [before, *_content_streams(writer, page), after])
-
-
-def _content_streams(writer: PdfWriter, page: PageObject) -> list[IndirectObject]:
-    """A page's content streams as references, the form an array of them needs."""
-    contents = page["/Contents"]
-    if isinstance(contents.get_object(), ArrayObject):
-        return list(contents.get_object())
-    if isinstance(contents, IndirectObject):
-        return [contents]
-    return [writer._add_object(contents)]  # a direct stream: arrays hold only references
-
-
-def booklet_order(count: int) -> list[tuple[int, int]]:
-    """The (left, right) 0-based page indexes on each side of each sheet of a saddle-stitched
-    booklet of `count` pages (a multiple of four): front then back, outermost sheet first."""
-    sides = []
-    for sheet in range(count // 4):
-        sides.append((count - 1 - 2 * sheet, 2 * sheet))
-        sides.append((2 * sheet + 1, count - 2 - 2 * sheet))
-    return sides
 
 
 CREEP_FROM_PAGES = 24

@@ -8,7 +8,8 @@ import hashlib
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
-from . import imposition, paper
+from . import paper
+from .pdf import imposition
 from .cache import Cache, Miss, key
 from .config import Printing, Project
 from .outputs import Output, write_changed
