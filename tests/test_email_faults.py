@@ -3,14 +3,13 @@ temporary refusal of one recipient, and a source touched but not changed."""
 
 from __future__ import annotations
 
-import json
 import os
 
 import pytest
 from aiosmtpd.controller import Controller
 
 from conftest import invoke
-from test_email import MESSAGES, Inbox, email_config, email_run, free_port
+from test_email import MESSAGES, Inbox, email_config, email_run, free_port, sent_log
 
 
 class DeferringInbox(Inbox):
@@ -55,10 +54,6 @@ def project_for(make_project, inbox, rows: str):
                             "recipients.csv": "email,name,language,outlet\n" + rows, **MESSAGES})
     assert invoke(project, "build", "-q").exit_code == 0
     return project
-
-
-def sent_log(project) -> dict:
-    return json.loads((project / "build/outbox/starter/sent.json").read_text())["sent"]
 
 
 def test_addresses_in_other_scripts_are_sent_or_skipped_alone(make_project, server):

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import click
 
-from . import check, config, content, history, mailing, personalise, scaffold
+from . import check, config, content, history, mailing, personalise, scaffold, sentlog
 from .build import Reporter, Selection, build_and_publish
 from .errors import HandoutpackError, Problems
 from .outputs import MANIFEST, build_lock, unwritable
@@ -211,44 +211,57 @@ class Progress:
 @click.option("--personalise", "--personalize", "personal", is_flag=True,
               help="Give each recipient a pack whose cover says 'Prepared for' them (their name "
                    "and organisation or outlet), in their language.")
+@click.option("--eml", "emls", multiple=True, metavar="ADDRESS",
+              help="Without --send: also write this recipient's message as an .eml file to "
+                   "open in a mail program (repeatable; 'all' for everyone). The first message "
+                   "in each language is always written.")
 @click.option("-q", "--quiet", is_flag=True, help="Print only problems.")
 @AS_PROFILE
 @click.pass_obj
 def email_command(run: Run, pack: str, recipients: Path, languages: tuple[str, ...], send: bool,
-                  pace: float | None, max_mb: float | None, quiet: bool, personal: bool) -> None:
+                  pace: float | None, max_mb: float | None, quiet: bool, personal: bool,
+                  emls: tuple[str, ...]) -> None:
     """Write PACK as an email to each recipient, in their language, into build/outbox/PACK/;
     with --send, send them. A rerun never sends anyone the pack twice."""
     project = run.project()
     documents = content.load(project)
     with build_lock(project.build_dir):  # a build must not change build/ under a run, nor two runs
         _email(project, documents, pack, recipients, languages, send, pace, max_mb, quiet,
-               personal)
+               personal, emls)
 
 
 def _email(project: config.Project, documents: dict[str, content.Document], pack: str,
            recipients: Path, languages: tuple[str, ...], send: bool, pace: float | None,
-           max_mb: float | None, quiet: bool, personal: bool = False) -> None:
+           max_mb: float | None, quiet: bool, personal: bool = False,
+           emls: tuple[str, ...] = ()) -> None:
     outbox = mailing.prepare(project, documents, pack, recipients, languages, max_mb, personal)
     for problem in outbox.problems:
         click.echo(f"warning: {problem}", err=True)
     where = _shown(outbox.folder)
     if not send:
-        click.echo(f"Wrote {len(outbox.messages)} messages to {where}/ "
-                   f"({len(outbox.problems)} rows skipped). Check them, then add --send.")
+        preview = mailing.write_preview(outbox, emls)
+        for address in preview.unknown:
+            click.echo(f"warning: --eml {address}: not on the list (or skipped)", err=True)
+        click.echo(f"Checked {_counted(len(outbox.letters), 'message')} "
+                   f"({len(outbox.problems)} rows skipped): each is listed in "
+                   f"{_shown(preview.listing)}, and {len(preview.emls)} written to {where}/ as .eml to open in a mail program (the first in each "
+                   "language; --eml ADDRESS or --eml all for others). Check them, then add "
+                   "--send.")
         return
-    result = mailing.send(project, outbox.messages, outbox.folder / "sent.json",
-                          project.email.pace_seconds if pace is None else pace, _log(quiet))
+    result = mailing.send(project, outbox, project.email.pace_seconds if pace is None else pace,
+                          _log(quiet))
+    journal = f"{where}/{sentlog.JOURNAL}"
     for address in result.uncertain:
         click.echo(f"warning: {address}: the last run stopped while sending to this address, so "
-                   f"it may have the pack; not sent again. If it did not arrive, remove its entry "
-                   f"from {where}/sent.json and run again.", err=True)
+                   f"it may have the pack; not sent again. If it did not arrive, remove its lines "
+                   f"from {journal} and run again.", err=True)
     later = (f"; {len(result.deferred)} deferred by the server (the next run tries again)"
              if result.deferred else "")
     unsendable = (f"; {len(result.skipped)} not sendable through this server"
                   if result.skipped else "")
     click.echo(f"Sent {len(result.sent)}; {len(result.earlier)} had it already; "
                f"{len(result.refused)} refused by the server{later}{unsendable}; "
-               f"{len(outbox.problems)} rows skipped (log: {where}/sent.json)")
+               f"{len(outbox.problems)} rows skipped (log: {journal})")
 
 
 @cli.command("check")

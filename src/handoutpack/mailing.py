@@ -7,8 +7,8 @@ import csv
 import datetime as dt
 import hashlib
 import html
+import io
 import ipaddress
-import json
 import os
 import re
 import smtplib
@@ -30,8 +30,9 @@ from .config import Email, Project, read_text, suggest
 from .content import Document, split_front_matter
 from .distribute import in_language, pages_text, size_text
 from .errors import HandoutpackError
-from .outputs import pack_path, read_outputs, write_atomic
+from .outputs import guarded, pack_path, read_outputs, write_atomic
 from .render import file_digest
+from .sentlog import JOURNAL, SentLog
 
 Log = Callable[[str], None]
 
@@ -176,8 +177,44 @@ def read_template(project: Project, path: Path) -> Template:
 class Attachment:
     path: Path
     filename: str
-    data: bytes
     pages: int
+    size: int
+    shared: bool = True
+    """The pack of a language, the same for everyone (read once a run); else one person's own
+    (read when their message goes)."""
+
+
+@dataclass(frozen=True)
+class Letter:
+    """One recipient's message before it is written: to whom, from which template, with what
+    attached. A run holds these, small, for everyone; a message is made only when it goes."""
+
+    recipient: Recipient
+    template: Template
+    attachment: Attachment
+
+    @property
+    def file(self) -> str:
+        """The name of its .eml file in the outbox, when one is written."""
+        safe = re.sub(r"[^A-Za-z0-9@._+-]", "_", self.recipient.email)
+        return f"{self.recipient.line:04d}-{safe}.eml"
+
+
+@dataclass(frozen=True)
+class Draft:
+    """A letter's words, as the recipient will read them."""
+
+    letter: Letter
+    subject: str
+    text: str
+    html: str
+
+    @property
+    def to(self) -> str:
+        recipient = self.letter.recipient
+        if recipient.address.isascii():
+            return formataddr((recipient.name, recipient.address))
+        return f'"{quote(recipient.name)}" <{recipient.address}>'  # formataddr wants ASCII
 
 
 @dataclass(frozen=True)
@@ -188,17 +225,18 @@ class Message:
     data: bytes
 
 
-def compose(project: Project, documents: dict[str, Document], pack_id: str,
-            recipient: Recipient, template: Template, attachment: Attachment) -> Message:
-    """One recipient's message: plain text and HTML from the template, the pack attached."""
-    spec, lang, email = project.packs[pack_id], recipient.lang, project.email
+def draft(project: Project, documents: dict[str, Document], pack_id: str, letter: Letter
+          ) -> Draft:
+    """One recipient's subject, plain text and HTML, from their template."""
+    spec, recipient, template = project.packs[pack_id], letter.recipient, letter.template
+    lang, attachment = recipient.lang, letter.attachment
     words = markup.labels(project, lang)
     pack_title = project.text(spec.titles, lang)
     context = markup.make_context(project, lang, spec.event, pack_title, spec.id, spec.audience)
     values = {**context.as_dict(), "recipient": recipient.fields,
               "documents": [_document(documents[slug], lang, project) for slug in spec.documents],
               "attachment": {"name": attachment.filename, "pages": attachment.pages,
-                             "size": size_text(len(attachment.data), lang)}}
+                             "size": size_text(attachment.size, lang)}}
     values.pop("callout")  # its HTML box has no plain-text form
 
     def render(text: str, first_line: int, escape: bool = False) -> str:
@@ -213,24 +251,27 @@ def compose(project: Project, documents: dict[str, Document], pack_id: str,
                        words=words, subject=subject, body=body_html,
                        attachment=values["attachment"] | {
                            "pages_text": pages_text(words, attachment.pages)})
+    return Draft(letter, subject, text, page)
 
-    ascii = recipient.address.isascii()
-    message = EmailMessage(policy=SMTP_POLICY if ascii else SMTPUTF8_POLICY)
+
+def compose(project: Project, pack_id: str, draft: Draft, data: bytes, digest: str) -> Message:
+    """The message itself: the draft's text and HTML, and `data` (whose SHA-256 is `digest`)
+    attached."""
+    recipient, email = draft.letter.recipient, project.email
+    message = EmailMessage(policy=SMTP_POLICY if recipient.address.isascii() else SMTPUTF8_POLICY)
     message["From"] = email.sender
-    message["To"] = (formataddr((recipient.name, recipient.address)) if ascii  # formataddr
-                     else f'"{quote(recipient.name)}" <{recipient.address}>')  # wants ASCII
+    message["To"] = draft.to
     if email.reply_to:
         message["Reply-To"] = email.reply_to
-    message["Subject"] = subject
+    message["Subject"] = draft.subject
     message["Date"] = format_datetime(dt.datetime.now(dt.timezone.utc))
-    message["Message-ID"] = _message_id(email, pack_id, recipient, attachment)
-    message.set_content(text, cte="quoted-printable")
-    message.add_alternative(page, subtype="html", cte="quoted-printable")
-    message.add_attachment(attachment.data, maintype="application", subtype="pdf",
-                           filename=attachment.filename)
-    message["Content-Language"] = lang  # after the content: setting content drops Content-*
-    safe = re.sub(r"[^A-Za-z0-9@._+-]", "_", recipient.email)
-    return Message(recipient, f"{recipient.line:04d}-{safe}.eml", bytes(message))
+    message["Message-ID"] = _message_id(email, pack_id, recipient, digest)
+    message.set_content(draft.text, cte="quoted-printable")
+    message.add_alternative(draft.html, subtype="html", cte="quoted-printable")
+    message.add_attachment(data, maintype="application", subtype="pdf",
+                           filename=draft.letter.attachment.filename)
+    message["Content-Language"] = recipient.lang  # after the content: setting it drops Content-*
+    return Message(recipient, draft.letter.file, bytes(message))
 
 
 def _document(document: Document, lang: str, project: Project) -> dict[str, str]:
@@ -252,57 +293,103 @@ def _escaped(value):
     return value
 
 
-def _message_id(email: Email, pack: str, recipient: Recipient, attachment: Attachment) -> str:
+def _message_id(email: Email, pack: str, recipient: Recipient, digest: str) -> str:
     """The same message gets the same id every run, so that mail systems can spot a repeat."""
     domain = parseaddr(email.sender)[1].rpartition("@")[2] or "handoutpack.invalid"
-    digest = hashlib.sha256("\n".join([pack, recipient.lang, recipient.key,
-                                       hashlib.sha256(attachment.data).hexdigest()])
-                            .encode("utf-8")).hexdigest()[:32]
-    return f"<{digest}@{domain}>"
+    key = "\n".join([pack, recipient.lang, recipient.key, digest]).encode("utf-8")
+    return f"<{hashlib.sha256(key).hexdigest()[:32]}@{domain}>"
 
 
-# ---------------------------------------------------------------- outbox and sent-log
+# ---------------------------------------------------------------- the outbox
 
 
 def outbox_dir(project: Project, pack: str) -> Path:
-    return project.build_dir / "outbox" / pack
+    return guarded(project.build_dir, f"outbox/{pack}")
 
 
-class SentLog:
-    """Who has been sent the pack: build/outbox/<pack>/sent.json, rewritten whole after each
-    message. 'sending' is written before a message goes, 'sent' once the server took it."""
+@dataclass
+class Outbox:
+    """A run's letters, and how to make each one's message when it is its turn: a run holds one
+    message at a time, and one copy of each pack that goes to many."""
 
-    def __init__(self, path: Path):
-        self.path = path
-        try:
-            self.entries: dict[str, dict] = json.loads(path.read_text(encoding="utf-8"))["sent"]
-        except FileNotFoundError:
-            self.entries = {}
-        except (OSError, ValueError, KeyError, TypeError):
-            raise HandoutpackError(
-                f"{path}: cannot be read, so it is not known who already has the pack. Repair or "
-                "remove it (removing it sends to everyone again).") from None
+    project: Project
+    documents: dict[str, Document]
+    pack_id: str
+    folder: Path
+    letters: list[Letter]
+    problems: list[str]
+    shared: dict[Path, tuple[bytes, str]] = field(default_factory=dict)
+    """Each language's pack, read once: its bytes and their SHA-256."""
 
-    def status(self, recipient: Recipient) -> str | None:
-        return self.entries.get(recipient.key, {}).get("status")
+    def draft(self, letter: Letter) -> Draft:
+        return draft(self.project, self.documents, self.pack_id, letter)
 
-    def record(self, message: Message, status: str, detail: str = "") -> None:
-        self.entries[message.recipient.key] = {
-            "status": status, "email": message.recipient.email, "lang": message.recipient.lang,
-            "file": message.file, "at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
-            **({"detail": detail} if detail else {})}
-        write_atomic(self.path, (json.dumps({"sent": self.entries}, indent=2, ensure_ascii=False)
-                                 + "\n").encode("utf-8"))
+    def message(self, letter: Letter) -> Message:
+        data, digest = self.attachment(letter.attachment)
+        return compose(self.project, self.pack_id, self.draft(letter), data, digest)
+
+    def attachment(self, attachment: Attachment) -> tuple[bytes, str]:
+        if attachment.path in self.shared:
+            return self.shared[attachment.path]
+        data = read_attachment(self.project, attachment)
+        found = data, hashlib.sha256(data).hexdigest()
+        if attachment.shared:
+            self.shared[attachment.path] = found
+        return found
 
 
-def write_outbox(folder: Path, messages: list[Message]) -> None:
-    """One .eml per message; .eml files from earlier runs that are not written again go."""
-    names = {message.file for message in messages}
-    for old in folder.glob("*.eml"):
-        if old.name not in names:
+def read_attachment(project: Project, attachment: Attachment) -> bytes:
+    """The PDF's bytes, as checked before the run began."""
+    try:
+        data = attachment.path.read_bytes()
+    except OSError as error:
+        raise HandoutpackError(f"{_rel(project, attachment.path)}: cannot be read "
+                               f"({error.strerror}); run the same command again") from None
+    if len(data) != attachment.size:
+        raise HandoutpackError(f"{_rel(project, attachment.path)} changed during the run; run the "
+                               "same command again (nobody is sent anything twice)")
+    return data
+
+
+@dataclass(frozen=True)
+class Preview:
+    """What a run without --send wrote: the list of every message, and the .eml files."""
+
+    listing: Path
+    emls: list[str]
+    unknown: list[str]
+    """Addresses given to --eml that are not on the list."""
+
+
+def write_preview(outbox: Outbox, wanted: tuple[str, ...] = ()) -> Preview:
+    """Make every letter's words (so that a template failing for someone fails now), list them
+    in messages.csv, and write as .eml the first letter in each language and those `wanted`
+    (addresses, or 'all'); .eml files of earlier runs that are not written again go."""
+    keys = {address.lower() for address in wanted}
+    rows, emls, languages = io.StringIO(), [], set()
+    listing = csv.writer(rows)
+    listing.writerow(LISTING_COLUMNS)
+    for letter in outbox.letters:
+        recipient, shown = letter.recipient, outbox.draft(letter)
+        eml = recipient.lang not in languages or "all" in keys or recipient.key in keys
+        if eml:
+            write_atomic(outbox.folder / letter.file, outbox.message(letter).data, sync=False)
+            emls.append(letter.file)
+        languages.add(recipient.lang)
+        listing.writerow([recipient.line, recipient.email, recipient.name, recipient.lang,
+                          shown.subject, letter.attachment.filename,
+                          _rel(outbox.project, letter.attachment.path), letter.file if eml else ""])
+    for old in outbox.folder.glob("*.eml"):
+        if old.name not in emls:
             old.unlink()
-    for message in messages:
-        write_atomic(folder / message.file, message.data)
+    path = outbox.folder / LISTING
+    write_atomic(path, rows.getvalue().encode("utf-8"), sync=False)
+    listed = {letter.recipient.key for letter in outbox.letters}
+    return Preview(path, emls, sorted(keys - listed - {"all"}))
+
+
+LISTING = "messages.csv"
+LISTING_COLUMNS = ("line", "email", "name", "language", "subject", "attachment", "pdf", "eml")
 
 
 # ---------------------------------------------------------------- sending
@@ -320,61 +407,82 @@ class Sent:
     """Addresses this server cannot take (non-ASCII, without SMTPUTF8)."""
 
 
-def send(project: Project, messages: list[Message], log_path: Path, pace: float,
-         log: Log, sleep: Callable[[float], None] = time.sleep) -> Sent:
-    """Send what the sent-log does not list as sent, one message at a time, `pace` seconds apart.
-    An address the server refuses is recorded, and tried again by the next run; when the server
-    fails or goes away, the run stops and what is left waits for the next run."""
-    sent_log = SentLog(log_path)
-    earlier = [m.recipient.email for m in messages if sent_log.status(m.recipient) == "sent"]
-    uncertain = [m.recipient.email for m in messages if sent_log.status(m.recipient) == "sending"]
-    todo = [m for m in messages if sent_log.status(m.recipient) not in ("sent", "sending")]
-    result = Sent([], earlier, [], uncertain)
-    if not todo:
-        return result
-    password = _password(project)
-    sender = parseaddr(project.email.sender)[1]
-    with _connect(project, password) as server:
-        later = _send_each(project, server, sender, todo, sent_log, result, pace, log, sleep,
-                           log_path)
-        if later:  # once more at the end of the run; what is still deferred waits for the next
-            result.deferred.clear()
-            sleep(pace)
-            _send_each(project, server, sender, later, sent_log, result, pace, log, sleep,
-                       log_path)
+def send(project: Project, outbox: Outbox, pace: float, log: Log,
+         sleep: Callable[[float], None] = time.sleep) -> Sent:
+    """Send what the sent-log does not list as sent, one message at a time, `pace` seconds apart,
+    each made when it goes. An address the server refuses is recorded, and tried again by the
+    next run; when the server fails or goes away, the run stops and what is left waits for the
+    next run."""
+    with SentLog(outbox.folder) as sent_log:
+        status = {letter.recipient.key: sent_log.status(letter.recipient.email)
+                  for letter in outbox.letters}
+        result = Sent([], [], [], [])
+        for letter in outbox.letters:
+            {"sent": result.earlier, "sending": result.uncertain}.get(
+                status[letter.recipient.key], []).append(letter.recipient.email)
+        todo = [l for l in outbox.letters if status[l.recipient.key] not in ("sent", "sending")]
+        if not todo:
+            return result
+        for letter in {l.recipient.lang: l for l in reversed(todo)}.values():
+            outbox.draft(letter)  # a template that fails does so before anything is sent
+        password = _password(project)
+        with _connect(project, password) as server:
+            run = _Run(project, server, parseaddr(project.email.sender)[1], outbox, sent_log,
+                       result, pace, log, sleep)
+            later = run.each(todo)
+            if later:  # once more at the end of the run; what is still deferred waits for the next
+                result.deferred.clear()
+                sleep(pace)
+                run.each(later)
     return result
 
 
-def _send_each(project: Project, server: smtplib.SMTP, sender: str, todo: list[Message],
-               sent_log: SentLog, result: Sent, pace: float, log: Log,
-               sleep: Callable[[float], None], log_path: Path) -> list[Message]:
-    """Send `todo` in turn, noting each outcome in `result`; return those deferred."""
-    deferred = []
-    for index, message in enumerate(todo):
-        if index:
-            sleep(pace)
-        address = message.recipient.email
-        sent_log.record(message, "sending")
-        status, reply = _deliver(server, sender, message)
+@dataclass(frozen=True)
+class _Run:
+    project: Project
+    server: smtplib.SMTP
+    sender: str
+    outbox: Outbox
+    sent_log: SentLog
+    result: Sent
+    pace: float
+    log: Log
+    sleep: Callable[[float], None]
+
+    def each(self, todo: list[Letter]) -> list[Letter]:
+        """Send `todo` in turn, noting each outcome in the result; return those deferred."""
+        deferred = []
+        for index, letter in enumerate(todo):
+            if index:
+                self.sleep(self.pace)
+            status = self.one(letter, len(todo))
+            if status == "deferred":
+                deferred.append(letter)
+        return deferred
+
+    def one(self, letter: Letter, count: int) -> str:
+        message, result = self.outbox.message(letter), self.result
+        address, lang = letter.recipient.email, letter.recipient.lang
+        self.sent_log.record(address, lang, message.file, "sending")
+        status, reply = _deliver(self.server, self.sender, message)
         if status == "sending":  # lost during DATA: it may have arrived, so never resend it
-            raise _stopped(project, reply, result.sent, todo, log_path)
-        sent_log.record(message, status, reply)
+            raise _stopped(self.project, reply, result.sent, count, self.outbox.folder)
+        self.sent_log.record(address, lang, message.file, status, reply)
         if status == "failed":
-            raise _stopped(project, reply, result.sent, todo, log_path)
+            raise _stopped(self.project, reply, result.sent, count, self.outbox.folder)
         if status == "refused":
             result.refused.append(address)
-            log(f"refused by the server: {address} ({reply})")
+            self.log(f"refused by the server: {address} ({reply})")
         elif status == "deferred":
-            deferred.append(message)
             result.deferred.append(address)
-            log(f"deferred by the server: {address} ({reply}); tried again later")
+            self.log(f"deferred by the server: {address} ({reply}); tried again later")
         elif status == "skipped":
             result.skipped.append(address)
-            log(f"skipped: {reply}")
+            self.log(f"skipped: {reply}")
         else:
             result.sent.append(address)
-            log(f"sent to {address} ({message.recipient.lang})")
-    return deferred
+            self.log(f"sent to {address} ({lang})")
+        return status
 
 
 def _deliver(server: smtplib.SMTP, sender: str, message: Message) -> tuple[str, str]:
@@ -468,47 +576,25 @@ def _utf8_options(*addresses: str) -> list[str]:
     return ["SMTPUTF8"] if any(not a.isascii() for a in addresses) else []
 
 
-def _stopped(project: Project, reply: str, sent: list[str], todo: list[Message],
-             log_path: Path) -> HandoutpackError:
-    left = len(todo) - len(sent)
+def _stopped(project: Project, reply: str, sent: list[str], count: int, folder: Path
+             ) -> HandoutpackError:
     return HandoutpackError(
-        f"{project.email.smtp.host} stopped the run after {len(sent)} of {len(todo)} messages "
-        f"({reply}). Run the same command again to send the other {left}: "
-        f"{_rel(project, log_path)} remembers who has the pack, and nobody gets it twice.")
+        f"{project.email.smtp.host} stopped the run after {len(sent)} of {count} messages "
+        f"({reply}). Run the same command again to send the other {count - len(sent)}: "
+        f"{_rel(project, folder / JOURNAL)} remembers who has the pack, and nobody gets it "
+        "twice.")
 
 
 # ---------------------------------------------------------------- all of it
 
 
-@dataclass(frozen=True)
-class Outbox:
-    folder: Path
-    messages: list[Message]
-    problems: list[str]
-
-
 def prepare(project: Project, documents: dict[str, Document], pack_id: str, recipients_csv: Path,
             languages: tuple[str, ...] = (), max_mb: float | None = None,
             personal: bool = False) -> Outbox:
-    """Read the list, check the pack and the templates, write one .eml per recipient;
-    `personal`: each with their own pack, its cover prepared for them (see personalise)."""
-    if project.email is None or not project.email.sender:
-        raise HandoutpackError(
-            f"{project.config_path.name}: add an [email] table with at least from = \"Name "
-            "<address@example.org>\" (see the README, 'Email to a media list')")
-    sender = parseaddr(project.email.sender)[1]
-    try:
-        validate_email(sender, check_deliverability=False)
-    except EmailNotValidError as error:
-        raise HandoutpackError(f"{project.config_path.name}: email.from: "
-                               f"'{project.email.sender}' has no valid address ({error})") from None
-    if pack_id not in project.packs:
-        raise HandoutpackError(f"no pack '{pack_id}'{suggest(pack_id, project.packs)}; the packs "
-                               f"are: {', '.join(project.packs)}")
-    for lang in languages:
-        if lang not in project.languages:
-            raise HandoutpackError(f"--lang {lang}: not one of the project's languages "
-                                   f"({', '.join(project.languages)})")
+    """Read the list, check the pack, its size and the templates, and give each recipient a
+    letter; `personal`: each with their own pack, its cover prepared for them (see personalise).
+    Nothing is written to the outbox here: see write_preview and send."""
+    _check_request(project, pack_id, languages)
     recipients, problems = read_recipients(recipients_csv, project)
     if languages:
         recipients = [r for r in recipients if r.lang in languages]
@@ -527,27 +613,48 @@ def prepare(project: Project, documents: dict[str, Document], pack_id: str, reci
         else:
             chosen.append(recipient)
     own = _personal_attachments(project, pack_id, chosen, attachments, max_mb) if personal else {}
-    messages = [compose(project, documents, pack_id, r, templates[r.lang],
-                        own.get(r.key) or attachments[r.lang]) for r in chosen]
-    folder = outbox_dir(project, pack_id)
-    write_outbox(folder, messages)
-    return Outbox(folder, messages, sorted(problems, key=_line_number))
+    letters = [Letter(r, templates[r.lang], own.get(r.key) or attachments[r.lang])
+               for r in chosen]
+    return Outbox(project, documents, pack_id, outbox_dir(project, pack_id), letters,
+                  sorted(problems, key=_line_number))
+
+
+def _check_request(project: Project, pack_id: str, languages: tuple[str, ...]) -> None:
+    """The [email] settings, the pack and the languages asked for."""
+    if project.email is None or not project.email.sender:
+        raise HandoutpackError(
+            f"{project.config_path.name}: add an [email] table with at least from = \"Name "
+            "<address@example.org>\" (see the README, 'Email to a media list')")
+    sender = parseaddr(project.email.sender)[1]
+    try:
+        validate_email(sender, check_deliverability=False)
+    except EmailNotValidError as error:
+        raise HandoutpackError(f"{project.config_path.name}: email.from: "
+                               f"'{project.email.sender}' has no valid address ({error})") from None
+    if pack_id not in project.packs:
+        raise HandoutpackError(f"no pack '{pack_id}'{suggest(pack_id, project.packs)}; the packs "
+                               f"are: {', '.join(project.packs)}")
+    for lang in languages:
+        if lang not in project.languages:
+            raise HandoutpackError(f"--lang {lang}: not one of the project's languages "
+                                   f"({', '.join(project.languages)})")
 
 
 def _personal_attachments(project: Project, pack_id: str, recipients: list[Recipient],
                           packs: dict[str, Attachment], max_mb: float | None
                           ) -> dict[str, Attachment]:
-    """Each recipient's own pack (made now, or kept from an earlier run), by recipient key."""
+    """Each recipient's own pack (made now, or kept from an earlier run), by recipient key;
+    only its size is read here, the bytes when the message goes."""
     from . import personalise  # here: it needs the build, which sending alone does not
 
     made = personalise.make(project, pack_id, recipients)
     result = {}
     for recipient in recipients:
         path, pack = made.paths[recipient.key], packs[recipient.lang]
-        data = path.read_bytes()
-        _check_size(project, pack_id, path, len(data), max_mb)
-        result[recipient.key] = Attachment(path, f"{pack.filename[:-4]}-{path.name}", data,
-                                           pack.pages)
+        size = path.stat().st_size
+        _check_size(project, pack_id, path, size, max_mb)
+        result[recipient.key] = Attachment(path, f"{pack.filename[:-4]}-{path.name}", pack.pages,
+                                           size, shared=False)
     return result
 
 
@@ -569,10 +676,10 @@ def _attachment(project: Project, pack_id: str, lang: str, max_mb: float | None)
         raise HandoutpackError(
             f"{', '.join(changed)} changed after {_rel(project, path)} was built: run "
             f"`handoutpack build {pack_id} --lang {lang}` so that nobody gets an old pack")
-    data = path.read_bytes()
-    _check_size(project, pack_id, path, len(data), max_mb)
+    size = path.stat().st_size
+    _check_size(project, pack_id, path, size, max_mb)
     short = re.sub(r"[^A-Za-z0-9]+", "-", project.org.short_name).strip("-")
-    return Attachment(path, f"{short}-{pack_id}-{lang}.pdf".lstrip("-"), data, output.pages)
+    return Attachment(path, f"{short}-{pack_id}-{lang}.pdf".lstrip("-"), output.pages, size)
 
 
 def _check_size(project: Project, pack_id: str, path: Path, size: int, max_mb: float | None

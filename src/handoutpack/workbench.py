@@ -10,7 +10,6 @@ command line runs with `--as` that profile; the page only reads files from build
 
 from __future__ import annotations
 
-import email
 import hmac
 import json
 import re
@@ -21,7 +20,7 @@ import traceback
 import uuid
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
-from email import policy
+from email.headerregistry import Address
 from functools import lru_cache
 from http import HTTPStatus
 from pathlib import Path
@@ -33,6 +32,7 @@ from .distribute import own_name, page_images
 from .errors import HandoutpackError, Problems
 from .outputs import build_lock, read_outputs, write_atomic
 from .presenter import LOGO_TYPES, PHOTO_TYPES, check_logo, profile_toml
+from .sentlog import SentLog
 
 FOLDER = "workbench"
 """Inside build/: the profile the forms make, and the list loaded."""
@@ -199,20 +199,20 @@ class Workbench:
             made = personalise.make(project, pack, people, progress=lambda done, total: (
                 job.progress(done, total, "each person's cover")))
             outbox = mailing.prepare(project, documents, pack, csv, (), None, personal=True)
-            job.result = {"messages": [shown_message(project, m, made.paths[m.recipient.key])
-                                       for m in outbox.messages], "problems": outbox.problems}
+            job.result = {"messages": [shown_message(project, outbox.draft(letter),
+                                                     made.paths[letter.recipient.key])
+                                       for letter in outbox.letters], "problems": outbox.problems}
             if job.kind == "send":
                 self._send(job, project, outbox)
 
     def _send(self, job: Job, project: config.Project, outbox: mailing.Outbox) -> None:
-        job.progress(0, len(outbox.messages), "sending")
+        job.progress(0, len(outbox.letters), "sending")
 
         def heard(message: str) -> None:
             job.log.append(message)
             job.progress(job.done + 1, job.total, message)
 
-        sent = mailing.send(project, outbox.messages, outbox.folder / "sent.json",
-                            project.email.pace_seconds, heard)
+        sent = mailing.send(project, outbox, project.email.pace_seconds, heard)
         job.result["sent"] = asdict(sent)
 
     # ------------------------------------------------------------ what the page shows
@@ -289,8 +289,7 @@ class Workbench:
     def sent_log(self, pack: str) -> list[dict]:
         project = self.project()
         try:
-            return list(mailing.SentLog(mailing.outbox_dir(project, pack) / "sent.json")
-                        .entries.values())
+            return list(SentLog(mailing.outbox_dir(project, pack)).entries.values())
         except HandoutpackError:
             return []
 
@@ -366,13 +365,15 @@ def described(project: config.Project, path: Path, title: str, lang: str, kind: 
             "version": f"{path.stat().st_mtime_ns:x}"}
 
 
-def shown_message(project: config.Project, message: mailing.Message, pack: Path) -> dict:
+def shown_message(project: config.Project, draft: mailing.Draft, pack: Path) -> dict:
     """A message as the page shows it: to whom, the subject, the text, and their pack."""
-    parsed = email.message_from_bytes(message.data, policy=policy.default)
-    text = parsed.get_body(preferencelist=("plain",))
-    return {"to": str(parsed["To"]), "subject": str(parsed["Subject"]),
-            "lang": message.recipient.lang, "text": text.get_content() if text else "",
-            "attachment": next((part.get_filename() for part in parsed.iter_attachments()), ""),
+    recipient = draft.letter.recipient
+    try:
+        to = str(Address(recipient.name, addr_spec=recipient.address))  # as a mail program shows it
+    except (ValueError, IndexError):
+        to = draft.to
+    return {"to": to, "subject": draft.subject, "lang": draft.letter.recipient.lang,
+            "text": draft.text, "attachment": draft.letter.attachment.filename,
             "pack": pack.relative_to(project.build_dir).as_posix()}
 
 
