@@ -21,6 +21,7 @@ test-fast: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python benchmarks/build_speed.py
 	$(BIN)/python benchmarks/personal_packs.py --people 1000 --jobs 2
+	$(BIN)/python benchmarks/email_scale.py --people 5000
 
 $(STAMP): pyproject.toml
 	@$(MAKE) --no-print-directory system-deps

@@ -203,7 +203,8 @@ class Progress:
               help="Only the recipients in this language (repeatable). Default: everyone.")
 @click.option("--send", is_flag=True,
               help="Send the messages through the server in [email.smtp]; without it they are "
-                   "only written to build/outbox/PACK/.")
+                   "only made and listed in build/outbox/PACK/messages.csv, the first in each "
+                   "language written as .eml to check.")
 @click.option("--pace", type=click.FloatRange(min=0), metavar="SECONDS",
               help="Seconds between two messages (default: email.pace_seconds).")
 @click.option("--max-size", "max_mb", type=click.FloatRange(min=0), metavar="MB",
@@ -221,8 +222,8 @@ class Progress:
 def email_command(run: Run, pack: str, recipients: Path, languages: tuple[str, ...], send: bool,
                   pace: float | None, max_mb: float | None, quiet: bool, personal: bool,
                   emls: tuple[str, ...]) -> None:
-    """Write PACK as an email to each recipient, in their language, into build/outbox/PACK/;
-    with --send, send them. A rerun never sends anyone the pack twice."""
+    """Make PACK into an email to each recipient, in their language, and list them in
+    build/outbox/PACK/; with --send, send them. A rerun never sends anyone the pack twice."""
     project = run.project()
     documents = content.load(project)
     with build_lock(project.build_dir):  # a build must not change build/ under a run, nor two runs

@@ -3,6 +3,7 @@ then sent through SMTP with a log, so that a rerun sends only what is left."""
 
 from __future__ import annotations
 
+import base64
 import csv
 import datetime as dt
 import hashlib
@@ -14,6 +15,7 @@ import re
 import smtplib
 import socket
 import ssl
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -245,8 +247,7 @@ def draft(project: Project, documents: dict[str, Document], pack_id: str, letter
 
     subject = " ".join(render(template.subject, template.subject_line).split())
     text = re.sub(r"\n{3,}", "\n\n", render(template.body, template.body_line)).strip() + "\n"
-    body_html = markup.to_html(render(template.body, template.body_line, escape=True),
-                               line_breaks=True)
+    body_html = _body_html(render(template.body, template.body_line, escape=True))
     page = markup.page(project, "email.html", lang=lang, org=project.org, brand=project.brand,
                        words=words, subject=subject, body=body_html,
                        attachment=values["attachment"] | {
@@ -254,9 +255,41 @@ def draft(project: Project, documents: dict[str, Document], pack_id: str, letter
     return Draft(letter, subject, text, page)
 
 
-def compose(project: Project, pack_id: str, draft: Draft, data: bytes, digest: str) -> Message:
-    """The message itself: the draft's text and HTML, and `data` (whose SHA-256 is `digest`)
-    attached."""
+_converters = threading.local()
+
+
+def _body_html(text: str) -> str:
+    """markup.to_html(text, line_breaks=True), with one converter kept (per thread) for a whole
+    list: making a converter costs several times what a message's conversion does."""
+    converter = getattr(_converters, "markdown", None)
+    if converter is None:
+        converter = _converters.markdown = markup.converter(line_breaks=True)
+    return converter.reset().convert(text)
+
+
+@dataclass(frozen=True)
+class Encoded:
+    """A PDF as every message carrying it holds it: base64 lines, made once per file a run."""
+
+    base64: bytes
+    digest: str
+    """The SHA-256 of the PDF's bytes."""
+
+
+def encoded(data: bytes) -> Encoded:
+    lines = base64.encodebytes(data).replace(b"\n", b"\r\n")  # as the SMTP policy ends lines
+    return Encoded(lines, hashlib.sha256(data).hexdigest())
+
+
+PLACEHOLDER = b"handoutpack: the attachment goes here"
+"""Attached while the message is laid out, then replaced by the PDF's base64 lines, so that each
+PDF is encoded once a run and not once a message (the email package writes base64 a line at a
+time: most of the cost of a message)."""
+PLACEHOLDER_LINE = base64.encodebytes(PLACEHOLDER).replace(b"\n", b"\r\n")
+
+
+def compose(project: Project, pack_id: str, draft: Draft, attachment: Encoded) -> Message:
+    """The message itself: the draft's text and HTML, and the PDF attached."""
     recipient, email = draft.letter.recipient, project.email
     message = EmailMessage(policy=SMTP_POLICY if recipient.address.isascii() else SMTPUTF8_POLICY)
     message["From"] = email.sender
@@ -265,13 +298,15 @@ def compose(project: Project, pack_id: str, draft: Draft, data: bytes, digest: s
         message["Reply-To"] = email.reply_to
     message["Subject"] = draft.subject
     message["Date"] = format_datetime(dt.datetime.now(dt.timezone.utc))
-    message["Message-ID"] = _message_id(email, pack_id, recipient, digest)
+    message["Message-ID"] = _message_id(email, pack_id, recipient, attachment.digest)
     message.set_content(draft.text, cte="quoted-printable")
     message.add_alternative(draft.html, subtype="html", cte="quoted-printable")
-    message.add_attachment(data, maintype="application", subtype="pdf",
+    message.add_attachment(PLACEHOLDER, maintype="application", subtype="pdf",
                            filename=draft.letter.attachment.filename)
     message["Content-Language"] = recipient.lang  # after the content: setting it drops Content-*
-    return Message(recipient, draft.letter.file, bytes(message))
+    head, found, tail = bytes(message).rpartition(PLACEHOLDER_LINE)  # the last part's body
+    assert found, "the attachment's placeholder is where the email package put it"
+    return Message(recipient, draft.letter.file, head + attachment.base64 + tail)
 
 
 def _document(document: Document, lang: str, project: Project) -> dict[str, str]:
@@ -318,21 +353,20 @@ class Outbox:
     folder: Path
     letters: list[Letter]
     problems: list[str]
-    shared: dict[Path, tuple[bytes, str]] = field(default_factory=dict)
-    """Each language's pack, read once: its bytes and their SHA-256."""
+    shared: dict[Path, Encoded] = field(default_factory=dict)
+    """Each language's pack, read and encoded once."""
 
     def draft(self, letter: Letter) -> Draft:
         return draft(self.project, self.documents, self.pack_id, letter)
 
     def message(self, letter: Letter) -> Message:
-        data, digest = self.attachment(letter.attachment)
-        return compose(self.project, self.pack_id, self.draft(letter), data, digest)
+        return compose(self.project, self.pack_id, self.draft(letter),
+                       self.attachment(letter.attachment))
 
-    def attachment(self, attachment: Attachment) -> tuple[bytes, str]:
+    def attachment(self, attachment: Attachment) -> Encoded:
         if attachment.path in self.shared:
             return self.shared[attachment.path]
-        data = read_attachment(self.project, attachment)
-        found = data, hashlib.sha256(data).hexdigest()
+        found = encoded(read_attachment(self.project, attachment))
         if attachment.shared:
             self.shared[attachment.path] = found
         return found

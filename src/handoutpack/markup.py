@@ -247,7 +247,7 @@ def render_text(name: str, text: str, first_line: int, values: dict, names: str,
     and, for an undefined name, the `names` one may use."""
     try:
         with bounds.deadline(bounds.TEMPLATE_SECONDS, name):
-            return bounds.render(language_env(lang).from_string(text), values)
+            return bounds.render(_compiled(lang, text), values)
     except jinja2.TemplateSyntaxError as error:
         raise _jinja_error(name, first_line, error, error.lineno, names) from None
     except HandoutpackError:
@@ -261,6 +261,11 @@ def render_text(name: str, text: str, first_line: int, values: dict, names: str,
     except Exception as error:  # undefined names, and whatever Python raises (1/0, 'a' + 1)
         line = _template_line(error.__traceback__)
         raise _jinja_error(name, first_line, error, line, names) from None
+
+
+@lru_cache(maxsize=32)  # an email's template, compiled once for a list of thousands
+def _compiled(lang: str, text: str) -> jinja2.Template:
+    return language_env(lang).from_string(text)
 
 
 def _template_line(tb) -> int | None:
@@ -299,9 +304,16 @@ def to_html(text: str, figure_label: str = "Figure {number}", line_breaks: bool 
 
 
 def _to_html(text: str, figure_label: str, line_breaks: bool) -> str:
+    return converter(figure_label, line_breaks).convert(text)
+
+
+def converter(figure_label: str = "Figure {number}", line_breaks: bool = False
+              ) -> markdown.Markdown:
+    """A Markdown converter as to_html uses; one kept for many texts needs `reset()` between
+    them (making one costs more than most conversions: pymdownx.emoji copies its index)."""
     extensions = [*MARKDOWN_EXTENSIONS, *syntax.extensions(), typography.PrintExtension(figure_label),
                   *(["nl2br"] if line_breaks else [])]
-    return markdown.Markdown(extensions=extensions, extension_configs=MARKDOWN_CONFIG).convert(text)
+    return markdown.Markdown(extensions=extensions, extension_configs=MARKDOWN_CONFIG)
 
 
 def split_slides(text: str) -> list[str]:
