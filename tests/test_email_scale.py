@@ -79,6 +79,15 @@ def test_a_dry_run_lists_everyone_and_writes_one_eml_per_language(crowd):
     assert len(list(outbox.glob("*.eml"))) == 2, "the .eml files of an earlier run go"
 
 
+def test_the_listing_shows_no_name_as_a_spreadsheet_formula(crowd):
+    (crowd / "recipients.csv").write_text(
+        'email,name,language,outlet\nada@example.org,=SUM(1+1)*cmd,en,\n')
+    assert email_run(crowd).exit_code == 0
+    with (crowd / "build/outbox/starter/messages.csv").open(encoding="utf-8") as file:
+        (row,) = csv.DictReader(file)
+    assert row["name"] == "'=SUM(1+1)*cmd" and row["subject"] == "Starter Pack for =SUM(1+1)*cmd"
+
+
 def test_sending_to_many_keeps_no_copy_per_recipient(crowd, smtp):
     result = email_run(crowd, "--send", "-q")
     assert result.exit_code == 0, result.output

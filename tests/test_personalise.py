@@ -98,6 +98,8 @@ def test_personalised_media_mailing_is_sent_once(make_project, smtp):  # noqa: F
     messages = {m["To"]: m for m in (email.message_from_bytes(e.content, policy=policy.default)
                                      for e in smtp.envelopes)}
     assert len(messages) == 3
+    outbox = root / "build/outbox/starter"
+    assert [p.name for p in outbox.iterdir()] == ["sent.jsonl"], "no message or pack kept there"
     (part,) = messages["René Char <rene@example.org>"].iter_attachments()
     assert part.get_filename().endswith("rene-char.pdf")
     first = PdfReader(io.BytesIO(part.get_content())).pages[0].extract_text()

@@ -410,8 +410,8 @@ def write_preview(outbox: Outbox, wanted: tuple[str, ...] = ()) -> Preview:
             write_atomic(outbox.folder / letter.file, outbox.message(letter).data, sync=False)
             emls.append(letter.file)
         languages.add(recipient.lang)
-        listing.writerow([recipient.line, recipient.email, recipient.name, recipient.lang,
-                          shown.subject, letter.attachment.filename,
+        listing.writerow([recipient.line, recipient.email, _cell(recipient.name), recipient.lang,
+                          _cell(shown.subject), letter.attachment.filename,
                           _rel(outbox.project, letter.attachment.path), letter.file if eml else ""])
     for old in outbox.folder.glob("*.eml"):
         if old.name not in emls:
@@ -420,6 +420,11 @@ def write_preview(outbox: Outbox, wanted: tuple[str, ...] = ()) -> Preview:
     write_atomic(path, rows.getvalue().encode("utf-8"), sync=False)
     listed = {letter.recipient.key for letter in outbox.letters}
     return Preview(path, emls, sorted(keys - listed - {"all"}))
+
+
+def _cell(text: str) -> str:
+    """Text from the list as a spreadsheet shows it, never as a formula ('=HYPERLINK(...)')."""
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
 LISTING = "messages.csv"
