@@ -305,7 +305,8 @@ def compose(project: Project, pack_id: str, draft: Draft, attachment: Encoded) -
                            filename=draft.letter.attachment.filename)
     message["Content-Language"] = recipient.lang  # after the content: setting it drops Content-*
     head, found, tail = bytes(message).rpartition(PLACEHOLDER_LINE)  # the last part's body
-    assert found, "the attachment's placeholder is where the email package put it"
+    if not found:  # never send a message without its pack
+        raise RuntimeError("the email package did not lay out the attachment as expected")
     return Message(recipient, draft.letter.file, head + attachment.base64 + tail)
 
 
@@ -453,16 +454,10 @@ def send(project: Project, outbox: Outbox, pace: float, log: Log,
     next run; when the server fails or goes away, the run stops and what is left waits for the
     next run."""
     with SentLog(outbox.folder) as sent_log:
-        status = {letter.recipient.key: sent_log.status(letter.recipient.email)
-                  for letter in outbox.letters}
-        result = Sent([], [], [], [])
-        for letter in outbox.letters:
-            {"sent": result.earlier, "sending": result.uncertain}.get(
-                status[letter.recipient.key], []).append(letter.recipient.email)
-        todo = [l for l in outbox.letters if status[l.recipient.key] not in ("sent", "sending")]
+        result, todo = _where_each_stands(outbox.letters, sent_log)
         if not todo:
             return result
-        for letter in {l.recipient.lang: l for l in reversed(todo)}.values():
+        for letter in {each.recipient.lang: each for each in reversed(todo)}.values():
             outbox.draft(letter)  # a template that fails does so before anything is sent
         password = _password(project)
         with _connect(project, password) as server:
@@ -474,6 +469,21 @@ def send(project: Project, outbox: Outbox, pace: float, log: Log,
                 sleep(pace)
                 run.each(later)
     return result
+
+
+def _where_each_stands(letters: list[Letter], sent_log: SentLog) -> tuple[Sent, list[Letter]]:
+    """A result naming who has the pack already and whose sending was cut off (neither is sent
+    it again), and the letters still to send."""
+    result, todo = Sent([], [], [], []), []
+    for letter in letters:
+        status = sent_log.status(letter.recipient.email)
+        if status == "sent":
+            result.earlier.append(letter.recipient.email)
+        elif status == "sending":
+            result.uncertain.append(letter.recipient.email)
+        else:
+            todo.append(letter)
+    return result, todo
 
 
 @dataclass(frozen=True)
