@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import email
 import io
+import subprocess
 from email import policy
 
 import pytest
@@ -65,6 +66,11 @@ def test_the_rest_of_the_pack_is_the_built_pack(listed):
         marked_content(listed / "build/en/starter.pdf")
     assert [o.title for o in personal.outline if not isinstance(o, list)] == \
         [o.title for o in built.outline if not isinstance(o, list)]
+    # and qpdf, stricter than a viewer, reads the update without a warning
+    mine = listed / "build/personal/en/starter/jane-doe.pdf"
+    check = subprocess.run(["qpdf", "--check", str(mine)], capture_output=True, text=True)
+    assert check.returncode == 0 and "No syntax or stream encoding errors" in check.stdout, \
+        check.stdout + check.stderr
 
 
 def test_a_rerun_makes_nobody_s_pack_twice(listed):
