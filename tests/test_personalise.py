@@ -42,6 +42,7 @@ def marked_content(path) -> list:
     return [operands[1].get("/MCID") for operands, op in stream.operations if op == b"BDC"]
 
 
+@pytest.mark.slow
 def test_each_recipient_gets_a_cover_prepared_for_them(listed):
     folder = listed / "build/personal"
     assert "Prepared for Jane Doe, The Example Times" in cover_text(folder / "en/starter/jane-doe.pdf")
@@ -52,6 +53,7 @@ def test_each_recipient_gets_a_cover_prepared_for_them(listed):
     assert "the public" in cover_text(listed / "build/en/starter.pdf")
 
 
+@pytest.mark.slow
 def test_the_rest_of_the_pack_is_the_built_pack(listed):
     built = PdfReader(listed / "build/en/starter.pdf")
     personal = PdfReader(listed / "build/personal/en/starter/jane-doe.pdf")
@@ -73,6 +75,7 @@ def test_the_rest_of_the_pack_is_the_built_pack(listed):
         check.stdout + check.stderr
 
 
+@pytest.mark.slow
 def test_a_rerun_makes_nobody_s_pack_twice(listed):
     jane = listed / "build/personal/en/starter/jane-doe.pdf"
     before = jane.stat().st_mtime_ns
@@ -94,6 +97,7 @@ def test_for_needs_one_pack(make_project):
     assert result.exit_code == 2 and "--for needs exactly one PACK" in result.output
 
 
+@pytest.mark.slow
 def test_personalised_media_mailing_is_sent_once(make_project, smtp):  # noqa: F811
     root = make_project({"handoutpack.toml": email_config(smtp.port), "list.csv": LIST,
                          "content/handouts/hello.fr.md": BONJOUR, **MESSAGES})
