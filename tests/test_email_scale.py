@@ -22,6 +22,8 @@ from conftest import invoke
 from test_email import (MESSAGES, Inbox, email_config, email_run, free_port, sent_log,
                         smtp)  # noqa: F401 - smtp is a fixture
 
+pytestmark = pytest.mark.slow  # each builds a project; test_email keeps one send in the fast loop
+
 HARNESS_SECONDS = 180
 """How long a command run in its own process may take before the test gives up (not a speed)."""
 
