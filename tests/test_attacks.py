@@ -10,12 +10,14 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 import zipfile
 from pathlib import Path
 
 import pytest
 
 from conftest import HELLO, MINIMAL_CONFIG, write_files
+from pdfs import all_text
 
 LIMIT = 180
 """Seconds the harness waits for one command: a hang fails the test instead of the suite. Far
@@ -368,6 +370,79 @@ def test_a_read_only_build_folder_is_named(project, small_disk):
     (project / "content/handouts/hello.en.md").write_text(HELLO + "\nChanged.\n", "utf-8")
     result = run(project, "build", "-q")
     assert_refused(project, result, str(small_disk), "Read-only", before=before)
+
+
+# ---------------------------------------------------------------- all-or-nothing publishing
+
+FAULTY_CLI = Path(__file__).parent / "faulty_cli.py"
+STAGING = ".handoutpack-staging-"
+
+
+def start_faulty(project: Path, fault: str, ready: Path | None = None) -> subprocess.Popen:
+    """`handoutpack build` with HANDOUTPACK_FAULT set (see faulty_cli.py), in its own process."""
+    return subprocess.Popen(
+        [sys.executable, str(FAULTY_CLI), "--project", str(project), "build", "-q"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        env={**os.environ, "NO_COLOR": "1", "HANDOUTPACK_FAULT": fault,
+             "HANDOUTPACK_FAULT_READY": str(ready or "")})
+
+
+def revise(project: Path) -> None:
+    """New text in every source, so that every output of the next build differs."""
+    for source in (project / "content/handouts").glob("hello.*.md"):
+        source.write_text(source.read_text("utf-8") + "\nRevised.\n", "utf-8")
+
+
+def published(build: Path) -> dict[str, str]:
+    """snapshot(), without any staging folder."""
+    return {path: digest for path, digest in snapshot(build).items()
+            if not path.startswith(STAGING)}
+
+
+@pytest.mark.parametrize("failing", ["en/documents/hello.pdf", "fr/*.pdf", "fr/starter.zip",
+                                     "everything.zip", "thumbnails/*", "fr/index.html",
+                                     "manifest.json"])
+def test_a_disk_full_midway_through_publishing_leaves_the_last_build(project, failing):
+    """The disk fills (another program writing) while this build writes one of its files."""
+    before = snapshot(project / "build")
+    revise(project)
+    process = start_faulty(project, f"write enospc {failing}")
+    _, stderr = process.communicate(timeout=LIMIT)
+    assert process.returncode == 2, stderr
+    assert "Traceback" not in stderr and "no space left" in stderr, stderr
+    assert snapshot(project / "build") == before, "not one file replaced, none left aside"
+    assert_consistent(project / "build")
+
+
+@pytest.mark.parametrize("when, at", [("write", "everything.zip"), ("move", "fr/index.html")])
+def test_a_build_killed_while_publishing_is_made_whole_by_the_next(project, tmp_path, when, at):
+    """kill -9 while the new files are written aside (build/ is then still the last build's),
+    or while they are moved into place: the next build leaves every file consistent, and
+    removes what the killed one left aside, but nothing of the user's."""
+    build = project / "build"
+    mine = {build / "notes.txt": b"the user's", build / f"{STAGING}mine/a.txt": b"the user's"}
+    for path, data in mine.items():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+    before = published(build)
+    revise(project)
+    ready = tmp_path / "ready"
+    process = start_faulty(project, f"{when} hang {at}", ready)
+    deadline = time.monotonic() + LIMIT
+    while not ready.exists() and process.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert ready.exists(), process.communicate()[1]
+    process.kill()
+    process.wait(timeout=60)
+    assert (build / f"{STAGING}{process.pid}").is_dir(), "the new files were written aside"
+    if when == "write":
+        assert published(build) == before, "nothing was replaced before every file was ready"
+    result = run(project, "build", "-q")
+    assert result.returncode == 0, result.stderr
+    assert_consistent(build)
+    assert [p.name for p in build.glob(f"{STAGING}*")] == [f"{STAGING}mine"]
+    assert all(path.read_bytes() == data for path, data in mine.items())
+    assert "Revised." in all_text(build / "fr/starter.pdf"), "the new build is published"
 
 
 def test_ansi_escapes_in_a_file_name_are_printed_escaped(project):
