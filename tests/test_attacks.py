@@ -445,11 +445,26 @@ def test_a_build_killed_while_publishing_is_made_whole_by_the_next(project, tmp_
     assert "Revised." in all_text(build / "fr/starter.pdf"), "the new build is published"
 
 
-def test_ansi_escapes_in_a_file_name_are_printed_escaped(project):
-    result, _ = attack(project, {"content/handouts/\x1b[2Jevil.en.md": "not front matter"})
-    assert result.returncode == 2
-    assert "\x1b" not in result.stderr
-    assert "\\x1b[2Jevil.en.md" in result.stderr
+@pytest.mark.parametrize("command", ["build", "check"])
+def test_ansi_escapes_in_a_file_name_are_printed_escaped(project, command):
+    """(click strips some escapes when not writing to a terminal, so the escaped form is what
+    tells the fix is there.)"""
+    result, _ = attack(project, {"content/handouts/\x1b[2Jevil.en.md": "not front matter"},
+                       command)
+    assert result.returncode in (1, 2), result.stderr
+    assert "\x1b" not in result.stdout + result.stderr
+    assert "\\x1b[2Jevil.en.md" in result.stdout + result.stderr
+
+
+def test_ansi_escapes_in_a_recipient_list_are_printed_escaped(project):
+    config = project / "handoutpack.toml"
+    config.write_text(config.read_text("utf-8") + '[email]\nfrom = "Trust <press@example.org>"\n',
+                      "utf-8")
+    write_files(project, {"people.csv": "email,name,language\n\x1b[31mbad@@x,Bob,en\n"})
+    result = run(project, "email", "starter", "--to", str(project / "people.csv"))
+    assert result.returncode == 0, result.stderr
+    assert "\x1b" not in result.stdout + result.stderr
+    assert "\\x1b[31mbad@@x" in result.stderr
 
 
 # ---------------------------------------------------------------- 6. forged cache entries
