@@ -311,6 +311,10 @@ def _problem_page(message: str) -> bytes:
 class PreviewServer(ThreadingHTTPServer):
     """The preview's server: a browser that drops or idles a connection is no error to log."""
 
+    request_queue_size = 128
+    """Connections waiting to be accepted: with socketserver's 5, a burst of them (a browser
+    opens several at once; 300 idle sockets in the issue) had new ones wait a second or more."""
+
     def handle_error(self, request, client_address) -> None:
         if not isinstance(sys.exc_info()[1], (ConnectionError, TimeoutError)):
             super().handle_error(request, client_address)
