@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 import socket
 import struct
 import threading
@@ -13,7 +14,7 @@ import urllib.request
 import pytest
 from pypdf import PdfReader
 
-from conftest import serving
+from conftest import HELLO, serving
 from handoutpack.markup import builtin_dir
 from handoutpack.serve import IDLE_SECONDS, make_server
 
@@ -163,3 +164,29 @@ def test_300_idle_or_reset_connections_log_nothing_and_are_closed(make_project, 
         server.server_close()
     logged = capsys.readouterr().err
     assert "Traceback" not in logged and "Exception occurred" not in logged, logged[:2000]
+
+
+ENDLESS = ("{% for i in range(99999) %}{% for j in range(9) %}{{ range(99999) | sum }}"
+           "{% endfor %}{% endfor %}")
+"""Under every cap (900,000 loop steps, nothing large made), and hours of work."""
+
+
+def test_a_template_that_would_run_for_hours_answers_with_its_problem(make_project):
+    """The preview renders in a request thread, where no signal reaches: the template checks
+    its deadline itself, the request answers with the problem, and the server goes on."""
+    project = make_project({"content/handouts/slow.en.md": HELLO.replace("Hello", "Slow")
+                            + ENDLESS + "\n"})
+    with serving(project) as base:
+        answers = {}
+        slow = threading.Thread(target=lambda: answers.update(
+            slow=get(base + "/state/en/documents/slow.pdf")))
+        slow.start()
+        time.sleep(1)
+        assert get(base + "/")[0] == 200, "the list answers while the render runs"
+        slow.join(timeout=180)
+        assert not slow.is_alive(), "the render was stopped"
+        status, body = answers["slow"]
+        error = json.loads(body)["error"]
+        assert status == 200 and "slow.en.md" in error and "took longer than 20 s" in error
+        hello = json.loads(get(base + "/state/en/documents/hello.pdf")[1])
+        assert hello["error"] == "" and hello["pages"] == 1, "and it renders the next"
