@@ -227,8 +227,6 @@ def guarded(build_dir: Path, relative: str) -> Path:
     return path
 
 
-
-
 STAGING_PREFIX = ".handoutpack-staging-"
 """A build's new outputs wait in build/.handoutpack-staging-<pid of its process> until all are
 written: a later build removes those of builds that are no longer running."""
@@ -247,6 +245,8 @@ class Staging:
         self.removed: set[str] = set()
 
     def __enter__(self) -> Staging:
+        if self.folder.is_symlink():  # planted under this name: never write through it
+            self.folder.unlink()
         _remove_folder(self.folder)  # a killed build's, whose pid this process got again
         return self
 
