@@ -218,6 +218,7 @@ def test_a4_handouts_print_slide_text_readably(sample):
 DECK = REPO / "content/presentations/universal-standards.en.md"
 
 
+@pytest.mark.slow
 def test_a5_handouts_and_booklets_print_two_slides_a_page_readably(make_project):
     deck = re.sub(r"(?m)^audiences: .*\n", "", DECK.read_text(encoding="utf-8"))
     project = make_project({"content/presentations/deck.en.md": deck,

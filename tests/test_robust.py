@@ -186,6 +186,7 @@ def test_an_interrupted_build_keeps_good_pdfs_and_the_next_build_is_right(make_p
     assert "Revised text." in all_text(project / "build/fr/starter.pdf")
 
 
+@pytest.mark.slow
 def test_a_second_build_at_the_same_time_is_refused(make_project):
     project = make_project()
     with build_lock(project / "build"):

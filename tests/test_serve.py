@@ -106,6 +106,7 @@ def test_a_broken_source_shows_its_problem_until_fixed(preview, browser):
     page.close()
 
 
+@pytest.mark.slow
 def test_a_running_preview_sees_edited_templates_and_labels(make_project):
     """The preview runs for hours: every build in it must read the theme as it is now, never
     what an earlier build in the same process read."""
@@ -135,6 +136,7 @@ def test_a_page_number_that_is_no_page_is_not_found(preview, number):
     assert get(f"{base}/page/{number}/en/documents/hello.pdf?v=x")[0] == 404
 
 
+@pytest.mark.slow
 def test_300_idle_or_reset_connections_log_nothing_and_are_closed(make_project, capsys):
     """The issue's case: 300 sockets opened and left idle, half of them reset by the client while
     a request is half sent. Without PreviewServer.handle_error each reset printed a traceback
@@ -171,6 +173,7 @@ ENDLESS = ("{% for i in range(99999) %}{% for j in range(9) %}{{ range(99999) | 
 """Under every cap (900,000 loop steps, nothing large made), and hours of work."""
 
 
+@pytest.mark.slow
 def test_a_template_that_would_run_for_hours_answers_with_its_problem(make_project):
     """The preview renders in a request thread, where no signal reaches: the template checks
     its deadline itself, the request answers with the problem, and the server goes on."""
