@@ -193,6 +193,7 @@ def test_a_yaml_alias_bomb_is_refused(project):
     assert len(result.stderr) < 2000
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes are a POSIX thing")
 @pytest.mark.parametrize("command", [("build", "-q"), ("check",)])
 def test_a_named_pipe_among_the_sources_is_refused(project, command):
@@ -216,6 +217,7 @@ def test_a_named_pipe_among_the_sources_is_refused(project, command):
     ({"content/handouts/nul.en.md": HELLO}, "nul.en.md"),
     ({"content/handouts/com1.en.md": HELLO}, "com1.en.md"),
 ])
+@pytest.mark.slow
 def test_names_a_zip_could_not_hold_are_refused(project, files, named):
     result, before = attack(project, files)
     assert_refused(project, result, named, before=before)
@@ -289,6 +291,7 @@ def test_a_link_in_build_leading_outside_is_refused(project, tmp_path):
 # ---------------------------------------------------------------- 5. a build folder of its own
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("folder", [".", "content", "content/out", "templates"])
 def test_a_build_folder_that_is_or_holds_the_sources_is_refused(project, folder):
     (project / "templates").mkdir(exist_ok=True)
@@ -383,6 +386,7 @@ def test_a_full_disk_stops_the_build_before_it_replaces_anything(project, small_
     assert_refused(project, result, str(small_disk), "MB", before=before)
 
 
+@pytest.mark.slow
 def test_a_read_only_build_folder_is_named(project, small_disk):
     before = snapshot(small_disk)
     subprocess.run(["mount", "-o", "remount,ro", str(small_disk)], check=True)

@@ -49,6 +49,7 @@ def parse(project, text: str) -> None:
         assert str(error).startswith("content/handouts/fuzz.en.md"), str(error)
 
 
+@pytest.mark.slow
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(data=front_matters)
 def test_random_front_matter_never_crashes(project, data):
