@@ -295,6 +295,7 @@ def test_pdfs_carry_the_content_date_or_source_date_epoch_never_the_clock(make_p
     assert _date(project / "build/en/documents/hello.pdf") == "D:20260305"
 
 
+@pytest.mark.slow
 def test_progress_stays_off_when_output_is_not_a_terminal(make_project):
     outcome = invoke(make_project(), "build")
     assert outcome.exit_code == 0
@@ -305,6 +306,7 @@ def test_progress_stays_off_when_output_is_not_a_terminal(make_project):
 @pytest.mark.skipif(subprocess.run(["dpkg", "-s", "libharfbuzz-subset0"], capture_output=True,
                                    check=False).returncode != 0 if os.path.exists("/usr/bin/dpkg")
                     else True, reason="libharfbuzz-subset0 is not installed")
+@pytest.mark.slow
 def test_weasyprint_subsets_fonts_with_harfbuzz_when_it_is_installed():
     from weasyprint.text.ffi import harfbuzz_subset
 

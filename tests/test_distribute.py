@@ -70,6 +70,7 @@ def test_everything_zip_holds_every_pdf_in_build(sample):
     assert "fr/documents/spm-principles.pdf" in readme
 
 
+@pytest.mark.slow
 def test_zips_are_the_same_bytes_every_time(make_project):
     project = make_project()
     assert invoke(project, "build", "-q").exit_code == 0

@@ -312,7 +312,7 @@ def converter(figure_label: str = "Figure {number}", line_breaks: bool = False
     """A Markdown converter as to_html uses; one kept for many texts needs `reset()` between
     them (making one costs more than most conversions: pymdownx.emoji copies its index)."""
     extensions = [*MARKDOWN_EXTENSIONS, *syntax.extensions(), typography.PrintExtension(figure_label),
-                  *(["nl2br"] if line_breaks else [])]
+                  *(["nl2br"] if line_breaks else []), bounds.Clock()]
     return markdown.Markdown(extensions=extensions, extension_configs=MARKDOWN_CONFIG)
 
 
