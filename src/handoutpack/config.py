@@ -18,6 +18,11 @@ from .presenter import (PROFILE_KEYS, Partner, Presenter, read_partners, read_pr
                         read_profile)
 
 CONFIG_NAME = "handoutpack.toml"
+PDF_VARIANTS = ("pdf/a-1b", "pdf/a-2b", "pdf/a-3b", "pdf/a-2u", "pdf/a-3u", "pdf/a-4u",
+                "pdf/a-1a", "pdf/a-2a", "pdf/a-3a", "pdf/ua-1", "pdf/ua-2",
+                "pdf/x-1a", "pdf/x-3", "pdf/x-4", "pdf/x-5g")
+"""WeasyPrint's PDF/A, PDF/UA and PDF/X variants (weasyprint.pdf.VARIANTS); PDF/X files are then
+made CMYK and finished for print (pdf/printfile.py)."""
 PAPER_SIZES = paper.CHOICES
 SMTP_SECURITY = {"starttls": 587, "tls": 465, "none": 25}
 """How to secure the SMTP connection, and the port each uses by default."""
@@ -755,8 +760,6 @@ def _any_language(value: Any) -> dict[str, str]:
 
 def _printing(r: _Reader, data: dict, key: str, base: Printing) -> Printing:
     """`base` with the print options `data` sets."""
-    from .render import PDF_VARIANTS
-
     thickness = r.number(data, "paper_thickness_mm", f"{key}.paper_thickness_mm",
                          base.paper_thickness_mm)
     if not 0 < thickness <= 1:
@@ -844,3 +847,32 @@ def _email(r: _Reader, data: Any) -> Email:
     return Email(**sending, smtp=Smtp(**r.settings(
         Smtp, smtp, "email.smtp", given={"security": security},
         defaults={"port": SMTP_SECURITY[security]})))
+
+
+@dataclass(frozen=True)
+class Selection:
+    """What to build: some packs and documents (everything when both are empty) in some
+    languages (all when empty)."""
+
+    packs: tuple[str, ...] = ()
+    languages: tuple[str, ...] = ()
+    documents: tuple[str, ...] = ()
+
+    def check(self, project: Project) -> None:
+        for pack in self.packs:
+            if pack not in project.packs:
+                raise HandoutpackError(
+                    f"no pack '{pack}'{suggest(pack, project.packs)}; the packs in "
+                    f"{project.config_path.name} are: {', '.join(project.packs)}")
+        for lang in self.languages:
+            if lang not in project.languages:
+                raise HandoutpackError(
+                    f"--lang {lang}: not one of the project's languages "
+                    f"({', '.join(project.languages)}){suggest(lang, project.languages)}")
+
+    def pack_specs(self, project: Project) -> list[PackSpec]:
+        everything = not self.packs and not self.documents
+        return [p for p in project.packs.values() if everything or p.id in self.packs]
+
+    def langs(self, project: Project) -> tuple[str, ...]:
+        return self.languages or project.languages

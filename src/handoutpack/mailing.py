@@ -31,7 +31,7 @@ from .content import Document, split_front_matter
 from .distribute import in_language, pages_text, size_text
 from .errors import HandoutpackError
 from .outputs import pack_path, read_outputs, write_atomic
-from .render import file_digest
+from .cache import file_digest
 
 Log = Callable[[str], None]
 

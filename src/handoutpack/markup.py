@@ -29,10 +29,9 @@ from .cache import Kept, key
 from .scripts import direction, isolated
 from .config import Event, Printing, Project
 from .content import Translation
+from .theme import builtin_dir
 from .errors import HandoutpackError
 
-PACKAGE_THEME = Path(__file__).parent / "theme"
-SOURCE_THEME = Path(__file__).resolve().parents[2]
 SLIDE_BREAK = re.compile(r"\n[ \t]*---[ \t]*\n")
 NOTES = re.compile(r"<!--(.*?)-->", re.S)
 H1_LINE = re.compile(r"#[ \t]+\S")
@@ -49,12 +48,6 @@ MARKDOWN_EXTENSIONS = ["extra", "sane_lists", "toc", "pymdownx.magiclink", "admo
 MARKDOWN_CONFIG = {"toc": {"slugify": slugify_unicode, "permalink": False},
                    "pymdownx.magiclink": {"hide_protocol": True},
                    "pymdownx.emoji": {"emoji_generator": emoji_to_alt}}
-
-
-def builtin_dir(name: str) -> Path:
-    """The built-in theme folder `name` (templates or styles), installed or in a checkout."""
-    installed = PACKAGE_THEME / name
-    return installed if installed.is_dir() else SOURCE_THEME / name
 
 
 def template_dirs(project: Project) -> list[Path]:

@@ -28,11 +28,13 @@ from pathlib import Path
 from typing import Any
 
 from . import config, content, mailing, markup, personalise
-from .build import Reporter, Selection, build_and_publish
+from .config import Selection
 from .distribute import own_name, page_images
 from .errors import HandoutpackError, Problems
 from .outputs import build_lock, read_outputs, write_atomic
+from .pipeline import build_and_publish
 from .presenter import LOGO_TYPES, PHOTO_TYPES, check_logo, profile_toml
+from .progress import Reporter
 
 FOLDER = "workbench"
 """Inside build/: the profile the forms make, and the list loaded."""
