@@ -25,7 +25,7 @@ from markdown.extensions.toc import slugify_unicode
 from pymdownx.emoji import to_alt as emoji_to_alt
 
 from . import bounds, colours, paper, syntax, theme, typography
-from .cache import Kept, key
+from .cache import Kept, code_digest, key
 from .scripts import direction, isolated
 from .config import Event, Printing, Project
 from .content import Translation
@@ -462,8 +462,8 @@ def _page_env(folders: tuple[Path, ...]) -> jinja2.Environment:
 
 def page(project: Project, template: str, **values) -> str:
     """Render one of the theme's layouts (document.html, cover.html...): an .html one escaped and
-    its text punctuated for its language, a .txt one as it is."""
-    env = _page_env(tuple(template_dirs(project)))
+    its text punctuated for its language, a .txt one as it is. Kept between builds (keeping)
+    under everything it is made from: the values, the theme's files and the code."""
     theme.check_given(template, values)
     values.setdefault("typography", project.typography)
     values.setdefault("palette_css", colours.css_variables(project.brand))
@@ -472,6 +472,27 @@ def page(project: Project, template: str, **values) -> str:
     values.setdefault("rights", project.org.rights_in(values.get("lang", project.default_language),
                                                       project.default_language))
     values.setdefault("presenter", project.presenter)
+    folders = template_dirs(project)
+    return kept_call("page", (code_digest(), template, _files_state(folders),
+                              repr(sorted(values.items()))),
+                     lambda: _layout(_page_env(tuple(folders)), template, values, project))
+
+
+def _files_state(folders: list[Path]) -> str:
+    """The files in `folders`, by path, size and date: a layout depends on every template it
+    may include."""
+    lines = []
+    for folder in folders:
+        for path in sorted(folder.rglob("*")):
+            try:
+                info = path.stat()
+            except OSError:
+                continue  # gone since: not read either
+            lines.append(f"{path} {info.st_size} {info.st_mtime_ns}")
+    return key(*lines)
+
+
+def _layout(env: jinja2.Environment, template: str, values: dict, project: Project) -> str:
     try:
         with bounds.deadline(bounds.TEMPLATE_SECONDS, f"templates: {template}"):
             text = bounds.render(env.get_template(template), values)

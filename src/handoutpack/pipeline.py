@@ -43,8 +43,10 @@ def build_and_publish(project: Project, documents: dict[str, Document] | None = 
     from . import content, distribute, markup  # here: see the module's docstring
     from .build import build
     from .check import preflight
+    from .parallel import start_early
     from .rendering import kept_pages
 
+    start_early()
     documents = content.load(project) if documents is None else documents
     kept = kept_pages(project, reuse=reuse)
     with markup.keeping(kept):
