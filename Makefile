@@ -13,8 +13,9 @@ build: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest -n 2
 
-# The quick loop while working: everything but the slow tests (the full sample build, the
-# browser, killed builds), on both cores.
+# The quick loop while working (under a minute): everything but the tests marked slow (the full
+# sample build, the browser, killed builds, attack cases and most real builds; tests/conftest.py
+# says which stay as representatives), on both cores.
 test-fast: $(STAMP)
 	$(BIN)/python -m pytest -n 2 -m "not slow"
 

@@ -11,7 +11,11 @@ The operations, each as a pack or a document needs it:
 - merge: documents end to end in one PDF, with their bookmarks, written out;
 - stamp: a page-number page drawn over each page as a Form XObject, written out;
 - booklet: every page two-up on landscape sheets as Form XObjects, written out;
-- boxes: a BleedBox set on every page of a document, written out.
+- boxes: a BleedBox set on every page of a document, written out;
+- the real booklet: handoutpack's own pdf.imposition.booklet, with creep and (as a print-ready
+  pack) sheet marks, pikepdf only: its pypdf version is gone. Measured once before it went, on
+  the same 54-page print-ready pack: 0.287 s with pypdf, 0.080 s with pikepdf (3.6×), the
+  sheets pixel for pixel the same (pdftoppm -r 60).
 """
 
 from __future__ import annotations
@@ -28,6 +32,8 @@ import pikepdf
 from pypdf import PdfReader, PdfWriter
 from pypdf.generic import (ArrayObject, DecodedStreamObject, DictionaryObject, NameObject,
                            RectangleObject)
+
+from handoutpack.pdf import imposition
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -216,6 +222,8 @@ def main() -> None:
     for name, (slow, fast) in operations.items():
         old, new = median_time(slow, options.repeat), median_time(fast, options.repeat)
         print(f"| {name} | {old:.3f} s | {new:.3f} s | {old / new:.1f}× |")
+    real = median_time(lambda: imposition.booklet(biggest, "A4", 0.1, marks=True), options.repeat)
+    print(f"| the real booklet of the biggest, creep and marks | — | {real:.3f} s | — |")
 
 
 if __name__ == "__main__":

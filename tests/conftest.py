@@ -110,8 +110,14 @@ def sample(tmp_path_factory) -> Path:
     return root
 
 
-SLOW_FIXTURES = {"sample", "browser"}
-"""Tests using these are slow (the full sample build, a browser): `make test-fast` skips them."""
+SLOW_FIXTURES = {"sample", "browser", "built", "corpus", "printshop", "x4", "x1a", "handbook",
+                 "typeset_project"}
+"""Tests using these are slow, and `make test-fast` skips them: the full sample build, a browser,
+and the modules' shared builds of larger projects (several languages, scripts, print variants),
+each a build of many renders. Tests that make a real build of their own are marked slow where
+they are written, but for a few kept in the fast loop as its representatives: one build of each
+kind (a plain build, a pack, the cache, email, bundles, the network guard, print options) and two
+attack cases (a YAML bomb, the cache secret's place) on the attacks' shared built project."""
 
 
 def pytest_collection_modifyitems(items):

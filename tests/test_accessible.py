@@ -113,6 +113,7 @@ def test_packs_keep_every_documents_tags_in_its_language(built):
     qpdf_check(path)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("variant, version", [("pdf/ua-1", "%PDF-1.7"), ("pdf/a-3b", "%PDF-1.7")])
 def test_pdf_variants(make_project, variant, version):
     project = make_project({"content/handouts/hello.en.md": RICH,

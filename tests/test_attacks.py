@@ -107,6 +107,7 @@ def body(text: str) -> dict[str, str]:
 # ---------------------------------------------------------------- 1. templates run Python
 
 
+@pytest.mark.slow
 def test_a_project_template_cannot_reach_python(project):
     payload = '{{ cycler.__init__.__globals__.os.popen("id").read() }}'
     template = (Path(__file__).parents[1] / "templates/document.html").read_text("utf-8")
@@ -127,6 +128,7 @@ def test_a_project_template_cannot_reach_python(project):
     ('{{ (["x" * 1000000] * 1000000) | join }}', "join"),
     ('{{ lipsum(1000000000) }}', "lipsum"),
 ])
+@pytest.mark.slow
 def test_unbounded_work_in_a_template_is_refused(project, payload, says):
     template = (Path(__file__).parents[1] / "templates/cover.html").read_text("utf-8")
     result, before = attack(project, {"templates/cover.html": payload + template})
@@ -139,11 +141,13 @@ def test_unbounded_work_in_a_template_is_refused(project, payload, says):
     ('{% macro f(s) %}{{ f(s ~ s) }}{% endmacro %}{{ f("x") }}', "characters"),
     ('{% macro f(n) %}{{ f(n) }}{% endmacro %}{{ f(1) }}', "too deeply"),
 ])
+@pytest.mark.slow
 def test_unbounded_work_in_content_is_refused(project, payload, says):
     result, before = attack(project, body(payload))
     assert_refused(project, result, "hello.en.md", says, before=before)
 
 
+@pytest.mark.slow
 def test_a_template_that_includes_itself_is_refused(project):
     result, before = attack(project, {"templates/cover.html": '{% include "cover.html" %}'})
     assert_refused(project, result, "cover.html", "itself", before=before)
@@ -158,17 +162,20 @@ def test_a_template_that_includes_itself_is_refused(project):
     pytest.param(">" * 50_000 + " deep", "nested", id="50000 >"),
     pytest.param("<div>\n" * 20_000, "nested", id="20000 div"),
 ])
+@pytest.mark.slow
 def test_pathological_markdown_is_refused(project, text, says):
     result, before = attack(project, body(text))
     assert_refused(project, result, "hello.en.md", says, before=before)
 
 
+@pytest.mark.slow
 def test_a_huge_title_is_refused(project):
     source = HELLO.replace("title: Hello", "title: " + "Long " * 320_000)
     result, before = attack(project, {"content/handouts/hello.en.md": source})
     assert_refused(project, result, "hello.en.md", "'title'", "at most 1,000", before=before)
 
 
+@pytest.mark.slow
 def test_a_title_of_a_thousand_characters_builds(project):
     source = HELLO.replace("title: Hello", "title: " + "Long title " * 90)
     result, _ = attack(project, {"content/handouts/hello.en.md": source})
@@ -184,6 +191,7 @@ def test_a_yaml_alias_bomb_is_refused(project):
     assert len(result.stderr) < 2000
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes are a POSIX thing")
 @pytest.mark.parametrize("command", [("build", "-q"), ("check",)])
 def test_a_named_pipe_among_the_sources_is_refused(project, command):
@@ -207,6 +215,7 @@ def test_a_named_pipe_among_the_sources_is_refused(project, command):
     ({"content/handouts/nul.en.md": HELLO}, "nul.en.md"),
     ({"content/handouts/com1.en.md": HELLO}, "com1.en.md"),
 ])
+@pytest.mark.slow
 def test_names_a_zip_could_not_hold_are_refused(project, files, named):
     result, before = attack(project, files)
     assert_refused(project, result, named, before=before)
@@ -222,6 +231,7 @@ def forge_manifest(project: Path, entry: dict) -> None:
     path.write_text(json.dumps(manifest), encoding="utf-8")
 
 
+@pytest.mark.slow
 def test_a_planted_manifest_entry_never_reaches_a_zip(project):
     secret = project.parent / "secret.txt"
     digest = hashlib.sha256(secret.read_bytes()).hexdigest()
@@ -238,6 +248,7 @@ def test_a_planted_manifest_entry_never_reaches_a_zip(project):
     assert "secret.txt" not in manifest
 
 
+@pytest.mark.slow
 def test_a_manifest_entry_that_lies_about_its_file_is_dropped(project):
     """A real path, but a hash the file does not have: it is built again, not believed."""
     path = project / "build/manifest.json"
@@ -249,6 +260,7 @@ def test_a_manifest_entry_that_lies_about_its_file_is_dropped(project):
     assert_consistent(project / "build")
 
 
+@pytest.mark.slow
 def test_a_zip_with_a_copied_stamp_is_written_again(project):
     everything = project / "build/everything.zip"
     with zipfile.ZipFile(everything) as archive:
@@ -261,6 +273,7 @@ def test_a_zip_with_a_copied_stamp_is_written_again(project):
     assert_consistent(project / "build")
 
 
+@pytest.mark.slow
 def test_a_link_in_build_leading_outside_is_refused(project, tmp_path):
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
@@ -276,6 +289,7 @@ def test_a_link_in_build_leading_outside_is_refused(project, tmp_path):
 # ---------------------------------------------------------------- 5. a build folder of its own
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("folder", [".", "content", "content/out", "templates"])
 def test_a_build_folder_that_is_or_holds_the_sources_is_refused(project, folder):
     (project / "templates").mkdir(exist_ok=True)
@@ -289,6 +303,7 @@ def test_a_build_folder_that_is_or_holds_the_sources_is_refused(project, folder)
     assert {str(p) for p in project.rglob("*")} == before, "nothing written, nothing deleted"
 
 
+@pytest.mark.slow
 def test_a_build_deletes_only_its_own_leftovers(project):
     build = project / "build"
     mine = build / "en" / ".hello.pdf.abc123.handoutpack.tmp"
@@ -310,6 +325,7 @@ def test_a_build_deletes_only_its_own_leftovers(project):
 LONG_TABLE = "| a | b |\n|---|---|\n" + "| cell | cell |\n" * 4000
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("jobs", ["1", "2"])
 def test_a_render_past_its_time_limit_is_stopped_naming_the_document(project, jobs):
     before = snapshot(project / "build")
@@ -321,6 +337,7 @@ def test_a_render_past_its_time_limit_is_stopped_naming_the_document(project, jo
     assert_refused(project, result, "hello.en.md", "longer than 1 s", before=before)
 
 
+@pytest.mark.slow
 def test_a_render_past_its_memory_limit_is_stopped_naming_the_document(project):
     """A limit below what any render needs: the worker fails (MemoryError, or dies in C)."""
     before = snapshot(project / "build")
@@ -353,6 +370,7 @@ def small_disk(project):
         subprocess.run(["umount", "-l", str(build)], check=False)
 
 
+@pytest.mark.slow
 def test_a_full_disk_stops_the_build_before_it_replaces_anything(project, small_disk):
     free = shutil.disk_usage(small_disk).free
     (small_disk / "filler").write_bytes(b"\0" * (free - 200_000))
@@ -362,6 +380,7 @@ def test_a_full_disk_stops_the_build_before_it_replaces_anything(project, small_
     assert_refused(project, result, str(small_disk), "MB", before=before)
 
 
+@pytest.mark.slow
 def test_a_read_only_build_folder_is_named(project, small_disk):
     before = snapshot(small_disk)
     subprocess.run(["mount", "-o", "remount,ro", str(small_disk)], check=True)
@@ -370,6 +389,7 @@ def test_a_read_only_build_folder_is_named(project, small_disk):
     assert_refused(project, result, str(small_disk), "Read-only", before=before)
 
 
+@pytest.mark.slow
 def test_ansi_escapes_in_a_file_name_are_printed_escaped(project):
     result, _ = attack(project, {"content/handouts/\x1b[2Jevil.en.md": "not front matter"})
     assert result.returncode == 2
@@ -380,6 +400,7 @@ def test_ansi_escapes_in_a_file_name_are_printed_escaped(project):
 # ---------------------------------------------------------------- 6. forged cache entries
 
 
+@pytest.mark.slow
 def test_a_forged_cache_entry_is_not_shipped(project):
     """The attack of the issue: another render's data put into an entry, with every checksum
     the entry holds recomputed. The seal is an HMAC under a secret outside build/, so the
@@ -421,6 +442,7 @@ def test_the_cache_secret_is_kept_outside_the_project(project):
 # ---------------------------------------------------------------- escaping, and huge images
 
 
+@pytest.mark.slow
 def test_the_download_intro_is_markdown_without_raw_html(project):
     config = project / "handoutpack.toml"
     config.write_text(config.read_text("utf-8") + '\n[download.intro]\nen = "**Read** this '
@@ -433,6 +455,7 @@ def test_the_download_intro_is_markdown_without_raw_html(project):
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
 
 
+@pytest.mark.slow
 def test_css_that_would_end_the_page_s_style_is_refused(project):
     css = (Path(__file__).parents[1] / "styles/download.css").read_text("utf-8")
     result, before = attack(project, {"styles/download.css": css + "</style><script>alert(1)"
@@ -440,6 +463,7 @@ def test_css_that_would_end_the_page_s_style_is_refused(project):
     assert_refused(project, result, "download.css", "</style", before=before)
 
 
+@pytest.mark.slow
 def test_an_image_over_the_pixel_budget_is_refused_naming_it(project):
     from PIL import Image
 
@@ -450,6 +474,7 @@ def test_an_image_over_the_pixel_budget_is_refused_naming_it(project):
     assert_refused(project, result, "huge.png", "169 megapixels", before=before)
 
 
+@pytest.mark.slow
 def test_the_pixel_budget_is_a_setting(project):
     from PIL import Image
 

@@ -73,6 +73,7 @@ def pdf_bytes(project: Path) -> dict[str, bytes]:
             if CACHE_DIR not in p.parts}
 
 
+@pytest.mark.slow
 def test_first_build_renders_everything_once(make_project):
     project = make_project(project_files())
     rendered, assembled, log = build(project)
@@ -89,6 +90,7 @@ def test_first_build_renders_everything_once(make_project):
     assert "13 renders, 0 reused, 2 packs assembled" in log
 
 
+@pytest.mark.slow
 def test_a_build_with_nothing_changed_renders_and_writes_nothing(make_project):
     project = make_project(project_files())
     build(project)
@@ -99,6 +101,7 @@ def test_a_build_with_nothing_changed_renders_and_writes_nothing(make_project):
     assert written(project) == before, "not even the manifest is rewritten"
 
 
+@pytest.mark.slow
 def test_a_build_with_nothing_to_render_never_imports_weasyprint(make_project):
     project = make_project()
     build(project)
@@ -124,6 +127,7 @@ def test_a_build_with_nothing_changed_loads_no_stage_at_all(make_project):
     assert "0 renders, 7 reused, 0 packs assembled" in result.stdout
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("published", ["index.html", "en/starter.zip", "everything.zip"])
 def test_a_published_file_removed_or_changed_is_written_again(make_project, published):
     project = make_project(project_files())
@@ -138,6 +142,7 @@ def test_a_published_file_removed_or_changed_is_written_again(make_project, publ
     assert path.read_bytes() == good
 
 
+@pytest.mark.slow
 def test_an_edited_template_that_layouts_include_reaches_every_page(make_project):
     project = make_project(project_files())
     build(project)
@@ -152,6 +157,7 @@ def test_an_edited_template_that_layouts_include_reaches_every_page(make_project
         assert "Draft for review" in text, pdf
 
 
+@pytest.mark.slow
 def test_a_changed_translation_rebuilds_only_its_language(make_project):
     project = make_project(project_files())
     build(project)
@@ -167,6 +173,7 @@ def test_a_changed_translation_rebuilds_only_its_language(make_project):
     assert "Salut de" in PdfReader(str(project / "build/fr/starter.pdf")).pages[2].extract_text()
 
 
+@pytest.mark.slow
 def test_a_changed_template_rerenders_what_uses_it_and_nothing_else(make_project):
     project = make_project(project_files())
     build(project)
@@ -182,6 +189,7 @@ def test_a_changed_template_rerenders_what_uses_it_and_nothing_else(make_project
     assert "Printed for the stand." in PdfReader(str(project / "build/en/starter.pdf")).pages[0].extract_text()
 
 
+@pytest.mark.slow
 def test_a_changed_image_rerenders_only_the_documents_showing_it(make_project):
     project = make_project(project_files())
     build(project)
@@ -193,6 +201,7 @@ def test_a_changed_image_rerenders_only_the_documents_showing_it(make_project):
     assert assembled == {"en/starter.pdf", "fr/starter.pdf"}
 
 
+@pytest.mark.slow
 def test_a_changed_font_rerenders_everything_using_it(make_project):
     styles = Path(__file__).parents[1] / "styles"
     project = make_project({"styles/fonts.css": (styles / "fonts.css").read_text(encoding="utf-8"),
@@ -205,6 +214,7 @@ def test_a_changed_font_rerenders_everything_using_it(make_project):
     assert "rendered content/handouts/hello.en.md: styles/fonts/Lato-Bold.ttf changed" in log
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("damage", ["flip a byte", "truncate", "empty", "delete"])
 def test_a_damaged_or_missing_cache_entry_is_rendered_again(make_project, damage):
     project = make_project()
@@ -242,6 +252,7 @@ def test_a_damaged_or_missing_cache_entry_is_rendered_again(make_project, damage
     assert pdf_bytes(project) == good
 
 
+@pytest.mark.slow
 def test_a_damaged_pack_entry_is_assembled_again(make_project):
     project = make_project()
     build(project)
@@ -257,6 +268,7 @@ def test_a_damaged_pack_entry_is_assembled_again(make_project):
     assert pdf_bytes(project) == good
 
 
+@pytest.mark.slow
 def test_no_cache_renders_everything_again_to_the_same_bytes(make_project):
     project = make_project(project_files())
     build(project)
@@ -267,6 +279,7 @@ def test_no_cache_renders_everything_again_to_the_same_bytes(make_project):
     assert pdf_bytes(project) == first
 
 
+@pytest.mark.slow
 def test_builds_are_byte_identical_wherever_and_however_they_run(tmp_path, monkeypatch):
     """Same inputs, same bytes: in another folder, with one worker process or two."""
     started = []
@@ -282,6 +295,7 @@ def test_builds_are_byte_identical_wherever_and_however_they_run(tmp_path, monke
     assert len(pdf_bytes(one)) == 5
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("jobs", ["1", "2"])
 def test_renders_leave_no_temporary_folders(make_project, tmp_path, monkeypatch, jobs):
     temp = tmp_path / "temp"
@@ -293,6 +307,7 @@ def test_renders_leave_no_temporary_folders(make_project, tmp_path, monkeypatch,
     assert list((project / "build" / CACHE_DIR / "tmp").iterdir()) == []
 
 
+@pytest.mark.slow
 def test_a_killed_build_s_temporary_folder_goes_with_a_later_build(make_project):
     project = make_project(project_files())
     build(project)
@@ -306,6 +321,7 @@ def test_a_killed_build_s_temporary_folder_goes_with_a_later_build(make_project)
     assert running.exists()
 
 
+@pytest.mark.slow
 def test_pdfs_carry_the_content_date_or_source_date_epoch_never_the_clock(make_project, monkeypatch):
     dated = HELLO.replace("kind: handout", "kind: handout\ndate: 2026-03-05")
     project = make_project({"content/handouts/hello.en.md": dated,
@@ -323,6 +339,7 @@ def test_pdfs_carry_the_content_date_or_source_date_epoch_never_the_clock(make_p
     assert _date(project / "build/en/documents/hello.pdf") == "D:20260305"
 
 
+@pytest.mark.slow
 def test_progress_stays_off_when_output_is_not_a_terminal(make_project):
     outcome = invoke(make_project(), "build")
     assert outcome.exit_code == 0
@@ -333,6 +350,7 @@ def test_progress_stays_off_when_output_is_not_a_terminal(make_project):
 @pytest.mark.skipif(subprocess.run(["dpkg", "-s", "libharfbuzz-subset0"], capture_output=True,
                                    check=False).returncode != 0 if os.path.exists("/usr/bin/dpkg")
                     else True, reason="libharfbuzz-subset0 is not installed")
+@pytest.mark.slow
 def test_weasyprint_subsets_fonts_with_harfbuzz_when_it_is_installed():
     from weasyprint.text.ffi import harfbuzz_subset
 

@@ -179,6 +179,7 @@ def test_a_deck_starting_with_content_slides_skips_no_level(make_project):
     assert messages(make_project({"content/presentations/deck.en.md": deck})) == []
 
 
+@pytest.mark.slow
 def test_packs_missing_duplicate_and_empty_in_a_language(make_project):
     config = MINIMAL_CONFIG.replace('["hello"]', '["hello", "helo", "hello"]')
     assert messages(make_project({"handoutpack.toml": config})) == [
@@ -263,6 +264,7 @@ def test_build_runs_the_blocking_checks_first(make_project):
     assert not (project / "build" / "en").exists()
 
 
+@pytest.mark.slow
 def test_strict_build_fails_on_warnings(make_project):
     project = make_project({"content/handouts/hello.fr.md": bonjour("000000000000")})
     assert invoke(project, "build", "-q").exit_code == 0
@@ -270,6 +272,7 @@ def test_strict_build_fails_on_warnings(make_project):
     assert outcome.exit_code == 2 and "stale translation" in outcome.stderr
 
 
+@pytest.mark.slow
 def test_strict_build_fails_on_weasyprint_warnings(make_project):
     css = "body { colour: red; }\n"  # WeasyPrint warns: unknown property
     source = body("## Welcome\n\n<style>p { font-weight: heavy; }</style>\n\nText.\n")

@@ -64,6 +64,7 @@ def test_no_pack_page_is_nearly_empty(sample):
     assert not thin, "near-empty pages:\n" + "\n".join(thin)
 
 
+@pytest.mark.slow
 def test_measure_sees_a_near_empty_page(make_project):
     """The measure above passes a full page and fails one with a few lines on it."""
     project = make_project({"content/handouts/hello.en.md": hello(30),
@@ -218,6 +219,7 @@ def test_a4_handouts_print_slide_text_readably(sample):
 DECK = REPO / "content/presentations/universal-standards.en.md"
 
 
+@pytest.mark.slow
 def test_a5_handouts_and_booklets_print_two_slides_a_page_readably(make_project):
     deck = re.sub(r"(?m)^audiences: .*\n", "", DECK.read_text(encoding="utf-8"))
     project = make_project({"content/presentations/deck.en.md": deck,
@@ -269,6 +271,7 @@ def test_styles_colour_text_only_from_the_palette():
 NAMES = ["CERISE", "Cerise+SPTF", "MicroFinanza", "MicroRate", "Argidius", "Bethesda"]
 
 
+@pytest.mark.slow
 def test_names_and_acronyms_are_never_hyphenated(make_project):
     filler = "responsabilidades institucionales extraordinariamente "
     body = " ".join(f"{filler}{name}" for name in NAMES * 12)
@@ -302,6 +305,7 @@ def test_never_hyphenate_must_be_a_list_of_words(make_project):
 
 # ---------------------------------------------------------------- the project's own statement
 
+@pytest.mark.slow
 def test_rights_are_the_projects_statement_and_absent_when_unset(make_project):
     project = make_project()
     assert invoke(project, "build", "-q").exit_code == 0

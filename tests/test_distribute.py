@@ -70,6 +70,7 @@ def test_everything_zip_holds_every_pdf_in_build(sample):
     assert "fr/documents/spm-principles.pdf" in readme
 
 
+@pytest.mark.slow
 def test_zips_are_the_same_bytes_every_time(make_project):
     project = make_project()
     assert invoke(project, "build", "-q").exit_code == 0
@@ -98,6 +99,7 @@ def test_a_changed_document_remakes_its_bundles(make_project):
     assert "Greetings from" in reader(project / "build/en/documents/hello.pdf").pages[0].extract_text()
 
 
+@pytest.mark.slow
 def test_a_bundle_waits_for_documents_not_built_yet(make_project):
     project = make_project()
     # French only: the pack falls back to the English 'hello', which this build does not make
@@ -110,6 +112,7 @@ def test_a_bundle_waits_for_documents_not_built_yet(make_project):
     assert (project / "build/fr/starter.zip").is_file()
 
 
+@pytest.mark.slow
 def test_thumbnails_follow_the_pdfs(make_project):
     project = make_project()
     assert invoke(project, "build", "-q").exit_code == 0
@@ -123,6 +126,7 @@ def test_thumbnails_follow_the_pdfs(make_project):
     assert now != thumbnails
 
 
+@pytest.mark.slow
 def test_download_page_title_and_intro_from_config(make_project):
     config = MINIMAL_CONFIG + '\n[download]\ntitle = { en = "Our Materials", fr = "Nos documents" }\n' \
                               'intro = "Take *what* you need."\n'

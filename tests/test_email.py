@@ -156,6 +156,7 @@ def test_outbox_has_one_message_per_good_row(mailing_project):
     assert "<em>The Example Times</em>" in html
 
 
+@pytest.mark.slow
 def test_send_delivers_each_message_once(mailing_project, smtp):
     result = email_run(mailing_project, "--send")
     assert result.exit_code == 0, result.output
@@ -179,6 +180,7 @@ def test_send_delivers_each_message_once(mailing_project, smtp):
     assert len(smtp.envelopes) == 2, "nobody gets the pack twice"
 
 
+@pytest.mark.slow
 def test_a_rerun_after_a_failure_sends_only_what_is_left(mailing_project, smtp):
     rows = "".join(f"reader{i}@example.org,Reader {i},en,\n" for i in range(5))
     (mailing_project / "recipients.csv").write_text("email,name,language,outlet\n" + rows)
@@ -199,6 +201,7 @@ def test_a_rerun_after_a_failure_sends_only_what_is_left(mailing_project, smtp):
     assert sorted(delivered) == [f"reader{i}@example.org" for i in range(5)]
 
 
+@pytest.mark.slow
 def test_a_refused_address_does_not_stop_the_others(mailing_project, smtp):
     smtp.refuse = {"ada@example.org"}
     result = email_run(mailing_project, "--send")
@@ -212,6 +215,7 @@ def test_a_refused_address_does_not_stop_the_others(mailing_project, smtp):
     assert [e.rcpt_tos for e in smtp.envelopes] == [["rene@example.org"], ["ada@example.org"]]
 
 
+@pytest.mark.slow
 def test_login_takes_the_password_from_the_environment(make_project, monkeypatch):
     inbox, port = Inbox(), free_port()
     logins = []
@@ -251,6 +255,7 @@ def test_a_password_in_the_config_is_refused(make_project):
     assert "email.smtp.password: never put the password in handoutpack.toml" in result.stderr
 
 
+@pytest.mark.slow
 def test_too_big_an_attachment_is_refused_with_advice(mailing_project):
     result = email_run(mailing_project, "--max-size", "0.001")
     assert result.exit_code == 2
@@ -259,6 +264,7 @@ def test_too_big_an_attachment_is_refused_with_advice(mailing_project):
     assert not list((mailing_project / "build/outbox").glob("*/*.eml"))
 
 
+@pytest.mark.slow
 def test_a_language_without_a_message_is_skipped(mailing_project):
     (mailing_project / "emails/default.fr.md").unlink()
     result = email_run(mailing_project)
@@ -269,6 +275,7 @@ def test_a_language_without_a_message_is_skipped(mailing_project):
         "0002-ada@example.org.eml"]
 
 
+@pytest.mark.slow
 def test_a_changed_source_asks_for_a_build_first(mailing_project):
     source = mailing_project / "content/handouts/hello.en.md"
     source.write_text(source.read_text() + "\nOne more line.\n")
@@ -291,6 +298,7 @@ def test_the_sample_media_list(sample):
     assert attachment(message)[1] == (sample / "build/es/media.pdf").read_bytes()
 
 
+@pytest.mark.slow
 def test_image_dpi_shrinks_a_pack_with_photos(make_project):
     """The advice for a pack too big to email works: --image-dpi resamples and recompresses."""
     from PIL import Image
@@ -308,6 +316,7 @@ def test_image_dpi_shrinks_a_pack_with_photos(make_project):
     assert full > len(photo.getvalue()) / 2 and small < full / 4
 
 
+@pytest.mark.slow
 def test_a_list_from_a_spreadsheet(mailing_project):
     """Semicolons, a byte-order mark and 'fr-CA' are fine; a list without its columns is not."""
     (mailing_project / "recipients.csv").write_bytes(

@@ -61,6 +61,7 @@ def sent_log(project) -> dict:
     return json.loads((project / "build/outbox/starter/sent.json").read_text())["sent"]
 
 
+@pytest.mark.slow
 def test_addresses_in_other_scripts_are_sent_or_skipped_alone(make_project, server):
     rows = ("josé@example.org,José,en,\n"
             "ana@exämple.org,Ana,en,\n"
@@ -79,6 +80,7 @@ def test_addresses_in_other_scripts_are_sent_or_skipped_alone(make_project, serv
         assert sent_log(project)["josé@example.org"]["status"] == "skipped"
 
 
+@pytest.mark.slow
 def test_a_temporary_refusal_defers_one_recipient_and_the_run_goes_on(make_project, smtp):
     rows = "".join(f"reader{i}@example.org,Reader {i},en,\n" for i in range(4))
     project = project_for(make_project, smtp, rows)
@@ -107,6 +109,7 @@ def test_a_temporary_refusal_defers_one_recipient_and_the_run_goes_on(make_proje
     assert [e.rcpt_tos for e in smtp.envelopes] == [["later@example.org"], ["late@example.org"]]
 
 
+@pytest.mark.slow
 def test_a_source_touched_but_not_changed_needs_no_build(make_project, smtp):
     project = project_for(make_project, smtp, "ada@example.org,Ada,en,\n")
     source = project / "content/handouts/hello.en.md"

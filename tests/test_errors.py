@@ -44,6 +44,26 @@ def test_config_problems_are_reported_all_at_once(make_project):
                          "packs.starter.audience: no audience 'publik' (did you mean 'public'?)")
 
 
+def test_a_mistyped_key_in_any_table_is_named_with_its_line_and_the_key_meant(make_project):
+    config = (MINIMAL_CONFIG
+              .replace('default = "en"', 'defualt = "en"')
+              .replace('name = { en = "the public"', 'nmae = "x"\nname = { en = "the public"')
+              .replace('documents = ["hello"]', 'documents = ["hello"]\nbooklett = true')
+              + '\n[paths]\ncontnet = "content"\n\n[print]\ncopys = 2\n\n[security]\n'
+              'allow_remotes = true\n\n[download]\ntitel = "Materials"\n\n'
+              '[presenter]\nname = "Ana"\nrolle = "Ambassador"\n')
+    outcome = build(make_project({"handoutpack.toml": config}))
+    lines = config.splitlines()
+    for key, meant in [("languages.defualt", "default"), ("audiences.public.nmae", "name"),
+                       ("packs.starter.booklett", "booklet"), ("paths.contnet", "content"),
+                       ("print.copys", "copies"), ("security.allow_remotes", "allow_remote"),
+                       ("download.titel", "title"), ("presenter.rolle", "role")]:
+        line = next(n for n, text in enumerate(lines, 1)
+                    if text.startswith(key.rpartition(".")[2] + " ="))
+        assert_clean_failure(outcome, f"handoutpack.toml:{line}: {key}: unknown key "
+                                      f"(did you mean '{meant}'?); allowed here:")
+
+
 def test_toml_syntax_error(make_project):
     outcome = build(make_project({"handoutpack.toml": "[org\nname = 1"}))
     assert_clean_failure(outcome, "handoutpack.toml:", "line 1")
@@ -104,6 +124,7 @@ def test_image_outside_the_project_is_refused(make_project, tmp_path):
     assert not (tmp_path / "project" / "build" / "en" / "documents" / "hello.pdf").exists()
 
 
+@pytest.mark.slow
 def test_a_failed_build_keeps_the_previous_good_pdf(make_project):
     project = make_project()
     assert build(project).exit_code == 0
@@ -114,6 +135,7 @@ def test_a_failed_build_keeps_the_previous_good_pdf(make_project):
     assert not list((project / "build").rglob("*.tmp")), "no temporary files left behind"
 
 
+@pytest.mark.slow
 def test_set_event_on_the_command_line(make_project):
     project = make_project()
     outcome = build(project, "--set", "event.name=Annual Meeting 2027", "--set", "event.date=2027-06-14")

@@ -111,6 +111,7 @@ CORPUS = {
 }
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("case", list(CORPUS))
 def test_corpus(make_project, case):
     files, expected = CORPUS[case]
@@ -274,6 +275,7 @@ def test_no_request_reaches_the_network_from_the_renderer_either(renderer, serve
     assert Recorder.requests == []
 
 
+@pytest.mark.slow
 def test_remote_resources_when_allowed_are_fetched_over_http_only(make_project, server):
     config = MINIMAL_CONFIG + "\n[security]\nallow_remote = true\n"
     image = with_body(f"![A remote square]({server}/square.svg)")

@@ -43,6 +43,7 @@ def test_syntax_left_unconverted_is_a_warning_with_its_line(make_project):
                             "written: an HTML entity") for f in found), found
 
 
+@pytest.mark.slow
 def test_front_matter_from_other_tools_is_read(make_project):
     source = page("## Welcome\n\nHello.\n", "title: Caf&eacute; notes\ndescription: From a "
                   "Jekyll site.\nlayout: post\nlang: en\n")
@@ -83,6 +84,7 @@ PNG = (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08
        b"\x92\xef\x00\x00\x00\x00IEND\xaeB`\x82")
 
 
+@pytest.mark.slow
 def test_paths_from_the_site_root(make_project):
     source = page("![Logo](/img/logo.png)\n\nSee [about us](/about/).\n")
     project = make_project({"handoutpack.toml": SITE_CONFIG, "site/img/logo.png": PNG,
@@ -135,6 +137,7 @@ REMOTE_CONFIG = ENGLISH_PACK + "\n[security]\nallow_remote = true\n"
 
 @pytest.mark.parametrize("where, reason", [("server", "HTTP Error 404"),
                                            ("closed", "Connection refused")])
+@pytest.mark.slow
 def test_remote_image_failures_name_url_host_reason_and_line(make_project, loopback, where,
                                                              reason):
     base = loopback if where == "server" else f"http://127.0.0.1:{closed_port()}"
@@ -148,6 +151,7 @@ def test_remote_image_failures_name_url_host_reason_and_line(make_project, loopb
     assert reason in outcome.stderr
 
 
+@pytest.mark.slow
 def test_text_running_off_the_page_is_a_warning_with_file_and_page(make_project):
     wide = "<p style=\"white-space: nowrap\">" + "unbreakable " * 40 + "</p>"
     project = make_project({"handoutpack.toml": ENGLISH_PACK,
@@ -159,6 +163,7 @@ def test_text_running_off_the_page_is_a_warning_with_file_and_page(make_project)
     assert invoke(project, "build", "-q", "--strict").exit_code == 2
 
 
+@pytest.mark.slow
 def test_new_project_builds_at_once(tmp_path):
     folder = tmp_path / "handouts"
     outcome = invoke(tmp_path, "new", str(folder))
@@ -207,6 +212,7 @@ def test_check_explains_revisions_for_an_imported_translation(make_project):
     assert any("no source_revision" in f and "--as-of YYYY-MM-DD" in f for f in found), found
 
 
+@pytest.mark.slow
 def test_a_figure_added_for_a_language_is_used_at_the_next_build(make_project):
     from PIL import Image
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from conftest import MINIMAL_CONFIG, invoke
 from pdfs import bookmarks, page_text, reader
 
@@ -25,6 +27,7 @@ def internal_links(path):
     return found
 
 
+@pytest.mark.slow
 def test_links_inside_each_document_lead_to_its_own_pages(make_project):
     config = MINIMAL_CONFIG.replace('documents = ["hello"]', 'documents = ["first", "second"]')
     project = make_project({"handoutpack.toml": config, "content/handouts/first.en.md": doc("First"),
@@ -51,6 +54,7 @@ def test_english_fallback_in_a_french_pack(make_project):
     assert len(reader(path).pages) == 3
 
 
+@pytest.mark.slow
 def test_links_to_other_documents_jump_inside_the_pack_and_never_print_a_path(make_project):
     config = MINIMAL_CONFIG.replace('documents = ["hello"]', 'documents = ["first", "second"]')
     first = doc("First").replace("Jump to [the end](#the-end).",

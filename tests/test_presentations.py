@@ -179,6 +179,7 @@ def talk_project(make_project, pack_options: str = "", talk: str = TALK):
                          "content/presentations/saving-groups.en.md": talk})
 
 
+@pytest.mark.slow
 def test_an_overflowing_slide_is_reported_and_kept(make_project):
     bullets = "\n".join(f"- Point number {n} of a list far too long for one slide"
                         for n in range(1, 31))
@@ -197,6 +198,7 @@ def test_an_overflowing_slide_is_reported_and_kept(make_project):
         "/Slide1", "/Slide2", "/Slide3", "/Slide4"]
 
 
+@pytest.mark.slow
 def test_pack_shows_handout_pages_by_default_with_true_contents(make_project):
     project = talk_project(make_project)
     outcome = invoke(project, "build", "-q")
@@ -221,6 +223,7 @@ def test_pack_shows_handout_pages_by_default_with_true_contents(make_project):
     assert "en anglais" in page_text(french, 2)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("layout", ["slides", "notes"])
 def test_pack_may_hold_slides_or_notes_instead(make_project, layout):
     project = talk_project(make_project, f'presentations = "{layout}"')
@@ -261,6 +264,7 @@ def test_an_empty_presentation_is_an_error(make_project):
     assert not list((project / "build").rglob("*.pdf"))
 
 
+@pytest.mark.slow
 def test_download_page_bundles_and_preview_offer_each_layout(make_project):
     import zipfile
 

@@ -64,6 +64,7 @@ def presented(make_project):
     return root
 
 
+@pytest.mark.slow
 def test_cover_says_who_presents_it_and_shows_the_partners(presented):
     cover = page_texts(presented / "build/en/starter.pdf")[0]
     assert "Presented by Ana Torres" in cover
@@ -73,6 +74,7 @@ def test_cover_says_who_presents_it_and_shows_the_partners(presented):
     assert "Inclusive Finance Forum" in cover and "June 14, 2027" in cover
 
 
+@pytest.mark.slow
 def test_pack_ends_with_the_contact_page_in_its_language(presented):
     english = page_texts(presented / "build/en/starter.pdf")[-1]
     assert "Your contact" in english and "ana.torres@example.org" in english
@@ -85,6 +87,7 @@ def test_pack_ends_with_the_contact_page_in_its_language(presented):
     assert bookmarks[-1] == "Votre contact"
 
 
+@pytest.mark.slow
 def test_partners_are_in_the_footer_of_every_document_page(presented):
     pages = page_texts(presented / "build/en/starter.pdf")
     document_pages = pages[2:-1]
@@ -94,6 +97,7 @@ def test_partners_are_in_the_footer_of_every_document_page(presented):
         assert "Page" in text
 
 
+@pytest.mark.slow
 def test_no_presenter_no_contact_page(make_project):
     root = make_project()
     assert invoke(root, "build", "-q").exit_code == 0
@@ -101,6 +105,7 @@ def test_no_presenter_no_contact_page(make_project):
     assert not any("Your contact" in t or "Presented by" in t for t in texts)
 
 
+@pytest.mark.slow
 def test_presenter_in_config_and_partners_per_pack(make_project):
     config = MINIMAL_CONFIG + """
 [presenter]
@@ -133,6 +138,7 @@ def test_a_logo_unfit_for_print_is_refused_with_its_key(make_project, logo, name
     assert not (root / "build/en/starter.pdf").exists()
 
 
+@pytest.mark.slow
 def test_a_large_png_logo_is_fine(make_project):
     profile = PROFILE.replace('logo = "logos/fund.svg"', 'logo = "logos/big.png"')
     root = make_project({**LOGOS, "logos/big.png": png(600, 240), "profile.toml": profile})

@@ -177,6 +177,7 @@ def test_booklet_is_in_the_manifest(printshop):
     assert not (printshop / "build/en/links-booklet.pdf").exists(), "only packs that ask"
 
 
+@pytest.mark.slow
 def test_letter_booklet_is_half_letter_on_letter(make_project):
     project = make_project({"content/handouts/hello.en.md": one_page("Alpha")})
     outcome = invoke(project, "build", "--lang", "en", "--paper", "letter", "--booklet")
@@ -275,6 +276,7 @@ def test_cover_band_bleeds_and_crop_marks_are_outside_the_bleed(printshop):
     assert pixel(float(trim.left) - 5 * MM, float(trim.bottom) - 9 * MM) == (255, 255, 255)
 
 
+@pytest.mark.slow
 def test_print_ready_documents_on_their_own(make_project):
     project = make_project()
     outcome = invoke(project, "build", "-q", "--lang", "en", "--print-ready", "--paper", "A5")

@@ -334,7 +334,7 @@ def halves(pdf: bytes) -> list[list[tuple[str, float]]]:
 
 
 def test_a_28_page_booklet_has_its_pages_in_sheet_order_with_creep(tmp_path):
-    from handoutpack import imposition
+    from handoutpack.pdf import imposition
 
     pdf, sides = imposition.booklet(numbered_pages(28), "A4", thickness_mm=0.1)
     assert sides == 14  # 7 sheets, both sides
@@ -350,8 +350,41 @@ def test_a_28_page_booklet_has_its_pages_in_sheet_order_with_creep(tmp_path):
         assert right_edge - right_x == pytest.approx(creep, abs=0.01), side
 
 
+def test_print_ready_booklet_pages_bleed_to_the_sheet_edge_and_meet_at_the_fold_despite_creep():
+    import pypdfium2 as pdfium
+    import weasyprint
+
+    from handoutpack.pdf import imposition
+
+    colours = {"odd": (200, 0, 0), "even": (0, 0, 200)}  # each sheet side shows one of each
+    pages = "".join(f'<section class="{"odd" if n % 2 else "even"}"></section>'
+                    for n in range(1, 29))
+    html = ("<style>@page { size: A5; bleed: 12mm; marks: crop; margin: 20mm }"  # as a pack
+            "@page odd { background: rgb(200, 0, 0) } @page even { background: rgb(0, 0, 200) }"
+            ".odd { page: odd; break-after: page } .even { page: even; break-after: page }"
+            f"</style>{pages}")
+    pdf, _ = imposition.booklet(weasyprint.HTML(string=html).write_pdf(), "A4",
+                                thickness_mm=0.2, marks=True)
+    document = pdfium.PdfDocument(pdf)
+    for side, (left, right) in enumerate(imposition.booklet_order(28)):
+        image = document[side].render(scale=2).to_pil().convert("RGB")
+        dot = 2 * MM  # pixels per mm at scale 2 (144 pixels an inch)
+        spine, middle = image.width / 2, image.height / 2
+
+        def at(mm_from_left: float) -> tuple[int, int, int]:
+            return image.getpixel((int(spine + mm_from_left * dot), int(middle)))
+
+        shown = [colours["odd" if n % 2 == 0 else "even"] for n in (left, right)]  # 0-based
+        creep = (side // 2) * 0.2  # up to 1.2 mm: inner pages cross the fold unless clipped
+        assert at(-0.5) == shown[0] and at(0.5) == shown[1], (side, "each page up to the fold")
+        assert at(-148.5 - 3 + creep + 0.5) == shown[0], (side, "the bleed, less the creep")
+        assert at(148.5 + 3 - creep - 0.5) == shown[1], side
+        assert at(-148.5 - 4) == at(148.5 + 4) == (255, 255, 255), (side, "nothing past it")
+    document.close()
+
+
 def test_a_booklet_of_24_pages_or_fewer_has_no_creep():
-    from handoutpack import imposition
+    from handoutpack.pdf import imposition
 
     assert imposition.creep_offsets(24, 0.1) == [0.0] * 6
     assert imposition.creep_offsets(26, 0.2) == [0.0, 0.2, 0.4, 0.6, 0.8, 1.0, 1.2]

@@ -49,6 +49,7 @@ def parse(project, text: str) -> None:
         assert str(error).startswith("content/handouts/fuzz.en.md"), str(error)
 
 
+@pytest.mark.slow
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(data=front_matters)
 def test_random_front_matter_never_crashes(project, data):
@@ -183,6 +184,7 @@ def test_an_interrupted_build_keeps_good_pdfs_and_the_next_build_is_right(make_p
     assert "Revised text." in all_text(project / "build/fr/starter.pdf")
 
 
+@pytest.mark.slow
 def test_a_second_build_at_the_same_time_is_refused(make_project):
     project = make_project()
     with build_lock(project / "build"):

@@ -100,6 +100,7 @@ def test_a_broken_source_shows_its_problem_until_fixed(preview, browser):
     page.close()
 
 
+@pytest.mark.slow
 def test_a_running_preview_sees_edited_templates_and_labels(make_project):
     """The preview runs for hours: every build in it must read the theme as it is now, never
     what an earlier build in the same process read."""
@@ -129,6 +130,7 @@ def test_a_page_number_that_is_no_page_is_not_found(preview, number):
     assert get(f"{base}/page/{number}/en/documents/hello.pdf?v=x")[0] == 404
 
 
+@pytest.mark.slow
 def test_idle_and_dropped_connections_log_nothing(make_project, capsys):
     import socket
     import time

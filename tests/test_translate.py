@@ -97,6 +97,7 @@ def test_files_pass_msgfmt_check(project):
         assert result.returncode == 0, (path.name, result.stderr)
 
 
+@pytest.mark.slow
 def test_round_trip_changes_exactly_the_edited_paragraph(project):
     export(project, "groups")
     translate_all(project)

@@ -173,6 +173,7 @@ def test_a_narrow_french_paragraph_is_hyphenated_by_language(typeset_project):
     assert not any(line.rstrip().endswith("\u2010") for line in lines if line in headings)
 
 
+@pytest.mark.slow
 def test_hyphenation_can_be_switched_off(make_project):
     long_words = "Internationalisation responsabilisation professionnalisation " * 30
     project = make_project({"handoutpack.toml": MINIMAL_CONFIG + "\n[typography]\nhyphenate = false\n",

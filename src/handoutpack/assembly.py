@@ -9,11 +9,12 @@ from functools import lru_cache
 from importlib.metadata import version
 from pathlib import Path
 
-from . import imposition, markup, paper
+from . import markup, paper
 from .cache import Cache, Miss, code_digest, file_digest, key
 from .config import Project
 from .pack import Part, assemble
 from .parallel import Pool
+from .pdf import imposition
 from .plan import Plan, Planned, PlannedPack, fixed_date
 from .render import Renderer, is_print
 from .rendering import CachedRenderer, CacheSpec, Renders, Reporter

@@ -95,7 +95,15 @@ def render(template: jinja2.Template, values: dict) -> str:
 
 
 class _BoundedCode(CodeGenerator):
-    """Jinja's compiler, with every `~` concatenation's result measured."""
+    """Jinja's compiler, with every `~` concatenation's result measured and every for loop
+    counting its steps."""
+
+    def visit_Template(self, node: nodes.Template, frame=None) -> None:
+        # before Jinja's own visit, which collects the filters the template uses
+        for loop in node.find_all(nodes.For):
+            loop.iter = nodes.Filter(loop.iter, "_counted", [], [], None, None,
+                                     lineno=loop.lineno)
+        super().visit_Template(node, frame)
 
     def visit_Concat(self, node: nodes.Concat, frame) -> None:
         self.write("environment.measured(")
@@ -133,14 +141,6 @@ class BoundedEnvironment(ImmutableSandboxedEnvironment):
 
     def add_filters(self, filters: dict) -> None:
         self.filters.update({name: _bounded_filter(name, f) for name, f in filters.items()})
-
-    def _parse(self, source, name, filename):
-        """The template's syntax tree, every for loop counting its steps."""
-        tree = super()._parse(source, name, filename)
-        for loop in tree.find_all(nodes.For):
-            loop.iter = nodes.Filter(loop.iter, "_counted", [], [], None, None,
-                                     lineno=loop.lineno)
-        return tree
 
     @staticmethod
     def measured(value):

@@ -16,6 +16,7 @@ from . import paper
 from .errors import HandoutpackError, Problem, collect
 from .presenter import (PROFILE_KEYS, Partner, Presenter, read_partners, read_presenter,
                         read_profile)
+from .schema import not_a_key, setting, toml_keys
 
 CONFIG_NAME = "handoutpack.toml"
 PDF_VARIANTS = ("pdf/a-1b", "pdf/a-2b", "pdf/a-3b", "pdf/a-2u", "pdf/a-3u", "pdf/a-4u",
@@ -50,29 +51,14 @@ TABLE_RE = re.compile(r"^\s*\[\[?\s*([^\]]+?)\s*\]\]?\s*(#.*)?$")
 ASSIGN_RE = re.compile(r"^\s*([A-Za-z0-9_.\"' -]+?)\s*=")
 
 
-def setting(default: Any = MISSING, *, toml: str | None = None, pattern: re.Pattern | None = None,
-            hint: str = "", choices=None, integer: bool = False):
-    """A config key, declared once on its dataclass: the field's type says how the TOML value is
-    read (str, bool, float, date, dict of texts by language); `toml` is its name in the file
-    when not the field's; `pattern` and `hint` check a string, `choices` limit it;
-    no default: it is required. See _Reader.settings."""
-    return field(default=default, metadata={"toml": toml, "pattern": pattern, "hint": hint,
-                                            "choices": choices, "integer": integer})
-
-
-def toml_keys(cls, *also: str) -> set[str]:
-    """The keys a table read into `cls` may hold (and `also`)."""
-    return {f.metadata.get("toml") or f.name for f in fields(cls)} | set(also)
-
-
 @dataclass(frozen=True)
 class Event:
     """What a pack's cover says about the event it is handed out at; name and place by
     language (a text given once is the same in every language)."""
 
-    name: dict[str, str] = field(default_factory=dict)
+    name: dict[str, str] = setting(factory=dict)
     date: dt.date | None = None
-    place: dict[str, str] = field(default_factory=dict)
+    place: dict[str, str] = setting(factory=dict)
     partners: tuple[Partner, ...] = ()
     """One or two partners (co-hosts, sponsors) whose logos the theme prints beside the
     organisation's, on covers, title slides and the pack's page footers ([[event.partners]]:
@@ -104,7 +90,7 @@ class Org:
     website: str = ""
     logo: Path | None = None
     """Absolute path of the logo (SVG or PNG) inside the project."""
-    rights: dict[str, str] = field(default_factory=dict)
+    rights: dict[str, str] = setting(factory=dict)
     """The project's statement of what readers may do with its materials (a licence,
     attribution, "free to share"), by language; covers and READMEs print it. None: nothing."""
 
@@ -148,7 +134,8 @@ class Typography:
 class Printing:
     """How a pack, or a document on its own, is put on paper."""
 
-    paper: str = "A4"
+    paper: str = setting("A4", choices=PAPER_SIZES)
+    """A pack's own paper ([print] has none: a project's paper is brand.paper)."""
     duplex: bool = False
     """Every document starts on a right-hand page; the pack's blank pages stay blank."""
     print_ready: bool = False
@@ -172,30 +159,31 @@ class Printing:
         return self.pdf_variant or ("pdf/x-4" if self.print_ready else None)
 
 
-PRINT_OPTIONS = ("duplex", "print_ready", "booklet", "qr", "cover_file")
-PRINT_SETTINGS = ("pdf_variant", "copies", "paper_thickness_mm")
-"""The Printing fields [print] and [packs.<id>] may set; paper comes from brand.paper."""
+PRINT_KEYS = toml_keys(Printing, "cmyk_profile") - {"paper"}
+"""What [print] may set: the print options but paper (brand.paper is the project's), and the
+print shop's profile."""
 
 
 @dataclass(frozen=True)
 class Audience:
-    id: str
-    names: dict[str, str]
+    id: str = not_a_key()
+    names: dict[str, str] = setting(toml="name")
 
 
 @dataclass(frozen=True)
 class PackSpec:
     """A pack as configured: which documents, in which order, for whom."""
 
-    id: str
-    titles: dict[str, str]
-    audience: str
-    documents: tuple[str, ...]
+    id: str = not_a_key()
+    titles: dict[str, str] = setting(toml="title")
+    audience: str = setting()
+    documents: tuple[str, ...] = setting()
     event: Event = Event()
-    printing: Printing = Printing()
+    printing: Printing = setting(Printing(), inline=Printing)
+    """Its print options, written in the pack's own table."""
     languages: tuple[str, ...] = ()
     """The languages the pack is made in; empty for every language of the project."""
-    presentations: str = "handout"
+    presentations: str = setting("handout", choices=PRESENTATION_LAYOUTS)
     """Which layout of each presentation the pack holds: one of PRESENTATION_LAYOUTS."""
 
 
@@ -203,9 +191,9 @@ class PackSpec:
 class DownloadPage:
     """What build/index.html says above the materials."""
 
-    titles: dict[str, str] = field(default_factory=dict)
+    titles: dict[str, str] = setting(factory=dict, toml="title")
     """The page's heading by language; the organisation's name when empty."""
-    intros: dict[str, str] = field(default_factory=dict)
+    intros: dict[str, str] = setting(factory=dict, toml="intro")
     """Markdown under the heading, by language."""
 
 
@@ -233,6 +221,40 @@ class Email:
     pace_seconds: float = 2.0
     """Pause between two messages, so that the server (and spam filters) are not flooded."""
     smtp: Smtp = Smtp()
+
+
+@dataclass(frozen=True)
+class Languages:
+    """[languages], read into Project.default_language and Project.languages."""
+
+    default: str = setting("en", pattern=LANG_RE, hint=" (a code like 'en')")
+    """The language documents are written in first, and fall back to."""
+    available: list[str] | None = None
+    """Every language the project is made in (the default one included); just the default when
+    not given."""
+
+
+@dataclass(frozen=True)
+class Paths:
+    """[paths]: where the project's folders are, relative to it; read into Project's *_dir."""
+
+    content: str = "content"
+    templates: str | list[str] | None = None
+    """Folders whose templates override the theme's, first match wins; `templates/` when there
+    is one."""
+    styles: str | list[str] | None = None
+    """The same for style sheets; `styles/` when there is one."""
+    build: str = "build"
+    emails: str = "emails"
+    site_root: str | None = None
+
+
+@dataclass(frozen=True)
+class Security:
+    """[security], read into Project.allow_remote and Project.max_image_pixels."""
+
+    allow_remote: bool = False
+    max_image_megapixels: float = MAX_IMAGE_MEGAPIXELS
 
 
 @dataclass(frozen=True)
@@ -357,6 +379,8 @@ class _Reader:
         self.source = source
         self.lines = key_lines(text)
         self.problems: list[Problem] = []
+        self.languages: tuple[str, ...] = ()
+        """The project's languages, once [languages] is read: texts may be given in these."""
 
     def problem(self, key: str, message: str) -> None:
         self.problems.append(Problem(self.source, line_of(self.lines, key), key, message))
@@ -371,7 +395,8 @@ class _Reader:
         for spec in fields(cls):
             if spec.name in values or spec.type not in self.READERS:
                 continue
-            default = (defaults or {}).get(spec.name, getattr(base, spec.name, spec.default))
+            own = spec.default if spec.default_factory is MISSING else spec.default_factory()
+            default = (defaults or {}).get(spec.name, getattr(base, spec.name, own))
             name = spec.metadata.get("toml") or spec.name
             values[spec.name] = self.READERS[spec.type](
                 self, data, name, f"{key}.{name}", None if default is MISSING else default,
@@ -435,6 +460,14 @@ class _Reader:
         self.problem(key, "is required: a string, or a table with one string per language")
         return {}
 
+    def localised(self, data: dict, name: str, key: str, default: dict | None = None,
+                  **_) -> dict[str, str]:
+        """A text in the project's languages (see `texts`); when not given, `default` (none:
+        it is required)."""
+        if default is not None and not data.get(name):
+            return default
+        return self.texts(data, name, key, self.languages)
+
     def number(self, data: dict, name: str, key: str, default: float, integer: bool = False, **_):
         """A positive number (a whole one when `integer`), or `default` when absent."""
         value = data.get(name, default)
@@ -472,7 +505,7 @@ class _Reader:
         return path
 
     READERS = {"str": string, "bool": boolean, "float": number, "int": number,
-               "dt.date | None": date}
+               "dt.date | None": date, "dict[str, str]": localised}
     """How a value is read, by the type its field is declared with."""
 
 
@@ -598,8 +631,8 @@ def _project(root: Path, config_path: Path, data: dict, overrides: dict[str, str
             r.problem(name, f"unknown key{suggest(name, TOP_KEYS)}; allowed: "
                       f"{', '.join(sorted(TOP_KEYS))}")
 
-    langs = r.table(data.get("languages"), "languages", {"default", "available"})
-    default = r.string(langs, "default", "languages.default", "en", LANG_RE, " (a code like 'en')")
+    langs = r.table(data.get("languages"), "languages", toml_keys(Languages))
+    default = r.settings(Languages, langs, "languages")["default"]
     available = langs.get("available", [default])
     if not isinstance(available, list) or not all(
             isinstance(x, str) and LANG_RE.match(x) for x in available):
@@ -608,30 +641,29 @@ def _project(root: Path, config_path: Path, data: dict, overrides: dict[str, str
     if default not in available:
         r.problem("languages.available", f"must include the default language '{default}'")
     languages = tuple(dict.fromkeys([default, *available]))
+    r.languages = languages
 
     org_data = r.table(data.get("org"), "org", toml_keys(Org))
     org_name = r.string(org_data, "name", "org.name")
     logo = org_data.get("logo")
-    rights = {"rights": r.texts(org_data, "rights", "org.rights", languages)} \
-        if "rights" in org_data else {}
-    org = Org(**r.settings(Org, org_data, "org", given={"name": org_name, **rights},
+    org = Org(**r.settings(Org, org_data, "org", given={"name": org_name},
                            defaults={"short_name": org_name}),
               logo=r.path(root, logo, "org.logo") if logo is not None else None)
     brand_data = r.table(data.get("brand"), "brand", toml_keys(Brand))
     brand = Brand(**r.settings(Brand, brand_data, "brand"))
     brand = replace(brand, cmyk=_inks(r, brand_data.get("cmyk"), brand))
 
-    paths = r.table(data.get("paths"), "paths",
-                    {"content", "templates", "styles", "build", "emails", "site_root"})
-    content_dir = r.path(root, paths.get("content", "content"), "paths.content") or root / "content"
-    build_dir = r.path(root, paths.get("build", "build"), "paths.build", must_exist=False)
-    emails_dir = r.path(root, paths.get("emails", "emails"), "paths.emails", must_exist=False)
+    paths = r.table(data.get("paths"), "paths", toml_keys(Paths))
+    content_dir = (r.path(root, paths.get("content", Paths.content), "paths.content")
+                   or root / Paths.content)
+    build_dir = r.path(root, paths.get("build", Paths.build), "paths.build", must_exist=False)
+    emails_dir = r.path(root, paths.get("emails", Paths.emails), "paths.emails", must_exist=False)
     site_root = r.path(root, paths["site_root"], "paths.site_root") if "site_root" in paths else None
     template_dirs = _override_dirs(r, root, paths, "templates")
     style_dirs = _override_dirs(r, root, paths, "styles")
     if build_dir and (problem := build_dir_problem(build_dir, root, [
             content_dir, *template_dirs, *style_dirs, *([emails_dir] if emails_dir else [])])):
-        r.problem("paths.build", f"'{paths.get('build', 'build')}' {problem}; a build writes and "
+        r.problem("paths.build", f"'{paths.get('build', Paths.build)}' {problem}; a build writes and "
                   "deletes files there, so it must be a folder of its own, e.g. \"build\"")
 
     audiences = {}
@@ -639,17 +671,18 @@ def _project(root: Path, config_path: Path, data: dict, overrides: dict[str, str
         key = f"audiences.{audience_id}"
         if not ID_RE.match(audience_id):
             r.problem(key, "ids are lower-case letters, digits and hyphens")
-        spec = r.table(spec, key, {"name"})
-        audiences[audience_id] = Audience(audience_id, r.texts(spec, "name", f"{key}.name", languages))
+        spec = r.table(spec, key, toml_keys(Audience))
+        audiences[audience_id] = Audience(**r.settings(Audience, spec, key,
+                                                       given={"id": audience_id}))
 
     override = _event(r, overrides, "--set event", languages)
     forced = {**(forced_event or {}),  # a profile's event, then --set, win everywhere
               **{name: getattr(override, name) for name in overrides}}
     event = replace(_event(r, r.table(data.get("event"), "event", toml_keys(Event)), "event",
                            languages, root=root), **forced)
-    print_data = r.table(data.get("print"), "print",
-                         {*PRINT_OPTIONS, *PRINT_SETTINGS, "cmyk_profile"})
-    printing = _printing(r, print_data, "print", Printing(paper=brand.paper))
+    print_data = r.table(data.get("print"), "print", PRINT_KEYS)
+    # [print] has no paper of its own: the project's is brand.paper
+    printing = _printing(r, {**print_data, "paper": brand.paper}, "print", Printing())
     cmyk_profile = (r.path(root, print_data["cmyk_profile"], "print.cmyk_profile")
                     if "cmyk_profile" in print_data else None)
     packs = {}
@@ -666,15 +699,12 @@ def _project(root: Path, config_path: Path, data: dict, overrides: dict[str, str
         else:
             r.problem(f"labels.{lang}", "must be a table of label names to strings")
 
-    security = r.table(data.get("security"), "security", {"allow_remote", "max_image_megapixels"})
-    allow_remote = r.boolean(security, "allow_remote", "security.allow_remote", False)
-    max_image_pixels = int(r.number(security, "max_image_megapixels",
-                                    "security.max_image_megapixels", MAX_IMAGE_MEGAPIXELS)
-                           * 1_000_000)
-
+    security = Security(**r.settings(Security, r.table(data.get("security"), "security",
+                                                       toml_keys(Security)), "security"))
     typography = _typography(r, r.table(data.get("typography"), "typography",
-                                        set(Typography.__dataclass_fields__)), languages)
-    download = _download(r, data.get("download"), languages)
+                                        toml_keys(Typography)), languages)
+    download = DownloadPage(**r.settings(DownloadPage, r.table(data.get("download"), "download",
+                                                               toml_keys(DownloadPage)), "download"))
     email = _email(r, data["email"]) if "email" in data else None
     presenter = read_presenter(r, data.get("presenter"), "presenter", root)
 
@@ -683,7 +713,9 @@ def _project(root: Path, config_path: Path, data: dict, overrides: dict[str, str
         root=root, org=org, brand=brand, default_language=default, languages=languages,
         audiences=audiences, packs=packs, event=event, labels=labels, content_dir=content_dir,
         template_dirs=template_dirs, style_dirs=style_dirs, build_dir=build_dir,
-        allow_remote=allow_remote, max_image_pixels=max_image_pixels, typography=typography, config_path=config_path,
+        allow_remote=security.allow_remote,
+        max_image_pixels=int(security.max_image_megapixels * 1_000_000), typography=typography,
+        config_path=config_path,
         download=download, email=email,
         emails_dir=emails_dir or root / "emails", site_root=site_root,
         printing=replace(printing, **forced_printing), cmyk_profile=cmyk_profile,
@@ -744,8 +776,8 @@ def _event(r: _Reader, data: dict, key: str, languages=None, root: Path | None =
     """An event; its name and place given once or per language (without `languages`, as in a
     presenter's profile, a text given once is kept for every language), its partners read only
     where they may be given (`root` set)."""
-    texts = {name: r.texts(data, name, f"{key}.{name}", languages) if languages
-             else _any_language(data[name]) for name in ("name", "place") if data.get(name)}
+    texts = {} if languages else {  # a profile's: kept as given, whatever the project's
+        name: _any_language(data[name]) for name in ("name", "place") if data.get(name)}
     partners = (read_partners(r, data["partners"], f"{key}.partners", root)
                 if "partners" in data and root is not None else ())
     return Event(**r.settings(Event, data, key, given=texts), partners=partners)
@@ -760,17 +792,12 @@ def _any_language(value: Any) -> dict[str, str]:
 
 def _printing(r: _Reader, data: dict, key: str, base: Printing) -> Printing:
     """`base` with the print options `data` sets."""
-    thickness = r.number(data, "paper_thickness_mm", f"{key}.paper_thickness_mm",
-                         base.paper_thickness_mm)
-    if not 0 < thickness <= 1:
-        r.problem(f"{key}.paper_thickness_mm", f"{thickness} mm is not a sheet's thickness; "
-                  "office paper is about 0.1, card 0.3")
-    copies = r.number(data, "copies", f"{key}.copies", base.copies, integer=True)
-    return replace(base, **{name: r.boolean(data, name, f"{key}.{name}", getattr(base, name))
-                            for name in PRINT_OPTIONS},
-                   pdf_variant=r.choice(data, "pdf_variant", f"{key}.pdf_variant", PDF_VARIANTS,
-                                        base.pdf_variant),
-                   copies=max(1, copies), paper_thickness_mm=thickness)
+    variant = r.choice(data, "pdf_variant", f"{key}.pdf_variant", PDF_VARIANTS, base.pdf_variant)
+    read = r.settings(Printing, data, key, base=base, given={"pdf_variant": variant})
+    if not 0 < read["paper_thickness_mm"] <= 1:
+        r.problem(f"{key}.paper_thickness_mm", f"{read['paper_thickness_mm']} mm is not a "
+                  "sheet's thickness; office paper is about 0.1, card 0.3")
+    return Printing(**{**read, "copies": max(1, read["copies"])})
 
 
 def _inks(r: _Reader, data: Any, brand: Brand) -> dict[str, tuple[float, float, float, float]]:
@@ -795,8 +822,7 @@ def _pack(r: _Reader, pack_id: str, spec: Any, languages, audiences, forced: dic
     if not usable_name(pack_id):
         r.problem(key, "pack ids are lower-case letters, digits and hyphens, and not a name "
                   "Windows reserves (con, nul, aux, prn, com1...)")
-    spec = r.table(spec, key, {"title", "audience", "documents", "event", "paper", "languages",
-                               *PRINT_OPTIONS, *PRINT_SETTINGS, "presentations"})
+    spec = r.table(spec, key, toml_keys(PackSpec))
     audience = r.string(spec, "audience", f"{key}.audience")
     if audience and audience not in audiences:
         r.problem(f"{key}.audience", f"no audience '{audience}'{suggest(audience, audiences)}; "
@@ -814,25 +840,11 @@ def _pack(r: _Reader, pack_id: str, spec: Any, languages, audiences, forced: dic
     # a pack shows an event only when it is tied to one: the project's [event] is not inherited
     pack_event = _event(r, r.table(spec.get("event"), f"{key}.event", toml_keys(Event)),
                         f"{key}.event", languages, root)
-    paper_size = r.choice(spec, "paper", f"{key}.paper", PAPER_SIZES, printing.paper)
-    own_printing = _printing(r, spec, key, replace(printing, paper=paper_size))
-    return PackSpec(
-        id=pack_id,
-        titles=r.texts(spec, "title", f"{key}.title", languages),
-        audience=audience,
-        documents=tuple(documents),
-        event=replace(pack_event, **forced),
-        languages=tuple(pack_languages),
-        printing=replace(own_printing, **forced_printing),
-        presentations=r.choice(spec, "presentations", f"{key}.presentations",
-                               PRESENTATION_LAYOUTS, "handout"),
-    )
-
-
-def _download(r: _Reader, data: Any, languages) -> DownloadPage:
-    page = r.table(data, "download", {"title", "intro"})
-    return DownloadPage(*(r.texts(page, name, f"download.{name}", languages) if name in page else {}
-                          for name in ("title", "intro")))
+    own_printing = _printing(r, spec, key, printing)
+    return PackSpec(**r.settings(PackSpec, spec, key, given={
+        "id": pack_id, "audience": audience, "documents": tuple(documents),
+        "event": replace(pack_event, **forced), "languages": tuple(pack_languages),
+        "printing": replace(own_printing, **forced_printing)}))
 
 
 def _email(r: _Reader, data: Any) -> Email:

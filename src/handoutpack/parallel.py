@@ -103,13 +103,21 @@ class Pool:
         a worker left writing a result nobody reads would outlive the build)."""
         if self._executor is not None:
             if failed:
-                for process in list(getattr(self._executor, "_processes", {}).values()):
-                    process.kill()
+                self._kill_workers()
             self._executor.shutdown(wait=True, cancel_futures=True)
             self._executor = None
         if self._temp is not None:
             shutil.rmtree(self._temp, ignore_errors=True)
             self._temp = None
+
+    def _kill_workers(self) -> None:
+        """Kill this pool's workers. concurrent.futures has no public way to before Python
+        3.14 (kill_workers), so each worker writes its pid into the pool's folder when it
+        starts, and this process kills those of its own live children."""
+        reported = _reported_workers(self._temp) if self._temp else set()
+        for process in multiprocessing.active_children():
+            if process.pid in reported:
+                process.kill()
 
     def __enter__(self) -> Pool:
         return self
@@ -154,11 +162,30 @@ def _start_worker(make_renderer: Callable[[], Renderer], temp: str, build: int) 
     it ends when the build's process ends."""
     global _worker_renderer
     _end_with(build)
+    _report_worker(temp)
     tempfile.tempdir = temp
     if subsetter() != "harfbuzz":
         os.environ.setdefault("SOURCE_DATE_EPOCH", FIXED_FONT_TIME)
     _worker_renderer = make_renderer()
     _limit_memory(render_memory())
+
+
+WORKERS_DIR = "workers"
+"""The folder of a pool's temporary folder where its workers write their pids (empty files)."""
+
+
+def _report_worker(temp: str) -> None:
+    folder = Path(temp, WORKERS_DIR)
+    folder.mkdir(exist_ok=True)
+    (folder / str(os.getpid())).touch()
+
+
+def _reported_workers(temp: str) -> set[int]:
+    try:
+        return {int(path.name) for path in Path(temp, WORKERS_DIR).iterdir()
+                if path.name.isdigit()}
+    except FileNotFoundError:
+        return set()
 
 
 def _end_with(pid: int) -> None:

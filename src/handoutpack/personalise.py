@@ -7,7 +7,6 @@ remembers what was made from what, so a rerun renders nobody's cover twice."""
 from __future__ import annotations
 
 import hashlib
-import io
 import json
 import re
 import unicodedata
@@ -15,10 +14,6 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache, partial
 from pathlib import Path
-
-from pypdf import PdfReader
-from pypdf.generic import (ArrayObject, DictionaryObject, EncodedStreamObject, IndirectObject,
-                           NameObject, PdfObject, StreamObject)
 
 from . import markup
 from .build import make_renderer
@@ -28,6 +23,7 @@ from .mailing import Recipient
 from .outputs import read_outputs, write_atomic
 from .pack import page_values
 from .parallel import Pool, default_jobs
+from .pdf.update import FirstPage, first_page, with_first_page
 from .render import Renderer
 
 ORGANISATION_COLUMNS = ("organisation", "organization", "outlet", "company", "affiliation")
@@ -134,15 +130,7 @@ class Base:
 
     path: str
     digest: str
-    size: int
-    """The pack's /Size: the first object number free for the update."""
-    cover: int
-    """The object number of the cover page."""
-    page: bytes
-    """The cover page's dictionary, without /Contents and /Resources, serialised."""
-    trailer: bytes
-    """/Root, /Info and /ID of the pack's trailer, serialised, for the update's trailer."""
-    startxref: int
+    first: FirstPage
 
 
 def _base(project: Project, pack_id: str, lang: str) -> Base:
@@ -152,19 +140,11 @@ def _base(project: Project, pack_id: str, lang: str) -> Base:
         raise HandoutpackError(f"{relative} is not built yet: run `handoutpack build {pack_id} "
                                f"--lang {lang}` first")
     data = path.read_bytes()
-    reader = PdfReader(io.BytesIO(data))
-    page = reader.pages[0]
-    kept = DictionaryObject({key: value for key, value in page.items()
-                             if key not in ("/Contents", "/Resources")})
-    trailer = DictionaryObject({key: value for key, value in reader.trailer.items()
-                                if key in ("/Root", "/Info", "/ID")})
-    found = re.findall(rb"startxref\s+(\d+)", data[-1024:])
-    if not found:
+    first = first_page(data)
+    if first is None:
         raise HandoutpackError(f"{relative}: cannot be personalised (no cross-reference table at "
                                "its end); build it again with `handoutpack build --no-cache`")
-    return Base(str(path), hashlib.sha256(data).hexdigest(), int(reader.trailer["/Size"]),
-                page.indirect_reference.idnum, _serialised(kept), _serialised(trailer),
-                int(found[-1]))
+    return Base(str(path), hashlib.sha256(data).hexdigest(), first)
 
 
 # ---------------------------------------------------------------- on a worker
@@ -185,8 +165,8 @@ def _personal_pack(renderer: Renderer, item: Cover) -> None:
     """Render one recipient's cover and write their pack: the base pack, then the new cover."""
     rendered = renderer.render(item.html, Path(item.base.path).parent,
                                f"personal cover ({item.lang})", item.lang, item.variant)
-    write_atomic(Path(item.path), swap_cover(_base_bytes(item.base.path, item.base.digest),
-                                             item.base, rendered.pdf), sync=False)
+    base = _base_bytes(item.base.path, item.base.digest)
+    write_atomic(Path(item.path), with_first_page(base, item.base.first, rendered.pdf), sync=False)
 
 
 @lru_cache(maxsize=4)
@@ -195,94 +175,6 @@ def _base_bytes(path: str, digest: str) -> bytes:
     if hashlib.sha256(data).hexdigest() != digest:
         raise HandoutpackError(f"{path} changed while personal packs were made from it; run the "
                                "same command again")
-    return data
-
-
-def swap_cover(base: bytes, info: Base, cover_pdf: bytes) -> bytes:
-    """`base` with its first page showing the first page of `cover_pdf`: the cover's content
-    and resources appended as new objects, and the page object updated to use them (PDF's
-    incremental update, ISO 32000-1 §7.5.6). The page keeps its place in the pack's structure
-    tree, bookmarks and boxes; the cover comes from the same template, so its marked content
-    matches the tree."""
-    page = PdfReader(io.BytesIO(cover_pdf)).pages[0]
-    numbers: dict[int, int] = {}
-    order: list[PdfObject] = []
-
-    def number(ref: IndirectObject) -> int:
-        if ref.idnum not in numbers:
-            numbers[ref.idnum] = info.size + len(numbers)
-            order.append(ref)
-        return numbers[ref.idnum]
-
-    def copy(value):
-        if isinstance(value, IndirectObject):
-            return IndirectObject(number(value), 0, None)  # type: ignore[arg-type]
-        if isinstance(value, StreamObject):
-            stream = EncodedStreamObject()
-            stream._data = value._data  # the bytes as encoded, with their /Filter
-            stream.update({k: copy(v) for k, v in value.items() if k != "/Length"})
-            return stream
-        if isinstance(value, DictionaryObject):
-            return DictionaryObject({k: copy(v) for k, v in value.items() if k != "/Parent"})
-        if isinstance(value, ArrayObject):
-            return ArrayObject(copy(v) for v in value)
-        return value
-
-    contents = copy(page.raw_get("/Contents"))
-    resources = copy(page.raw_get("/Resources"))
-    out = io.BytesIO()
-    out.write(base if base.endswith(b"\n") else base + b"\n")
-    offsets: dict[int, int] = {}
-    done = 0
-    while done < len(order):  # copying an object may number more
-        ref = order[done]
-        done += 1
-        value = copy(ref.get_object())
-        offsets[numbers[ref.idnum]] = out.tell()
-        out.write(f"{numbers[ref.idnum]} 0 obj\n".encode())
-        value.write_to_stream(out)
-        out.write(b"\nendobj\n")
-    offsets[info.cover] = out.tell()
-    out.write(f"{info.cover} 0 obj\n".encode() + info.page[:-2])  # without the closing >>
-    out.write(b"/Contents ")
-    contents.write_to_stream(out)
-    out.write(b"\n/Resources ")
-    resources.write_to_stream(out)
-    out.write(b"\n>>\nendobj\n")
-    return _finish(out, offsets, info)
-
-
-def _finish(out: io.BytesIO, offsets: dict[int, int], info: Base) -> bytes:
-    """The update's cross-reference section and trailer."""
-    xref = out.tell()
-    out.write(b"xref\n")
-    for start, run in _runs(sorted(offsets)):
-        out.write(f"{start} {len(run)}\n".encode())
-        out.write(b"".join(f"{offsets[n]:010d} 00000 n \n".encode() for n in run))
-    size = max(info.size, max(offsets) + 1)
-    out.write(b"trailer\n" + info.trailer[:-2]
-              + f"/Size {size}\n/Prev {info.startxref}\n>>\n".encode())
-    out.write(f"startxref\n{xref}\n%%EOF\n".encode())
-    return out.getvalue()
-
-
-def _runs(numbers: list[int]) -> Iterator[tuple[int, list[int]]]:
-    """Consecutive object numbers grouped: each group is one subsection of the xref table."""
-    run: list[int] = []
-    for n in numbers:
-        if run and n != run[-1] + 1:
-            yield run[0], run
-            run = []
-        run.append(n)
-    if run:
-        yield run[0], run
-
-
-def _serialised(value: DictionaryObject) -> bytes:
-    out = io.BytesIO()
-    value.write_to_stream(out)
-    data = out.getvalue().rstrip()
-    assert data.endswith(b">>")
     return data
 
 

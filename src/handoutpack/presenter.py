@@ -15,6 +15,8 @@ from typing import Any
 
 from email_validator import EmailNotValidError, validate_email
 
+from .schema import toml_keys
+
 MAX_PARTNERS = 2
 LOGO_TYPES = (".svg", ".png")
 PHOTO_TYPES = (".png", ".jpg", ".jpeg")
@@ -25,7 +27,6 @@ MIN_PRINT_DPI = 150
 PHOTO_MM = 30
 """The presenter's photo on the contact page is this wide and high."""
 PHONE_RE = re.compile(r"^\+?[0-9][0-9 ().\-/]{4,24}$")
-PRESENTER_KEYS = ("name", "role", "organisation", "email", "phone", "photo")
 PROFILE_KEYS = {"presenter", "partners", "event"}
 MAX_PROFILE_BYTES = 100_000
 
@@ -67,7 +68,7 @@ def read_presenter(r, data: Any, key: str, root: Path) -> Presenter | None:
     """A [presenter] table (r is config's reader, which records problems by key)."""
     if data is None:
         return None
-    table = r.table(data, key, set(PRESENTER_KEYS))
+    table = r.table(data, key, toml_keys(Presenter))
     if not table:
         return None
     name = r.string(table, "name", f"{key}.name")
@@ -107,7 +108,7 @@ def read_partners(r, data: Any, key: str, root: Path) -> tuple[Partner, ...]:
     partners = []
     for index, item in enumerate(data[:MAX_PARTNERS]):
         where = f"{key}[{index}]"
-        table = r.table(item, where, {"name", "logo"})
+        table = r.table(item, where, toml_keys(Partner))
         if not table:
             continue
         name = r.string(table, "name", f"{where}.name").strip()

@@ -32,6 +32,7 @@ from .config import Selection
 from .distribute import own_name, page_images
 from .errors import HandoutpackError, Problems
 from .outputs import build_lock, read_outputs, write_atomic
+from .pdf.files import page_count
 from .pipeline import build_and_publish
 from .presenter import LOGO_TYPES, PHOTO_TYPES, check_logo, profile_toml
 from .progress import Reporter
@@ -326,10 +327,8 @@ class _Problems:
 
 @lru_cache(maxsize=64)
 def _page_image(path: str, _mtime: int, _size: int, number: int) -> bytes | None:
-    from pypdf import PdfReader
-
     data = Path(path).read_bytes()
-    if not 1 <= number <= len(PdfReader(path).pages):
+    if not 1 <= number <= page_count(data):
         return None
     return page_images(data, PAGE_WIDTH, "PNG", range(number - 1, number))[0][0]
 
@@ -361,9 +360,7 @@ def described(project: config.Project, path: Path, title: str, lang: str, kind: 
     if known is not None:
         pages = known.pages
     else:
-        from pypdf import PdfReader
-
-        pages = len(PdfReader(path).pages)
+        pages = page_count(path.read_bytes())
     return {"path": relative, "title": title, "lang": lang, "kind": kind, "pages": pages,
             "version": f"{path.stat().st_mtime_ns:x}"}
 

@@ -6,13 +6,21 @@ from __future__ import annotations
 import pikepdf
 
 
-def page_form(target: pikepdf.Pdf, page: pikepdf.Page) -> pikepdf.Object | None:
+def page_form(target: pikepdf.Pdf, page: pikepdf.Page,
+              bleed: tuple[float, float, float, float] = (0.0, 0.0, 0.0, 0.0)
+              ) -> pikepdf.Object | None:
     """`page` as a Form XObject in `target`: its content stream copied as it is (never parsed),
-    its resources, clipped to its TrimBox (the MediaBox when it has none). None for a page that
-    draws nothing (a blank page)."""
+    its resources, clipped to its TrimBox (the MediaBox when it has none) widened by `bleed`
+    (left, bottom, right, top: what a print-ready page draws beyond its trim on those sides).
+    None for a page that draws nothing (a blank page). Each call makes a new form, so one page
+    may be placed with different boxes."""
     if "/Contents" not in page.obj:
         return None
     form = page.as_form_xobject()
+    if any(bleed):
+        left, bottom, right, top = (float(v) for v in form.BBox)
+        form.BBox = pikepdf.Array([left - bleed[0], bottom - bleed[1],
+                                   right + bleed[2], top + bleed[3]])
     return form if page.obj.is_owned_by(target) else target.copy_foreign(form)
 
 
@@ -26,7 +34,14 @@ def fit(form: pikepdf.Object, left: float, bottom: float, width: float, height: 
         grow: bool = True) -> tuple[float, ...]:
     """The matrix drawing `form` centred in the area, scaled to fit it (never enlarged unless
     `grow`)."""
-    x0, y0, form_width, form_height = form_box(form)
+    return fit_box(form_box(form), left, bottom, width, height, grow)
+
+
+def fit_box(box: tuple[float, float, float, float], left: float, bottom: float, width: float,
+            height: float, grow: bool = True) -> tuple[float, ...]:
+    """The matrix drawing what is in `box` (left, bottom, width, height) centred in the area,
+    scaled to fit it (never enlarged unless `grow`)."""
+    x0, y0, form_width, form_height = box
     scale = min(width / form_width, height / form_height)
     if not grow:
         scale = min(1.0, scale)

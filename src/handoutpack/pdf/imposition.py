@@ -1,4 +1,5 @@
-"""Rendered pages onto paper: right-hand starts for duplex, a print shop's boxes, booklets."""
+"""Rendered pages onto paper: right-hand starts for duplex, a print shop's boxes, booklets with
+creep and sheet marks."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ import pikepdf
 
 from .. import paper
 from .files import read, to_bytes
-from .forms import draw_forms, fit, page_form
+from .forms import fit_box, form_box, page_form
 
 BLEED_PT = paper.BLEED_MM * paper.POINTS_PER_MM
 BOXES = ("/MediaBox", "/TrimBox", "/BleedBox")
@@ -63,19 +64,45 @@ def booklet_order(count: int) -> list[tuple[int, int]]:
     return sides
 
 
-def booklet(pdf: bytes, sheet: str) -> tuple[bytes, int]:
+CREEP_FROM_PAGES = 24
+"""Booklets of more pages than this have their inner sheets' pages moved towards the spine."""
+
+
+def creep_offsets(count: int, thickness_mm: float) -> list[float]:
+    """How far (mm) the pages of each sheet of a `count`-page booklet move towards the spine,
+    outermost sheet first. Folded together, each sheet wraps around the ones inside it, so the
+    inner sheets stick out at the fore-edge by a sheet's thickness more each: moving their
+    pages in by as much keeps every page's margins the same after trimming."""
+    sheets = (count + -count % 4) // 4
+    if count <= CREEP_FROM_PAGES:
+        return [0.0] * sheets
+    return [round(sheet * thickness_mm, 4) for sheet in range(sheets)]
+
+
+Half = tuple[pikepdf.Object | None, float, float]
+"""What one half of a sheet side shows: a page's Form XObject (None: blank), the half's left
+edge, and how far the page moves to the right (creep)."""
+
+
+def booklet(pdf: bytes, sheet: str, thickness_mm: float = 0.0,
+            marks: bool = False) -> tuple[bytes, int]:
     """`pdf`'s pages two-up on landscape `sheet`s in booklet order, padded with blank pages to
     a multiple of four: print on both sides (flip on the short edge), fold, staple. Each page is
-    placed whole as a vector Form XObject, trimmed to its TrimBox; links and bookmarks have no
-    place on paper."""
+    placed whole as a vector Form XObject, trimmed to its TrimBox, each half clipped at the fold;
+    links and bookmarks have no place on paper. Creep is compensated for `thickness_mm` paper.
+    With `marks` (pages rendered print-ready), each sheet is a print shop's: the pages' bleed
+    kept at the sheet's edges, crop marks at its corners, fold marks at the spine."""
     height, width = paper.points(sheet)  # the sheet turned landscape: two pages side by side
+    bleed = BLEED_PT if marks else 0.0
     with read(pdf) as source:
         imposed = pikepdf.new()
-        forms = [page_form(imposed, page) for page in source.pages]
-        forms += [None] * (-len(forms) % 4)  # blank pages at the back
-        for left, right in booklet_order(len(forms)):
-            _print_side(imposed, [(forms[left], 0.0), (forms[right], width / 2)],
-                        width / 2, height)
+        forms = [_halves(imposed, page, bleed) for page in source.pages]
+        forms += [(None, None)] * (-len(forms) % 4)  # blank pages at the back
+        creep = creep_offsets(len(forms), thickness_mm)
+        for side, (left, right) in enumerate(booklet_order(len(forms))):
+            shift = creep[side // 2] * paper.POINTS_PER_MM
+            _print_side(imposed, [(forms[left][0], 0.0, shift),
+                                  (forms[right][1], width / 2, -shift)], width / 2, height, bleed)
         for key, value in source.docinfo.items():
             imposed.docinfo[key] = value
         if "/Lang" in source.Root:
@@ -83,14 +110,72 @@ def booklet(pdf: bytes, sheet: str) -> tuple[bytes, int]:
         return to_bytes(imposed, source.pdf_version), len(imposed.pages)
 
 
-def _print_side(pdf: pikepdf.Pdf, halves: list[tuple[pikepdf.Object | None, float]],
-                half_width: float, height: float) -> None:
-    """A new sheet side with each (page's Form XObject or None, left edge) half drawn on it."""
-    pdf.add_blank_page(page_size=(half_width * 2, height))
+def _halves(pdf: pikepdf.Pdf, page: pikepdf.Page, bleed: float) -> tuple:
+    """`page` as the Form XObject of a left half and of a right half: the same one, unless the
+    page brings its bleed to the sheet's outer edge (left on a left half, right on a right one,
+    and the top and foot on both)."""
+    if not bleed:
+        form = page_form(pdf, page)
+        return form, form
+    return (page_form(pdf, page, (bleed, bleed, 0.0, bleed)),
+            page_form(pdf, page, (0.0, bleed, bleed, bleed)))
+
+
+def _print_side(pdf: pikepdf.Pdf, halves: list[Half], half_width: float, height: float,
+                bleed: float) -> None:
+    """A new sheet side with each half drawn on it; with a `bleed`, the sheet has room for it
+    and for marks around."""
+    margin = bleed and bleed + paper.MARKS_MM * paper.POINTS_PER_MM
+    pdf.add_blank_page(page_size=(half_width * 2 + 2 * margin, height + 2 * margin))
     side = pdf.pages[-1]
-    placed = {f"Page{n}": (form, left) for n, (form, left) in enumerate(halves) if form}
+    placed = [(f"/Page{n}", form, left, shift)
+              for n, (form, left, shift) in enumerate(halves) if form is not None]
     side.obj.Resources = pikepdf.Dictionary(XObject=pikepdf.Dictionary(
-        {f"/{name}": form for name, (form, _) in placed.items()}))
-    drawing = draw_forms([(f"/{name}", fit(form, left, 0, half_width, height, grow=False))
-                          for name, (form, left) in placed.items()])
+        {name: form for name, form, _, _ in placed}))
+    drawing = "".join(_draw_half(name, form, left, half_width, height, shift, bleed)
+                      for name, form, left, shift in placed)
+    if margin:
+        drawing = (f"q 1 0 0 1 {margin:.4f} {margin:.4f} cm\n{drawing}Q\n"
+                   + _marks(margin, half_width * 2, height, bleed))
+        _set_sheet_boxes(side, margin, half_width * 2, height, bleed)
     side.obj.Contents = pdf.make_stream(drawing.encode("ascii"))
+
+
+def _draw_half(name: str, form: pikepdf.Object, left: float, width: float, height: float,
+               shift: float, bleed: float) -> str:
+    """PDF operators drawing Form XObject `name` in the middle of the `width` x `height` half
+    at `left`, shrunk if it is larger, moved `shift` to the right, clipped to the half and its
+    `bleed` on every side but the spine (so a page moved by creep never crosses the fold)."""
+    outer_left = left == 0
+    x0, y0, form_width, form_height = form_box(form)
+    trim = (x0 + (bleed if outer_left else 0.0), y0 + bleed, form_width - bleed,
+            form_height - 2 * bleed)  # the page's trim inside the bleed its form carries
+    scale, _, _, _, x, y = fit_box(trim, left, 0.0, width, height, grow=False)
+    clip_left = left - (bleed if outer_left else 0.0)
+    return (f"q {clip_left:.4f} {-bleed:.4f} {width + bleed:.4f} {height + 2 * bleed:.4f} re W n "
+            f"{scale:.6f} 0 0 {scale:.6f} {x + shift:.4f} {y:.4f} cm {name} Do Q\n")
+
+
+def _marks(margin: float, width: float, height: float, bleed: float) -> str:
+    """Crop marks at a sheet's four corners and fold marks at its spine, outside the bleed, in
+    registration colour (every ink), hairline."""
+    start, end = bleed, margin - 0.5  # from outside the bleed to near the sheet's edge
+    left, right, bottom, top = margin, margin + width, margin, margin + height
+    lines = []
+    for x, outward in ((left, -1), (right, 1)):
+        for y, upward in ((bottom, -1), (top, 1)):
+            lines.append((x + outward * start, y, x + outward * end, y))
+            lines.append((x, y + upward * start, x, y + upward * end))
+    spine = margin + width / 2
+    lines += [(spine, top + start, spine, top + end), (spine, bottom - start, spine, bottom - end)]
+    path = "".join(f"{x0:.3f} {y0:.3f} m {x1:.3f} {y1:.3f} l S\n" for x0, y0, x1, y1 in lines)
+    return f"q 1 1 1 1 K 0.25 w\n{path}Q\n"
+
+
+def _set_sheet_boxes(side: pikepdf.Page, margin: float, width: float, height: float,
+                     bleed: float) -> None:
+    """A print shop's sheet: trimmed to the two pages, with their bleed around."""
+    trim = [margin, margin, margin + width, margin + height]
+    side.obj.TrimBox = pikepdf.Array(trim)
+    side.obj.BleedBox = pikepdf.Array([trim[0] - bleed, trim[1] - bleed,
+                                       trim[2] + bleed, trim[3] + bleed])

@@ -54,7 +54,7 @@ class Merger:
         destination = _destination(item.destination, names)
         if destination is None and item.action is not None:
             destination = _destination(item.action.get("/D"), names)
-        copy = pikepdf.OutlineItem(item.title, self.tags._copy(source, destination)
+        copy = pikepdf.OutlineItem(item.title, self.tags.copy(source, destination)
                                    if destination is not None else None)
         copy.children.extend(self._copy_bookmark(source, kid, names) for kid in item.children)
         return copy

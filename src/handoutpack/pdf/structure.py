@@ -34,7 +34,7 @@ class StructureMerger:
         for kid in kids:  # their parent is the tree root left behind; set again in finish()
             if isinstance(kid, Dictionary) and "/P" in kid:
                 del kid["/P"]
-        kids = [self._copy(source, kid) for kid in kids]
+        kids = [self.copy(source, kid) for kid in kids]
         if len(kids) == 1 and kids[0].get("/S") == Name.Document:
             part = kids[0]  # WeasyPrint's one /Document becomes a /Part of the pack
         else:
@@ -43,12 +43,12 @@ class StructureMerger:
         part.Lang = pikepdf.String(lang)
         self.parts.append(part)
         for namespace in tree.get("/Namespaces", []):
-            self.namespaces.append(self._copy(source, namespace))
+            self.namespaces.append(self.copy(source, namespace))
         numbers = tree.get("/ParentTree", Dictionary()).get("/Nums", Array())
         count = 0
         for index in range(0, len(numbers), 2):
             self.parent_tree.append(int(numbers[index]) + self.offset)
-            self.parent_tree.append(self._copy(source, numbers[index + 1]))
+            self.parent_tree.append(self.copy(source, numbers[index + 1]))
             count = max(count, int(numbers[index]) + 1)
         for page in pages:
             if "/StructParents" in page.obj:
@@ -58,7 +58,7 @@ class StructureMerger:
                     annotation.StructParent = int(annotation.StructParent) + self.offset
         self.offset += count
 
-    def _copy(self, source: pikepdf.Pdf, value):
+    def copy(self, source: pikepdf.Pdf, value):
         """`value` of `source` copied into the pack (qpdf copies only indirect objects)."""
         if not isinstance(value, (Dictionary, Array, pikepdf.Stream)):
             return value
@@ -84,7 +84,7 @@ class StructureMerger:
         catalog.MarkInfo = Dictionary(Marked=True)
         for key in CATALOG_KEYS:
             if key in first.Root:
-                catalog[key] = self._copy(first, first.Root[key])
+                catalog[key] = self.copy(first, first.Root[key])
 
 
 def _set_parents(element: pikepdf.Object, parent: pikepdf.Object) -> None:
