@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from .cache import Cache, Miss, code_digest, key
 from .config import Project, Selection
-from .outputs import (CACHE_DIR, TEMP_DIR, Output, build_lock, published_state,
+from .outputs import (CACHE_DIR, TEMP_DIR, Output, Staging, build_lock, published_state,
                       remove_dead_builds_folders)
 from .progress import Reporter
 from .theme import builtin_dir
@@ -52,12 +52,14 @@ def build_and_publish(project: Project, documents: dict[str, Document] | None = 
     with markup.keeping(kept):
         noticed = preflight(project, documents, selection, strict)
     with build_lock(project.build_dir):
-        outputs, warnings = build(project, documents, selection, reporter, jobs=jobs,
-                                  reuse=reuse, strict=strict, pdf_variant=pdf_variant, kept=kept)
-        with markup.keeping(kept):
-            warnings += distribute.publish(project, documents, log)
+        with Staging(project.build_dir) as stage:  # the PDFs, zips and pages move in together
+            outputs, warnings = build(project, documents, selection, reporter, jobs=jobs,
+                                      reuse=reuse, strict=strict, pdf_variant=pdf_variant,
+                                      kept=kept, stage=stage)
+            with markup.keeping(kept):
+                warnings += distribute.publish(project, documents, stage, log)
         kept.save()
-        unchanged.remember(outputs, [*noticed, *warnings], reporter.jobs)
+        unchanged.remember(outputs, [*noticed, *warnings], reporter.jobs)  # build/ as switched
     return outputs, [*noticed, *warnings]
 
 
