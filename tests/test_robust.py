@@ -92,8 +92,10 @@ PACKS = MINIMAL_CONFIG.replace('documents = ["hello"]',
 
 
 def pdf_bytes(project: Path) -> dict[str, bytes]:
+    """The PDFs in build/ (not those a build wrote aside, in a staging folder)."""
     return {str(p.relative_to(project / "build")): p.read_bytes()
-            for p in sorted((project / "build").rglob("*.pdf"))}
+            for p in sorted((project / "build").rglob("*.pdf"))
+            if not p.relative_to(project / "build").parts[0].startswith(".handoutpack-staging-")}
 
 
 def start_build(project: Path) -> subprocess.Popen:
@@ -176,6 +178,7 @@ def test_an_interrupted_build_keeps_good_pdfs_and_the_next_build_is_right(make_p
     assert not list((project / "build").rglob("*.tmp")), "leftovers of the killed build are gone"
     assert not list((project / "build").rglob(f"handoutpack-{process.pid}-*")), \
         "so is its temporary folder"
+    assert not list((project / "build").glob(".handoutpack-staging-*")), "and its staging one"
     manifest = json.loads((project / "build/manifest.json").read_text())["outputs"]
     for entry in manifest:
         data = (project / "build" / entry["path"]).read_bytes()

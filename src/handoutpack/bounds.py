@@ -10,6 +10,7 @@ import functools
 import re
 import signal
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -18,6 +19,8 @@ from jinja2 import nodes
 from jinja2.compiler import CodeGenerator
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 from jinja2.utils import Namespace, generate_lorem_ipsum
+from markdown.blockprocessors import BlockProcessor
+from markdown.extensions import Extension
 
 from .errors import HandoutpackError
 
@@ -52,11 +55,13 @@ class _Budget:
         self.work = 0
 
     def step(self) -> None:
+        check_time()
         self.steps += 1
         if self.steps > MAX_LOOP_STEPS:
             raise TooMuch(f"its loops take more than {MAX_LOOP_STEPS:,} steps")
 
     def made(self, value) -> None:
+        check_time()
         if isinstance(value, (str, list, tuple, dict)):
             size = len(value)
             if size > MAX_TEMPLATE_VALUE:
@@ -231,35 +236,87 @@ def _check_replace(args) -> None:
 
 class TooSlow(BaseException):
     """A stage ran past its deadline: a BaseException, so that no library's `except Exception`
-    swallows it and carries on."""
+    swallows it and carries on. Its argument is the deadline that stopped it."""
 
 
 SIMPLIFY = ("simplify it (a loop, a filter or a Markdown shape makes too much work)")
 
+_due: contextvars.ContextVar[tuple[float, object] | None] = contextvars.ContextVar(
+    "due", default=None)
+"""The nearest deadline of the work in this thread (monotonic time, the deadline's token),
+where the work checks it itself (see check_time)."""
+
+
+def check_time() -> None:
+    """Stop the work here if its deadline has passed. Called at every template loop step and
+    value made, and at every Markdown block: how a deadline reaches work no signal can stop
+    (the preview's request threads, or a template inside a render's own time limit)."""
+    due = _due.get()
+    if due is not None and time.monotonic() > due[0]:
+        raise TooSlow(due[1])
+
 
 @contextmanager
 def deadline(seconds: float, what: str, advice: str = SIMPLIFY) -> Iterator[None]:
-    """Stop the block with HandoutpackError (naming `what`, saying `advice`) after `seconds`.
-    Only where a signal can reach it: the main thread, with no other deadline running."""
-    usable = (threading.current_thread() is threading.main_thread()
-              and hasattr(signal, "setitimer") and signal.getitimer(signal.ITIMER_REAL)[0] == 0)
-    if not usable:
-        yield
-        return
+    """Stop the block with HandoutpackError (naming `what`, saying `advice`) after `seconds`:
+    by a signal, wherever it is, on the main thread with no other alarm set; elsewhere at the
+    template step or Markdown block it is at (check_time)."""
+    token = object()
+    stop = _alarm if _alarm_usable() else _checked
+    try:
+        with stop(seconds, token):
+            yield
+    except TooSlow as slow:
+        if slow.args[0] is not token:
+            raise  # an outer deadline's, for it to report
+        raise HandoutpackError(f"{what}: took longer than {seconds:g} s and was stopped; "
+                               f"{advice}") from None
 
+
+def _alarm_usable() -> bool:
+    return (threading.current_thread() is threading.main_thread()
+            and hasattr(signal, "setitimer") and signal.getitimer(signal.ITIMER_REAL)[0] == 0)
+
+
+@contextmanager
+def _alarm(seconds: float, token: object) -> Iterator[None]:
     def stop(signum, frame):
-        raise TooSlow(what)
+        raise TooSlow(token)
 
     before = signal.signal(signal.SIGALRM, stop)
     signal.setitimer(signal.ITIMER_REAL, seconds)
     try:
         yield
-    except TooSlow:
-        raise HandoutpackError(f"{what}: took longer than {seconds:g} s and was stopped; "
-                               f"{advice}") from None
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, before)
+
+
+@contextmanager
+def _checked(seconds: float, token: object) -> Iterator[None]:
+    due = time.monotonic() + seconds
+    outer = _due.get()
+    if outer is not None and outer[0] <= due:
+        yield  # an earlier deadline is being checked already
+        return
+    previous = _due.set((due, token))
+    try:
+        yield
+    finally:
+        _due.reset(previous)
+
+
+class Clock(Extension):
+    """Markdown that checks its deadline (check_time) before each block it reads."""
+
+    def extendMarkdown(self, md) -> None:  # noqa: N802 — Python-Markdown's name
+        md.parser.blockprocessors.register(_ClockBlock(md.parser), "handoutpack-clock", 1000)
+
+
+class _ClockBlock(BlockProcessor):
+    def test(self, parent, block) -> bool:
+        check_time()
+        return False
 
 
 # ---------------------------------------------------------------- Markdown shapes

@@ -16,7 +16,7 @@ from .cache import Cache, Kept, Miss, key
 from .config import Project, with_printing
 from .content import Document
 from .errors import Problems
-from .outputs import (TEMP_DIR, Output, build_lock, ensure_space, read_outputs, save,
+from .outputs import (TEMP_DIR, Output, Staging, build_lock, ensure_space, read_outputs, save,
                       write_manifest)
 from .parallel import Pool, default_jobs
 from .plan import Selection, plan, source_name
@@ -43,7 +43,8 @@ def build_and_publish(project: Project, documents: dict[str, Document],
         outputs, warnings, reused = done
         reporter.reused += reused
         with build_lock(project.build_dir), markup.keeping(kept_pages(project)) as kept:
-            warnings += distribute.publish(project, documents, log)
+            with Staging(project.build_dir) as stage:
+                warnings += distribute.publish(project, documents, stage, log)
             kept.save()
         return outputs, warnings
     from .check import preflight  # here: a build with nothing changed never checks again
@@ -52,11 +53,13 @@ def build_and_publish(project: Project, documents: dict[str, Document],
     with markup.keeping(kept):
         noticed = preflight(project, documents, selection, strict)
     with build_lock(project.build_dir):
-        outputs, warnings = build(project, documents, selection, reporter, jobs=jobs,
-                                  reuse=reuse, strict=strict, pdf_variant=pdf_variant, kept=kept)
+        with Staging(project.build_dir) as stage:  # the PDFs, zips and pages move in together
+            outputs, warnings = build(project, documents, selection, reporter, jobs=jobs,
+                                      reuse=reuse, strict=strict, pdf_variant=pdf_variant,
+                                      kept=kept, stage=stage)
+            with markup.keeping(kept):
+                warnings += distribute.publish(project, documents, stage, log)
         unchanged.remember(outputs, [*noticed, *warnings], reporter.jobs)
-        with markup.keeping(kept):
-            warnings += distribute.publish(project, documents, log)
         kept.save()
     return outputs, [*noticed, *warnings]
 
@@ -120,14 +123,15 @@ def _sha256(path: Path) -> str:
 def build(project: Project, documents: dict[str, Document], selection: Selection = Selection(),
           reporter: Reporter | None = None, jobs: int | None = None, reuse: bool = True,
           strict: bool = False, pdf_variant: str | None = None,
-          kept: Kept | None = None, dry_run: bool = False,
-          screen_images: bool = False) -> tuple[list[Output], list[str]]:
+          kept: Kept | None = None, dry_run: bool = False, screen_images: bool = False,
+          stage: Staging | None = None) -> tuple[list[Output], list[str]]:
     """Write the selected documents and packs into build/; return the outputs and warnings.
     `jobs` processes render at once (default: one per core); `reuse=False` ignores the cache;
     `strict`: WeasyPrint's warnings fail the build before anything is written; `kept`: the
     typeset pages kept between builds (see kept_pages), if the caller has them already;
     `pdf_variant` wins over every pack's and the config's. `dry_run` writes nothing but the
-    cache (for `check --print`); `screen_images` also checks the images of screen files."""
+    cache (for `check --print`); `screen_images` also checks the images of screen files.
+    The outputs are written into `stage` (needed unless `dry_run`), for the caller to switch."""
     reporter = reporter or Reporter()
     ensure_space(project.build_dir, {})  # renders need room in build/.cache too
     if pdf_variant:
@@ -165,25 +169,26 @@ def build(project: Project, documents: dict[str, Document], selection: Selection
     warnings += printed
     ensure_space(project.build_dir, {**{path: len(pdf) for path, pdf in documents_out.items()},
                                      **{path: len(made[0]) for path, made in packs.items()}})
-    outputs = [save(project.build_dir, path, documents_out[path], kind=p.layout,
+    outputs = [save(stage, path, documents_out[path], kind=p.layout,
                     lang=p.translation.lang, document=p.document.slug, pages=renders[p].pages,
                     sources=[source_name(project, p.translation)])
                for path, p in planned.documents]
     for pack in planned.packs:
         pdf, pages, pack_pages = packs[pack.path]
-        outputs.append(save(project.build_dir, pack.path, pdf,
+        outputs.append(save(stage, pack.path, pdf,
                             kind="booklet" if pack.booklet else "pack", lang=pack.lang,
                             pack=pack.spec.id, pages=pages,
                             sources=[source_name(project, p.translation) for p in pack.parts],
                             fallbacks=[p.document.slug for p in pack.parts if p.fell_back],
                             print=prepress.ticket_data(project, pack, pack_pages)))
-    prepress.write_tickets(project, planned, outputs[-len(planned.packs):] if planned.packs else [])
-    outputs += [save(project.build_dir, path, pdf, kind="cover", lang=pack.lang,
+    prepress.write_tickets(project, planned, outputs[-len(planned.packs):] if planned.packs else [],
+                           stage)
+    outputs += [save(stage, path, pdf, kind="cover", lang=pack.lang,
                      pack=pack.spec.id, pages=pages)
                 for path, (pack, pdf, pages) in covers.items()]
     for output in outputs:  # what each was built from, by content (see mailing._changed)
         output.source_sha256 = {name: file_digest(project.root / name) for name in output.sources}
-    write_manifest(project.build_dir, outputs)
+    write_manifest(stage, outputs)
     kept.save()
     rendering.cache.prune()
     return outputs, list(dict.fromkeys(warnings))

@@ -5,7 +5,6 @@ from __future__ import annotations
 import dataclasses
 import errno
 import json
-import re
 import shutil
 import sys
 import traceback
@@ -16,7 +15,7 @@ import click
 
 from . import check, config, content, history, mailing, personalise, scaffold
 from .build import Reporter, Selection, build_and_publish
-from .errors import HandoutpackError, Problems
+from .errors import HandoutpackError, Problems, printable
 from .outputs import MANIFEST, build_lock, unwritable
 from .render import PDF_VARIANTS
 
@@ -141,7 +140,7 @@ def build_command(run: Run, packs: tuple[str, ...], languages: tuple[str, ...],
         click.echo(f"warning: {printable(warning)}", err=True)
     if not quiet:
         for note in reporter.notes:
-            click.echo(f"note: {note}", err=True)
+            click.echo(f"note: {printable(note)}", err=True)
         counts = Counter(o.kind for o in outputs)
         nouns = {"document": "document", "slides": "presentation", "pack": "pack",
                  "booklet": "booklet"}  # a presentation's slides stand for its three PDFs
@@ -162,7 +161,7 @@ def _personal_packs(project: config.Project, pack: str, recipients: Path,
                     languages: tuple[str, ...], jobs: int | None, progress: Progress):
     people, problems = mailing.read_recipients(recipients, project)
     for problem in problems:
-        click.echo(f"warning: {problem}", err=True)
+        click.echo(f"warning: {printable(str(problem))}", err=True)
     people = [p for p in people if not languages or p.lang in languages]
     missing = [p for p in people if project.packs[pack].languages
                and p.lang not in project.packs[pack].languages]
@@ -230,25 +229,27 @@ def _email(project: config.Project, documents: dict[str, content.Document], pack
            max_mb: float | None, quiet: bool, personal: bool = False) -> None:
     outbox = mailing.prepare(project, documents, pack, recipients, languages, max_mb, personal)
     for problem in outbox.problems:
-        click.echo(f"warning: {problem}", err=True)
+        click.echo(f"warning: {printable(str(problem))}", err=True)
     where = _shown(outbox.folder)
     if not send:
-        click.echo(f"Wrote {len(outbox.messages)} messages to {where}/ "
-                   f"({len(outbox.problems)} rows skipped). Check them, then add --send.")
+        click.echo(printable(f"Wrote {len(outbox.messages)} messages to {where}/ "
+                             f"({len(outbox.problems)} rows skipped). Check them, then add "
+                             "--send."))
         return
     result = mailing.send(project, outbox.messages, outbox.folder / "sent.json",
                           project.email.pace_seconds if pace is None else pace, _log(quiet))
     for address in result.uncertain:
-        click.echo(f"warning: {address}: the last run stopped while sending to this address, so "
-                   f"it may have the pack; not sent again. If it did not arrive, remove its entry "
-                   f"from {where}/sent.json and run again.", err=True)
+        click.echo(printable(f"warning: {address}: the last run stopped while sending to this "
+                             "address, so it may have the pack; not sent again. If it did not "
+                             f"arrive, remove its entry from {where}/sent.json and run again."),
+                   err=True)
     later = (f"; {len(result.deferred)} deferred by the server (the next run tries again)"
              if result.deferred else "")
     unsendable = (f"; {len(result.skipped)} not sendable through this server"
                   if result.skipped else "")
-    click.echo(f"Sent {len(result.sent)}; {len(result.earlier)} had it already; "
-               f"{len(result.refused)} refused by the server{later}{unsendable}; "
-               f"{len(outbox.problems)} rows skipped (log: {where}/sent.json)")
+    click.echo(printable(f"Sent {len(result.sent)}; {len(result.earlier)} had it already; "
+                         f"{len(result.refused)} refused by the server{later}{unsendable}; "
+                         f"{len(outbox.problems)} rows skipped (log: {where}/sent.json)"))
 
 
 @cli.command("check")
@@ -427,7 +428,9 @@ def _translated(project: config.Project, document: content.Document, lang: str) 
 
 
 def _log(quiet: bool):
-    return (lambda message: None) if quiet else (lambda message: click.echo(f"  {message}", err=True))
+    if quiet:
+        return lambda message: None
+    return lambda message: click.echo(f"  {printable(message)}", err=True)
 
 
 def _printed(printing: config.Printing) -> str:
@@ -451,13 +454,6 @@ def _shown(path: Path) -> str:
 
 
 DISK_ERRORS = (errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES, errno.EPERM)
-CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-
-
-def printable(message: str) -> str:
-    """`message` safe for a terminal: control characters (such as the escapes a file name may
-    hold, which could recolour or rewrite the screen) shown as \\x1b, not sent raw."""
-    return CONTROL.sub(lambda m: repr(m[0])[1:-1], message)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -20,8 +20,8 @@ from .config import PackSpec, Project
 from .content import Document
 from . import outputs as paths
 from .errors import HandoutpackError
-from .outputs import (EVERYTHING, Output, document_path, guarded, layouts, pack_path,
-                      read_outputs, write_atomic, write_changed)
+from .outputs import (EVERYTHING, Output, Staging, document_path, layouts, pack_path,
+                      read_outputs)
 
 Log = Callable[[str], None]
 
@@ -97,24 +97,23 @@ class Thumbnail:
     height: int
 
 
-def make_thumbnails(build_dir: Path, outputs: dict[str, Output]) -> dict[str, Thumbnail]:
+def make_thumbnails(stage: Staging, outputs: dict[str, Output]) -> dict[str, Thumbnail]:
     """A first-page thumbnail for every PDF, by the PDF's path; old thumbnails are removed."""
     thumbnails = {}
     for output in outputs.values():
         name = f"{THUMBNAILS}/{output.sha256[:24]}.webp"
-        path = guarded(build_dir, name)
         try:
-            width, height = _webp_size(path.read_bytes())
+            width, height = _webp_size(stage.path(name).read_bytes())
         except (OSError, ValueError):  # none yet, or not a picture: draw it
-            data, width, height = page_images(guarded(build_dir, output.path).read_bytes(),
+            data, width, height = page_images(stage.path(output.path).read_bytes(),
                                               THUMBNAIL_WIDTH, pages=range(1))[0]
-            write_atomic(path, data)
+            stage.write(name, data)
         thumbnails[output.path] = Thumbnail(name, width, height)
     kept = {t.path for t in thumbnails.values()}
-    for old in (build_dir / THUMBNAILS).glob("*.webp"):
+    for old in (stage.build_dir / THUMBNAILS).glob("*.webp"):
         if THUMBNAIL_NAME.fullmatch(old.name) and f"{THUMBNAILS}/{old.name}" not in kept \
                 and not old.is_symlink():
-            old.unlink()
+            stage.remove(f"{THUMBNAILS}/{old.name}")
     return thumbnails
 
 
@@ -172,9 +171,9 @@ class Section:
 class Catalogue:
     """The built PDFs of a project as the download page and the bundles need them."""
 
-    def __init__(self, project: Project, documents: dict[str, Document],
+    def __init__(self, project: Project, documents: dict[str, Document], stage: Staging,
                  outputs: dict[str, Output], thumbnails: dict[str, Thumbnail]):
-        self.project, self.documents = project, documents
+        self.project, self.documents, self.stage = project, documents, stage
         self.outputs, self.thumbnails = outputs, thumbnails
 
     def document_pdf(self, slug: str, lang: str, layout: str | None = None) -> Output | None:
@@ -229,16 +228,20 @@ class Catalogue:
             audience = self.project.text(self.project.audiences[spec.audience].names, lang)
             summary = " · ".join(filter(None, [words["for_audience"].format(audience=audience),
                                                in_language(words, shown, lang)]))
-            bundle = self.project.build_dir / bundle_path(spec, shown)
+            bundle = bundle_path(spec, shown)
             entries.append(Entry(
                 spec.id, self.project.text(spec.titles, shown), summary, shown,
                 self.thumbnails[pdfs[shown].path], self._files(pdfs, shown, root, words, lang),
-                bundle=Download(root + bundle_path(spec, shown), shown, own_name(shown),
-                                f"ZIP · {size_text(bundle.stat().st_size, lang)}")
-                if bundle.is_file() else None,
+                bundle=Download(root + bundle, shown, own_name(shown),
+                                f"ZIP · {size_text(self.size(bundle), lang)}")
+                if self.stage.exists(bundle) else None,
                 contents=[(t.meta.title, in_language(words, t.lang, lang), t.lang) for t in (
                     self.documents[slug].best(shown, default) for slug in spec.documents)]))
         return entries
+
+    def size(self, relative: str) -> int:
+        """The bytes of a file in build/, as this build leaves it."""
+        return self.stage.path(relative).stat().st_size
 
     def _by_language(self, pdf: Callable[[str], Output | None]) -> dict[str, Output]:
         """The PDFs `pdf` finds for each of the project's languages, where built."""
@@ -273,8 +276,7 @@ def page_path(project: Project, lang: str) -> str:
 
 def write_pages(catalogue: Catalogue) -> list[str]:
     """build/index.html and one page per other language; returns their paths."""
-    project = catalogue.project
-    everything = project.build_dir / EVERYTHING
+    project, stage = catalogue.project, catalogue.stage
     written = []
     for lang in project.languages:
         path = page_path(project, lang)
@@ -288,14 +290,14 @@ def write_pages(catalogue: Catalogue) -> list[str]:
                                              quote=False))  # Markdown, never raw HTML
             if project.download.intros else "",
             logo=_data_uri(project.org.logo) if project.org.logo else "",
-            css=brand_fonts(project, root) + "\n" + _page_css(project),
+            css=brand_fonts(project, stage, root) + "\n" + _page_css(project),
             languages=[(code, own_name(code), root + page_path(project, code))
                        for code in project.languages],
             packs=catalogue.packs(lang, root), sections=catalogue.sections(lang, root),
             everything=Download(root + EVERYTHING, lang, own_name(lang),
-                                f"ZIP · {size_text(everything.stat().st_size, lang)}")
-            if everything.is_file() else None)
-        if write_changed(guarded(project.build_dir, path), html.encode("utf-8")):
+                                f"ZIP · {size_text(catalogue.size(EVERYTHING), lang)}")
+            if stage.exists(EVERYTHING) else None)
+        if stage.write(path, html.encode("utf-8")):
             written.append(path)
     return written
 
@@ -306,7 +308,7 @@ FONTS_FOLDER = "fonts"
 """Where the download page's fonts go in build/."""
 
 
-def brand_fonts(project: Project, root: str) -> str:
+def brand_fonts(project: Project, stage: Staging, root: str) -> str:
     """The @font-face rules of the brand's two families from fonts.css, their files copied into
     build/fonts/, so that the page looks like the PDFs (it still loads nothing from elsewhere)."""
     sheet = markup.find_style(project, "fonts.css")
@@ -321,7 +323,7 @@ def brand_fonts(project: Project, root: str) -> str:
             source = (sheet.parent / match[1]).resolve()
             if not source.is_file() or not source.is_relative_to(sheet.parent.resolve()):
                 return match[0]  # the PDFs' check reports it; the page falls back to other fonts
-            write_changed(project.build_dir / FONTS_FOLDER / source.name, source.read_bytes())
+            stage.write(f"{FONTS_FOLDER}/{source.name}", source.read_bytes())
             return f'url("{root}{FONTS_FOLDER}/{source.name}")'
 
         rules.append(FONT_URL.sub(copied, rule))
@@ -369,12 +371,13 @@ def bundle_path(spec: PackSpec, lang: str) -> str:
     return paths.bundle_path(lang, spec.id)
 
 
-def write_zip(path: Path, folder: str, members: list[Member]) -> bool:
+def write_zip(stage: Staging, relative: str, folder: str, members: list[Member]) -> bool:
     """A zip of `members` inside `folder`/, entries sorted and dated ZIP_TIME so the same files
     give the same bytes. Skipped (False) when the zip there already holds exactly these files."""
     members = sorted(members, key=lambda m: m.name)
     stamp = ZIP_STAMP + hashlib.sha256("\n".join(
         f"{folder}/{m.name} {m.sha256}" for m in members).encode("utf-8")).hexdigest()
+    path = stage.path(relative)
     if _zip_comment(path) == stamp and _holds(path, folder, members):
         return False
     out = io.BytesIO()
@@ -386,8 +389,7 @@ def write_zip(path: Path, folder: str, members: list[Member]) -> bool:
             info.external_attr = 0o644 << 16
             info.compress_type = zipfile.ZIP_DEFLATED
             archive.writestr(info, member.read())
-    write_atomic(path, out.getvalue())
-    return True
+    return stage.write(relative, out.getvalue())
 
 
 def _holds(path: Path, folder: str, members: list[Member]) -> bool:
@@ -411,12 +413,12 @@ def _zip_comment(path: Path) -> str | None:
         return None
 
 
-def _pdf_member(build_dir: Path, name: str, output: Output) -> Member:
+def _pdf_member(stage: Staging, name: str, output: Output) -> Member:
     """A PDF of build/ in a zip; never a file outside build/, whatever its manifest says."""
     if ".." in Path(name).parts or name.startswith("/"):
-        raise HandoutpackError(f"{build_dir}/manifest.json: '{name}' is not a name for a file in "
-                               "a zip; delete build/ and build again")
-    return Member(name, output.sha256, path=guarded(build_dir, output.path))
+        raise HandoutpackError(f"{stage.build_dir}/manifest.json: '{name}' is not a name for a "
+                               "file in a zip; delete build/ and build again")
+    return Member(name, output.sha256, path=stage.path(output.path))
 
 
 def folder_name(project: Project, *parts: str) -> str:
@@ -428,27 +430,27 @@ def folder_name(project: Project, *parts: str) -> str:
 def write_pack_bundles(catalogue: Catalogue, log: Log) -> list[str]:
     """<lang>/<pack>.zip for every built pack: the pack, its documents, a README; returns
     warnings for packs whose documents are not all built."""
-    project, warnings = catalogue.project, []
+    project, stage, warnings = catalogue.project, catalogue.stage, []
     for spec in project.packs.values():
         for lang in project.languages:
             pack = catalogue.pack_pdf(spec.id, lang)
-            zip_path = guarded(project.build_dir, bundle_path(spec, lang))
+            zip_path = bundle_path(spec, lang)
             if not pack:
                 continue
             parts = catalogue.pack_documents(spec, lang)
             missing = [f"{d.slug} ({d.best(lang, project.default_language).lang})"
                        for d, pdf in parts if pdf is None]
             if missing:
-                zip_path.unlink(missing_ok=True)  # never offer a bundle older than its pack
+                stage.remove(zip_path)  # never offer a bundle older than its pack
                 warnings.append(f"{bundle_path(spec, lang)}: not made, as some of its documents "
                                 f"are not built yet: {', '.join(missing)}. Run `handoutpack "
                                 "build` to build everything.")
                 continue
-            members = [_pdf_member(project.build_dir, f"{spec.id}.pdf", pack),
-                       *(_pdf_member(project.build_dir, f"documents/{d.slug}.pdf", pdf)
+            members = [_pdf_member(stage, f"{spec.id}.pdf", pack),
+                       *(_pdf_member(stage, f"documents/{d.slug}.pdf", pdf)
                          for d, pdf in parts),
                        Member.text("README.txt", _pack_readme(catalogue, spec, lang, pack, parts))]
-            if write_zip(zip_path, folder_name(project, spec.id, lang), members):
+            if write_zip(stage, zip_path, folder_name(project, spec.id, lang), members):
                 log(f"bundling {bundle_path(spec, lang)}")
     return warnings
 
@@ -470,7 +472,7 @@ def _pack_readme(catalogue: Catalogue, spec: PackSpec, lang: str, pack: Output,
 def write_everything(catalogue: Catalogue, log: Log) -> None:
     """build/everything.zip: every PDF in build/, in its language's folder, and a README."""
     project = catalogue.project
-    members = [_pdf_member(project.build_dir, output.path, output)
+    members = [_pdf_member(catalogue.stage, output.path, output)
                for output in catalogue.outputs.values()]
     if not members:
         return
@@ -490,7 +492,7 @@ def write_everything(catalogue: Catalogue, log: Log) -> None:
             languages.append((own_name(lang), words, packs, documents))
     readme = markup.page(project, "readme-everything.txt", org=project.org,
                          languages=languages)
-    if write_zip(guarded(project.build_dir, EVERYTHING), folder_name(project, "all"),
+    if write_zip(catalogue.stage, EVERYTHING, folder_name(project, "all"),
                  [*members, Member.text("README.txt", readme)]):
         log(f"bundling {EVERYTHING}")
 
@@ -498,14 +500,15 @@ def write_everything(catalogue: Catalogue, log: Log) -> None:
 # ---------------------------------------------------------------- all of it
 
 
-def publish(project: Project, documents: dict[str, Document], log: Log = lambda m: None) -> list[str]:
+def publish(project: Project, documents: dict[str, Document], stage: Staging,
+            log: Log = lambda m: None) -> list[str]:
     """After a build: thumbnails, bundles and the download pages for everything in build/
-    (as build/manifest.json lists it). Returns warnings."""
-    outputs = read_outputs(project.build_dir)
+    (as build/manifest.json lists it), staged with the build's PDFs. Returns warnings."""
+    outputs = read_outputs(project.build_dir, stage)
     if not outputs:
         return []
     log("drawing thumbnails")
-    catalogue = Catalogue(project, documents, outputs, make_thumbnails(project.build_dir, outputs))
+    catalogue = Catalogue(project, documents, stage, outputs, make_thumbnails(stage, outputs))
     warnings = write_pack_bundles(catalogue, log)
     write_everything(catalogue, log)
     for path in write_pages(catalogue):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -59,3 +60,12 @@ def collect(problems: Iterable[Problem]) -> None:
     problems = list(problems)
     if problems:
         raise Problems(problems)
+
+
+CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def printable(message: str) -> str:
+    """`message` safe for a terminal: control characters (such as the escapes a file name may
+    hold, which could recolour or rewrite the screen) shown as \\x1b, not sent raw."""
+    return CONTROL.sub(lambda m: repr(m[0])[1:-1], message)

@@ -300,7 +300,7 @@ def to_html(text: str, figure_label: str = "Figure {number}", line_breaks: bool 
 
 def _to_html(text: str, figure_label: str, line_breaks: bool) -> str:
     extensions = [*MARKDOWN_EXTENSIONS, *syntax.extensions(), typography.PrintExtension(figure_label),
-                  *(["nl2br"] if line_breaks else [])]
+                  *(["nl2br"] if line_breaks else []), bounds.Clock()]
     return markdown.Markdown(extensions=extensions, extension_configs=MARKDOWN_CONFIG).convert(text)
 
 

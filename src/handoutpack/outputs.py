@@ -11,7 +11,7 @@ import os
 import re
 import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -64,15 +64,17 @@ def page_path(lang: str, default_language: str) -> str:
     return "index.html" if lang == default_language else f"{lang}/index.html"
 
 
-def write_atomic(path: Path, data: bytes, sync: bool = True) -> None:
+def write_atomic(path: Path, data: bytes, sync: bool = True, named: Path | None = None) -> None:
     """Write to a temporary file beside `path`, then rename: readers never see half a file.
-    `sync` makes the bytes reach the disk first, so a crash cannot leave an empty file."""
+    `sync` makes the bytes reach the disk first, so a crash cannot leave an empty file.
+    `named`: the file messages name (where a staged file goes), when not `path`."""
+    named = named or path
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=TEMPORARY_SUFFIX,
                                          dir=path.parent)
     except OSError as error:
-        raise unwritable(path, error, len(data)) from None
+        raise unwritable(named, error, len(data)) from None
     try:
         with os.fdopen(fd, "wb") as file:
             file.write(data)
@@ -83,7 +85,7 @@ def write_atomic(path: Path, data: bytes, sync: bool = True) -> None:
         os.replace(temporary, path)
     except OSError as error:
         Path(temporary).unlink(missing_ok=True)
-        raise unwritable(path, error, len(data)) from None
+        raise unwritable(named, error, len(data)) from None
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
@@ -155,37 +157,37 @@ class Output:
     """A print file's job ticket: trim size, pages, sheets, duplex, binding, colour, copies."""
 
 
-def save(build_dir: Path, relative: str, data: bytes, **details) -> Output:
-    """Write `data` to build_dir/relative (unless it holds these bytes already) and describe it."""
-    write_changed(guarded(build_dir, relative), data)
+def save(stage: Staging, relative: str, data: bytes, **details) -> Output:
+    """Stage `data` for build/relative (unless it holds these bytes already) and describe it."""
+    stage.write(relative, data)
     return Output(path=relative, bytes=len(data), sha256=hashlib.sha256(data).hexdigest(),
                   **details)
 
 
-def write_manifest(build_dir: Path, outputs: list[Output]) -> Path:
-    """Update build/manifest.json: this build's outputs replace earlier entries for their paths;
+def write_manifest(stage: Staging, outputs: list[Output]) -> None:
+    """Stage build/manifest.json: this build's outputs replace earlier entries for their paths;
     entries whose files are gone are dropped."""
-    path = build_dir / MANIFEST
-    entries = {o.path: asdict(o) for o in read_outputs(build_dir).values()}
+    entries = {o.path: asdict(o) for o in read_outputs(stage.build_dir).values()}
     entries.update((o.path, asdict(o)) for o in outputs)
     entries = [entries[key] for key in sorted(entries)]
-    write_changed(path, (json.dumps({"outputs": entries}, indent=2, ensure_ascii=False) + "\n")
-                  .encode("utf-8"))
-    return path
+    stage.write(MANIFEST, (json.dumps({"outputs": entries}, indent=2, ensure_ascii=False) + "\n")
+                .encode("utf-8"))
 
 
-def read_outputs(build_dir: Path) -> dict[str, Output]:
-    """The manifest's outputs that are what it says, by path. build/ is not trusted: an entry
-    counts only when its path is one this tool writes, inside build/, and the file there has the
-    SHA-256 the entry gives; anything else is left out (the next build of it writes it anew)."""
+def read_outputs(build_dir: Path, stage: Staging | None = None) -> dict[str, Output]:
+    """The manifest's outputs that are what it says, by path (as `stage` will leave them, when
+    given). build/ is not trusted: an entry counts only when its path is one this tool writes,
+    inside build/, and the file has the SHA-256 the entry gives; anything else is left out (the
+    next build of it writes it anew)."""
+    locate = stage.path if stage else (lambda relative: build_dir / relative)
     fields = set(Output.__dataclass_fields__)
     found = {}
-    for entry in _read_manifest(build_dir / MANIFEST):
+    for entry in _read_manifest(locate(MANIFEST)):
         try:
             output = Output(**{k: v for k, v in entry.items() if k in fields})
         except (TypeError, AttributeError):
             continue  # a damaged entry: the next build of that file writes a good one
-        if _genuine(build_dir, output):
+        if _genuine(build_dir, output, locate):
             found[output.path] = output
     return found
 
@@ -195,11 +197,11 @@ OUTPUT_PATH = re.compile(r"[a-z]{2,3}(?:-[A-Za-z0-9]+)?/(?:(?:documents|slides|h
 """Every path a build writes a PDF to, inside build/ (see document_path, PlannedPack.path)."""
 
 
-def _genuine(build_dir: Path, output: Output) -> bool:
+def _genuine(build_dir: Path, output: Output, locate: Callable[[str], Path]) -> bool:
     """Whether `output` names a PDF this tool writes, inside build/, holding what it says."""
     if not isinstance(output.path, str) or not OUTPUT_PATH.fullmatch(output.path):
         return False
-    path = build_dir / output.path
+    path = locate(output.path)
     if path.is_symlink() or not inside(build_dir, path):
         return False
     try:
@@ -225,16 +227,98 @@ def guarded(build_dir: Path, relative: str) -> Path:
     return path
 
 
-def write_changed(path: Path, data: bytes) -> bool:
-    """write_atomic, unless the file holds exactly `data` already: an unchanged output keeps its
-    date, and a build with nothing new writes nothing. Return whether it wrote."""
-    try:
-        if path.stat().st_size == len(data) and path.read_bytes() == data:
+STAGING_PREFIX = ".handoutpack-staging-"
+"""A build's new outputs wait in build/.handoutpack-staging-<pid of its process> until all are
+written: a later build removes those of builds that are no longer running."""
+
+
+class Staging:
+    """This build's outputs, written aside inside build/ and moved into place together once all
+    are written, the manifest last: a build that fails before the switch (an error, a full disk,
+    kill -9) leaves build/ as it was. Only files whose bytes change are staged: an unchanged one
+    stays where it is, with its date, and is read there."""
+
+    def __init__(self, build_dir: Path):
+        self.build_dir = build_dir
+        self.folder = build_dir / f"{STAGING_PREFIX}{os.getpid()}"
+        self.staged: dict[str, Path] = {}
+        self.removed: set[str] = set()
+
+    def __enter__(self) -> Staging:
+        if self.folder.is_symlink():  # planted under this name: never write through it
+            self.folder.unlink()
+        _remove_folder(self.folder)  # a killed build's, whose pid this process got again
+        return self
+
+    def __exit__(self, kind, error, trace) -> None:
+        try:
+            if kind is None:
+                self.switch()
+        finally:
+            _remove_folder(self.folder)
+
+    def write(self, relative: str, data: bytes) -> bool:
+        """Stage `data` for build/relative, unless the file there holds it already; return
+        whether it did."""
+        live = guarded(self.build_dir, relative)
+        self.removed.discard(relative)
+        if relative not in self.staged and _holds_bytes(live, data):
             return False
+        staged = self.folder / relative
+        write_atomic(staged, data, named=live)
+        self.staged[relative] = staged
+        return True
+
+    def path(self, relative: str) -> Path:
+        """Where build/relative is as this build leaves it: staged, or in place."""
+        return self.staged.get(relative) or guarded(self.build_dir, relative)
+
+    def exists(self, relative: str) -> bool:
+        return relative not in self.removed and self.path(relative).is_file()
+
+    def remove(self, relative: str) -> None:
+        """Delete build/relative after the switch: a file this build no longer makes."""
+        if (staged := self.staged.pop(relative, None)) is not None:
+            staged.unlink(missing_ok=True)
+        self.removed.add(relative)
+
+    def switch(self) -> None:
+        """Move every staged file into place, the PDFs first, the pages and the manifest last;
+        then delete what this build no longer makes. Renames only: no data is left to write, so
+        a full disk cannot stop it halfway."""
+        for relative in sorted(self.staged, key=_switch_order):
+            self._move(self.staged[relative], guarded(self.build_dir, relative))
+        for relative in sorted(self.removed):
+            guarded(self.build_dir, relative).unlink(missing_ok=True)
+
+    @staticmethod
+    def _move(staged: Path, live: Path) -> None:
+        try:
+            live.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(staged, live)
+        except OSError as error:
+            raise unwritable(live, error) from None
+
+
+def _switch_order(relative: str) -> tuple[int, str]:
+    """PDFs, then the zips holding them, then the rest, the pages that link to all of these,
+    and the manifest, which says what the build made, last."""
+    rank = (0 if relative.endswith(".pdf") else 1 if relative.endswith(".zip")
+            else 4 if relative == MANIFEST else 3 if relative.endswith(".html") else 2)
+    return rank, relative
+
+
+def _holds_bytes(path: Path, data: bytes) -> bool:
+    try:
+        return path.stat().st_size == len(data) and path.read_bytes() == data
     except OSError:
-        pass
-    write_atomic(path, data)
-    return True
+        return False
+
+
+def _remove_folder(folder: Path) -> None:
+    if folder.is_symlink():
+        return  # not a folder this tool made
+    shutil.rmtree(folder, ignore_errors=True)
 
 
 def _read_manifest(path: Path) -> list[dict]:
@@ -285,14 +369,17 @@ def remove_leftovers(build_dir: Path) -> None:
             leftover.unlink(missing_ok=True)
     for folder in build_dir.rglob(TEMP_DIR):
         remove_dead_builds_folders(folder)
+    for root in (build_dir, build_dir / PREVIEW_DIR):
+        remove_dead_builds_folders(root, STAGING_PREFIX)
 
 
-def remove_dead_builds_folders(root: Path) -> None:
-    """Remove the temporary folders in `root` of builds whose process has ended (killed)."""
-    for folder in root.glob(f"{TEMP_PREFIX}*-*"):
-        pid = folder.name.removeprefix(TEMP_PREFIX).partition("-")[0]
-        if pid.isdigit() and not running(int(pid)):
-            shutil.rmtree(folder, ignore_errors=True)
+def remove_dead_builds_folders(root: Path, prefix: str = TEMP_PREFIX) -> None:
+    """Remove the folders in `root` named `prefix`<pid>... (temporary or staging folders) of
+    builds whose process has ended (killed)."""
+    for folder in root.glob(f"{prefix}*"):
+        pid = folder.name.removeprefix(prefix).partition("-")[0]
+        if pid.isdigit() and not running(int(pid)) and folder.is_dir():
+            _remove_folder(folder)
 
 
 def running(pid: int) -> bool:

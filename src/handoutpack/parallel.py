@@ -10,6 +10,7 @@ import shutil
 import tempfile
 import threading
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
@@ -159,7 +160,6 @@ def _start_worker(make_renderer: Callable[[], Renderer], temp: str, build: int) 
     if subsetter() != "harfbuzz":
         os.environ.setdefault("SOURCE_DATE_EPOCH", FIXED_FONT_TIME)
     _worker_renderer = make_renderer()
-    _limit_memory(render_memory())
 
 
 WORKERS_DIR = "workers"
@@ -229,31 +229,62 @@ def _setting(name: str, default: float) -> float:
     return value if value > 0 else default
 
 
-def _limit_memory(megabytes: int) -> None:
-    """Cap this worker's memory, so one render cannot take the machine's: past it, allocations
-    fail (MemoryError) and the render stops with a message naming its document."""
+@contextmanager
+def memory_limit(megabytes: int) -> Iterator[None]:
+    """Cap this worker's memory while the block runs, so one render cannot take the machine's:
+    past it, allocations fail (MemoryError, or the process dies in C) and the render stops with
+    a message naming its document. Only while the block runs: the message, the result sent back
+    and the worker's own bookkeeping then have memory again, so running out happens in one
+    place, the render, and always ends the same way (never a worker's traceback)."""
     try:
         import resource
     except ImportError:  # not on a POSIX system
+        yield
         return
+    soft, hard = resource.getrlimit(resource.RLIMIT_AS)
     limit = megabytes * 1024 * 1024
-    _, hard = resource.getrlimit(resource.RLIMIT_AS)
-    if hard != resource.RLIM_INFINITY:
-        limit = min(limit, hard)
-    resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+    resource.setrlimit(resource.RLIMIT_AS, (limit if hard == resource.RLIM_INFINITY
+                                            else min(limit, hard), hard))
+    try:
+        yield
+    finally:
+        resource.setrlimit(resource.RLIMIT_AS, (soft, hard))
 
 
 def _limited(task: Task, renderer: Renderer, item):
-    """task(renderer, item) within the time limit; running out of time or memory becomes a
+    """task(renderer, item) within the time and memory limits; running out of either becomes a
     message naming what was being made."""
     try:
         with deadline(render_seconds(), describe(item), "make it smaller (very long tables or "
-                      "huge images), or raise HANDOUTPACK_RENDER_SECONDS"):
+                      "huge images), or raise HANDOUTPACK_RENDER_SECONDS"), \
+                memory_limit(render_memory()):
             return task(renderer, item)
-    except MemoryError:
+    except HandoutpackError:
+        raise
+    except Exception as error:
+        if not isinstance(error, MemoryError) and not _near_memory_limit():
+            raise  # a bug of ours, not a render too large
         raise HandoutpackError(f"{describe(item)}: rendering it needs more than "
                                f"{render_memory()} MB of memory; make it smaller (large images, "
                                "very long tables) or raise HANDOUTPACK_RENDER_MEMORY_MB") from None
+
+
+MEMORY_MARGIN_MB = 64
+"""A failed allocation can be this large (a thread's stack, a malloc arena) and still be one
+that the memory limit refused."""
+
+
+def _near_memory_limit() -> bool:
+    """Whether this process's address space is within MEMORY_MARGIN_MB of the memory limit: a
+    library that fails an allocation does not always say MemoryError (a C extension's
+    SystemError, an error code of its own)."""
+    try:
+        status = Path("/proc/self/status").read_text(encoding="ascii")
+    except OSError:  # not Linux: only MemoryError is known to be memory
+        return False
+    size_kb = next((int(line.split()[1]) for line in status.splitlines()
+                    if line.startswith("VmSize:")), 0)
+    return size_kb / 1024 >= render_memory() - MEMORY_MARGIN_MB
 
 
 def describe(item) -> str:

@@ -12,7 +12,7 @@ from . import paper
 from .pdf import imposition
 from .cache import Cache, Miss, key
 from .config import Printing, Project
-from .outputs import Output, write_changed
+from .outputs import Output, Staging
 from .pdf import colour
 from .plan import Job, Plan, PlannedPack
 from .render import Rendered, is_print
@@ -217,7 +217,8 @@ def ticket_data(project: Project, pack: PlannedPack, pack_pages: int) -> dict | 
     return asdict(ticket(printing, profile, Path(pack.path).name, pack_pages, pack.booklet, cover))
 
 
-def write_tickets(project: Project, planned: Plan, outputs: list[Output]) -> None:
+def write_tickets(project: Project, planned: Plan, outputs: list[Output],
+                  stage: Staging) -> None:
     """build/<lang>/<pack>-print.txt beside each print file (`outputs` are the packs'): the
     booklet's when there is one. Not an output of the manifest, which lists PDFs: the pack's
     entry holds the same data."""
@@ -227,8 +228,8 @@ def write_tickets(project: Project, planned: Plan, outputs: list[Output]) -> Non
             tickets[(pack.lang, pack.spec.id)] = (pack, output)  # the booklet comes after
     for (lang, pack_id), (pack, output) in tickets.items():
         title = f"{project.text(pack.spec.titles, lang)} ({lang})"
-        write_changed(project.build_dir / f"{lang}/{pack_id}-print.txt",
-                      Ticket(**output.print).text(title).encode("utf-8"))
+        stage.write(f"{lang}/{pack_id}-print.txt",
+                    Ticket(**output.print).text(title).encode("utf-8"))
 
 
 def covers(planned: Plan, packs: dict[str, tuple[bytes, int, int]]) -> dict[str, tuple]:

@@ -23,7 +23,7 @@ from . import config, content, markup, workbench
 from .build import Selection, build
 from .distribute import layout_label, own_name, page_images
 from .errors import HandoutpackError
-from .outputs import PREVIEW_DIR, Busy, build_lock, document_path, layouts, pack_path
+from .outputs import PREVIEW_DIR, Busy, Staging, build_lock, document_path, layouts, pack_path
 
 Log = Callable[[str], None]
 
@@ -115,8 +115,9 @@ class Preview:
                 if target is None:
                     return None
                 preview = dataclasses.replace(project, build_dir=project.build_dir / PREVIEW_DIR)
-                with build_lock(project.build_dir):  # build/.preview is inside build/
-                    outputs, warnings = build(preview, documents, target.selection())
+                with build_lock(project.build_dir), Staging(preview.build_dir) as stage:
+                    outputs, warnings = build(preview, documents, target.selection(),
+                                              stage=stage)  # build/.preview is in build/
                 output = next(o for o in outputs if o.path == path)
                 result = Render(stamp, (preview.build_dir / path).read_bytes(), output.pages,
                                 warnings=warnings)
@@ -309,6 +310,10 @@ def _problem_page(message: str) -> bytes:
 
 class PreviewServer(ThreadingHTTPServer):
     """The preview's server: a browser that drops or idles a connection is no error to log."""
+
+    request_queue_size = 128
+    """Connections waiting to be accepted: with socketserver's 5, a burst of them (a browser
+    opens several at once; 300 idle sockets in the issue) had new ones wait a second or more."""
 
     def handle_error(self, request, client_address) -> None:
         if not isinstance(sys.exc_info()[1], (ConnectionError, TimeoutError)):

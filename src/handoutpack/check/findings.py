@@ -8,7 +8,7 @@ from pathlib import Path
 
 from ..config import Project
 from ..content import Translation
-from ..errors import Problem
+from ..errors import Problem, printable
 
 STATUS_MARKS = {"source": "●", "current": "✓", "stale": "!", "unknown": "?", "missing": "·"}
 
@@ -95,8 +95,8 @@ def text_report(report: Report) -> list[str]:
     """The report for people: one line per problem, the coverage table, a summary."""
     lines = []
     for f in report.findings:
-        lines.append(f"{f.severity}: {f}")
-        lines += [f"    {d}" for d in f.details]
+        lines.append(f"{f.severity}: {printable(str(f))}")  # file names may hold escapes
+        lines += [f"    {printable(d)}" for d in f.details]
     if report.coverage:
         lines += ["", "Translations (● source, ✓ up to date, ! stale, ? no source_revision, "
                   "· none):"]
