@@ -403,6 +403,11 @@ class _Reader:
                 **spec.metadata)
         return values
 
+    def read(self, cls, value: Any, key: str, **options) -> dict[str, Any]:
+        """The table `value` at `key`, its keys checked against those `cls` declares, read
+        into the values of `cls`'s fields (see `settings`, which takes `options`)."""
+        return self.settings(cls, self.table(value, key, toml_keys(cls)), key, **options)
+
     def table(self, value: Any, key: str, allowed: set[str] | None = None) -> dict:
         """`value` as a table, checking its keys against `allowed`."""
         if value is None:
@@ -663,17 +668,16 @@ def _project(root: Path, config_path: Path, data: dict, overrides: dict[str, str
     style_dirs = _override_dirs(r, root, paths, "styles")
     if build_dir and (problem := build_dir_problem(build_dir, root, [
             content_dir, *template_dirs, *style_dirs, *([emails_dir] if emails_dir else [])])):
-        r.problem("paths.build", f"'{paths.get('build', Paths.build)}' {problem}; a build writes and "
-                  "deletes files there, so it must be a folder of its own, e.g. \"build\"")
+        r.problem("paths.build", f"'{paths.get('build', Paths.build)}' {problem}; a build "
+                  "writes and deletes files there, so it must be a folder of its own, e.g. "
+                  "\"build\"")
 
     audiences = {}
     for audience_id, spec in r.table(data.get("audiences"), "audiences").items():
         key = f"audiences.{audience_id}"
         if not ID_RE.match(audience_id):
             r.problem(key, "ids are lower-case letters, digits and hyphens")
-        spec = r.table(spec, key, toml_keys(Audience))
-        audiences[audience_id] = Audience(**r.settings(Audience, spec, key,
-                                                       given={"id": audience_id}))
+        audiences[audience_id] = Audience(**r.read(Audience, spec, key, given={"id": audience_id}))
 
     override = _event(r, overrides, "--set event", languages)
     forced = {**(forced_event or {}),  # a profile's event, then --set, win everywhere
@@ -699,12 +703,10 @@ def _project(root: Path, config_path: Path, data: dict, overrides: dict[str, str
         else:
             r.problem(f"labels.{lang}", "must be a table of label names to strings")
 
-    security = Security(**r.settings(Security, r.table(data.get("security"), "security",
-                                                       toml_keys(Security)), "security"))
+    security = Security(**r.read(Security, data.get("security"), "security"))
     typography = _typography(r, r.table(data.get("typography"), "typography",
                                         toml_keys(Typography)), languages)
-    download = DownloadPage(**r.settings(DownloadPage, r.table(data.get("download"), "download",
-                                                               toml_keys(DownloadPage)), "download"))
+    download = DownloadPage(**r.read(DownloadPage, data.get("download"), "download"))
     email = _email(r, data["email"]) if "email" in data else None
     presenter = read_presenter(r, data.get("presenter"), "presenter", root)
 
