@@ -113,6 +113,50 @@ def test_a_build_with_nothing_to_render_never_imports_weasyprint(make_project):
     assert result.stdout.split() == ["0", "False"]
 
 
+def test_a_build_with_nothing_changed_loads_no_stage_at_all(make_project):
+    project = make_project(project_files())
+    build(project)
+    stages = ["weasyprint", "jinja2", "markdown", "pikepdf", "handoutpack.check",
+              "handoutpack.distribute"]
+    script = ("import sys; from handoutpack.cli import main; "
+              f"code = main(['--project', {str(project)!r}, 'build']); "
+              f"print(code, [m for m in {stages!r} if m in sys.modules])")
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                            check=True)
+    assert result.stdout.split("\n")[-2] == "0 []"
+    assert "0 renders, 7 reused, 0 packs assembled" in result.stdout
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("published", ["index.html", "en/starter.zip", "everything.zip"])
+def test_a_published_file_removed_or_changed_is_written_again(make_project, published):
+    project = make_project(project_files())
+    build(project)
+    path = project / "build" / published
+    good = path.read_bytes()
+    path.unlink()
+    build(project)
+    assert path.read_bytes() == good
+    path.write_bytes(good[:-1] + b"!")  # same size: its change time still tells
+    build(project)
+    assert path.read_bytes() == good
+
+
+@pytest.mark.slow
+def test_an_edited_template_that_layouts_include_reaches_every_page(make_project):
+    project = make_project(project_files())
+    build(project)
+    base = (Path(__file__).parents[1] / "templates" / "base.html").read_text(encoding="utf-8")
+    body = '<body class="{% block body_class %}{% endblock %}">'
+    assert body in base
+    write_files(project, {"templates/base.html": base.replace(
+        body, body + "<p>Draft for review</p>", 1)})
+    build(project)
+    for pdf in ("en/documents/hello.pdf", "fr/starter.pdf"):
+        text = PdfReader(str(project / "build" / pdf)).pages[0].extract_text()
+        assert "Draft for review" in text, pdf
+
+
 @pytest.mark.slow
 def test_a_changed_translation_rebuilds_only_its_language(make_project):
     project = make_project(project_files())

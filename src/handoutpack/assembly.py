@@ -10,14 +10,14 @@ from importlib.metadata import version
 from pathlib import Path
 
 from . import markup, paper
-from .cache import Cache, Miss, key
+from .cache import Cache, Miss, code_digest, file_digest, key
 from .config import Project
 from .pack import Part, assemble
 from .parallel import Pool
 from .pdf import imposition
 from .plan import Plan, Planned, PlannedPack, fixed_date
-from .render import Renderer, file_digest, is_print
-from .rendering import CachedRenderer, CacheSpec, Renders, Reporter, code_digest
+from .render import Renderer, is_print
+from .rendering import CachedRenderer, CacheSpec, Renders, Reporter
 
 
 def packs(project: Project, planned: Plan, renders: Renders, spec: CacheSpec, pool: Pool,

@@ -1,123 +1,22 @@
-"""The build: check → plan → render → assemble → write → publish, under the build folder's lock;
-nothing is written when a check or a render fails."""
+"""The build: plan → render → assemble → write, nothing written when a render fails (what runs
+around it, check and publishing, is pipeline.py's)."""
 
 from __future__ import annotations
 
-import hashlib
-import json
-import os
-from collections.abc import Callable
 from functools import partial
-from pathlib import Path
 
-from . import distribute, markup, prepress
+from . import markup, prepress
 from .assembly import packs as assemble_packs
-from .cache import Cache, Kept, Miss, key
+from .cache import Kept, file_digest
 from .config import Project, with_printing
 from .content import Document
 from .errors import Problems
-from .outputs import (TEMP_DIR, Output, Staging, build_lock, ensure_space, read_outputs, save,
-                      write_manifest)
+from .outputs import TEMP_DIR, Output, Staging, ensure_space, save, write_manifest
 from .parallel import Pool, default_jobs
 from .plan import Selection, plan, source_name
-from .render import file_digest
-from .rendering import (CACHE_DIR, CacheSpec, Renders, Rendering, Reporter, code_digest,
-                        kept_pages, make_renderer, overflow_warnings_cached)
-
-__all__ = ["CACHE_DIR", "Reporter", "Selection", "build", "build_and_publish", "make_renderer"]
-
-
-def build_and_publish(project: Project, documents: dict[str, Document],
-                      selection: Selection = Selection(), reporter: Reporter | None = None,
-                      jobs: int | None = None, reuse: bool = True, strict: bool = False,
-                      pdf_variant: str | None = None,
-                      log: Callable[[str], None] = lambda message: None
-                      ) -> tuple[list[Output], list[str]]:
-    """What `handoutpack build` does: check what is selected (errors, and warnings when strict,
-    stop it before anything is written), then under the lock build it, and write the download
-    page and bundles (`log` hears what they do). Return the outputs and warnings (the check's
-    about what prints differently from the source first)."""
-    reporter = reporter or Reporter()
-    unchanged = Unchanged(project, selection, strict, pdf_variant)
-    if reuse and (done := unchanged.recall()) is not None:
-        outputs, warnings, reused = done
-        reporter.reused += reused
-        with build_lock(project.build_dir), markup.keeping(kept_pages(project)) as kept:
-            with Staging(project.build_dir) as stage:
-                warnings += distribute.publish(project, documents, stage, log)
-            kept.save()
-        return outputs, warnings
-    from .check import preflight  # here: a build with nothing changed never checks again
-
-    kept = kept_pages(project, reuse=reuse)
-    with markup.keeping(kept):
-        noticed = preflight(project, documents, selection, strict)
-    with build_lock(project.build_dir):
-        with Staging(project.build_dir) as stage:  # the PDFs, zips and pages move in together
-            outputs, warnings = build(project, documents, selection, reporter, jobs=jobs,
-                                      reuse=reuse, strict=strict, pdf_variant=pdf_variant,
-                                      kept=kept, stage=stage)
-            with markup.keeping(kept):
-                warnings += distribute.publish(project, documents, stage, log)
-        unchanged.remember(outputs, [*noticed, *warnings], reporter.jobs)
-        kept.save()
-    return outputs, [*noticed, *warnings]
-
-
-class Unchanged:
-    """A build whose inputs are those of the last build that succeeded has nothing to do: no
-    check, no plan, no layout, no render. Its inputs are every file of the project outside
-    build/ (by path, size and date), the settings, the code, and the selection; the outputs it
-    made must still be in build/ with the same bytes. (Fonts installed on the system are not
-    seen, as in the render cache: --no-cache after installing one.)"""
-
-    def __init__(self, project: Project, selection: Selection, strict: bool,
-                 pdf_variant: str | None):
-        self.project = project
-        self.cache = Cache(project.build_dir / CACHE_DIR, root=project.root)
-        self.entry = key("build", code_digest(), repr(project), repr(selection), str(strict),
-                         str(pdf_variant), os.environ.get("SOURCE_DATE_EPOCH", ""),
-                         *(_files_digest(folder, project.build_dir) for folder in (
-                             project.root, markup.builtin_dir("templates"),
-                             markup.builtin_dir("styles"))))
-
-    def recall(self) -> tuple[list[Output], list[str], int] | None:
-        found = self.cache.read("builds", self.entry)
-        if isinstance(found, Miss):
-            return None
-        done = json.loads(found[1])
-        built = read_outputs(self.project.build_dir)
-        outputs = [built.get(path) for path in done["outputs"]]
-        if any(o is None or _sha256(self.project.build_dir / o.path) != o.sha256 for o in outputs):
-            return None  # an output was removed or changed since: build
-        return outputs, done["warnings"], done["jobs"]
-
-    def remember(self, outputs: list[Output], warnings: list[str], jobs: int) -> None:
-        self.cache.write("builds", self.entry, json.dumps(
-            {"outputs": [o.path for o in outputs], "warnings": warnings, "jobs": jobs}).encode())
-
-
-def _files_digest(root: Path, build_dir: Path) -> str:
-    """Every file under `root` but build/ and hidden folders, by path, size and date."""
-    lines = []
-    for folder, folders, files in os.walk(root):
-        folders[:] = sorted(f for f in folders if not f.startswith(".")
-                            and Path(folder, f) != build_dir)
-        for name in sorted(files):
-            try:
-                info = os.stat(os.path.join(folder, name))
-            except OSError:
-                continue
-            lines.append(f"{folder}/{name} {info.st_size} {info.st_mtime_ns}")
-    return key(*lines)
-
-
-def _sha256(path: Path) -> str:
-    try:
-        with path.open("rb") as file:
-            return hashlib.file_digest(file, "sha256").hexdigest()
-    except OSError:
-        return ""
+from .progress import Reporter
+from .rendering import (CACHE_DIR, CacheSpec, Renders, Rendering, kept_pages, make_renderer,
+                        overflow_warnings_cached)
 
 
 def build(project: Project, documents: dict[str, Document], selection: Selection = Selection(),

@@ -11,10 +11,14 @@ import tempfile
 import time
 from dataclasses import dataclass
 from collections.abc import Callable
+from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .outputs import write_atomic
-from .render import Fetcher, Refused, Rendered
+
+if TYPE_CHECKING:  # render.py loads WeasyPrint, which a build with nothing to do never needs
+    from .render import Fetcher, Rendered
 
 MAGIC = b"handoutpack-cache 2\n"
 """The first line of every entry; a change of format is a change of this line."""
@@ -31,6 +35,19 @@ def key(*parts: str) -> str:
         digest.update(f"{len(data)}:".encode())
         digest.update(data)
     return digest.hexdigest()
+
+
+def file_digest(path: Path) -> str:
+    """The SHA-256 of a file's bytes."""
+    with path.open("rb") as file:
+        return hashlib.file_digest(file, "sha256").hexdigest()
+
+
+@cache  # the code cannot change while it runs
+def code_digest() -> str:
+    """handoutpack's own code, for what is cached without a render's checks: whole builds,
+    packs, placed slides, slide checks."""
+    return key(*(file_digest(m) for m in sorted(Path(__file__).parent.rglob("*.py"))))
 
 
 @dataclass(frozen=True)
@@ -101,6 +118,7 @@ class Cache:
         found = self.read("renders", entry)
         if isinstance(found, Miss):
             return found
+        from .render import Rendered
         header, pdf = found
         try:
             dependencies = tuple((url, digest) for url, digest in header["dependencies"])
@@ -124,6 +142,7 @@ class Cache:
 
     def _changed(self, url: str, digest: str | None, fetcher: Fetcher) -> str:
         """'' when the file at `url` still has `digest`, else what changed."""
+        from .render import Refused
         if digest is None:
             return f"{url} is on the network"
         try:

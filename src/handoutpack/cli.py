@@ -10,14 +10,22 @@ import sys
 import traceback
 from collections import Counter
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from . import check, config, content, history, mailing, personalise, scaffold, sentlog
-from .build import Reporter, Selection, build_and_publish
+from . import config
+from .config import PDF_VARIANTS, Selection
 from .errors import HandoutpackError, Problems, printable
 from .outputs import MANIFEST, build_lock, unwritable
-from .render import PDF_VARIANTS
+from .pipeline import build_and_publish
+from .progress import Reporter
+
+if TYPE_CHECKING:
+    from .content import Document
+
+# Each command imports the stages it uses when it runs: `handoutpack build` with nothing to do
+# must not pay for loading WeasyPrint, Jinja and Markdown.
 
 
 class Run:
@@ -118,13 +126,12 @@ def build_command(run: Run, packs: tuple[str, ...], languages: tuple[str, ...],
         config.parse_overrides(settings),
         {name: value for name, value in printing.items() if value is not None}),
         image_dpi=image_dpi)
-    documents = content.load(project)
     selection = Selection(packs, languages)
     progress = Progress(enabled=not quiet and not verbose and sys.stderr.isatty())
     reporter = Reporter(log=_log(not verbose), progress=progress.show)
     try:
         outputs, warnings = build_and_publish(
-            project, documents, selection, reporter, jobs=jobs, reuse=not no_cache, strict=strict,
+            project, None, selection, reporter, jobs=jobs, reuse=not no_cache, strict=strict,
             pdf_variant=pdf_variant, log=_log(quiet or not verbose))
         if recipients is not None:
             with build_lock(project.build_dir):
@@ -152,6 +159,7 @@ def build_command(run: Run, packs: tuple[str, ...], languages: tuple[str, ...],
                    f"{_counted(len(reporter.rendered), 'render')}, {reporter.reused} reused, "
                    f"{_counted(len(reporter.assembled), 'pack')} assembled")
         if recipients is not None:
+            from . import personalise
             where = _shown(personalise.personal_dir(project, "<lang>", packs[0]))
             click.echo(f"Wrote {_counted(len(personal.paths), 'personalised pack')} to {where}/: "
                        f"{personal.made} made, {personal.kept} already there")
@@ -159,6 +167,7 @@ def build_command(run: Run, packs: tuple[str, ...], languages: tuple[str, ...],
 
 def _personal_packs(project: config.Project, pack: str, recipients: Path,
                     languages: tuple[str, ...], jobs: int | None, progress: Progress):
+    from . import mailing, personalise
     people, problems = mailing.read_recipients(recipients, project)
     for problem in problems:
         click.echo(f"warning: {printable(str(problem))}", err=True)
@@ -223,6 +232,8 @@ def email_command(run: Run, pack: str, recipients: Path, languages: tuple[str, .
                   emls: tuple[str, ...]) -> None:
     """Make PACK into an email to each recipient, in their language, and list them in
     build/outbox/PACK/; with --send, send them. A rerun never sends anyone the pack twice."""
+    from . import content
+
     project = run.project()
     documents = content.load(project)
     with build_lock(project.build_dir):  # a build must not change build/ under a run, nor two runs
@@ -230,10 +241,12 @@ def email_command(run: Run, pack: str, recipients: Path, languages: tuple[str, .
                personal, emls)
 
 
-def _email(project: config.Project, documents: dict[str, content.Document], pack: str,
+def _email(project: config.Project, documents: dict[str, Document], pack: str,
            recipients: Path, languages: tuple[str, ...], send: bool, pace: float | None,
            max_mb: float | None, quiet: bool, personal: bool = False,
            emls: tuple[str, ...] = ()) -> None:
+    from . import mailing, sentlog
+
     outbox = mailing.prepare(project, documents, pack, recipients, languages, max_mb, personal)
     for problem in outbox.problems:
         click.echo(f"warning: {printable(str(problem))}", err=True)
@@ -282,7 +295,7 @@ def check_command(run: Run, output_format: str, settings: tuple[str, ...],
     Checks the config and front matter, Jinja names, links, images and fonts, accessibility
     (alt text, heading levels), translations (coverage, and stale ones with what changed)
     and packs. Nothing is written (with --print, only the build's cache of renders)."""
-    from . import check  # here: a build does not need all of it
+    from . import check
 
     report = check.run(run.project_dir, config.parse_overrides(settings), for_print)
     if output_format == "json":
@@ -301,7 +314,7 @@ def check_command(run: Run, output_format: str, settings: tuple[str, ...],
 def serve_command(run: Run, port: int, settings: tuple[str, ...]) -> None:
     """Preview the documents and packs in a browser, page by page as they will print; an open
     page refreshes when you save a source. Only this machine can reach it."""
-    from . import serve  # here: the other commands never need the web server
+    from . import serve
 
     server = serve.make_server(run.project_dir, port, config.parse_overrides(settings),
                                log=lambda message: click.echo(f"  {message}", err=True))
@@ -321,6 +334,8 @@ def serve_command(run: Run, port: int, settings: tuple[str, ...]) -> None:
 @click.pass_obj
 def list_command(run: Run) -> None:
     """List the documents with their languages, and the packs."""
+    from . import content
+
     project = run.project()
     documents = content.load(project)
     langs = project.languages
@@ -353,6 +368,7 @@ def translate_group() -> None:
 def translate_export(run: Run, slugs: tuple[str, ...], lang: str, xliff: bool) -> None:
     """Write translations/LANG/<DOC>.po for every document (or the DOCs named), one entry per
     block, and translations/LANG/labels.po; bring existing files up to date with the English."""
+    from . import content
     from .translate import files
 
     project = run.project()
@@ -367,6 +383,7 @@ def translate_export(run: Run, slugs: tuple[str, ...], lang: str, xliff: bool) -
 @click.pass_obj
 def translate_import(run: Run, slugs: tuple[str, ...], lang: str | None) -> None:
     """Write content/<section>/<DOC>.<LANG>.md from each translations/LANG/<DOC>.po."""
+    from . import content
     from .translate import files
 
     project = run.project()
@@ -387,6 +404,7 @@ def translate_review(run: Run, slugs: tuple[str, ...], lang: str | None) -> None
     """Write build/<LANG>/review/<DOC>.pdf: the English and the translation side by side, block
     against block, changed blocks highlighted and untranslated ones marked; for every
     translation of the DOCs named (default: every document)."""
+    from . import content
     from .translate import catalog, files, review
 
     project = run.project()
@@ -413,6 +431,8 @@ def revision_command(run: Run, source: Path, as_of: str | None) -> None:
     Record the revision of the text a translation was made from: the current one only when the
     translation matches the source as it is now. For a translation brought in from elsewhere,
     give the date it was made (or the commit) with --as-of."""
+    from . import content, history
+
     project = run.project()
     if as_of:
         click.echo(history.revision_at(project, source.resolve(), as_of))
@@ -426,14 +446,18 @@ def revision_command(run: Run, source: Path, as_of: str | None) -> None:
 def new_command(folder: Path) -> None:
     """Start a project in FOLDER: a commented handoutpack.toml, one document in English and
     French, and a pack. It builds at once: `cd FOLDER && handoutpack build`."""
+    from . import scaffold
+
     written = scaffold.create(folder)
     click.echo(f"Created {_shown(folder)} with {_counted(len(written), 'file')}. Next:\n"
                f"  cd {_shown(folder)}\n  handoutpack build\n"
                "then edit handoutpack.toml and content/handouts/welcome.en.md.")
 
 
-def _translated(project: config.Project, document: content.Document, lang: str) -> str:
+def _translated(project: config.Project, document: Document, lang: str) -> str:
     """'source', '86%' (of the paragraphs, from the PO file), '100%', 'stale', '?' or '·'."""
+    from . import check
+
     if (found := check.translations.paragraphs(project, document, lang)) is not None:
         return f"{100 * found.current // max(found.total, 1)}%"
     status = check.translations.coverage_of(project, document, lang)

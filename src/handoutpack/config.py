@@ -19,6 +19,11 @@ from .presenter import (PROFILE_KEYS, Partner, Presenter, read_partners, read_pr
 from .schema import not_a_key, setting, toml_keys
 
 CONFIG_NAME = "handoutpack.toml"
+PDF_VARIANTS = ("pdf/a-1b", "pdf/a-2b", "pdf/a-3b", "pdf/a-2u", "pdf/a-3u", "pdf/a-4u",
+                "pdf/a-1a", "pdf/a-2a", "pdf/a-3a", "pdf/ua-1", "pdf/ua-2",
+                "pdf/x-1a", "pdf/x-3", "pdf/x-4", "pdf/x-5g")
+"""WeasyPrint's PDF/A, PDF/UA and PDF/X variants (weasyprint.pdf.VARIANTS); PDF/X files are then
+made CMYK and finished for print (pdf/printfile.py)."""
 PAPER_SIZES = paper.CHOICES
 SMTP_SECURITY = {"starttls": 587, "tls": 465, "none": 25}
 """How to secure the SMTP connection, and the port each uses by default."""
@@ -398,6 +403,11 @@ class _Reader:
                 **spec.metadata)
         return values
 
+    def read(self, cls, value: Any, key: str, **options) -> dict[str, Any]:
+        """The table `value` at `key`, its keys checked against those `cls` declares, read
+        into the values of `cls`'s fields (see `settings`, which takes `options`)."""
+        return self.settings(cls, self.table(value, key, toml_keys(cls)), key, **options)
+
     def table(self, value: Any, key: str, allowed: set[str] | None = None) -> dict:
         """`value` as a table, checking its keys against `allowed`."""
         if value is None:
@@ -658,17 +668,16 @@ def _project(root: Path, config_path: Path, data: dict, overrides: dict[str, str
     style_dirs = _override_dirs(r, root, paths, "styles")
     if build_dir and (problem := build_dir_problem(build_dir, root, [
             content_dir, *template_dirs, *style_dirs, *([emails_dir] if emails_dir else [])])):
-        r.problem("paths.build", f"'{paths.get('build', Paths.build)}' {problem}; a build writes and "
-                  "deletes files there, so it must be a folder of its own, e.g. \"build\"")
+        r.problem("paths.build", f"'{paths.get('build', Paths.build)}' {problem}; a build "
+                  "writes and deletes files there, so it must be a folder of its own, e.g. "
+                  "\"build\"")
 
     audiences = {}
     for audience_id, spec in r.table(data.get("audiences"), "audiences").items():
         key = f"audiences.{audience_id}"
         if not ID_RE.match(audience_id):
             r.problem(key, "ids are lower-case letters, digits and hyphens")
-        spec = r.table(spec, key, toml_keys(Audience))
-        audiences[audience_id] = Audience(**r.settings(Audience, spec, key,
-                                                       given={"id": audience_id}))
+        audiences[audience_id] = Audience(**r.read(Audience, spec, key, given={"id": audience_id}))
 
     override = _event(r, overrides, "--set event", languages)
     forced = {**(forced_event or {}),  # a profile's event, then --set, win everywhere
@@ -694,12 +703,10 @@ def _project(root: Path, config_path: Path, data: dict, overrides: dict[str, str
         else:
             r.problem(f"labels.{lang}", "must be a table of label names to strings")
 
-    security = Security(**r.settings(Security, r.table(data.get("security"), "security",
-                                                       toml_keys(Security)), "security"))
+    security = Security(**r.read(Security, data.get("security"), "security"))
     typography = _typography(r, r.table(data.get("typography"), "typography",
                                         toml_keys(Typography)), languages)
-    download = DownloadPage(**r.settings(DownloadPage, r.table(data.get("download"), "download",
-                                                               toml_keys(DownloadPage)), "download"))
+    download = DownloadPage(**r.read(DownloadPage, data.get("download"), "download"))
     email = _email(r, data["email"]) if "email" in data else None
     presenter = read_presenter(r, data.get("presenter"), "presenter", root)
 
@@ -787,8 +794,6 @@ def _any_language(value: Any) -> dict[str, str]:
 
 def _printing(r: _Reader, data: dict, key: str, base: Printing) -> Printing:
     """`base` with the print options `data` sets."""
-    from .render import PDF_VARIANTS
-
     variant = r.choice(data, "pdf_variant", f"{key}.pdf_variant", PDF_VARIANTS, base.pdf_variant)
     read = r.settings(Printing, data, key, base=base, given={"pdf_variant": variant})
     if not 0 < read["paper_thickness_mm"] <= 1:
@@ -856,3 +861,32 @@ def _email(r: _Reader, data: Any) -> Email:
     return Email(**sending, smtp=Smtp(**r.settings(
         Smtp, smtp, "email.smtp", given={"security": security},
         defaults={"port": SMTP_SECURITY[security]})))
+
+
+@dataclass(frozen=True)
+class Selection:
+    """What to build: some packs and documents (everything when both are empty) in some
+    languages (all when empty)."""
+
+    packs: tuple[str, ...] = ()
+    languages: tuple[str, ...] = ()
+    documents: tuple[str, ...] = ()
+
+    def check(self, project: Project) -> None:
+        for pack in self.packs:
+            if pack not in project.packs:
+                raise HandoutpackError(
+                    f"no pack '{pack}'{suggest(pack, project.packs)}; the packs in "
+                    f"{project.config_path.name} are: {', '.join(project.packs)}")
+        for lang in self.languages:
+            if lang not in project.languages:
+                raise HandoutpackError(
+                    f"--lang {lang}: not one of the project's languages "
+                    f"({', '.join(project.languages)}){suggest(lang, project.languages)}")
+
+    def pack_specs(self, project: Project) -> list[PackSpec]:
+        everything = not self.packs and not self.documents
+        return [p for p in project.packs.values() if everything or p.id in self.packs]
+
+    def langs(self, project: Project) -> tuple[str, ...]:
+        return self.languages or project.languages

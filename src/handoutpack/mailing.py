@@ -28,12 +28,12 @@ from pathlib import Path
 from email_validator import EmailNotValidError, validate_email
 
 from . import markup
+from .cache import file_digest
 from .config import Email, Project, read_text, suggest
 from .content import Document, split_front_matter
 from .distribute import in_language, pages_text, size_text
 from .errors import HandoutpackError
 from .outputs import guarded, pack_path, read_outputs, write_atomic
-from .render import file_digest
 from .sentlog import JOURNAL, SentLog
 
 Log = Callable[[str], None]
@@ -260,7 +260,7 @@ _converters = threading.local()
 
 def _body_html(text: str) -> str:
     """markup.to_html(text, line_breaks=True), with one converter kept (per thread) for a whole
-    list: making a converter costs several times what a message's conversion does."""
+    list: making a converter sets up every extension again, for each message."""
     converter = getattr(_converters, "markdown", None)
     if converter is None:
         converter = _converters.markdown = markup.converter(line_breaks=True)

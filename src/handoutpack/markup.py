@@ -22,17 +22,16 @@ from babel import Locale
 from babel.dates import format_date
 from babel.numbers import NumberPattern, format_currency, is_currency
 from markdown.extensions.toc import slugify_unicode
-from pymdownx.emoji import to_alt as emoji_to_alt
+from pymdownx.emoji import emojione, to_alt as emoji_to_alt
 
 from . import bounds, colours, paper, syntax, theme, typography
-from .cache import Kept, key
+from .cache import Kept, code_digest, key
 from .scripts import direction, isolated
 from .config import Event, Printing, Project
 from .content import Translation
+from .theme import builtin_dir
 from .errors import HandoutpackError
 
-PACKAGE_THEME = Path(__file__).parent / "theme"
-SOURCE_THEME = Path(__file__).resolve().parents[2]
 SLIDE_BREAK = re.compile(r"\n[ \t]*---[ \t]*\n")
 NOTES = re.compile(r"<!--(.*?)-->", re.S)
 H1_LINE = re.compile(r"#[ \t]+\S")
@@ -46,15 +45,20 @@ ANCHOR = re.compile(r'\b(id="|href="#)')
 MARKDOWN_EXTENSIONS = ["extra", "sane_lists", "toc", "pymdownx.magiclink", "admonition",
                        "pymdownx.emoji"]
 """admonition and pymdownx.emoji read MkDocs' `!!! note` blocks and `:smile:` short codes."""
+
+
+@cache
+def _emoji_index() -> dict:
+    """pymdownx's EmojiOne table, copied once per process. Its default index deep-copies the
+    table (thousands of entries) for every Markdown instance: 23 ms a document, over ten seconds
+    of a cold build. The table is the library's constant data and the extension only reads it."""
+    return emojione({}, None)
+
+
 MARKDOWN_CONFIG = {"toc": {"slugify": slugify_unicode, "permalink": False},
                    "pymdownx.magiclink": {"hide_protocol": True},
-                   "pymdownx.emoji": {"emoji_generator": emoji_to_alt}}
-
-
-def builtin_dir(name: str) -> Path:
-    """The built-in theme folder `name` (templates or styles), installed or in a checkout."""
-    installed = PACKAGE_THEME / name
-    return installed if installed.is_dir() else SOURCE_THEME / name
+                   "pymdownx.emoji": {"emoji_generator": emoji_to_alt,
+                                      "emoji_index": lambda options, md: _emoji_index()}}
 
 
 def template_dirs(project: Project) -> list[Path]:
@@ -310,7 +314,7 @@ def _to_html(text: str, figure_label: str, line_breaks: bool) -> str:
 def converter(figure_label: str = "Figure {number}", line_breaks: bool = False
               ) -> markdown.Markdown:
     """A Markdown converter as to_html uses; one kept for many texts needs `reset()` between
-    them (making one costs more than most conversions: pymdownx.emoji copies its index)."""
+    them (making one sets up every extension again)."""
     extensions = [*MARKDOWN_EXTENSIONS, *syntax.extensions(), typography.PrintExtension(figure_label),
                   *(["nl2br"] if line_breaks else []), bounds.Clock()]
     return markdown.Markdown(extensions=extensions, extension_configs=MARKDOWN_CONFIG)
@@ -481,8 +485,8 @@ def _page_env(folders: tuple[Path, ...]) -> jinja2.Environment:
 
 def page(project: Project, template: str, **values) -> str:
     """Render one of the theme's layouts (document.html, cover.html...): an .html one escaped and
-    its text punctuated for its language, a .txt one as it is."""
-    env = _page_env(tuple(template_dirs(project)))
+    its text punctuated for its language, a .txt one as it is. Kept between builds (keeping)
+    under everything it is made from: the values, the theme's files and the code."""
     theme.check_given(template, values)
     values.setdefault("typography", project.typography)
     values.setdefault("palette_css", colours.css_variables(project.brand))
@@ -491,6 +495,27 @@ def page(project: Project, template: str, **values) -> str:
     values.setdefault("rights", project.org.rights_in(values.get("lang", project.default_language),
                                                       project.default_language))
     values.setdefault("presenter", project.presenter)
+    folders = template_dirs(project)
+    return kept_call("page", (code_digest(), template, _files_state(folders),
+                              repr(sorted(values.items()))),
+                     lambda: _layout(_page_env(tuple(folders)), template, values, project))
+
+
+def _files_state(folders: list[Path]) -> str:
+    """The files in `folders`, by path, size and date: a layout depends on every template it
+    may include."""
+    lines = []
+    for folder in folders:
+        for path in sorted(folder.rglob("*")):
+            try:
+                info = path.stat()
+            except OSError:
+                continue  # gone since: not read either
+            lines.append(f"{path} {info.st_size} {info.st_mtime_ns}")
+    return key(*lines)
+
+
+def _layout(env: jinja2.Environment, template: str, values: dict, project: Project) -> str:
     try:
         with bounds.deadline(bounds.TEMPLATE_SECONDS, f"templates: {template}"):
             text = bounds.render(env.get_template(template), values)

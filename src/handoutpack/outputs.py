@@ -34,6 +34,9 @@ PREVIEW_DIR = ".preview"
 """The preview (`serve`) builds in build/.preview, leaving build/ to `handoutpack build`."""
 TEMPORARY_SUFFIX = ".handoutpack.tmp"
 """Ends every file being written: only such files are leftovers a build may delete."""
+NOT_PUBLISHED = {LOCK_NAME, CACHE_DIR, PREVIEW_DIR, "personal", "outbox"}
+"""What in build/ is not a build's: the cache, the preview's, personalised packs (build --for)
+and email outboxes (see personalise.PERSONAL_DIR, mailing.outbox_dir)."""
 LAYOUT_FOLDERS = {"document": "documents", "slides": "slides", "handout": "handouts",
                   "notes": "notes"}
 """Where each layout of a document goes in build/<lang>/; a presentation is built in three."""
@@ -172,6 +175,26 @@ def write_manifest(stage: Staging, outputs: list[Output]) -> None:
     entries = [entries[key] for key in sorted(entries)]
     stage.write(MANIFEST, (json.dumps({"outputs": entries}, indent=2, ensure_ascii=False) + "\n")
                 .encode("utf-8"))
+
+
+def published_state(build_dir: Path) -> str:
+    """A digest of every file a build and its publishing leave in build/, each with its inode,
+    size, modification and change times: any write, replacement, rename or touch changes it."""
+    state = hashlib.sha256()
+    for folder, folders, files in os.walk(build_dir):
+        if folder == str(build_dir):
+            folders[:] = [f for f in folders if f not in NOT_PUBLISHED]
+            files = [f for f in files if f not in NOT_PUBLISHED]
+        folders.sort()
+        for name in sorted(files):
+            path = os.path.join(folder, name)
+            try:
+                info = os.lstat(path)
+            except OSError:  # gone while we looked: the state is not one to trust
+                return ""
+            state.update(f"{path} {info.st_ino} {info.st_size} {info.st_mtime_ns} "
+                         f"{info.st_ctime_ns}\n".encode("utf-8", "surrogateescape"))
+    return state.hexdigest()
 
 
 def read_outputs(build_dir: Path, stage: Staging | None = None) -> dict[str, Output]:

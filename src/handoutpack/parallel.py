@@ -4,6 +4,7 @@ that live as long as their build and no longer, whatever ends it (even kill -9).
 from __future__ import annotations
 
 import multiprocessing
+from multiprocessing import forkserver
 import os
 import select
 import shutil
@@ -124,6 +125,13 @@ class Pool:
 
     def __exit__(self, kind, error, trace) -> None:
         self.close(failed=kind is not None)
+
+
+def start_early() -> None:
+    """Start the server workers are forked from now, so that its imports (WeasyPrint, a second
+    or so) happen while this process checks and plans, not when the first render waits."""
+    if _context().get_start_method() == "forkserver":
+        forkserver.ensure_running()
 
 
 def _context() -> multiprocessing.context.BaseContext:

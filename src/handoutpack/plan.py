@@ -10,7 +10,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from . import links, markup, paper, resources
-from .config import PRESENTATION_LAYOUTS, Event, PackSpec, Printing, Project, suggest
+from .config import PRESENTATION_LAYOUTS, Event, PackSpec, Printing, Project, Selection, suggest
 from .content import Document, Translation, check_packs
 from .errors import HandoutpackError
 from .outputs import document_path, pack_path
@@ -21,35 +21,6 @@ TEMPLATE_STYLES = {"slides.html": ("fonts.css", "slides.css"),
                    "slide-handout.html": ("fonts.css", "handout.css", "slide-sheets.css"),
                    "slide-notes.html": ("fonts.css", "handout.css", "slide-sheets.css")}
 """The stylesheets a layout uses, when not the documents' own."""
-
-
-@dataclass(frozen=True)
-class Selection:
-    """What to build: some packs and documents (everything when both are empty) in some
-    languages (all when empty)."""
-
-    packs: tuple[str, ...] = ()
-    languages: tuple[str, ...] = ()
-    documents: tuple[str, ...] = ()
-
-    def check(self, project: Project) -> None:
-        for pack in self.packs:
-            if pack not in project.packs:
-                raise HandoutpackError(
-                    f"no pack '{pack}'{suggest(pack, project.packs)}; the packs in "
-                    f"{project.config_path.name} are: {', '.join(project.packs)}")
-        for lang in self.languages:
-            if lang not in project.languages:
-                raise HandoutpackError(
-                    f"--lang {lang}: not one of the project's languages "
-                    f"({', '.join(project.languages)}){suggest(lang, project.languages)}")
-
-    def pack_specs(self, project: Project) -> list[PackSpec]:
-        everything = not self.packs and not self.documents
-        return [p for p in project.packs.values() if everything or p.id in self.packs]
-
-    def langs(self, project: Project) -> tuple[str, ...]:
-        return self.languages or project.languages
 
 
 @dataclass(frozen=True)

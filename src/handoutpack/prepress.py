@@ -10,7 +10,7 @@ from pathlib import Path
 
 from . import paper
 from .pdf import imposition
-from .cache import Cache, Miss, key
+from .cache import Cache, Miss, code_digest, key
 from .config import Printing, Project
 from .outputs import Output, Staging
 from .pdf import colour
@@ -191,7 +191,6 @@ def print_warnings(project: Project, planned: Plan, rendered: dict[Job, Rendered
 
 
 def _cached(cache: Cache, what: tuple[str, ...], pdf: bytes, check) -> list[str]:
-    from .rendering import code_digest
 
     entry = key("prepress", code_digest(), *what, hashlib.sha256(pdf).hexdigest())
     found = cache.read("checks", entry)

@@ -9,7 +9,7 @@ import logging
 import mimetypes
 import os
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache, cached_property
@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import unquote, urlsplit
 
+from .cache import file_digest
 from .errors import HandoutpackError
 
 if TYPE_CHECKING:
@@ -25,11 +26,6 @@ if TYPE_CHECKING:
 
 REMOTE_SCHEMES = ("http", "https")
 REMOTE_TIMEOUT = 10
-PDF_VARIANTS = ("pdf/a-1b", "pdf/a-2b", "pdf/a-3b", "pdf/a-2u", "pdf/a-3u", "pdf/a-4u",
-                "pdf/a-1a", "pdf/a-2a", "pdf/a-3a", "pdf/ua-1", "pdf/ua-2",
-                "pdf/x-1a", "pdf/x-3", "pdf/x-4", "pdf/x-5g")
-"""WeasyPrint's PDF/A, PDF/UA and PDF/X variants (weasyprint.pdf.VARIANTS); PDF/X files are then
-made CMYK and finished for print (pdf/printfile.py)."""
 FAILED_LOAD = re.compile(r"^Failed to load (?P<what>image|stylesheet|inline SVG|attachment)"
                          r"(?: at '?(?P<url>[^' ]+)'?)?(?:: (?P<reason>.*))?", re.S)
 FAILED_FONT = re.compile(r"^Failed to load font at '(?P<url>[^']+)'")
@@ -184,11 +180,6 @@ def _font_configuration(fetcher: Fetcher):
             return super().add_font_face(rule_descriptors, url_fetcher)
 
     return Fonts()
-
-
-def file_digest(path: Path) -> str:
-    with path.open("rb") as file:
-        return hashlib.file_digest(file, "sha256").hexdigest()
 
 
 class _Collect(logging.Handler):

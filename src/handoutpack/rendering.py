@@ -4,58 +4,22 @@ the pool of workers; and the renders each planned output uses (slides placed int
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import cache, partial
+from functools import partial
 from pathlib import Path
 
 from . import markup
-from .cache import Cache, Kept, Miss, key
+from .cache import Cache, Kept, Miss, code_digest, file_digest, key
 from .config import Project
 from .outputs import CACHE_DIR
 from .parallel import Inline, Pool
 from .plan import Job, Planned
+from .progress import Reporter
 from .pdf import colour
-from .render import Fetcher, Rendered, Renderer, engine, file_digest, is_print
+from .render import Fetcher, Rendered, Renderer, engine, is_print
+from .theme import builtin_dir
 from .slides import overflow_warnings, place_slides
-
-Log = Callable[[str], None]
-
-
-class Reporter:
-    """Hears what a build does: why each thing is made again (for -v), progress (for a
-    terminal), and the counts for the summary."""
-
-    def __init__(self, log: Log = lambda message: None,
-                 progress: Callable[[int, int, str], None] = lambda done, total, doing: None):
-        self.log = log
-        self.progress = progress
-        self.rendered: list[str] = []
-        self.reused = 0
-        self.assembled: list[str] = []
-        self.total = self.done = 0
-        self.jobs = 0
-        """The document renders the build needed, made or reused."""
-        self.notes: list[str] = []
-        """What a user should know about the build, though nothing is wrong."""
-
-    def expect(self, count: int) -> None:
-        self.total += count
-
-    def did(self, kind: str, name: str, reason: str) -> None:
-        (self.rendered if kind == "rendered" else self.assembled).append(name)
-        self.done += 1
-        self.log(f"{kind} {name}: {reason}")
-        self.progress(self.done, self.total, name)
-
-    def absorb(self, heard: tuple[list[str], int, list[str]]) -> None:
-        """Count and tell what a worker's reporter heard: (rendered, reused, messages)."""
-        rendered, reused, messages = heard
-        self.rendered += rendered
-        self.reused += reused
-        for message in messages:
-            self.log(message)
-
 
 def make_renderer(project: Project, pdf_variant: str | None = None) -> Renderer:
     return Renderer(*_fetcher_args(project), pdf_variant=pdf_variant, image_dpi=project.image_dpi,
@@ -64,7 +28,7 @@ def make_renderer(project: Project, pdf_variant: str | None = None) -> Renderer:
 
 
 def _fetcher_args(project: Project) -> tuple:
-    return ([project.root, markup.builtin_dir("templates"), markup.builtin_dir("styles")],
+    return ([project.root, builtin_dir("templates"), builtin_dir("styles")],
             [markup.style_dirs(project), markup.template_dirs(project)], project.allow_remote)
 
 
@@ -190,13 +154,6 @@ class Renders:
 def kept_pages(project: Project, reuse: bool = True) -> Kept:
     """The typeset pages of earlier builds (markup.keeping)."""
     return Kept(Cache(project.build_dir / CACHE_DIR, reuse=reuse, root=project.root), "pages")
-
-
-@cache
-def code_digest() -> str:
-    """handoutpack's own code, for what is cached without a render's checks: packs, placed
-    slides, slide checks."""
-    return key(*(file_digest(m) for m in sorted(Path(__file__).parent.rglob("*.py"))))
 
 
 def overflow_warnings_cached(cache: Cache, slides: Rendered) -> list[str]:

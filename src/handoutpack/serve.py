@@ -20,7 +20,8 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from . import config, content, markup, workbench
-from .build import Selection, build
+from .build import build
+from .config import Selection
 from .distribute import layout_label, own_name, page_images
 from .errors import HandoutpackError
 from .outputs import PREVIEW_DIR, Busy, Staging, build_lock, document_path, layouts, pack_path

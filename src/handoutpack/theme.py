@@ -1,14 +1,25 @@
-"""What each layout of the theme is given: the names a template may use, with their types. The
-one place they are written down; tests/test_theme.py checks every built-in template against it,
+"""The built-in theme: where its folders are, and what each layout is given: the names a
+template may use, with their types. The one place they are written down; tests/test_theme.py checks every built-in template against it,
 and a user's overriding template may use the same names (see docs/authoring.md)."""
 
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 from typing import Any, NotRequired, TypedDict
 
 from .config import Brand, Event, Org, PackSpec, Printing, Typography
 from .presenter import Presenter
+
+PACKAGE_THEME = Path(__file__).parent / "theme"
+SOURCE_THEME = Path(__file__).resolve().parents[2]
+
+
+def builtin_dir(name: str) -> Path:
+    """The built-in theme folder `name` (templates or styles), installed or in a checkout."""
+    installed = PACKAGE_THEME / name
+    return installed if installed.is_dir() else SOURCE_THEME / name
+
 
 Words = dict[str, str]
 """The labels in the page's language (templates/labels.toml, then [labels] in the config)."""

@@ -27,12 +27,14 @@ from pathlib import Path
 from typing import Any
 
 from . import config, content, mailing, markup, personalise
-from .build import Reporter, Selection, build_and_publish
+from .config import Selection
 from .distribute import own_name, page_images
 from .errors import HandoutpackError, Problems
 from .outputs import build_lock, read_outputs, write_atomic
 from .pdf.files import page_count
+from .pipeline import build_and_publish
 from .presenter import LOGO_TYPES, PHOTO_TYPES, check_logo, profile_toml
+from .progress import Reporter
 from .sentlog import SentLog
 
 FOLDER = "workbench"

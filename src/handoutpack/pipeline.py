@@ -1,0 +1,117 @@
+"""What `handoutpack build` does: nothing, when nothing changed since the last build that
+succeeded; otherwise check → build (plan, render, assemble, write) → publish, under the build
+folder's lock. This module loads only the config and build/'s bookkeeping: the stages (WeasyPrint,
+Jinja, Markdown) are imported when there is work for them, since importing them costs more than a
+build with nothing to do may take."""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Callable
+from dataclasses import asdict
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from .cache import Cache, Miss, code_digest, key
+from .config import Project, Selection
+from .outputs import (CACHE_DIR, TEMP_DIR, Output, Staging, build_lock, published_state,
+                      remove_dead_builds_folders)
+from .progress import Reporter
+from .theme import builtin_dir
+
+if TYPE_CHECKING:  # content.py loads Markdown
+    from .content import Document
+
+
+def build_and_publish(project: Project, documents: dict[str, Document] | None = None,
+                      selection: Selection = Selection(), reporter: Reporter | None = None,
+                      jobs: int | None = None, reuse: bool = True, strict: bool = False,
+                      pdf_variant: str | None = None,
+                      log: Callable[[str], None] = lambda message: None
+                      ) -> tuple[list[Output], list[str]]:
+    """Check what is selected (errors, and warnings when strict, stop it before anything is
+    written), then under the lock build it, and write the download page and bundles (`log`
+    hears what they do). `documents` are read from content/ when not given. Return the outputs
+    and warnings (the check's about what prints differently from the source first)."""
+    reporter = reporter or Reporter()
+    unchanged = Unchanged(project, selection, strict, pdf_variant)
+    if reuse and (done := unchanged.recall()) is not None:
+        remove_dead_builds_folders(project.build_dir / TEMP_DIR)  # a killed build's, if any
+        outputs, warnings, reporter.reused = done
+        return outputs, warnings
+    from . import content, distribute, markup  # here: see the module's docstring
+    from .build import build
+    from .check import preflight
+    from .parallel import start_early
+    from .rendering import kept_pages
+
+    start_early()
+    documents = content.load(project) if documents is None else documents
+    kept = kept_pages(project, reuse=reuse)
+    with markup.keeping(kept):
+        noticed = preflight(project, documents, selection, strict)
+    with build_lock(project.build_dir):
+        with Staging(project.build_dir) as stage:  # the PDFs, zips and pages move in together
+            outputs, warnings = build(project, documents, selection, reporter, jobs=jobs,
+                                      reuse=reuse, strict=strict, pdf_variant=pdf_variant,
+                                      kept=kept, stage=stage)
+            with markup.keeping(kept):
+                warnings += distribute.publish(project, documents, stage, log)
+        kept.save()
+        unchanged.remember(outputs, [*noticed, *warnings], reporter.jobs)  # build/ as switched
+    return outputs, [*noticed, *warnings]
+
+
+class Unchanged:
+    """A build whose inputs are those of the last build that succeeded has nothing to do: no
+    check, no plan, no layout, no render, no publishing. Its inputs are every file of the project
+    outside build/ (by path, size and date), the built-in theme, the settings, the code, and the
+    selection; and build/ must hold exactly what that build and its publishing left there (each
+    file by inode, size, modification and change time: a file rewritten, replaced or touched
+    since is seen). Fonts installed on the system are not seen, as in the render cache:
+    --no-cache after installing one."""
+
+    def __init__(self, project: Project, selection: Selection, strict: bool,
+                 pdf_variant: str | None):
+        self.build_dir = project.build_dir
+        self.cache = Cache(project.build_dir / CACHE_DIR, root=project.root)
+        self.entry = key("build", code_digest(), repr(project), repr(selection), str(strict),
+                         str(pdf_variant), os.environ.get("SOURCE_DATE_EPOCH", ""),
+                         *(_files_digest(folder, project.build_dir) for folder in (
+                             project.root, builtin_dir("templates"), builtin_dir("styles"))))
+
+    def recall(self) -> tuple[list[Output], list[str], int] | None:
+        """The outputs, warnings and render count of the last build with these inputs, if
+        build/ is still as it left it."""
+        found = self.cache.read("builds", self.entry)
+        if isinstance(found, Miss):
+            return None
+        try:
+            done = json.loads(found[1])
+            if not done["build"] or done["build"] != published_state(self.build_dir):
+                return None
+            return [Output(**o) for o in done["outputs"]], done["warnings"], done["jobs"]
+        except (ValueError, KeyError, TypeError):
+            return None  # an entry of an older version: build
+
+    def remember(self, outputs: list[Output], warnings: list[str], jobs: int) -> None:
+        """After publishing: these inputs made these outputs, and left build/ as it is now."""
+        self.cache.write("builds", self.entry, json.dumps(
+            {"outputs": [asdict(o) for o in outputs], "warnings": warnings, "jobs": jobs,
+             "build": published_state(self.build_dir)}).encode())
+
+
+def _files_digest(root: Path, build_dir: Path) -> str:
+    """Every file under `root` but build/ and hidden folders, by path, size and date."""
+    lines = []
+    for folder, folders, files in os.walk(root):
+        folders[:] = sorted(f for f in folders if not f.startswith(".")
+                            and Path(folder, f) != build_dir)
+        for name in sorted(files):
+            try:
+                info = os.stat(os.path.join(folder, name))
+            except OSError:
+                continue
+            lines.append(f"{folder}/{name} {info.st_size} {info.st_mtime_ns}")
+    return key(*lines)
