@@ -239,7 +239,7 @@ def unique_renders(project: Path, folder: Path) -> tuple[list[Saved], list[Saved
 def recorded_renders(project: Path, scratch: Path) -> tuple[list, dict]:
     """The document renders of a full build, and every render it asks for by name: a build of
     a copy of `project` in this process, with nothing reused, watched."""
-    from handoutpack import build, config, content, plan, rendering
+    from handoutpack import build, config, content, outputs, plan, rendering
 
     shutil.rmtree(scratch, ignore_errors=True)
     shutil.copytree(project, scratch, ignore=shutil.ignore_patterns("build"))
@@ -256,7 +256,8 @@ def recorded_renders(project: Path, scratch: Path) -> tuple[list, dict]:
         loaded = config.load(scratch)
         documents = content.load(loaded)
         planned = plan.plan(loaded, documents, plan.Selection())
-        build.build(loaded, documents, jobs=1, reuse=False)
+        with outputs.Staging(loaded.build_dir) as stage:
+            build.build(loaded, documents, jobs=1, reuse=False, stage=stage)
         pack_pages(loaded, planned)
     finally:
         rendering.Rendering.get = real
