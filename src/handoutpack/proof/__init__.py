@@ -1,0 +1,37 @@
+"""`handoutpack proof`: every page of every output read back and inspected from its layout
+(safe area, overlaps, margins, breaks, empty pages, line length, bidi runs, the frame's
+language, fonts); findings name the file, the page and what to change."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+from . import (bidi, emptiness, first_line, fonts, frame, hyphens, line_length, margin, overlap,
+               safe_area, titles)
+from .context import Context
+from .findings import Finding, Report
+from .layout import read
+
+CHECKS = (safe_area, overlap, margin, first_line, titles, hyphens, emptiness, line_length, bidi,
+          frame, fonts)
+
+__all__ = ["CHECKS", "Context", "Finding", "Report", "proof_file", "proof_files"]
+
+
+def proof_file(path: Path, context: Context, name: str | None = None,
+               checks=CHECKS) -> tuple[list[Finding], int]:
+    """The findings of every check on the PDF at `path`, and its number of pages."""
+    pages = list(read(path, name))
+    findings = [finding for check in checks for finding in check.check(pages, context)]
+    return findings, len(pages)
+
+
+def proof_files(paths: Iterable[tuple[Path, str, Context]], report: Report) -> Report:
+    """Each (PDF, name to show, context) proofed into `report`."""
+    for path, name, context in paths:
+        findings, pages = proof_file(path, context, name)
+        report.findings += findings
+        report.files += 1
+        report.pages += pages
+    return report

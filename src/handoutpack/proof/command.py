@@ -1,0 +1,87 @@
+"""What `handoutpack proof` runs: read the PDFs given, or make the matrix and read what it
+made; then the report and the contact sheet."""
+
+from __future__ import annotations
+
+import resource
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+from ..config import Project, Selection
+from . import matrix, proof_file
+from .context import project_context
+from .findings import Report
+
+
+def cpu_seconds() -> float:
+    """User and system time of this process and the workers it waited for."""
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
+def pdfs(paths: Iterable[Path]) -> list[Path]:
+    """The PDFs named, and those inside the folders named (build/.cache apart)."""
+    found = []
+    for path in paths:
+        if path.is_dir():
+            found += sorted(p for p in path.rglob("*.pdf") if ".cache" not in p.parts)
+        else:
+            found.append(path)
+    return found
+
+
+def language_of(path: Path, project: Project) -> str:
+    """The language folder a built file is in (build/<lang>/..., personal/<lang>/...)."""
+    return next((part for part in reversed(path.parts[:-1]) if part in project.languages),
+                project.default_language)
+
+
+def proof_paths(project: Project, paths: list[Path], report: Report, label: str = "",
+                base: Path | None = None) -> dict[str, Path]:
+    """Proof each PDF into `report`; the names it shows, with the files they stand for."""
+    contexts = {}
+    sources = {}
+    for path in paths:
+        lang = language_of(path, project)
+        if lang not in contexts:
+            contexts[lang] = project_context(project, lang)
+        name = _name(path, base)
+        name = f"{label}: {name}" if label else name
+        findings, pages = proof_file(path, contexts[lang], name)
+        report.findings += findings
+        report.files += 1
+        report.pages += pages
+        sources[name] = path
+    return sources
+
+
+def _name(path: Path, base: Path | None) -> str:
+    try:
+        return str(path.resolve().relative_to(base.resolve())) if base else str(path)
+    except ValueError:
+        return str(path)
+
+
+def run_matrix(root: Path, project: Project, variants: list[str], selection: Selection,
+               profile: Path | None, recipients: Path | None, jobs: int | None,
+               log: Callable[[str], None]) -> tuple[Report, dict[str, Path]]:
+    """Make each step of the matrix and proof it before the next one writes over it; the
+    sources are copied aside so that the contact sheet can show them afterwards."""
+    import shutil
+
+    report = Report(variants=[])
+    sources: dict[str, Path] = {}
+    keep = Path(root, "build", matrix.PROOF_DIR, "flagged")
+    shutil.rmtree(keep, ignore_errors=True)
+    for step, made in matrix.steps(root, variants, selection, profile, recipients, jobs, log):
+        report.variants.append(step.name)
+        before = len(report.findings)
+        shown = proof_paths(project, made, report, step.name, step.build_dir)
+        flagged = {f.file for f in report.findings[before:]}
+        for name in flagged:  # kept: the next step writes over this one's files
+            copy = keep / f"{len(sources):04d}.pdf"
+            copy.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(shown[name], copy)
+            sources[name] = copy
+    return report, sources

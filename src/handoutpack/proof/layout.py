@@ -1,0 +1,161 @@
+"""A PDF's pages as the proof reads them: lines of words with their boxes, graphics, fonts, and
+the page's trim; read back with pdfplumber (positions in points, from the top left)."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+MM = 72 / 25.4
+SUBSET_TAG = re.compile(r"^[A-Z]{6}\+")
+
+
+@dataclass(frozen=True)
+class Box:
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+
+    @property
+    def width(self) -> float:
+        return self.x1 - self.x0
+
+    @property
+    def height(self) -> float:
+        return self.bottom - self.top
+
+    def overlap(self, other: Box) -> float:
+        """The area both boxes cover (0 when they only touch)."""
+        width = min(self.x1, other.x1) - max(self.x0, other.x0)
+        height = min(self.bottom, other.bottom) - max(self.top, other.top)
+        return width * height if width > 0 and height > 0 else 0.0
+
+    def inset(self, by: float) -> Box:
+        return Box(self.x0 + by, self.top + by, self.x1 - by, self.bottom - by)
+
+    def rounded(self) -> list[float]:
+        return [round(v, 1) for v in (self.x0, self.top, self.x1, self.bottom)]
+
+
+@dataclass(frozen=True)
+class Word:
+    text: str
+    box: Box
+    size: float
+    font: str
+
+
+@dataclass
+class Line:
+    """Words on one baseline with no wide gap between them (a column's line, a label...)."""
+
+    words: list[Word]
+
+    @property
+    def box(self) -> Box:
+        return Box(min(w.box.x0 for w in self.words), min(w.box.top for w in self.words),
+                   max(w.box.x1 for w in self.words), max(w.box.bottom for w in self.words))
+
+    @property
+    def text(self) -> str:
+        """The words as they stand on paper, left to right (visual order)."""
+        return " ".join(w.text for w in self.words)
+
+    @property
+    def size(self) -> float:
+        return max(w.size for w in self.words)
+
+    @property
+    def rtl(self) -> bool:
+        letters = [c for c in self.text if c.isalpha()]
+        return sum(unicodedata.bidirectional(c) in ("R", "AL") for c in letters) > len(letters) / 2
+
+    @property
+    def characters(self) -> int:
+        return len(self.text)
+
+
+@dataclass
+class Page:
+    file: str
+    number: int
+    """1-based, as a PDF reader shows it."""
+    trim: Box
+    media: Box
+    lines: list[Line] = field(default_factory=list)
+    graphics: list[Box] = field(default_factory=list)
+    """Images and drawn shapes (a logo, a QR code); rules and background rectangles apart."""
+    fonts: set[str] = field(default_factory=set)
+    booklet: bool = False
+    """A booklet's sheet: two pages side by side, folded down the middle."""
+
+    @property
+    def slide(self) -> bool:
+        return self.trim.width > self.trim.height * 1.2 and not self.booklet
+
+    @property
+    def body_size(self) -> float:
+        """The size most of the page's words are set in."""
+        sizes: dict[float, int] = {}
+        for line in self.lines:
+            for word in line.words:
+                sizes[round(word.size, 1)] = sizes.get(round(word.size, 1), 0) + len(word.text)
+        return max(sizes, key=sizes.get) if sizes else 0.0
+
+
+def read(path: Path, name: str | None = None) -> Iterator[Page]:
+    """Every page of the PDF at `path`, as lines and graphics."""
+    import pdfplumber
+
+    booklet = path.name.endswith("-booklet.pdf")
+    with pdfplumber.open(path) as pdf:
+        for page in pdf.pages:
+            yield _page(page, name or path.name, booklet)
+            page.close()  # pdfplumber keeps each page's objects otherwise
+
+
+def _page(page, name: str, booklet: bool) -> Page:
+    media = Box(*page.mediabox)
+    trim_box = getattr(page, "trimbox", None) or page.mediabox
+    trim = Box(trim_box[0] - media.x0, trim_box[1] - media.top,
+               trim_box[2] - media.x0, trim_box[3] - media.top)
+    words = [Word(w["text"], Box(w["x0"], w["top"], w["x1"], w["bottom"]), w["size"],
+                  SUBSET_TAG.sub("", w["fontname"]))
+             for w in page.extract_words(x_tolerance=1.5, extra_attrs=["size", "fontname"])
+             if w["text"].strip()]
+    graphics = [Box(i["x0"], i["top"], i["x1"], i["bottom"]) for i in page.images]
+    graphics += [Box(c["x0"], c["top"], c["x1"], c["bottom"]) for c in page.curves]
+    fonts = {SUBSET_TAG.sub("", c["fontname"]) for c in page.chars if c["text"].strip()}
+    return Page(name, page.page_number, trim, Box(0, 0, media.width, media.height),
+                lines_of(words), graphics, fonts, booklet)
+
+
+def lines_of(words: list[Word]) -> list[Line]:
+    """Words grouped into lines: the same middle height, and no gap wider than the text is tall
+    (a wider one parts two columns, or a label and its value)."""
+    rows: list[list[Word]] = []
+    for word in sorted(words, key=lambda w: (w.box.top + w.box.bottom) / 2):
+        middle = (word.box.top + word.box.bottom) / 2
+        if rows:
+            last = rows[-1][0]
+            if (abs(middle - (last.box.top + last.box.bottom) / 2) < 0.35 * max(last.size, word.size)
+                    and 0.6 < word.size / last.size < 1.7):
+                rows[-1].append(word)
+                continue
+        rows.append([word])
+    lines = []
+    for row in rows:
+        row.sort(key=lambda w: w.box.x0)
+        current = [row[0]]
+        for word in row[1:]:
+            if word.box.x0 - current[-1].box.x1 > 1.2 * max(word.size, current[-1].size):
+                lines.append(Line(current))
+                current = []
+            current.append(word)
+        lines.append(Line(current))
+    lines.sort(key=lambda line: (line.box.top, line.box.x0))
+    return lines

@@ -1,0 +1,38 @@
+"""Text past the margin: a line that runs beyond the edges the file's body text keeps to (an
+email address too long for its column)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from .area import text_area
+from .context import Context
+from .findings import Finding
+from .layout import MM, Page
+from .safe_area import _short
+
+SLACK = 1 * MM
+
+
+def check(pages: list[Page], context: Context) -> Iterator[Finding]:
+    area = text_area(pages)
+    if area is None:
+        return
+    for page in pages:
+        if page.number == 1 or page.slide or page.booklet:
+            continue
+        small = 0.8 * page.body_size
+        for line in page.lines:
+            if line.size < small or not (area.top <= line.box.top <= area.bottom):
+                continue
+            past = max(area.x0 - line.box.x0, line.box.x1 - area.x1)
+            if past > SLACK and _inside_before(line, area):
+                yield Finding("margin", page.file, page.number,
+                              f'"{_short(line.text)}" runs {past / MM:.1f} mm past the margin',
+                              "let it wrap (a long address may break) or shorten it", line.box)
+
+
+def _inside_before(line, area) -> bool:
+    """A line that starts in the column and ends past it (text in the margin on purpose, a
+    note number beside a QR code, stands wholly outside)."""
+    return line.box.x1 > area.x0 and line.box.x0 < area.x1

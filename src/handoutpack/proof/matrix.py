@@ -1,0 +1,78 @@
+"""Making the outputs the proof reads: each paper and print variant built into its own folder
+(build/proof/<variant>/), plainly, then with a profile (--as), then personalised for a list
+(--for), proofed after each step (each step writes over the one before)."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from .. import config
+from ..config import Selection
+
+PROOF_DIR = "proof"
+
+VARIANTS = {
+    "a4": {"paper": "A4"},
+    "letter": {"paper": "Letter"},
+    "a5-booklet": {"paper": "A5", "booklet": True},
+    "print-ready": {"print_ready": True},
+}
+"""The paper and print variants, as the command line's print options."""
+
+
+@dataclass(frozen=True)
+class Step:
+    """One build of the matrix: a variant, and who it is made for."""
+
+    variant: str
+    who: str
+    """'plain', 'as <profile>' or 'for <list>'."""
+    build_dir: Path
+    """Where its outputs are; personalised packs are under its personal/ folder."""
+
+    @property
+    def name(self) -> str:
+        return f"{self.variant} {self.who}"
+
+
+def steps(root: Path, variants: list[str], selection: Selection, profile: Path | None,
+          recipients: Path | None, jobs: int | None,
+          log: Callable[[str], None] = lambda message: None) -> Iterator[tuple[Step, list[Path]]]:
+    """Build each variant and give its step with the PDFs it made, before the next build
+    writes over them."""
+    from ..pipeline import build_and_publish
+
+    for variant in variants:
+        build_dir = Path(root, "build", PROOF_DIR, variant)
+        for who, with_profile in (("plain", None), (f"as {profile}", profile)):
+            if who != "plain" and with_profile is None:
+                continue
+            project = dataclasses.replace(
+                config.load(root, None, VARIANTS[variant], with_profile), build_dir=build_dir)
+            log(f"building {variant} ({who})")
+            outputs, _ = build_and_publish(project, None, selection, jobs=jobs)
+            step = Step(variant, who, build_dir)
+            yield step, [build_dir / o.path for o in outputs if o.path.endswith(".pdf")]
+            if recipients is not None and who == "plain":
+                log(f"personalising {variant} for {recipients.name}")
+                yield Step(variant, f"for {recipients.name}", build_dir), _personal(
+                    project, selection, recipients, jobs)
+
+
+def _personal(project: config.Project, selection: Selection, recipients: Path,
+              jobs: int | None) -> list[Path]:
+    from .. import mailing, personalise
+
+    people, _ = mailing.read_recipients(recipients, project)
+    paths: list[Path] = []
+    for pack_id, spec in project.packs.items():
+        if selection.packs and pack_id not in selection.packs:
+            continue
+        chosen = [p for p in people if (not spec.languages or p.lang in spec.languages)
+                  and (not selection.languages or p.lang in selection.languages)]
+        if chosen:
+            paths += personalise.make(project, pack_id, chosen, jobs).paths.values()
+    return paths
