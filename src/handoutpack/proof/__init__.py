@@ -23,6 +23,8 @@ def proof_file(path: Path, context: Context, name: str | None = None,
                checks=CHECKS) -> tuple[list[Finding], int]:
     """The findings of every check on the PDF at `path`, and its number of pages."""
     pages = list(read(path, name))
+    if pages and pages[0].booklet:  # its pages are the pack's, proofed there: here the fold
+        checks = [check for check in checks if check is safe_area]
     findings = [finding for check in checks for finding in check.check(pages, context)]
     return findings, len(pages)
 

@@ -12,6 +12,8 @@ from .findings import Finding
 from .layout import Page
 
 PIECE = re.compile(r"[A-Za-z0-9]+")
+MIRRORED = str.maketrans("()[]{}<>", ")(][}{><")
+"""Brackets in a right-to-left run print mirrored: the glyph of ')' shows as '('."""
 
 
 def check(pages: list[Page], context: Context) -> Iterator[Finding]:
@@ -47,5 +49,5 @@ def _printed(text: str, pieces: list[str]) -> str:
                 start -= 1
             while end < len(text) and not text[end].isspace():
                 end += 1
-            return text[start:end]
+            return text[start:end].translate(MIRRORED)
     return ""

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from .area import text_area
+from .area import is_cover, text_area
 from .context import Context
 from .findings import Finding
 from .layout import Box, Page
@@ -18,11 +18,11 @@ SLIDE_FOOT = 0.12
 def check(pages: list[Page], context: Context) -> Iterator[Finding]:
     area = text_area(pages)
     for page in pages:
-        if page.booklet or page.number == 1:
+        if page.booklet:
             continue
         if page.slide:
             yield from _slide(page)
-        elif area is not None:
+        elif area is not None and not is_cover(page):
             inked = inked_share(page, area)
             if 0 < inked < LEAST_INKED:
                 yield Finding("empty-page", page.file, page.number,

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from .area import body_lines
+from .area import body_lines, is_cover
 from .context import Context
 from .findings import Finding
 from .layout import Page
@@ -15,7 +15,7 @@ LONGEST = 80
 
 def check(pages: list[Page], context: Context) -> Iterator[Finding]:
     for page in pages:
-        if page.booklet or page.slide or page.number == 1:
+        if page.booklet or page.slide or is_cover(page):
             continue
         long = [line for line in body_lines(page) if line.characters > LONGEST
                 and not any("mono" in w.font.lower() for w in line.words)]

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from .area import text_area
+from .area import is_cover, text_area
 from .context import Context
 from .findings import Finding
 from .layout import MM, Page
@@ -19,7 +19,7 @@ def check(pages: list[Page], context: Context) -> Iterator[Finding]:
     if area is None:
         return
     for page in pages:
-        if page.number == 1 or page.slide or page.booklet:
+        if is_cover(page) or page.slide or page.booklet:
             continue
         small = 0.8 * page.body_size
         for line in page.lines:

@@ -20,6 +20,13 @@ def check(pages: list[Page], context: Context) -> Iterator[Finding]:
 def _text_over_text(page: Page) -> Iterator[Finding]:
     lines = page.lines
     for i, line in enumerate(lines):
+        for word, after in zip(line.words, line.words[1:]):  # set on one baseline, one over the other
+            if after.box.overlap(word.box) > 0.3 * min(_area(after.box), _area(word.box)):
+                yield Finding("overlap", page.file, page.number,
+                              f'"{word.text}" is printed over "{after.text}"',
+                              "give each its own room (a wider box, or a smaller text)",
+                              word.box)
+                break
         for other in lines[i + 1:]:
             if other.box.top > line.box.bottom:
                 break

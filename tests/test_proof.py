@@ -1,0 +1,189 @@
+"""`handoutpack proof`: each check catches a defect planted in a page made for it, and leaves the
+same page without the defect alone."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from weasyprint import HTML
+
+from handoutpack.cli import cli
+from handoutpack.proof import Context, proof_file
+from handoutpack.proof.context import ltr_runs
+
+FONTS = Path(__file__).parent.parent / "styles" / "fonts"
+STYLE = f"""<style>
+@font-face {{ font-family: Lato; src: url({(FONTS / 'Lato-Regular.ttf').as_uri()}); }}
+@font-face {{ font-family: "Noto Serif"; src: url({(FONTS / 'NotoSerif-Regular.ttf').as_uri()}); }}
+@page {{ size: A4; margin: 25mm; }}
+body {{ font: 10pt/1.4 "Noto Serif"; margin: 0; }}
+p {{ margin: 0 0 3mm; }}
+</style>"""
+PROSE = ("Social performance management is the set of practices that put clients at the centre "
+         "of what a financial institution decides, measures and reports, from its mission to "
+         "its products and the way its staff are paid. ")
+LATO = Context(fonts=frozenset({"lato", "notoserif"}))
+
+
+def pdf(tmp_path: Path, body: str, name: str = "page.pdf", style: str = "") -> Path:
+    path = tmp_path / name
+    HTML(string=f"<html lang=en><meta charset=utf-8>{STYLE}<style>{style}</style>"
+                f"<body>{body}</body></html>", base_url=str(tmp_path)).write_pdf(path)
+    return path
+
+
+def checks_found(path: Path, context: Context = LATO) -> list[str]:
+    return [f.check for f in proof_file(path, context)[0]]
+
+
+def column(paragraphs: int = 6, width: str = "110mm", extra: str = "") -> str:
+    return f'<div style="width:{width}">' + f"<p>{PROSE * 2}</p>" * paragraphs + extra + "</div>"
+
+
+def test_text_near_the_trim_is_outside_the_safe_area(tmp_path):
+    near = pdf(tmp_path, '<p style="position:absolute;left:-22mm;top:10mm">Office printers</p>',
+               style="@page { margin: 25mm }")
+    inside = pdf(tmp_path, '<p style="position:absolute;left:0;top:10mm">Office printers</p>',
+                 "inside.pdf")
+    findings = proof_file(near, LATO)[0]
+    assert [f.check for f in findings] == ["safe-area"]
+    assert "3.0 mm from the left edge" in findings[0].message
+    assert checks_found(inside) == []
+
+
+def test_a_drawing_near_a_booklets_fold_is_outside_the_safe_area(tmp_path):
+    square = '<div style="position:absolute;left:{}mm;top:40mm;width:20mm;height:20mm">' \
+             '<svg width="20mm" height="20mm" viewBox="0 0 10 10"><circle cx="5" cy="5" r="5"/>' \
+             '</svg></div>'
+    style = "@page { size: A4 landscape; margin: 0 }"
+    near = pdf(tmp_path, square.format(150), "near-booklet.pdf", style)
+    clear = pdf(tmp_path, square.format(100), "clear-booklet.pdf", style)
+    findings = proof_file(near, LATO)[0]
+    assert [f.check for f in findings] == ["safe-area"] and "fold" in findings[0].message
+    assert checks_found(clear) == []
+
+
+def test_a_logo_over_text_and_text_over_text_overlap(tmp_path):
+    logo = ('<svg style="position:absolute;left:5mm;top:0" width="30mm" height="15mm" '
+            'viewBox="0 0 20 10"><circle cx="5" cy="5" r="5"/><circle cx="15" cy="5" r="5"/></svg>')
+    over = pdf(tmp_path, f'<p>Example Microfinance Network</p>{logo}')
+    text = pdf(tmp_path, '<p>Presented by</p><p style="margin-top:-9mm">Ana Torres</p>', "t.pdf")
+    apart = pdf(tmp_path, f'<p style="margin-top:20mm">Example Microfinance Network</p>{logo}',
+                "apart.pdf")
+    assert checks_found(over) == ["overlap"]
+    assert checks_found(text) == ["overlap"]
+    assert checks_found(apart) == []
+
+
+def test_text_past_its_margin(tmp_path):
+    long = '<p style="white-space:nowrap">ana.torres@example.org ana.torres@example.org ' \
+           'ana.torres@example.org ana.torres@example.org</p>'
+    findings = proof_file(pdf(tmp_path, column(extra=long), style="p{text-align:justify}"),
+                          LATO)[0]
+    assert [f.check for f in findings] == ["margin"]
+    assert "ana.torres@example.org" in findings[0].message
+    assert checks_found(pdf(tmp_path, column(), "fine.pdf", "p{text-align:justify}")) == []
+
+
+def test_a_paragraph_whose_first_line_holds_one_word(tmp_path):
+    squeezed = ('<div style="float:right;width:96mm;height:4mm"></div>'
+                f"<p>The sector uses a simple shorthand {PROSE}</p>")
+    findings = proof_file(pdf(tmp_path, column(1, extra=squeezed)), LATO)[0]
+    assert [f.check for f in findings] == ["first-line"]
+    assert '"The" stands alone' in findings[0].message
+    assert checks_found(pdf(tmp_path, column(1, extra=f"<p>The sector {PROSE}</p>"), "ok.pdf")) == []
+
+
+def test_a_title_whose_last_line_holds_one_word(tmp_path):
+    title = '<h1 style="font:32pt Lato;width:{}">Social Performance Conference Pack</h1>'
+    assert checks_found(pdf(tmp_path, title.format("160mm") + column(1))) == ["title-last-line"]
+    assert checks_found(pdf(tmp_path, title.format("118mm") + column(1), "ok.pdf")) == []
+
+
+def test_a_hyphen_leaving_fewer_than_three_letters(tmp_path):
+    stub = '<p style="width:{};hyphens:manual">word word word word re&shy;markably</p>'
+    found = proof_file(pdf(tmp_path, stub.format("47mm")), LATO)[0]
+    assert [f.check for f in found] == ["hyphen"] and '"re-markably"' in found[0].message
+    fine = '<p style="width:47mm;hyphens:manual">word word word word remark&shy;ably</p>'
+    assert checks_found(pdf(tmp_path, fine, "ok.pdf")) == []
+
+
+def test_a_page_with_almost_nothing_on_it(tmp_path):
+    full = f'<div style="break-after:page">{column(5)}</div>' * 2
+    found = proof_file(pdf(tmp_path, full + "<p>Three lines stand here.</p>"), LATO)[0]
+    assert [(f.check, f.page) for f in found] == [("empty-page", 3)]
+    assert checks_found(pdf(tmp_path, full + column(2), "full.pdf")) == []
+
+
+def test_a_slide_whose_lower_part_stands_empty(tmp_path):
+    style = "@page { size: 254mm 142.9mm; margin: 12mm } h2 { font: 28pt Lato }"
+    short = "<h2>Key takeaways</h2><p>One line of text.</p>"
+    centred = ('<div style="height:100mm;display:flex;flex-direction:column;'
+               'justify-content:center">' + short + "</div>")
+    found = proof_file(pdf(tmp_path, short, style=style), LATO)[0]
+    assert [f.check for f in found] == ["slide-space"]
+    assert checks_found(pdf(tmp_path, centred, "centred.pdf", style)) == []
+
+
+def test_body_lines_longer_than_80_characters(tmp_path):
+    assert checks_found(pdf(tmp_path, column(3, "160mm"))) == ["line-length"]
+    assert checks_found(pdf(tmp_path, column(3, "110mm"), "ok.pdf")) == []
+
+
+ARABIC = "للتواصل مع فريق العمل يمكن الاتصال بالرقم"
+
+
+def test_a_left_to_right_run_reordered_in_a_right_to_left_page(tmp_path):
+    context = Context("ar", True, tuple(sorted(ltr_runs("Phone: +51 1 234 5678, 501(c)⁠(3)"))))
+    assert context.ltr_runs == ("+51 1 234 5678", "501(c)(3)")
+    plain = f'<p dir="rtl" lang="ar">{ARABIC} +51 1 234 5678 وهي منظمة 501(c)(3)</p>'
+    isolated = (f'<p dir="rtl" lang="ar">{ARABIC} <bdi dir="ltr">+51 1 234 5678</bdi> وهي منظمة '
+                '<bdi dir="ltr">501(c)(3)</bdi></p>')
+    found = proof_file(pdf(tmp_path, plain), context)[0]
+    assert sorted(f.message for f in found) == [
+        '"+51 1 234 5678" prints as "5678 234 1 51+"', '"501(c)(3)" prints as "(3)(c)501"']
+    assert proof_file(pdf(tmp_path, isolated, "isolated.pdf"), context)[0] == []
+
+
+def test_words_of_the_default_language_in_another_languages_frame(tmp_path):
+    context = Context("ar", True, frame_words=("In partnership with", "Email"))
+    cover = (f'<p dir="rtl" style="text-transform:uppercase">In partnership with</p>'
+             f'<p dir="rtl">{ARABIC}</p><p>Email</p>')
+    found = proof_file(pdf(tmp_path, cover), context)[0]
+    assert sorted(f.message for f in found) == ['"Email" is in the default language',
+                                                '"In partnership with" is in the default language']
+    # in a sentence of an English document the word is the document's, not the frame's
+    assert proof_file(pdf(tmp_path, "<p>Email the team about it.</p>", "ok.pdf"), context)[0] == []
+
+
+def test_a_font_outside_the_brands_set(tmp_path):
+    page = pdf(tmp_path, '<p>Brand text</p><p style="font-family:DejaVu Sans">Fallback</p>')
+    found = proof_file(page, Context(fonts=frozenset({"notoserif"})))[0]
+    assert [(f.check, f.message) for f in found] == [
+        ("font", "DejaVu-Sans is not one of the brand's fonts")]
+    assert checks_found(page, Context(fonts=frozenset({"notoserif", "dejavusans"}))) == []
+
+
+def test_the_command_reports_json_draws_a_contact_sheet_and_exits_1(tmp_path):
+    project = tmp_path / "project"
+    (project / "content").mkdir(parents=True)
+    (project / "handoutpack.toml").write_text(
+        '[org]\nname = "Example"\nshort_name = "EX"\n[brand]\nheading_font = "Lato"\n'
+        'body_font = "Noto Serif"\n[languages]\ndefault = "en"\navailable = ["en"]\n',
+        encoding="utf-8")
+    bad = pdf(tmp_path, column(3, "160mm"), "wide.pdf")
+    good = pdf(tmp_path, column(3, "110mm"), "fine.pdf")
+    result = CliRunner().invoke(cli, ["--project", str(project), "proof", str(bad), str(good),
+                                      "--format", "json", "--sheet", str(tmp_path / "sheet")])
+    assert result.exit_code == 1, result.output
+    report = json.loads(result.stdout)
+    assert report["files"] == 2 and report["pages"] == 2
+    assert [(f["check"], f["page"], Path(f["file"]).name) for f in report["findings"]] == [
+        ("line-length", 1, "wide.pdf")]
+    assert (tmp_path / "sheet" / "index.html").read_text().count("<figure>") == 1
+    assert list((tmp_path / "sheet").glob("*.png"))
+    clean = CliRunner().invoke(cli, ["--project", str(project), "proof", str(good)])
+    assert clean.exit_code == 0 and "nothing to change" in clean.stdout
