@@ -64,8 +64,8 @@ def binding_warning(shown: str, pages: int) -> str | None:
         return None
     return (f"{shown}: the pack has {pages} pages, not a multiple of {BINDING_MULTIPLE} as a "
             f"saddle-stitched booklet needs: {blanks} blank page{'s' if blanks > 1 else ''} "
-            f"added at the back. Shorten or lengthen it by {blanks} or "
-            f"{BINDING_MULTIPLE - blanks} to use every page")
+            f"added at the back. To use every page, add {blanks} page{'s' if blanks > 1 else ''} "
+            f"or cut {BINDING_MULTIPLE - blanks}")
 
 
 def _line_of(path: Path, needle: str) -> int | None:

@@ -166,6 +166,8 @@ class _Typesetter(HTMLParser):
             return
         if not skipped and not _shows(self.link, data):
             data = punctuate(data, lang, self.settings, self.previous)
+        if not skipped and any(entry[0] in HEADINGS for entry in self.stack):
+            data = _last_words_together(data)
         if not skipped and self.names and tag not in ("title", "option", "textarea"):
             self.out.append(keep_whole(data, self.names))
         else:
@@ -184,6 +186,19 @@ class _Typesetter(HTMLParser):
 
     def unknown_decl(self, data):
         self.out.append(f"<![{data}]>")
+
+
+HEADINGS = {"h1", "h2", "h3"}
+LAST_WORDS = re.compile(r"(\S+) +(\S+)(\s*)$")
+
+
+def _last_words_together(text: str) -> str:
+    """A heading's last two words joined by a no-break space, so that no title ends with one
+    word alone on its line ("Conference / Pack"); two long words stay free to part."""
+    match = LAST_WORDS.search(text)
+    if not match or len(match[1]) + len(match[2]) > 22:
+        return text
+    return text[:match.start()] + f"{match[1]}\u00a0{match[2]}{match[3]}"
 
 
 def _shows(href: str, text: str) -> bool:
