@@ -92,6 +92,8 @@ class Page:
     fonts: set[str] = field(default_factory=set)
     booklet: bool = False
     """A booklet's sheet: two pages side by side, folded down the middle."""
+    strokes: list[Box] = field(default_factory=list)
+    """Rectangles and strokes (a QR code's modules, a badge, a panel)."""
 
     @property
     def slide(self) -> bool:
@@ -129,9 +131,13 @@ def _page(page, name: str, booklet: bool) -> Page:
              if w["text"].strip()]
     graphics = [Box(i["x0"], i["top"], i["x1"], i["bottom"]) for i in page.images]
     graphics += [Box(c["x0"], c["top"], c["x1"], c["bottom"]) for c in page.curves]
+    # QR codes are drawn as strokes, badges and panels as rectangles: the safe area counts them
+    # (hairline rules apart); they sit on text on purpose, so the overlaps do not
+    strokes = [Box(r["x0"], r["top"], r["x1"], r["bottom"]) for r in page.rects + page.lines
+               if min(r["width"], r["height"]) > 0.2 and max(r["width"], r["height"]) < 200]
     fonts = {SUBSET_TAG.sub("", c["fontname"]) for c in page.chars if c["text"].strip()}
     return Page(name, page.page_number, trim, Box(0, 0, media.width, media.height),
-                lines_of(words), graphics, fonts, booklet)
+                lines_of(words), graphics, fonts, booklet, strokes)
 
 
 def lines_of(words: list[Word]) -> list[Line]:

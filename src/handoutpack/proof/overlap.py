@@ -57,11 +57,11 @@ def _drawing_over_text(page: Page) -> Iterator[Finding]:
             break
 
 
-def drawings(page: Page) -> list[Box]:
+def drawings(page: Page, boxes: list[Box] | None = None) -> list[Box]:
     """The page's drawings merged into the objects they make (a logo of several shapes that
     touch is one box)."""
     merged: list[Box] = []
-    for box in sorted(page.graphics, key=lambda b: b.x0):
+    for box in sorted(page.graphics if boxes is None else boxes, key=lambda b: b.x0):
         for i, other in enumerate(merged):
             if _near(other, box):
                 merged[i] = Box(min(other.x0, box.x0), min(other.top, box.top),

@@ -30,8 +30,8 @@ def _marks(page: Page) -> Iterator[tuple[str, Box]]:
         yield f'text "{_short(line.text)}"', line.box
     from .overlap import drawings
 
-    for box in drawings(page):
-        if not _bleeds(box, page.trim):
+    for box in drawings(page, page.graphics + page.strokes):
+        if not _bleeds(box, page.trim) and box.overlap(page.trim) > 0:  # crop marks lie outside
             yield "an image or drawing", box
 
 
