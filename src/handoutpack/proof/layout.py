@@ -134,7 +134,8 @@ def _page(page, name: str, booklet: bool) -> Page:
     # QR codes are drawn as strokes, badges and panels as rectangles: the safe area counts them
     # (hairline rules apart); they sit on text on purpose, so the overlaps do not
     strokes = [Box(r["x0"], r["top"], r["x1"], r["bottom"]) for r in page.rects + page.lines
-               if min(r["width"], r["height"]) > 0.2 and max(r["width"], r["height"]) < 200]
+               if (r in page.lines or min(r["width"], r["height"]) > 0.2)
+               and max(r["width"], r["height"]) < 200]
     fonts = {SUBSET_TAG.sub("", c["fontname"]) for c in page.chars if c["text"].strip()}
     return Page(name, page.page_number, trim, Box(0, 0, media.width, media.height),
                 lines_of(words), graphics, fonts, booklet, strokes)
