@@ -45,6 +45,7 @@ def steps(root: Path, variants: list[str], selection: Selection, profile: Path |
     writes over them."""
     from ..pipeline import build_and_publish
 
+    root = root.resolve()  # personalised covers need the logos' absolute paths
     for variant in variants:
         build_dir = Path(root, "build", PROOF_DIR, variant)
         for who, with_profile in (("plain", None), (f"as {profile}", profile)):
