@@ -46,7 +46,7 @@ def run(temp: Path, people: int, jobs: int) -> list[Row]:
                  "logos/example-fund.svg"):
         (project / name).write_bytes((REPO / name).read_bytes())
     profile = project / "profiles/example-ambassador.toml"
-    build = [sys.executable, "-m", "handoutpack.cli", "--project", str(project), "build", PACK,
+    build = [sys.executable, "-m", "handoutpack", "--project", str(project), "build", PACK,
              "-q", "--as", str(profile), "--jobs", str(jobs)]
     timed(build)  # the pack and its documents, once: what personal packs are made from
     lists = {count: write_list(temp / f"list-{count}.csv", count)
@@ -84,7 +84,8 @@ def covers_alone(project: Path, profile: Path, people: Path, out: Path, jobs: in
     """The personalised covers' HTML, saved; then a fresh process renders them on `jobs`
     processes with handoutpack's renderer and writes each PDF: the work no personalising can
     avoid."""
-    from handoutpack import config, mailing, personalise
+    from handoutpack.project import config
+    from handoutpack.distribute import mailing, personalise
 
     loaded = config.load(project, profile=profile)
     recipients, _ = mailing.read_recipients(people, loaded)

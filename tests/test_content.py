@@ -9,7 +9,9 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from handoutpack import config, content, markup
+from handoutpack.project import config
+from handoutpack.sources import content
+from handoutpack.markup import pages as markup
 from pdfs import bookmarks
 
 SECTION_KIND = {"presentations": "presentation", "handouts": "handout", "about": "about"}

@@ -11,7 +11,7 @@ from urllib.parse import unquote, urlsplit
 import pytest
 
 from conftest import MINIMAL_CONFIG, invoke
-from handoutpack import config
+from handoutpack.project import config
 from pdfs import reader
 
 LANGS = ("en", "fr", "es")

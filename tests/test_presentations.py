@@ -268,8 +268,9 @@ def test_an_empty_presentation_is_an_error(make_project):
 def test_download_page_bundles_and_preview_offer_each_layout(make_project):
     import zipfile
 
-    from handoutpack import config, content
-    from handoutpack.serve import targets
+    from handoutpack.project import config
+    from handoutpack.sources import content
+    from handoutpack.ui.serve import targets
 
     project = talk_project(make_project, 'presentations = "notes"')
     outcome = invoke(project, "build", "-q")

@@ -19,9 +19,10 @@ from hypothesis import strategies as st
 from pypdf import PdfReader
 
 from conftest import HELLO, MINIMAL_CONFIG, invoke, write_files
-from handoutpack import config, content
+from handoutpack.project import config
+from handoutpack.sources import content
 from handoutpack.errors import HandoutpackError
-from handoutpack.outputs import build_lock
+from handoutpack.store.outputs import build_lock
 from pdfs import all_text
 
 KEYS = ["title", "summary", "kind", "order", "date", "audiences", "keywords", "marp",
@@ -99,7 +100,7 @@ def pdf_bytes(project: Path) -> dict[str, bytes]:
 
 
 def start_build(project: Path) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-m", "handoutpack.cli", "--project", str(project),
+    return subprocess.Popen([sys.executable, "-m", "handoutpack", "--project", str(project),
                              "build", "-v"], stderr=subprocess.PIPE, stdout=subprocess.DEVNULL,
                             text=True)
 

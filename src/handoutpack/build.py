@@ -5,18 +5,26 @@ from __future__ import annotations
 
 from functools import partial
 
-from . import markup, prepress
-from .assembly import packs as assemble_packs
-from .cache import Kept, file_digest
-from .config import Project, with_printing
-from .content import Document
+from .markup import pages as markup
+from .assemble import prepress
+from .assemble.stage import packs as assemble_packs
+from .store.cache import Kept, file_digest
+from .project.config import Project, with_printing
+from .sources.content import Document
 from .errors import Problems
-from .outputs import TEMP_DIR, Output, Staging, ensure_space, save, write_manifest
-from .parallel import Pool, default_jobs
-from .plan import Selection, plan, source_name
+from .store.outputs import TEMP_DIR, Output, Staging, ensure_space, save, write_manifest
+from .render.pool import Pool, default_jobs
+from .plan.jobs import Selection, plan, source_name
 from .progress import Reporter
-from .rendering import (CACHE_DIR, CacheSpec, Renders, Rendering, kept_pages, make_renderer,
-                        overflow_warnings_cached)
+from .render.stage import (
+    CACHE_DIR,
+    CacheSpec,
+    Renders,
+    Rendering,
+    kept_pages,
+    make_renderer,
+    overflow_warnings_cached,
+)
 
 
 def build(project: Project, documents: dict[str, Document], selection: Selection = Selection(),

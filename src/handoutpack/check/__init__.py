@@ -7,12 +7,13 @@ import re
 
 from pathlib import Path
 
-from .. import config, content
+from ..project import config
+from ..sources import content
 from .frontmatter import ignored_keys
-from ..config import Project
-from ..content import Document
+from ..project.config import Project
+from ..sources.content import Document
 from ..errors import Problems
-from ..plan import Selection
+from ..plan.jobs import Selection
 from .findings import Finding, Report, found, text_report
 from .fonts import check_fonts
 from .jinja import check_jinja
@@ -46,7 +47,7 @@ PLACED = re.compile(r"^(?P<file>[^\s:][^:\n]*?)(?::(?P<line>\d+))?: (?P<message>
 
 def _print_findings(project: Project, documents: dict[str, Document]) -> list[Finding]:
     """The print topic: the preflight of the files a print shop would get (prepress)."""
-    from ..prepress import check_print  # renders: only `check --print` pays for it
+    from ..assemble.prepress import check_print  # renders: only `check --print` pays for it
 
     findings = []
     for warning in check_print(project, documents):
