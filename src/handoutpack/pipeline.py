@@ -13,7 +13,8 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .store.cache import Cache, Miss, code_digest, key
+from .store.cache import Cache, Miss
+from .store.digests import code_digest, key
 from .project.config import Project, Selection
 from .store.outputs import (
     CACHE_DIR,

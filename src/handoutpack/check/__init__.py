@@ -47,7 +47,7 @@ PLACED = re.compile(r"^(?P<file>[^\s:][^:\n]*?)(?::(?P<line>\d+))?: (?P<message>
 
 def _print_findings(project: Project, documents: dict[str, Document]) -> list[Finding]:
     """The print topic: the preflight of the files a print shop would get (prepress)."""
-    from ..assemble.prepress import check_print  # renders: only `check --print` pays for it
+    from .printing import check_print  # renders: only `check --print` pays for it
 
     findings = []
     for warning in check_print(project, documents):
