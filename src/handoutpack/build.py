@@ -16,7 +16,8 @@ from .sources.content import Document
 from .errors import Problems
 from .store.outputs import TEMP_DIR, Output, Staging, ensure_space, save, write_manifest
 from .render.pool import Pool, default_jobs
-from .plan.jobs import Plan, Selection, plan, source_name
+from .plan.jobs import Plan, plan, source_name
+from .plan.selection import Selection
 from .progress import Reporter
 from .render.stage import (
     CACHE_DIR,

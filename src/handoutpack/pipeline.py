@@ -15,7 +15,8 @@ from typing import TYPE_CHECKING
 
 from .store.cache import Cache, Miss
 from .store.digests import code_digest, key
-from .project.config import Project, Selection
+from .project.config import Project
+from .plan.selection import Selection
 from .store.outputs import (
     CACHE_DIR,
     TEMP_DIR,

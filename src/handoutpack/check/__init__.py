@@ -7,13 +7,13 @@ import re
 
 from pathlib import Path
 
-from ..project import config
+from ..project import config, loader
 from ..sources import content
 from .frontmatter import ignored_keys
 from ..project.config import Project
 from ..sources.content import Document
 from ..errors import Problems
-from ..plan.jobs import Selection
+from ..plan.selection import Selection
 from .findings import Finding, Report, found, text_report
 from .fonts import check_fonts
 from .jinja import check_jinja
@@ -28,7 +28,7 @@ def run(root: Path, overrides: dict[str, str] | None = None, for_print: bool = F
     """Check the project at `root`; HandoutpackError only when it cannot be checked at all.
     `for_print` adds the print shop's preflight (topic `print`), which renders the project."""
     try:
-        project = config.load(root, overrides)
+        project = loader.load(root, overrides)
     except Problems as problems:
         return Report(found(problems.problems, "config"))
     documents, problems = content.scan(project)
