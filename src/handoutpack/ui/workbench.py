@@ -167,7 +167,7 @@ class Workbench:
         files = [file for pack in packs for lang in langs for file in pack_files(project, pack, lang)]
         if form.get("personalise"):
             files += self._personal(job, project, packs, langs)
-        job.result = {"files": files, "warnings": warnings}
+        job.result = {"files": files, "warnings": [str(w) for w in warnings]}
 
     def _personal(self, job: Job, project: config.Project, packs, langs) -> list[dict]:
         people = self._recipients(project)
