@@ -240,7 +240,7 @@ def recorded_renders(project: Path, scratch: Path) -> tuple[list, dict]:
     """The document renders of a full build, and every render it asks for by name: a build of
     a copy of `project` in this process, with nothing reused, watched."""
     from handoutpack import build
-    from handoutpack.project import config
+    from handoutpack.project import loader
     from handoutpack.sources import content
     from handoutpack.store import outputs
     from handoutpack.plan import jobs as plan
@@ -258,7 +258,7 @@ def recorded_renders(project: Path, scratch: Path) -> tuple[list, dict]:
 
     rendering.Rendering.get = get  # in this process: the packs' own pages are seen on workers
     try:
-        loaded = config.load(scratch)
+        loaded = loader.load(scratch)
         documents = content.load(loaded)
         planned = plan.plan(loaded, documents, plan.Selection())
         with outputs.Staging(loaded.build_dir) as stage:
@@ -361,11 +361,12 @@ def renders_named(project: Path, log: str, folder: Path) -> list[Saved]:
 def naive_packs(project: Path, out: Path) -> list[Saved]:
     """Each pack as one HTML document: its cover and documents one after another, each starting
     a new page (for WeasyPrint to render in one process)."""
-    from handoutpack.project import config
+    from handoutpack.project import loader
     from handoutpack.sources import content
-    from handoutpack.plan.jobs import Selection, plan
+    from handoutpack.plan.jobs import plan
+    from handoutpack.plan.selection import Selection
 
-    loaded = config.load(project)
+    loaded = loader.load(project)
     planned = plan(loaded, content.load(loaded), Selection())
     everything = recorded_renders(project, out / "scratch")[1]
     out.mkdir(exist_ok=True)

@@ -84,10 +84,10 @@ def covers_alone(project: Path, profile: Path, people: Path, out: Path, jobs: in
     """The personalised covers' HTML, saved; then a fresh process renders them on `jobs`
     processes with handoutpack's renderer and writes each PDF: the work no personalising can
     avoid."""
-    from handoutpack.project import config
+    from handoutpack.project import loader
     from handoutpack.distribute import mailing, personalise
 
-    loaded = config.load(project, profile=profile)
+    loaded = loader.load(project, profile=profile)
     recipients, _ = mailing.read_recipients(people, loaded)
     out.mkdir(parents=True, exist_ok=True)
     saved = []
@@ -109,7 +109,7 @@ def covers_alone(project: Path, profile: Path, people: Path, out: Path, jobs: in
             Path(html + ".pdf").write_bytes(pdf)
 
         if __name__ == "__main__":
-            project = config.load(Path({str(project)!r}), profile=Path({str(profile)!r}))
+            project = loader.load(Path({str(project)!r}), profile=Path({str(profile)!r}))
             with Pool(partial(build.make_renderer, project), {jobs}) as pool:
                 for _ in pool.run(render, {saved!r}):
                     pass

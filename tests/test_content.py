@@ -10,6 +10,7 @@ import pytest
 from pypdf import PdfReader
 
 from handoutpack.project import config
+from handoutpack.project import loader
 from handoutpack.sources import content
 from handoutpack.markup import pages as markup
 from pdfs import bookmarks
@@ -24,7 +25,7 @@ REPO = Path(__file__).resolve().parents[1]
 
 @pytest.fixture(scope="module")
 def project() -> config.Project:
-    return config.load(REPO)
+    return loader.load(REPO)
 
 
 @pytest.fixture(scope="module")

@@ -14,7 +14,7 @@ import pytest
 
 from conftest import MINIMAL_CONFIG, REPO, invoke
 from handoutpack.markup import colours, pages as markup
-from handoutpack.project import config
+from handoutpack.project import loader
 from handoutpack.project.config import Brand
 
 MM = 72 / 25.4
@@ -28,7 +28,7 @@ SLIDE_FOOTER = 92 / 720
 
 @pytest.fixture(scope="module")
 def project(sample):
-    return config.load(sample)
+    return loader.load(sample)
 
 
 def sample_packs(sample) -> list[Path]:

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from handoutpack.project import config
+from handoutpack.project import config, loader, reader
 from handoutpack.project.schema import toml_keys
 
 REPO = Path(__file__).resolve().parents[1]
@@ -41,7 +41,7 @@ def expected_keys(table) -> set[str]:
 
 def test_the_reference_has_a_section_for_every_top_level_table():
     documented = {re.match(r"\[*([a-z_]+)", table.name)[1] for table in reference.TABLES}
-    assert documented == config.TOP_KEYS
+    assert documented == reader.TOP_KEYS
 
 
 def test_each_table_lists_exactly_the_keys_the_reader_takes():
@@ -92,7 +92,7 @@ def test_the_example_on_the_configuration_page_loads(tmp_path):
     for name in (data["org"]["logo"], data["print"]["cmyk_profile"]):
         (tmp_path / name).write_bytes(b"")
     (tmp_path / config.CONFIG_NAME).write_text(example, encoding="utf-8")
-    project = config.load(tmp_path)
+    project = loader.load(tmp_path)
     assert project.packs["media"].printing.paper == "Letter"
     assert project.email.smtp.security == "starttls"
 

@@ -11,7 +11,7 @@ import pytest
 
 from conftest import HELLO, MINIMAL_CONFIG, invoke
 from handoutpack.build import make_renderer
-from handoutpack.project.config import load
+from handoutpack.project.loader import load
 from handoutpack.errors import HandoutpackError
 from handoutpack.markup.pages import builtin_dir, to_html
 from handoutpack.render.engine import Refused

@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 from pypdf import PdfReader
 
 from conftest import HELLO, MINIMAL_CONFIG, invoke, write_files
-from handoutpack.project import config
+from handoutpack.project import loader
 from handoutpack.sources import content
 from handoutpack.errors import HandoutpackError
 from handoutpack.store.outputs import build_lock
@@ -39,7 +39,7 @@ front_matters = st.dictionaries(st.sampled_from(KEYS) | st.text(max_size=12), va
 def project(tmp_path_factory):
     root = write_files(tmp_path_factory.mktemp("fuzz"), {
         "handoutpack.toml": MINIMAL_CONFIG, "content/handouts/hello.en.md": HELLO})
-    return config.load(root)
+    return loader.load(root)
 
 
 def parse(project, text: str) -> None:

@@ -199,9 +199,9 @@ def test_labels_export_and_are_read_by_the_build(project):
     assert "python-brace-format" in page_of.flags
     contents.msgstr = "Table des matières"
     po.save()
-    from handoutpack.project import config
+    from handoutpack.project import loader
     from handoutpack.markup import pages as markup
-    assert markup.labels(config.load(project), "fr")["contents"] == "Table des matières"
+    assert markup.labels(loader.load(project), "fr")["contents"] == "Table des matières"
 
 
 def test_unknown_language_and_document(project):

@@ -16,9 +16,9 @@ import textwrap
 from dataclasses import MISSING, dataclass, fields, is_dataclass
 from typing import Any
 
-from handoutpack.project.config import (PRINT_KEYS, TOP_KEYS, Brand, DownloadPage, Email,
+from handoutpack.project.config import (PRINT_KEYS, Audience, Brand, DownloadPage, Email,
                                         Event, Languages, Org, PackSpec, Paths, Printing,
-                                        Project, Security, Smtp, Typography, Audience)
+                                        Project, Security, Smtp, Typography)
 from handoutpack.project.presenter import Partner, Presenter
 from handoutpack.project.schema import toml_keys
 

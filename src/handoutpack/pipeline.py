@@ -13,8 +13,10 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .store.cache import Cache, Miss, code_digest, key
-from .project.config import Project, Selection
+from .store.cache import Cache, Miss
+from .store.digests import code_digest, key
+from .project.config import Project
+from .plan.selection import Selection
 from .store.outputs import (
     CACHE_DIR,
     TEMP_DIR,

@@ -5,12 +5,13 @@ the finish of print files (documents, covers)."""
 from __future__ import annotations
 
 import hashlib
-from dataclasses import asdict, dataclass, replace
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from ..project import paper
 from ..pdf import imposition
-from ..store.cache import Cache, Miss, code_digest, key
+from ..store.cache import Cache, Miss
+from ..store.digests import code_digest, key
 from ..project.config import Printing, Project
 from ..store.outputs import Output, Staging
 from ..pdf import colour
@@ -131,21 +132,6 @@ def ticket(printing: Printing, profile: str, file: str, pages: int, booklet: boo
     return Ticket(file, f"{width:g} × {height:g} mm ({page_size if booklet else printing.paper})",
                   pages, sheets, duplex, binding, colour, (printing.variant or "PDF").upper(),
                   printing.copies, bleed, cover)
-
-
-def check_print(project: Project, documents: dict) -> list[str]:
-    """`check --print`: every pack made as the print shop gets it (print-ready, PDF/X-4 unless
-    the config names another variant) and documents as they are built, read back by the
-    preflight. Nothing is written but the build's cache, which the next build reuses."""
-    from ..build import Reporter, build  # build uses this module
-    from ..store.outputs import build_lock
-
-    packs = {pack_id: replace(spec, printing=replace(spec.printing, print_ready=True))
-             for pack_id, spec in project.packs.items()}
-    with build_lock(project.build_dir):
-        _, warnings = build(replace(project, packs=packs), documents, reporter=Reporter(),
-                            dry_run=True, screen_images=True)
-    return warnings
 
 
 def brand_notes(project: Project, planned: Plan) -> list[str]:

@@ -11,7 +11,8 @@ from pathlib import Path
 
 from ..markup import pages as markup
 from ..project import paper
-from ..store.cache import Cache, Miss, code_digest, file_digest, key
+from ..store.cache import Cache, Miss
+from ..store.digests import code_digest, file_digest, key
 from ..project.config import Project
 from .pack import Part, assemble
 from ..render.pool import Pool

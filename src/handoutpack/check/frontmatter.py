@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from ..sources import content
-from ..project.config import Project, suggest
+from ..project.config import Project
+from ..project.keys import suggest
 from ..sources.content import Document
 from .findings import Finding, rel
 

@@ -8,7 +8,8 @@ from jinja2 import meta, nodes
 
 from ..markup import pages as markup
 from .. import syntax
-from ..project.config import Project, suggest
+from ..project.config import Project
+from ..project.keys import suggest
 from ..sources.content import Document, Translation
 from ..errors import HandoutpackError
 from .findings import Finding, found, rel

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ..project.config import Project
 from ..sources.content import Document
-from ..plan.jobs import Selection
+from ..plan.selection import Selection
 from .findings import Finding, found
 
 

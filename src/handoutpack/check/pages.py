@@ -10,7 +10,8 @@ from urllib.parse import unquote, urljoin, urlsplit
 
 from ..markup import pages as markup
 from ..sources import resources
-from ..project.config import Project, suggest
+from ..project.config import Project
+from ..project.keys import suggest
 from ..sources.content import Document, Translation
 from ..errors import HandoutpackError
 from ..pdf.placeholders import is_placeholder

@@ -28,8 +28,10 @@ from pathlib import Path
 from email_validator import EmailNotValidError, validate_email
 
 from ..markup import pages as markup
-from ..store.cache import file_digest
-from ..project.config import Email, Project, read_text, suggest
+from ..store.digests import file_digest
+from ..project.config import Email, Project
+from ..sources.files import read_text
+from ..project.keys import suggest
 from ..sources.content import Document, split_front_matter
 from ..publish.downloads import in_language, pages_text, size_text
 from ..errors import HandoutpackError

@@ -27,7 +27,8 @@ from pymdownx.emoji import emojione, to_alt as emoji_to_alt
 from .. import bounds, syntax
 from . import colours, theme, typography
 from ..project import paper
-from ..store.cache import Kept, code_digest, key
+from ..store.cache import Kept
+from ..store.digests import code_digest, key
 from .scripts import direction, isolated
 from ..project.config import Event, Printing, Project
 from ..sources.content import Translation

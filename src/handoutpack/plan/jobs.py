@@ -12,15 +12,9 @@ from pathlib import Path
 from ..markup import links, pages as markup
 from ..project import paper
 from ..sources import resources
-from ..project.config import (
-    PRESENTATION_LAYOUTS,
-    Event,
-    PackSpec,
-    Printing,
-    Project,
-    Selection,
-    suggest,
-)
+from ..project.config import PRESENTATION_LAYOUTS, Event, PackSpec, Printing, Project
+from .selection import Selection
+from ..project.keys import suggest
 from ..sources.content import Document, Translation, check_packs
 from ..errors import HandoutpackError
 from ..store.outputs import document_path, pack_path

@@ -182,7 +182,7 @@ def png_size(path: Path) -> tuple[int, int]:
 
 def read_profile(path: Path) -> tuple[dict, str]:
     """A profile's TOML data and text; raises HandoutpackError naming the file."""
-    from .config import read_text  # here: config imports this module
+    from ..sources.files import read_text
     from ..errors import HandoutpackError
 
     name = path.name

@@ -1,6 +1,6 @@
 """Declaring a config table's keys once: each key is a field of the dataclass the table is read
 into (or of a dataclass that only describes the table), and the reader takes from the fields
-which keys a table may hold, how each value is read and what it defaults to (config._Reader)."""
+which keys a table may hold, how each value is read and what it defaults to (config.Reader)."""
 
 from __future__ import annotations
 

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import unquote, urlsplit
 
-from ..store.cache import file_digest
+from ..store.digests import file_digest
 from ..errors import HandoutpackError
 
 if TYPE_CHECKING:

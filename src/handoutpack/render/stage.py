@@ -10,7 +10,8 @@ from functools import partial
 from pathlib import Path
 
 from ..markup import pages as markup
-from ..store.cache import Cache, Kept, Miss, code_digest, file_digest, key
+from ..store.cache import Cache, Kept, Miss
+from ..store.digests import code_digest, file_digest, key
 from ..project.config import Project
 from ..store.outputs import CACHE_DIR
 from .pool import Inline, Pool

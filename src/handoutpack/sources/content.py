@@ -12,7 +12,10 @@ from pathlib import Path
 
 import yaml
 
-from ..project.config import WINDOWS_RESERVED, Project, read_text, suggest
+from ..store.names import WINDOWS_RESERVED
+from ..project.config import Project
+from .files import read_text
+from ..project.keys import suggest
 from ..errors import HandoutpackError, Problem, collect
 
 KINDS = ("presentation", "handout", "about", "document")

@@ -11,10 +11,10 @@ import tempfile
 import time
 from dataclasses import dataclass
 from collections.abc import Callable
-from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from .digests import key
 from .outputs import write_atomic
 
 if TYPE_CHECKING:  # render.py loads WeasyPrint, which a build with nothing to do never needs
@@ -25,29 +25,6 @@ MAGIC = b"handoutpack-cache 2\n"
 KEY_BYTES = 32
 KEEP_DAYS = 30
 """Entries no build has used for this long are deleted at the end of a build."""
-
-
-def key(*parts: str) -> str:
-    """A SHA-256 over the parts, each length-prefixed so that no two lists give the same key."""
-    digest = hashlib.sha256()
-    for part in parts:
-        data = part.encode("utf-8")
-        digest.update(f"{len(data)}:".encode())
-        digest.update(data)
-    return digest.hexdigest()
-
-
-def file_digest(path: Path) -> str:
-    """The SHA-256 of a file's bytes."""
-    with path.open("rb") as file:
-        return hashlib.file_digest(file, "sha256").hexdigest()
-
-
-@cache  # the code cannot change while it runs
-def code_digest() -> str:
-    """handoutpack's own code, for what is cached without a render's checks: whole builds,
-    packs, placed slides, slide checks."""
-    return key(*(file_digest(m) for m in sorted(Path(__file__).parents[1].rglob("*.py"))))
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import polib
 
-from ..project.config import Project, suggest
+from ..project.config import Project
+from ..project.keys import suggest
 from ..sources.content import Document
 from ..errors import HandoutpackError
 from ..store.outputs import write_atomic

@@ -15,7 +15,10 @@ from typing import TYPE_CHECKING
 import click
 
 from ..project import config
-from ..project.config import PDF_VARIANTS, Selection
+from ..project import loader
+from ..project import overrides
+from ..project.config import PDF_VARIANTS
+from ..plan.selection import Selection
 from ..errors import HandoutpackError, Problems, printable
 from ..store.outputs import MANIFEST, build_lock, unwritable
 from ..pipeline import build_and_publish
@@ -39,7 +42,7 @@ class Run:
 
     def project(self, overrides: dict[str, str] | None = None,
                 printing: dict | None = None) -> config.Project:
-        return config.load(self.project_dir, overrides, printing, self.profile)
+        return loader.load(self.project_dir, overrides, printing, self.profile)
 
 
 def _as_profile(ctx: click.Context, _param, value: Path | None) -> Path | None:
@@ -123,7 +126,7 @@ def build_command(run: Run, packs: tuple[str, ...], languages: tuple[str, ...],
         raise click.UsageError("--for needs exactly one PACK, e.g. `handoutpack build --for "
                                "emails/media-list.csv media`")
     project = dataclasses.replace(run.project(
-        config.parse_overrides(settings),
+        overrides.parse_overrides(settings),
         {name: value for name, value in printing.items() if value is not None}),
         image_dpi=image_dpi)
     selection = Selection(packs, languages)
@@ -297,7 +300,7 @@ def check_command(run: Run, output_format: str, settings: tuple[str, ...],
     and packs. Nothing is written (with --print, only the build's cache of renders)."""
     from .. import check
 
-    report = check.run(run.project_dir, config.parse_overrides(settings), for_print)
+    report = check.run(run.project_dir, overrides.parse_overrides(settings), for_print)
     if output_format == "json":
         click.echo(json.dumps(report.as_json(), indent=2, ensure_ascii=False))
     else:
@@ -316,7 +319,7 @@ def serve_command(run: Run, port: int, settings: tuple[str, ...]) -> None:
     page refreshes when you save a source. Only this machine can reach it."""
     from . import serve
 
-    server = serve.make_server(run.project_dir, port, config.parse_overrides(settings),
+    server = serve.make_server(run.project_dir, port, overrides.parse_overrides(settings),
                                log=lambda message: click.echo(f"  {message}", err=True))
     host, port = server.server_address[:2]
     click.echo(f"The workbench: open http://{host}:{port}/workbench in your browser to make "

@@ -20,11 +20,12 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from ..project import config
+from ..project import loader
 from ..sources import content
 from ..markup import pages as markup
 from . import workbench
 from ..build import build
-from ..project.config import Selection
+from ..plan.selection import Selection
 from ..publish.downloads import layout_label, own_name, page_images
 from ..errors import HandoutpackError
 from ..store.outputs import (
@@ -95,7 +96,7 @@ class Preview:
 
     def load(self):
         """The project and its documents as they are now; raises HandoutpackError."""
-        project = config.load(self.project_dir, self.overrides)
+        project = loader.load(self.project_dir, self.overrides)
         self.watched = [project.config_path, project.content_dir, *project.template_dirs,
                         *project.style_dirs]
         return project, content.load(project)

@@ -22,15 +22,15 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from email.headerregistry import Address
 from functools import lru_cache
-from http import HTTPStatus
 from pathlib import Path
 from typing import Any
 
 from ..project import config
+from ..project import loader
 from ..sources import content
 from ..distribute import mailing, personalise
 from ..markup import pages as markup
-from ..project.config import Selection
+from ..plan.selection import Selection
 from ..publish.downloads import own_name, page_images
 from ..errors import HandoutpackError, Problems
 from ..store.outputs import build_lock, read_outputs, write_atomic
@@ -104,19 +104,19 @@ class Workbench:
 
     def project(self, form: dict | None = None) -> config.Project:
         """The project as the forms set it: their profile, saved in build/, given to `--as`."""
-        plain = config.load(self.root)
+        plain = loader.load(self.root)
         if not form:
             return plain
         path = plain.build_dir / FOLDER / "profile.toml"
         write_atomic(path, form_profile(form).encode("utf-8"), sync=False)
-        return config.load(self.root, profile=path)
+        return loader.load(self.root, profile=path)
 
     def check(self, form: dict) -> dict[str, str]:
         """What is wrong with the forms, by field key: the messages `--as` would give."""
         text = form_profile(form)
         problems: dict[str, str] = {}
         try:
-            config.profile_settings(self.root, tomllib.loads(text), text, "profile")
+            loader.profile_settings(self.root, tomllib.loads(text), text, "profile")
         except Problems as error:
             for problem in error.problems:
                 key = re.sub(r"^partners\[(\d)\]", r"partners.\1", problem.key or "form")
@@ -237,7 +237,7 @@ class Workbench:
 
     def images(self, suffixes: tuple[str, ...]) -> list[str]:
         """The project's images of these kinds, outside build/, as paths to give in a profile."""
-        build_dir = config.load(self.root).build_dir
+        build_dir = loader.load(self.root).build_dir
         found = []
         for path in sorted(self.root.rglob("*")):
             relative = path.relative_to(self.root)
