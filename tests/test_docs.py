@@ -61,13 +61,13 @@ def test_every_key_says_what_it_does():
     assert not silent, f"give these fields a docstring in the schema: {silent}"
 
 
-def test_a_row_shows_the_declared_default_choices_and_requirement():
-    rows = reference.reference()
-    assert '| `paper` | one of `A4`, `Letter`, `A5` | `"A4"` |' in rows
-    assert "| `name` | text | required |" in rows  # org.name
-    assert '| `from` | text (e.g. \'Name <name@example.org>\') | required |' in rows
-    assert "| `copies` | whole number | `1` |" in rows
-    assert "| `pdf_variant` | one of `pdf/a-1b`" in rows
+def test_an_entry_shows_the_declared_default_choices_and_requirement():
+    text = reference.reference()
+    assert '- **`paper`** — one of `A4`, `Letter`, `A5`; default `"A4"`.' in text
+    assert "- **`name`** — text; **required**.  \n  The organisation's name" in text
+    assert "- **`from`** — text (e.g. 'Name <name@example.org>'); **required**." in text
+    assert "- **`copies`** — whole number; default `1`." in text
+    assert "- **`pdf_variant`** — one of `pdf/a-1b`" in text
 
 
 def test_a_type_the_reference_cannot_name_stops_the_build():
@@ -107,30 +107,25 @@ def test_the_readme_is_a_short_front_door():
 
 
 class Sections(HTMLParser):
-    """The code names in each configuration table's section of the built page."""
+    """The key each list item of each configuration table's section starts with, on the built
+    page."""
 
     def __init__(self):
         super().__init__()
-        self.section, self.in_code, self.in_first_cell = None, False, False
+        self.section, self.first_code, self.in_code = None, False, False
         self.keys: dict[str, set[str]] = {}
 
     def handle_starttag(self, tag, attrs):
-        attrs = dict(attrs)
         if tag == "h2":
-            self.section = attrs.get("id")
-        elif tag == "tr":
-            self.cell = 0
-        elif tag == "td":
-            self.cell += 1
-            self.in_first_cell = self.cell == 1
-        elif tag == "code" and self.in_first_cell and self.section:
-            self.in_code = True
+            self.section = dict(attrs).get("id")
+        elif tag == "li":
+            self.first_code = True
+        elif tag == "code" and self.first_code and self.section:
+            self.in_code, self.first_code = True, False
 
     def handle_endtag(self, tag):
         if tag == "code":
             self.in_code = False
-        elif tag == "td":
-            self.in_first_cell = False
 
     def handle_data(self, data):
         if self.in_code:

@@ -114,9 +114,8 @@ def section(table: Table) -> str:
     heading = f"## {as_text(table.name)} {{#{table.anchor}}}\n\n{table.about}"
     if table.cls is None:
         return heading
-    rows = ["| key | value | default | what it does |", "|---|---|---|---|"]
-    rows += [row(key, cls, spec) for key, cls, spec in keys_of(table)]
-    return heading + "\n\n" + "\n".join(rows)
+    return heading + "\n\n" + "\n".join(entry(key, cls, spec)
+                                         for key, cls, spec in keys_of(table))
 
 
 def keys_of(table: Table) -> list[tuple[str, Any, Any]]:
@@ -140,10 +139,13 @@ def toml_name(spec) -> str:
     return spec.metadata.get("toml") or spec.name
 
 
-def row(key: str, cls: Any, spec) -> str:
-    cells = (f"`{key}`", value_kind(cls, spec), default_of(spec),
-             as_text(doc_of(cls, spec.name)))
-    return "| " + " | ".join(cell.replace("|", "\\|") for cell in cells) + " |"
+def entry(key: str, cls: Any, spec) -> str:
+    """A key as a list item: its name, what its value may be and its default, then what it
+    does (a list, not a table: it reads on a phone too)."""
+    default = default_of(spec)
+    default = "**required**" if default == "required" else default and f"default {default}"
+    facts = "; ".join(filter(None, (value_kind(cls, spec), default)))
+    return f"- **`{key}`** — {facts}.  \n  {as_text(doc_of(cls, spec.name))}"
 
 
 def as_text(doc: str) -> str:
@@ -182,8 +184,9 @@ def default_of(spec) -> str:
 
 
 def doc_of(cls: Any, name: str) -> str:
-    """The docstring under field `name` in `cls`'s source, in one paragraph."""
-    return field_docs(cls).get(name, "")
+    """The docstring under field `name` in `cls`'s source, in one paragraph, without the
+    'print.cmyk_profile: ' it may start with to say which key it is read from."""
+    return re.sub(rf"^[a-z_.]+\.{name}: ", "", field_docs(cls).get(name, ""))
 
 
 @functools.cache
