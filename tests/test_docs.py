@@ -32,6 +32,7 @@ def hook(name: str):
 
 
 reference = hook("config_reference")
+commands = hook("commands")
 
 
 def expected_keys(table) -> set[str]:
@@ -81,6 +82,18 @@ def test_a_type_the_reference_cannot_name_stops_the_build():
     table = reference.Table("[odd]", "odd", Odd, "A table of a new kind.")
     with pytest.raises(KeyError, match="set\\[int\\]"):
         reference.section(table)
+
+
+def test_the_command_reference_has_every_command_and_option():
+    from handoutpack.ui.cli import cli
+
+    text = commands.reference()
+    for name in (*cli.commands, "translate export", "translate import", "translate review"):
+        assert f"\n## {name}\n" in f"\n{text}", name
+    for option in cli.commands["build"].params:
+        assert all(f"{flag}" in text for flag in option.opts), option.name
+    assert "`--print-ready / --no-print-ready`: 3 mm bleed" in text
+    assert "--help" not in text
 
 
 def test_the_example_on_the_configuration_page_loads(tmp_path):
@@ -143,6 +156,8 @@ def test_the_site_builds_strictly_with_the_reference_from_the_schema(tmp_path):
     parser.feed((site / "configuration" / "index.html").read_text(encoding="utf-8"))
     for table in (t for t in reference.TABLES if t.cls is not None):
         assert parser.keys.get(table.anchor) == expected_keys(table), table.name
+    listed = (site / "commands" / "index.html").read_text(encoding="utf-8")
+    assert all(f'<h2 id="{name}">' in listed for name in ("build", "check", "translate-export"))
     contributing = (site / "contributing" / "index.html").read_text(encoding="utf-8")
     for folder in (REPO / "src" / "handoutpack").glob("*/__init__.py"):
         assert f"<code>{folder.parent.name}/</code>" in contributing
