@@ -205,7 +205,7 @@ class Smtp:
     """The mail server's name."""
     port: int = setting(587, integer=True)
     """The port of the `security` chosen when not given: 587 for starttls, 465 for tls, 25
-    for none (SMTP_SECURITY)."""
+    for none."""
     security: str = setting("starttls", choices=SMTP_SECURITY)
     """How the connection is secured."""
     user: str = ""
