@@ -7,7 +7,8 @@ import resource
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from ..config import Project, Selection
+from ..plan.selection import Selection
+from ..project.config import Project
 from . import matrix, proof_file
 from .context import project_context
 from .findings import Report

@@ -44,10 +44,10 @@ def ltr_runs(text: str) -> set[str]:
 
 def project_context(project, lang: str) -> Context:
     """The context of a file in `lang` of `project` (a config.Project)."""
-    from .. import markup, scripts
+    from ..markup import labels, pages, scripts
 
     return Context(lang, scripts.direction(lang) == "rtl", tuple(sorted(_runs(project, lang))),
-                   tuple(_frame_words(project, lang, markup)), brand_fonts(project, markup))
+                   tuple(_frame_words(project, lang, labels)), brand_fonts(project, pages))
 
 
 def _runs(project, lang: str) -> set[str]:
@@ -62,11 +62,11 @@ def _runs(project, lang: str) -> set[str]:
     return runs
 
 
-def _frame_words(project, lang: str, markup) -> list[str]:
+def _frame_words(project, lang: str, labels) -> list[str]:
     if lang == project.default_language:
         return []
-    own = markup.theme_labels(project, lang)
-    words = [text for key, text in markup.labels(project, project.default_language).items()
+    own = labels.theme_labels(project, lang)
+    words = [text for key, text in labels.labels(project, project.default_language).items()
              if key not in own]
     for texts in _config_texts(project):
         if lang not in texts and project.default_language in texts:
@@ -83,10 +83,10 @@ def _config_texts(project) -> list[dict[str, str]]:
     return [t for t in texts if isinstance(t, dict)]
 
 
-def brand_fonts(project, markup) -> frozenset[str]:
+def brand_fonts(project, pages) -> frozenset[str]:
     """The heading and body fonts, and every family the project's styles name."""
     families = {project.brand.heading_font, project.brand.body_font}
-    for folder in markup.style_dirs(project):
+    for folder in pages.style_dirs(project):
         for css in Path(folder).glob("*.css"):
             for match in re.finditer(r"font-family\s*:\s*([^;}]+)", css.read_text(encoding="utf-8")):
                 families |= {f.strip(" '\"") for f in match.group(1).split(",")}

@@ -9,8 +9,9 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from .. import config
-from ..config import Selection
+from ..plan.selection import Selection
+from ..project import loader
+from ..project.config import Project
 
 PROOF_DIR = "proof"
 
@@ -52,7 +53,7 @@ def steps(root: Path, variants: list[str], selection: Selection, profile: Path |
             if who != "plain" and with_profile is None:
                 continue
             project = dataclasses.replace(
-                config.load(root, None, VARIANTS[variant], with_profile), build_dir=build_dir)
+                loader.load(root, None, VARIANTS[variant], with_profile), build_dir=build_dir)
             log(f"building {variant} ({who})")
             outputs, _ = build_and_publish(project, None, selection, jobs=jobs)
             step = Step(variant, who, build_dir)
@@ -63,9 +64,9 @@ def steps(root: Path, variants: list[str], selection: Selection, profile: Path |
                     project, selection, recipients, jobs)
 
 
-def _personal(project: config.Project, selection: Selection, recipients: Path,
+def _personal(project: Project, selection: Selection, recipients: Path,
               jobs: int | None) -> list[Path]:
-    from .. import mailing, personalise
+    from ..distribute import mailing, personalise
 
     people, _ = mailing.read_recipients(recipients, project)
     paths: list[Path] = []
