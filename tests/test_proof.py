@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner
 from weasyprint import HTML
 
-from handoutpack.cli import cli
+from handoutpack.ui.cli import cli
 from handoutpack.proof import Context, proof_file
 from handoutpack.proof.context import ltr_runs
 

@@ -23,6 +23,11 @@ CHECKS = {
 }
 
 
+def short(text: str, length: int = 40) -> str:
+    """`text` cut to `length` characters for a message."""
+    return text if len(text) <= length else text[:length - 1] + "…"
+
+
 @dataclass(frozen=True)
 class Finding:
     check: str

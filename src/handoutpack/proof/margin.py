@@ -7,9 +7,8 @@ from collections.abc import Iterator
 
 from .area import is_cover, text_area
 from .context import Context
-from .findings import Finding
+from .findings import Finding, short
 from .layout import MM, Page
-from .safe_area import _short
 
 SLACK = 1 * MM
 
@@ -28,7 +27,7 @@ def check(pages: list[Page], context: Context) -> Iterator[Finding]:
             past = max(area.x0 - line.box.x0, line.box.x1 - area.x1)
             if past > SLACK and _inside_before(line, area):
                 yield Finding("margin", page.file, page.number,
-                              f'"{_short(line.text)}" runs {past / MM:.1f} mm past the margin',
+                              f'"{short(line.text)}" runs {past / MM:.1f} mm past the margin',
                               "let it wrap (a long address may break) or shorten it", line.box)
 
 

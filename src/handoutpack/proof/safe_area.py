@@ -6,8 +6,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from .context import Context
-from .findings import Finding
+from .findings import Finding, short
 from .layout import MM, Box, Page
+from .shapes import drawings
 
 SAFE = 5 * MM
 
@@ -27,9 +28,7 @@ def check(pages: list[Page], context: Context) -> Iterator[Finding]:
 
 def _marks(page: Page) -> Iterator[tuple[str, Box]]:
     for line in page.lines:
-        yield f'text "{_short(line.text)}"', line.box
-    from .overlap import drawings
-
+        yield f'text "{short(line.text)}"', line.box
     for box in drawings(page, page.graphics + page.strokes):
         if not _bleeds(box, page.trim) and box.overlap(page.trim) > 0:  # crop marks lie outside
             yield "an image or drawing", box
@@ -52,7 +51,3 @@ def _outside(box: Box, safe: Box, fold: float | None, trim: Box) -> str:
         gap = max(fold - box.x1, box.x0 - fold, 0)
         return f"stands {gap / MM:.1f} mm from the fold"
     return ""
-
-
-def _short(text: str, length: int = 40) -> str:
-    return text if len(text) <= length else text[:length - 1] + "…"
