@@ -9,7 +9,8 @@ from .findings import Finding
 from .flow import next_line
 from .layout import Page
 
-HYPHENS = "-\u2010\u00ad"
+HYPHENS = "\u2010\u00ad"
+"""The hyphens hyphenation prints; a word's own hyphen (co-founded) is U+002D and may end a line."""
 LEAST = 3
 
 
@@ -24,7 +25,7 @@ def check(pages: list[Page], context: Context) -> Iterator[Finding]:
             after = next_line(page, line)
             if after is None or not after.words[0].text[:1].islower():
                 continue
-            before = _letters(last.rstrip(HYPHENS).split("-")[-1].split("\u2010")[-1])
+            before = _letters(last.rstrip(HYPHENS).split("-")[-1])
             rest = _letters(after.words[0].text)
             if min(len(before), len(rest)) < LEAST:
                 yield Finding("hyphen", page.file, page.number,

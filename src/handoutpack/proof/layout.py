@@ -47,6 +47,8 @@ class Word:
     box: Box
     size: float
     font: str
+    baseline: float
+    """Where the letters stand (a box's height depends on its font: Arabic fonts' are taller)."""
 
 
 @dataclass
@@ -126,8 +128,9 @@ def _page(page, name: str, booklet: bool) -> Page:
     trim = Box(trim_box[0] - media.x0, trim_box[1] - media.top,
                trim_box[2] - media.x0, trim_box[3] - media.top)
     words = [Word(w["text"], Box(w["x0"], w["top"], w["x1"], w["bottom"]), w["size"],
-                  SUBSET_TAG.sub("", w["fontname"]))
-             for w in page.extract_words(x_tolerance=1.5, extra_attrs=["size", "fontname"])
+                  SUBSET_TAG.sub("", w["fontname"]), page.height - w["chars"][0]["matrix"][5])
+             for w in page.extract_words(x_tolerance=1.5, extra_attrs=["size", "fontname"],
+                                         return_chars=True)
              if w["text"].strip()]
     graphics = [Box(i["x0"], i["top"], i["x1"], i["bottom"]) for i in page.images]
     graphics += [Box(c["x0"], c["top"], c["x1"], c["bottom"]) for c in page.curves]
@@ -142,14 +145,13 @@ def _page(page, name: str, booklet: bool) -> Page:
 
 
 def lines_of(words: list[Word]) -> list[Line]:
-    """Words grouped into lines: the same middle height, and no gap wider than the text is tall
-    (a wider one parts two columns, or a label and its value)."""
+    """Words grouped into lines: the same baseline (a raised link number too), and no gap wider
+    than the text is tall (a wider one parts two columns, or a label and its value)."""
     rows: list[list[Word]] = []
-    for word in sorted(words, key=lambda w: (w.box.top + w.box.bottom) / 2):
-        middle = (word.box.top + word.box.bottom) / 2
+    for word in sorted(words, key=lambda w: w.baseline):
         if rows:
             last = rows[-1][0]
-            if (abs(middle - (last.box.top + last.box.bottom) / 2) < 0.35 * max(last.size, word.size)
+            if (abs(word.baseline - last.baseline) < 0.35 * max(last.size, word.size)
                     and 0.6 < word.size / last.size < 1.7):
                 rows[-1].append(word)
                 continue

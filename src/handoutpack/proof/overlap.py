@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 from .context import Context
 from .findings import Finding, short
-from .layout import Page
+from .layout import Box, Page
 from .shapes import area, drawings, holds
 
 
@@ -31,14 +31,20 @@ def _text_over_text(page: Page) -> Iterator[Finding]:
             if other.box.top > line.box.bottom:
                 break
             for word in line.words:
-                hit = next((w for w in other.words
-                            if w.box.overlap(word.box) > 0.3 * min(area(w.box), area(word.box))), None)
+                hit = next((w for w in other.words if _ink(w).overlap(_ink(word)) > 0), None)
                 if hit:
                     yield Finding("overlap", page.file, page.number,
                                   f'"{word.text}" is printed over "{hit.text}"',
                                   "give each its own room (a wider box, or a smaller text)",
                                   word.box)
                     break
+
+
+def _ink(word) -> Box:
+    """Where a word's letters are: from its x-height above the baseline to just below it (the
+    font's box, with room for accents and descenders, may reach into the next line)."""
+    return Box(word.box.x0 + 0.5, word.baseline - 0.45 * word.size, word.box.x1 - 0.5,
+               word.baseline)
 
 
 def _drawing_over_text(page: Page) -> Iterator[Finding]:
