@@ -116,6 +116,12 @@ def keep_whole(text: str, words: re.Pattern) -> str:
     return "".join(out) + html.escape(text[last:], quote=False)
 
 
+SPACE_INSIDE = {"strong", "em", "b", "i"}
+"""Emphasis whose space before it moves inside it (the same text): WeasyPrint 70, when such a
+word does not fit at a line's end, may break the line after its FIRST word instead ("The" alone,
+then the rest); with the break inside the element it breaks where it should."""
+
+
 class _Typesetter(HTMLParser):
     """Re-emits an HTML page unchanged but for the text of its body, which it punctuates.
 
@@ -132,7 +138,11 @@ class _Typesetter(HTMLParser):
         self.names = unbreakable_words(settings) if settings.hyphenate else None
 
     def handle_starttag(self, tag, attrs):
-        self.out.append(self.get_starttag_text())
+        space_inside = (tag in SPACE_INSIDE and not self.stack[-1][2] and self.out
+                        and self.out[-1].endswith(" "))
+        if space_inside:  # "about <strong>doing" -> "about<strong> doing": see SPACE_INSIDE
+            self.out[-1] = self.out[-1][:-1]
+        self.out.append(self.get_starttag_text() + (" " if space_inside else ""))
         if tag not in INLINE:
             self.previous = " "
         if tag in VOID:
