@@ -20,9 +20,9 @@ def check(pages: list[Page], context: Context) -> Iterator[Finding]:
     for page in pages:
         if is_cover(page) or page.slide or page.booklet:
             continue
-        small = 0.8 * page.body_size
-        for line in page.lines:
-            if line.size < small or not (area.top <= line.box.top <= area.bottom):
+        for line in page.lines:  # titles may stand wider than the text, notes in the margin
+            if abs(line.size - page.body_size) > 0.2 * page.body_size or not (
+                    area.top <= line.box.top <= area.bottom):
                 continue
             past = max(area.x0 - line.box.x0, line.box.x1 - area.x1)
             if past > SLACK and _inside_before(line, area):

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import unquote, urlsplit
 
+from . import squeeze
 from ..store.digests import file_digest
 from ..errors import HandoutpackError
 
@@ -255,6 +256,10 @@ class Renderer:
                 string=html, base_url=base.as_uri() + "/",
                 url_fetcher=_weasyprint_fetcher(self.fetcher),
             ).render(font_config=self._fonts, **self.image_options)  # images are done here
+            document = squeeze.better(document, html, lambda page: weasyprint.HTML(
+                string=page, base_url=base.as_uri() + "/",
+                url_fetcher=_weasyprint_fetcher(self.fetcher),
+            ).render(font_config=self._fonts, **self.image_options))
             pdf = document.write_pdf(pdf_tags=True, custom_metadata=True, pdf_variant=variant)
         if self.fetcher.too_big:
             raise HandoutpackError("; ".join(self._shown(p.split(": ", 1)[0]) + ": " +
@@ -373,7 +378,8 @@ def subsetter() -> str:
 def engine() -> str:
     """Everything besides the HTML and the files it reads that can change a render's bytes:
     the versions of the PDF engine and of this module (which sets its options), the subsetter."""
-    files = [Path(__file__), *sorted((Path(__file__).parents[1] / "pdf").glob("*.py"))]
+    files = [Path(__file__), Path(__file__).with_name("squeeze.py"),
+             *sorted((Path(__file__).parents[1] / "pdf").glob("*.py"))]
     source = hashlib.sha256(b"".join(f.read_bytes() for f in files)).hexdigest()[:16]
     return (f"weasyprint {version('weasyprint')}, pydyf {version('pydyf')}, "
             f"handoutpack {version('handoutpack')} render.py {source}, subsetter {subsetter()}")

@@ -1,0 +1,72 @@
+"""A document whose last page would hold a few lines alone (three lines on an otherwise empty
+A5 page) is set again a little tighter, so those lines come back onto the page before; when
+they do not fit there, a little looser, so that the last page holds more of the text."""
+
+from __future__ import annotations
+
+import re
+
+LEAST_SHARE = 0.3
+"""A last page whose line boxes cover less of its text area's height is worth setting again:
+`handoutpack proof` calls a page with ink on fewer than 20 % of those rows near-empty, and a
+line box, with its leading, is about half as tall again as the letters' ink."""
+HTML_CLASS = re.compile(r'(<html\b[^>]*\bclass=")')
+
+
+def wants_squeeze(document, html: str) -> bool:
+    """Whether a document (not a deck or a cover) runs onto a last page it barely fills."""
+    if len(document.pages) < 2 or '<main class="body"' not in html:
+        return False
+    return _filled_share(document.pages[-1]) < LEAST_SHARE
+
+
+LEVELS = ("squeeze", "squeeze squeeze-more")
+"""The classes tried in turn on <html>: handout.css sets each a little tighter."""
+LOOSER = "loosen"
+"""The class that sets the text a little looser (handout.css)."""
+
+
+def better(document, html: str, render) -> object:
+    """The render to keep: `document`, or one set tighter with a page fewer, or one set looser
+    whose last page holds more (`render(html)` lays out a variant of the page)."""
+    if not wants_squeeze(document, html):
+        return document
+    for level in LEVELS:
+        tighter = render(squeezed(html, level))
+        if len(tighter.pages) < len(document.pages):
+            return tighter
+    looser = render(squeezed(html, LOOSER))
+    if (len(looser.pages) == len(document.pages)
+            and _filled_share(looser.pages[-1]) > _filled_share(document.pages[-1])):
+        return looser
+    return document
+
+
+def squeezed(html: str, level: str = LEVELS[0]) -> str:
+    """The page with the classes of `level` on <html>."""
+    return HTML_CLASS.sub(rf"\1{level} ", html, count=1)
+
+
+def _filled_share(page) -> float:
+    """The share of the page's text area's height its lines cover, as the proof measures it.
+    WeasyPrint's laid-out page box (the one private name the engine reads; see overflows)."""
+    page_box = page._page_box
+    spans = sorted((box.position_y, box.position_y + box.height)
+                   for box in (_line_boxes(page_box.children[0]) if page_box.children else ()))
+    covered, reach = 0.0, page_box.content_box_y()
+    for top, bottom in spans:
+        top = max(top, reach)
+        if bottom > top:
+            covered += bottom - top
+            reach = bottom
+    return covered / page_box.height if page_box.height else 1.0
+
+
+def _line_boxes(box):
+    if box.style["position"] in ("absolute", "fixed"):
+        return
+    if type(box).__name__ == "LineBox":
+        yield box
+        return
+    for child in getattr(box, "children", ()):
+        yield from _line_boxes(child)
