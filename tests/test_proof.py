@@ -219,3 +219,16 @@ def test_a_slice_of_the_matrix_every_language_and_variant(tmp_path):
     assert {v.split()[0] for v in report["variants"]} == {"a4", "letter", "a5-booklet",
                                                           "print-ready"}
     assert [f for f in report["findings"] if f["check"] in FIXED] == []
+
+
+def test_a_booklet_bound_on_the_wrong_side_for_its_direction(tmp_path):
+    cover = ('<h1 style="position:absolute;top:40mm;left:{}mm;width:100mm;font:28pt Lato">'
+             "Conference Pack</h1>")
+    style = "@page { size: A4 landscape; margin: 0 }"
+    right = pdf(tmp_path, cover.format(170), "right-booklet.pdf", style)
+    left = pdf(tmp_path, cover.format(20), "left-booklet.pdf", style)
+    arabic = Context("ar", True)
+    found = proof_file(right, arabic)[0]
+    assert [f.check for f in found] == ["binding"] and "right half" in found[0].message
+    assert proof_file(left, arabic)[0] == []
+    assert checks_found(right) == []  # left to right: the cover on the right half is right

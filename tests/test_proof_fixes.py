@@ -26,3 +26,23 @@ def test_a_paragraph_breaks_after_more_than_its_first_word_before_emphasis(tmp_p
     HTML(string=page.replace("<body>", style + "<body>")).write_pdf(tmp_path / "p.pdf")
     assert proof_file(tmp_path / "p.pdf", Context())[0] == []
     assert "about<strong> doing good</strong>" in page
+
+
+def test_a_right_to_left_booklet_is_bound_on_the_right(tmp_path):
+    """The Arabic booklet had its cover on the right half of the first sheet, as an English
+    one: bound on the left, it opens at the back for an Arabic reader."""
+    from handoutpack.pdf.imposition import booklet, booklet_order
+
+    assert booklet_order(8, right_to_left=True) == [(0, 7), (6, 1), (2, 5), (4, 3)]
+    pages = "".join(f'<section style="break-after:page"><h1 style="font-size:{size}pt">'
+                    f"صفحة {n}</h1></section>" for n, size in ((1, 30), (2, 12), (3, 12), (4, 12)))
+    HTML(string=f'<html lang="ar" dir="rtl"><style>@page {{ size: A5 }}</style>{pages}</html>'
+         ).write_pdf(tmp_path / "pack.pdf")
+    imposed, sheets = booklet((tmp_path / "pack.pdf").read_bytes(), "A4", right_to_left=True)
+    (tmp_path / "pack-booklet.pdf").write_bytes(imposed)
+    assert sheets == 2
+    assert proof_file(tmp_path / "pack-booklet.pdf", Context("ar", True))[0] == []
+    ltr, _ = booklet((tmp_path / "pack.pdf").read_bytes(), "A4")
+    (tmp_path / "ltr-booklet.pdf").write_bytes(ltr)
+    assert [f.check for f in proof_file(tmp_path / "ltr-booklet.pdf", Context("ar", True))[0]] \
+        == ["binding"]

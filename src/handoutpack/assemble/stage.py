@@ -10,6 +10,7 @@ from importlib.metadata import version
 from pathlib import Path
 
 from ..markup import pages as markup
+from ..markup import scripts
 from ..project import paper
 from ..store.cache import Cache, Miss
 from ..store.digests import code_digest, file_digest, key
@@ -72,7 +73,8 @@ def _assemble(renderer: Renderer, item: tuple) -> tuple[bytes, int, int, tuple]:
     cover, pack_pages = pdf, pages
     if booklet:
         pdf, pages = imposition.booklet(pdf, paper.BOOKLET[spec.printing.paper][1],
-                                        printing.paper_thickness_mm, printing.print_ready)
+                                        printing.paper_thickness_mm, printing.print_ready,
+                                        scripts.direction(lang) == "rtl")
     if is_print(printing.variant):
         from ..pdf import printfile  # pikepdf: only print builds pay for it
 

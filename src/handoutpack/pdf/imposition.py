@@ -54,14 +54,16 @@ def print_ready(pdf: bytes) -> bytes:
         return to_bytes(document, document.pdf_version)
 
 
-def booklet_order(count: int) -> list[tuple[int, int]]:
+def booklet_order(count: int, right_to_left: bool = False) -> list[tuple[int, int]]:
     """The (left, right) 0-based page indexes on each side of each sheet of a saddle-stitched
-    booklet of `count` pages (a multiple of four): front then back, outermost sheet first."""
+    booklet of `count` pages (a multiple of four): front then back, outermost sheet first. A
+    right-to-left booklet is bound on the right: its cover is the left half of the first side,
+    and every spread reads from the right."""
     sides = []
     for sheet in range(count // 4):
         sides.append((count - 1 - 2 * sheet, 2 * sheet))
         sides.append((2 * sheet + 1, count - 2 - 2 * sheet))
-    return sides
+    return [(right, left) for left, right in sides] if right_to_left else sides
 
 
 CREEP_FROM_PAGES = 24
@@ -85,13 +87,14 @@ edge, and how far the page moves to the right (creep)."""
 
 
 def booklet(pdf: bytes, sheet: str, thickness_mm: float = 0.0,
-            marks: bool = False) -> tuple[bytes, int]:
+            marks: bool = False, right_to_left: bool = False) -> tuple[bytes, int]:
     """`pdf`'s pages two-up on landscape `sheet`s in booklet order, padded with blank pages to
     a multiple of four: print on both sides (flip on the short edge), fold, staple. Each page is
     placed whole as a vector Form XObject, trimmed to its TrimBox, each half clipped at the fold;
     links and bookmarks have no place on paper. Creep is compensated for `thickness_mm` paper.
     With `marks` (pages rendered print-ready), each sheet is a print shop's: the pages' bleed
-    kept at the sheet's edges, crop marks at its corners, fold marks at the spine."""
+    kept at the sheet's edges, crop marks at its corners, fold marks at the spine. A
+    `right_to_left` booklet (Arabic, Hebrew...) is bound on the right."""
     height, width = paper.points(sheet)  # the sheet turned landscape: two pages side by side
     bleed = BLEED_PT if marks else 0.0
     with read(pdf) as source:
@@ -99,7 +102,7 @@ def booklet(pdf: bytes, sheet: str, thickness_mm: float = 0.0,
         forms = [_halves(imposed, page, bleed) for page in source.pages]
         forms += [(None, None)] * (-len(forms) % 4)  # blank pages at the back
         creep = creep_offsets(len(forms), thickness_mm)
-        for side, (left, right) in enumerate(booklet_order(len(forms))):
+        for side, (left, right) in enumerate(booklet_order(len(forms), right_to_left)):
             shift = creep[side // 2] * paper.POINTS_PER_MM
             _print_side(imposed, [(forms[left][0], 0.0, shift),
                                   (forms[right][1], width / 2, -shift)], width / 2, height, bleed)

@@ -7,14 +7,14 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
-from . import (bidi, emptiness, first_line, fonts, frame, hyphens, line_length, margin, overlap,
-               safe_area, titles)
+from . import (bidi, binding, emptiness, first_line, fonts, frame, hyphens, line_length, margin,
+               overlap, safe_area, titles)
 from .context import Context
 from .findings import Finding, Report
 from .layout import read
 
 CHECKS = (safe_area, overlap, margin, first_line, titles, hyphens, emptiness, line_length, bidi,
-          frame, fonts)
+          frame, fonts, binding)
 
 __all__ = ["CHECKS", "Context", "Finding", "Report", "proof_file", "proof_files"]
 
@@ -24,7 +24,7 @@ def proof_file(path: Path, context: Context, name: str | None = None,
     """The findings of every check on the PDF at `path`, and its number of pages."""
     pages = list(read(path, name))
     if pages and pages[0].booklet:  # its pages are the pack's, proofed there: here the fold
-        checks = [check for check in checks if check is safe_area]
+        checks = [check for check in checks if check in (safe_area, binding)]
     findings = [finding for check in checks for finding in check.check(pages, context)]
     return findings, len(pages)
 

@@ -20,6 +20,7 @@ CHECKS = {
     "bidi": "a left-to-right run printed in another order than the source in a right-to-left page",
     "frame-language": "words of the default language in the frame of another language's pack",
     "font": "a font outside the brand's set",
+    "binding": "a booklet bound on the wrong side for its language's direction",
 }
 
 
