@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from weasyprint import HTML
 
 from handoutpack.markup.typography import typeset
@@ -46,3 +47,14 @@ def test_a_right_to_left_booklet_is_bound_on_the_right(tmp_path):
     (tmp_path / "ltr-booklet.pdf").write_bytes(ltr)
     assert [f.check for f in proof_file(tmp_path / "ltr-booklet.pdf", Context("ar", True))[0]] \
         == ["binding"]
+
+
+@pytest.mark.slow
+def test_the_download_pages_header_keeps_its_space_at_the_top_on_a_wide_window(sample, browser):
+    """From 40rem wide, `.wrap { padding: 0 1.5rem }` took the header bar's top padding away:
+    the logo touched the window's top edge."""
+    for width in (360, 1280):
+        page = browser.new_page(viewport={"width": width, "height": 700})
+        page.goto((sample / "build/index.html").resolve().as_uri())
+        assert page.evaluate("document.querySelector('.brand').getBoundingClientRect().top") >= 10
+        page.close()
