@@ -232,3 +232,15 @@ def test_a_booklet_bound_on_the_wrong_side_for_its_direction(tmp_path):
     assert [f.check for f in found] == ["binding"] and "right half" in found[0].message
     assert proof_file(left, arabic)[0] == []
     assert checks_found(right) == []  # left to right: the cover on the right half is right
+
+
+def test_a_qr_code_beside_another_paragraph_than_its_link(tmp_path):
+    badge = '<span style="font-size:6.5pt">1</span>'
+    code = ('<div style="position:absolute;left:115mm;top:{}mm;width:12.5mm;font-size:6.5pt">1'
+            '<svg style="float:right" width="10mm" height="10mm" viewBox="0 0 10 10">'
+            '<rect x="0" y="0" width="10" height="10"/></svg></div>')
+    short = f"<p>Learn more at sptf.info {badge} and come back.</p>"
+    body = column(2) + '<div style="position:relative;width:110mm">' + short + "{}</div>" + column(1)
+    away = proof_file(pdf(tmp_path, body.format(code.format(-30))), LATO)[0]
+    assert [f.check for f in away] == ["qr-place"] and "link 1" in away[0].message
+    assert checks_found(pdf(tmp_path, body.format(code.format(-2)), "beside.pdf")) == []

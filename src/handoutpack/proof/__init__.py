@@ -7,14 +7,14 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
-from . import (bidi, binding, emptiness, first_line, fonts, frame, hyphens, line_length, margin,
+from . import (bidi, binding, codes, emptiness, first_line, fonts, frame, hyphens, line_length, margin,
                overlap, safe_area, titles)
 from .context import Context
 from .findings import Finding, Report
 from .layout import read
 
 CHECKS = (safe_area, overlap, margin, first_line, titles, hyphens, emptiness, line_length, bidi,
-          frame, fonts, binding)
+          frame, fonts, binding, codes)
 
 __all__ = ["CHECKS", "Context", "Finding", "Report", "proof_file", "proof_files"]
 

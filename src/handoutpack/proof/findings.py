@@ -21,6 +21,7 @@ CHECKS = {
     "frame-language": "words of the default language in the frame of another language's pack",
     "font": "a font outside the brand's set",
     "binding": "a booklet bound on the wrong side for its language's direction",
+    "qr-place": "a QR code beside another paragraph than the link it serves",
 }
 
 
