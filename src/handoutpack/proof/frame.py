@@ -15,8 +15,9 @@ def check(pages: list[Page], context: Context) -> Iterator[Finding]:
     if not context.frame_words:
         return
     single = {w.casefold() for w in context.frame_words if " " not in w}
-    phrases = [(w, re.compile(r"(?<!\w)" + r"\s+".join(map(re.escape, w.split())) + r"(?!\w)",
-                              re.I)) for w in context.frame_words if " " in w]
+    phrases = [(w, re.compile(r"(?<!\w)" + r"\s+".join(map(re.escape, w.rstrip(".:;!?").split()))
+                              + r"(?!\w)", re.I))  # a full stop may print at the other end
+               for w in context.frame_words if " " in w]
     for page in pages:
         seen = set()
         for line in page.lines:
