@@ -29,6 +29,7 @@ from ..build import build
 from ..plan.selection import Selection
 from ..publish.downloads import layout_label, own_name, page_images
 from ..errors import HandoutpackError, Problem
+from ..store import memos
 from ..store.outputs import (
     PREVIEW_DIR,
     Busy,
@@ -122,6 +123,7 @@ class Preview:
             known = self.renders.get(path)
             if known and known.stamp == stamp:
                 return known
+            memos.forget("machine")  # a font installed meanwhile is seen; file memos key on dates
             started = time.monotonic()
             try:
                 project, documents = self.load()
