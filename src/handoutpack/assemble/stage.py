@@ -5,12 +5,10 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from functools import lru_cache
 from importlib.metadata import version
 from pathlib import Path
 
-from ..markup import pages as markup
-from ..markup import scripts
+from ..markup import scripts, templates
 from ..project import paper
 from ..store.cache import Cache, Miss
 from ..store.digests import code_digest, file_digest, key
@@ -21,6 +19,7 @@ from ..pdf import imposition
 from ..plan.jobs import Plan, Planned, PlannedPack, fixed_date
 from ..render.engine import Renderer, is_print
 from ..render.stage import CachedRenderer, CacheSpec, Renders, Reporter
+from ..store.memos import memo
 
 
 def packs(project: Project, planned: Plan, renders: Renders, spec: CacheSpec, pool: Pool,
@@ -118,7 +117,7 @@ def _pack_why(cache: Cache, entry: str, pack: PlannedPack, renders: Renders,
 
 def _theme_digest(project: Project) -> str:
     """Every template and style file the pack's own pages may use, and the logo."""
-    folders = [*markup.template_dirs(project), *markup.style_dirs(project)]
+    folders = [*templates.template_dirs(project), *templates.style_dirs(project)]
     files = sorted({f for folder in folders if folder.is_dir() for f in folder.rglob("*")
                     if f.is_file()})
     files += [f for f in people_files(project) if f.is_file()]
@@ -138,6 +137,6 @@ def _file_digest(path: Path) -> str:
     return _digest(path, stat.st_mtime_ns, stat.st_size)
 
 
-@lru_cache(maxsize=512)  # by date and size too: an edited template is read again
+@memo("inputs", maxsize=512)  # by date and size too: an edited template is read again
 def _digest(path: Path, modified: int, size: int) -> str:
     return file_digest(path)

@@ -44,10 +44,10 @@ def ltr_runs(text: str) -> set[str]:
 
 def project_context(project, lang: str) -> Context:
     """The context of a file in `lang` of `project` (a config.Project)."""
-    from ..markup import labels, pages, scripts
+    from ..markup import labels, scripts, templates
 
     return Context(lang, scripts.direction(lang) == "rtl", tuple(sorted(_runs(project, lang))),
-                   tuple(_frame_words(project, lang, labels)), brand_fonts(project, pages))
+                   tuple(_frame_words(project, lang, labels)), brand_fonts(project, templates))
 
 
 def _runs(project, lang: str) -> set[str]:
@@ -83,10 +83,10 @@ def _config_texts(project) -> list[dict[str, str]]:
     return [t for t in texts if isinstance(t, dict)]
 
 
-def brand_fonts(project, pages) -> frozenset[str]:
+def brand_fonts(project, templates) -> frozenset[str]:
     """The heading and body fonts, and every family the project's styles name."""
     families = {project.brand.heading_font, project.brand.body_font}
-    for folder in pages.style_dirs(project):
+    for folder in templates.style_dirs(project):
         for css in Path(folder).glob("*.css"):
             for match in re.finditer(r"font-family\s*:\s*([^;}]+)", css.read_text(encoding="utf-8")):
                 families |= {f.strip(" '\"") for f in match.group(1).split(",")}

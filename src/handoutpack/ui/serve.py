@@ -22,13 +22,14 @@ from urllib.parse import unquote, urlsplit
 from ..project import config
 from ..project import loader
 from ..sources import content
-from ..markup import pages as markup
+from ..markup import templates
 from ..markup import labels
 from . import workbench
 from ..build import build
 from ..plan.selection import Selection
 from ..publish.downloads import layout_label, own_name, page_images
 from ..errors import HandoutpackError, Problem
+from ..store import memos
 from ..store.outputs import (
     PREVIEW_DIR,
     Busy,
@@ -122,6 +123,7 @@ class Preview:
             known = self.renders.get(path)
             if known and known.stamp == stamp:
                 return known
+            memos.forget("machine")  # a font installed meanwhile is seen; file memos key on dates
             started = time.monotonic()
             try:
                 project, documents = self.load()
@@ -266,7 +268,7 @@ class Handler(BaseHTTPRequestHandler):
         packs = [(project.text(spec.titles, project.default_language), "",
                   [(lang, own_name(lang), pack_path(lang, spec.id)) for lang in project.languages])
                  for spec in project.packs.values()]
-        page = markup.page(project, "preview.html", lang=project.default_language,
+        page = templates.page(project, "preview.html", lang=project.default_language,
                            org=project.org, brand=project.brand, packs=packs, documents=rows,
                            target=None)
         self._send(HTTPStatus.OK, page.encode("utf-8"), "text/html")
@@ -276,7 +278,7 @@ class Handler(BaseHTTPRequestHandler):
         target = targets(project, documents).get(path)
         if target is None:
             return self._send(HTTPStatus.NOT_FOUND, b"No such document or pack", "text/plain")
-        page = markup.page(project, "preview.html", lang=target.lang, org=project.org,
+        page = templates.page(project, "preview.html", lang=target.lang, org=project.org,
                            brand=project.brand, target=target, packs=[], documents=[])
         self._send(HTTPStatus.OK, page.encode("utf-8"), "text/html")
 

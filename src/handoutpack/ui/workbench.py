@@ -21,7 +21,6 @@ import uuid
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from email.headerregistry import Address
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -30,7 +29,7 @@ from ..project import loader
 from ..sources import content
 from ..distribute import mailing, personalise
 from ..distribute import recipients
-from ..markup import pages as markup
+from ..markup import templates
 from ..markup import labels
 from ..plan.selection import Selection
 from ..publish.downloads import own_name, page_images
@@ -41,6 +40,7 @@ from ..pipeline import build_and_publish
 from ..project.presenter import LOGO_TYPES, PHOTO_TYPES, check_logo, profile_toml
 from ..progress import Reporter
 from ..distribute.sentlog import SentLog
+from ..store.memos import memo
 
 FOLDER = "workbench"
 """Inside build/: the profile the forms make, and the list loaded."""
@@ -228,7 +228,7 @@ class Workbench:
     def page(self, nonce: str) -> str:
         project = self.project()
         words = labels.labels(project, project.default_language)
-        return markup.page(
+        return templates.page(
             project, "workbench.html", lang="en", org=project.org, brand=project.brand,
             words=words, nonce=nonce, token=self.token, fields=FIELDS, partner_help=PARTNER_HELP,
             packs=[(spec.id, project.text(spec.titles, project.default_language),
@@ -329,7 +329,7 @@ class _Problems:
         self.messages.append(message)
 
 
-@lru_cache(maxsize=64)
+@memo("inputs", maxsize=64)
 def _page_image(path: str, _mtime: int, _size: int, number: int) -> bytes | None:
     data = Path(path).read_bytes()
     if not 1 <= number <= page_count(data):
