@@ -20,9 +20,10 @@ __all__ = ["CHECKS", "Context", "Finding", "Report", "proof_file", "proof_files"
 
 
 def proof_file(path: Path, context: Context, name: str | None = None,
-               checks=CHECKS) -> tuple[list[Finding], int]:
-    """The findings of every check on the PDF at `path`, and its number of pages."""
-    pages = list(read(path, name))
+               checks=CHECKS, first: int | None = None) -> tuple[list[Finding], int]:
+    """The findings of every check on the PDF at `path` (its `first` pages only, when given),
+    and the number of pages read."""
+    pages = list(read(path, name, first))
     if pages and pages[0].booklet:  # its pages are the pack's, proofed there: here the fold
         checks = [check for check in checks if check in (safe_area, binding)]
     findings = [finding for check in checks for finding in check.check(pages, context)]

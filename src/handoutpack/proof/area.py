@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from .layout import Box, Line, Page
+from .layout import MM, Box, Line, Page
 
 
 def body_lines(page: Page) -> list[Line]:
@@ -20,27 +20,39 @@ def is_cover(page: Page) -> bool:
 
 
 def text_area(pages: list[Page]) -> Box | None:
-    """The box the body text of these pages keeps to: the edges most body lines start and end
-    at, and the highest and lowest body line (covers and slides apart)."""
-    lefts, rights, tops, bottoms = Counter(), Counter(), [], []
-    for page in pages:
-        if is_cover(page) or page.slide or page.booklet:
-            continue
-        for line in body_lines(page):
-            lefts[round(line.box.x0)] += 1
-            rights[round(line.box.x1)] += 1
-            tops.append(line.box.top)
-            bottoms.append(line.box.bottom)
-    if len(tops) < 10:
+    """The box the body text of these pages keeps to (covers, slides and booklets apart, and
+    pages of the other direction than most: an English document in an Arabic pack has its own
+    column): the edge their lines start at (most lines share it), the edge they end at (see
+    _ragged_edge), and the highest and lowest body line."""
+    bodies = [(page, body_lines(page)) for page in pages
+              if not (is_cover(page) or page.slide or page.booklet or page.sheet)]
+    bodies = [(page, lines) for page, lines in bodies if lines]
+    rtl = sum(_rtl(lines) for _, lines in bodies) > len(bodies) / 2
+    bodies = [(page, lines) for page, lines in bodies if _rtl(lines) == rtl]
+    lines = [line for _, page_lines in bodies for line in page_lines]
+    if len(lines) < 10:
         return None
-    left = _edge(lefts, min)
-    right = _edge(rights, max)
-    return Box(left, min(tops), right, max(bottoms))
+    starts = Counter(round(line.box.x1 if rtl else line.box.x0) for line in lines)
+    end = _ragged_edge([line.box.x0 if rtl else line.box.x1 for line in lines], rtl)
+    start = _edge(starts, max if rtl else min)
+    top, bottom = min(line.box.top for line in lines), max(line.box.bottom for line in lines)
+    return Box(end, top, start, bottom) if rtl else Box(start, top, end, bottom)
+
+
+def _ragged_edge(ends: list[float], rtl: bool) -> float:
+    """The outermost edge two lines or more reach (within 1 mm of each other): ragged text
+    has many lines near the column's edge, and a line running past the margin stands alone."""
+    ends = sorted(ends, reverse=not rtl)  # outermost first
+    return next((a for a, b in zip(ends, ends[1:]) if abs(a - b) <= MM), ends[-1])
+
+
+def _rtl(lines: list[Line]) -> bool:
+    return sum(line.rtl for line in lines) > len(lines) / 2
 
 
 def _edge(counts: Counter, pick) -> float:
-    """The outermost edge many lines share: justified text ends at one right edge, and an
+    """The outermost edge many lines share: each line of a paragraph starts there, and an
     indented list starts further in than the text it belongs to."""
     most = counts.most_common(1)[0][1]
     shared = [x for x, n in counts.items() if n >= max(3, most / 4)]
-    return pick(shared or counts)  # ragged text: its outermost line
+    return pick(shared or counts)

@@ -22,7 +22,7 @@ def check(pages: list[Page], context: Context) -> Iterator[Finding]:
     if area is None:
         return
     for page in pages:
-        if page.slide or page.booklet:
+        if page.slide or page.booklet or page.sheet:
             continue
         badges = _numbers(page)
         for label, line in badges:

@@ -3,6 +3,8 @@ made; then the report and the contact sheet."""
 
 from __future__ import annotations
 
+import hashlib
+import os
 import resource
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -38,23 +40,48 @@ def language_of(path: Path, project: Project) -> str:
                 project.default_language)
 
 
-def proof_paths(project: Project, paths: list[Path], report: Report, label: str = "",
-                base: Path | None = None) -> dict[str, Path]:
-    """Proof each PDF into `report`; the names it shows, with the files they stand for."""
-    contexts = {}
-    sources = {}
-    for path in paths:
+def proof_paths(project: Project, paths: list[tuple[Path, int | None]], report: Report,
+                label: str = "", base: Path | None = None, jobs: int | None = None,
+                seen: set[str] | None = None) -> dict[str, Path]:
+    """Proof each (PDF, first pages to read or None) into `report`, on `jobs` processes; a
+    file whose bytes were proofed before (in `seen`) is not read again. The names shown, with
+    the files they stand for."""
+    seen = set() if seen is None else seen
+    contexts, sources, work = {}, {}, []
+    for path, first in paths:
+        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        if digest in seen:
+            continue
+        seen.add(digest)
         lang = language_of(path, project)
         if lang not in contexts:
             contexts[lang] = project_context(project, lang)
         name = _name(path, base)
         name = f"{label}: {name}" if label else name
-        findings, pages = proof_file(path, contexts[lang], name)
+        sources[name] = path
+        work.append((path, contexts[lang], name, first))
+    for findings, pages in _map(_proof_one, work, jobs):
         report.findings += findings
         report.files += 1
         report.pages += pages
-        sources[name] = path
     return sources
+
+
+def _proof_one(item: tuple) -> tuple[list, int]:
+    path, context, name, first = item
+    return proof_file(path, context, name, first=first)
+
+
+def _map(function, items: list, jobs: int | None):
+    """`function` over `items` in order, on `jobs` processes (one per core) when there are
+    enough items to be worth starting them."""
+    workers = min(jobs or os.cpu_count() or 1, len(items))
+    if workers < 2 or len(items) < 4:
+        return map(function, items)
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(workers) as pool:  # pdfplumber is pure Python: one core a file
+        return list(pool.map(function, items, chunksize=2))
 
 
 def _name(path: Path, base: Path | None) -> str:
@@ -75,10 +102,11 @@ def run_matrix(root: Path, project: Project, variants: list[str], selection: Sel
     sources: dict[str, Path] = {}
     keep = Path(root, "build", matrix.PROOF_DIR, "flagged")
     shutil.rmtree(keep, ignore_errors=True)
+    seen: set[str] = set()  # a file the step before made the same is not read again
     for step, made in matrix.steps(root, variants, selection, profile, recipients, jobs, log):
         report.variants.append(step.name)
         before = len(report.findings)
-        shown = proof_paths(project, made, report, step.name, step.build_dir)
+        shown = proof_paths(project, made, report, step.name, step.build_dir, jobs, seen)
         flagged = {f.file for f in report.findings[before:]}
         for name in flagged:  # kept: the next step writes over this one's files
             copy = keep / f"{len(sources):04d}.pdf"

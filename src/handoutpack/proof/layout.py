@@ -96,6 +96,8 @@ class Page:
     """A booklet's sheet: two pages side by side, folded down the middle."""
     strokes: list[Box] = field(default_factory=list)
     """Rectangles and strokes (a QR code's modules, a badge, a panel)."""
+    sheet: bool = False
+    """A handout's or notes' page: slides placed in 16:9 frames, not flowing text."""
 
     @property
     def slide(self) -> bool:
@@ -111,13 +113,13 @@ class Page:
         return max(sizes, key=sizes.get) if sizes else 0.0
 
 
-def read(path: Path, name: str | None = None) -> Iterator[Page]:
-    """Every page of the PDF at `path`, as lines and graphics."""
+def read(path: Path, name: str | None = None, first: int | None = None) -> Iterator[Page]:
+    """Every page of the PDF at `path` (or its `first` pages), as lines and graphics."""
     import pdfplumber
 
     booklet = path.name.endswith("-booklet.pdf")
     with pdfplumber.open(path) as pdf:
-        for page in pdf.pages:
+        for page in pdf.pages[:first]:
             yield _page(page, name or path.name, booklet)
             page.close()  # pdfplumber keeps each page's objects otherwise
 
@@ -141,7 +143,15 @@ def _page(page, name: str, booklet: bool) -> Page:
                and max(r["width"], r["height"]) < 200]
     fonts = {SUBSET_TAG.sub("", c["fontname"]) for c in page.chars if c["text"].strip()}
     return Page(name, page.page_number, trim, Box(0, 0, media.width, media.height),
-                lines_of(words), graphics, fonts, booklet, strokes)
+                lines_of(words), graphics, fonts, booklet, strokes, _holds_slides(page))
+
+
+def _holds_slides(page) -> bool:
+    """Whether a portrait page shows a slide in a frame: a 16:9 rectangle over a third as wide
+    as the page."""
+    return page.width < page.height and any(
+        r["width"] > page.width / 3 and 1.7 < r["width"] / max(r["height"], 1) < 1.85
+        for r in page.rects)
 
 
 def lines_of(words: list[Word]) -> list[Line]:

@@ -22,7 +22,7 @@ def characters(line) -> int:
 
 def check(pages: list[Page], context: Context) -> Iterator[Finding]:
     for page in pages:
-        if page.booklet or page.slide or is_cover(page):
+        if page.booklet or page.slide or page.sheet or is_cover(page):
             continue
         long = [line for line in body_lines(page) if characters(line) > LONGEST
                 and not any("mono" in w.font.lower() for w in line.words)]

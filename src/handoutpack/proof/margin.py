@@ -10,7 +10,8 @@ from .context import Context
 from .findings import Finding, short
 from .layout import MM, Page
 
-SLACK = 1 * MM
+SLACK = 2 * MM
+"""Past the column's edge by more than this: a ragged line may stand a little further out."""
 
 
 def check(pages: list[Page], context: Context) -> Iterator[Finding]:
@@ -18,7 +19,7 @@ def check(pages: list[Page], context: Context) -> Iterator[Finding]:
     if area is None:
         return
     for page in pages:
-        if is_cover(page) or page.slide or page.booklet:
+        if is_cover(page) or page.slide or page.booklet or page.sheet:
             continue
         for line in page.lines:  # titles may stand wider than the text, notes in the margin
             if abs(line.size - page.body_size) > 0.2 * page.body_size or not (

@@ -41,9 +41,11 @@ class Step:
 
 def steps(root: Path, variants: list[str], selection: Selection, profile: Path | None,
           recipients: Path | None, jobs: int | None,
-          log: Callable[[str], None] = lambda message: None) -> Iterator[tuple[Step, list[Path]]]:
+          log: Callable[[str], None] = lambda message: None
+          ) -> Iterator[tuple[Step, list[tuple[Path, int | None]]]]:
     """Build each variant and give its step with the PDFs it made, before the next build
-    writes over them."""
+    writes over them: (path, how many of its first pages to read; None: all). A personalised
+    pack is its built pack with another cover: its first page is what there is to read."""
     from ..pipeline import build_and_publish
 
     root = root.resolve()  # personalised covers need the logos' absolute paths
@@ -57,11 +59,11 @@ def steps(root: Path, variants: list[str], selection: Selection, profile: Path |
             log(f"building {variant} ({who})")
             outputs, _ = build_and_publish(project, None, selection, jobs=jobs)
             step = Step(variant, who, build_dir)
-            yield step, [build_dir / o.path for o in outputs if o.path.endswith(".pdf")]
+            yield step, [(build_dir / o.path, None) for o in outputs if o.path.endswith(".pdf")]
             if recipients is not None and who == "plain":
                 log(f"personalising {variant} for {recipients.name}")
-                yield Step(variant, f"for {recipients.name}", build_dir), _personal(
-                    project, selection, recipients, jobs)
+                yield Step(variant, f"for {recipients.name}", build_dir), [
+                    (path, 1) for path in _personal(project, selection, recipients, jobs)]
 
 
 def _personal(project: Project, selection: Selection, recipients: Path,

@@ -343,7 +343,8 @@ def proof_command(run: Run, paths: tuple[Path, ...], variants: tuple[str, ...],
     project = run.project()
     if paths:
         report = Report()
-        sources = command.proof_paths(project, command.pdfs(paths), report)
+        sources = command.proof_paths(project, [(p, None) for p in command.pdfs(paths)], report,
+                                      jobs=jobs)
     else:
         Selection(packs, languages).check(project)
         report, sources = command.run_matrix(
