@@ -244,3 +244,17 @@ def test_a_qr_code_beside_another_paragraph_than_its_link(tmp_path):
     away = proof_file(pdf(tmp_path, body.format(code.format(-30))), LATO)[0]
     assert [f.check for f in away] == ["qr-place"] and "link 1" in away[0].message
     assert checks_found(pdf(tmp_path, body.format(code.format(-2)), "beside.pdf")) == []
+
+
+def test_a_file_that_is_no_pdf_is_a_clear_error(tmp_path):
+    project = tmp_path / "project"
+    (project / "content").mkdir(parents=True)
+    (project / "handoutpack.toml").write_text(
+        '[org]\nname = "Example"\nshort_name = "EX"\n[languages]\ndefault = "en"\n'
+        'available = ["en"]\n', encoding="utf-8")
+    (tmp_path / "notes.pdf").write_text("minutes of the meeting", encoding="utf-8")
+    from conftest import invoke
+
+    result = invoke(project, "proof", str(tmp_path / "notes.pdf"))
+    assert result.exit_code == 2
+    assert "notes.pdf: not a PDF that can be read" in result.stderr

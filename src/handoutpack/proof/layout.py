@@ -117,8 +117,18 @@ def read(path: Path, name: str | None = None, first: int | None = None) -> Itera
     """Every page of the PDF at `path` (or its `first` pages), as lines and graphics."""
     import pdfplumber
 
+    from pdfplumber.utils.exceptions import PdfminerException
+
+    from ..errors import HandoutpackError
+
     booklet = path.name.endswith("-booklet.pdf")
-    with pdfplumber.open(path) as pdf:
+    try:
+        pdf = pdfplumber.open(path)
+    except (PdfminerException, OSError) as error:
+        raise HandoutpackError(f"{name or path}: not a PDF that can be read ({error}); proof "
+                               "reads the PDFs handoutpack makes: give those, or a folder of "
+                               "them") from None
+    with pdf:
         for page in pdf.pages[:first]:
             yield _page(page, name or path.name, booklet)
             page.close()  # pdfplumber keeps each page's objects otherwise
