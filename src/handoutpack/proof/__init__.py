@@ -4,7 +4,6 @@ language, fonts); findings name the file, the page and what to change."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from pathlib import Path
 
 from . import (bidi, binding, codes, emptiness, first_line, fonts, frame, hyphens, line_length, margin,
@@ -16,7 +15,7 @@ from .layout import read
 CHECKS = (safe_area, overlap, margin, first_line, titles, hyphens, emptiness, line_length, bidi,
           frame, fonts, binding, codes)
 
-__all__ = ["CHECKS", "Context", "Finding", "Report", "proof_file", "proof_files"]
+__all__ = ["CHECKS", "Context", "Finding", "Report", "proof_file"]
 
 
 def proof_file(path: Path, context: Context, name: str | None = None,
@@ -28,13 +27,3 @@ def proof_file(path: Path, context: Context, name: str | None = None,
         checks = [check for check in checks if check in (safe_area, binding)]
     findings = [finding for check in checks for finding in check.check(pages, context)]
     return findings, len(pages)
-
-
-def proof_files(paths: Iterable[tuple[Path, str, Context]], report: Report) -> Report:
-    """Each (PDF, name to show, context) proofed into `report`."""
-    for path, name, context in paths:
-        findings, pages = proof_file(path, context, name)
-        report.findings += findings
-        report.files += 1
-        report.pages += pages
-    return report

@@ -7,7 +7,8 @@ from dataclasses import asdict, dataclass, field
 
 from .layout import Box
 
-CHECKS = {
+WHAT_EACH_FINDS = {
+    # the checks by name, as findings and docs/proof.md name them
     "safe-area": "text or images within 5 mm of the trim or of a booklet's fold",
     "overlap": "a box over another (a logo over text, text over text)",
     "margin": "text past the margin of its column",
@@ -33,7 +34,7 @@ def short(text: str, length: int = 40) -> str:
 @dataclass(frozen=True)
 class Finding:
     check: str
-    """One of CHECKS' names."""
+    """One of WHAT_EACH_FINDS' names."""
     file: str
     """The PDF, relative to the folder proofed."""
     page: int
