@@ -94,7 +94,8 @@ def test_a_paragraph_whose_first_line_holds_one_word(tmp_path):
     findings = proof_file(pdf(tmp_path, column(1, extra=squeezed)), LATO)[0]
     assert [f.check for f in findings] == ["first-line"]
     assert '"The" stands alone' in findings[0].message
-    assert checks_found(pdf(tmp_path, column(1, extra=f"<p>The sector {PROSE}</p>"), "ok.pdf")) == []
+    whole = column(1, extra=f"<p>The sector {PROSE}</p>")
+    assert checks_found(pdf(tmp_path, whole, "ok.pdf")) == []
 
 
 def test_a_title_whose_last_line_holds_one_word(tmp_path):
@@ -140,8 +141,8 @@ def test_a_left_to_right_run_reordered_in_a_right_to_left_page(tmp_path):
     context = Context("ar", True, tuple(sorted(ltr_runs("Phone: +51 1 234 5678, 501(c)⁠(3)"))))
     assert context.ltr_runs == ("+51 1 234 5678", "501(c)(3)")
     plain = f'<p dir="rtl" lang="ar">{ARABIC} +51 1 234 5678 وهي منظمة 501(c)(3)</p>'
-    isolated = (f'<p dir="rtl" lang="ar">{ARABIC} <bdi dir="ltr">+51 1 234 5678</bdi> وهي منظمة '
-                '<bdi dir="ltr">501(c)(3)</bdi></p>')
+    isolated = (f'<p dir="rtl" lang="ar">{ARABIC} <bdi dir="ltr">+51 1 234 5678</bdi> '
+                'وهي منظمة <bdi dir="ltr">501(c)(3)</bdi></p>')
     found = proof_file(pdf(tmp_path, plain), context)[0]
     assert sorted(f.message for f in found) == [
         '"+51 1 234 5678" prints as "5678 234 1 51+"', '"501(c)(3)" prints as "(3)(c)501"']
@@ -240,7 +241,8 @@ def test_a_qr_code_beside_another_paragraph_than_its_link(tmp_path):
             '<svg style="float:right" width="10mm" height="10mm" viewBox="0 0 10 10">'
             '<rect x="0" y="0" width="10" height="10"/></svg></div>')
     short = f"<p>Learn more at sptf.info {badge} and come back.</p>"
-    body = column(2) + '<div style="position:relative;width:110mm">' + short + "{}</div>" + column(1)
+    body = (column(2) + '<div style="position:relative;width:110mm">' + short + "{}</div>"
+            + column(1))
     away = proof_file(pdf(tmp_path, body.format(code.format(-30))), LATO)[0]
     assert [f.check for f in away] == ["qr-place"] and "link 1" in away[0].message
     assert checks_found(pdf(tmp_path, body.format(code.format(-2)), "beside.pdf")) == []

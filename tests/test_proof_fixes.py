@@ -21,8 +21,9 @@ def test_a_paragraph_breaks_after_more_than_its_first_word_before_emphasis(tmp_p
         "<html lang=en><body><p>The sector uses a simple shorthand. Social performance is about "
         "<strong>doing good</strong>: reaching more poor and excluded people.</p></body></html>",
         "en", Typography())
-    style = (f"<style>@font-face {{ font-family: N; src: url({(FONTS / 'NotoSerif-Regular.ttf').as_uri()}) }}"
-             f"@font-face {{ font-family: N; font-weight: 700; src: url({(FONTS / 'NotoSerif-Bold.ttf').as_uri()}) }}"
+    regular, bold = ((FONTS / f"NotoSerif-{face}.ttf").as_uri() for face in ("Regular", "Bold"))
+    style = (f"<style>@font-face {{ font-family: N; src: url({regular}) }}"
+             f"@font-face {{ font-family: N; font-weight: 700; src: url({bold}) }}"
              "@page { size: A4; margin: 20mm } p { font: 10pt/1.4 N; width: 108mm }</style>")
     HTML(string=page.replace("<body>", style + "<body>")).write_pdf(tmp_path / "p.pdf")
     assert proof_file(tmp_path / "p.pdf", Context())[0] == []
@@ -35,9 +36,11 @@ def test_a_right_to_left_booklet_is_bound_on_the_right(tmp_path):
     from handoutpack.pdf.imposition import booklet, booklet_order
 
     assert booklet_order(8, right_to_left=True) == [(0, 7), (6, 1), (2, 5), (4, 3)]
+    sizes = ((1, 30), (2, 12), (3, 12), (4, 12))  # the cover's title the largest type
     pages = "".join(f'<section style="break-after:page"><h1 style="font-size:{size}pt">'
-                    f"صفحة {n}</h1></section>" for n, size in ((1, 30), (2, 12), (3, 12), (4, 12)))
-    HTML(string=f'<html lang="ar" dir="rtl"><style>@page {{ size: A5 }}</style>{pages}</html>'
+                    f"صفحة {n}</h1></section>" for n, size in sizes)
+    page_size = "<style>@page { size: A5 }</style>"
+    HTML(string=f'<html lang="ar" dir="rtl">{page_size}{pages}</html>'
          ).write_pdf(tmp_path / "pack.pdf")
     imposed, sheets = booklet((tmp_path / "pack.pdf").read_bytes(), "A4", right_to_left=True)
     (tmp_path / "pack-booklet.pdf").write_bytes(imposed)

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from . import (bidi, binding, codes, emptiness, first_line, fonts, frame, hyphens, line_length, margin,
-               overlap, safe_area, titles)
+from . import (bidi, binding, codes, emptiness, first_line, fonts, frame, hyphens, line_length,
+               margin, overlap, safe_area, titles)
 from .context import Context
 from .findings import Finding, Report
 from .layout import read

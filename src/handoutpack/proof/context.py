@@ -1,5 +1,6 @@
 """What the proof knows of the project beyond the page: a file's language and direction, the
-left-to-right runs its sources hold, the default language's words of the frame, the brand's fonts."""
+left-to-right runs its sources hold, the default language's words of the frame, the brand's
+fonts."""
 
 from __future__ import annotations
 
@@ -88,6 +89,7 @@ def brand_fonts(project, templates) -> frozenset[str]:
     families = {project.brand.heading_font, project.brand.body_font}
     for folder in templates.style_dirs(project):
         for css in Path(folder).glob("*.css"):
-            for match in re.finditer(r"font-family\s*:\s*([^;}]+)", css.read_text(encoding="utf-8")):
+            text = css.read_text(encoding="utf-8")
+            for match in re.finditer(r"font-family\s*:\s*([^;}]+)", text):
                 families |= {f.strip(" '\"") for f in match.group(1).split(",")}
     return frozenset(squeeze(f) for f in families if f and not f.startswith("var("))

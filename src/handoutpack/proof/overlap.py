@@ -20,7 +20,7 @@ def check(pages: list[Page], context: Context) -> Iterator[Finding]:
 def _text_over_text(page: Page) -> Iterator[Finding]:
     lines = page.lines
     for i, line in enumerate(lines):
-        for word, after in zip(line.words, line.words[1:]):  # set on one baseline, one over the other
+        for word, after in zip(line.words, line.words[1:]):  # one baseline, one over the other
             if after.box.overlap(word.box) > 0.3 * min(area(after.box), area(word.box)):
                 yield Finding("overlap", page.file, page.number,
                               f'"{word.text}" is printed over "{after.text}"',
