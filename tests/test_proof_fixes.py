@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -61,3 +62,48 @@ def test_the_download_pages_header_keeps_its_space_at_the_top_on_a_wide_window(s
         page.goto((sample / "build/index.html").resolve().as_uri())
         assert page.evaluate("document.querySelector('.brand').getBoundingClientRect().top") >= 10
         page.close()
+
+
+OLD = Path(__file__).parent / "data" / "proof-f86edb7"
+"""Pages of the outputs of commit f86edb7, as issue 24 found them: ar/conference.pdf built
+`--as profiles/example-ambassador.toml` (pages 1-6 and 12-14 of 14), its booklet (sheets 1
+and 3), and en/conference.pdf on A5 (pages 1-9)."""
+
+
+def test_proof_reports_the_defects_issue_24_found_in_the_old_outputs(tmp_path):
+    from conftest import REPO, invoke
+
+    result = invoke(REPO, "proof", "--as", "profiles/example-ambassador.toml", "--format", "json",
+                    "--sheet", str(tmp_path / "sheet"), str(OLD))
+    assert result.exit_code == 1, result.stderr
+    found = {(Path(f["file"]).parent.name + "/" + Path(f["file"]).name, f["page"], f["check"],
+              f["message"]) for f in json.loads(result.stdout)["findings"]}
+
+    def has(file: str, page: int, check: str, words: str = "") -> bool:
+        return any(f[:3] == (file, page, check) and words in f[3] for f in found)
+
+    arabic, a5, booklet = "ar/conference.pdf", "en/conference.pdf", "ar/conference-booklet.pdf"
+    # the Arabic personalised cover: a partner logo over "Example Microfinance Network", the
+    # other off the page, English words
+    assert has(arabic, 1, "overlap", "Example Microfinance")
+    assert has(arabic, 1, "safe-area", "past the right edge")
+    assert has(arabic, 1, "frame-language", "In partnership with")
+    assert has(arabic, 1, "frame-language", "Presented by")
+    # the contact page (the pack's page 14): the phone reversed, addresses past the margin
+    assert has(arabic, 9, "bidi", '"+51 1 234 5678" prints as "5678 234 1 51+"')
+    assert has(arabic, 9, "margin", "ana.torres@example.org")
+    assert has(arabic, 9, "frame-language", "Phone")
+    # QR codes 3 mm from the trim, one beside another paragraph (the pack's page 12)
+    assert has(arabic, 3, "safe-area", "3.0 mm from the right edge")
+    assert has(arabic, 7, "qr-place")
+    # body lines of 95 to 126 characters on A4; a title ending with one word
+    assert has(arabic, 3, "line-length", "up to 126")
+    assert has(arabic, 7, "title-last-line", '"Management"')
+    # the Arabic booklet bound on the left; a logo past the fold
+    assert has(booklet, 1, "binding")
+    assert has(booklet, 2, "safe-area", "fold")
+    # A5: "The" alone (p7), three lines alone on a page (p5), "Conference / Pack"
+    assert has(a5, 7, "first-line", '"The" stands alone')
+    assert has(a5, 5, "empty-page")
+    assert has(a5, 1, "title-last-line", '"Pack"')
+    assert has(a5, 5, "safe-area", "3.0 mm")

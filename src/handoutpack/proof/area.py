@@ -22,8 +22,9 @@ def is_cover(page: Page) -> bool:
 def text_area(pages: list[Page]) -> Box | None:
     """The box the body text of these pages keeps to (covers, slides and booklets apart, and
     pages of the other direction than most: an English document in an Arabic pack has its own
-    column): the edge their lines start at (most lines share it), the edge they end at (see
-    _ragged_edge), and the highest and lowest body line."""
+    column): the edge their lines start at (most lines share it), the edge they end at (the
+    one justified lines share, or else see _ragged_edge), and the highest and lowest body
+    line."""
     bodies = [(page, body_lines(page)) for page in pages
               if not (is_cover(page) or page.slide or page.booklet or page.sheet)]
     bodies = [(page, lines) for page, lines in bodies if lines]
@@ -33,17 +34,30 @@ def text_area(pages: list[Page]) -> Box | None:
     if len(lines) < 10:
         return None
     starts = Counter(round(line.box.x1 if rtl else line.box.x0) for line in lines)
-    end = _ragged_edge([line.box.x0 if rtl else line.box.x1 for line in lines], rtl)
+    ends = Counter(round(line.box.x0 if rtl else line.box.x1) for line in lines)
+    if ends.most_common(1)[0][1] >= 0.2 * len(lines):  # justified: most lines end at one edge
+        end = _edge(ends, min if rtl else max)
+    else:
+        end = _ragged_edge([(line.box.x0 if rtl else line.box.x1, page.number)
+                            for page, page_lines in bodies for line in page_lines], rtl)
     start = _edge(starts, max if rtl else min)
     top, bottom = min(line.box.top for line in lines), max(line.box.bottom for line in lines)
     return Box(end, top, start, bottom) if rtl else Box(start, top, end, bottom)
 
 
-def _ragged_edge(ends: list[float], rtl: bool) -> float:
-    """The outermost edge two lines or more reach (within 1 mm of each other): ragged text
-    has many lines near the column's edge, and a line running past the margin stands alone."""
+def _ragged_edge(ends: list[tuple[float, int]], rtl: bool) -> float:
+    """The outermost edge lines of two pages reach (within 1 mm of each other; of two lines,
+    when there is one page): ragged text comes near the column's edge on every page, and what
+    runs past the margin stands alone, or on a page of its own (a contact page's addresses)."""
     ends = sorted(ends, reverse=not rtl)  # outermost first
-    return next((a for a, b in zip(ends, ends[1:]) if abs(a - b) <= MM), ends[-1])
+    pages = len({page for _, page in ends})
+    for i, (edge, page) in enumerate(ends):
+        for other, other_page in ends[i + 1:]:
+            if abs(edge - other) > MM:
+                break
+            if pages == 1 or other_page != page:
+                return edge
+    return ends[-1][0]
 
 
 def _rtl(lines: list[Line]) -> bool:

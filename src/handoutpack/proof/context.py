@@ -27,7 +27,8 @@ class Context:
     ltr_runs: tuple[str, ...] = ()
     """Runs that read left to right whatever the page (phones, emails, URLs, "501(c)(3)")."""
     frame_words: tuple[str, ...] = ()
-    """The default language's labels and config texts this file's language has no own text for."""
+    """The default language's labels and config texts that read otherwise in this file's
+    language."""
     fonts: frozenset[str] = field(default_factory=frozenset)
     """The brand's font families, squeezed (lower case, letters and digits only)."""
 
@@ -64,14 +65,17 @@ def _runs(project, lang: str) -> set[str]:
 
 
 def _frame_words(project, lang: str, labels) -> list[str]:
+    """The default language's labels and config texts that read otherwise in `lang` (or have
+    no text in it): printed in a `lang` pack's frame, they are words left untranslated."""
     if lang == project.default_language:
         return []
     own = labels.theme_labels(project, lang)
     words = [text for key, text in labels.labels(project, project.default_language).items()
-             if key not in own]
+             if own.get(key) != text]
     for texts in _config_texts(project):
-        if lang not in texts and project.default_language in texts:
-            words.append(texts[project.default_language])
+        default = texts.get(project.default_language)
+        if default and texts.get(lang) != default:
+            words.append(default)
     return sorted({piece.strip() for text in words for piece in PLACEHOLDER.split(text)
                    if len(piece.strip()) >= 4})
 
