@@ -191,6 +191,7 @@ async function follow(kind, job) {
 function show(kind, state) {
   const place = JOBS[kind];
   const running = state.state === "running";
+  place.status.dataset.state = state.state;  // what tests and assistive scripts can wait for
   place.bar.hidden = !running;
   place.bar.max = Math.max(state.total, 1); place.bar.value = state.done;
   for (const id of kind === "build" ? ["build"] : ["prepare", "send"]) $(id).disabled = running;
