@@ -207,16 +207,18 @@ function show(kind, state) {
 async function start(kind, route, confirmed = {}) {
   const place = JOBS[kind];
   place.error.textContent = ""; place.status.textContent = t("wb_starting");
+  place.status.dataset.state = "starting";
   try {
     const answer = await post(route, {...form(), ...confirmed});
     if (answer.question) {
       if (confirm(answer.question)) return start(kind, route, {...confirmed, [answer.confirm || "replace"]: true});
-      place.status.textContent = "";
+      place.status.textContent = ""; delete place.status.dataset.state;
       return;
     }
     await follow(kind, answer.job);
   } catch (problem) {
     place.error.textContent = problem.message; place.status.textContent = "";
+    place.status.dataset.state = "failed";
   }
 }
 
