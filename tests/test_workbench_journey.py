@@ -102,6 +102,16 @@ def press_on(page, selector: str, key: str = "Enter", limit: int = 80) -> None:
     raise AssertionError(f"Tab never reached {selector}")
 
 
+def wait_loaded(image, seconds: float = 120) -> None:
+    """Wait until an image has arrived and decoded (by locator: the page's policy forbids
+    evaluating strings)."""
+    for _ in range(int(seconds * 4)):
+        if image.evaluate("img => img.complete && img.naturalWidth > 0"):
+            return
+        image.page.wait_for_timeout(250)
+    raise AssertionError(f"{image} never loaded")
+
+
 def no_sideways_scroll(page) -> None:
     assert page.evaluate("document.documentElement.scrollWidth") <= page.viewport_size["width"]
 
@@ -146,6 +156,10 @@ def test_the_ambassador_journey_with_the_keyboard_only(browser, bench, lang, wid
     press_on(page, "#prepare")
     wait_state(page, "mail-status")
     assert page.locator(".message").count() == 3
+    for cover in page.locator(".message img").all():  # each person's cover, drawn and readable
+        cover.scroll_into_view_if_needed()
+        wait_loaded(cover)
+        assert cover.bounding_box()["width"] >= min(200, width - 60)
     page.screenshot(path=str(shots / f"{lang}-{width}-4-messages.png"), full_page=True)
     no_sideways_scroll(page)
     assert page.errors == []

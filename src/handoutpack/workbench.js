@@ -10,8 +10,10 @@ const STORE = `handoutpack-workbench:${location.pathname}`;
 const LANGUAGES = [...document.querySelectorAll("input[name=languages]")].map((el) => el.value);
 let profiles = {};
 
+const ISOLATE = document.documentElement.dir === "rtl";  // a name or an address keeps its own direction
 function t(key, values = {}) {
-  return (words[key] || key).replace(/\{(\w+)\}/g, (whole, name) => (name in values ? values[name] : whole));
+  const put = (value) => (ISOLATE ? `\u2068${value}\u2069` : String(value));
+  return (words[key] || key).replace(/\{(\w+)\}/g, (whole, name) => (name in values ? put(values[name]) : whole));
 }
 
 // ------------------------------------------------------------------ the forms
@@ -222,8 +224,11 @@ async function start(kind, route, confirmed = {}) {
   }
 }
 
-function cell(row, label, text) {
-  const td = row.insertCell(); td.dataset.label = label; td.textContent = text; return td;
+function cell(row, label, text, always = false) {  // the label shows on a narrow screen, where rows are cards
+  const td = row.insertCell(); td.textContent = text;
+  if (text !== "") td.dir = "auto";  // a name in Arabic in an English list, or the reverse
+  if (always || text !== "") td.dataset.label = label;
+  return td;
 }
 
 function showFiles({files, warnings}) {
@@ -234,7 +239,7 @@ function showFiles({files, warnings}) {
     cell(row, t("wb_col_file"), file.title);
     cell(row, t("wb_col_language"), file.lang_name || file.lang).lang = file.lang;
     cell(row, t("wb_col_pages"), file.pages || "");
-    const actions = cell(row, t("wb_col_actions"), "");
+    const actions = cell(row, t("wb_col_actions"), "", true);
     if (file.kind !== "zip") {
       const view = document.createElement("button");
       view.type = "button"; view.className = "secondary"; view.textContent = t("wb_show");
@@ -339,7 +344,7 @@ async function refreshSent() {
     const at = entry.at ? new Date(entry.at) : null;
     const time = document.createElement("time");
     if (at && !isNaN(at)) { time.dateTime = entry.at; time.textContent = when.format(at); }
-    cell(row, t("wb_col_when"), "").append(time);
+    cell(row, t("wb_col_when"), "", true).append(time);
   }
 }
 $("mail-pack").addEventListener("change", refreshSent);

@@ -18,37 +18,27 @@ import traceback
 import uuid
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
-from email.headerregistry import Address
-from functools import lru_cache
 from pathlib import Path
-from typing import Any
 
 from . import config, content, mailing, personalise, uploads
 from .config import Selection
-from .distribute import own_name, page_images
+from .distribute import own_name
 from .errors import HandoutpackError, Problems
-from .markup import direction
-from .outputs import build_lock, read_outputs, write_atomic
-from .pdf.files import page_count
+from .outputs import build_lock, write_atomic
 from .pipeline import build_and_publish
-from .presenter import LOGO_TYPES, PHOTO_TYPES, profile_toml
+from .presenter import LOGO_TYPES, PHOTO_TYPES
 from .progress import Reporter
 from .sentlog import SentLog
+from .workbench_forms import form_profile, profile_form
+from .workbench_shown import described, page_image, pack_files, shown_message
 from .workbench_words import FIELD_KEY, field_problem, row_problem, say, words
 
 FOLDER = "workbench"
 """Inside build/: the profile the forms make, the list loaded, and the last build's form."""
 PROFILES = "profiles"
 """The project's folder of saved profiles."""
-PAGE_WIDTH = 900
 SKIPPED_DIRS = {".git", ".venv", "node_modules", "__pycache__", "tests", "build"}
 """Folders whose pictures are never offered: the project's own pictures are elsewhere."""
-FIELD_KEYS = {"presenter": ("name", "role", "organisation", "email", "phone", "photo"),
-              "event": ("name", "date", "place")}
-TRANSLATABLE = {"event.name", "event.place", "presenter.role"}
-"""Fields given once or once per language."""
-CHOICES = ("packs", "languages", "mail_pack", "personalise")
-"""The page's choices a saved profile keeps besides the presenter, event and partners."""
 
 
 class Question(Exception):
@@ -347,16 +337,7 @@ class Workbench:
         path = self.file(relative)
         if path is None or path.suffix != ".pdf":
             return None
-        stat = path.stat()
-        return _page_image(str(path), stat.st_mtime_ns, stat.st_size, number)
-
-
-@lru_cache(maxsize=64)
-def _page_image(path: str, _mtime: int, _size: int, number: int) -> bytes | None:
-    data = Path(path).read_bytes()
-    if not 1 <= number <= page_count(data):
-        return None
-    return page_images(data, PAGE_WIDTH, "PNG", range(number - 1, number))[0][0]
+        return page_image(path, number)
 
 
 def in_pack(project: config.Project, pack: str, people: list[mailing.Recipient]
@@ -364,102 +345,3 @@ def in_pack(project: config.Project, pack: str, people: list[mailing.Recipient]
     """The people whose language the pack is made in."""
     languages = project.packs[pack].languages
     return [p for p in people if not languages or p.lang in languages]
-
-
-def pack_files(project: config.Project, pack: str, lang: str) -> list[dict]:
-    """A pack built in a language, and its ZIP, as the page lists them."""
-    spec = project.packs[pack]
-    if spec.languages and lang not in spec.languages:
-        return []
-    title = project.text(spec.titles, lang)
-    files = [described(project, project.build_dir / f"{lang}/{pack}.pdf", title, lang, "pack")]
-    if (project.build_dir / f"{lang}/{pack}.zip").is_file():
-        files.append(described(project, project.build_dir / f"{lang}/{pack}.zip", title, lang,
-                               "zip"))
-    return files
-
-
-def download_name(project: config.Project, relative: str) -> str:
-    """What a file downloads as: named with the pack and language, as email attachments are
-    (SPTF-media-fr.pdf; a person's own: SPTF-media-fr-rene-char.pdf)."""
-    short = re.sub(r"[^A-Za-z0-9]+", "-", project.org.short_name).strip("-")
-    parts = Path(relative).parts
-    if len(parts) == 2:  # <lang>/<pack>.pdf or .zip
-        lang, name = parts
-        stem, suffix = Path(name).stem, Path(name).suffix
-        return f"{short}-{stem}-{lang}{suffix}".lstrip("-")
-    if len(parts) == 4 and parts[0] == personalise.PERSONAL_DIR:  # personal/<lang>/<pack>/<name>
-        _, lang, pack, name = parts
-        return f"{short}-{pack}-{lang}-{name}".lstrip("-")
-    return "-".join([short, *parts]).lstrip("-")
-
-
-def described(project: config.Project, path: Path, title: str, lang: str, kind: str) -> dict:
-    relative = path.relative_to(project.build_dir).as_posix()
-    if kind == "zip":
-        pages = 0
-    elif (known := read_outputs(project.build_dir).get(relative)) is not None:
-        pages = known.pages
-    else:
-        pages = page_count(path.read_bytes())
-    return {"path": relative, "title": title, "lang": lang, "lang_name": own_name(lang),
-            "kind": kind, "pages": pages, "version": f"{path.stat().st_mtime_ns:x}",
-            "download": download_name(project, relative)}
-
-
-def shown_message(project: config.Project, draft: mailing.Draft, pack: Path) -> dict:
-    """A message as the page shows it: to whom, the subject, the message as it reads in a mail
-    program (its HTML part), and their pack."""
-    recipient = draft.letter.recipient
-    try:
-        to = str(Address(recipient.name, addr_spec=recipient.address))  # as a mail program shows it
-    except (ValueError, IndexError):
-        to = draft.to
-    return {"to": to, "subject": draft.subject, "lang": recipient.lang,
-            "dir": direction(recipient.lang), "text": draft.text, "html": draft.html,
-            "attachment": draft.letter.attachment.filename,
-            "pack": pack.relative_to(project.build_dir).as_posix()}
-
-
-def form_profile(form: dict, keep_choices: bool = False) -> str:
-    """The forms as a profile's TOML (with the page's other choices when `keep_choices`)."""
-    def texts(table: Any, prefix: str, keys) -> dict[str, Any]:
-        table = table if isinstance(table, dict) else {}
-        return {key: _text(table.get(key), f"{prefix}.{key}" in TRANSLATABLE) for key in keys}
-
-    partners = [texts(p, "partners", ("name", "logo")) for p in (form.get("partners") or [])[:3]
-                if isinstance(p, dict)]
-    choices = {key: form[key] for key in CHOICES if key in form} if keep_choices else {}
-    choices = {k: ([str(v) for v in value] if isinstance(value, list) else str(value).lower()
-                   if isinstance(value, bool) else str(value)) for k, value in choices.items()}
-    return profile_toml(texts(form.get("presenter"), "presenter", FIELD_KEYS["presenter"]),
-                        partners, texts(form.get("event"), "event", FIELD_KEYS["event"]), choices)
-
-
-def _text(value: Any, translatable: bool) -> str | dict[str, str]:
-    """A field's text; a translatable one may be a table of texts by language."""
-    if translatable and isinstance(value, dict):
-        given = {str(k): str(v or "").strip() for k, v in value.items()
-                 if k == "*" or re.fullmatch(r"[a-z]{2,3}(-[A-Za-z0-9]{2,8})*", str(k))}
-        return {k: v for k, v in given.items() if v} if any(
-            v for k, v in given.items() if k != "*") else given.get("*", "")
-    return str(value or "").strip()
-
-
-def profile_form(data: dict) -> dict:
-    """A profile's TOML data as the forms hold it."""
-    def values(table: Any) -> dict:
-        table = table if isinstance(table, dict) else {}
-        return {k: (v if isinstance(v, dict) else str(v)) for k, v in table.items()}
-
-    choices = data.get("workbench") if isinstance(data.get("workbench"), dict) else {}
-    form = {"presenter": values(data.get("presenter")), "event": values(data.get("event")),
-            "partners": [values(p) for p in data.get("partners") or [] if isinstance(p, dict)]}
-    for key in ("packs", "languages"):
-        if isinstance(choices.get(key), list):
-            form[key] = [str(v) for v in choices[key]]
-    if "mail_pack" in choices:
-        form["mail_pack"] = str(choices["mail_pack"])
-    if "personalise" in choices:
-        form["personalise"] = str(choices["personalise"]) == "true"
-    return form

@@ -16,7 +16,8 @@ from urllib.parse import parse_qs, unquote
 from . import config, markup
 from .errors import HandoutpackError
 from .presenter import LOGO_TYPES, PHOTO_TYPES
-from .workbench import Question, Workbench, download_name
+from .workbench import Question, Workbench
+from .workbench_shown import download_name
 from .workbench_words import page_language, page_languages, say, words
 
 PAGE_NUMBER = re.compile(r"[0-9]{1,6}")

@@ -42,16 +42,26 @@ def _preferred(header: str) -> list[str]:
     return [lang for *_, lang in sorted(ranked)]
 
 
-def words(project: config.Project, lang: str) -> dict[str, str]:
+class Words(dict):
+    """The page's words in one language; `rtl` when it is written right to left."""
+
+    rtl: bool = False
+
+
+def words(project: config.Project, lang: str) -> Words:
     """The page's words in `lang` (English where a word is not translated yet)."""
-    return {k: v for k, v in markup.labels(project, lang).items() if k.startswith(PREFIX)}
+    found = Words({k: v for k, v in markup.labels(project, lang).items() if k.startswith(PREFIX)})
+    found.rtl = markup.direction(lang) == "rtl"
+    return found
 
 
 def say(words: dict[str, str], key: str, **values) -> str:
-    """A message of the page, its {names} filled in (a translation that lost one still reads)."""
+    """A message of the page, its {names} filled in (a translation that lost one still reads).
+    In a right-to-left language each value is isolated: an address or a date keeps its order."""
     text = words.get(key, key)
     for name, value in values.items():
-        text = text.replace("{" + name + "}", str(value))
+        shown = f"\u2068{value}\u2069" if getattr(words, "rtl", False) else str(value)
+        text = text.replace("{" + name + "}", shown)
     return text
 
 
