@@ -109,7 +109,7 @@ def test_a_content_length_that_is_no_number_is_answered_400(served, capsys, leng
 
 
 def test_a_client_trickling_its_request_is_dropped(served, monkeypatch):
-    from handoutpack import serve
+    from handoutpack.ui import serve
 
     monkeypatch.setattr(serve, "REQUEST_SECONDS", 1)
     _, base = served
@@ -141,10 +141,10 @@ def test_the_page_has_no_image_without_a_source(served):
                                              ("de-DE, ar;q=0.5", "ar"), ("", "en"),
                                              ("*", "en"), ("fr;q=0, en", "en")])
 def test_the_page_is_in_the_browsers_language(make_project, header, expected):
-    from handoutpack import config
-    from handoutpack.workbench_words import page_language
+    from handoutpack.project import loader
+    from handoutpack.ui.workbench_words import page_language
 
-    project = config.load(make_project({"handoutpack.toml": open_config()}))
+    project = loader.load(make_project({"handoutpack.toml": open_config()}))
     assert page_language(project, "", header) == expected
     assert page_language(project, "ar", header) == "ar"
 
