@@ -388,3 +388,32 @@ def test_axe_finds_no_violation_in_any_state(browser, bench, tmp_path):
             results = axe.run(page)
             assert results.violations_count == 0, (lang, state, results.generate_report())
         context.close()
+
+
+@pytest.mark.slow
+def test_10_after_an_interrupted_run_the_count_and_table_say_who_is_left(browser, bench, smtp,
+                                                                        tmp_path):  # noqa: F811
+    from handoutpack.distribute import mailing
+    from handoutpack.distribute.sentlog import SentLog
+    from handoutpack.project import loader
+
+    project, base = bench
+    with SentLog(mailing.outbox_dir(loader.load(project), "media")) as log:  # a run cut short
+        log.record("jane@example.org", "en", "jane.eml", "sent")
+    page = open_page(browser, base)
+    page.wait_for_selector("#sent tbody tr")  # the table shows the earlier run at once
+    assert page.locator("#sent tbody tr").count() == 1
+    page.set_input_files("#list-file", str(tmp_path / "list.csv"))
+    page.wait_for_selector("#people:not([hidden]) tbody tr")
+    page.click("#prepare")
+    wait_state(page, "mail-status")
+    assert "2 not sent yet" in page.text_content("#mail-status")
+    asked = []
+    page.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.accept()))
+    page.click("#send")
+    wait_state(page, "mail-status")
+    assert asked == ["Send the pack to 2 people now?"]
+    assert len(smtp.envelopes) == 2
+    assert page.text_content("#mail-status").startswith("Sent 2; 1 had it already")
+    page.wait_for_selector("#sent tbody tr >> nth=2")
+    page.context.close()

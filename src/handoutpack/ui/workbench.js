@@ -174,8 +174,8 @@ for (const input of document.querySelectorAll("input[data-upload]")) {
 // ------------------------------------------------------------------ jobs the server runs
 
 const JOBS = {
-  build: {button: () => $("build"), bar: $("build-progress"), status: $("build-status"), error: $("build-error"), done: showFiles},
-  mail: {button: () => null, bar: $("mail-progress"), status: $("mail-status"), error: $("mail-error"), done: showMailing},
+  build: {bar: $("build-progress"), status: $("build-status"), error: $("build-error"), done: showFiles},
+  mail: {bar: $("mail-progress"), status: $("mail-status"), error: $("mail-error"), done: showMailing},
 };
 
 async function follow(kind, job) {
