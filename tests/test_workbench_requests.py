@@ -153,3 +153,28 @@ def open_config() -> str:
     from conftest import MINIMAL_CONFIG
 
     return MINIMAL_CONFIG.replace('available = ["en", "fr"]', 'available = ["en", "fr", "ar"]')
+
+
+@pytest.mark.slow
+def test_a_finished_build_leaves_no_defunct_process(make_project):
+    """The server render workers fork from must not die with the build's thread and stay
+    unreaped (issue 26: a defunct process under `serve` after each build)."""
+    import json
+
+    from test_workbench_journey import zombies
+
+    project = make_project(LOGOS)
+    with serving(project) as base:
+        form = json.dumps({"packs": ["starter"], "languages": ["en"]}).encode()
+        status, body = request(f"{base}/workbench/build", form, {
+            "X-Handoutpack-Token": token(base), "Content-Type": "application/json"})
+        assert status == 200, body
+        job = json.loads(body)["job"]
+        for _ in range(600):
+            state = json.loads(request(f"{base}/workbench/job/{job}")[1])
+            if state["state"] != "running":
+                break
+            time.sleep(0.5)
+        assert state["state"] == "done", state
+        time.sleep(1)  # the build's thread has ended
+        assert zombies() == []
