@@ -12,16 +12,29 @@ import zlib
 
 import pytest
 
-from conftest import serving
+from conftest import HELLO, MINIMAL_CONFIG, serving, write_files
 from test_presenter import LOGOS, png
 from test_workbench import request, token
 
 
-@pytest.fixture
-def served(make_project):
-    project = make_project(LOGOS)
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    """One server for the module's requests: each test leaves the project as it found it."""
+    project = write_files(tmp_path_factory.mktemp("requests") / "project", {
+        "handoutpack.toml": MINIMAL_CONFIG, "content/handouts/hello.en.md": HELLO, **LOGOS})
     with serving(project) as base:
         yield project, base
+
+
+@pytest.fixture
+def served(server):
+    project, _ = server
+    yield server
+    for folder in ("photos",):
+        for path in (project / folder).glob("*"):
+            path.unlink()
+    for name, text in LOGOS.items():  # the logos as they were
+        (project / name).write_text(text, encoding="utf-8")
 
 
 def upload(base: str, kind: str, name: str, data: bytes, replace: bool = False):
@@ -39,7 +52,7 @@ def header_only_png(width: int, height: int) -> bytes:
             + chunk(b"IDAT", zlib.compress(b"\0" * 1000)) + chunk(b"IEND", b""))
 
 
-@pytest.mark.parametrize("name,data,words", [
+@pytest.mark.parametrize("name,data,words", ids=["huge", "truncated", "con.svg", "small", "fake"], argvalues=[
     ("huge.png", header_only_png(100_000, 100_000), "megapixels"),
     ("cut.png", png(400, 200)[:-60], "damaged or cut short"),
     ("con.svg", LOGOS["logos/network.svg"].encode(), "Windows"),
@@ -78,7 +91,7 @@ def test_a_photo_is_saved_in_photos(served):
     assert status == 200 and b"photos/Me.png" in body and (project / "photos/Me.png").is_file()
 
 
-@pytest.mark.parametrize("path", ["/workbench/page/²/en/starter.pdf", "/workbench/page/%C2%B2/x.pdf",
+@pytest.mark.parametrize("path", ids=["superscript", "superscript-encoded", "5000-digits", "bad-utf8", "traversal", "no-job", "preview-superscript"], argvalues=["/workbench/page/²/en/starter.pdf", "/workbench/page/%C2%B2/x.pdf",
                                   "/workbench/page/" + "9" * 5000 + "/en/starter.pdf",
                                   "/workbench/file/%ff%fe", "/workbench/picture/../../etc/passwd",
                                   "/workbench/job/nope", "/page/²/en/starter.pdf"])
@@ -99,7 +112,7 @@ def raw(base: str, data: bytes, wait: float = 10) -> bytes:
         return answer
 
 
-@pytest.mark.parametrize("length", [b"abc", b"-5", b"9" * 5000])
+@pytest.mark.parametrize("length", [b"abc", b"-5", b"9" * 5000], ids=["abc", "negative", "5000-digits"])
 def test_a_content_length_that_is_no_number_is_answered_400(served, capsys, length):
     _, base = served
     answer = raw(base, b"POST /workbench/check HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Handoutpack-Token: "
@@ -108,6 +121,7 @@ def test_a_content_length_that_is_no_number_is_answered_400(served, capsys, leng
     assert "Traceback" not in capsys.readouterr().err
 
 
+@pytest.mark.slow  # waits on the clock
 def test_a_client_trickling_its_request_is_dropped(served, monkeypatch):
     from handoutpack.ui import serve
 
