@@ -231,15 +231,16 @@ def test_3_personal_packs_for_everyone_on_a_list_in_three_languages(browser, ben
 
 
 @pytest.mark.slow
-def test_4_a_loaded_list_fits_a_390_pixel_window(browser, bench, tmp_path):
+@pytest.mark.parametrize("lang", ["en", "ar"])
+def test_4_a_loaded_list_fits_a_360_pixel_window(browser, bench, tmp_path, lang):
     _, base = bench
-    page = open_page(browser, base, width=390)
+    page = open_page(browser, base, width=360, query=f"?lang={lang}")
     long_list = LIST + "someone.with.a.very.long.address@an-organisation-with-a-long-name.example.org,Maria de los Angeles Fernandez-Castellanos,en,The Very Long Name of a Regional Newspaper\n"
     (tmp_path / "long.csv").write_text(long_list, encoding="utf-8")
     page.set_input_files("#list-file", str(tmp_path / "long.csv"))
     page.wait_for_selector("#people:not([hidden]) tbody tr")
     no_sideways_scroll(page)
-    page.screenshot(path=str(tmp_path / "390-list.png"), full_page=True)
+    page.screenshot(path=str(tmp_path / f"360-list-{lang}.png"), full_page=True)
     page.context.close()
 
 

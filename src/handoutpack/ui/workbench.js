@@ -11,6 +11,14 @@ const LANGUAGES = [...document.querySelectorAll("input[name=languages]")].map((e
 let profiles = {};
 
 const ISOLATE = document.documentElement.dir === "rtl";  // a name or an address keeps its own direction
+function nodes(key, values) {  // the words with each value in a <bdi>: it keeps its own direction
+  return (words[key] || key).split(/(\{\w+\})/).map((part) => {
+    const name = part.slice(1, -1);
+    if (!(part.startsWith("{") && name in values)) return document.createTextNode(part);
+    const isolated = document.createElement("bdi"); isolated.textContent = values[name]; return isolated;
+  });
+}
+
 function t(key, values = {}) {
   const put = (value) => (ISOLATE ? `\u2068${value}\u2069` : String(value));
   return (words[key] || key).replace(/\{(\w+)\}/g, (whole, name) => (name in values ? put(values[name]) : whole));
@@ -225,8 +233,9 @@ async function start(kind, route, confirmed = {}) {
 }
 
 function cell(row, label, text, always = false) {  // the label shows on a narrow screen, where rows are cards
-  const td = row.insertCell(); td.textContent = text;
-  if (text !== "") td.dir = "auto";  // a name in Arabic in an English list, or the reverse
+  const td = row.insertCell();
+  const value = document.createElement("bdi"); value.textContent = text;  // an Arabic name in an English list, or the reverse
+  td.append(value);
   if (always || text !== "") td.dataset.label = label;
   return td;
 }
@@ -237,7 +246,7 @@ function showFiles({files, warnings}) {
   for (const file of files) {
     const row = body.insertRow();
     cell(row, t("wb_col_file"), file.title);
-    cell(row, t("wb_col_language"), file.lang_name || file.lang).lang = file.lang;
+    cell(row, t("wb_col_language"), file.lang_name || file.lang).firstChild.lang = file.lang;
     cell(row, t("wb_col_pages"), file.pages || "");
     const actions = cell(row, t("wb_col_actions"), "", true);
     if (file.kind !== "zip") {
@@ -285,7 +294,7 @@ function showPeople({people, problems}) {
     cell(row, t("wb_col_row"), person.line);
     cell(row, t("wb_col_prepared_for"), person.prepared_for);
     cell(row, t("wb_col_email"), person.email);
-    cell(row, t("wb_col_language"), person.lang_name || person.lang).lang = person.lang;
+    cell(row, t("wb_col_language"), person.lang_name || person.lang).firstChild.lang = person.lang;
   }
   $("people").hidden = !people.length;
 }
@@ -312,7 +321,7 @@ function showMailing(result) {
     const text = document.createElement("div");
     const head = document.createElement("p");
     const subject = document.createElement("strong"); subject.textContent = message.subject;
-    head.append(subject, document.createElement("br"), t("wb_to_attached", {to: message.to, attachment: message.attachment}));
+    head.append(subject, document.createElement("br"), ...nodes("wb_to_attached", {to: message.to, attachment: message.attachment}));
     const shownMessage = document.createElement("div"); shownMessage.className = "shown"; shownMessage.lang = message.lang; shownMessage.dir = message.dir;
     shownMessage.attachShadow({mode: "open"}).innerHTML = message.html;  // its own styles stay inside
     text.append(head, shownMessage); item.append(cover, text); box.append(item);
