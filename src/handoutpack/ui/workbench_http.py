@@ -14,7 +14,7 @@ from importlib.resources import files
 from urllib.parse import parse_qs, unquote
 
 from ..errors import HandoutpackError
-from ..markup import pages as markup
+from ..markup import templates
 from ..project import loader
 from ..project.presenter import LOGO_TYPES, MIN_LOGO_PIXELS, PHOTO_TYPES
 from .workbench import Question, Workbench
@@ -36,7 +36,7 @@ def script() -> bytes:
 def page(workbench: Workbench, nonce: str, lang: str) -> str:
     project = loader.load(workbench.root)
     said = words(project, lang)
-    return markup.page(
+    return templates.page(
         project, "workbench.html", lang=lang, org=project.org, brand=project.brand,
         w=said, script_words=said, nonce=nonce, token=workbench.token, version=_version(),
         partner_help=say(said, "wb_partner_help", needed=MIN_LOGO_PIXELS),
