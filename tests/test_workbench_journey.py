@@ -202,10 +202,13 @@ def test_2_a_reload_mid_build_finds_the_job_its_form_and_results(browser, bench)
     # a build from a blank form does not silently replace Ana's packs
     before = (project / "build/en/media.pdf").read_bytes()
     page.click("#clear-form")
-    page.once("dialog", lambda dialog: dialog.dismiss())
-    page.click("#build")
-    page.wait_for_timeout(1500)
+    asked = []
+    page.on("dialog", lambda dialog: (asked.append(dialog.message), dialog.dismiss()))
+    for button in ("#build", "#prepare"):  # a mailing builds its pack too
+        page.click(button)
+        page.wait_for_timeout(1500)
     assert (project / "build/en/media.pdf").read_bytes() == before
+    assert len(asked) == 2 and all("made for Ana Torres" in question for question in asked)
     page.context.close()
 
 

@@ -128,7 +128,7 @@ class Workbench:
         if not self.running.acquire(blocking=False):
             raise HandoutpackError(say(said, "wb_err_busy"))
         try:
-            if kind == "build" and not form.get("replace"):
+            if not form.get("replace"):  # a mailing builds its pack too
                 self._ask_before_replacing(form, said)
         except BaseException:
             self.running.release()
@@ -153,6 +153,12 @@ class Workbench:
         now = str((form.get("presenter") or {}).get("name") or "").strip()
         if name and name != now:
             raise Question(say(said, "wb_q_replace_presenter", name=name), "replace")
+
+    @staticmethod
+    def _built_from(project: config.Project, form: dict) -> None:
+        """Note whose form the packs in build/ were made from (see _ask_before_replacing)."""
+        write_atomic(project.build_dir / FOLDER / "built.toml",
+                     form_profile(form).encode("utf-8"), sync=False)
 
     def _run(self, job: Job, work, form: dict, said: dict[str, str]) -> None:
         try:
@@ -179,8 +185,7 @@ class Workbench:
             done, total, say(said, "wb_building")))
         _, warnings = build_and_publish(project, documents, Selection(packs, langs + extra),
                                         reporter)
-        write_atomic(project.build_dir / FOLDER / "built.toml",
-                     form_profile(form).encode("utf-8"), sync=False)
+        self._built_from(project, form)
         files = [file for pack in packs for lang in langs for file in pack_files(project, pack, lang)]
         if people:
             files += self._personal(job, project, packs, people, said)
@@ -221,6 +226,7 @@ class Workbench:
         job.progress(0, 0, say(said, "wb_building"))
         build_and_publish(project, documents, Selection((pack,), tuple(
             dict.fromkeys(p.lang for p in people))), Reporter())
+        self._built_from(project, form)
         with build_lock(project.build_dir):
             made = personalise.make(project, pack, people, progress=lambda done, total: (
                 job.progress(done, total, say(said, "wb_personal_covers"))))
