@@ -59,7 +59,11 @@ def header_only_png(width: int, height: int) -> bytes:
     ("small.png", png(100, 40), "at least 237 pixels wide"),
     ("fake.png", b"<svg xmlns='http://www.w3.org/2000/svg'/>", "not the kind of picture"),
 ])
-def test_a_refused_logo_is_said_in_words_and_leaves_nothing(served, capsys, name, data, words):
+def test_a_refused_logo_is_said_in_words_and_leaves_nothing(served, capsys, monkeypatch, name,
+                                                           data, words):
+    from PIL import ImageFile
+
+    monkeypatch.setattr(ImageFile, "LOAD_TRUNCATED_IMAGES", True)  # as WeasyPrint sets it
     project, base = served
     before = sorted(p.name for p in (project / "logos").iterdir())
     status, body = upload(base, "logo", name, data)
@@ -83,10 +87,20 @@ def test_a_failed_upload_keeps_the_logo_there_and_a_good_one_replaces_it_only_wh
     assert not list((project / "logos").glob(".upload-*"))
 
 
-def test_a_photo_is_saved_in_photos(served):
+def test_a_photo_is_saved_in_photos(served, monkeypatch):
+    import io
+
+    from PIL import Image, ImageFile
+
+    monkeypatch.setattr(ImageFile, "LOAD_TRUNCATED_IMAGES", True)  # as WeasyPrint sets it
     project, base = served
     status, body = upload(base, "photo", "Me (2027).jpg", b"\xff\xd8\xff" + b"0" * 100)
     assert status == 422  # named JPEG, starts like one, but does not decode
+    jpeg = io.BytesIO()
+    Image.effect_noise((300, 300), 60).convert("RGB").save(jpeg, "JPEG")
+    status, body = upload(base, "photo", "cut.jpg", jpeg.getvalue()[:-2000])
+    assert status == 422 and "cut short" in body.decode()
+    assert upload(base, "photo", "whole.jpg", jpeg.getvalue())[0] == 200
     status, body = upload(base, "photo", "Me.png", png(300, 300))
     assert status == 200 and b"photos/Me.png" in body and (project / "photos/Me.png").is_file()
 

@@ -9,7 +9,7 @@ import re
 import struct
 import tomllib
 import xml.etree.ElementTree as ET
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -52,8 +52,9 @@ class Presenter:
     """On the contact page, e.g. "+51 1 234 5678"."""
     photo: Path | None = None
     """A PNG or JPEG inside the project, for the contact page (read as its absolute path)."""
-    roles: tuple[tuple[str, str], ...] = ()
-    """The role in other languages, (language, text) pairs: `role` is for the others."""
+    roles: tuple[tuple[str, str], ...] = field(default=(), metadata={"key": False})
+    """The role in other languages, (language, text) pairs, read from `role` given as a table
+    (`role = { "*" = "Ambassador", fr = "Ambassadrice" }`): `role` is for the others."""
 
     def in_language(self, lang: str) -> Presenter:
         """The presenter as a page in `lang` prints them: the role in that language."""

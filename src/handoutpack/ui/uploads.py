@@ -114,12 +114,25 @@ def _check_pixels(path: Path, name: str, max_pixels: int) -> None:
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             with Image.open(path) as image:
                 _within(*image.size, name, max_pixels)
-                image.load()  # a truncated or damaged file fails here, not in a build
+                image.verify()  # a PNG's chunks whole, to its end
+            with Image.open(path) as image:
+                image.load()  # and its pixels decode
+        _check_whole(path)
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
         raise Refused("wb_err_upload_pixels", name=name, width="?", height="?",
                       mp=f"{max_pixels / 1e6:g}") from None
     except (OSError, ValueError, SyntaxError, EOFError, struct.error):
         raise Refused("wb_err_upload_damaged", name=name) from None
+
+
+def _check_whole(path: Path) -> None:
+    """A JPEG ends with its end marker: WeasyPrint has Pillow fill a cut-off file in with grey
+    (ImageFile.LOAD_TRUNCATED_IMAGES), so decoding alone does not tell."""
+    if path.suffix.lower() in (".jpg", ".jpeg"):
+        with path.open("rb") as file:
+            file.seek(max(0, path.stat().st_size - 64))
+            if b"\xff\xd9" not in file.read():
+                raise OSError("no end marker")
 
 
 def _within(width: int, height: int, name: str, max_pixels: int) -> None:
