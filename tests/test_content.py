@@ -43,7 +43,7 @@ def test_the_whole_toolkit_is_there(documents):
     """The toolkit page's 17 items, in English, French and Spanish where it lists them; the SPTF
     introduction in Portuguese and Arabic too."""
     kinds = [d.main("en").meta.kind for d in documents.values()]
-    assert (kinds.count("presentation"), kinds.count("handout"), kinds.count("about")) == (8, 7, 2)
+    assert (kinds.count("presentation"), kinds.count("handout"), kinds.count("about")) == (8, 8, 2)
     languages = {slug: sorted(d.translations) for slug, d in documents.items()
                  if set(d.translations) != {"en"}}
     assert languages == {
@@ -117,9 +117,29 @@ def test_media_pack_is_short_and_starts_with_the_organisation(project, documents
 
 
 def test_training_pack_holds_every_presentation_and_the_companion_guide(project, documents):
+    """The Standards come first: they are the framework every other session refers to."""
     training = project.packs["training"].documents
     decks = [slug for slug, d in documents.items() if d.main("en").meta.kind == "presentation"]
-    assert list(training) == [*decks, "companion-resources-guide"]
+    assert training[0] == "universal-standards"
+    assert sorted(training[:-1]) == sorted(decks) and training[-1] == "companion-resources-guide"
+
+
+def test_media_pack_holds_dated_figures_and_no_training_deck(project, documents):
+    media = project.packs["media"].documents
+    assert "key-figures" in media
+    assert not [slug for slug in media if documents[slug].main("en").meta.kind == "presentation"]
+
+
+def test_group_packs_hold_the_decks_their_notes_name(project, documents):
+    """A note that promises presentations "in this pack" finds them there."""
+    for pack_id, note in (("associations", "case-for-associations"), ("networks", "case-for-networks")):
+        body = documents[note].main("en").body
+        for slug in project.packs[pack_id].documents:
+            if documents[slug].main("en").meta.kind == "presentation":
+                assert f"*{documents[slug].main('en').meta.title}*" in body, (pack_id, slug)
+        named = [slug for slug, d in documents.items() if d.main("en").meta.kind == "presentation"
+                 and f"*{d.main('en').meta.title}*" in body]
+        assert set(named) <= set(project.packs[pack_id].documents), (pack_id, named)
 
 
 @pytest.mark.parametrize("slug", ["intro-social-performance", "mission-to-targets",
@@ -134,6 +154,8 @@ def test_decks_are_shaped_as_decks(documents, slug):
     title = slides[0].splitlines()
     assert title[0] == f"# {t.meta.title}", f"{slug}: the first slide is the title slide"
     assert any(line.strip() for line in title[1:]), f"{slug}: the title slide needs a subtitle"
+    assert markup.slide_notes(slides[-2])[0].startswith("## Key takeaways"), (
+        f"{slug}: every deck closes with the same two slides, Key takeaways then Resources")
     closing = markup.slide_notes(slides[-1])[0]
     assert closing.startswith("## Resources") and len(URL.findall(closing)) >= 2, (
         f"{slug}: the last slide lists resources with their addresses")
