@@ -46,18 +46,26 @@ def visible_text(translation: content.Translation) -> str:
 
 
 def test_the_whole_toolkit_is_there(documents):
-    """The toolkit page's 17 items, in English, French and Spanish where it lists them; the SPTF
-    introduction in Portuguese and Arabic too."""
+    """The toolkit page's 17 items, in at least the languages it lists them in, plus the media
+    pack's key-figures sheet."""
     kinds = [d.main("en").meta.kind for d in documents.values()]
     assert (kinds.count("presentation"), kinds.count("handout"), kinds.count("about")) == (8, 8, 2)
-    languages = {slug: sorted(d.translations) for slug, d in documents.items()
-                 if set(d.translations) != {"en"}}
-    assert languages == {
-        "spm-principles": ["en", "fr"], "benefits-of-reporting": ["en", "es"],
-        "case-for-associations": ["en", "es"], "case-for-networks": ["en", "es"],
-        "case-for-investors": ["en", "es"],
-        "sptf-introduction": ["ar", "en", "es", "fr", "pt"],
-        "sptf-declaration": ["en", "fr"]}
+    seed = {"spm-principles": {"en", "fr"}, "benefits-of-reporting": {"en", "es"},
+            "case-for-associations": {"en", "es"}, "case-for-networks": {"en", "es"},
+            "case-for-investors": {"en", "es"}, "sptf-introduction": {"en", "fr", "es"},
+            "sptf-declaration": {"en", "fr"}}
+    for slug, languages in seed.items():
+        assert languages <= set(documents[slug].translations), slug
+
+
+def test_packs_are_in_their_language_throughout(project, documents):
+    """The French and Spanish conference packs and the Portuguese and Arabic conference and media
+    packs hold no English fallback."""
+    for pack_id, languages in (("conference", ["fr", "es", "pt", "ar"]), ("media", ["pt", "ar"])):
+        for lang in languages:
+            missing = [slug for slug in project.packs[pack_id].documents
+                       if lang not in documents[slug].translations]
+            assert not missing, f"{lang}/{pack_id}: no {lang} text of {missing}"
 
 
 def test_front_matter_is_complete(documents):
