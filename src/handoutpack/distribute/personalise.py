@@ -20,7 +20,7 @@ from ..build import make_renderer
 from ..project.config import Project
 from ..errors import HandoutpackError
 from .recipients import Recipient
-from ..store.outputs import read_outputs, write_atomic
+from ..store.outputs import PERSONAL_DIR, read_outputs, write_atomic
 from ..assemble.pack import page_values
 from ..render.pool import Pool, default_jobs
 from ..pdf.update import FirstPage, first_page, with_first_page
@@ -29,7 +29,6 @@ from ..store.memos import memo
 
 ORGANISATION_COLUMNS = ("organisation", "organization", "outlet", "company", "affiliation")
 """The list's column that names where a recipient works, the first one found."""
-PERSONAL_DIR = "personal"
 LOG_NAME = "made.jsonl"
 BATCH = 64
 """Recipients handed to the workers at a time: memory stays the same for any length of list."""

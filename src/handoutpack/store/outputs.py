@@ -34,9 +34,19 @@ PREVIEW_DIR = ".preview"
 """The preview (`serve`) builds in build/.preview, leaving build/ to `handoutpack build`."""
 TEMPORARY_SUFFIX = ".handoutpack.tmp"
 """Ends every file being written: only such files are leftovers a build may delete."""
-NOT_PUBLISHED = {LOCK_NAME, CACHE_DIR, PREVIEW_DIR, "personal", "outbox"}
+PERSONAL_DIR = "personal"
+"""build/personal/<lang>/<pack>/<person>.pdf: personalised packs (build --for)."""
+OUTBOX_DIR = "outbox"
+"""build/outbox/<pack>/: an email run's messages, log and sent-log."""
+WORKBENCH_DIR = "workbench"
+"""build/workbench/: the workbench's profile, list and what it last built."""
+THUMBNAILS_DIR = "thumbnails"
+"""build/thumbnails/: the download page's first-page pictures."""
+FONTS_DIR = "fonts"
+"""build/fonts/: the download page's fonts."""
+NOT_PUBLISHED = {LOCK_NAME, CACHE_DIR, PREVIEW_DIR, PERSONAL_DIR, OUTBOX_DIR}
 """What in build/ is not a build's: the cache, the preview's, personalised packs (build --for)
-and email outboxes (see personalise.PERSONAL_DIR, mailing.outbox_dir)."""
+and email outboxes."""
 LAYOUT_FOLDERS = {"document": "documents", "slides": "slides", "handout": "handouts",
                   "notes": "notes"}
 """Where each layout of a document goes in build/<lang>/; a presentation is built in three."""
@@ -60,6 +70,11 @@ def pack_path(lang: str, pack: str, booklet: bool = False) -> str:
 def bundle_path(lang: str, pack: str) -> str:
     """The zip of a pack and its documents, inside build/."""
     return f"{lang}/{pack}.zip"
+
+
+def review_path(lang: str, slug: str) -> str:
+    """A translation's review PDF (English beside the translation), inside build/."""
+    return f"{lang}/review/{slug}.pdf"
 
 
 def page_path(lang: str, default_language: str) -> str:
