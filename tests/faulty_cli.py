@@ -2,9 +2,11 @@
 stop at a chosen file (tests/test_attacks.py runs it as `python tests/faulty_cli.py ARGS`).
 
 HANDOUTPACK_FAULT = "<when> <what> <glob>": when `write` (staging a file for build/) or `move`
-(moving it into place) reaches the first file whose path inside build/ matches <glob>, `enospc`
-raises "No space left on device" as a full disk would, and `hang` touches the file named by
-HANDOUTPACK_FAULT_READY and waits, to be killed."""
+(moving it into place) reaches the first file whose path inside build/ matches <glob>, or when
+`assembled` hears that the first pack matching <glob> was assembled (its worker processes still
+running, the other packs still on them), `enospc` raises "No space left on device" as a full
+disk would, and `hang` touches the file named by HANDOUTPACK_FAULT_READY and waits, to be
+killed or interrupted: a test holds the build at the point it tests instead of racing it."""
 
 from __future__ import annotations
 
@@ -15,7 +17,7 @@ import sys
 import time
 from pathlib import Path
 
-from handoutpack import cli, outputs
+from handoutpack import cli, outputs, progress
 
 
 def fault(relative: str) -> None:
@@ -51,10 +53,20 @@ def faulty_move(original):
     return staticmethod(move)
 
 
+def faulty_report(original):
+    def did(self, kind: str, name: str, reason: str) -> None:
+        original(self, kind, name, reason)
+        if kind == "assembled":
+            fault(name)
+    return did
+
+
 if __name__ == "__main__":
     when = os.environ["HANDOUTPACK_FAULT"].split()[0]
     if when == "write":
         outputs.Staging.write = faulty_write(outputs.Staging.write)
+    elif when == "assembled":
+        progress.Reporter.did = faulty_report(progress.Reporter.did)
     else:
         outputs.Staging._move = faulty_move(outputs.Staging._move)
     sys.exit(cli.main(sys.argv[1:]))
