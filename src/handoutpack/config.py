@@ -14,6 +14,7 @@ from typing import Any
 
 from . import paper
 from .errors import HandoutpackError, Problem, collect
+from .filenames import WINDOWS_RESERVED
 from .presenter import (PROFILE_KEYS, Partner, Presenter, read_partners, read_presenter,
                         read_profile)
 from .schema import not_a_key, setting, toml_keys
@@ -36,10 +37,6 @@ COLOUR_RE = re.compile(r"^#[0-9a-fA-F]{6}\Z")
 MAX_IMAGE_MEGAPIXELS = 50
 """A 50-megapixel image is an A3 page at 300 dpi with room to spare; decoding a bigger one can
 take gigabytes however small its file (a 13,000 x 13,000 PNG of 657 kB takes 1.6 GB)."""
-WINDOWS_RESERVED = frozenset({"con", "prn", "aux", "nul", *(f"com{n}" for n in range(10)),
-                              *(f"lpt{n}" for n in range(10))})
-"""Names Windows will not create a file under: no slug or pack id may be one, or the zips
-would not unpack there."""
 
 
 def usable_name(name: str) -> bool:

@@ -12,7 +12,8 @@ from pathlib import Path
 
 import yaml
 
-from .config import WINDOWS_RESERVED, Project, read_text, suggest
+from .config import Project, read_text, suggest
+from .filenames import WINDOWS_RESERVED
 from .errors import HandoutpackError, Problem, collect
 
 KINDS = ("presentation", "handout", "about", "document")

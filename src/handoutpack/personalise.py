@@ -19,7 +19,8 @@ from . import markup
 from .build import make_renderer
 from .config import Project
 from .errors import HandoutpackError
-from .mailing import Recipient
+from .filenames import portable
+from .recipients import Recipient
 from .outputs import read_outputs, write_atomic
 from .pack import page_values
 from .parallel import Pool, default_jobs
@@ -47,10 +48,10 @@ def file_names(recipients: Iterable[Recipient]) -> dict[str, str]:
     names, used = {}, set()
     for recipient in recipients:
         stem = _slug(recipient.name) or _slug(recipient.email.partition("@")[0]) or "recipient"
-        name, count = f"{stem}.pdf", 1
+        name, count = portable(f"{stem}.pdf"), 1  # a Con or a Nul gets con_.pdf, nul_.pdf
         while (recipient.lang, name) in used:
             count += 1
-            name = f"{stem}-{count}.pdf"
+            name = portable(f"{stem}-{count}.pdf")
         used.add((recipient.lang, name))
         names[recipient.key] = name
     return names
