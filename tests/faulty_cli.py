@@ -17,7 +17,9 @@ import sys
 import time
 from pathlib import Path
 
-from handoutpack import cli, outputs, progress
+from handoutpack.ui import cli
+from handoutpack.store import outputs
+from handoutpack import progress
 
 
 def fault(relative: str) -> None:

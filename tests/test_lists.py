@@ -13,11 +13,13 @@ from pathlib import Path
 import pytest
 
 from conftest import MINIMAL_CONFIG, invoke, write_files
-from handoutpack import config, content, mailing
+from handoutpack.distribute import mailing
+from handoutpack.project import loader
+from handoutpack.sources import content
 from handoutpack.errors import HandoutpackError
-from handoutpack.filenames import is_reserved, portable
-from handoutpack.personalise import file_names
-from handoutpack.recipients import read_recipients
+from handoutpack.store.names import is_reserved, portable
+from handoutpack.distribute.personalise import file_names
+from handoutpack.distribute.recipients import read_recipients
 from test_email import MESSAGES, email_config
 
 HOSTILE_NAMES = [
@@ -33,7 +35,7 @@ HOSTILE_NAMES = [
 
 @pytest.fixture
 def project(make_project):
-    return config.load(make_project({"handoutpack.toml": email_config(2525), **MESSAGES}))
+    return loader.load(make_project({"handoutpack.toml": email_config(2525), **MESSAGES}))
 
 
 def listed(project, text: str | bytes, encoding: str | None = None, name: str = "list.csv"):
