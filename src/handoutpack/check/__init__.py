@@ -24,11 +24,13 @@ from .translations import check_translation, coverage
 __all__ = ["Finding", "Report", "inspect", "preflight", "run", "text_report"]
 
 
-def run(root: Path, overrides: dict[str, str] | None = None, for_print: bool = False) -> Report:
-    """Check the project at `root`; HandoutpackError only when it cannot be checked at all.
-    `for_print` adds the print shop's preflight (topic `print`), which renders the project."""
+def run(root: Path, overrides: dict[str, str] | None = None, for_print: bool = False,
+        profile: Path | None = None) -> Report:
+    """Check the project at `root` (as presented with `profile`, an ambassador's, if given);
+    HandoutpackError only when it cannot be checked at all. `for_print` adds the print shop's
+    preflight (topic `print`), which renders the project."""
     try:
-        project = loader.load(root, overrides)
+        project = loader.load(root, overrides, None, profile)
     except Problems as problems:
         return Report(found(problems.problems, "config"))
     documents, problems = content.scan(project)

@@ -315,6 +315,7 @@ def _email(project: config.Project, documents: dict[str, Document], pack: str,
 @click.option("--print", "for_print", is_flag=True,
               help="Also preflight the files a print shop gets: renders every pack print-ready "
                    "(PDF/X-4 unless the config names another variant) and reads it back.")
+@AS_PROFILE
 @click.pass_obj
 def check_command(run: Run, output_format: str, settings: tuple[str, ...],
                   for_print: bool) -> None:
@@ -325,7 +326,8 @@ def check_command(run: Run, output_format: str, settings: tuple[str, ...],
     and packs. Nothing is written (with --print, only the build's cache of renders)."""
     from .. import check
 
-    report = check.run(run.project_dir, overrides.parse_overrides(settings), for_print)
+    report = check.run(run.project_dir, overrides.parse_overrides(settings), for_print,
+                       run.profile)
     if output_format == "json":
         click.echo(json.dumps(report.as_json(), indent=2, ensure_ascii=False))
     else:
