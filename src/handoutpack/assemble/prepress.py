@@ -55,6 +55,11 @@ def file_warnings(shown: str, pdf: bytes) -> list[str]:
                  "its place" for name in preflight.fonts_not_embedded(pdf)]
     warnings += [f"{shown}: page {page}: text closer than {preflight.SAFE_MM:g} mm to the trim "
                  f"(\"{text}\"); it may be cut off" for page, text in preflight.text_near_trim(pdf)]
+    warnings += [f"{shown}: page {page}: text in rich black ({inks}), not black ink alone; it "
+                 "blurs when the plates are out of register" for page, inks in
+                 preflight.rich_black_text(pdf)]
+    warnings += [f"{shown}: page {page}: the {box} reaches outside the MediaBox, which PDF/X "
+                 "forbids" for page, box in preflight.boxes_outside_media(pdf)]
     return warnings
 
 

@@ -321,15 +321,34 @@ def _on_white(picture, alpha):
     return Image.composite(base, white, alpha.convert("L").resize(base.size))
 
 
-class Stream:
-    """One content stream being rewritten: the colour spaces and alpha in force, by q/Q."""
+TEXT_SHOWING = {"Tj", "TJ", "'", '"'}
+FILLING = {"f", "F", "f*", "B", "B*", "b", "b*"}
+"""Operators that paint with the fill colour: shapes (text is told apart, see Stream)."""
+BLACK_TEXT_BELOW = 20.0
+"""Text darker than this CIE lightness (L*, 0..100) prints with black ink alone: the body text
+and every near-black, crisp on one plate where four would blur it by any misregistration and
+carry 250 % ink or more; large dark areas keep the profile's rich black."""
+BLACK = [0.0, 0.0, 0.0, 1.0]
 
-    FILL = {"rg": ("k", "fill"), "RG": ("K", "stroke")}
+
+def lightness(red: float, green: float, blue: float) -> float:
+    """CIE L* (0..100) of an sRGB colour (components 0..1)."""
+    def linear(c: float) -> float:
+        return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
+    y = 0.2126 * linear(red) + 0.7152 * linear(green) + 0.0722 * linear(blue)
+    return 116 * y ** (1 / 3) - 16 if y > 216 / 24389 else y * 24389 / 27
+
+
+class Stream:
+    """One content stream being rewritten: the colour spaces and alpha in force, by q/Q. A dark
+    fill colour is set as black ink alone, for text; before a shape is filled with it, the
+    profile's (rich) colour is set instead, and black again before the next text."""
 
     def __init__(self, converter: Converter, resources):
         self.converter, self.resources = converter, resources
         self.state = {"fill": "gray", "stroke": "gray", "fill_alpha": 1.0, "stroke_alpha": 1.0,
-                      "fill_colour": None, "stroke_colour": None}
+                      "fill_colour": None, "stroke_colour": None, "fill_dark": False,
+                      "fill_set": None}
         self.saved: list[dict] = []
 
     def rewrite(self, instructions) -> list:
@@ -344,6 +363,8 @@ class Stream:
 
     def _instruction(self, operands: list, operator: str) -> list:
         flatten = self.converter.flatten
+        if operator in ("k", "g", "cs", "sc", "scn"):  # a new fill colour: not known dark
+            self.state["fill_dark"], self.state["fill_set"] = False, None
         if operator == "q":
             self.saved.append(dict(self.state))
         elif operator == "Q" and self.saved:
@@ -351,7 +372,12 @@ class Stream:
         elif operator in ("rg", "RG"):
             side = "fill" if operator == "rg" else "stroke"
             cmyk = self.converter.inks.rgb(*map(float, operands))
-            return self._set_cmyk(side, list(cmyk))
+            dark = lightness(*map(float, operands)) < BLACK_TEXT_BELOW
+            return self._set_cmyk(side, list(cmyk), dark=dark)
+        elif operator in TEXT_SHOWING and self.state["fill_dark"]:
+            return self._fill_with(BLACK) + [_op(operands, operator)]
+        elif operator in FILLING and self.state["fill_dark"]:
+            return self._fill_with(self.state["fill_colour"]) + [_op(operands, operator)]
         elif operator in ("k", "K") and flatten:
             return self._set_cmyk("fill" if operator == "k" else "stroke", list(map(float, operands)))
         elif operator in ("g", "G"):
@@ -370,8 +396,11 @@ class Stream:
             if self.state[side] in ("rgb", "lab") and all(
                     isinstance(o, (int, float, pikepdf.Object)) and not isinstance(o, pikepdf.Name)
                     for o in operands):
-                cmyk = self.converter.colour(self.state[side], [float(o) for o in operands])
-                return self._set_cmyk(side, cmyk, operator)
+                values = [float(o) for o in operands]
+                cmyk = self.converter.colour(self.state[side], values)
+                dark = (values[0] if self.state[side] == "lab" else lightness(*values[:3])
+                        ) < BLACK_TEXT_BELOW
+                return self._set_cmyk(side, cmyk, operator, dark)
             if operands and isinstance(operands[-1], pikepdf.Name):
                 self._pattern(operands[-1])
         elif operator == "gs":
@@ -386,14 +415,29 @@ class Stream:
                 self.converter.shading(shading)
         return [_op(operands, operator)]
 
-    def _set_cmyk(self, side: str, cmyk: list[float], operator: str | None = None) -> list:
+    def _set_cmyk(self, side: str, cmyk: list[float], operator: str | None = None,
+                  dark: bool = False) -> list:
         self.state[side] = "cmyk"
         self.state[f"{side}_colour"] = cmyk
-        alpha = self.state[f"{side}_alpha"] if self.converter.flatten else 1.0
-        tinted = [round(value * alpha, 4) for value in cmyk]
+        if side == "fill":
+            self.state["fill_dark"] = dark
+            if dark:  # set for text, the commonest use of a dark fill
+                cmyk = BLACK
+            self.state["fill_set"] = cmyk
         if operator:  # sc or scn in a colour space now DeviceCMYK
-            return [_op(tinted, operator)]
-        return [_op(tinted, "k" if side == "fill" else "K")]
+            return [_op(self._tinted(side, cmyk), operator)]
+        return [_op(self._tinted(side, cmyk), "k" if side == "fill" else "K")]
+
+    def _tinted(self, side: str, cmyk: list[float]) -> list[float]:
+        alpha = self.state[f"{side}_alpha"] if self.converter.flatten else 1.0
+        return [round(value * alpha, 4) for value in cmyk]
+
+    def _fill_with(self, cmyk: list[float]) -> list:
+        """`cmyk` as the fill colour, unless it is the one set already."""
+        if self.state["fill_set"] == cmyk:
+            return []
+        self.state["fill_set"] = cmyk
+        return [_op(self._tinted("fill", cmyk), "k")]
 
     def _graphics_state(self, operands: list) -> list:
         out = [_op(operands, "gs")]
@@ -406,7 +450,8 @@ class Stream:
                 continue
             self.state[f"{side}_alpha"] = alpha
             if self.converter.flatten and self.state[f"{side}_colour"] is not None:
-                out += self._set_cmyk(side, self.state[f"{side}_colour"])
+                out += self._set_cmyk(side, self.state[f"{side}_colour"],
+                                      dark=side == "fill" and self.state["fill_dark"])
         return out
 
     def _pattern(self, name) -> None:

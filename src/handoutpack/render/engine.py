@@ -267,8 +267,11 @@ class Renderer:
                 "in handoutpack.toml to allow http(s) resources).")
         if failures := self._failures(warnings, name):
             raise HandoutpackError("; ".join(failures) + f" (while rendering {name}).")
+        from ..pdf import tagging  # pikepdf: only a worker that renders pays for it
+
+        pdf = tagging.mended(pdf)
         if is_print(variant):
-            from ..pdf import printfile  # pikepdf: only print builds pay for it
+            from ..pdf import printfile
 
             pdf = printfile.prepare(pdf, self.inks, variant, printfile.created(html))
         return Rendered(pdf, len(document.pages), (*_useful(warnings), *overflows(document)),
