@@ -153,11 +153,11 @@ def tagged_and_artifact_text(path: Path) -> list[tuple[str, str, str]]:
 def metadata_problems(path: Path) -> list[str]:
     """The Info dictionary and the XMP metadata disagree (PDF/A 6.6.3, PDF/UA 7.1)."""
     with pikepdf.open(path) as pdf:
-        info = pdf.docinfo
-        with pdf.open_metadata() as xmp:
-            pairs = [("/Title", xmp.get("dc:title")), ("/Subject", xmp.get("dc:description"))]
-        return [f"{path.name}: Info {key} '{info.get(key)}' but XMP '{value}'"
-                for key, value in pairs if key in info and str(info[key]) != str(value or "")]
+        info = {key: str(value) for key, value in pdf.docinfo.items()}
+        xmp = pdf.open_metadata(set_pikepdf_as_editor=False, update_docinfo=False)
+        pairs = [("/Title", xmp.get("dc:title")), ("/Subject", xmp.get("dc:description"))]
+    return [f"{path.name}: Info {key} '{info.get(key)}' but XMP '{value}'"
+            for key, value in pairs if key in info and info[key] != str(value or "")]
 
 
 def box_problems(path: Path) -> list[str]:
