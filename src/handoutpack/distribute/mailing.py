@@ -31,6 +31,7 @@ from pathlib import Path
 from email_validator import EmailNotValidError, validate_email
 
 from ..markup import pages as markup
+from ..markup import labels
 from ..store.digests import file_digest
 from ..project.config import Email, Project
 from ..sources.files import read_text
@@ -144,7 +145,7 @@ def draft(project: Project, documents: dict[str, Document], pack_id: str, letter
     """One recipient's subject, plain text and HTML, from their template."""
     spec, recipient, template = project.packs[pack_id], letter.recipient, letter.template
     lang, attachment = recipient.lang, letter.attachment
-    words = markup.labels(project, lang)
+    words = labels.labels(project, lang)
     pack_title = project.text(spec.titles, lang)
     context = markup.make_context(project, lang, spec.event, pack_title, spec.id, spec.audience)
     values = {**context.as_dict(), "recipient": recipient.fields,
@@ -228,7 +229,7 @@ def _document(document: Document, lang: str, project: Project) -> dict[str, str]
     gives it in another language."""
     translation = document.best(lang, project.default_language)
     return {"title": translation.meta.title,
-            "note": in_language(markup.labels(project, lang), translation.lang, lang)}
+            "note": in_language(labels.labels(project, lang), translation.lang, lang)}
 
 
 # What a template prints ({{ recipient.name }}, {{ org.name }}...) is text, never Markdown or
@@ -534,7 +535,7 @@ def _connect(project: Project, password: str) -> smtplib.SMTP:
     smtp = project.email.smtp
     if not smtp.host:
         raise HandoutpackError("handoutpack.toml: email.smtp.host is not set; name the mail "
-                               "server to send through (see the README, 'Email to a media list')")
+                               "server to send through (see docs/email.md)")
     context = ssl.create_default_context()
     try:
         if smtp.security == "tls":
@@ -617,7 +618,7 @@ def _check_request(project: Project, pack_id: str, languages: tuple[str, ...]) -
     if project.email is None or not project.email.sender:
         raise HandoutpackError(
             f"{project.config_path.name}: add an [email] table with at least from = \"Name "
-            "<address@example.org>\" (see the README, 'Email to a media list')")
+            "<address@example.org>\" (see docs/email.md)")
     sender = parseaddr(project.email.sender)[1]
     try:
         validate_email(sender, check_deliverability=False)
