@@ -6,7 +6,8 @@ HANDOUTPACK_FAULT = "<when> <what> <glob>": when `write` (staging a file for bui
 `assembled` hears that the first pack matching <glob> was assembled (its worker processes still
 running, the other packs still on them), `enospc` raises "No space left on device" as a full
 disk would, and `hang` touches the file named by HANDOUTPACK_FAULT_READY and waits, to be
-killed or interrupted: a test holds the build at the point it tests instead of racing it."""
+killed or interrupted, or until the file named by HANDOUTPACK_FAULT_GO exists, then goes on: a
+test holds the build at the point it tests instead of racing it."""
 
 from __future__ import annotations
 
@@ -31,7 +32,10 @@ def fault(relative: str) -> None:
     if what == "enospc":
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
     Path(os.environ["HANDOUTPACK_FAULT_READY"]).touch()
-    time.sleep(600)
+    go = os.environ.get("HANDOUTPACK_FAULT_GO")
+    deadline = time.monotonic() + 600
+    while time.monotonic() < deadline and not (go and Path(go).exists()):
+        time.sleep(0.05)
 
 
 def faulty_write(original):
