@@ -57,8 +57,8 @@ class Recipient:
     def mailbox(self) -> Address:
         """Name and address as one header value: built as a structure, never parsed from text, so
         that a name such as 'O'Brien, Zoë "Zed"' stays one name and never two recipients."""
-        return Address(display_name=" ".join(CONTROLS.sub(" ", self.name).split()),
-                       addr_spec=self.address)
+        local, _, domain = self.address.rpartition("@")  # parts: addr_spec wants ASCII
+        return Address(" ".join(CONTROLS.sub(" ", self.name).split()), local, domain)
 
 
 def read_recipients(path: Path, project: Project, encoding: str | None = None
