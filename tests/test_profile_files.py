@@ -91,3 +91,14 @@ def test_a_partner_logo_that_is_no_file_is_an_error_not_a_missing_partner(projec
 def test_a_good_partner_logo_still_passes(project):
     result = invoke(project, "check", "--as", profile(project))
     assert "partners" not in result.output, result.output
+
+
+@needs_fifo
+def test_check_reads_the_profiles_the_workbench_keeps(project):
+    """Without --as, check reads every profile in profiles/ as build --as would."""
+    os.mkfifo(project / "logos/pipe.png")
+    profile(project, logo="logos/pipe.png")
+    result = run(project, "check", timeout=120)
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "ana.toml" in result.stdout and "partners[0].logo" in result.stdout
+    assert "is not a regular file" in result.stdout

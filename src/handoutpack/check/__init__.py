@@ -8,6 +8,7 @@ from pathlib import Path
 from ..errors import Problem, Problems
 from ..plan.selection import Selection
 from ..project import config, loader
+from ..project.presenter import PROFILES_DIR
 from ..project.config import Project
 from ..sources import content
 from ..sources.content import Document
@@ -35,10 +36,26 @@ def run(root: Path, overrides: dict[str, str] | None = None, for_print: bool = F
     report = Report(found(problems, "content"), project.languages)
     report.findings += inspect(project, documents, Selection(), history=True)
     report.coverage = coverage(project, documents)
+    if profile is None:
+        report.findings += _profile_problems(root, overrides)
     if for_print and not report.errors:
         report.findings += _print_findings(project, documents)
     report.findings.sort(key=lambda f: (f.file != config.CONFIG_NAME, f.file, f.line or 0))
     return report
+
+
+def _profile_problems(root: Path, overrides: dict[str, str] | None) -> list[Problem]:
+    """The profiles kept in profiles/ (the workbench saves them there), each read as `build
+    --as` reads it: a logo or photo that is missing, a folder or a named pipe is found before
+    anyone builds with it."""
+    problems = []
+    for path in sorted((root / PROFILES_DIR).glob("*.toml")):
+        try:
+            loader.load(root, overrides, None, path)
+        except Problems as found_there:
+            problems += found([p for p in found_there.problems if p.file != config.CONFIG_NAME],
+                              "config")
+    return problems
 
 
 def _print_findings(project: Project, documents: dict[str, Document]) -> list[Problem]:

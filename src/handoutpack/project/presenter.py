@@ -30,6 +30,8 @@ PHOTO_MM = 30
 """The presenter's photo on the contact page is this wide and high."""
 PHONE_RE = re.compile(r"^\+?[0-9][0-9 ().\-/]{4,24}$")
 PROFILE_KEYS = {"presenter", "partners", "event"}
+PROFILES_DIR = "profiles"
+"""Where the workbench saves ambassadors' profiles, and `check` finds them."""
 MAX_PROFILE_BYTES = 100_000
 
 
