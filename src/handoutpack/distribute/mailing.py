@@ -166,7 +166,8 @@ def draft(project: Project, documents: dict[str, Document], pack_id: str, letter
     with _held_aside() as held:  # put back after the page's typography too
         body_html = _body_html(render(template.body, template.body_line, _hold_aside))
         page = templates.page(project, "email.html", lang=lang, org=project.org,
-                              brand=project.brand, words=words, subject=subject, body=body_html,
+                              brand=project.brand, words=words, body=body_html,
+                              subject=TOKEN.sub("", subject),  # the one value not held aside
                               attachment=values["attachment"] | {
                                   "pages_text": pages_text(words, attachment.pages)})
         return Draft(letter, subject, text, held.put_back(page))
