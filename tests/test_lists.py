@@ -5,6 +5,7 @@ the files made from it legal on every system."""
 from __future__ import annotations
 
 import email
+import json
 import re
 import time
 from email import policy
@@ -250,3 +251,17 @@ def test_a_name_that_looks_like_a_held_value_stays_itself(project):
     title = page.split("<title>", 1)[1].split("</title>", 1)[0]
     assert "Secret Outlet" not in title and "Dear" not in title
     assert f"Dear {forged}," in page
+
+
+def test_the_workbench_shows_a_non_ascii_address_with_its_name(project):
+    from handoutpack.ui.workbench import shown_message
+
+    (recipient,), _ = listed(project, 'email,name,language,outlet\n'
+                                      'josé@exämple.org,"Peña, José",en,\n')
+    documents = content.load(project)
+    attachment = mailing.Attachment(project.root / "build/en/starter.pdf", "pack.pdf", 1, 100)
+    letter = mailing.Letter(recipient, mailing.find_template(project, "starter", "en"), attachment)
+    shown = shown_message(project, mailing.draft(project, documents, "starter", letter),
+                          project.root / "build/en/starter.pdf")
+    assert shown["to"] == '"Peña, José" <josé@exämple.org>'
+    json.dumps(shown)

@@ -20,7 +20,6 @@ import traceback
 import uuid
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
-from email.headerregistry import Address
 from pathlib import Path
 from typing import Any
 
@@ -371,12 +370,7 @@ def described(project: config.Project, path: Path, title: str, lang: str, kind: 
 
 def shown_message(project: config.Project, draft: mailing.Draft, pack: Path) -> dict:
     """A message as the page shows it: to whom, the subject, the text, and their pack."""
-    recipient = draft.letter.recipient
-    try:
-        to = str(Address(recipient.name, addr_spec=recipient.address))  # as a mail program shows it
-    except (ValueError, IndexError):
-        to = draft.to
-    return {"to": to, "subject": draft.subject, "lang": draft.letter.recipient.lang,
+    return {"to": str(draft.to), "subject": draft.subject,  # as a mail program shows it "lang": draft.letter.recipient.lang,
             "text": draft.text, "attachment": draft.letter.attachment.filename,
             "pack": pack.relative_to(project.build_dir).as_posix()}
 
