@@ -50,6 +50,7 @@ def profile(project, logo: str = "logos/good.png", photo: str = "") -> str:
 needs_fifo = pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes are POSIX's")
 
 
+@pytest.mark.slow
 @needs_fifo
 @pytest.mark.parametrize("command", [["build", "-q"], ["check"]])
 @pytest.mark.parametrize("key", ["logo", "photo"])
@@ -65,6 +66,7 @@ def test_a_named_pipe_in_a_profile_is_refused(project, command, key):
     assert not (project / "build/en/starter.pdf").exists()
 
 
+@pytest.mark.slow
 @needs_fifo
 def test_a_named_pipe_as_the_organisation_s_logo_is_refused(project):
     os.mkfifo(project / "logos/pipe.svg")
