@@ -254,7 +254,7 @@ def test_a_name_that_looks_like_a_held_value_stays_itself(project):
 
 
 def test_the_workbench_shows_a_non_ascii_address_with_its_name(project):
-    from handoutpack.ui.workbench import shown_message
+    from handoutpack.ui.workbench_shown import shown_message
 
     (recipient,), _ = listed(project, 'email,name,language,outlet\n'
                                       'josé@exämple.org,"Peña, José",en,\n')
@@ -263,5 +263,5 @@ def test_the_workbench_shows_a_non_ascii_address_with_its_name(project):
     letter = mailing.Letter(recipient, mailing.find_template(project, "starter", "en"), attachment)
     shown = shown_message(project, mailing.draft(project, documents, "starter", letter),
                           project.root / "build/en/starter.pdf")
-    assert shown["to"] == '"Peña, José" <josé@exämple.org>'
+    assert shown["to"] == '"Peña, José" <josé@exämple.org>' and shown["lang"] == "en"
     json.dumps(shown)
