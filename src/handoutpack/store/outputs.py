@@ -304,9 +304,22 @@ class Staging:
         if relative not in self.staged and _holds_bytes(live, data):
             return False
         staged = self.folder / relative
+        try:
+            staged.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise unwritable(live, error, len(data)) from None
+        self._check_staged(staged.parent)
         write_atomic(staged, data, named=live)
         self.staged[relative] = staged
         return True
+
+    def _check_staged(self, path: Path) -> None:
+        """`path` is in this build's staging folder with every link followed: a link planted
+        there while the build runs would have the build write, then move, a file of the user's."""
+        if not path.resolve().is_relative_to(self.build_dir.resolve() / self.folder.name):
+            raise HandoutpackError(
+                f"{path}: leads outside {self.folder} (a link put there while the build ran?); "
+                "nothing was written through it, and build/ is as it was. Build again.")
 
     def path(self, relative: str) -> Path:
         """Where build/relative is as this build leaves it: staged, or in place."""
@@ -325,10 +338,27 @@ class Staging:
         """Move every staged file into place, the PDFs first, the pages and the manifest last;
         then delete what this build no longer makes. Renames only: no data is left to write, so
         a full disk cannot stop it halfway."""
-        for relative in sorted(self.staged, key=_switch_order):
-            self._move(self.staged[relative], guarded(self.build_dir, relative))
+        moves = [(self.staged[relative], self._place(relative))
+                 for relative in sorted(self.staged, key=_switch_order)]
+        for staged, _ in moves:  # all checked before the first moves: all or nothing
+            if staged.is_symlink() or not staged.is_file():
+                raise HandoutpackError(f"{staged}: is no longer the file this build wrote (a "
+                                       "link put there?); build/ is as it was. Build again.")
+            self._check_staged(staged)
+        for staged, live in moves:
+            self._move(staged, live)
         for relative in sorted(self.removed):
             guarded(self.build_dir, relative).unlink(missing_ok=True)
+
+    def _place(self, relative: str) -> Path:
+        """Where build/relative goes: its folder inside build/ with every link followed. The
+        name itself may be a link someone put there, which the move replaces (a rename never
+        writes through a link)."""
+        live = self.build_dir / relative
+        if ".." in Path(relative).parts or not inside(self.build_dir, live.parent):
+            raise HandoutpackError(f"{live}: leads outside {self.build_dir} (a link put there?); "
+                                   "remove it, as a build writes only inside its build folder")
+        return live
 
     @staticmethod
     def _move(staged: Path, live: Path) -> None:

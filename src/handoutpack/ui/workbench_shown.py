@@ -4,7 +4,6 @@ count and the name they download under), pages as pictures, and each message as 
 from __future__ import annotations
 
 import re
-from email.headerregistry import Address
 from pathlib import Path
 
 from ..distribute import mailing
@@ -78,10 +77,7 @@ def shown_message(project: config.Project, draft: mailing.Draft, pack: Path) -> 
     """A message as the page shows it: to whom, the subject, the message as it reads in a mail
     program (its HTML part), and their pack."""
     recipient = draft.letter.recipient
-    try:
-        to = str(Address(recipient.name, addr_spec=recipient.address))  # as a mail program shows it
-    except (ValueError, IndexError):
-        to = draft.to
+    to = str(draft.to)  # as a mail program shows it: the header's Address, made as it is sent
     return {"to": to, "subject": draft.subject, "lang": recipient.lang,
             "dir": direction(recipient.lang), "text": draft.text, "html": draft.html,
             "attachment": draft.letter.attachment.filename,
