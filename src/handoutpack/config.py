@@ -250,6 +250,16 @@ class Paths:
 
 
 @dataclass(frozen=True)
+class ContentSettings:
+    """[content]: how documents are read."""
+
+    templating: bool = True
+    """False: Jinja runs over no document, and `{{ ... }}` prints as written (a project of pages
+    from a site whose braces are its own); one document turns it off with `templating: false`
+    in its front matter."""
+
+
+@dataclass(frozen=True)
 class Security:
     """[security], read into Project.allow_remote and Project.max_image_pixels."""
 
@@ -297,6 +307,8 @@ class Project:
     """print.cmyk_profile: the print shop's CMYK ICC profile (None: Debian's SWOP profile)."""
     presenter: Presenter | None = None
     """Who presents the packs ([presenter], or a profile given with --as)."""
+    templating: bool = True
+    """[content] templating: whether Jinja runs over documents."""
 
     def where(self, key: str) -> str:
         """'handoutpack.toml:12: packs.media.documents[2]': a config key as messages name it."""
@@ -623,7 +635,7 @@ def read_text(name: str, path: Path, kind: str, max_bytes: int, too_big: str, em
     return text.replace("\r\n", "\n")
 
 
-TOP_KEYS = {"org", "brand", "languages", "paths", "audiences", "packs", "event", "labels",
+TOP_KEYS = {"org", "brand", "languages", "paths", "content", "audiences", "packs", "event", "labels",
             "security", "typography", "download", "email", "print", "presenter"}
 
 
@@ -704,6 +716,7 @@ def _project(root: Path, config_path: Path, data: dict, overrides: dict[str, str
             r.problem(f"labels.{lang}", "must be a table of label names to strings")
 
     security = Security(**r.read(Security, data.get("security"), "security"))
+    settings = ContentSettings(**r.read(ContentSettings, data.get("content"), "content"))
     typography = _typography(r, r.table(data.get("typography"), "typography",
                                         toml_keys(Typography)), languages)
     download = DownloadPage(**r.read(DownloadPage, data.get("download"), "download"))
@@ -721,7 +734,7 @@ def _project(root: Path, config_path: Path, data: dict, overrides: dict[str, str
         download=download, email=email,
         emails_dir=emails_dir or root / "emails", site_root=site_root,
         printing=replace(printing, **forced_printing), cmyk_profile=cmyk_profile,
-        presenter=presenter,
+        presenter=presenter, templating=settings.templating,
     )
 
 

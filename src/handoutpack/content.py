@@ -52,6 +52,10 @@ class FrontMatter:
     """Anything for the next writer or reviewer, e.g. a translator's doubts about a term."""
     kind_given: bool = True
     """False when the front matter has no `kind`: a translation then takes its source's."""
+    templating: bool = True
+    """False: Jinja does not run over the body (a page whose braces belong to another system)."""
+    slug: str = ""
+    """The page's address on the site it came from (as MDN's front matter gives it)."""
     ignored: tuple[tuple[str, int], ...] = ()
     """Keys handoutpack does not use (other tools' `layout`, `teaching`...), with their lines:
     kept out of the way, and reported once per key name by `check`."""
@@ -377,13 +381,19 @@ def _front_matter(name: str, data: dict, lines: dict[str, int], project: Project
         marp = False
     if not isinstance(data.get("notes", ""), str):
         bad("notes", "must be text")
+    templating = data.get("templating", True)
+    if not isinstance(templating, bool):
+        bad("templating", "must be true or false")
+        templating = True
+    slug = data.get("slug", "")
     return FrontMatter(
         title=title.strip(), summary=summary.strip(), kind=kind, order=order,
         date=date.date() if isinstance(date, dt.datetime) else date,
         audiences=lists["audiences"], keywords=lists["keywords"], marp=marp,
         source_revision=str(source_revision) if source_revision is not None else None,
         notes=data.get("notes") if isinstance(data.get("notes"), str) else None,
-        kind_given="kind" in data, ignored=ignored,
+        kind_given="kind" in data, ignored=ignored, templating=templating,
+        slug=slug if isinstance(slug, str) else "",
     ), problems
 
 

@@ -191,6 +191,10 @@ class Context:
     pack: dict
     audience: dict
     lang: str
+    templating: bool = True
+    """[content] templating: False turns Jinja off for every document."""
+    root: str = ""
+    """The project folder: Hugo's code shortcodes read files inside it only."""
 
     def as_dict(self) -> dict:
         return {"org": self.org, "event": self.event, "pack": self.pack,
@@ -207,7 +211,7 @@ def make_context(project: Project, lang: str, event: Event, pack_title: str = ""
         event={"name": shown.name, "place": shown.place, "date": long_date(shown.date, lang)},
         pack={"id": pack_id, "title": pack_title},
         audience={"id": audience_id, "name": project.text(audience.names, lang) if audience else ""},
-        lang=lang,
+        lang=lang, templating=project.templating, root=str(project.root),
     )
 
 
@@ -233,16 +237,31 @@ content_env = language_env("en")
 
 
 def expand(translation: Translation, context: Context) -> str:
-    """Run the source body through Jinja; errors name the file and line."""
-    return kept_call("expand", (translation.body, repr(context), translation.lang),
-                      lambda: _expand(translation, context))
+    """The source body with other systems' syntax rewritten (syntax.dialects), then run through
+    Jinja unless the project or the document turned templating off; errors name the file and
+    line."""
+    text, _ = source_text(translation, context)
+    if not templating(translation, context):
+        return text
+    return kept_call("expand", (text, repr(context), translation.lang),
+                      lambda: render_text(translation.path.name, syntax.protect_from_jinja(text),
+                                          translation.body_line, context.as_dict(),
+                                          CONTENT_NAMES, translation.lang))
 
 
-def _expand(translation: Translation, context: Context) -> str:
-    return render_text(translation.path.name, syntax.protect_from_jinja(translation.body),
-                       translation.body_line,
-                       context.as_dict(), "org, event, pack, audience and lang (see docs/authoring.md)",
-                       translation.lang)
+CONTENT_NAMES = "org, event, pack, audience and lang (see docs/authoring.md)"
+
+
+def templating(translation: Translation, context: Context) -> bool:
+    return context.templating and translation.meta.templating
+
+
+def source_text(translation: Translation, context: Context) -> tuple[str, syntax.Notes]:
+    """The body as Jinja gets it: Hugo's, MDN's and MDX's syntax rewritten, with the notes the
+    rewriting left (check prints them as warnings)."""
+    page = syntax.Page(translation.lang, translation.path.parent,
+                       Path(context.root) if context.root else None, translation.meta.slug)
+    return syntax.before_templating(translation.body, page)
 
 
 def render_text(name: str, text: str, first_line: int, values: dict, names: str,
@@ -253,7 +272,7 @@ def render_text(name: str, text: str, first_line: int, values: dict, names: str,
         with bounds.deadline(bounds.TEMPLATE_SECONDS, name):
             return bounds.render(_compiled(lang, text), values)
     except jinja2.TemplateSyntaxError as error:
-        raise _jinja_error(name, first_line, error, error.lineno, names) from None
+        raise _jinja_error(name, first_line, error, error.lineno, names, text) from None
     except HandoutpackError:
         raise
     except RecursionError:
@@ -264,7 +283,7 @@ def render_text(name: str, text: str, first_line: int, values: dict, names: str,
                                ) from None
     except Exception as error:  # undefined names, and whatever Python raises (1/0, 'a' + 1)
         line = _template_line(error.__traceback__)
-        raise _jinja_error(name, first_line, error, line, names) from None
+        raise _jinja_error(name, first_line, error, line, names, text) from None
 
 
 @lru_cache(maxsize=32)  # an email's template, compiled once for a list of thousands
@@ -282,13 +301,26 @@ def _template_line(tb) -> int | None:
 
 
 def _jinja_error(name: str, first_line: int, error: Exception, line: int | None,
-                 names: str) -> HandoutpackError:
+                 names: str, text: str = "") -> HandoutpackError:
     message = getattr(error, "message", None) or str(error) or type(error).__name__
     hint = f"; the names you can use are {names}" if isinstance(error, jinja2.UndefinedError) else ""
     if LIQUID.search(message):
         hint += LIQUID_HINT
+    elif system := syntax.looks_like(_line_of(text, line)):
+        hint += system_hint(system)
     return HandoutpackError(f"template error: {message}{hint}", file=name,
                             line=first_line + line - 1 if line else None)
+
+
+def _line_of(text: str, line: int | None) -> str:
+    lines = text.splitlines()
+    return lines[line - 1] if line and 0 < line <= len(lines) else ""
+
+
+def system_hint(system: str) -> str:
+    """What to do about a template syntax handoutpack does not run."""
+    return (f". This looks like {system}, which handoutpack does not run: write the text it "
+            f"stood for, or {syntax.dialects.TURN_OFF}")
 
 
 LIQUID = re.compile(r"'(site|page|layout|jekyll|include)' is undefined|no filter named "

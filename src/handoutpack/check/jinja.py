@@ -10,7 +10,7 @@ from .. import markup, syntax
 from ..config import Project, suggest
 from ..content import Document, Translation
 from ..errors import HandoutpackError
-from .findings import Finding, found, rel
+from .findings import Finding, found, rel, source_line
 
 
 def check_jinja(project: Project, documents: dict[str, Document],
@@ -18,12 +18,28 @@ def check_jinja(project: Project, documents: dict[str, Document],
     """Syntax errors and every unknown name, with lines; then a render in each context the
     document is used in, for what only shows when it runs."""
     name = rel(project, translation.path)
-    try:
-        tree = markup.content_env.parse(syntax.protect_from_jinja(translation.body))
-    except jinja2.TemplateSyntaxError as error:
-        return [Finding("error", "jinja", name, translation.body_line + (error.lineno or 1) - 1,
-                        f"template syntax error: {error.message}")]
     contexts = list(_contexts(project, documents, translation))
+    text, notes = markup.source_text(translation, contexts[0])
+    rewritten = [Finding("warning", "markdown", name, source_line(translation, needle), message)
+                 for needle, message in notes.items]
+    if not markup.templating(translation, contexts[0]):
+        return rewritten
+    protected = syntax.protect_from_jinja(text)
+    try:
+        tree = markup.content_env.parse(protected)
+    except jinja2.TemplateSyntaxError as error:
+        line = (protected.splitlines() or [""])[min((error.lineno or 1), protected.count("\n") + 1) - 1]
+        system = syntax.looks_like(line)
+        return rewritten + [Finding(
+            "error", "jinja", name, translation.body_line + (error.lineno or 1) - 1,
+            f"template syntax error: {error.message}"
+            + (markup.system_hint(system) if system else ""))]
+    return rewritten + _names(project, translation, contexts, tree, name)
+
+
+def _names(project: Project, translation: Translation, contexts: list, tree,
+           name: str) -> list[Finding]:
+    """Unknown names and keys, then what only a render in each context shows."""
     names = contexts[0].as_dict()
     known = set(names) | set(markup.content_env.globals)
     unknown = meta.find_undeclared_variables(tree) - known
