@@ -14,7 +14,7 @@ from ..project.config import Project
 from ..sources.content import Document
 from ..errors import Problems
 from ..plan.selection import Selection
-from .findings import Finding, Report, found, text_report
+from .findings import Finding, Report, found, rel, text_report
 from .fonts import check_fonts
 from .jinja import check_jinja
 from .packs import empty_packs
@@ -71,6 +71,20 @@ def preflight(project: Project, documents: dict[str, Document], selection: Selec
     if blocking:
         raise Problems([f.problem for f in blocking])
     return [str(f) for f in found if f.topic in SHOWN_IN_BUILD]
+
+
+def triage(project: Project, documents: dict[str, Document], selection: Selection,
+           strict: bool, unread: list) -> tuple[list[str], list[Finding]]:
+    """As preflight, for a build that keeps going: (the warnings to print, the errors of
+    documents, whose documents are left out while the rest is built). Errors elsewhere (config,
+    packs, fonts, templates) still stop it, and so does any warning when strict. `unread` are
+    the problems of sources that could not be read at all."""
+    found_now = found(unread, "content") + inspect(project, documents, selection, history=False)
+    errors = [f for f in found_now if f.severity == "error"]
+    sources = {rel(project, path) for path in project.content_dir.rglob("*.md")}
+    if strict and found_now or any(f.file not in sources for f in errors):
+        raise Problems([f.problem for f in (found_now if strict else errors)])
+    return [str(f) for f in found_now if f.topic in SHOWN_IN_BUILD], errors
 
 
 def inspect(project: Project, documents: dict[str, Document], selection: Selection,

@@ -125,12 +125,13 @@ class Reader:
             return {lang: value for lang in languages}
         if isinstance(value, dict) and value:
             for lang, text in value.items():
-                if lang not in languages:
+                if lang not in languages and (not LANG_RE.match(lang) or suggest(lang, languages)):
                     self.problem(f"{key}.{lang}", f"'{lang}' is not in languages.available"
                                  f"{suggest(lang, languages)}")
                 elif not isinstance(text, str) or not text.strip():
                     self.problem(f"{key}.{lang}", "must be a non-empty string")
-            return {k: v for k, v in value.items() if isinstance(v, str)}
+            # a language taken out of languages.available keeps its texts, unused, for its return
+            return {k: v for k, v in value.items() if isinstance(v, str) and k in languages}
         self.problem(key, "is required: a string, or a table with one string per language")
         return {}
 

@@ -105,7 +105,7 @@ def revision(body: str) -> str:
 def load(project: Project) -> dict[str, Document]:
     """Every document under the content folder, validated, keyed by slug in toolkit order."""
     documents, problems = scan(project)
-    collect(problems)
+    collect(p for p in problems if p.severity != "note")
     return documents
 
 
@@ -189,6 +189,10 @@ def _read(project: Project, path: Path) -> tuple[Translation, str, list[Problem]
     if slug in WINDOWS_RESERVED:
         raise HandoutpackError(f"{name}: '{slug}' is a name Windows reserves for a device, and "
                                "the zips holding it would not unpack there; rename the file")
+    if lang not in project.languages and not suggest(lang, project.languages):
+        raise HandoutpackError(Problem(name, message=(
+            f"left out: '{lang}' is not in languages.available ({', '.join(project.languages)});"
+            f" add it to {project.config_path.name} to build this translation"), severity="note"))
     if lang not in project.languages:
         raise HandoutpackError(f"language '{lang}' is not in languages.available "
                                f"({', '.join(project.languages)}){suggest(lang, project.languages)}; "
