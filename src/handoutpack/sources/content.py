@@ -240,6 +240,8 @@ def parse_leniently(name: str, text: str, project: Project, lang: str | None = N
         stand_in = FrontMatter(title=Path(name).name, summary="", kind=DEFAULT_KIND,
                                kind_given=False)
         return stand_in, text[end + 5:], body_line, error.problems
+    if "title" not in data and (heading := TITLE_HEADING.search(body)):
+        data["title"] = heading["title"].strip()  # as Docusaurus and MkDocs take it
     meta, problems = _front_matter(name, data, lines, project, lang)
     return meta, body, body_line, problems
 

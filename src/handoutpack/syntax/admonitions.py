@@ -1,31 +1,43 @@
 """Starlight's and Docusaurus' admonitions (`:::tip`, `:::note[A title]`, `:::caution Title`),
 rewritten before Jinja as Pandoc's fenced divs with a title (`::: {.tip title="A title"}`), which
 fenced_divs prints as a titled box. With no title of their own they get the site's: Note, Tip...
-in the document's language. Pandoc's own `::: note` (with a space) is left to fenced_divs."""
+in the document's language. Inside a list item (indented), where a box cannot go, one becomes
+a quote of that class with its title in bold. Pandoc's own `::: note` is left to fenced_divs."""
 
 from __future__ import annotations
 
 import re
 
-from .prose import Notes, Page, code_ranges, word
+from .prose import Notes, Page, callout, code_ranges, word
 
 KINDS = "note|tip|info|caution|danger|warning|important|success|secondary"
-OPENING = re.compile(rf"^(?P<indent> {{0,3}})(?P<colons>:{{3,}})(?:(?P<kind>{KINDS})"
+OPENING = re.compile(rf"^(?P<indent>[ \t]*)(?P<colons>:{{3,}})(?:(?P<kind>{KINDS})"
                      rf"(?:\[(?P<title>[^\]\n]*)\])?|[ \t]*(?P<spaced>{KINDS})[ \t]*\[(?P<title2>"
                      rf"[^\]\n]*)\])(?:[ \t]+(?P<rest>[^{{\n]*?))?[ \t]*(?P<attrs>\{{[^}}\n]*\}})?"
                      rf"[ \t]*$", re.M)
+CLOSING = re.compile(r"^[ \t]*:{3,}[ \t]*$", re.M)
 
 
 def convert(text: str, page: Page, notes: Notes) -> str:
-    ranges = code_ranges(text)
-
-    def rewrite(match: re.Match) -> str:
-        if any(a <= match.start() < b for a, b in ranges):
-            return match[0]
+    out, position = [], 0
+    while True:
+        ranges = code_ranges(text)
+        match = next((m for m in OPENING.finditer(text, position)
+                      if not any(a <= m.start() < b for a, b in ranges)), None)
+        if match is None:
+            return "".join(out) + text[position:]
         kind = match["kind"] or match["spaced"]
-        title = match["title"] or match["title2"] or (match["rest"] or "").strip() \
-            or word(kind, page.lang)
-        title = title.replace("\\", "\\\\").replace('"', '\\"')
-        return f'{match["indent"]}{match["colons"]} {{.{kind} title="{title}"}}'
-
-    return OPENING.sub(rewrite, text)
+        title = (match["title"] or match["title2"] or (match["rest"] or "").strip()
+                 or word(kind, page.lang))
+        indent = match["indent"]
+        if len(indent.expandtabs(4)) < 4:  # a box: fenced_divs closes it
+            escaped = title.replace("\\", "\\\\").replace('"', '\\"')
+            out += [text[position:match.start()],
+                    f'{indent}{match["colons"]} {{.{kind} title="{escaped}"}}']
+            position = match.end()
+            continue
+        closing = CLOSING.search(text, match.end())
+        end = closing.start() if closing else len(text)
+        out += [text[position:match.start()], indent,
+                callout(kind, title, text[match.end():end], indent).strip("\n")]
+        position = closing.end() if closing else len(text)

@@ -1,7 +1,8 @@
 """Code fences with attributes after the language, as Starlight, Docusaurus and MkDocs write them
 (```` ```astro title="src/pages/index.astro" {3-5} ````, ```` ```js showLineNumbers ````): the
 language is kept, the title prints as the block's caption and highlighted lines are marked.
-Python-Markdown's fences take only a bare language, and read these as text."""
+Python-Markdown's fences take only a bare language, and read these as text; nor do they nest in
+list items (as Starlight's <Steps> write them), which these do, whatever their info string."""
 
 from __future__ import annotations
 
@@ -13,8 +14,8 @@ from markdown.preprocessors import Preprocessor
 
 from .prose import attributes
 
-OPENING = re.compile(r"^(?P<indent>[ \t]{0,3})(?P<fence>`{3,}|~{3,})[ \t]*(?P<lang>[\w#.+-]*)"
-                     r"[ \t]+(?P<info>[^`\n]*\S)[ \t]*$")
+OPENING = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})[ \t]*(?P<lang>[\w#.+-]*)"
+                     r"(?:[ \t]+(?P<info>[^`\n]*\S))?[ \t]*$")
 RANGES = re.compile(r"(?:^|\s|mark=|ins=|del=)\{(?P<lines>[\d,\s-]+)\}")
 
 
@@ -46,7 +47,9 @@ class AttributedFences(Preprocessor):
         result, index = [], 0
         while index < len(lines):
             match = OPENING.match(lines[index])
-            if match is None or match["info"].startswith("{"):  # `{ .lang }`: fenced_code's own
+            nested = match is not None and len(match["indent"].expandtabs(4)) >= 4
+            if match is None or not (nested or match["info"]) or (match["info"] or "").startswith(
+                    "{"):  # a bare fence or `{ .lang }`: fenced_code's own
                 result.append(lines[index])
                 index += 1
                 continue
@@ -57,8 +60,8 @@ class AttributedFences(Preprocessor):
             indent = len(match["indent"])
             code = [line[indent:] if line[:indent].isspace() else line
                     for line in lines[index + 1:end]]
-            placeholder = self.md.htmlStash.store(block(match["lang"], match["info"], code))
-            result += ["", placeholder, ""]
+            placeholder = self.md.htmlStash.store(block(match["lang"], match["info"] or "", code))
+            result += ["", match["indent"] + placeholder, ""]  # indented: in its list item
             index = end + 1
         return result
 

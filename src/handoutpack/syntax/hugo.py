@@ -9,16 +9,20 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from .prose import (Notes, Page, Tag, attributes, callout, heading_level_before, nest,
-                    outside_code, section, word)
+from .prose import (Notes, Page, Tag, attributes, callout, heading_level_before, indent_at,
+                    nest, outside_code, section, word)
 
 SHORTCODE = re.compile(r"\{\{(?P<delim>[<%])(?P<comment>/\*)?\s*(?P<close>/)?\s*"
                        r"(?P<name>[\w.-]+)(?P<args>.*?)(?P<self>/)?\s*(?:\*/)?(?P<end>[>%])\}\}", re.S)
 BOXES = {"note", "warning", "caution", "tip", "info", "important", "danger"}
-DROPPED = {"comment", "toc", "thirdparty-content", "include-headers", "heading"}
+DROPPED = {"comment", "toc", "thirdparty-content", "include-headers"}
+HEADINGS = {"whatsnext": "What's next", "prerequisites": "Before you begin",
+            "objectives": "Objectives", "cleanup": "Clean up", "synopsis": "Synopsis",
+            "options": "Options", "seealso": "See also", "tutorials": "Tutorials"}
+"""Kubernetes' `{{% heading "whatsnext" %}}`: the site's words for its pages' usual headings."""
 FILE_TAGS = {"code", "codenew", "code_sample", "code-sample"}
 KNOWN = (BOXES | DROPPED | FILE_TAGS
-         | {"figure", "tabs", "capture", "tab", "glossary_tooltip", "glossary_definition", "feature-state",
+         | {"figure", "tabs", "capture", "heading", "whatsnext-heading", "include", "tab", "glossary_tooltip", "glossary_definition", "feature-state",
             "highlight", "ref", "relref", "table", "details", "youtube", "vimeo", "param"})
 
 
@@ -37,12 +41,24 @@ def convert(text: str, page: Page, notes: Notes) -> str:
 
 def _shortcode(token: re.Match, inner: str | None, text: str, page: Page, notes: Notes) -> str:
     name, args = token["name"], attributes(token["args"])
+    indent = indent_at(text, token.start())
     if token["comment"]:  # {{</* note */>}}: a page showing how a shortcode is written
         return f"`{token[0].replace('/*', '').replace('*/', '')}`"
     body = inner or ""
     if name in BOXES:
-        return callout(name, args.get("title") or word(name, page.lang), body)
+        return callout(name, args.get("title") or word(name, page.lang), body, indent)
     if name in DROPPED:
+        return ""
+    if name in ("heading", "whatsnext-heading"):
+        key = args.get("0", "whatsnext") if name == "heading" else "whatsnext"
+        text = HEADINGS.get(key, key)
+        return text if _in_heading(text_before(token)) else f"\n\n## {text}\n\n"
+    if name == "include":
+        found = _find(args.get("0", ""), page)
+        if found is not None and found.stat().st_size <= MAX_FILE_BYTES:
+            return found.read_text(encoding="utf-8", errors="replace")
+        notes.add(token[0], f"'{args.get('0', '')}' (included by a Hugo shortcode) is not in the "
+                  "project: nothing prints in its place. Copy the file beside the document")
         return ""
     if name == "figure":
         caption = args.get("caption") or args.get("title") or ""
@@ -57,7 +73,7 @@ def _shortcode(token: re.Match, inner: str | None, text: str, page: Page, notes:
             body = f"```{args['codelang']}\n{body.strip(chr(10))}\n```"
         content = body or _file_block(args.get("include", ""), args.get("codelang", ""),
                                       token, page, notes)
-        return section(args.get("name", ""), level, content)
+        return section(args.get("name", ""), level, content, indent)
     if name == "glossary_tooltip":
         return args.get("text") or args.get("term_id", "")
     if name == "feature-state":
@@ -90,13 +106,27 @@ def _shortcode(token: re.Match, inner: str | None, text: str, page: Page, notes:
     return body
 
 
+MAX_FILE_BYTES = 200_000
+"""A code file larger than this is a mistake to print (and its name prints instead)."""
+
+
+def text_before(token: re.Match) -> str:
+    """The text of the line before the shortcode."""
+    start = token.string.rfind("\n", 0, token.start()) + 1
+    return token.string[start:token.start()]
+
+
+def _in_heading(line: str) -> bool:
+    return bool(re.match(r"^#{1,6}\s", line))
+
+
 def _file_block(name: str, language: str, token: re.Match, page: Page, notes: Notes) -> str:
     """The code file a shortcode names, as a code block under its name; its name alone (and a
     warning) when the project does not hold it."""
     found = _find(name, page)
     language = language or Path(name).suffix.lstrip(".")
     caption = f'<p class="code-title"><code>{name}</code></p>\n\n' if name else ""
-    if found is None:
+    if found is None or found.stat().st_size > MAX_FILE_BYTES:
         notes.add(token[0], f"'{name}' is not in the project (looked beside the document and in "
                   "examples/ folders above it): only its name prints. Copy the file there")
         return f"\n\n{caption}"

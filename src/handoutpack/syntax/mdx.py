@@ -8,8 +8,8 @@ from __future__ import annotations
 import html
 import re
 
-from .prose import (Notes, Page, Tag, attributes, callout, heading_level_before, nest,
-                    outside_code, section, word)
+from .prose import (Notes, Page, Tag, attributes, callout, dedent, heading_level_before,
+                    indent_at, indented, nest, outside_code, section, word)
 
 IMPORT = re.compile(r"^(?:import\s+(?:[\w*{}\s,]+\s+from\s+)?['\"{]|import\s*\{|"
                     r"export\s+(?:const|let|var|function|default|async|\{|\*))", re.M)
@@ -27,7 +27,12 @@ def recognises(text: str) -> bool:
         any(True for _ in outside_code(COMPONENT, text))
 
 
+CODE_BLOCK = re.compile(r"^```mdx-code-block[ \t]*\n(?P<inner>.*?)^```[ \t]*$", re.M | re.S)
+"""Docusaurus' ```mdx-code-block fences hold MDX to run, not code to show."""
+
+
 def convert(text: str, page: Page, notes: Notes) -> str:
+    text = CODE_BLOCK.sub(lambda m: m["inner"], text)
     text = _without_modules(text, notes)
     text = _replace(JSX_COMMENT, text, "")
     tags = [Tag(m.start(), m.end(), m["name"], bool(m["close"]), bool(m["alone"]), m)
@@ -80,27 +85,30 @@ def _statement_end(text: str, start: int) -> int:
 def _component(tag: Tag, inner: str | None, text: str, page: Page, notes: Notes) -> str:
     name, args = tag.name, attributes(tag.match["attrs"])
     body = inner or ""
+    indent = indent_at(text, tag.start)
     if name == "FileTree":
-        return "\n\n" + file_tree(body) + "\n\n"
-    if name in ("Tabs", "SyncedTabs"):
+        return indented("\n\n" + file_tree(body) + "\n\n", indent)
+    if name in ("Tabs", "SyncedTabs", "PackageManagerTabs"):
         return f"\n\n{body}\n\n"
     if name == "TabItem":
         level = heading_level_before(text, tag.start)
-        return section(args.get("label") or args.get("value", ""), level, body)
+        return section(args.get("label") or args.get("value", ""), level, body, indent)
+    if name == "Fragment" and args.get("slot"):  # PackageManagerTabs' <Fragment slot="npm">
+        return section(args["slot"], heading_level_before(text, tag.start), body, indent)
     if name in UNWRAPPED:
-        return body
+        return dedent(body) if indent == "" and name == "Steps" else body
     if name in DROPPED:
         return ""
     if name in ("Aside", "Admonition"):
         kind = args.get("type", "note")
         kind = kind if kind in ADMONITIONS else "note"
-        return callout(kind, args.get("title") or word(kind, page.lang), body)
+        return callout(kind, args.get("title") or word(kind, page.lang), body, indent)
     if name == "Card":
-        return callout("card", args.get("title", ""), body)
+        return callout("card", args.get("title", ""), body, indent)
     if name == "LinkCard":
         title, href = args.get("title", ""), args.get("href", "")
         link = f"[{title}]({href})" if href else title
-        return callout("card", "", f"{link}\n\n{args.get('description', '')}\n\n{body}")
+        return callout("card", "", f"{link}\n\n{args.get('description', '')}\n\n{body}", indent)
     if name == "Badge":
         return f"*({args.get('text') or body.strip()})*"
     if name in ("CodeBlock", "Code"):
@@ -144,8 +152,8 @@ def file_tree(body: str) -> str:
             prefix += "│   " if _continues(items, index, level) else "    "
         last = not _continues(items, index, depth)
         lines.append(prefix + ("└── " if last else "├── ") + name)
-    code = html.escape("\n".join(lines))
-    return f'<pre class="file-tree"><code>{code}</code></pre>'
+    fence = "`" * 3
+    return f"{fence}tree\n" + "\n".join(lines) + f"\n{fence}"
 
 
 def _continues(items: list[tuple[int, str]], index: int, depth: int) -> bool:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import html
 import re
 import shlex
+import textwrap
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -130,12 +131,34 @@ def attributes(text: str) -> dict[str, str]:
     return found
 
 
-def callout(kind: str, title: str, body: str) -> str:
+def callout(kind: str, title: str, body: str, indent: str = "") -> str:
     """A titled box, as Pandoc's fenced divs print (`<div class="block note">`), with Markdown
-    inside."""
+    inside. Indented (inside a list item, where HTML blocks cannot go), a quote of that class
+    with its title in bold, which Markdown nests in the item."""
+    if indent:
+        lines = ([f"**{title}**", ""] if title else []) + dedent(body).splitlines()
+        quoted = "\n".join(f"> {line}".rstrip() for line in lines)
+        return indented(f"\n\n{quoted}\n>\n> {{: .{kind}}}\n\n", indent)
     heading = f'<p class="block-title">{html.escape(title)}</p>\n\n' if title else ""
     return (f'\n\n<div class="block {html.escape(kind)}" markdown="1">\n\n{heading}'
             f"{body.strip()}\n\n</div>\n\n")
+
+
+def dedent(text: str) -> str:
+    return textwrap.dedent(text.strip("\n"))
+
+
+def indent_at(text: str, at: int) -> str:
+    """The white space that starts the line `at` is on, when only white space precedes `at`
+    there (a tag on a line of its own, inside a list item when it is indented)."""
+    start = text.rfind("\n", 0, at) + 1
+    before = text[start:at]
+    return before if not before.strip() else ""
+
+
+def indented(text: str, indent: str) -> str:
+    """`text` with every line after the first indented by `indent`."""
+    return text.replace("\n", "\n" + indent) if indent else text
 
 
 def heading_level_before(text: str, at: int) -> int:
@@ -146,8 +169,11 @@ def heading_level_before(text: str, at: int) -> int:
     return level
 
 
-def section(title: str, level: int, body: str) -> str:
-    """A headed section one level below `level` (as tabs print on paper)."""
+def section(title: str, level: int, body: str, indent: str = "") -> str:
+    """A headed section one level below `level` (as tabs print on paper); inside a list item
+    (`indent`), a bold line instead, as headings cannot nest there."""
+    if indent:
+        return indented(f"\n\n**{title}**\n\n{dedent(body)}\n\n", indent)
     hashes = "#" * min(max(level + 1, 2), 6)
     return f"\n\n{hashes} {title}\n\n{body.strip()}\n\n"
 
