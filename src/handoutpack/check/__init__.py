@@ -81,9 +81,10 @@ def triage(project: Project, documents: dict[str, Document], selection: Selectio
     the problems of sources that could not be read at all."""
     found_now = found(unread, "content") + inspect(project, documents, selection, history=False)
     errors = [f for f in found_now if f.severity == "error"]
+    blocking = [f for f in found_now if f.severity in ("error", "warning")] if strict else errors
     sources = {rel(project, path) for path in project.content_dir.rglob("*.md")}
-    if strict and found_now or any(f.file not in sources for f in errors):
-        raise Problems([f.problem for f in (found_now if strict else errors)])
+    if strict and blocking or any(f.file not in sources for f in errors):
+        raise Problems([f.problem for f in blocking])
     return [str(f) for f in found_now if f.topic in SHOWN_IN_BUILD], errors
 
 

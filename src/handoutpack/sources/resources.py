@@ -144,13 +144,13 @@ def _relative_link(match: re.Match, parts, project: Project, folder: Path, lang:
                 return (f'<a{match["before"]} href="{html.escape(href)}"{match["after"]}>'
                         f'{match["text"]}</a>')
     marker = f' data-outside-page="{html.escape(unquote(match["href"]))}"'
-    if url := _page_on_site(project, target):
+    if url := _page_on_site(project, target, trailing=path.endswith("/")):
         return (f'<a{match["before"]} href="{html.escape(url + fragment)}"{marker}'
                 f'{match["after"]}>{match["text"]}</a>')
     return f'<span class="outside-page"{marker}>{match["text"]}</span>'
 
 
-def _page_on_site(project: Project, target: Path) -> str | None:
+def _page_on_site(project: Project, target: Path, trailing: bool) -> str | None:
     """The address on the organisation's website of the page `target` (a path as the source's
     site had it, relative to the content folder), if the website is known."""
     if not project.org.website:
@@ -162,4 +162,5 @@ def _page_on_site(project: Project, target: Path) -> str | None:
     page = resolved.relative_to(base).as_posix()
     page = re.sub(r"(?:^|/)(?:_?index)?(?:\.[a-z]{2,3}(?:-[A-Za-z0-9]+)?)?\.(?:mdx?|html?)$", "/", page)
     page = re.sub(r"(?:\.[a-z]{2,3})?\.(?:mdx?|html?)$", "/", page)
+    page = page + "/" if trailing and not page.endswith("/") else page
     return project.org.website.rstrip("/") + "/" + page.lstrip("/")

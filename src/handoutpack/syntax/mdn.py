@@ -1,10 +1,12 @@
 """MDN Web Docs' KumaScript macros (`{{jsxref("Math.abs")}}`, `{{HTTPSidebar}}`, `{{Compat}}`),
 rewritten before Jinja into what they show on MDN: references as links to the page on MDN (in
 code when they name code), sidebars and banners dropped, the tables MDN draws from its data
-(compatibility, specifications) as a line pointing to the page online."""
+(compatibility, specifications) as a line pointing to the page online. References are written
+as HTML, which Markdown keeps as it is in paragraphs and in MDN's HTML tables alike."""
 
 from __future__ import annotations
 
+import html
 import re
 from urllib.parse import quote
 
@@ -113,7 +115,7 @@ def _macro(match: re.Match, page: Page, notes: Notes) -> str:
     if name in REFERENCES and args:
         return _reference(name, args, page)
     if name in BADGES:
-        return f"*({BADGES[name]})*"
+        return f"<em>({BADGES[name]})</em>"
     if name in ONLINE:
         return _online_line(ONLINE[name], page)
     if name in DROPPED or _sidebar(name):
@@ -127,7 +129,7 @@ def _macro(match: re.Match, page: Page, notes: Notes) -> str:
 def _reference(name: str, args: list[str], page: Page) -> str:
     target = args[0]
     if name == "rfc":
-        return f"[RFC {target}](https://www.rfc-editor.org/rfc/rfc{target})"
+        return f'<a href="https://www.rfc-editor.org/rfc/rfc{html.escape(target)}">RFC {html.escape(target)}</a>'
     shown = args[1] if len(args) > 1 and args[1] else target
     if name == "htmlelement" and len(args) < 2:
         shown = f"<{target}>"
@@ -137,8 +139,10 @@ def _reference(name: str, args: list[str], page: Page) -> str:
         target, js=_js_path(target), api=_api_path(target),
         glossary=target.replace(" ", "_"))
     nocode = len(args) > 3 and args[3] not in ("", "0", "false")
-    text = f"`{shown}`" if as_code and not nocode and "`" not in shown else shown
-    return f"[{text}]({quote(url, safe=':/#?=&%.~-_()')}{anchor})"
+    text = html.escape(shown, quote=False)
+    text = f"<code>{text}</code>" if as_code and not nocode else text
+    href = html.escape(quote(url, safe=":/#?=&%.~-_()") + anchor)
+    return f'<a href="{href}">{text}</a>'
 
 
 def _js_path(target: str) -> str:
