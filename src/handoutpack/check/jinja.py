@@ -12,17 +12,18 @@ from ..project.config import Project
 from ..project.keys import suggest
 from ..sources.content import Document, Translation
 from ..errors import HandoutpackError
-from .findings import Finding, found, rel, source_line
+from ..errors import Problem
+from .findings import finding, found, rel, source_line
 
 
 def check_jinja(project: Project, documents: dict[str, Document],
-                translation: Translation) -> list[Finding]:
+                translation: Translation) -> list[Problem]:
     """Syntax errors and every unknown name, with lines; then a render in each context the
     document is used in, for what only shows when it runs."""
     name = rel(project, translation.path)
     contexts = list(_contexts(project, documents, translation))
     text, notes = markup.source_text(translation, contexts[0])
-    rewritten = [Finding("warning", "markdown", name, source_line(translation, needle), message)
+    rewritten = [finding("warning", "markdown", name, source_line(translation, needle), message)
                  for needle, message in notes.items]
     if not markup.templating(translation, contexts[0]):
         return rewritten
@@ -30,9 +31,9 @@ def check_jinja(project: Project, documents: dict[str, Document],
     try:
         tree = markup.content_env.parse(protected)
     except jinja2.TemplateSyntaxError as error:
-        line = (protected.splitlines() or [""])[min((error.lineno or 1), protected.count("\n") + 1) - 1]
-        system = syntax.looks_like(line)
-        return rewritten + [Finding(
+        lines = protected.splitlines() or [""]
+        system = syntax.looks_like(lines[min(error.lineno or 1, len(lines)) - 1])
+        return rewritten + [finding(
             "error", "jinja", name, translation.body_line + (error.lineno or 1) - 1,
             f"template syntax error: {error.message}"
             + (markup.system_hint(system) if system else ""))]
@@ -40,7 +41,7 @@ def check_jinja(project: Project, documents: dict[str, Document],
 
 
 def _names(project: Project, translation: Translation, contexts: list, tree,
-           name: str) -> list[Finding]:
+           name: str) -> list[Problem]:
     """Unknown names and keys, then what only a render in each context shows."""
     names = contexts[0].as_dict()
     known = set(names) | set(markup.content_env.globals)
@@ -79,9 +80,9 @@ def _lookup(node) -> tuple[str | None, str | None]:
     return None, None
 
 
-def _jinja_finding(name: str, translation: Translation, line: int, message: str) -> Finding:
+def _jinja_finding(name: str, translation: Translation, line: int, message: str) -> Problem:
     liquid = markup.LIQUID_HINT if markup.LIQUID.search(message) else ""
-    return Finding("error", "jinja", name, translation.body_line + line - 1,
+    return finding("error", "jinja", name, translation.body_line + line - 1,
                    f"template error: {message}; the names you can use are org, event, pack, "
                    f"audience and lang (see docs/authoring.md){liquid}")
 

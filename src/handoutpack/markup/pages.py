@@ -7,12 +7,10 @@ import datetime as dt
 import html
 import re
 import textwrap
-import tomllib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from contextvars import ContextVar
-from functools import cache, lru_cache
 from importlib.metadata import version
 from pathlib import Path
 
@@ -34,6 +32,7 @@ from ..project.config import Event, Printing, Project
 from ..sources.content import Translation
 from .theme import builtin_dir
 from ..errors import HandoutpackError
+from ..store.memos import memo
 
 SLIDE_BREAK = re.compile(r"\n[ \t]*---[ \t]*\n")
 NOTES = re.compile(r"<!--(.*?)-->", re.S)
@@ -50,7 +49,7 @@ MARKDOWN_EXTENSIONS = ["extra", "sane_lists", "toc", "pymdownx.magiclink", "admo
 """admonition and pymdownx.emoji read MkDocs' `!!! note` blocks and `:smile:` short codes."""
 
 
-@cache
+@memo("process")
 def _emoji_index() -> dict:
     """pymdownx's EmojiOne table, copied once per process. Its default index deep-copies the
     table (thousands of entries) for every Markdown instance: 23 ms a document, over ten seconds
@@ -82,40 +81,6 @@ def find_style(project: Project, name: str) -> Path:
 
 
 # ---------------------------------------------------------------- words and dates by language
-
-
-def labels(project: Project, lang: str) -> dict[str, str]:
-    """The theme's labels for `lang`, English where it has none, then the config's overrides."""
-    table = _labels_file(tuple(template_dirs(project)))
-    return {**table.get("en", {}), **theme_labels(project, lang)}
-
-
-def theme_labels(project: Project, lang: str) -> dict[str, str]:
-    """The labels translated into `lang`: the theme's labels.toml, then the translators'
-    translations/<lang>/labels.po, then the config's [labels.<lang>]."""
-    from ..translate.labels import read_labels
-
-    table = _labels_file(tuple(template_dirs(project)))
-    return {**table.get(lang, {}), **read_labels(project.root, lang),
-            **project.labels.get(lang, {})}
-
-
-def _labels_file(folders: tuple[Path, ...]) -> dict:
-    """The first labels.toml along the template folders, as it is now."""
-    for folder in folders:
-        path = folder / "labels.toml"
-        if path.is_file():
-            stat = path.stat()
-            return _read_labels(path, stat.st_mtime_ns, stat.st_size)
-    return {}
-
-
-@lru_cache(maxsize=8)  # by date and size too: an edited file is read again
-def _read_labels(path: Path, modified: int, size: int) -> dict:
-    try:
-        return tomllib.loads(path.read_text(encoding="utf-8"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
-        raise HandoutpackError(f"{error}; fix the TOML there", file=str(path)) from None
 
 
 def language_name(code: str, in_lang: str) -> str:
@@ -226,7 +191,7 @@ def callout(title: str = "", kind: str = "note", caller=None) -> str:
             f"{body}\n\n</div>\n\n")
 
 
-@lru_cache(maxsize=16)
+@memo("inputs", maxsize=16)
 def language_env(lang: str) -> bounds.BoundedEnvironment:
     """The content environment whose number, money and date filters write `lang`."""
     env = bounds.BoundedEnvironment(undefined=jinja2.StrictUndefined, autoescape=False,
@@ -289,7 +254,7 @@ def render_text(name: str, text: str, first_line: int, values: dict, names: str,
         raise _jinja_error(name, first_line, error, line, names, text) from None
 
 
-@lru_cache(maxsize=32)  # an email's template, compiled once for a list of thousands
+@memo("inputs", maxsize=32)  # an email's template, compiled once for a list of thousands
 def _compiled(lang: str, text: str) -> jinja2.Template:
     return language_env(lang).from_string(text)
 
@@ -334,7 +299,7 @@ LIQUID_HINT = (". This looks like Liquid, Jekyll's template language, which hand
                "'{{ site.baseurl }}/assets/x.png'), or use {{ org.website }}")
 
 
-@lru_cache(maxsize=256)  # within a build, a deck's slides are made into several layouts
+@memo("inputs", maxsize=256)  # within a build, a deck's slides are made into several layouts
 def to_html(text: str, figure_label: str = "Figure {number}", line_breaks: bool = False) -> str:
     """Markdown to HTML, with footnotes where they are called and numbered figures; with
     `line_breaks`, each line break stays one (as in an email)."""
@@ -507,7 +472,7 @@ def _own_ids(body: str, prefix: str) -> str:
 # ---------------------------------------------------------------- page layouts from the theme
 
 
-@lru_cache(maxsize=8)  # the loader sees edited templates: it checks their dates
+@memo("inputs", maxsize=8)  # the loader sees edited templates: it checks their dates
 def _page_env(folders: tuple[Path, ...]) -> jinja2.Environment:
     """The layouts' environment: sandboxed and bounded like content's, as a project's own
     templates/ may come from anyone the project is shared with."""
@@ -599,7 +564,7 @@ def kept_call(name: str, inputs: tuple[str, ...], compute) -> str:
     return kept.get(key(name, _code(), *inputs), compute)
 
 
-@cache
+@memo("process")
 def _code() -> str:
     """What Jinja, Markdown and typesetting give depends on besides their input: this code and
     the libraries'."""

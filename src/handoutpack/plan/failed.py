@@ -32,7 +32,7 @@ class Failed:
 
     def problem(self, built: int) -> Problems:
         """The run's end: what failed, where, and which packs kept their previous PDF."""
-        messages = [f.problem for f in self.errors]
+        messages = list(self.errors)
         messages += [f"pack '{pack}' was not rebuilt: it holds {', '.join(files)}; its previous "
                      "PDF (if any) is kept, marked stale, and `email` refuses it until this is "
                      "fixed" for pack, files in self.packs.items()]

@@ -16,10 +16,11 @@ from pathlib import Path
 from babel.units import format_unit
 
 from ..markup import pages as markup
+from ..markup import labels
 from ..project.config import PackSpec, Project
 from ..sources.content import Document
 from ..store import outputs as paths
-from ..errors import HandoutpackError
+from ..errors import HandoutpackError, Problem, warning
 from ..store.outputs import (
     EVERYTHING,
     Output,
@@ -205,7 +206,7 @@ class Catalogue:
                 for slug in spec.documents if slug in self.documents]
 
     def sections(self, lang: str, root: str) -> list[Section]:
-        words = markup.labels(self.project, lang)
+        words = labels.labels(self.project, lang)
         sections: dict[str, list[Entry]] = {}
         for slug, document in self.documents.items():
             pdfs = self._by_language(lambda code: self.document_pdf(slug, code))
@@ -223,7 +224,7 @@ class Catalogue:
                         entries) for name, entries in sections.items()]
 
     def packs(self, lang: str, root: str) -> list[Entry]:
-        words = markup.labels(self.project, lang)
+        words = labels.labels(self.project, lang)
         entries = []
         default = self.project.default_language
         for spec in self.project.packs.values():
@@ -288,7 +289,7 @@ def write_pages(catalogue: Catalogue) -> list[str]:
     for lang in project.languages:
         path = page_path(project, lang)
         root = "../" * path.count("/")
-        words = markup.labels(project, lang)
+        words = labels.labels(project, lang)
         html = markup.page(
             project, "download.html", lang=lang, words=words, org=project.org,
             brand=project.brand, root=root, title=project.text(project.download.titles, lang)
@@ -434,7 +435,7 @@ def folder_name(project: Project, *parts: str) -> str:
     return "-".join(p for p in (prefix, *parts) if p)
 
 
-def write_pack_bundles(catalogue: Catalogue, log: Log) -> list[str]:
+def write_pack_bundles(catalogue: Catalogue, log: Log) -> list[Problem]:
     """<lang>/<pack>.zip for every built pack: the pack, its documents, a README; returns
     warnings for packs whose documents are not all built."""
     project, stage, warnings = catalogue.project, catalogue.stage, []
@@ -449,9 +450,10 @@ def write_pack_bundles(catalogue: Catalogue, log: Log) -> list[str]:
                        for d, pdf in parts if pdf is None]
             if missing:
                 stage.remove(zip_path)  # never offer a bundle older than its pack
-                warnings.append(f"{bundle_path(spec, lang)}: not made, as some of its documents "
-                                f"are not built yet: {', '.join(missing)}. Run `handoutpack "
-                                "build` to build everything.")
+                warnings.append(warning(
+                    bundle_path(spec, lang), "not made, as some of its documents are not built "
+                    f"yet: {', '.join(missing)}. Run `handoutpack build` to build everything.",
+                    topic="bundles"))
                 continue
             members = [_pdf_member(stage, f"{spec.id}.pdf", pack),
                        *(_pdf_member(stage, f"documents/{d.slug}.pdf", pdf)
@@ -465,7 +467,7 @@ def write_pack_bundles(catalogue: Catalogue, log: Log) -> list[str]:
 def _pack_readme(catalogue: Catalogue, spec: PackSpec, lang: str, pack: Output,
                  parts: list[tuple[Document, Output]]) -> str:
     project = catalogue.project
-    words = markup.labels(project, lang)
+    words = labels.labels(project, lang)
     return markup.page(
         project, "readme-pack.txt", org=project.org, words=words, lang=lang,
         title=project.text(spec.titles, lang),
@@ -485,7 +487,7 @@ def write_everything(catalogue: Catalogue, log: Log) -> None:
         return
     languages = []
     for lang in project.languages:
-        words = markup.labels(project, lang)
+        words = labels.labels(project, lang)
         packs = [(pack_path(lang, spec.id), project.text(spec.titles, lang),
                   pages_text(words, pdf.pages))
                  for spec in project.packs.values() if (pdf := catalogue.pack_pdf(spec.id, lang))]
@@ -508,7 +510,7 @@ def write_everything(catalogue: Catalogue, log: Log) -> None:
 
 
 def publish(project: Project, documents: dict[str, Document], stage: Staging,
-            log: Log = lambda m: None) -> list[str]:
+            log: Log = lambda m: None) -> list[Problem]:
     """After a build: thumbnails, bundles and the download pages for everything in build/
     (as build/manifest.json lists it), staged with the build's PDFs. Returns warnings."""
     outputs = read_outputs(project.build_dir, stage)

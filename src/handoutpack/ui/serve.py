@@ -23,11 +23,13 @@ from ..project import config
 from ..project import loader
 from ..sources import content
 from ..markup import pages as markup
+from ..markup import labels
 from . import workbench
 from ..build import build
 from ..plan.selection import Selection
 from ..publish.downloads import layout_label, own_name, page_images
-from ..errors import HandoutpackError
+from ..errors import HandoutpackError, Problem
+from ..store import memos
 from ..store.outputs import (
     PREVIEW_DIR,
     Busy,
@@ -74,7 +76,7 @@ class Render:
     pdf: bytes = b""
     pages: int = 0
     error: str = ""
-    warnings: list[str] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
     images: dict[int, bytes] = field(default_factory=dict)
 
     @property
@@ -121,6 +123,7 @@ class Preview:
             known = self.renders.get(path)
             if known and known.stamp == stamp:
                 return known
+            memos.forget("machine")  # a font installed meanwhile is seen; file memos key on dates
             started = time.monotonic()
             try:
                 project, documents = self.load()
@@ -167,7 +170,7 @@ def targets(project: config.Project, documents: dict[str, content.Document]) -> 
             for layout in layouts(translation.meta.kind):
                 path = document_path(lang, slug, layout)
                 title = " · ".join(filter(None, [translation.meta.title, layout_label(
-                    markup.labels(project, lang), layout)]))
+                    labels.labels(project, lang), layout)]))
                 found[path] = Target(path, "document", slug, lang, title)
     for spec in project.packs.values():
         for lang in project.languages:
@@ -255,7 +258,7 @@ class Handler(BaseHTTPRequestHandler):
 
     def _index(self) -> None:
         project, documents = self.preview.load()
-        words = markup.labels(project, project.default_language)
+        words = labels.labels(project, project.default_language)
         rows = [(" · ".join(filter(None, [meta.title, layout_label(words, layout)])), d.section,
                  [(lang, own_name(lang), document_path(lang, slug, layout))
                   for lang in project.languages if lang in d.translations])
@@ -284,7 +287,7 @@ class Handler(BaseHTTPRequestHandler):
         if render is None:
             return self._send(HTTPStatus.NOT_FOUND, b"{}", "application/json")
         state = {"version": render.version, "pages": render.pages, "error": render.error,
-                 "warnings": render.warnings}
+                 "warnings": [str(w) for w in render.warnings]}
         self._send(HTTPStatus.OK, json.dumps(state).encode("utf-8"), "application/json")
 
     def _from_this_machine(self) -> bool:
