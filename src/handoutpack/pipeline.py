@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from .store.cache import Cache, Miss
 from .store.digests import code_digest, key
-from .errors import Problem
+from .errors import Problem, Problems
 from .project.config import Project
 from .plan.selection import Selection
 from .store.outputs import (
@@ -27,7 +27,6 @@ from .store.outputs import (
     published_state,
     remove_dead_builds_folders,
 )
-from .errors import Problems
 from .progress import Reporter
 from .markup.theme import builtin_dir
 
