@@ -61,6 +61,7 @@ def build_and_publish(project: Project, documents: dict[str, Document] | None = 
 
     start_early()
     documents, unread = content.scan(project) if documents is None else (documents, [])
+    reporter.notes += [str(p) for p in unread if p.severity == "note"]  # files left out
     kept = kept_pages(project, reuse=reuse)
     with markup.keeping(kept):
         noticed, errors = triage(project, documents, selection, strict, unread)
