@@ -13,7 +13,7 @@ import pytest
 from conftest import invoke
 from handoutpack import syntax
 from handoutpack.errors import HandoutpackError
-from handoutpack.markup import pages as markup
+from handoutpack.markup import jinja, markdown
 from handoutpack.syntax.prose import code_ranges
 
 SITES = Path(__file__).parent / "corpus" / "sites"
@@ -26,7 +26,7 @@ def rewritten(text: str, lang: str = "en", **page) -> tuple[str, list[str]]:
 
 def html(text: str, lang: str = "en", **page) -> str:
     out, _ = rewritten(text, lang, **page)
-    return markup.to_html(markup.render_text("page.md", syntax.protect_from_jinja(out), 1,
+    return markdown.to_html(jinja.render_text("page.md", syntax.protect_from_jinja(out), 1,
                                              {"org": {"name": "ExOrg"}}, "org", lang))
 
 

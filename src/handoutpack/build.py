@@ -6,9 +6,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import partial
 
-from .markup import pages as markup
 from .assemble import prepress
 from .assemble.stage import packs as assemble_packs
+from .markup import memory
 from .store.cache import Cache, Kept
 from .store.digests import file_digest
 from .project.config import Project, with_printing
@@ -60,7 +60,7 @@ def make(project: Project, documents: dict[str, Document], selection: Selection 
     reporter = reporter or Reporter()
     ensure_space(project.build_dir, {})  # renders need room in build/.cache too
     kept = kept or kept_pages(project, reuse)
-    with markup.keeping(kept):
+    with memory.keeping(kept):
         planned = plan(project, documents, selection)
     reporter.jobs = len(planned.jobs())
     spec = CacheSpec(project.build_dir / CACHE_DIR, reuse, project.root,

@@ -52,7 +52,7 @@ def build_and_publish(project: Project, documents: dict[str, Document] | None = 
         return outputs, warnings
     from .sources import content
     from .publish import downloads as distribute
-    from .markup import pages as markup  # here: see the module's docstring
+    from .markup import memory
     from .build import build
     from .render.pool import start_early
     from .render.stage import kept_pages
@@ -63,7 +63,7 @@ def build_and_publish(project: Project, documents: dict[str, Document] | None = 
     documents, unread = content.scan(project) if documents is None else (documents, [])
     reporter.notes += [str(p) for p in unread if p.severity == "note"]  # files left out
     kept = kept_pages(project, reuse=reuse)
-    with markup.keeping(kept):
+    with memory.keeping(kept):
         noticed, errors = triage(project, documents, selection, strict, unread)
     failure = failing.failed(project, errors)
     project, documents, wanted = failing.left_out(project, documents, selection, failure)
@@ -74,7 +74,7 @@ def build_and_publish(project: Project, documents: dict[str, Document] | None = 
                 outputs, warnings = build(project, documents, wanted, reporter, jobs=jobs,
                                           reuse=reuse, strict=strict, pdf_variant=pdf_variant,
                                           kept=kept, stage=stage)
-                with markup.keeping(kept):
+                with memory.keeping(kept):
                     warnings += distribute.publish(project, documents, stage, log)
             if failure or (project.build_dir / failing.STALE).exists():
                 stage.write(failing.STALE, failing.stale_record(
