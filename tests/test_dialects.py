@@ -329,3 +329,12 @@ def test_a_document_with_an_error_does_not_stop_the_others(tmp_path):
     assert "welcome-pack' is stale" in refused.output and "welcome.en.md" in refused.output
     strict = invoke(root, "build", "--strict")
     assert strict.exit_code == 2
+
+
+def test_deep_or_unclosed_syntax_is_read_without_exhausting_the_stack():
+    out, notes = rewritten("<Gizmo>" * 5000 + "deep text" + "</Gizmo>" * 5000)
+    assert "deep text" in out and "<Gizmo" not in out
+    out, _ = rewritten("{{< note >}}" * 3000 + "unclosed text")
+    assert "unclosed text" in out and "{{<" not in out
+    out, _ = rewritten("`" + "a `b " * 2000 + '{{jsxref("x")}}')
+    assert "developer.mozilla.org" in out

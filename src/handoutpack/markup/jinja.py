@@ -99,7 +99,8 @@ def source_text(translation: Translation, context: Context) -> tuple[str, syntax
     rewriting left (check prints them as warnings)."""
     page = syntax.Page(translation.lang, translation.path.parent,
                        Path(context.root) if context.root else None, translation.meta.slug)
-    return syntax.before_templating(translation.body, page)
+    with bounds.deadline(bounds.TEMPLATE_SECONDS, translation.path.name):
+        return syntax.before_templating(translation.body, page)
 
 
 def render_text(name: str, text: str, first_line: int, values: dict, names: str,

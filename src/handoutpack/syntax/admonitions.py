@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from .prose import Notes, Page, callout, code_ranges, word
+from .prose import Notes, Page, callout, outside_code, word
 
 KINDS = "note|tip|info|caution|danger|warning|important|success|secondary"
 OPENING = re.compile(rf"^(?P<indent>[ \t]*)(?P<colons>:{{3,}})(?:(?P<kind>{KINDS})"
@@ -20,10 +20,9 @@ CLOSING = re.compile(r"^[ \t]*:{3,}[ \t]*$", re.M)
 
 def convert(text: str, page: Page, notes: Notes) -> str:
     out, position = [], 0
+    openings = outside_code(OPENING, text)
     while True:
-        ranges = code_ranges(text)
-        match = next((m for m in OPENING.finditer(text, position)
-                      if not any(a <= m.start() < b for a, b in ranges)), None)
+        match = next((m for m in openings if m.start() >= position), None)
         if match is None:
             return "".join(out) + text[position:]
         kind = match["kind"] or match["spaced"]

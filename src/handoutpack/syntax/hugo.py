@@ -9,11 +9,11 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from .prose import (Notes, Page, Tag, attributes, callout, heading_level_before, indent_at,
+from .prose import (Notes, Page, Tag, attributes, callout, heading_levels, indent_at,
                     nest, outside_code, section, word)
 
 SHORTCODE = re.compile(r"\{\{(?P<delim>[<%])(?P<comment>/\*)?\s*(?P<close>/)?\s*"
-                       r"(?P<name>[\w.-]+)(?P<args>.*?)(?P<self>/)?\s*(?:\*/)?(?P<end>[>%])\}\}", re.S)
+                       r"(?P<name>[\w.-]+)(?P<args>[^{}]*?)(?P<self>/)?\s*(?:\*/)?(?P<end>[>%])\}\}")
 BOXES = {"note", "warning", "caution", "tip", "info", "important", "danger"}
 DROPPED = {"comment", "toc", "thirdparty-content", "include-headers"}
 HEADINGS = {"whatsnext": "What's next", "prerequisites": "Before you begin",
@@ -36,10 +36,13 @@ def convert(text: str, page: Page, notes: Notes) -> str:
             if "<>%%"["<%".index(m["delim"]) * 2 + 1] == m["end"]]
     if not tags:
         return text
-    return nest(text, tags, lambda tag, inner: _shortcode(tag.match, inner, text, page, notes))
+    levels = heading_levels(text)
+    return nest(text, tags,
+                lambda tag, inner: _shortcode(tag.match, inner, text, levels, page, notes))
 
 
-def _shortcode(token: re.Match, inner: str | None, text: str, page: Page, notes: Notes) -> str:
+def _shortcode(token: re.Match, inner: str | None, text: str, levels, page: Page,
+               notes: Notes) -> str:
     name, args = token["name"], attributes(token["args"])
     indent = indent_at(text, token.start())
     if token["comment"]:  # {{</* note */>}}: a page showing how a shortcode is written
@@ -68,7 +71,7 @@ def _shortcode(token: re.Match, inner: str | None, text: str, page: Page, notes:
     if name in ("tabs", "capture"):  # capture: old Kubernetes pages' named parts
         return f"\n\n{body}\n\n"
     if name == "tab":
-        level = heading_level_before(text, token.start())
+        level = levels(token.start())
         if body and args.get("codelang"):
             body = f"```{args['codelang']}\n{body.strip(chr(10))}\n```"
         content = body or _file_block(args.get("include", ""), args.get("codelang", ""),

@@ -8,13 +8,13 @@ from __future__ import annotations
 import html
 import re
 
-from .prose import (Notes, Page, Tag, attributes, callout, dedent, heading_level_before,
+from .prose import (Notes, Page, Tag, attributes, callout, dedent, heading_levels,
                     indent_at, indented, nest, outside_code, section, word)
 
 IMPORT = re.compile(r"^(?:import\s+(?:[\w*{}\s,]+\s+from\s+)?['\"{]|import\s*\{|"
                     r"export\s+(?:const|let|var|function|default|async|\{|\*))", re.M)
-COMPONENT = re.compile(r"<(?P<close>/)?(?P<name>[A-Z][\w.]*)(?P<attrs>(?:[^>\"'{]|\"[^\"]*\"|"
-                       r"'[^']*'|\{(?:[^{}]|\{[^{}]*\})*\})*?)(?P<alone>/)?>", re.S)
+COMPONENT = re.compile(r"<(?P<close>/)?(?P<name>[A-Z][\w.]*)(?P<attrs>(?:[^<>\"'{]|\"[^\"\n]*\"|"
+                       r"'[^'\n]*'|\{(?:[^{}]|\{[^{}]*\})*\})*?)(?P<alone>/)?>")
 JSX_COMMENT = re.compile(r"\{/\*.*?\*/\}", re.S)
 UNWRAPPED = {"Steps", "CardGrid", "BrowserWindow", "Fragment", "TabItems", "Highlight",
              "ThemedImage"}
@@ -39,7 +39,8 @@ def convert(text: str, page: Page, notes: Notes) -> str:
             for m in outside_code(COMPONENT, text)]
     if not tags:
         return text
-    return nest(text, tags, lambda tag, inner: _component(tag, inner, text, page, notes))
+    levels = heading_levels(text)
+    return nest(text, tags, lambda tag, inner: _component(tag, inner, text, levels, page, notes))
 
 
 def _replace(pattern: re.Pattern, text: str, by: str) -> str:
@@ -82,7 +83,8 @@ def _statement_end(text: str, start: int) -> int:
     return len(text)
 
 
-def _component(tag: Tag, inner: str | None, text: str, page: Page, notes: Notes) -> str:
+def _component(tag: Tag, inner: str | None, text: str, levels, page: Page,
+               notes: Notes) -> str:
     name, args = tag.name, attributes(tag.match["attrs"])
     body = inner or ""
     indent = indent_at(text, tag.start)
@@ -91,10 +93,10 @@ def _component(tag: Tag, inner: str | None, text: str, page: Page, notes: Notes)
     if name in ("Tabs", "SyncedTabs", "PackageManagerTabs"):
         return f"\n\n{body}\n\n"
     if name == "TabItem":
-        level = heading_level_before(text, tag.start)
+        level = levels(tag.start)
         return section(args.get("label") or args.get("value", ""), level, body, indent)
     if name == "Fragment" and args.get("slot"):  # PackageManagerTabs' <Fragment slot="npm">
-        return section(args["slot"], heading_level_before(text, tag.start), body, indent)
+        return section(args["slot"], levels(tag.start), body, indent)
     if name in UNWRAPPED:
         return dedent(body) if indent == "" and name == "Steps" else body
     if name in DROPPED:

@@ -3,6 +3,7 @@ and `inline code`, which stay as written), and the notes they leave for `check`.
 
 from __future__ import annotations
 
+import bisect
 import html
 import re
 import shlex
@@ -11,7 +12,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 FENCE = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})[^\n]*$", re.M)
-INLINE_CODE = re.compile(r"(?<!`)(?P<ticks>`+)(?!`).+?(?<!`)(?P=ticks)(?!`)", re.S)
+INLINE_CODE = re.compile(r"(?<!`)(?P<ticks>`+)(?!`)[^`]+(?P=ticks)(?!`)")
+"""`code` and ``code``: each span ends at the next backticks, so a stray one costs one scan."""
 ATTRIBUTE = re.compile(r"""(?P<name>[\w:.-]+)\s*=\s*(?:"(?P<dq>[^"]*)"|'(?P<sq>[^']*)'|"""
                        r"""\{(?P<js>[^{}]*)\}|(?P<bare>[^\s"'>/]+))""")
 
@@ -60,11 +62,17 @@ def _inline(text: str, start: int, end: int) -> list[tuple[int, int]]:
     return [(start + m.start(), start + m.end()) for m in INLINE_CODE.finditer(text[start:end])]
 
 
+def inside(ranges: list[tuple[int, int]], position: int) -> bool:
+    """Whether `position` falls in one of `ranges` (sorted, as code_ranges gives them)."""
+    index = bisect.bisect_right(ranges, (position, float("inf"))) - 1
+    return index >= 0 and ranges[index][0] <= position < ranges[index][1]
+
+
 def outside_code(pattern: re.Pattern, text: str, start: int = 0):
     """pattern.finditer(text) without the matches that start inside code."""
     ranges = code_ranges(text)
     for match in pattern.finditer(text, start):
-        if not any(a <= match.start() < b for a, b in ranges):
+        if not inside(ranges, match.start()):
             yield match
 
 
@@ -80,6 +88,11 @@ class Tag:
     match: re.Match
 
 
+MAX_NESTING = 40
+"""Tags nested deeper than this enclose nothing (each prints alone): no page nests so deep, and
+a source that does must not exhaust the stack."""
+
+
 def nest(text: str, tags: list[Tag], handler) -> str:
     """`text` with each tag, and what it encloses when a closing tag of its name follows, replaced
     by handler(tag, inner text already rewritten, or None when it encloses nothing)."""
@@ -91,7 +104,7 @@ def nest(text: str, tags: list[Tag], handler) -> str:
                     pairs[stack[depth]] = index
                     del stack[depth:]
                     break
-        elif not tag.alone:
+        elif not tag.alone and len(stack) < MAX_NESTING:
             stack.append(index)
 
     def render(first: int, last: int, start: int, end: int) -> str:
@@ -161,12 +174,17 @@ def indented(text: str, indent: str) -> str:
     return text.replace("\n", "\n" + indent) if indent else text
 
 
-def heading_level_before(text: str, at: int) -> int:
-    """The level of the last Markdown heading before `at` (0 when none)."""
-    level = 0
-    for match in outside_code(re.compile(r"^(#{1,6})[ \t]", re.M), text[:at]):
-        level = len(match[1])
-    return level
+def heading_levels(text: str):
+    """A function giving the level of the last Markdown heading before a position of `text`
+    (0 when none): its headings are found once, however many tabs ask."""
+    found = [(m.start(), len(m[1])) for m in outside_code(re.compile(r"^(#{1,6})[ \t]", re.M), text)]
+    starts = [position for position, _ in found]
+
+    def level_before(at: int) -> int:
+        index = bisect.bisect_left(starts, at) - 1
+        return found[index][1] if index >= 0 else 0
+
+    return level_before
 
 
 def section(title: str, level: int, body: str, indent: str = "") -> str:
