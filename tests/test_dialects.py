@@ -338,3 +338,24 @@ def test_deep_or_unclosed_syntax_is_read_without_exhausting_the_stack():
     assert "unclosed text" in out and "{{<" not in out
     out, _ = rewritten("`" + "a `b " * 2000 + '{{jsxref("x")}}')
     assert "developer.mozilla.org" in out
+
+
+@pytest.mark.parametrize("where", ["document", "project"])
+def test_templating_turned_off_prints_braces_as_written(tmp_path, where):
+    root = new_project(tmp_path, ["en"])
+    page = root / "content/handouts/welcome.en.md"
+    text = page.read_text(encoding="utf-8").replace("{{ org.name }}", "{{ .Site.Title }}")
+    if where == "document":
+        text = text.replace("---\n", "---\ntemplating: false\n", 1)
+    else:
+        config = root / "handoutpack.toml"
+        config.write_text(config.read_text(encoding="utf-8") + "\n[content]\ntemplating = false\n")
+    page.write_text(text + "\n{{< note >}}\nStill read.\n{{< /note >}}\n", encoding="utf-8")
+    outcome = invoke(root, "check")
+    assert "error" not in outcome.output.replace("0 error(s)", ""), outcome.output
+    from handoutpack.project import loader
+    from handoutpack.sources import content
+    project = loader.load(root)
+    welcome = content.load(project)["welcome"].translations["en"]
+    expanded = jinja.expand(welcome, jinja.make_context(project, "en", project.event))
+    assert "{{ .Site.Title }}" in expanded and '<div class="block note"' in expanded
