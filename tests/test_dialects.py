@@ -308,7 +308,7 @@ def test_new_then_fr_removed_builds(tmp_path):
 @pytest.mark.slow
 def test_a_document_with_an_error_does_not_stop_the_others(tmp_path):
     pack = ('\n[packs.second]\ntitle = "Second"\naudience = "newcomers"\n'
-            'documents = ["other"]\n')
+            'documents = ["other"]\n\n[email]\nfrom = "Example <team@example.org>"\n')
     root = new_project(tmp_path, ["en"], pack)
     handouts = root / "content" / "handouts"
     (handouts / "other.en.md").write_text("---\ntitle: Other\n---\nFine text.\n")
@@ -327,6 +327,10 @@ def test_a_document_with_an_error_does_not_stop_the_others(tmp_path):
     refused = invoke(root, "email", "welcome-pack", "--to", str(tmp_path / "none.csv"))
     assert refused.exit_code == 2
     assert "welcome-pack' is stale" in refused.output and "welcome.en.md" in refused.output
+    from handoutpack.distribute import mailing  # the workbench's way to email
+    from handoutpack.project import loader
+    with pytest.raises(HandoutpackError, match="welcome-pack' is stale"):
+        mailing.prepare(loader.load(root), {}, "welcome-pack", tmp_path / "none.csv")
     strict = invoke(root, "build", "--strict")
     assert strict.exit_code == 2
 

@@ -8,7 +8,7 @@ import json
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from ..errors import Problems
+from ..errors import HandoutpackError, Problems
 from ..project.config import Project
 from ..sources.content import FILE_RE, Document
 from .selection import Selection
@@ -95,3 +95,11 @@ def read_stale(build_dir: Path) -> dict[str, list[str]]:
         return {}
     return {str(k): [str(x) for x in v] for k, v in data.items() if isinstance(v, list)} \
         if isinstance(data, dict) else {}
+
+
+def refuse_stale(build_dir: Path, pack: str) -> None:
+    """Refuse to send `pack` when the last build could not rebuild it (email, the workbench)."""
+    if failed := read_stale(build_dir).get(pack):
+        raise HandoutpackError(f"pack '{pack}' is stale: the last build could not rebuild it, as "
+                               f"{', '.join(failed)} failed, so its PDF is older than its "
+                               "sources. Fix that document and build again, then email it")

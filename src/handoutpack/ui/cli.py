@@ -241,14 +241,11 @@ def email_command(run: Run, pack: str, recipients: Path, languages: tuple[str, .
                   emls: tuple[str, ...]) -> None:
     """Make PACK into an email to each recipient, in their language, and list them in
     build/outbox/PACK/; with --send, send them. A rerun never sends anyone the pack twice."""
-    from ..plan.failed import read_stale
+    from ..plan.failed import refuse_stale
     from ..sources import content
 
     project = run.project()
-    if failed := read_stale(project.build_dir).get(pack):
-        raise HandoutpackError(f"pack '{pack}' is stale: the last build could not rebuild it, as "
-                               f"{', '.join(failed)} failed, so its PDF is older than its "
-                               "sources. Fix that document and build again, then email it")
+    refuse_stale(project.build_dir, pack)  # before reading the sources, whose error it names
     documents = content.load(project)
     with build_lock(project.build_dir):  # a build must not change build/ under a run, nor two runs
         _email(project, documents, pack, recipients, languages, send, pace, max_mb, quiet,
