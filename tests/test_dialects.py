@@ -169,8 +169,10 @@ RAW = [re.compile(re.escape(marker)) for marker in
 RAW += [re.compile(r"\bimport\s+(?:type\s+)?(?:\{[^}]*\}|[\w*]+(?:\s+as\s+\w+)?)\s+from\s+\S"),
         re.compile(r"\bexport\s+(?:const|let|default|function)\b")]
 """Raw syntax; `import ` and `export ` as statements (the words themselves are English)."""
-SYNTAX = re.compile(r"\{\{.*?\}\}|\{/\*.*?\*/\}|<!--.*?-->|<[^>\n]+>|\]\([^)]*\)|^import .*$"
-                    r"|^export .*$|^[ \t]*:::.*$|^[ \t]*```.*$|https?://\S+", re.S | re.M)
+SYNTAX = re.compile(r"(?s:\{\{.*?\}\})|(?s:\{/\*.*?\*/\})|(?s:<!--.*?-->)|<[^>\n]+>|\]\([^)\n]*\)"
+                    r"|^import .*$|^export .*$|^[ \t]*:::.*$|^[ \t]*```.*$|https?://\S+", re.M)
+"""What a source holds that is not text to print: template tags, comments, HTML and component
+tags, link targets, import lines, fence and admonition lines, addresses."""
 
 
 def new_project(tmp_path: Path, languages: list[str], pack: str = "") -> Path:
