@@ -115,10 +115,10 @@ def render_text(name: str, text: str, first_line: int, values: dict, names: str,
     except HandoutpackError:
         raise
     except RecursionError:
-        raise HandoutpackError(f"{name}: template error: macros call themselves too deeply"
+        raise HandoutpackError("template error: macros call themselves too deeply", file=name
                                ) from None
     except MemoryError:
-        raise HandoutpackError(f"{name}: template error: it makes more than fits in memory"
+        raise HandoutpackError("template error: it makes more than fits in memory", file=name
                                ) from None
     except Exception as error:  # undefined names, and whatever Python raises (1/0, 'a' + 1)
         line = template_line(error.__traceback__)

@@ -90,10 +90,10 @@ def _layout(env: jinja2.Environment, template: str, values: dict, project: Proje
             return text
         return kept_typeset(text, values["lang"], project.typography)
     except RecursionError:
-        raise HandoutpackError(f"{template}: includes or calls itself without end; fix the "
-                               "template") from None
+        raise HandoutpackError("includes or calls itself without end; fix the "
+                               "template", file=template) from None
     except MemoryError:
-        raise HandoutpackError(f"{template}: makes more than fits in memory; fix the template"
+        raise HandoutpackError("makes more than fits in memory; fix the template", file=template
                                ) from None
     except jinja2.TemplateError as error:
         line = getattr(error, "lineno", None) or template_line(error.__traceback__)

@@ -345,9 +345,9 @@ def _page_css(project: Project) -> str:
     path = templates.find_style(project, "download.css")
     css = path.read_text(encoding="utf-8")
     if re.search(r"</style|<!--|<script", css, re.I):
-        raise HandoutpackError(f"{path}: holds '</style', '<script' or '<!--', which would end "
+        raise HandoutpackError("holds '</style', '<script' or '<!--', which would end "
                                "the page's stylesheet and put HTML into the download page; "
-                               "remove it (CSS never needs it)")
+                               "remove it (CSS never needs it)", file=str(path))
     return css
 
 

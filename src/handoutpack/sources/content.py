@@ -187,8 +187,9 @@ def _read(project: Project, path: Path) -> tuple[Translation, str, list[Problem]
         raise HandoutpackError("put it in a section folder, e.g. content/handouts/", file=name)
     slug, lang = match["slug"], match["lang"]
     if slug in WINDOWS_RESERVED:
-        raise HandoutpackError(f"{name}: '{slug}' is a name Windows reserves for a device, and "
-                               "the zips holding it would not unpack there; rename the file")
+        raise HandoutpackError(f"'{slug}' is a name Windows reserves for a device, and "
+                               "the zips holding it would not unpack there; rename the file",
+                               file=name)
     if lang not in project.languages and not suggest(lang, project.languages):
         raise HandoutpackError(Problem(name, message=(
             f"left out: '{lang}' is not in languages.available ({', '.join(project.languages)});"
