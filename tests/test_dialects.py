@@ -365,3 +365,15 @@ def test_templating_turned_off_prints_braces_as_written(tmp_path, where):
     welcome = content.load(project)["welcome"].translations["en"]
     expanded = jinja.expand(welcome, jinja.make_context(project, "en", project.event))
     assert "{{ .Site.Title }}" in expanded and '<div class="block note"' in expanded
+
+
+def test_a_template_error_after_rewritten_syntax_names_its_line_in_the_file(tmp_path):
+    root = new_project(tmp_path, ["en"])
+    page = root / "content/handouts/welcome.en.md"
+    text = page.read_text(encoding="utf-8")
+    page.write_text(text + "\n{{Compat}}\n\n{{< note >}}\nA note.\n{{< /note >}}\n\n"
+                    "Our {{ org.nmae }} here.\n", encoding="utf-8")
+    line = (text + "\n{{Compat}}\n\n{{< note >}}\nA note.\n{{< /note >}}\n\n").count("\n") + 1
+    outcome = invoke(root, "check")
+    assert f"error: content/handouts/welcome.en.md:{line}: template error: 'org' has no " \
+           "'nmae'" in outcome.output, outcome.output

@@ -34,14 +34,14 @@ def check_jinja(project: Project, documents: dict[str, Document],
         lines = protected.splitlines() or [""]
         system = syntax.looks_like(lines[min(error.lineno or 1, len(lines)) - 1])
         return rewritten + [finding(
-            "error", "jinja", name, translation.body_line + (error.lineno or 1) - 1,
+            "error", "jinja", name, jinja.file_line(translation, protected, error.lineno or 1),
             f"template syntax error: {error.message}"
             + (jinja.system_hint(system) if system else ""))]
-    return rewritten + _names(project, translation, contexts, tree, name)
+    return rewritten + _names(project, translation, contexts, tree, name, protected)
 
 
 def _names(project: Project, translation: Translation, contexts: list, tree,
-           name: str) -> list[Problem]:
+           name: str, text: str) -> list[Problem]:
     """Unknown names and keys, then what only a render in each context shows."""
     names = contexts[0].as_dict()
     known = set(names) | set(jinja.content_env.globals)
@@ -49,7 +49,7 @@ def _names(project: Project, translation: Translation, contexts: list, tree,
     findings = []
     for node in tree.find_all(nodes.Name):
         if node.ctx == "load" and node.name in unknown:
-            findings.append(_jinja_finding(name, translation, node.lineno,
+            findings.append(_jinja_finding(name, translation, text, node.lineno,
                                            f"'{node.name}' is undefined{suggest(node.name, names)}"))
     for node in tree.find_all((nodes.Getattr, nodes.Getitem)):
         owner, key = _lookup(node)
@@ -57,7 +57,7 @@ def _names(project: Project, translation: Translation, contexts: list, tree,
         if isinstance(value, dict) and key is not None and key not in value \
                 and not hasattr(dict, key):
             findings.append(_jinja_finding(
-                name, translation, node.lineno, f"'{owner}' has no '{key}'{suggest(key, value)}; "
+                name, translation, text, node.lineno, f"'{owner}' has no '{key}'{suggest(key, value)}; "
                 f"it has {', '.join(value)}"))
     if findings:
         return list(dict.fromkeys(findings))
@@ -80,9 +80,10 @@ def _lookup(node) -> tuple[str | None, str | None]:
     return None, None
 
 
-def _jinja_finding(name: str, translation: Translation, line: int, message: str) -> Problem:
+def _jinja_finding(name: str, translation: Translation, text: str, line: int,
+                   message: str) -> Problem:
     liquid = jinja.LIQUID_HINT if jinja.LIQUID.search(message) else ""
-    return finding("error", "jinja", name, translation.body_line + line - 1,
+    return finding("error", "jinja", name, jinja.file_line(translation, text, line),
                    f"template error: {message}; the names you can use are org, event, pack, "
                    f"audience and lang (see docs/authoring.md){liquid}")
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import html
 import re
 import textwrap
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import jinja2
@@ -81,10 +81,29 @@ def expand(translation: Translation, context: Context) -> str:
     text, _ = source_text(translation, context)
     if not templating(translation, context):
         return text
-    return kept_call("expand", (text, repr(context), translation.lang),
-                      lambda: render_text(translation.path.name, syntax.protect_from_jinja(text),
-                                          translation.body_line, context.as_dict(),
-                                          CONTENT_NAMES, translation.lang))
+    try:
+        return kept_call("expand", (text, repr(context), translation.lang),
+                         lambda: render_text(translation.path.name,
+                                             syntax.protect_from_jinja(text), 1,
+                                             context.as_dict(), CONTENT_NAMES, translation.lang))
+    except HandoutpackError as error:
+        error.problems = [replace(p, line=file_line(translation, text, p.line)) if p.line else p
+                          for p in error.problems]
+        raise
+
+
+def file_line(translation: Translation, text: str, line: int) -> int:
+    """The file line of line `line` of `text`, the body as rewritten: the same line of the body
+    when the rewriting left it alone, else the body's first line that reads like it."""
+    lines, body = text.splitlines(), translation.body.splitlines()
+    if text.count("\n") == translation.body.count("\n") or not 0 < line <= len(lines):
+        return translation.body_line + line - 1  # rewritten within its lines, if at all
+    wanted = lines[line - 1].strip()
+    found = next((number for number, written in enumerate(body, 1)
+                  if wanted and written.strip() == wanted), None)
+    found = found or next((number for number, written in enumerate(body, 1)
+                           if wanted and wanted in written), None)
+    return translation.body_line + (found or min(line, len(body) or 1)) - 1
 
 
 CONTENT_NAMES = "org, event, pack, audience and lang (see docs/authoring.md)"
