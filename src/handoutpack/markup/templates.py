@@ -61,7 +61,8 @@ def page(project: Project, template: str, **values) -> str:
     # the project's own statement of what readers may do with its materials; none: no line
     values.setdefault("rights", project.org.rights_in(values.get("lang", project.default_language),
                                                       project.default_language))
-    values.setdefault("presenter", project.presenter)
+    values.setdefault("presenter", project.presenter and project.presenter.in_language(
+        values.get("lang", project.default_language)))  # the role in the page's language
     folders = template_dirs(project)
     return kept_call("page", (code_digest(), template, _files_state(folders),
                               repr(sorted(values.items()))),

@@ -118,7 +118,10 @@ def scan(project: Project) -> tuple[dict[str, Document], list[Problem]]:
                                "content/<section>/<slug>.<lang>.md",
                                file=_rel(project, project.content_dir))
     for path in sorted(project.content_dir.rglob("*.md")):
-        if path.name.lower() == "readme.md" or path.name.startswith("_") or path.is_dir():
+        # README.md, SOURCES.md and other names in capitals are notes for editors, not documents
+        # (a document's slug is lower-case).
+        if path.stem.isupper() or path.name.lower() == "readme.md" or path.name.startswith("_") \
+                or path.is_dir():
             continue
         try:
             translation, section, found = _read(project, path)
