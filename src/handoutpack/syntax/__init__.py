@@ -1,9 +1,9 @@
 """Markdown as other tools write it: one module per syntax, so that each can be read, tested and
 changed on its own. Some are Python-Markdown extensions (Pandoc's fenced divs and attributes,
 kramdown's block attributes, GitHub's task lists, numbered lists starting past 1, attributed
-code fences, long code lines, emoji), which `extensions()` lists for markup; the others rewrite a source before Jinja runs
-(Hugo's shortcodes, MDN's macros, MDX, Starlight's and Docusaurus' admonitions: see
-dialects.py)."""
+code fences, long code lines, emoji), which `extensions()` lists for markup; the others rewrite
+a source before Jinja runs (Hugo's shortcodes, MDN's macros, MDX, Starlight's and Docusaurus'
+admonitions: see dialects.py)."""
 
 from __future__ import annotations
 
