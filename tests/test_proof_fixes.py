@@ -19,8 +19,9 @@ def test_a_paragraph_breaks_after_more_than_its_first_word_before_emphasis(tmp_p
     """WeasyPrint 70 broke "The / sector uses…" when the bold words did not fit at the first
     line's end (the A5 pack's p7); the typesetter moves the space into the emphasis."""
     page = typeset(
-        "<html lang=en><body><p>The sector uses a simple shorthand. Social performance is about "
-        "<strong>doing good</strong>: reaching more poor and excluded people.</p></body></html>",
+        '<html lang=en class="paper-a4"><body><p>The sector uses a simple shorthand. '
+        "Social performance is about <strong>doing good</strong>: reaching more poor and "
+        "excluded people.</p></body></html>",
         "en", Typography())
     regular, bold = ((FONTS / f"NotoSerif-{face}.ttf").as_uri() for face in ("Regular", "Bold"))
     style = (f"<style>@font-face {{ font-family: N; src: url({regular}) }}"

@@ -117,9 +117,10 @@ def keep_whole(text: str, words: re.Pattern) -> str:
 
 
 SPACE_INSIDE = {"strong", "em", "b", "i"}
-"""Emphasis whose space before it moves inside it (the same text): WeasyPrint 70, when such a
-word does not fit at a line's end, may break the line after its FIRST word instead ("The" alone,
-then the rest); with the break inside the element it breaks where it should."""
+"""Emphasis whose space before it moves inside it (the same text), on pages for paper:
+WeasyPrint 70, when such a word does not fit at a line's end, may break the line after its
+FIRST word instead ("The" alone, then the rest); with the break inside the element it breaks
+where it should. Emails and web pages keep their markup as written."""
 
 
 class _Typesetter(HTMLParser):
@@ -136,9 +137,12 @@ class _Typesetter(HTMLParser):
         self.previous = " "  # the last character of text in the current block, for context
         self.link = ""  # the href of the link being read: a link that shows its URL is kept
         self.names = unbreakable_words(settings) if settings.hyphenate else None
+        self.paper = False
 
     def handle_starttag(self, tag, attrs):
-        space_inside = (tag in SPACE_INSIDE and not self.stack[-1][2] and self.out
+        if tag == "html":  # a page for paper (base.html names its paper): WeasyPrint lays it out
+            self.paper = "paper-" in (dict(attrs).get("class") or "")
+        space_inside = (self.paper and tag in SPACE_INSIDE and not self.stack[-1][2] and self.out
                         and self.out[-1].endswith(" "))
         if space_inside:  # "about <strong>doing" -> "about<strong> doing": see SPACE_INSIDE
             self.out[-1] = self.out[-1][:-1]
