@@ -334,7 +334,9 @@ def test_each_qr_code_decodes_to_its_link_and_sits_beside_it_in_the_margin(print
     body = page_text(path, 3)
     assert "the Task Force 1" in body and "tools page 2" in body, "numbers follow the links"
     assert "Task Force 1 page again" in body, "a link given twice keeps its number"
-    assert "example.org/a/long/path/to/the-resource-guide 3" in body
+    # the address may wrap at its hyphen in the text column (70 characters on A4)
+    unwrapped = body.replace("the- resource", "the-resource")
+    assert "example.org/a/long/path/to/the-resource-guide 3" in unwrapped
     codes = []
     for number in range(3, last + 1):
         codes += decoded_codes(path, number)
