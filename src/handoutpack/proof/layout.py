@@ -135,10 +135,8 @@ def read(path: Path, name: str | None = None, first: int | None = None) -> Itera
 
 
 def _page(page, name: str, booklet: bool) -> Page:
-    media = Box(*page.mediabox)
-    trim_box = getattr(page, "trimbox", None) or page.mediabox
-    trim = Box(trim_box[0] - media.x0, trim_box[1] - media.top,
-               trim_box[2] - media.x0, trim_box[3] - media.top)
+    media = Box(*page.bbox)  # pdfplumber's boxes and objects share one space, from the top
+    trim = Box(*(getattr(page, "trimbox", None) or page.bbox))
     words = [Word(w["text"], Box(w["x0"], w["top"], w["x1"], w["bottom"]), w["size"],
                   SUBSET_TAG.sub("", w["fontname"]), page.height - w["chars"][0]["matrix"][5])
              for w in page.extract_words(x_tolerance=1.5, extra_attrs=["size", "fontname"],
@@ -152,7 +150,7 @@ def _page(page, name: str, booklet: bool) -> Page:
                if (r in page.lines or min(r["width"], r["height"]) > 0.2)
                and max(r["width"], r["height"]) < 200]
     fonts = {SUBSET_TAG.sub("", c["fontname"]) for c in page.chars if c["text"].strip()}
-    return Page(name, page.page_number, trim, Box(0, 0, media.width, media.height),
+    return Page(name, page.page_number, trim, media,
                 lines_of(words), graphics, fonts, booklet, strokes, _holds_slides(page))
 
 

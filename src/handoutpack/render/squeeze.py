@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-LEAST_SHARE = 0.3
+LEAST_SHARE = 0.4
 """A last page whose line boxes cover less of its text area's height is worth setting again:
 `handoutpack proof` calls a page with ink on fewer than 20 % of those rows near-empty, and a
 line box, with its leading, is about half as tall again as the letters' ink."""
