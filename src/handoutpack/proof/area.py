@@ -46,8 +46,8 @@ def text_area(pages: list[Page]) -> Box | None:
 
 
 def _ragged_edge(ends: list[tuple[float, int]], rtl: bool) -> float:
-    """The outermost edge lines of two pages reach (within 1 mm of each other; of two lines,
-    when there is one page): ragged text comes near the column's edge on every page, and what
+    """The outermost edge lines of two pages reach (within 1 mm of each other; two lines of
+    any page, when there are fewer than three): ragged text comes near the column's edge on every page, and what
     runs past the margin stands alone, or on a page of its own (a contact page's addresses)."""
     ends = sorted(ends, reverse=not rtl)  # outermost first
     pages = len({page for _, page in ends})
@@ -55,7 +55,7 @@ def _ragged_edge(ends: list[tuple[float, int]], rtl: bool) -> float:
         for other, other_page in ends[i + 1:]:
             if abs(edge - other) > MM:
                 break
-            if pages == 1 or other_page != page:
+            if pages < 3 or other_page != page:
                 return edge
     return ends[-1][0]
 

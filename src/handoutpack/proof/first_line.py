@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 from .context import Context
 from .findings import Finding
-from .flow import next_line
+from .flow import next_line, previous_line
 from .layout import Page
 
 
@@ -19,8 +19,8 @@ def check(pages: list[Page], context: Context) -> Iterator[Finding]:
             if len(line.words) != 1 or not any(c.isalpha() for c in line.text):
                 continue
             after = next_line(page, line)
-            if after is None or len(after.words) < 3:
-                continue
+            if after is None or len(after.words) < 3 or previous_line(page, line) is not None:
+                continue  # a paragraph's FIRST line (a last line may be short)
             space = 0.3 * line.size
             if line.rtl:
                 word = after.words[-1]  # the first word read, at the right
