@@ -240,7 +240,10 @@ def test_pack_may_hold_slides_or_notes_instead(make_project, layout):
         pdf = reader(pack)
         first = pdf.pages[talk.page - 1]
         ratio = float(first.mediabox.width) / float(first.mediabox.height)
-        assert len(pdf.pages) == talk.page - 1 + 4, "one page a slide"
+        if layout == "slides":
+            assert len(pdf.pages) == talk.page - 1 + 4, "one page a slide"
+        else:  # short notes share a page
+            assert talk.page <= len(pdf.pages) < talk.page - 1 + 4
         text = page_text(pack, talk.page)
         if layout == "slides":
             assert math.isclose(ratio, 16 / 9)
@@ -248,7 +251,8 @@ def test_pack_may_hold_slides_or_notes_instead(make_project, layout):
         else:
             label = {"en": "presenter notes", "fr": "notes de l’animateur"}[lang]
             assert ratio < 1 and label in text.lower(), "the frame speaks the pack's language"
-            assert "Ask who in the room" in page_text(pack, talk.page + 1)
+            assert any("Ask who in the room" in page_text(pack, n)
+                       for n in range(talk.page, len(pdf.pages) + 1))
         if lang == "fr":
             assert "n’existe pas encore en français" in text
 

@@ -180,12 +180,15 @@ class _Typesetter(HTMLParser):
             return
         if not skipped and not _shows(self.link, data):
             data = punctuate(data, lang, self.settings, self.previous)
+        together = ""
         if not skipped and any(entry[0] in HEADINGS for entry in self.stack):
-            data = _last_words_together(data)
+            data, together = _last_words(data)
         if not skipped and self.names and tag not in ("title", "option", "textarea"):
             self.out.append(keep_whole(data, self.names))
         else:
             self.out.append(html.escape(data, quote=False))
+        if together:
+            self.out.append(f'<span class="together">{html.escape(together, quote=False)}</span>')
         if data:
             self.previous = data[-1]
 
@@ -206,13 +209,14 @@ HEADINGS = {"h1", "h2", "h3"}
 LAST_WORDS = re.compile(r"(\S+) +(\S+)(\s*)$")
 
 
-def _last_words_together(text: str) -> str:
-    """A heading's last two words joined by a no-break space, so that no title ends with one
-    word alone on its line ("Conference / Pack"); two long words stay free to part."""
+def _last_words(text: str) -> tuple[str, str]:
+    """A heading's text, and its last two words apart, to keep on one line (a span styled
+    `white-space: nowrap`), so that no title ends with one word alone ("Conference / Pack");
+    two long words stay free to part. The text is unchanged: bookmarks read it as written."""
     match = LAST_WORDS.search(text)
     if not match or len(match[1]) + len(match[2]) > 22:
-        return text
-    return text[:match.start()] + f"{match[1]}\u00a0{match[2]}{match[3]}"
+        return text, ""
+    return text[:match.start()], text[match.start():]
 
 
 def _shows(href: str, text: str) -> bool:
