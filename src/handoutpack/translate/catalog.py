@@ -368,9 +368,18 @@ def _front_matter(project: Project, document: Document, lang: str, title: str, s
     result["source_revision"] = metadata.get("X-Source-Revision", source.revision)
     if not result["keywords"]:
         del result["keywords"]
-    text = yaml.safe_dump(result, sort_keys=False, allow_unicode=True, width=100,
-                          default_flow_style=None)
-    return f"---\n{text}---\n"
+    return "---\n" + "".join(front_matter_line(key, value) for key, value in result.items()) \
+        + "---\n"
+
+
+def front_matter_line(key: str, value) -> str:
+    """One key of front matter as authors write it: `key: value`, a list as `[a, b]` (a dump of
+    the whole mapping would put a mapping of plain values on one line, in braces)."""
+    if isinstance(value, list):
+        return f"{key}: " + yaml.safe_dump(value, default_flow_style=True, allow_unicode=True,
+                                           width=100).strip() + "\n"
+    return yaml.safe_dump({key: value}, default_flow_style=False, allow_unicode=True,
+                          width=100, sort_keys=False)
 
 
 def _front_data(translation: Translation) -> dict:

@@ -12,7 +12,7 @@ from ..config import Project, suggest
 from ..content import Document
 from ..errors import HandoutpackError
 from ..outputs import write_atomic
-from . import catalog, labels, xliff
+from . import catalog, labels, patch, xliff
 from .catalog import Written, _rel, read
 
 
@@ -103,6 +103,10 @@ def import_(project: Project, documents: dict[str, Document], lang: str | None,
             warnings += notes
             source = document.main(project.default_language).path
             target = source.with_name(f"{document.slug}.{code}.md")
+            if target.is_file():  # what the catalogue did not change keeps the file's lines
+                text = patch.keep_lines(target.read_text(encoding="utf-8"), text,
+                                        notes=document.main(project.default_language).meta.kind
+                                        == "presentation")
             if not target.is_file() or target.read_text(encoding="utf-8") != text:
                 write_atomic(target, text.encode("utf-8"), sync=False)
                 written.append(Written(target, f"from {name}"))

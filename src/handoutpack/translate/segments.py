@@ -45,6 +45,9 @@ class Skeleton:
 
     lines: list[list[str | int]]
     segments: list[Segment]
+    units: list[tuple[int, int, int, int]] = field(default_factory=list)
+    """The body cut as it was read, one step at a time: (first source line, end, first of
+    `lines`, end), indexes from 0; what lets an import keep a block's own lines."""
 
     def fill(self, texts: list[str]) -> str:
         """The body with the i-th slot replaced by texts[i] (Markdown, markup restored)."""
@@ -196,7 +199,7 @@ def segment(body: str, first_line: int = 1, notes: bool = False) -> Skeleton:
         lines.pop()
     cutter = _Cutter(lines, first_line, notes)
     cutter.run()
-    return Skeleton(cutter.out, cutter.segments)
+    return Skeleton(cutter.out, cutter.segments, cutter.units)
 
 
 class _Cutter:
@@ -204,6 +207,7 @@ class _Cutter:
         self.lines, self.first_line, self.notes = lines, first_line, notes
         self.out: list[list[str | int]] = []
         self.segments: list[Segment] = []
+        self.units: list[tuple[int, int, int, int]] = []
         self.i = 0
 
     def slot(self, text: str, kind: str, index: int) -> str | int:
@@ -216,13 +220,14 @@ class _Cutter:
 
     def run(self) -> None:
         while self.i < len(self.lines):
-            line = self.lines[self.i]
+            line, start, first_out = self.lines[self.i], self.i, len(self.out)
             for step in (self.fence, self.verbatim, self.comment, self.jinja, self.heading,
                          self.table, self.list_item, self.prefixed):
                 if step(line):
                     break
             else:
                 self.paragraph()
+            self.units.append((start, self.i, first_out, len(self.out)))
 
     def fence(self, line: str) -> bool:
         match = FENCE.match(line)
