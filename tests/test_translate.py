@@ -289,3 +289,38 @@ def test_check_says_when_a_po_file_is_not_imported(project):
     result = invoke(project, "check")
     assert "content/handouts/groups.fr.md: differs from what translations/fr/groups.po says: " \
            "run `handoutpack translate import`" in result.output, result.output
+
+
+REFUSED = {
+    "template code": ("Why they matter", "Pourquoi {{ cycler.__init__.__globals__ }}",
+                      "template code"),
+    "raw HTML": ("Why they matter", "Pourquoi <img src=x onerror=alert(1)>", "adds raw HTML"),
+    "a new link": ("Remember", "À retenir : [cliquez ici](https://evil.example/login)",
+                   "adds a link the English does not have"),
+    "a bare URL": ("A footnote's text.", "Voir https://evil.example/login",
+                   "adds a link the English does not have"),
+    "new blocks": ("Groups decide their own rules.",
+                   "Les groupes décident.\n\n---\ntitle: Piraté\n---\n\n# Nouveau",
+                   "line break"),
+    "a new heading": ("Groups decide their own rules.", "# Les groupes décident",
+                      "another kind of block"),
+}
+
+
+@pytest.mark.parametrize("case", REFUSED, ids=list(REFUSED))
+def test_import_refuses_what_the_english_does_not_have(project, case):
+    msgid, msgstr, said = REFUSED[case]
+    export(project, "groups")
+    translate_all(project)
+    po = po_of(project)
+    po.find(msgid).msgstr = msgstr
+    po.save()
+    result = invoke(project, "translate", "import")
+    assert result.exit_code == 2, result.output
+    line = next(i for i, text in enumerate(
+        (project / "translations/fr/groups.po").read_text().splitlines(), 1)
+        if text.startswith(f'msgid "{msgid}'))
+    found = re.search(r"translations/fr/groups.po:(\d+): ([^\n]*)", result.output)
+    assert found and line - 3 <= int(found[1]) <= line and said in found[2], result.output
+    assert "Traceback" not in result.output
+    assert not (project / "content/handouts/groups.fr.md").exists()

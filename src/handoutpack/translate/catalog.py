@@ -17,6 +17,7 @@ from ..config import Project
 from ..content import Document, Translation
 from ..errors import HandoutpackError
 from ..outputs import write_atomic
+from .guard import check_additions
 from .segments import (TAG, PlaceholderError, Segment, Skeleton, check_placeholders, restore,
                        segment)
 
@@ -332,6 +333,7 @@ def translated_markdown(project: Project, document: Document, po: polib.POFile, 
         if entry is not None and entry.msgstr.strip():
             try:
                 check_placeholders(entry.msgstr, seg.markup)
+                check_additions(entry.msgstr, seg.text, seg.kind)
                 text = entry.msgstr
             except PlaceholderError as error:
                 problems.append(f"{po_name}:{entry.linenum}: {error} (msgid \"{_short(seg.text)}\")")
