@@ -13,8 +13,9 @@ import pypdfium2 as pdfium
 import pytest
 
 from conftest import MINIMAL_CONFIG, REPO, invoke
-from handoutpack import colours, config, markup
-from handoutpack.config import Brand
+from handoutpack.markup import colours, pages as markup
+from handoutpack.project import loader
+from handoutpack.project.config import Brand
 
 MM = 72 / 25.4
 TEXT_AREA_MM = (24, 20, 22, 20)
@@ -27,7 +28,7 @@ SLIDE_FOOTER = 92 / 720
 
 @pytest.fixture(scope="module")
 def project(sample):
-    return config.load(sample)
+    return loader.load(sample)
 
 
 def sample_packs(sample) -> list[Path]:

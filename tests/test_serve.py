@@ -15,8 +15,8 @@ import pytest
 from pypdf import PdfReader
 
 from conftest import HELLO, serving
-from handoutpack.markup import builtin_dir
-from handoutpack.serve import IDLE_SECONDS, make_server
+from handoutpack.markup.pages import builtin_dir
+from handoutpack.ui.serve import IDLE_SECONDS, make_server
 
 
 @pytest.fixture

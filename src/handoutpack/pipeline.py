@@ -13,15 +13,24 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .cache import Cache, Miss, code_digest, key
-from .config import Project, Selection
-from .outputs import (CACHE_DIR, TEMP_DIR, Output, Staging, build_lock, published_state,
-                      remove_dead_builds_folders)
+from .store.cache import Cache, Miss
+from .store.digests import code_digest, key
+from .project.config import Project
+from .plan.selection import Selection
+from .store.outputs import (
+    CACHE_DIR,
+    TEMP_DIR,
+    Output,
+    Staging,
+    build_lock,
+    published_state,
+    remove_dead_builds_folders,
+)
 from .progress import Reporter
-from .theme import builtin_dir
+from .markup.theme import builtin_dir
 
 if TYPE_CHECKING:  # content.py loads Markdown
-    from .content import Document
+    from .sources.content import Document
 
 
 def build_and_publish(project: Project, documents: dict[str, Document] | None = None,
@@ -40,11 +49,13 @@ def build_and_publish(project: Project, documents: dict[str, Document] | None = 
         remove_dead_builds_folders(project.build_dir / TEMP_DIR)  # a killed build's, if any
         outputs, warnings, reporter.reused = done
         return outputs, warnings
-    from . import content, distribute, markup  # here: see the module's docstring
+    from .sources import content
+    from .publish import downloads as distribute
+    from .markup import pages as markup  # here: see the module's docstring
     from .build import build
     from .check import preflight
-    from .parallel import start_early
-    from .rendering import kept_pages
+    from .render.pool import start_early
+    from .render.stage import kept_pages
 
     start_early()
     documents = content.load(project) if documents is None else documents

@@ -7,12 +7,13 @@ import re
 
 from pathlib import Path
 
-from .. import config, content
+from ..project import config, loader
+from ..sources import content
 from .frontmatter import ignored_keys
-from ..config import Project
-from ..content import Document
+from ..project.config import Project
+from ..sources.content import Document
 from ..errors import Problems
-from ..plan import Selection
+from ..plan.selection import Selection
 from .findings import Finding, Report, found, text_report
 from .fonts import check_fonts
 from .jinja import check_jinja
@@ -27,7 +28,7 @@ def run(root: Path, overrides: dict[str, str] | None = None, for_print: bool = F
     """Check the project at `root`; HandoutpackError only when it cannot be checked at all.
     `for_print` adds the print shop's preflight (topic `print`), which renders the project."""
     try:
-        project = config.load(root, overrides)
+        project = loader.load(root, overrides)
     except Problems as problems:
         return Report(found(problems.problems, "config"))
     documents, problems = content.scan(project)
@@ -46,7 +47,7 @@ PLACED = re.compile(r"^(?P<file>[^\s:][^:\n]*?)(?::(?P<line>\d+))?: (?P<message>
 
 def _print_findings(project: Project, documents: dict[str, Document]) -> list[Finding]:
     """The print topic: the preflight of the files a print shop would get (prepress)."""
-    from ..prepress import check_print  # renders: only `check --print` pays for it
+    from .printing import check_print  # renders: only `check --print` pays for it
 
     findings = []
     for warning in check_print(project, documents):

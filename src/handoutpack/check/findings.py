@@ -6,8 +6,8 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from ..config import Project
-from ..content import Translation
+from ..project.config import Project
+from ..sources.content import Translation
 from ..errors import Problem, printable
 
 STATUS_MARKS = {"source": "●", "current": "✓", "stale": "!", "unknown": "?", "missing": "·"}

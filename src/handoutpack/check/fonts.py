@@ -5,11 +5,11 @@ from __future__ import annotations
 import re
 from urllib.parse import urljoin
 
-from .. import markup
-from ..config import Project
+from ..markup import pages as markup
+from ..project.config import Project
 from ..errors import HandoutpackError
-from ..render import Refused
-from ..rendering import make_renderer
+from ..render.engine import Refused
+from ..render.stage import make_renderer
 from .findings import Finding, found, rel
 from .pages import css_urls
 

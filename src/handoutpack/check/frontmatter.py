@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from .. import content
-from ..config import Project, suggest
-from ..content import Document
+from ..sources import content
+from ..project.config import Project
+from ..project.keys import suggest
+from ..sources.content import Document
 from .findings import Finding, rel
 
 USED_KEYS = sorted(set(content.FrontMatter.__dataclass_fields__) - {"ignored", "kind_given"})

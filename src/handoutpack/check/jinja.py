@@ -6,9 +6,11 @@ from __future__ import annotations
 import jinja2
 from jinja2 import meta, nodes
 
-from .. import markup, syntax
-from ..config import Project, suggest
-from ..content import Document, Translation
+from ..markup import pages as markup
+from .. import syntax
+from ..project.config import Project
+from ..project.keys import suggest
+from ..sources.content import Document, Translation
 from ..errors import HandoutpackError
 from .findings import Finding, found, rel
 

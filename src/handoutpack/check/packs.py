@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from ..config import Project
-from ..content import Document
-from ..plan import Selection
+from ..project.config import Project
+from ..sources.content import Document
+from ..plan.selection import Selection
 from .findings import Finding, found
 
 

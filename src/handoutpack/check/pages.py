@@ -8,16 +8,18 @@ from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
 
-from .. import markup, resources
-from ..config import Project, suggest
-from ..content import Document, Translation
+from ..markup import pages as markup
+from ..sources import resources
+from ..project.config import Project
+from ..project.keys import suggest
+from ..sources.content import Document, Translation
 from ..errors import HandoutpackError
 from ..pdf.placeholders import is_placeholder
-from ..plan import page_job
-from ..render import Refused
+from ..plan.jobs import page_job
+from ..render.engine import Refused
 from ..syntax import emoji
 from ..syntax.leftovers import leftovers
-from ..rendering import make_renderer
+from ..render.stage import make_renderer
 from .findings import Finding, found, rel, source_line
 
 CSS_URL_RE = re.compile(r"""url\(\s*(['"]?)(?P<url>[^'")]+)\1\s*\)|@import\s+(['"])(?P<import>[^'"]+)\3""",

@@ -7,10 +7,10 @@ import difflib
 import shutil
 from pathlib import Path
 
-from .. import content
-from ..history import git as _git
-from ..config import Project
-from ..content import Document, Translation
+from ..sources import content
+from ..sources.history import git as _git
+from ..project.config import Project
+from ..sources.content import Document, Translation
 from ..errors import HandoutpackError
 from .findings import Finding, rel
 

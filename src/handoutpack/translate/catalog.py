@@ -13,11 +13,15 @@ from pathlib import Path
 import polib
 import yaml
 
-from ..config import Project
-from ..content import Document, Translation
+from ..project.config import Project
+from ..sources.content import Document, Translation
 from ..errors import HandoutpackError
+<<<<<<< HEAD
 from ..outputs import write_atomic
 from .guard import check_additions
+=======
+from ..store.outputs import write_atomic
+>>>>>>> main
 from .segments import (TAG, PlaceholderError, Segment, Skeleton, check_placeholders, restore,
                        segment)
 

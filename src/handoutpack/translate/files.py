@@ -8,10 +8,11 @@ from pathlib import Path
 
 import polib
 
-from ..config import Project, suggest
-from ..content import Document
+from ..project.config import Project
+from ..project.keys import suggest
+from ..sources.content import Document
 from ..errors import HandoutpackError
-from ..outputs import write_atomic
+from ..store.outputs import write_atomic
 from . import catalog, labels, patch, xliff
 from .catalog import Written, _rel, read
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import polib
 
-from ..config import Project
+from ..project.config import Project
 from .segments import Segment
 
 FIELD = re.compile(r"\{\w+\}")
@@ -21,7 +21,7 @@ def path(root: Path, lang: str) -> Path:
 def export(project: Project, lang: str):
     """Write translations/<lang>/labels.po: every English label, with the translation the theme,
     the config or the file already has."""
-    from .. import markup
+    from ..markup import pages as markup
     from . import catalog
 
     english = markup.labels(project, project.default_language)
