@@ -16,12 +16,8 @@ import yaml
 from ..project.config import Project
 from ..sources.content import Document, Translation
 from ..errors import HandoutpackError
-<<<<<<< HEAD
-from ..outputs import write_atomic
-from .guard import check_additions
-=======
 from ..store.outputs import write_atomic
->>>>>>> main
+from .guard import check_additions
 from .segments import (TAG, PlaceholderError, Segment, Skeleton, check_placeholders, restore,
                        segment)
 
