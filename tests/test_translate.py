@@ -325,3 +325,62 @@ def test_import_refuses_what_the_english_does_not_have(project, case):
     assert found and line - 3 <= int(found[1]) <= line and said in found[2], result.output
     assert "Traceback" not in result.output
     assert not (project / "content/handouts/groups.fr.md").exists()
+
+
+BLOCKS = """\
+---
+title: Blocks
+summary: Every kind of block.
+kind: handout
+---
+
+sptf.info
+:   The Task Force's own site,
+    with its working groups.
+
+![A loan officer meets a savings group](group.jpg)
+
+| Region | Loans |
+|---|---|
+| Andes | Many |
+
+: Loans by region
+
+::: note
+Keep the rate in view.
+:::
+
+> [!NOTE]
+> Ask for the full price.
+
+!!! warning "Mind the rate"
+    Rates include every fee.
+"""
+
+
+def test_definitions_captions_alt_text_and_notes_are_segments_of_their_own(make_project):
+    project = make_project({"content/handouts/blocks.en.md": BLOCKS})
+    export(project, "blocks")
+    po = po_of(project, "blocks")
+    assert [(e.comment.split(";")[0], e.msgid) for e in po][2:] == [
+        ("term", "sptf.info"),
+        ("definition", "The Task Force's own site, with its working groups."),
+        ("paragraph", "<g1>A loan officer meets a savings group</g1>"),
+        ("table cell", "Region"), ("table cell", "Loans"), ("table cell", "Andes"),
+        ("table cell", "Many"), ("caption", "Loans by region"),
+        ("paragraph", "Keep the rate in view."), ("paragraph", "Ask for the full price."),
+        ("note title", "Mind the rate"), ("paragraph", "Rates include every fee.")]
+    assert "image group.jpg" in po[4].comment
+    translate_all(project, "blocks")
+    po = po_of(project, "blocks")
+    po[4].msgstr = "<g1>Un agent de crédit et un groupe d'épargne</g1>"
+    po.save()
+    assert invoke(project, "translate", "import").exit_code == 0
+    lines = (project / "content/handouts/blocks.fr.md").read_text().split("---\n", 2)[2]
+    assert lines.splitlines() == [
+        "", "FR sptf.info", ":   FR The Task Force's own site, with its working groups.", "",
+        "![Un agent de crédit et un groupe d'épargne](group.jpg)", "",
+        "| FR Region | FR Loans |", "|---|---|", "| FR Andes | FR Many |", "",
+        ": FR Loans by region", "", "::: note", "FR Keep the rate in view.", ":::", "",
+        "> [!NOTE]", "> FR Ask for the full price.", "",
+        '!!! warning "FR Mind the rate"', "    FR Rates include every fee."]
