@@ -13,7 +13,7 @@ from ..project.keys import suggest
 from ..sources.content import Document
 from ..errors import HandoutpackError
 from ..store.outputs import write_atomic
-from . import catalog, labels, patch, xliff
+from . import catalog, config_texts, labels, patch, xliff
 from .catalog import Written, _rel, read
 
 
@@ -45,6 +45,7 @@ def export(project: Project, documents: dict[str, Document], lang: str,
                for document in chosen(documents, slugs)]
     if not slugs:
         written.append(labels.export(project, lang))
+        written.append(config_texts.export(project, lang))
     return written
 
 

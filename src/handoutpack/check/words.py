@@ -1,0 +1,57 @@
+"""Words that would print in another language: per language, the config texts (event, rights,
+download page, pack titles, audiences) and the theme's labels it has no translation of. A
+Portuguese cover that says "Online" and "Presented by" is a fault a reader sees at once and a
+build would otherwise make without a word."""
+
+from __future__ import annotations
+
+from ..markup import pages
+from ..project import texts
+from ..project.config import Project
+from .findings import Finding
+
+
+def untranslated_words(project: Project, langs: tuple[str, ...]) -> list[Finding]:
+    english = pages.labels(project, project.default_language)
+    findings = []
+    for lang in langs:
+        if lang == project.default_language:
+            continue
+        configured = texts.untranslated(project, lang)
+        translated = pages.theme_labels(project, lang)
+        labels = [key for key in english if not translated.get(key)]
+        if configured or labels:
+            findings.append(_finding(project, lang, configured, labels))
+    return findings
+
+
+def _finding(project: Project, lang: str, configured: list[texts.ConfigText],
+             labels: list[str]) -> Finding:
+    source = project.default_language
+    english = pages.labels(project, source)
+    what = " and ".join(part for part in (
+        _count(len(configured), "config text"), _count(len(labels), "label")) if part)
+    where = " and ".join(name for name, wanted in (
+        (f"translations/{lang}/config.po", configured),
+        (f"translations/{lang}/labels.po", labels)) if wanted)
+    details = tuple([f"{project.where(text.key)}: {_short(text.texts[source])!r}"
+                     for text in configured]
+                    + [f"label {key}: {_short(english[key])!r}" for key in labels
+                       if len(labels) < len(english)])
+    names = [text.key for text in configured] + (
+        ["every label"] if len(labels) == len(english) > 3 else [f"label {key}" for key in labels])
+    return Finding("warning", "untranslated", project.config_path.name, None,
+                   f"{lang}: {what} would print in {pages.language_name(source, 'en')} instead: "
+                   f"{', '.join(names)}; translate "
+                   f"them in {where} (`handoutpack translate export --lang {lang}` writes "
+                   f"{'them' if configured and labels else 'it'}), or in the config",
+                   details=details)
+
+
+def _count(n: int, noun: str) -> str:
+    return "" if not n else f"1 {noun}" if n == 1 else f"{n} {noun}s"
+
+
+def _short(text: str) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= 60 else text[:57] + "..."
