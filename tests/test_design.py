@@ -13,7 +13,8 @@ import pypdfium2 as pdfium
 import pytest
 
 from conftest import MINIMAL_CONFIG, REPO, invoke
-from handoutpack.markup import colours, pages as markup
+from handoutpack.markup import colours
+from handoutpack.markup import labels
 from handoutpack.project import loader
 from handoutpack.project.config import Brand
 
@@ -116,8 +117,8 @@ def fallback_sources(project, pack, lang) -> str:
 
 @pytest.mark.parametrize("lang", ["fr", "es"])
 def test_french_and_spanish_packs_print_no_english_label(sample, project, lang):
-    english = markup.labels(project, "en")
-    own = markup.labels(project, lang)
+    english = labels.labels(project, "en")
+    own = labels.labels(project, lang)
     checked = {name: label_pattern(name, text) for name, text in english.items()
                if name in page_labels() and own.get(name) != text
                and len(re.sub(r"\{\w+\}", "", text).strip()) > 2}

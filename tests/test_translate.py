@@ -200,8 +200,8 @@ def test_labels_export_and_are_read_by_the_build(project):
     contents.msgstr = "Table des matières"
     po.save()
     from handoutpack.project import loader
-    from handoutpack.markup import pages as markup
-    assert markup.labels(loader.load(project), "fr")["contents"] == "Table des matières"
+    from handoutpack.markup import labels
+    assert labels.labels(loader.load(project), "fr")["contents"] == "Table des matières"
 
 
 def test_unknown_language_and_document(project):

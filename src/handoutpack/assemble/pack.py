@@ -6,6 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from ..markup import pages as markup
+from ..markup import labels
 from ..project.config import PackSpec, Printing, Project
 from ..pdf import imposition
 from ..pdf.merge import Merger
@@ -44,7 +45,7 @@ def layout(cover: int, contents: int, parts: list[Part], duplex: bool) -> list[i
 def assemble(project: Project, spec: PackSpec, lang: str, parts: list[Part],
              renderer: Renderer, date: dt.date | None, printing: Printing) -> tuple[bytes, int]:
     """The pack's PDF bytes and page count, printed as `printing` says."""
-    words = markup.labels(project, lang)
+    words = labels.labels(project, lang)
     title = project.text(spec.titles, lang)
     common = page_values(project, spec, lang, date, printing)
     variant = printing.variant
@@ -74,7 +75,7 @@ def assemble(project: Project, spec: PackSpec, lang: str, parts: list[Part],
 def page_values(project: Project, spec: PackSpec, lang: str, date: dt.date | None,
                 printing: Printing) -> dict:
     """What a pack's own pages (cover, contents, page numbers, contact) are rendered with."""
-    words = markup.labels(project, lang)
+    words = labels.labels(project, lang)
     return dict(org=project.org, brand=project.brand, lang=lang, words=words,
                 title=project.text(spec.titles, lang), pack=spec, printing=printing,
                 page_css=markup.page_css(printing),
@@ -110,7 +111,7 @@ def merge(project: Project, spec: PackSpec, lang: str, title: str, front: list[R
                              for page in range(start - 1, start - 1 + part.rendered.pages)])
     if contact is not None:  # on a right-hand page of its own when printed both sides
         pack.pad(imposition.starts([pack.pages, contact.pages], printing.duplex)[1] - 1)
-        pack.append(contact.pdf, lang, bookmark=markup.labels(project, lang)["contact_title"])
+        pack.append(contact.pdf, lang, bookmark=labels.labels(project, lang)["contact_title"])
     if printing.duplex:  # an even count, so the next copy's cover is not on this one's back
         pack.pad(pack.pages + pack.pages % 2)
     pack.link_pages(starts[1] - 1, starts[1] - 1 + contents.pages, PAGE_LINK,

@@ -4,17 +4,13 @@ what changed in the source since (from git history)."""
 from __future__ import annotations
 
 import difflib
-import shutil
-from pathlib import Path
 
-from ..sources import content
-from ..sources.history import git as _git
 from ..project.config import Project
 from ..sources.content import Document, Translation
 from ..errors import HandoutpackError
 from .findings import Finding, rel
+from ..sources.history import english_at
 
-HISTORY_LIMIT = 200
 DIFF_LINES = 40
 
 
@@ -136,24 +132,6 @@ def _front_matter_line(translation: Translation, key: str) -> int | None:
     for number, line in enumerate(text.splitlines()[: translation.body_line], 1):
         if line.startswith(f"{key}:"):
             return number
-    return None
-
-
-def english_at(project: Project, path: Path, revision: str) -> tuple[str, str] | None:
-    """(a description of the commit, the body) of the source at `revision`, from git history."""
-    if not shutil.which("git"):
-        return None
-    relative = rel(project, path)
-    log = _git(project.root, "log", f"-{HISTORY_LIMIT}", "--follow", "--name-only",
-               "--format=%x00%h %ad", "--date=short", "--", relative)
-    for entry in (log or "").split("\0")[1:]:
-        lines = entry.strip().splitlines()
-        if len(lines) < 2:
-            continue
-        text = _git(project.root, "show", f"{lines[0].split()[0]}:{lines[-1]}")
-        body = content.body_of(text or "")
-        if body is not None and content.revision(body) == revision:
-            return f"commit {lines[0]}", body
     return None
 
 

@@ -28,6 +28,7 @@ from pathlib import Path
 from email_validator import EmailNotValidError, validate_email
 
 from ..markup import pages as markup
+from ..markup import labels
 from ..store.digests import file_digest
 from ..project.config import Email, Project
 from ..sources.files import read_text
@@ -37,6 +38,7 @@ from ..publish.downloads import in_language, pages_text, size_text
 from ..errors import HandoutpackError
 from ..store.outputs import guarded, pack_path, read_outputs, write_atomic
 from .sentlog import JOURNAL, SentLog
+from .recipients import Recipient
 
 Log = Callable[[str], None]
 
@@ -51,29 +53,6 @@ MAX_MESSAGE_BYTES = 200_000
 
 
 # ---------------------------------------------------------------- the list
-
-
-@dataclass(frozen=True)
-class Recipient:
-    line: int
-    email: str
-    """Normalised: what the message is addressed to and what the sent-log remembers."""
-    name: str
-    lang: str
-    fields: dict[str, str]
-    """Every column of the row, for the message."""
-    ascii_email: str = ""
-    """The address in ASCII (an IDN domain as xn--...), or '' when its local part is not:
-    such an address needs a server that takes SMTPUTF8."""
-
-    @property
-    def address(self) -> str:
-        """What the envelope and the To header carry: the ASCII form wherever there is one."""
-        return self.ascii_email or self.email
-
-    @property
-    def key(self) -> str:
-        return self.email.lower()
 
 
 def read_recipients(path: Path, project: Project) -> tuple[list[Recipient], list[str]]:
@@ -234,7 +213,7 @@ def draft(project: Project, documents: dict[str, Document], pack_id: str, letter
     """One recipient's subject, plain text and HTML, from their template."""
     spec, recipient, template = project.packs[pack_id], letter.recipient, letter.template
     lang, attachment = recipient.lang, letter.attachment
-    words = markup.labels(project, lang)
+    words = labels.labels(project, lang)
     pack_title = project.text(spec.titles, lang)
     context = markup.make_context(project, lang, spec.event, pack_title, spec.id, spec.audience)
     values = {**context.as_dict(), "recipient": recipient.fields,
@@ -317,7 +296,7 @@ def _document(document: Document, lang: str, project: Project) -> dict[str, str]
     gives it in another language."""
     translation = document.best(lang, project.default_language)
     return {"title": translation.meta.title,
-            "note": in_language(markup.labels(project, lang), translation.lang, lang)}
+            "note": in_language(labels.labels(project, lang), translation.lang, lang)}
 
 
 def _escaped(value):

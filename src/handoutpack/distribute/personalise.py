@@ -19,7 +19,7 @@ from ..markup import pages as markup
 from ..build import make_renderer
 from ..project.config import Project
 from ..errors import HandoutpackError
-from .mailing import Recipient
+from .recipients import Recipient
 from ..store.outputs import read_outputs, write_atomic
 from ..assemble.pack import page_values
 from ..render.pool import Pool, default_jobs

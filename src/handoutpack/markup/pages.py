@@ -7,7 +7,6 @@ import datetime as dt
 import html
 import re
 import textwrap
-import tomllib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -82,40 +81,6 @@ def find_style(project: Project, name: str) -> Path:
 
 
 # ---------------------------------------------------------------- words and dates by language
-
-
-def labels(project: Project, lang: str) -> dict[str, str]:
-    """The theme's labels for `lang`, English where it has none, then the config's overrides."""
-    table = _labels_file(tuple(template_dirs(project)))
-    return {**table.get("en", {}), **theme_labels(project, lang)}
-
-
-def theme_labels(project: Project, lang: str) -> dict[str, str]:
-    """The labels translated into `lang`: the theme's labels.toml, then the translators'
-    translations/<lang>/labels.po, then the config's [labels.<lang>]."""
-    from ..translate.labels import read_labels
-
-    table = _labels_file(tuple(template_dirs(project)))
-    return {**table.get(lang, {}), **read_labels(project.root, lang),
-            **project.labels.get(lang, {})}
-
-
-def _labels_file(folders: tuple[Path, ...]) -> dict:
-    """The first labels.toml along the template folders, as it is now."""
-    for folder in folders:
-        path = folder / "labels.toml"
-        if path.is_file():
-            stat = path.stat()
-            return _read_labels(path, stat.st_mtime_ns, stat.st_size)
-    return {}
-
-
-@lru_cache(maxsize=8)  # by date and size too: an edited file is read again
-def _read_labels(path: Path, modified: int, size: int) -> dict:
-    try:
-        return tomllib.loads(path.read_text(encoding="utf-8"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
-        raise HandoutpackError(f"{error}; fix the TOML there", file=str(path)) from None
 
 
 def language_name(code: str, in_lang: str) -> str:

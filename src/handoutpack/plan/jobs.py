@@ -10,6 +10,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from ..markup import links, pages as markup
+from ..markup import labels
 from ..project import paper
 from ..sources import resources
 from ..project.config import PRESENTATION_LAYOUTS, Event, PackSpec, Printing, Project
@@ -164,14 +165,14 @@ def document_job(project: Project, translation: Translation, context: markup.Con
     On paper (`printing.qr`) its links get numbers and QR codes in the margin beside them;
     `in_pack` leaves page numbers to the pack; links to the `linkable` documents jump to them."""
     body = resources.adapt(markup.document_body(
-        translation, context, markup.labels(project, translation.lang)), project,
+        translation, context, labels.labels(project, translation.lang)), project,
         translation.path.parent, translation.lang)
     if linkable is not None:  # None: the source's links as written, for `check` to follow
         body = links.link_documents(body, translation.path.parent, linkable)
     if printing.qr:
         frame_lang = note_lang or translation.lang
         body, _ = links.number_links(
-            body, markup.labels(project, frame_lang)["links_qr_alt"],
+            body, labels.labels(project, frame_lang)["links_qr_alt"],
             frame_lang if frame_lang != translation.lang else "")
     return _job(project, translation, "document.html", printing, note_lang, body=body,
                 numbered_by_pack=in_pack)
@@ -211,7 +212,7 @@ def deck_slides(project: Project, translation: Translation,
     folder, lang = translation.path.parent, translation.lang
     return [replace(slide, html=resources.adapt(slide.html, project, folder, lang),
                     notes_html=resources.adapt(slide.notes_html, project, folder, lang))
-            for slide in markup.deck(translation, context, markup.labels(project, lang))]
+            for slide in markup.deck(translation, context, labels.labels(project, lang))]
 
 
 def deck_job(project: Project, translation: Translation, slides: list[markup.Slide],
@@ -243,10 +244,10 @@ def _job(project: Project, translation: Translation, template: str, printing: Pr
     around an English document."""
     meta = translation.meta
     frame_lang = frame_lang or note_lang or translation.lang
-    words = markup.labels(project, frame_lang)
+    words = labels.labels(project, frame_lang)
     note = ""
     if note_lang:
-        note = markup.labels(project, note_lang)["fallback_note"].format(
+        note = labels.labels(project, note_lang)["fallback_note"].format(
             source_language=markup.language_name(translation.lang, note_lang))
     html = markup.page(
         project, template, org=project.org, brand=project.brand, lang=translation.lang,

@@ -16,6 +16,7 @@ from pathlib import Path
 from babel.units import format_unit
 
 from ..markup import pages as markup
+from ..markup import labels
 from ..project.config import PackSpec, Project
 from ..sources.content import Document
 from ..store import outputs as paths
@@ -205,7 +206,7 @@ class Catalogue:
                 for slug in spec.documents if slug in self.documents]
 
     def sections(self, lang: str, root: str) -> list[Section]:
-        words = markup.labels(self.project, lang)
+        words = labels.labels(self.project, lang)
         sections: dict[str, list[Entry]] = {}
         for slug, document in self.documents.items():
             pdfs = self._by_language(lambda code: self.document_pdf(slug, code))
@@ -223,7 +224,7 @@ class Catalogue:
                         entries) for name, entries in sections.items()]
 
     def packs(self, lang: str, root: str) -> list[Entry]:
-        words = markup.labels(self.project, lang)
+        words = labels.labels(self.project, lang)
         entries = []
         default = self.project.default_language
         for spec in self.project.packs.values():
@@ -288,7 +289,7 @@ def write_pages(catalogue: Catalogue) -> list[str]:
     for lang in project.languages:
         path = page_path(project, lang)
         root = "../" * path.count("/")
-        words = markup.labels(project, lang)
+        words = labels.labels(project, lang)
         html = markup.page(
             project, "download.html", lang=lang, words=words, org=project.org,
             brand=project.brand, root=root, title=project.text(project.download.titles, lang)
@@ -465,7 +466,7 @@ def write_pack_bundles(catalogue: Catalogue, log: Log) -> list[str]:
 def _pack_readme(catalogue: Catalogue, spec: PackSpec, lang: str, pack: Output,
                  parts: list[tuple[Document, Output]]) -> str:
     project = catalogue.project
-    words = markup.labels(project, lang)
+    words = labels.labels(project, lang)
     return markup.page(
         project, "readme-pack.txt", org=project.org, words=words, lang=lang,
         title=project.text(spec.titles, lang),
@@ -485,7 +486,7 @@ def write_everything(catalogue: Catalogue, log: Log) -> None:
         return
     languages = []
     for lang in project.languages:
-        words = markup.labels(project, lang)
+        words = labels.labels(project, lang)
         packs = [(pack_path(lang, spec.id), project.text(spec.titles, lang),
                   pages_text(words, pdf.pages))
                  for spec in project.packs.values() if (pdf := catalogue.pack_pdf(spec.id, lang))]

@@ -63,3 +63,24 @@ def git(root: Path, *args: str) -> str | None:
     except (OSError, subprocess.SubprocessError):
         return None
     return result.stdout if result.returncode == 0 else None
+
+
+HISTORY_LIMIT = 200
+
+
+def english_at(project: Project, path: Path, revision: str) -> tuple[str, str] | None:
+    """(a description of the commit, the body) of the source at `revision`, from git history."""
+    if not shutil.which("git"):
+        return None
+    relative = path.relative_to(project.root).as_posix()
+    log = git(project.root, "log", f"-{HISTORY_LIMIT}", "--follow", "--name-only",
+              "--format=%x00%h %ad", "--date=short", "--", relative)
+    for entry in (log or "").split("\0")[1:]:
+        lines = entry.strip().splitlines()
+        if len(lines) < 2:
+            continue
+        text = git(project.root, "show", f"{lines[0].split()[0]}:{lines[-1]}")
+        body = content.body_of(text or "")
+        if body is not None and content.revision(body) == revision:
+            return f"commit {lines[0]}", body
+    return None

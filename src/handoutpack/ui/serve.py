@@ -23,6 +23,7 @@ from ..project import config
 from ..project import loader
 from ..sources import content
 from ..markup import pages as markup
+from ..markup import labels
 from . import workbench
 from ..build import build
 from ..plan.selection import Selection
@@ -167,7 +168,7 @@ def targets(project: config.Project, documents: dict[str, content.Document]) -> 
             for layout in layouts(translation.meta.kind):
                 path = document_path(lang, slug, layout)
                 title = " · ".join(filter(None, [translation.meta.title, layout_label(
-                    markup.labels(project, lang), layout)]))
+                    labels.labels(project, lang), layout)]))
                 found[path] = Target(path, "document", slug, lang, title)
     for spec in project.packs.values():
         for lang in project.languages:
@@ -255,7 +256,7 @@ class Handler(BaseHTTPRequestHandler):
 
     def _index(self) -> None:
         project, documents = self.preview.load()
-        words = markup.labels(project, project.default_language)
+        words = labels.labels(project, project.default_language)
         rows = [(" · ".join(filter(None, [meta.title, layout_label(words, layout)])), d.section,
                  [(lang, own_name(lang), document_path(lang, slug, layout))
                   for lang in project.languages if lang in d.translations])

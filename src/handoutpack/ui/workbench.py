@@ -29,7 +29,9 @@ from ..project import config
 from ..project import loader
 from ..sources import content
 from ..distribute import mailing, personalise
+from ..distribute import recipients
 from ..markup import pages as markup
+from ..markup import labels
 from ..plan.selection import Selection
 from ..publish.downloads import own_name, page_images
 from ..errors import HandoutpackError, Problems
@@ -181,7 +183,7 @@ class Workbench:
                       for p in chosen]
         return files
 
-    def _recipients(self, project: config.Project) -> list[mailing.Recipient]:
+    def _recipients(self, project: config.Project) -> list[recipients.Recipient]:
         path = project.build_dir / FOLDER / "recipients.csv"
         if not path.is_file():
             raise HandoutpackError("load a list of people first (a CSV file with the columns "
@@ -225,7 +227,7 @@ class Workbench:
 
     def page(self, nonce: str) -> str:
         project = self.project()
-        words = markup.labels(project, project.default_language)
+        words = labels.labels(project, project.default_language)
         return markup.page(
             project, "workbench.html", lang="en", org=project.org, brand=project.brand,
             words=words, nonce=nonce, token=self.token, fields=FIELDS, partner_help=PARTNER_HELP,
@@ -335,8 +337,8 @@ def _page_image(path: str, _mtime: int, _size: int, number: int) -> bytes | None
     return page_images(data, PAGE_WIDTH, "PNG", range(number - 1, number))[0][0]
 
 
-def in_pack(project: config.Project, pack: str, people: list[mailing.Recipient]
-            ) -> list[mailing.Recipient]:
+def in_pack(project: config.Project, pack: str, people: list[recipients.Recipient]
+            ) -> list[recipients.Recipient]:
     """The people whose language the pack is made in."""
     languages = project.packs[pack].languages
     return [p for p in people if not languages or p.lang in languages]
