@@ -5,20 +5,21 @@ build would otherwise make without a word."""
 
 from __future__ import annotations
 
-from ..markup import pages
+from ..markup.labels import labels as labels_in, theme_labels
+from ..markup.pages import language_name
 from ..project import texts
 from ..project.config import Project
 from .findings import Finding
 
 
 def untranslated_words(project: Project, langs: tuple[str, ...]) -> list[Finding]:
-    english = pages.labels(project, project.default_language)
+    english = labels_in(project, project.default_language)
     findings = []
     for lang in langs:
         if lang == project.default_language:
             continue
         configured = texts.untranslated(project, lang)
-        translated = pages.theme_labels(project, lang)
+        translated = theme_labels(project, lang)
         labels = [key for key in english if not translated.get(key)]
         if configured or labels:
             findings.append(_finding(project, lang, configured, labels))
@@ -28,7 +29,7 @@ def untranslated_words(project: Project, langs: tuple[str, ...]) -> list[Finding
 def _finding(project: Project, lang: str, configured: list[texts.ConfigText],
              labels: list[str]) -> Finding:
     source = project.default_language
-    english = pages.labels(project, source)
+    english = labels_in(project, source)
     what = " and ".join(part for part in (
         _count(len(configured), "config text"), _count(len(labels), "label")) if part)
     where = " and ".join(name for name, wanted in (
@@ -41,7 +42,7 @@ def _finding(project: Project, lang: str, configured: list[texts.ConfigText],
     names = [text.key for text in configured] + (
         ["every label"] if len(labels) == len(english) > 3 else [f"label {key}" for key in labels])
     return Finding("warning", "untranslated", project.config_path.name, None,
-                   f"{lang}: {what} would print in {pages.language_name(source, 'en')} instead: "
+                   f"{lang}: {what} would print in {language_name(source, 'en')} instead: "
                    f"{', '.join(names)}; translate "
                    f"them in {where} (`handoutpack translate export --lang {lang}` writes "
                    f"{'them' if configured and labels else 'it'}), or in the config",
