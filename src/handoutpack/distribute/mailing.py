@@ -232,7 +232,7 @@ def draft(project: Project, documents: dict[str, Document], pack_id: str, letter
     page = markup.page(project, "email.html", lang=lang, org=project.org, brand=project.brand,
                        words=words, subject=subject, body=body_html,
                        attachment=values["attachment"] | {
-                           "pages_text": pages_text(words, attachment.pages)})
+                           "pages_text": pages_text(words, attachment.pages, lang, project)})
     return Draft(letter, subject, text, page)
 
 

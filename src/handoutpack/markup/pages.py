@@ -24,7 +24,7 @@ from markdown.extensions.toc import slugify_unicode
 from pymdownx.emoji import emojione, to_alt as emoji_to_alt
 
 from .. import bounds, syntax
-from . import colours, theme, typography
+from . import colours, numbers, theme, typography
 from ..project import paper
 from ..store.cache import Kept
 from ..store.digests import code_digest, key
@@ -172,7 +172,9 @@ def make_context(project: Project, lang: str, event: Event, pack_title: str = ""
     return Context(
         org={"name": project.org.name, "short_name": project.org.short_name,
              "website": project.org.website},
-        event={"name": shown.name, "place": shown.place, "date": long_date(shown.date, lang)},
+        event={"name": shown.name, "place": shown.place,
+               "date": numbers.digits(long_date(shown.date, lang), lang,
+                                      numbers.numerals(project.typography.numerals, lang))},
         pack={"id": pack_id, "title": pack_title},
         audience={"id": audience_id, "name": project.text(audience.names, lang) if audience else ""},
         lang=lang,
@@ -447,8 +449,23 @@ def _page_env(folders: tuple[Path, ...]) -> jinja2.Environment:
     env = bounds.BoundedEnvironment(
         loader=jinja2.FileSystemLoader([str(f) for f in folders]),
         autoescape=jinja2.select_autoescape(("html", "xml")), undefined=jinja2.StrictUndefined)
-    env.add_filters({"long_date": long_date, "direction": direction, "isolated": isolated})
+    env.add_filters({"long_date": _long_date, "digits": _digits, "direction": direction,
+                     "isolated": isolated})
     return env
+
+
+@jinja2.pass_context
+def _digits(context, value, lang: str) -> str:
+    """A number a layout prints (a contents' page number) in `lang`'s digits."""
+    typography = context.get("typography")
+    style = numbers.numerals(typography.numerals, lang) if typography else numbers.WESTERN
+    return numbers.digits(str(value), lang, style)
+
+
+@jinja2.pass_context
+def _long_date(context, date: dt.date | None, lang: str) -> str:
+    """A layout's date, in the digits the project's typography.numerals gives `lang`."""
+    return _digits(context, long_date(date, lang), lang)
 
 
 def page(project: Project, template: str, **values) -> str:
@@ -552,9 +569,12 @@ def page_css(printing: Printing) -> str:
     return css
 
 
-def page_counter_css(words: dict[str, str]) -> str:
-    """'Page {page} of {pages}' as a CSS content value built from counters."""
+def page_counter_css(words: dict[str, str], lang: str = "en",
+                     style: str = numbers.WESTERN) -> str:
+    """'Page {page} of {pages}' as a CSS content value built from counters, in the digits
+    `style` gives `lang`."""
     parts = re.split(r"(\{page\}|\{pages\})", words["page_of"])
-    css = {"{page}": "counter(page)", "{pages}": "counter(pages)"}
+    css = {"{page}": numbers.counter("page", lang, style),
+           "{pages}": numbers.counter("pages", lang, style)}
     return " ".join(css.get(p) or '"' + p.replace("\\", "\\\\").replace('"', '\\"') + '"'
                     for p in parts if p)

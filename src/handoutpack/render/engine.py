@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import unquote, urlsplit
 
+from ..markup.scripts import direction
 from ..store.digests import file_digest
 from ..errors import HandoutpackError
 
@@ -255,7 +256,8 @@ class Renderer:
                 string=html, base_url=base.as_uri() + "/",
                 url_fetcher=_weasyprint_fetcher(self.fetcher),
             ).render(font_config=self._fonts, **self.image_options)  # images are done here
-            pdf = document.write_pdf(pdf_tags=True, custom_metadata=True, pdf_variant=variant)
+            pdf = document.write_pdf(pdf_tags=True, custom_metadata=True, pdf_variant=variant,
+                                     finisher=_reading_order if direction(lang) == "rtl" else None)
         if self.fetcher.too_big:
             raise HandoutpackError("; ".join(self._shown(p.split(": ", 1)[0]) + ": " +
                                              p.split(": ", 1)[1] for p in self.fetcher.too_big)
@@ -390,3 +392,13 @@ def _useful(messages: list[str]):
             if not (FAILED_LOAD.match(m) or FAILED_FONT.match(m) or BAD_FONT_FACE.match(m)))
 
 
+def _reading_order(document, pdf) -> None:
+    """A right-to-left document's viewer preference: pages side by side read right to left
+    (PDF 1.7, 12.2: /ViewerPreferences /Direction /R2L), so a viewer's two-page view and a
+    booklet's spreads put page 2 to the left of page 1."""
+    import pydyf
+
+    preferences = pdf.catalog.get("ViewerPreferences")
+    if not isinstance(preferences, dict):
+        preferences = pdf.catalog["ViewerPreferences"] = pydyf.Dictionary()
+    preferences["Direction"] = "/R2L"
