@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 from urllib.parse import unquote, urlsplit
 
 from ..markup.scripts import direction
+from . import textlayer
 from ..store.digests import file_digest
 from ..errors import HandoutpackError
 
@@ -244,6 +245,8 @@ class Renderer:
         `variant` (else the renderer's) is the PDF variant; a PDF/X render is made CMYK."""
         import weasyprint  # imported here: a build with nothing to render never pays for it
 
+        textlayer.install()
+
         variant = variant or self.pdf_variant
 
         if self._fonts is None:
@@ -257,7 +260,7 @@ class Renderer:
                 url_fetcher=_weasyprint_fetcher(self.fetcher),
             ).render(font_config=self._fonts, **self.image_options)  # images are done here
             pdf = document.write_pdf(pdf_tags=True, custom_metadata=True, pdf_variant=variant,
-                                     finisher=_reading_order if direction(lang) == "rtl" else None)
+                                     finisher=textlayer.finisher(direction(lang)))
         if self.fetcher.too_big:
             raise HandoutpackError("; ".join(self._shown(p.split(": ", 1)[0]) + ": " +
                                              p.split(": ", 1)[1] for p in self.fetcher.too_big)
@@ -390,15 +393,3 @@ def _useful(messages: list[str]):
     """WeasyPrint's warnings, less the failures and refusals reported as errors."""
     return (m for m in dict.fromkeys(messages)
             if not (FAILED_LOAD.match(m) or FAILED_FONT.match(m) or BAD_FONT_FACE.match(m)))
-
-
-def _reading_order(document, pdf) -> None:
-    """A right-to-left document's viewer preference: pages side by side read right to left
-    (PDF 1.7, 12.2: /ViewerPreferences /Direction /R2L), so a viewer's two-page view and a
-    booklet's spreads put page 2 to the left of page 1."""
-    import pydyf
-
-    preferences = pdf.catalog.get("ViewerPreferences")
-    if not isinstance(preferences, dict):
-        preferences = pdf.catalog["ViewerPreferences"] = pydyf.Dictionary()
-    preferences["Direction"] = "/R2L"
