@@ -28,7 +28,7 @@ from . import colours, numbers, theme, typography
 from ..project import paper
 from ..store.cache import Kept
 from ..store.digests import code_digest, key
-from .scripts import direction, isolated
+from .scripts import direction, isolated, own_direction
 from ..project.config import Event, Printing, Project
 from ..sources.content import Translation
 from .theme import builtin_dir
@@ -460,7 +460,7 @@ def _page_env(folders: tuple[Path, ...]) -> jinja2.Environment:
         loader=jinja2.FileSystemLoader([str(f) for f in folders]),
         autoescape=jinja2.select_autoescape(("html", "xml")), undefined=jinja2.StrictUndefined)
     env.add_filters({"long_date": _long_date, "digits": _digits, "direction": direction,
-                     "isolated": isolated})
+                     "isolated": isolated, "own_direction": own_direction})
     return env
 
 
