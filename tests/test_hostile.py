@@ -37,7 +37,7 @@ def with_body(text: str) -> str:
 CORPUS = {
     "empty config": (
         {"handoutpack.toml": ""},
-        'error: handoutpack.toml: is empty; it needs at least [org] name = "..." (see the README '
+        'error: handoutpack.toml: is empty; it needs at least [org] name = "..." (see docs/configuration.md '
         "for an example)"),
     "binary config": (
         {"handoutpack.toml": b"\x00\x01\x02"},

@@ -100,3 +100,29 @@ def test_the_package_has_no_flat_stage_modules():
     top = sorted(p.name for p in PACKAGE.glob("*.py"))
     assert top == ["__init__.py", "__main__.py", "bounds.py", "build.py", "errors.py",
                    "pipeline.py", "progress.py"]
+
+
+def test_every_memo_is_in_the_registry():
+    """A functools cache outside store/memos.py would be state no one can list or forget."""
+    stray = []
+    for path in PACKAGE.rglob("*.py"):
+        if path.name == "memos.py":
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            for decorator in getattr(node, "decorator_list", []):
+                target = decorator.func if isinstance(decorator, ast.Call) else decorator
+                name = target.attr if isinstance(target, ast.Attribute) else getattr(target, "id", "")
+                if name in ("cache", "lru_cache"):
+                    stray.append(f"{path.relative_to(PACKAGE)}:{node.lineno}")
+    assert stray == []
+
+
+def test_forgetting_empties_the_memos_of_a_kind():
+    from handoutpack.markup import scripts
+    from handoutpack.store import memos
+
+    scripts.direction("ar")
+    name = "handoutpack.markup.scripts.direction"
+    assert memos.held()[name] >= 1
+    assert name in memos.forget("inputs")
+    assert memos.held()[name] == 0

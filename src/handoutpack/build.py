@@ -13,7 +13,7 @@ from .store.cache import Cache, Kept
 from .store.digests import file_digest
 from .project.config import Project, with_printing
 from .sources.content import Document
-from .errors import Problems
+from .errors import Problem, Problems, warning
 from .store.outputs import TEMP_DIR, Output, Staging, ensure_space, save, write_manifest
 from .render.pool import Pool, default_jobs
 from .plan.jobs import Plan, plan, source_name
@@ -42,9 +42,9 @@ class Made:
     documents: dict[str, bytes]
     packs: dict[str, tuple[bytes, int, int]]
     kept: Kept
-    warnings: list[str]
+    warnings: list[Problem]
 
-    def print_warnings(self, screen_images: bool = False) -> list[str]:
+    def print_warnings(self, screen_images: bool = False) -> list[Problem]:
         """The preflight of what was made (of screen files' images too, with `screen_images`)."""
         return prepress.print_warnings(self.project, self.planned, self.rendered, self.documents,
                                        self.packs, self.cache, screen_images)
@@ -70,9 +70,10 @@ def make(project: Project, documents: dict[str, Document], selection: Selection 
               temp_root=project.build_dir / TEMP_DIR) as pool:
         rendering = Rendering(project, spec, pool, reporter)
         rendered = rendering.get(planned.jobs())
-        warnings = [f"{job.source or job.name}: {w}" for job, r in rendered.items()
-                    for w in r.warnings]
-        warnings += [f"{job.source or job.name}: {w}" for job in planned.slide_jobs()
+        warnings = [warning(job.source or job.name, w, topic="render")
+                    for job, r in rendered.items() for w in r.warnings]
+        warnings += [warning(job.source or job.name, w, topic="slides")
+                     for job in planned.slide_jobs()
                      for w in overflow_warnings_cached(rendering.cache, rendered[job])]
         if strict and warnings:
             raise Problems([*dict.fromkeys(warnings),
@@ -88,7 +89,8 @@ def make(project: Project, documents: dict[str, Document], selection: Selection 
 def build(project: Project, documents: dict[str, Document], selection: Selection = Selection(),
           reporter: Reporter | None = None, jobs: int | None = None, reuse: bool = True,
           strict: bool = False, pdf_variant: str | None = None,
-          kept: Kept | None = None, stage: Staging | None = None) -> tuple[list[Output], list[str]]:
+          kept: Kept | None = None, stage: Staging | None = None
+          ) -> tuple[list[Output], list[Problem]]:
     """Write the selected documents and packs into `stage`, for the caller to switch into
     build/; return the outputs and warnings. `pdf_variant` wins over every pack's and the
     config's; the other options are make()'s."""

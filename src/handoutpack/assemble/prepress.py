@@ -5,11 +5,13 @@ the finish of print files (documents, covers)."""
 from __future__ import annotations
 
 import hashlib
+import json
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from ..project import paper
 from ..pdf import imposition
+from ..errors import Problem, warning
 from ..store.cache import Cache, Miss
 from ..store.digests import code_digest, key
 from ..project.config import Printing, Project
@@ -22,7 +24,8 @@ BINDING_MULTIPLE = 4
 """A saddle-stitched booklet's sheets each carry four pages."""
 
 
-def image_warnings(project: Project, source: str, rendered: Rendered, for_print: bool) -> list[str]:
+def image_warnings(project: Project, source: str, rendered: Rendered,
+                   for_print: bool) -> list[Problem]:
     """Each image of a document's render printed coarser than print (300 ppi) or screens
     (150 ppi) need, named with the line of the source that places it."""
     from ..pdf import preflight  # pikepdf: only print builds pay for it
@@ -37,36 +40,35 @@ def image_warnings(project: Project, source: str, rendered: Rendered, for_print:
         name = names.get(placed.pixels, f"an image of {placed.pixels[0]} × {placed.pixels[1]} px")
         line = _line_of(project.root / source, Path(name).name) if source else None
         needed = round(placed.points[0] / 72 * minimum)
-        warnings.append(
-            f"{source}{f':{line}' if line else ''}: {name} is {placed.ppi:.0f} ppi at its "
-            f"printed size ({placed.printed_mm}, page {placed.page}); "
-            f"{'print' if for_print else 'screens'} need {minimum}: use an image at least "
-            f"{needed} px wide, or print it smaller")
+        warnings.append(warning(
+            source, f"{name} is {placed.ppi:.0f} ppi at its printed size ({placed.printed_mm}, "
+            f"page {placed.page}); {'print' if for_print else 'screens'} need {minimum}: use an "
+            f"image at least {needed} px wide, or print it smaller", line, topic="print"))
     return list(dict.fromkeys(warnings))
 
 
-def file_warnings(shown: str, pdf: bytes) -> list[str]:
+def file_warnings(shown: str, pdf: bytes) -> list[Problem]:
     """What a prepress check rejects in a finished print file."""
     from ..pdf import preflight
 
-    warnings = [f"{shown}: {where}: RGB left in a print file; it would print as the shop's "
-                "software converts it" for where in preflight.rgb_left(pdf)]
-    warnings += [f"{shown}: the font {name} is not embedded; the shop would print another in "
-                 "its place" for name in preflight.fonts_not_embedded(pdf)]
-    warnings += [f"{shown}: page {page}: text closer than {preflight.SAFE_MM:g} mm to the trim "
+    messages = [f"{where}: RGB left in a print file; it would print as the shop's software "
+                "converts it" for where in preflight.rgb_left(pdf)]
+    messages += [f"the font {name} is not embedded; the shop would print another in its place"
+                 for name in preflight.fonts_not_embedded(pdf)]
+    messages += [f"page {page}: text closer than {preflight.SAFE_MM:g} mm to the trim "
                  f"(\"{text}\"); it may be cut off" for page, text in preflight.text_near_trim(pdf)]
-    return warnings
+    return [warning(shown, message, topic="print") for message in messages]
 
 
-def binding_warning(shown: str, pages: int) -> str | None:
+def binding_warning(shown: str, pages: int) -> Problem | None:
     """A booklet whose pages are not a multiple of four gets blank pages at the back."""
     blanks = -pages % BINDING_MULTIPLE
     if not blanks:
         return None
-    return (f"{shown}: the pack has {pages} pages, not a multiple of {BINDING_MULTIPLE} as a "
-            f"saddle-stitched booklet needs: {blanks} blank page{'s' if blanks > 1 else ''} "
-            f"added at the back. Shorten or lengthen it by {blanks} or "
-            f"{BINDING_MULTIPLE - blanks} to use every page")
+    return warning(shown, f"the pack has {pages} pages, not a multiple of {BINDING_MULTIPLE} as a "
+                   f"saddle-stitched booklet needs: {blanks} blank page{'s' if blanks > 1 else ''} "
+                   f"added at the back. Shorten or lengthen it by {blanks} or "
+                   f"{BINDING_MULTIPLE - blanks} to use every page", topic="print")
 
 
 def _line_of(path: Path, needle: str) -> int | None:
@@ -155,7 +157,7 @@ def document_pdf(project: Project, rendered: Rendered) -> bytes:
 
 def print_warnings(project: Project, planned: Plan, rendered: dict[Job, Rendered],
                    documents: dict[str, bytes], packs: dict[str, tuple[bytes, int, int]],
-                   cache: Cache, screen_images: bool = False) -> list[str]:
+                   cache: Cache, screen_images: bool = False) -> list[Problem]:
     """The preflight of every print file a build makes, kept in the cache by the bytes they
     read; with `screen_images`, the images of screen files too."""
     warnings = []
@@ -176,14 +178,14 @@ def print_warnings(project: Project, planned: Plan, rendered: dict[Job, Rendered
     return list(dict.fromkeys(warnings))
 
 
-def _cached(cache: Cache, what: tuple[str, ...], pdf: bytes, check) -> list[str]:
+def _cached(cache: Cache, what: tuple[str, ...], pdf: bytes, check) -> list[Problem]:
 
     entry = key("prepress", code_digest(), *what, hashlib.sha256(pdf).hexdigest())
     found = cache.read("checks", entry)
     if not isinstance(found, Miss):
-        return found[1].decode("utf-8").splitlines()
+        return [Problem.from_dict(data) for data in json.loads(found[1])]
     warnings = check()
-    cache.write("checks", entry, "\n".join(warnings).encode("utf-8"))
+    cache.write("checks", entry, json.dumps([asdict(w) for w in warnings]).encode("utf-8"))
     return warnings
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from functools import lru_cache
 from importlib.metadata import version
 from pathlib import Path
 
@@ -20,6 +19,7 @@ from ..pdf import imposition
 from ..plan.jobs import Plan, Planned, PlannedPack, fixed_date
 from ..render.engine import Renderer, is_print
 from ..render.stage import CachedRenderer, CacheSpec, Renders, Reporter
+from ..store.memos import memo
 
 
 def packs(project: Project, planned: Plan, renders: Renders, spec: CacheSpec, pool: Pool,
@@ -136,6 +136,6 @@ def _file_digest(path: Path) -> str:
     return _digest(path, stat.st_mtime_ns, stat.st_size)
 
 
-@lru_cache(maxsize=512)  # by date and size too: an edited template is read again
+@memo("inputs", maxsize=512)  # by date and size too: an edited template is read again
 def _digest(path: Path, modified: int, size: int) -> str:
     return file_digest(path)

@@ -6,11 +6,12 @@ from __future__ import annotations
 from dataclasses import replace
 
 from ..build import make
+from ..errors import Problem
 from ..project.config import Project
 from ..store.outputs import build_lock
 
 
-def check_print(project: Project, documents: dict) -> list[str]:
+def check_print(project: Project, documents: dict) -> list[Problem]:
     """Every pack made print-ready (PDF/X-4 unless the config names another variant) and the
     documents as they are built, read back by the preflight, screen files' images too. Nothing
     is written but the build's cache, which the next build reuses."""

@@ -572,7 +572,7 @@ def _connect(project: Project, password: str) -> smtplib.SMTP:
     smtp = project.email.smtp
     if not smtp.host:
         raise HandoutpackError("handoutpack.toml: email.smtp.host is not set; name the mail "
-                               "server to send through (see the README, 'Email to a media list')")
+                               "server to send through (see docs/email.md)")
     context = ssl.create_default_context()
     try:
         if smtp.security == "tls":
@@ -654,7 +654,7 @@ def _check_request(project: Project, pack_id: str, languages: tuple[str, ...]) -
     if project.email is None or not project.email.sender:
         raise HandoutpackError(
             f"{project.config_path.name}: add an [email] table with at least from = \"Name "
-            "<address@example.org>\" (see the README, 'Email to a media list')")
+            "<address@example.org>\" (see docs/email.md)")
     sender = parseaddr(project.email.sender)[1]
     try:
         validate_email(sender, check_deliverability=False)

@@ -12,7 +12,7 @@ import re
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from functools import lru_cache, partial
+from functools import partial
 from pathlib import Path
 
 from ..markup import pages as markup
@@ -25,6 +25,7 @@ from ..assemble.pack import page_values
 from ..render.pool import Pool, default_jobs
 from ..pdf.update import FirstPage, first_page, with_first_page
 from ..render.engine import Renderer
+from ..store.memos import memo
 
 ORGANISATION_COLUMNS = ("organisation", "organization", "outlet", "company", "affiliation")
 """The list's column that names where a recipient works, the first one found."""
@@ -169,7 +170,7 @@ def _personal_pack(renderer: Renderer, item: Cover) -> None:
     write_atomic(Path(item.path), with_first_page(base, item.base.first, rendered.pdf), sync=False)
 
 
-@lru_cache(maxsize=4)
+@memo("inputs", maxsize=4)
 def _base_bytes(path: str, digest: str) -> bytes:
     data = Path(path).read_bytes()
     if hashlib.sha256(data).hexdigest() != digest:

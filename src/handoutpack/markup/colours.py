@@ -5,9 +5,9 @@ contrast: 4.5:1 for text, 3:1 for large bold text)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cache
 
 from ..project.config import Brand
+from ..store.memos import memo
 
 NORMAL_TEXT = 4.5
 LARGE_TEXT = 3.0
@@ -93,7 +93,7 @@ def palette(brand: Brand) -> dict[str, str]:
     return dict(_palette(brand.primary.lower(), brand.accent.lower()))
 
 
-@cache  # by the two colours: a Brand may hold tables ([brand.cmyk]), which do not hash
+@memo("inputs")  # by the two colours: a Brand may hold tables ([brand.cmyk]), which do not hash
 def _palette(brand_primary: str, brand_accent: str) -> tuple[tuple[str, str], ...]:
     colours = dict(FIXED)
     light = [colours[n] for n in ("paper", "tint-primary", "stripe", "page-bg", "tint-accent")]

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import re
 import tomllib
-from functools import lru_cache
 from pathlib import Path
 
 import polib
@@ -13,6 +12,7 @@ import polib
 from ..errors import HandoutpackError
 from ..project.config import Project
 from .pages import template_dirs
+from ..store.memos import memo
 
 
 def labels(project: Project, lang: str) -> dict[str, str]:
@@ -39,7 +39,7 @@ def _labels_file(folders: tuple[Path, ...]) -> dict:
     return {}
 
 
-@lru_cache(maxsize=8)  # by date and size too: an edited file is read again
+@memo("inputs", maxsize=8)  # by date and size too: an edited file is read again
 def _read_labels(path: Path, modified: int, size: int) -> dict:
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))

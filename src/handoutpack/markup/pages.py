@@ -12,7 +12,6 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from contextvars import ContextVar
-from functools import cache, lru_cache
 from importlib.metadata import version
 from pathlib import Path
 
@@ -33,6 +32,7 @@ from ..project.config import Event, Printing, Project
 from ..sources.content import Translation
 from .theme import builtin_dir
 from ..errors import HandoutpackError
+from ..store.memos import memo
 
 SLIDE_BREAK = re.compile(r"\n[ \t]*---[ \t]*\n")
 NOTES = re.compile(r"<!--(.*?)-->", re.S)
@@ -49,7 +49,7 @@ MARKDOWN_EXTENSIONS = ["extra", "sane_lists", "toc", "pymdownx.magiclink", "admo
 """admonition and pymdownx.emoji read MkDocs' `!!! note` blocks and `:smile:` short codes."""
 
 
-@cache
+@memo("process")
 def _emoji_index() -> dict:
     """pymdownx's EmojiOne table, copied once per process. Its default index deep-copies the
     table (thousands of entries) for every Markdown instance: 23 ms a document, over ten seconds
@@ -199,7 +199,7 @@ def callout(title: str = "", kind: str = "note", caller=None) -> str:
             f"{body}\n\n</div>\n\n")
 
 
-@lru_cache(maxsize=16)
+@memo("inputs", maxsize=16)
 def language_env(lang: str) -> bounds.BoundedEnvironment:
     """The content environment whose number, money and date filters write `lang`."""
     env = bounds.BoundedEnvironment(undefined=jinja2.StrictUndefined, autoescape=False,
@@ -247,7 +247,7 @@ def render_text(name: str, text: str, first_line: int, values: dict, names: str,
         raise _jinja_error(name, first_line, error, line, names) from None
 
 
-@lru_cache(maxsize=32)  # an email's template, compiled once for a list of thousands
+@memo("inputs", maxsize=32)  # an email's template, compiled once for a list of thousands
 def _compiled(lang: str, text: str) -> jinja2.Template:
     return language_env(lang).from_string(text)
 
@@ -279,7 +279,7 @@ LIQUID_HINT = (". This looks like Liquid, Jekyll's template language, which hand
                "'{{ site.baseurl }}/assets/x.png'), or use {{ org.website }}")
 
 
-@lru_cache(maxsize=256)  # within a build, a deck's slides are made into several layouts
+@memo("inputs", maxsize=256)  # within a build, a deck's slides are made into several layouts
 def to_html(text: str, figure_label: str = "Figure {number}", line_breaks: bool = False) -> str:
     """Markdown to HTML, with footnotes where they are called and numbered figures; with
     `line_breaks`, each line break stays one (as in an email)."""
@@ -452,7 +452,7 @@ def _own_ids(body: str, prefix: str) -> str:
 # ---------------------------------------------------------------- page layouts from the theme
 
 
-@lru_cache(maxsize=8)  # the loader sees edited templates: it checks their dates
+@memo("inputs", maxsize=8)  # the loader sees edited templates: it checks their dates
 def _page_env(folders: tuple[Path, ...]) -> jinja2.Environment:
     """The layouts' environment: sandboxed and bounded like content's, as a project's own
     templates/ may come from anyone the project is shared with."""
@@ -559,7 +559,7 @@ def kept_call(name: str, inputs: tuple[str, ...], compute) -> str:
     return kept.get(key(name, _code(), *inputs), compute)
 
 
-@cache
+@memo("process")
 def _code() -> str:
     """What Jinja, Markdown and typesetting give depends on besides their input: this code and
     the libraries'."""

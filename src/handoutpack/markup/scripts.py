@@ -3,15 +3,15 @@ to right inside right-to-left text."""
 
 from __future__ import annotations
 
-from functools import cache
 
 from babel import Locale, UnknownLocaleError
+from ..store.memos import memo
 
 LRI, RLI, FSI, PDI = "\u2066", "\u2067", "\u2068", "\u2069"
 """Unicode's left-to-right isolate: a URL inside Arabic text keeps its own order."""
 
 
-@cache
+@memo("inputs")
 def direction(lang: str) -> str:
     """'rtl' for a language written right to left (ar, fa, he, ur...), else 'ltr'."""
     try:

@@ -38,8 +38,11 @@ class Event:
     language (a text given once is the same in every language)."""
 
     name: dict[str, str] = setting(factory=dict)
+    """The event's name, on covers and title slides."""
     date: dt.date | None = None
+    """When it is, printed in each language's way."""
     place: dict[str, str] = setting(factory=dict)
+    """Where it is: a city, a venue."""
     partners: tuple[Partner, ...] = ()
     """One or two partners (co-hosts, sponsors) whose logos the theme prints beside the
     organisation's, on covers, title slides and the pack's page footers ([[event.partners]]:
@@ -66,11 +69,14 @@ class EventText:
 @dataclass(frozen=True)
 class Org:
     name: str = setting()
-    short_name: str = setting()
-    """The name when not given."""
+    """The organisation's name: in page footers, on covers, as the PDFs' author."""
+    short_name: str = setting("")
+    """For tight places: the download page's tab, attachments' file names. The name when not
+    given (the reader passes it as the default)."""
     website: str = ""
+    """Linked from the download page; paths of a site's root that match no file link there."""
     logo: Path | None = None
-    """Absolute path of the logo (SVG or PNG) inside the project."""
+    """The logo, an SVG or PNG inside the project (read as its absolute path)."""
     rights: dict[str, str] = setting(factory=dict)
     """The project's statement of what readers may do with its materials (a licence,
     attribution, "free to share"), by language; covers and READMEs print it. None: nothing."""
@@ -82,12 +88,18 @@ class Org:
 @dataclass(frozen=True)
 class Brand:
     primary: str = setting("#0B4F6C", pattern=COLOUR_RE, hint=" (a colour like '#0B4F6C')")
+    """Headings, the cover's band."""
     accent: str = setting("#E09F3E", pattern=COLOUR_RE, hint=" (a colour like '#E09F3E')")
+    """Rules and bars; labels in a shade of it dark enough to read."""
     heading_font: str = "Lato"
+    """A font family declared in styles/fonts.css."""
     body_font: str = "Noto Serif"
+    """A font family declared in styles/fonts.css."""
     paper: str = setting("A4", choices=PAPER_SIZES)
+    """The project's paper; a pack's `paper` and `--paper` win over it."""
     cmyk: dict[str, tuple[float, float, float, float]] = field(default_factory=dict)
-    """[brand.cmyk]: the inks (0..1) a colour prints with, instead of a conversion."""
+    """[brand.cmyk]: the inks a brand colour prints with, instead of a conversion (read as
+    fractions, 0..1, of the percentages written)."""
 
 
 @dataclass(frozen=True)
@@ -131,7 +143,7 @@ class Printing:
     """Number each external link and list it with a QR code at the end of its document."""
     cover_file: bool = False
     """Also write the cover as <pack>-cover.pdf, to print on heavier paper."""
-    pdf_variant: str | None = None
+    pdf_variant: str | None = setting(None, choices=PDF_VARIANTS)
     """WeasyPrint's PDF variant; print-ready files are PDF/X-4 unless this says otherwise."""
     copies: int = 1
     """How many to print, for the job ticket."""
@@ -153,6 +165,7 @@ print shop's profile."""
 class Audience:
     id: str = not_a_key()
     names: dict[str, str] = setting(toml="name")
+    """The audience as a sentence names it ("journalists", "les journalistes")."""
 
 
 @dataclass(frozen=True)
@@ -161,15 +174,20 @@ class PackSpec:
 
     id: str = not_a_key()
     titles: dict[str, str] = setting(toml="title")
+    """On the cover, in the contents and on the download page."""
     audience: str = setting()
+    """The id of one of the [audiences]."""
     documents: tuple[str, ...] = setting()
+    """The documents' slugs, in the pack's order."""
     event: Event = Event()
+    """The event this pack is handed out at; none when not given."""
     printing: Printing = setting(Printing(), inline=Printing)
     """Its print options, written in the pack's own table."""
     languages: tuple[str, ...] = ()
     """The languages the pack is made in; empty for every language of the project."""
     presentations: str = setting("handout", choices=PRESENTATION_LAYOUTS)
-    """Which layout of each presentation the pack holds: one of PRESENTATION_LAYOUTS."""
+    """How the pack shows each presentation: its handout pages, the slides, or the
+    presenter's notes pages."""
 
 
 @dataclass(frozen=True)
@@ -188,12 +206,17 @@ class Smtp:
     it is read from the environment variable `password_env`."""
 
     host: str = ""
+    """The mail server's name."""
     port: int = setting(587, integer=True)
-    """587 by default: the port of the `security` chosen (see SMTP_SECURITY)."""
+    """The port of the `security` chosen when not given: 587 for starttls, 465 for tls, 25
+    for none."""
     security: str = setting("starttls", choices=SMTP_SECURITY)
+    """How the connection is secured."""
     user: str = ""
+    """Who logs in; nobody when empty (then no password is read)."""
     password_env: str = setting("HANDOUTPACK_SMTP_PASSWORD", pattern=ENV_NAME_RE,
                                 hint=" (the name of an environment variable)")
+    """The environment variable the password is read from."""
 
 
 @dataclass(frozen=True)
@@ -201,11 +224,15 @@ class Email:
     """Sending packs by email: who it is from, how big an attachment may be, how fast to send."""
 
     sender: str = setting(toml="from", hint=" (e.g. 'Name <name@example.org>')")
+    """Who the messages are from."""
     reply_to: str = ""
+    """Where answers go, when not to `from`."""
     max_attachment_mb: float = 10.0
+    """A larger pack is refused, with advice on making it smaller (`build --image-dpi 150`)."""
     pace_seconds: float = 2.0
     """Pause between two messages, so that the server (and spam filters) are not flooded."""
     smtp: Smtp = Smtp()
+    """The server `email --send` hands the messages to."""
 
 
 @dataclass(frozen=True)
@@ -224,14 +251,20 @@ class Paths:
     """[paths]: where the project's folders are, relative to it; read into Project's *_dir."""
 
     content: str = "content"
+    """The documents, `<section>/<slug>.<lang>.md`."""
     templates: str | list[str] | None = None
     """Folders whose templates override the theme's, first match wins; `templates/` when there
     is one."""
     styles: str | list[str] | None = None
     """The same for style sheets; `styles/` when there is one."""
     build: str = "build"
+    """Where the output goes: a folder of its own, since a build writes and deletes files
+    there."""
     emails: str = "emails"
+    """The email messages and recipient lists."""
     site_root: str | None = None
+    """Where paths starting with '/' start, as on the site the documents come from; the
+    project folder when not given."""
 
 
 @dataclass(frozen=True)
@@ -239,7 +272,10 @@ class Security:
     """[security], read into Project.allow_remote and Project.max_image_pixels."""
 
     allow_remote: bool = False
+    """Let documents load images and styles over http(s), with a 10-second timeout; off, they
+    print their alt text in a frame, with a warning."""
     max_image_megapixels: float = MAX_IMAGE_MEGAPIXELS
+    """Larger images are refused from their header: decoding one takes memory by the pixel."""
 
 
 @dataclass(frozen=True)
@@ -279,7 +315,8 @@ class Project:
     """The print defaults (brand.paper, [print], then the command line) every pack starts from,
     and how documents on their own are printed."""
     cmyk_profile: Path | None = None
-    """print.cmyk_profile: the print shop's CMYK ICC profile (None: Debian's SWOP profile)."""
+    """print.cmyk_profile: the print shop's CMYK ICC profile (none: Ghostscript's SWOP
+    profile, from Debian)."""
     presenter: Presenter | None = None
     """Who presents the packs ([presenter], or a profile given with --as)."""
 

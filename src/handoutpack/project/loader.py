@@ -38,7 +38,8 @@ def load(root: Path, overrides: dict[str, str] | None = None,
             f"{CONFIG_NAME}), or name one with --project.")
     text = read_text(CONFIG_NAME, config_path, "TOML", MAX_CONFIG_BYTES,
                      "a config is a few kB of TOML. Is it the right file?",
-                     'it needs at least [org] name = "..." (see the README for an example)')
+                     'it needs at least [org] name = "..." '
+                     '(see docs/configuration.md for an example)')
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:

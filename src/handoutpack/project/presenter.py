@@ -36,12 +36,17 @@ class Presenter:
     """The person who hands the pack out: printed as 'Presented by …' and on the contact page."""
 
     name: str
+    """Printed after "Presented by"."""
     role: str = ""
+    """Their role, e.g. "Social Performance Ambassador"."""
     organisation: str = ""
+    """Their own organisation."""
     email: str = ""
+    """On the contact page; checked to be an address."""
     phone: str = ""
+    """On the contact page, e.g. "+51 1 234 5678"."""
     photo: Path | None = None
-    """Absolute path of a PNG or JPEG inside the project."""
+    """A PNG or JPEG inside the project, for the contact page (read as its absolute path)."""
 
     @property
     def photo_uri(self) -> str:
@@ -57,7 +62,9 @@ class Partner:
     """A co-host or sponsor: its name, and its logo (SVG or PNG) inside the project."""
 
     name: str
+    """Printed beside the logo in page footers."""
     logo: Path
+    """An SVG, or a PNG with enough pixels to print at 150 dpi, inside the project."""
 
     @property
     def logo_uri(self) -> str:
@@ -180,7 +187,7 @@ def read_profile(path: Path) -> tuple[dict, str]:
 
     name = path.name
     text = read_text(name, path, "TOML", MAX_PROFILE_BYTES, "a profile is a few lines",
-                     'write [presenter] with name = "..." (see the README, "For ambassadors")')
+                     'write [presenter] with name = "..." (see docs/email.md)')
     try:
         return tomllib.loads(text), text
     except tomllib.TOMLDecodeError as error:

@@ -20,7 +20,7 @@ from ..markup import labels, numbers
 from ..project.config import PackSpec, Project
 from ..sources.content import Document
 from ..store import outputs as paths
-from ..errors import HandoutpackError
+from ..errors import HandoutpackError, Problem, warning
 from ..store.outputs import (
     EVERYTHING,
     Output,
@@ -440,7 +440,7 @@ def folder_name(project: Project, *parts: str) -> str:
     return "-".join(p for p in (prefix, *parts) if p)
 
 
-def write_pack_bundles(catalogue: Catalogue, log: Log) -> list[str]:
+def write_pack_bundles(catalogue: Catalogue, log: Log) -> list[Problem]:
     """<lang>/<pack>.zip for every built pack: the pack, its documents, a README; returns
     warnings for packs whose documents are not all built."""
     project, stage, warnings = catalogue.project, catalogue.stage, []
@@ -455,9 +455,10 @@ def write_pack_bundles(catalogue: Catalogue, log: Log) -> list[str]:
                        for d, pdf in parts if pdf is None]
             if missing:
                 stage.remove(zip_path)  # never offer a bundle older than its pack
-                warnings.append(f"{bundle_path(spec, lang)}: not made, as some of its documents "
-                                f"are not built yet: {', '.join(missing)}. Run `handoutpack "
-                                "build` to build everything.")
+                warnings.append(warning(
+                    bundle_path(spec, lang), "not made, as some of its documents are not built "
+                    f"yet: {', '.join(missing)}. Run `handoutpack build` to build everything.",
+                    topic="bundles"))
                 continue
             members = [_pdf_member(stage, f"{spec.id}.pdf", pack),
                        *(_pdf_member(stage, f"documents/{d.slug}.pdf", pdf)
@@ -514,7 +515,7 @@ def write_everything(catalogue: Catalogue, log: Log) -> None:
 
 
 def publish(project: Project, documents: dict[str, Document], stage: Staging,
-            log: Log = lambda m: None) -> list[str]:
+            log: Log = lambda m: None) -> list[Problem]:
     """After a build: thumbnails, bundles and the download pages for everything in build/
     (as build/manifest.json lists it), staged with the build's PDFs. Returns warnings."""
     outputs = read_outputs(project.build_dir, stage)

@@ -12,7 +12,7 @@ import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from functools import cache, cached_property
+from functools import cached_property
 from importlib.metadata import version
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -22,6 +22,7 @@ from ..markup.scripts import direction
 from . import textlayer
 from ..store.digests import file_digest
 from ..errors import HandoutpackError
+from ..store.memos import memo
 
 if TYPE_CHECKING:
     from ..pdf.colour import Inks
@@ -361,7 +362,7 @@ def _flowing_text(box, boxes) -> Iterator:
         yield from _flowing_text(child, boxes)
 
 
-@cache
+@memo("machine")
 def subsetter() -> str:
     """'harfbuzz' when WeasyPrint can use HarfBuzz's fast, reproducible font subsetter (Debian's
     libharfbuzz-subset0), else 'fonttools', its slower fallback. Found without importing WeasyPrint."""
@@ -374,7 +375,7 @@ def subsetter() -> str:
     return "fonttools"
 
 
-@cache
+@memo("process")
 def engine() -> str:
     """Everything besides the HTML and the files it reads that can change a render's bytes:
     the versions of the PDF engine and of this module (which sets its options), the subsetter."""

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import hashlib
-from functools import cache
 from pathlib import Path
+from .memos import memo
 
 
 def key(*parts: str) -> str:
@@ -23,7 +23,7 @@ def file_digest(path: Path) -> str:
         return hashlib.file_digest(file, "sha256").hexdigest()
 
 
-@cache  # the code cannot change while it runs
+@memo("process")  # the code cannot change while it runs
 def code_digest() -> str:
     """handoutpack's own code, for what is cached without a render's checks: whole builds,
     packs, placed slides, slide checks."""

@@ -147,7 +147,7 @@ def build_command(run: Run, packs: tuple[str, ...], languages: tuple[str, ...],
     finally:
         progress.clear()
     for warning in warnings:
-        click.echo(f"warning: {printable(warning)}", err=True)
+        click.echo(f"warning: {printable(str(warning))}", err=True)
     if not quiet:
         for note in reporter.notes:
             click.echo(f"note: {printable(note)}", err=True)

@@ -28,7 +28,8 @@ from . import workbench
 from ..build import build
 from ..plan.selection import Selection
 from ..publish.downloads import layout_label, own_name, page_images
-from ..errors import HandoutpackError
+from ..errors import HandoutpackError, Problem
+from ..store import memos
 from ..store.outputs import (
     PREVIEW_DIR,
     Busy,
@@ -75,7 +76,7 @@ class Render:
     pdf: bytes = b""
     pages: int = 0
     error: str = ""
-    warnings: list[str] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
     images: dict[int, bytes] = field(default_factory=dict)
 
     @property
@@ -122,6 +123,7 @@ class Preview:
             known = self.renders.get(path)
             if known and known.stamp == stamp:
                 return known
+            memos.forget("machine")  # a font installed meanwhile is seen; file memos key on dates
             started = time.monotonic()
             try:
                 project, documents = self.load()
@@ -285,7 +287,7 @@ class Handler(BaseHTTPRequestHandler):
         if render is None:
             return self._send(HTTPStatus.NOT_FOUND, b"{}", "application/json")
         state = {"version": render.version, "pages": render.pages, "error": render.error,
-                 "warnings": render.warnings}
+                 "warnings": [str(w) for w in render.warnings]}
         self._send(HTTPStatus.OK, json.dumps(state).encode("utf-8"), "application/json")
 
     def _from_this_machine(self) -> bool:

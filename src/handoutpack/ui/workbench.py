@@ -21,7 +21,6 @@ import uuid
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from email.headerregistry import Address
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -41,6 +40,7 @@ from ..pipeline import build_and_publish
 from ..project.presenter import LOGO_TYPES, PHOTO_TYPES, check_logo, profile_toml
 from ..progress import Reporter
 from ..distribute.sentlog import SentLog
+from ..store.memos import memo
 
 FOLDER = "workbench"
 """Inside build/: the profile the forms make, and the list loaded."""
@@ -167,7 +167,7 @@ class Workbench:
         files = [file for pack in packs for lang in langs for file in pack_files(project, pack, lang)]
         if form.get("personalise"):
             files += self._personal(job, project, packs, langs)
-        job.result = {"files": files, "warnings": warnings}
+        job.result = {"files": files, "warnings": [str(w) for w in warnings]}
 
     def _personal(self, job: Job, project: config.Project, packs, langs) -> list[dict]:
         people = self._recipients(project)
@@ -329,7 +329,7 @@ class _Problems:
         self.messages.append(message)
 
 
-@lru_cache(maxsize=64)
+@memo("inputs", maxsize=64)
 def _page_image(path: str, _mtime: int, _size: int, number: int) -> bytes | None:
     data = Path(path).read_bytes()
     if not 1 <= number <= page_count(data):
