@@ -9,10 +9,11 @@ from ..markup.labels import labels as labels_in, theme_labels
 from ..markup.pages import language_name
 from ..project import texts
 from ..project.config import Project
-from .findings import Finding
+from ..errors import Problem
+from .findings import finding
 
 
-def untranslated_words(project: Project, langs: tuple[str, ...]) -> list[Finding]:
+def untranslated_words(project: Project, langs: tuple[str, ...]) -> list[Problem]:
     english = labels_in(project, project.default_language)
     findings = []
     for lang in langs:
@@ -27,7 +28,7 @@ def untranslated_words(project: Project, langs: tuple[str, ...]) -> list[Finding
 
 
 def _finding(project: Project, lang: str, configured: list[texts.ConfigText],
-             labels: list[str]) -> Finding:
+             labels: list[str]) -> Problem:
     source = project.default_language
     english = labels_in(project, source)
     what = " and ".join(part for part in (
@@ -41,7 +42,7 @@ def _finding(project: Project, lang: str, configured: list[texts.ConfigText],
                        if len(labels) < len(english)])
     names = [text.key for text in configured] + (
         ["every label"] if len(labels) == len(english) > 3 else [f"label {key}" for key in labels])
-    return Finding("warning", "untranslated", project.config_path.name, None,
+    return finding("warning", "untranslated", project.config_path.name, None,
                    f"{lang}: {what} would print in {language_name(source, 'en')} instead: "
                    f"{', '.join(names)}; translate "
                    f"them in {where} (`handoutpack translate export --lang {lang}` writes "

@@ -6,9 +6,10 @@ the article ال as the grammar wants ('للمشاركين', not 'لـالمشا
 from __future__ import annotations
 
 import re
-from functools import cache
 
 from babel import Locale, UnknownLocaleError
+
+from ..store.memos import memo
 
 WESTERN, EASTERN = "western", "eastern"
 NUMERALS = (WESTERN, EASTERN)
@@ -42,7 +43,7 @@ def counter(name: str, lang: str, style: str) -> str:
     return f"counter({name}, {'persian' if _base(lang) in EXTENDED else 'arabic-indic'})"
 
 
-@cache
+@memo("inputs")
 def _rule(lang: str):
     try:
         return Locale.parse(lang.replace("-", "_")).plural_form
