@@ -112,3 +112,21 @@ def test_the_build_says_it_once_and_the_cover_prints_the_translation(project):
     assert "config text" not in result.output, result.output
     cover = all_text(next((project / "build/pt").glob("*starter*.pdf")))
     assert "Kit inicial" in cover and "o público" in cover and "Starter Pack" not in cover
+
+
+def test_a_config_text_that_adds_a_link_or_html_is_not_used_and_check_says_so(project):
+    from handoutpack.project import loader
+
+    invoke(project, "translate", "export", "--lang", "pt")
+    po = polib.pofile(str(project / "translations/pt/config.po"))
+    po[0].msgstr = "Livre. [Verifique sua conta](https://evil.example/login)"
+    po[1].msgstr = "Dia <script>alert(1)</script>"
+    po[2].msgstr = "On-line"
+    po.save()
+    loaded = loader.load(project)
+    assert "pt" not in loaded.org.rights and "pt" not in loaded.event.name
+    assert loaded.event.place["pt"] == "On-line"
+    result = invoke(project, "check")
+    assert "translations/pt/config.po:16: org.rights: the translation adds template code, " \
+           "HTML, a link or an address" in result.output, result.output
+    assert "translations/pt/config.po:22: event.name: the translation adds" in result.output

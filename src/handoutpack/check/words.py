@@ -24,6 +24,11 @@ def untranslated_words(project: Project, langs: tuple[str, ...]) -> list[Problem
         labels = [key for key in english if not translated.get(key)]
         if configured or labels:
             findings.append(_finding(project, lang, configured, labels))
+        findings += [finding("warning", "untranslated", f"translations/{lang}/config.po", line,
+                             "the translation adds template code, HTML, a link or an "
+                             "address its English does not have, so it is not used; write it "
+                             "as plain text", key=key)
+                     for line, key in texts.refused(project.root, lang)]
     return findings
 
 

@@ -9,6 +9,7 @@ still print in another language.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -61,18 +62,36 @@ def untranslated(project: Project, lang: str) -> list[ConfigText]:
             if lang in text.languages and not text.texts.get(lang, "").strip()]
 
 
+MARKUP = re.compile(r"\{[{%#]|</?[A-Za-z][^>]*>|\]\(|https?://|www\.|mailto:|\w@\w")
+"""What a config text's translation may not add to its English: template code, HTML, a link or
+an address (the download page's introduction is Markdown)."""
+
+
 def read(root: Path, lang: str) -> dict[str, str]:
     """The texts translations/<lang>/config.po translates (not fuzzy ones: their English
-    changed), by config key; {} when there is none or it cannot be read (`check` says why)."""
+    changed; not ones adding markup: see `refused`), by config key; {} when there is none or it
+    cannot be read (`check` says why)."""
+    return {e.msgctxt: e.msgstr for e in _entries(root, lang) if not _adds_markup(e)}
+
+
+def refused(root: Path, lang: str) -> list[tuple[int, str]]:
+    """(line, config key) of the translations `read` leaves out for the markup they add."""
+    return [(e.linenum, e.msgctxt) for e in _entries(root, lang) if _adds_markup(e)]
+
+
+def _entries(root: Path, lang: str) -> list[polib.POEntry]:
     target = path(root, lang)
     if not target.is_file():
-        return {}
+        return []
     try:
         po = polib.pofile(str(target))
     except (OSError, ValueError, UnicodeDecodeError):
-        return {}
-    return {e.msgctxt: e.msgstr for e in po
-            if e.msgctxt and e.msgstr.strip() and not e.fuzzy and not e.obsolete}
+        return []
+    return [e for e in po if e.msgctxt and e.msgstr.strip() and not e.fuzzy and not e.obsolete]
+
+
+def _adds_markup(entry: polib.POEntry) -> bool:
+    return len(MARKUP.findall(entry.msgstr)) > len(MARKUP.findall(entry.msgid))
 
 
 def completed(project: Project) -> Project:
