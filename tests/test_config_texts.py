@@ -69,6 +69,7 @@ def sample_sources(tmp_path):
     return root
 
 
+@pytest.mark.slow  # two checks of the whole sample; the fast loop has the small project's
 def test_the_sample_prints_no_english_in_its_other_languages_and_a_removed_text_is_listed(
         tmp_path):
     from handoutpack.project import loader, texts

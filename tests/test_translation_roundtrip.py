@@ -52,7 +52,8 @@ def imported(root: Path) -> None:
     assert result.exit_code == 0, result.output
 
 
-@pytest.mark.parametrize("xliff", [False, True], ids=["po", "xliff"])
+@pytest.mark.parametrize("xliff", [False, pytest.param(True, marks=pytest.mark.slow)],
+                         ids=["po", "xliff"])  # the XLIFF one in the full run only: 3 s
 def test_export_then_import_changes_no_byte_of_any_content_file(toolkit, xliff):
     before = content_bytes(toolkit)
     export_all(toolkit, xliff)
