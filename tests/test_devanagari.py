@@ -73,6 +73,8 @@ kind: handout
 
 - प्रत्येक संस्था अपने सामाजिक लक्ष्यों को लिखित रूप में तय करे।
 - स्वतंत्र मूल्यांकन और सामाजिक रेटिंग से निवेशकों का विश्वास बढ़ता है।
+
+[ऊपर देखें](#यह-क्यों-महत्वपूर्ण-है)।
 """
 
 
@@ -94,3 +96,10 @@ def test_pdftotext_finds_the_words_of_a_hindi_document(make_project):
         found = set(devanagari_words(text))
         missing = [word for word in source if word not in found]
         assert len(missing) / len(source) <= 0.02, (pdf.name, missing)  # 98 % found
+    import pikepdf  # and the in-page link to the Devanagari heading jumps to it
+
+    with pikepdf.open(project / "build/hi/documents/hello.pdf") as pdf:
+        links = [a for page in pdf.pages for a in page.obj.get("/Annots", [])
+                 if a.get("/Subtype") == "/Link"]
+        jumps = [a for a in links if "/Dest" in a or ("/A" in a and a.A.get("/S") == "/GoTo")]
+        assert len(jumps) == 1 and len(links) == 1, links
