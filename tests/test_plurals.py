@@ -138,3 +138,26 @@ def test_right_to_left_pdfs_read_right_to_left_and_print_eastern_digits(make_pro
                         else None) == direction, pdf
     text = all_text(project / "build/ar/starter.pdf")
     assert "٣ of ٣" in text and not re.search(r"\d", re.sub(r"[٠-٩]", "", text)), text
+
+
+def test_an_arabic_cover_puts_a_latin_place_before_the_date_right_to_left(make_project):
+    import io
+
+    import pdfplumber
+    import weasyprint
+
+    from handoutpack.assemble.pack import page_values
+    from handoutpack.markup import pages
+    from handoutpack.project import loader
+    from handoutpack.project.config import Printing
+
+    config = MINIMAL_CONFIG.replace('["en", "fr"]', '["en", "fr", "ar"]').replace(
+        'documents = ["hello"]', 'documents = ["hello"]\nevent.name = "Forum"\n'
+        'event.place = "Lima"\nevent.date = 2027-06-14')
+    project = loader.load(make_project({"handoutpack.toml": config}))
+    html = pages.page(project, "cover.html", **page_values(
+        project, project.packs["starter"], "ar", None, Printing()))
+    pdf = weasyprint.HTML(string=html, base_url=str(project.root) + "/").write_pdf()
+    with pdfplumber.open(io.BytesIO(pdf)) as opened:
+        words = {w["text"]: w["x0"] for w in opened.pages[0].extract_words()}
+    assert words["Lima"] > words["14"] > words["2027"], words  # 'Lima · 14 يونيو 2027'
