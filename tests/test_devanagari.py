@@ -36,7 +36,7 @@ kind: handout
     ("Él está aquí!", "él-está-aquí"),
 ])
 def test_anchors_keep_combining_marks(heading, anchor):
-    from handoutpack.markup.pages import heading_slug
+    from handoutpack.markup.markdown import heading_slug
 
     assert heading_slug(heading) == anchor
 

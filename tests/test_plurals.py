@@ -64,7 +64,7 @@ def test_arabic_preposition_joins_the_article_and_other_words():
 
 
 def test_eastern_numerals_are_a_setting_and_a_wrong_one_is_named(make_project):
-    from handoutpack.markup import labels, numbers, pages
+    from handoutpack.markup import labels, numbers, templates
     from handoutpack.project import loader
 
     config = MINIMAL_CONFIG.replace('["en", "fr"]', '["en", "fr", "ar"]') + \
@@ -73,7 +73,7 @@ def test_eastern_numerals_are_a_setting_and_a_wrong_one_is_named(make_project):
     words = labels.labels(project, "ar")
     assert numbers.counted(words, "n_pages", 11, "ar", numbers.numerals(
         project.typography.numerals, "ar")) == "١١ pages"  # no Arabic labels in this project
-    assert "counter(page, arabic-indic)" in pages.page_counter_css(words, "ar", "eastern")
+    assert "counter(page, arabic-indic)" in templates.page_counter_css(words, "ar", "eastern")
     assert numbers.digits("14 June 2027", "fa", "eastern") == "۱۴ June ۲۰۲۷"
 
     bad = make_project({"handoutpack.toml": config.replace('"eastern"', '"hindi"')})
@@ -147,7 +147,7 @@ def test_an_arabic_cover_puts_a_latin_place_before_the_date_right_to_left(make_p
     import weasyprint
 
     from handoutpack.assemble.pack import page_values
-    from handoutpack.markup import pages
+    from handoutpack.markup import templates
     from handoutpack.project import loader
     from handoutpack.project.config import Printing
 
@@ -155,7 +155,7 @@ def test_an_arabic_cover_puts_a_latin_place_before_the_date_right_to_left(make_p
         'documents = ["hello"]', 'documents = ["hello"]\nevent.name = "Forum"\n'
         'event.place = "Lima"\nevent.date = 2027-06-14')
     project = loader.load(make_project({"handoutpack.toml": config}))
-    html = pages.page(project, "cover.html", **page_values(
+    html = templates.page(project, "cover.html", **page_values(
         project, project.packs["starter"], "ar", None, Printing()))
     pdf = weasyprint.HTML(string=html, base_url=str(project.root) + "/").write_pdf()
     with pdfplumber.open(io.BytesIO(pdf)) as opened:

@@ -8,7 +8,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
 
-from ..markup import pages as markup
+from ..markup import jinja
 from ..sources import resources
 from ..project.config import Project
 from ..project.keys import suggest
@@ -122,7 +122,7 @@ class Pages:
         return self._parsed[translation.path]
 
     def _parse(self, translation: Translation) -> PageParser | None:
-        context = markup.make_context(self.project, translation.lang, self.project.event)
+        context = jinja.make_context(self.project, translation.lang, self.project.event)
         try:
             job = page_job(self.project, translation, context)
         except HandoutpackError as error:

@@ -6,7 +6,7 @@ build would otherwise make without a word."""
 from __future__ import annotations
 
 from ..markup.labels import labels as labels_in, theme_labels
-from ..markup.pages import language_name
+from ..markup.formats import language_name
 from ..project import texts
 from ..project.config import Project
 from ..errors import Problem

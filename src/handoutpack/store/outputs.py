@@ -114,9 +114,9 @@ def ensure_space(build_dir: Path, sizes: dict[str, int]) -> None:
         return  # not yet made: its mkdir reports any problem
     if free < needed:
         raise HandoutpackError(
-            f"{build_dir}: its disk has {free / 1_000_000:.1f} MB free, and this build needs "
+            f"its disk has {free / 1_000_000:.1f} MB free, and this build needs "
             f"about {needed / 1_000_000:.1f} MB (its PDFs, and the zips holding them); free "
-            "some space there, then build again. Nothing was written.")
+            "some space there, then build again. Nothing was written.", file=str(build_dir))
 
 
 def unwritable(path: Path, error: OSError, size: int = 0) -> HandoutpackError:
@@ -125,13 +125,14 @@ def unwritable(path: Path, error: OSError, size: int = 0) -> HandoutpackError:
     folder, what = (path, "its files") if path.is_dir() else (path.parent, path.name)
     if error.errno in (errno.ENOSPC, errno.EDQUOT):
         return HandoutpackError(
-            f"{folder}: no space left on its disk to write {what} ({_megabytes(size)}); "
+            f"no space left on its disk to write {what} ({_megabytes(size)}); "
             "free some space there (or move paths.build), then build again. Files already in "
-            "the build folder are unchanged.")
+            "the build folder are unchanged.", file=str(folder))
     if error.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
-        return HandoutpackError(f"{folder}: cannot be written ({error.strerror}); make it "
-                                "writable, or set paths.build to a folder you may write")
-    return HandoutpackError(f"{path}: cannot be written ({error.strerror or error})")
+        return HandoutpackError(f"cannot be written ({error.strerror}); make it "
+                                "writable, or set paths.build to a folder you may write",
+                                file=str(folder))
+    return HandoutpackError(f"cannot be written ({error.strerror or error})", file=str(path))
 
 
 def _megabytes(size: int) -> str:
@@ -245,8 +246,8 @@ def guarded(build_dir: Path, relative: str) -> Path:
     """build_dir/relative, refused when a link in build/ would take it outside build/."""
     path = build_dir / relative
     if ".." in Path(relative).parts or not inside(build_dir, path):
-        raise HandoutpackError(f"{path}: leads outside {build_dir} (a link put there?); remove it, "
-                               "as a build writes only inside its build folder")
+        raise HandoutpackError(f"leads outside {build_dir} (a link put there?); remove it, "
+                               "as a build writes only inside its build folder", file=str(path))
     return path
 
 
