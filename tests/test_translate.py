@@ -384,3 +384,20 @@ def test_definitions_captions_alt_text_and_notes_are_segments_of_their_own(make_
         ": FR Loans by region", "", "::: note", "FR Keep the rate in view.", ":::", "",
         "> [!NOTE]", "> FR Ask for the full price.", "",
         '!!! warning "FR Mind the rate"', "    FR Rates include every fee."]
+
+
+def test_figures_in_table_cells_are_the_translations_own(make_project):
+    english = DOC.replace("| Cycle | A year of saving |", "| Cycle | A year of saving |\n"
+                          "| Rate | 36.5% |")
+    french = english.replace("title: Saving groups", "title: Groupes d'épargne").replace(
+        "| Rate | 36.5% |", "| Taux | 36,5 % |")
+    project = make_project({"content/handouts/groups.en.md": english,
+                            "content/handouts/groups.fr.md": french})
+    export(project, "groups")
+    po = po_of(project)
+    assert po.find("36.5%").msgstr == "36,5 %"
+    po.remove(po.find("36.5%"))  # a catalogue made before figures were entries
+    po.save()
+    assert invoke(project, "translate", "import").exit_code == 0
+    after = (project / "content/handouts/groups.fr.md").read_text()
+    assert after.split("---\n", 2)[2] == french.split("---\n", 2)[2]  # the body, byte for byte

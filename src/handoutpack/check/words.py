@@ -13,6 +13,10 @@ from ..errors import Problem
 from .findings import finding
 
 
+WORKBENCH = "wb_"
+"""The workbench's own words (its page, not the packs): its languages are its own concern."""
+
+
 def untranslated_words(project: Project, langs: tuple[str, ...]) -> list[Problem]:
     english = labels_in(project, project.default_language)
     findings = []
@@ -21,7 +25,8 @@ def untranslated_words(project: Project, langs: tuple[str, ...]) -> list[Problem
             continue
         configured = texts.untranslated(project, lang)
         translated = theme_labels(project, lang)
-        labels = [key for key in english if not translated.get(key)]
+        labels = [key for key in english if not translated.get(key)
+                  and not key.startswith(WORKBENCH)]
         if configured or labels:
             findings.append(_finding(project, lang, configured, labels))
         findings += [finding("warning", "untranslated", f"translations/{lang}/config.po", line,
@@ -36,6 +41,7 @@ def _finding(project: Project, lang: str, configured: list[texts.ConfigText],
              labels: list[str]) -> Problem:
     source = project.default_language
     english = labels_in(project, source)
+    every = len(labels) == len([k for k in english if not k.startswith(WORKBENCH)]) > 3
     what = " and ".join(part for part in (
         _count(len(configured), "config text"), _count(len(labels), "label")) if part)
     where = " and ".join(name for name, wanted in (
@@ -43,10 +49,10 @@ def _finding(project: Project, lang: str, configured: list[texts.ConfigText],
         (f"translations/{lang}/labels.po", labels)) if wanted)
     details = tuple([f"{project.where(text.key)}: {_short(text.texts[source])!r}"
                      for text in configured]
-                    + [f"label {key}: {_short(english[key])!r}" for key in labels
-                       if len(labels) < len(english)])
+                    + ([] if every else [f"label {key}: {_short(english[key])!r}"
+                                         for key in labels]))
     names = [text.key for text in configured] + (
-        ["every label"] if len(labels) == len(english) > 3 else [f"label {key}" for key in labels])
+        ["every label"] if every else [f"label {key}" for key in labels])
     return finding("warning", "untranslated", project.config_path.name, None,
                    f"{lang}: {what} would print in {language_name(source, 'en')} instead: "
                    f"{', '.join(names)}; translate "

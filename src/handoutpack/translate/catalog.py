@@ -323,10 +323,12 @@ def status(merged: polib.POFile) -> Status:
 def translated_markdown(project: Project, document: Document, po: polib.POFile, po_name: str,
                         lang: str) -> tuple[str, list[str]]:
     """The translation's Markdown from its catalogue, and warnings (blocks left in English).
-    A fuzzy entry keeps its translation (check reports it); a missing one gives the English."""
+    A fuzzy entry keeps its translation (check reports it), or gives the English when its markup
+    no longer fits (a suggestion carried over from other English); a missing one gives the
+    English."""
     segments, skeleton = source_segments(project, document)
     entries = {(e.msgctxt, e.msgid): e for e in po if not e.obsolete}
-    texts, missing, problems = {}, [], []
+    texts, missing, problems, unfit = {}, [], [], []
     for seg in segments:
         entry = entries.get((_context(seg), seg.text))
         text = seg.text
@@ -336,7 +338,11 @@ def translated_markdown(project: Project, document: Document, po: polib.POFile, 
                 check_additions(entry.msgstr, seg.text, seg.kind)
                 text = entry.msgstr
             except PlaceholderError as error:
-                problems.append(f"{po_name}:{entry.linenum}: {error} (msgid \"{_short(seg.text)}\")")
+                if entry.fuzzy:
+                    unfit.append(entry.linenum)
+                else:
+                    problems.append(f"{po_name}:{entry.linenum}: {error} "
+                                    f"(msgid \"{_short(seg.text)}\")")
         else:
             missing.append(seg.line)
         texts[seg] = text
@@ -346,6 +352,9 @@ def translated_markdown(project: Project, document: Document, po: polib.POFile, 
     title, summary = (restore(texts[s], s.markup) for s in segments[:2])
     front = front_matter(project, document, lang, title, summary, po.metadata)
     warnings = []
+    if unfit:
+        warnings.append(f"{po_name}: fuzzy translations whose markup does not fit their English "
+                        f"now, left in English (lines {_lines(unfit)}); translate them again")
     if missing:
         warnings.append(f"{po_name}: {len(missing)} of {len(segments)} blocks not translated yet, "
                         f"left in English (lines {_lines(missing)} of the English)")

@@ -105,7 +105,8 @@ class _Cutter:
     def slot(self, text: str, kind: str, index: int) -> str | int:
         """A slot for `text` (joined lines), or the text itself when there is nothing to translate."""
         msgid, markup = protect(text.strip())
-        if not has_words(msgid):
+        numbers = kind == "table cell" and any(ch.isdigit() for ch in TAG.sub("", msgid))
+        if not has_words(msgid) and not numbers:  # a figure's format is the language's: 1,5 %
             return text.strip()
         self.segments.append(Segment(msgid, kind, self.first_line + index, markup))
         return len(self.segments) - 1
