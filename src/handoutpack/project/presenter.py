@@ -15,6 +15,8 @@ from typing import Any
 
 from email_validator import EmailNotValidError, validate_email
 
+from ..errors import HandoutpackError
+from ..sources.files import read_head
 from .schema import toml_keys
 
 MAX_PARTNERS = 2
@@ -33,6 +35,8 @@ PHONE_RE = re.compile(r"^\+?[0-9][0-9 ().\-/]{4,24}$")
 PROFILE_KEYS = {"presenter", "partners", "event", "workbench"}
 """A profile's tables; [workbench] holds the page's other choices (packs, languages), which a
 build from the command line does not read."""
+PROFILES_DIR = "profiles"
+"""Where the workbench saves ambassadors' profiles, and `check` finds them."""
 MAX_PROFILE_BYTES = 100_000
 
 
@@ -106,7 +110,7 @@ def read_presenter(r, data: Any, key: str, root: Path) -> Presenter | None:
                   "an optional leading +, e.g. +33 1 23 45 67 89")
     photo = None
     if table.get("photo"):
-        photo = r.path(root, table["photo"], f"{key}.photo")
+        photo = r.path(root, table["photo"], f"{key}.photo", file=True)
         if photo and photo.is_file():
             _check_type(r, f"{key}.photo", photo, PHOTO_TYPES, "a photo")
     role, roles = _role(r, table.get("role"), f"{key}.role")
@@ -149,7 +153,7 @@ def read_partners(r, data: Any, key: str, root: Path) -> tuple[Partner, ...]:
         if not table:
             continue
         name = r.string(table, "name", f"{where}.name").strip()
-        logo = r.path(root, table.get("logo"), f"{where}.logo")
+        logo = r.path(root, table.get("logo"), f"{where}.logo", file=True)
         if logo and logo.is_file() and check_logo(r, f"{where}.logo", logo) and name:
             partners.append(Partner(name, logo))
     return tuple(partners)
@@ -161,7 +165,11 @@ def check_logo(r, key: str, path: Path) -> bool:
         return False
     if path.suffix.lower() == ".svg":
         return True
-    width, height = png_size(path)
+    try:
+        width, height = png_size(path)
+    except ValueError:
+        r.problem(key, f"'{path.name}' is cut short: its PNG header is not whole; export it again")
+        return False
     box_w, box_h = PARTNER_LOGO_MM
     printed_mm = min(box_w, box_h * width / height)  # fitted into the box, never stretched
     dpi = width / (printed_mm / 25.4)
@@ -188,7 +196,11 @@ def _check_type(r, key: str, path: Path, suffixes: tuple[str, ...], what: str) -
     if suffix not in suffixes:
         r.problem(key, f"'{path.name}' is not {kinds}; save {what} as {kinds}")
         return False
-    head = path.read_bytes()[:4096]
+    try:
+        head = read_head(key, path, 4096)
+    except HandoutpackError as error:
+        r.problem(key, f"'{path.name}' {error.problems[0].message}")
+        return False
     looks = {".png": head.startswith(b"\x89PNG\r\n\x1a\n"),
              ".jpg": head.startswith(b"\xff\xd8\xff"), ".jpeg": head.startswith(b"\xff\xd8\xff"),
              ".svg": _is_svg(path)}[suffix]
@@ -207,8 +219,9 @@ def _is_svg(path: Path) -> bool:
 
 def png_size(path: Path) -> tuple[int, int]:
     """Width and height from a PNG's header."""
-    with path.open("rb") as file:
-        header = file.read(24)
+    header = read_head(path.name, path, 24)
+    if len(header) < 24:
+        raise ValueError(f"{path.name}: a PNG header is 24 bytes")
     width, height = struct.unpack(">II", header[16:24])
     return max(width, 1), max(height, 1)
 

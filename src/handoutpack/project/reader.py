@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import Problem, collect
+from ..sources.files import NOT_REGULAR, is_special
 from ..store.guard import build_dir_problem
 from ..store.names import ID_RE, usable_name
 from .config import (
@@ -20,6 +21,7 @@ from .config import (
     SMTP_SECURITY,
     Audience,
     Brand,
+    ContentSettings,
     DownloadPage,
     Email,
     Event,
@@ -124,12 +126,13 @@ class Reader:
             return {lang: value for lang in languages}
         if isinstance(value, dict) and value:
             for lang, text in value.items():
-                if lang not in languages:
+                if lang not in languages and (not LANG_RE.match(lang) or suggest(lang, languages)):
                     self.problem(f"{key}.{lang}", f"'{lang}' is not in languages.available"
                                  f"{suggest(lang, languages)}")
                 elif not isinstance(text, str) or not text.strip():
                     self.problem(f"{key}.{lang}", "must be a non-empty string")
-            return {k: v for k, v in value.items() if isinstance(v, str)}
+            # a language taken out of languages.available keeps its texts, unused, for its return
+            return {k: v for k, v in value.items() if isinstance(v, str) and k in languages}
         self.problem(key, "is required: a string, or a table with one string per language")
         return {}
 
@@ -165,7 +168,10 @@ class Reader:
             self.problem(key, f"{value!r} is not a date; write it as YYYY-MM-DD")
             return default
 
-    def path(self, root: Path, value: Any, key: str, must_exist: bool = True) -> Path | None:
+    def path(self, root: Path, value: Any, key: str, must_exist: bool = True,
+             file: bool = False) -> Path | None:
+        """A path inside the project (links followed); `file`: a regular file, as content files
+        are (a named pipe, a device or a folder is a problem, never silently skipped)."""
         if not isinstance(value, str) or not value:
             self.problem(key, "must be a path relative to the project folder")
             return None
@@ -175,12 +181,18 @@ class Reader:
             return None
         if must_exist and not path.exists():
             self.problem(key, f"'{value}' does not exist")
+        elif is_special(path):
+            self.problem(key, f"'{value}' {NOT_REGULAR}")
+            return None
+        elif file and path.is_dir():
+            self.problem(key, f"'{value}' is a folder; name a file in it")
+            return None
         return path
 
     READERS = {"str": string, "bool": boolean, "float": number, "int": number,
                "dt.date | None": date, "dict[str, str]": localised}
     """How a value is read, by the type its field is declared with."""
-TOP_KEYS = {"org", "brand", "languages", "paths", "audiences", "packs", "event", "labels",
+TOP_KEYS = {"org", "brand", "languages", "paths", "content", "audiences", "packs", "event", "labels",
             "security", "typography", "download", "email", "print", "presenter"}
 
 
@@ -210,7 +222,7 @@ def read_project(root: Path, config_path: Path, data: dict, overrides: dict[str,
     logo = org_data.get("logo")
     org = Org(**r.settings(Org, org_data, "org", given={"name": org_name},
                            defaults={"short_name": org_name}),
-              logo=r.path(root, logo, "org.logo") if logo is not None else None)
+              logo=r.path(root, logo, "org.logo", file=True) if logo is not None else None)
     brand_data = r.table(data.get("brand"), "brand", toml_keys(Brand))
     brand = Brand(**r.settings(Brand, brand_data, "brand"))
     brand = replace(brand, cmyk=_inks(r, brand_data.get("cmyk"), brand))
@@ -244,7 +256,7 @@ def read_project(root: Path, config_path: Path, data: dict, overrides: dict[str,
     print_data = r.table(data.get("print"), "print", PRINT_KEYS)
     # [print] has no paper of its own: the project's is brand.paper
     printing = _printing(r, {**print_data, "paper": brand.paper}, "print", Printing())
-    cmyk_profile = (r.path(root, print_data["cmyk_profile"], "print.cmyk_profile")
+    cmyk_profile = (r.path(root, print_data["cmyk_profile"], "print.cmyk_profile", file=True)
                     if "cmyk_profile" in print_data else None)
     packs = {}
     for pack_id, spec in r.table(data.get("packs"), "packs").items():
@@ -261,6 +273,7 @@ def read_project(root: Path, config_path: Path, data: dict, overrides: dict[str,
             r.problem(f"labels.{lang}", "must be a table of label names to strings")
 
     security = Security(**r.read(Security, data.get("security"), "security"))
+    settings = ContentSettings(**r.read(ContentSettings, data.get("content"), "content"))
     typography = _typography(r, r.table(data.get("typography"), "typography",
                                         toml_keys(Typography)), languages)
     download = DownloadPage(**r.read(DownloadPage, data.get("download"), "download"))
@@ -278,7 +291,7 @@ def read_project(root: Path, config_path: Path, data: dict, overrides: dict[str,
         download=download, email=email,
         emails_dir=emails_dir or root / "emails", site_root=site_root,
         printing=replace(printing, **forced_printing), cmyk_profile=cmyk_profile,
-        presenter=presenter,
+        presenter=presenter, templating=settings.templating,
     )
 
 

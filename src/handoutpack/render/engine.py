@@ -275,8 +275,11 @@ class Renderer:
         if failures := self._failures(warnings, name):
             raise HandoutpackError(*(replace(failure, message=f"{failure.message} (while "
                                              f"rendering {name}).") for failure in failures))
+        from ..pdf import tagging  # pikepdf: only a worker that renders pays for it
+
+        pdf = tagging.mended(pdf)
         if is_print(variant):
-            from ..pdf import printfile  # pikepdf: only print builds pay for it
+            from ..pdf import printfile
 
             pdf = printfile.prepare(pdf, self.inks, variant, printfile.created(html))
         return Rendered(pdf, len(document.pages), (*_useful(warnings), *overflows(document)),

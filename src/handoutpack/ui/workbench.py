@@ -31,14 +31,19 @@ from ..project.presenter import LOGO_TYPES, PHOTO_TYPES
 from ..publish.downloads import own_name
 from ..sources import content
 from ..store.names import WINDOWS_RESERVED
-from ..store.outputs import build_lock, write_atomic
+from ..store.outputs import (
+    CACHE_DIR,
+    OUTBOX_DIR,
+    PREVIEW_DIR,
+    WORKBENCH_DIR,
+    build_lock,
+    write_atomic,
+)
 from . import uploads
 from .workbench_forms import form_profile, profile_form
 from .workbench_shown import described, page_image, pack_files, shown_message
 from .workbench_words import FIELD_KEY, field_problem, row_problem, say, words
 
-FOLDER = "workbench"
-"""Inside build/: the profile the forms make, the list loaded, and the last build's form."""
 PROFILES = "profiles"
 """The project's folder of saved profiles."""
 SKIPPED_DIRS = {".git", ".venv", "node_modules", "__pycache__", "tests", "build"}
@@ -95,7 +100,7 @@ class Workbench:
         plain = loader.load(self.root)
         if not form:
             return plain
-        path = plain.build_dir / FOLDER / "profile.toml"
+        path = plain.build_dir / WORKBENCH_DIR / "profile.toml"
         write_atomic(path, form_profile(form).encode("utf-8"), sync=False)
         return loader.load(self.root, profile=path)
 
@@ -144,7 +149,7 @@ class Workbench:
     def _ask_before_replacing(self, form: dict, said: dict[str, str]) -> None:
         """Packs in build/ made by the page for a presenter are not replaced by a build for
         someone else (a blank form, another profile) without a yes."""
-        built = loader.load(self.root).build_dir / FOLDER
+        built = loader.load(self.root).build_dir / WORKBENCH_DIR
         try:
             earlier = tomllib.loads((built / "built.toml").read_text(encoding="utf-8"))
         except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
@@ -157,7 +162,7 @@ class Workbench:
     @staticmethod
     def _built_from(project: config.Project, form: dict) -> None:
         """Note whose form the packs in build/ were made from (see _ask_before_replacing)."""
-        write_atomic(project.build_dir / FOLDER / "built.toml",
+        write_atomic(project.build_dir / WORKBENCH_DIR / "built.toml",
                      form_profile(form).encode("utf-8"), sync=False)
 
     def _run(self, job: Job, work, form: dict, said: dict[str, str]) -> None:
@@ -209,7 +214,7 @@ class Workbench:
         return files
 
     def _recipients(self, project: config.Project, said) -> list[recipients.Recipient]:
-        path = project.build_dir / FOLDER / "recipients.csv"
+        path = project.build_dir / WORKBENCH_DIR / "recipients.csv"
         if not path.is_file():
             raise HandoutpackError(say(said, "wb_err_no_list"))
         return mailing.read_recipients(path, project)[0]
@@ -222,7 +227,7 @@ class Workbench:
         if pack not in project.packs:
             raise HandoutpackError(say(said, "wb_err_choose_mail_pack"))
         people = in_pack(project, pack, self._recipients(project, said))
-        csv = project.build_dir / FOLDER / "recipients.csv"
+        csv = project.build_dir / WORKBENCH_DIR / "recipients.csv"
         job.progress(0, 0, say(said, "wb_building"))
         build_and_publish(project, documents, Selection((pack,), tuple(
             dict.fromkeys(p.lang for p in people))), Reporter())
@@ -316,7 +321,7 @@ class Workbench:
         """Keep the list the page loaded, and say who is on it and which rows are skipped."""
         project = self.project()
         said = words(project, lang)
-        path = project.build_dir / FOLDER / "recipients.csv"
+        path = project.build_dir / WORKBENCH_DIR / "recipients.csv"
         write_atomic(path, text.encode("utf-8"), sync=False)
         people, problems = mailing.read_recipients(path, project)
         return {"people": [{"line": p.line, "email": p.email, "name": p.name, "lang": p.lang,
@@ -338,7 +343,7 @@ class Workbench:
         build_dir = self.project().build_dir
         path = (build_dir / relative).resolve()
         if (not path.is_relative_to(build_dir) or path.suffix not in (".pdf", ".zip", ".png")
-                or not path.is_file() or {".cache", ".preview", "outbox"} & set(
+                or not path.is_file() or {CACHE_DIR, PREVIEW_DIR, OUTBOX_DIR} & set(
                     path.relative_to(build_dir).parts)):
             return None
         return path

@@ -4,16 +4,15 @@ count and the name they download under), pages as pictures, and each message as 
 from __future__ import annotations
 
 import re
-from email.headerregistry import Address
 from pathlib import Path
 
-from ..distribute import mailing, personalise, recipients
+from ..distribute import mailing
 from ..markup.scripts import direction
 from ..pdf.files import page_count
 from ..project import config
 from ..publish.downloads import own_name, page_images
 from ..store.memos import memo
-from ..store.outputs import read_outputs
+from ..store.outputs import PERSONAL_DIR, bundle_path, pack_path, read_outputs
 
 PAGE_WIDTH = 900
 """Pixels across a page picture: sharp in the preview's column."""
@@ -39,9 +38,9 @@ def pack_files(project: config.Project, pack: str, lang: str) -> list[dict]:
     if spec.languages and lang not in spec.languages:
         return []
     title = project.text(spec.titles, lang)
-    files = [described(project, project.build_dir / f"{lang}/{pack}.pdf", title, lang, "pack")]
-    if (project.build_dir / f"{lang}/{pack}.zip").is_file():
-        files.append(described(project, project.build_dir / f"{lang}/{pack}.zip", title, lang,
+    files = [described(project, project.build_dir / pack_path(lang, pack), title, lang, "pack")]
+    if (project.build_dir / bundle_path(lang, pack)).is_file():
+        files.append(described(project, project.build_dir / bundle_path(lang, pack), title, lang,
                                "zip"))
     return files
 
@@ -55,7 +54,7 @@ def download_name(project: config.Project, relative: str) -> str:
         lang, name = parts
         stem, suffix = Path(name).stem, Path(name).suffix
         return f"{short}-{stem}-{lang}{suffix}".lstrip("-")
-    if len(parts) == 4 and parts[0] == personalise.PERSONAL_DIR:  # personal/<lang>/<pack>/<name>
+    if len(parts) == 4 and parts[0] == PERSONAL_DIR:  # personal/<lang>/<pack>/<name>
         _, lang, pack, name = parts
         return f"{short}-{pack}-{lang}-{name}".lstrip("-")
     return "-".join([short, *parts]).lstrip("-")
@@ -78,10 +77,7 @@ def shown_message(project: config.Project, draft: mailing.Draft, pack: Path) -> 
     """A message as the page shows it: to whom, the subject, the message as it reads in a mail
     program (its HTML part), and their pack."""
     recipient = draft.letter.recipient
-    try:
-        to = str(Address(recipient.name, addr_spec=recipient.address))  # as a mail program shows it
-    except (ValueError, IndexError):
-        to = draft.to
+    to = str(draft.to)  # as a mail program shows it: the header's Address, made as it is sent
     return {"to": to, "subject": draft.subject, "lang": recipient.lang,
             "dir": direction(recipient.lang), "text": draft.text, "html": draft.html,
             "attachment": draft.letter.attachment.filename,
