@@ -162,7 +162,8 @@ def draft(project: Project, documents: dict[str, Document], pack_id: str, letter
                               brand=project.brand, words=words, body=body_html,
                               subject=TOKEN.sub("", subject),  # the one value not held aside
                               attachment=values["attachment"] | {
-                                  "pages_text": pages_text(words, attachment.pages)})
+                                  "pages_text": pages_text(words, attachment.pages, lang,
+                                                           project)})
         return Draft(letter, subject, text, held.put_back(page))
 
 
