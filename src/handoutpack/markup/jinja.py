@@ -177,7 +177,8 @@ def _jinja_error(name: str, first_line: int, error: Exception, line: int | None,
     hint = f"; the names you can use are {names}" if isinstance(error, jinja2.UndefinedError) else ""
     if LIQUID.search(message):
         hint += LIQUID_HINT
-    elif system := syntax.looks_like(_line_of(text, line)):
+    elif isinstance(error, (jinja2.UndefinedError, jinja2.TemplateSyntaxError)) and (
+            system := syntax.looks_like(_line_of(text, line))):  # not for a limit reached
         hint += system_hint(system)
     return HandoutpackError(f"template error: {message}{hint}", file=name,
                             line=first_line + line - 1 if line else None)
