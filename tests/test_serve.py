@@ -119,14 +119,24 @@ def test_a_running_preview_sees_edited_templates_and_labels(make_project):
         cover = project / "templates/cover.html"
         cover.write_text(cover.read_text("utf-8").replace(
             "<footer", "<p>Printed for the spring workshop</p><footer", 1), encoding="utf-8")
-        assert "Printed for the spring workshop" in pdf_text(pack), "the edited cover"
+        # the watcher hears of a save within milliseconds, not before the write returns
+        shown = text_once(pack, lambda text: "Printed for the spring workshop" in text)
+        assert "Printed for the spring workshop" in shown, "the edited cover"
         labels = project / "templates/labels.toml"
         text = labels.read_text("utf-8")
         assert 'contents = "Contents"' in text
         labels.write_text(text.replace('contents = "Contents"', 'contents = "In this pack"', 1),
                           encoding="utf-8")
-        shown = pdf_text(pack)
+        shown = text_once(pack, lambda text: "In this pack" in text)
         assert "In this pack" in shown and "Contents" not in shown, "the edited labels"
+
+
+def text_once(url: str, wanted, seconds: float = 10) -> str:
+    """The PDF's text as soon as `wanted` holds for it, or as it is after `seconds`."""
+    deadline = time.monotonic() + seconds
+    while not wanted(text := pdf_text(url)) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return text
 
 
 @pytest.mark.parametrize("number", ["%C2%B2", "%D9%A3", "9" * 5000, "-1", "0"],
@@ -193,3 +203,28 @@ def test_a_template_that_would_run_for_hours_answers_with_its_problem(make_proje
         assert status == 200 and "slow.en.md" in error and "took longer than 20 s" in error
         hello = json.loads(get(base + "/state/en/documents/hello.pdf")[1])
         assert hello["error"] == "" and hello["pages"] == 1, "and it renders the next"
+
+
+def test_a_save_is_pushed_to_the_open_page_without_it_asking(preview, browser):
+    """The page listens to server-sent events: no poll, and the watcher rebuilds on the save."""
+    project, base = preview
+    page = browser.new_page()
+    asked = []
+    page.on("request", lambda request: asked.append(request.url))
+    page.goto(base + "/view/en/documents/hello.pdf")
+    page.wait_for_function("document.body.dataset.version", timeout=60_000)
+    first = page.evaluate("document.body.dataset.version")
+    time.sleep(2.5)  # the old page asked every second
+    source = project / "content/handouts/hello.en.md"
+    source.write_text(source.read_text().replace("Hello from", "Greetings from"), encoding="utf-8")
+    page.wait_for_function(f"document.body.dataset.version !== '{first}'", timeout=60_000)
+    page.wait_for_function("document.querySelector('#pages img').complete")
+    assert not [url for url in asked if "/state/" in url], "nothing polled"
+    assert [url for url in asked if "/events/en/documents/hello.pdf" in url]
+    assert "Greetings from Example Trust" in pdf_text(base + "/pdf/en/documents/hello.pdf")
+    page.close()
+
+
+def test_events_for_no_such_target_are_not_found(preview):
+    project, base = preview
+    assert get(base + "/events/en/documents/nothing.pdf")[0] == 404

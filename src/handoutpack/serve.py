@@ -1,5 +1,5 @@
 """Preview while writing: a local web page of the documents and packs, each shown page by page as
-it will print, rebuilt and refreshed when a source file is saved."""
+it will print, rebuilt and pushed to the page as soon as a source file is saved (live.py)."""
 
 from __future__ import annotations
 
@@ -20,6 +20,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from . import config, content, markup, workbench
+from .live import Live
 from .build import build
 from .config import Selection
 from .distribute import layout_label, own_name, page_images
@@ -81,6 +82,7 @@ class Preview:
         self.lock = threading.Lock()
         self.renders: dict[str, Render] = {}
         self.watched: list[Path] = [self.project_dir]
+        self.live: Live | None = None  # once started, it says when sources change
 
     def load(self):
         """The project and its documents as they are now; raises HandoutpackError."""
@@ -90,7 +92,10 @@ class Preview:
         return project, content.load(project)
 
     def stamp(self) -> str:
-        """Changes whenever a file that can change a render is saved, added or removed."""
+        """Changes whenever a file that can change a render is saved, added or removed: the
+        watcher's count of changes, or without one every file's time and size."""
+        if self.live is not None:
+            return f"change {self.live.generation}"
         digest = hashlib.sha256()
         for top in self.watched:
             for path in sorted(top.rglob("*")) if top.is_dir() else [top]:
@@ -135,6 +140,19 @@ class Preview:
             self.renders[path] = result
             return result
 
+    def warm(self, path: str) -> None:
+        """Rebuild the target at `path` if a source changed, and draw its first page: what an
+        open page asks for next."""
+        render = self.render(path)
+        if render is not None and render.pages:
+            self.page_image(path, 1, render.version)
+
+    @staticmethod
+    def state(render: Render) -> dict:
+        """What the page needs to show a render: its version, pages and problems."""
+        return {"version": render.version, "pages": render.pages, "error": render.error,
+                "warnings": render.warnings}
+
     def page_image(self, path: str, number: int, version: str) -> bytes | None:
         """Page `number` (from 1) of the render with this `version`, as a PNG."""
         with self.lock:  # pdfium, which draws the pages, is not safe across threads
@@ -166,7 +184,8 @@ def targets(project: config.Project, documents: dict[str, content.Document]) -> 
 
 class Handler(BaseHTTPRequestHandler):
     """GET / (the list), /view/<path> (a target's pages), /state/<path> (JSON: its version,
-    pages and problem, rebuilt if needed), /page/<n>/<path>?v=<version> (PNG), /pdf/<path>."""
+    pages and problem, rebuilt if needed), /events/<path> (the same state as server-sent events,
+    at once and after each change), /page/<n>/<path>?v=<version> (PNG), /pdf/<path>."""
 
     preview: Preview
     workbench: workbench.Workbench
@@ -189,6 +208,8 @@ class Handler(BaseHTTPRequestHandler):
                 return self._view(rest)
             if route == "state":
                 return self._state(rest)
+            if route == "events":
+                return self._events(rest)
             if route == "page":
                 number, _, path = rest.partition("/")
                 version = url.query.removeprefix("v=")
@@ -271,9 +292,27 @@ class Handler(BaseHTTPRequestHandler):
         render = self.preview.render(path)
         if render is None:
             return self._send(HTTPStatus.NOT_FOUND, b"{}", "application/json")
-        state = {"version": render.version, "pages": render.pages, "error": render.error,
-                 "warnings": render.warnings}
-        self._send(HTTPStatus.OK, json.dumps(state).encode("utf-8"), "application/json")
+        self._send(HTTPStatus.OK, json.dumps(self.preview.state(render)).encode("utf-8"),
+                   "application/json")
+
+    def _events(self, path: str) -> None:
+        live = self.preview.live
+        if live is None or self.preview.render(path) is None:
+            return self._send(HTTPStatus.NOT_FOUND, b"Not found", "text/plain")
+        self.send_response(HTTPStatus.OK)
+        self.send_header("Content-Type", "text/event-stream; charset=utf-8")
+        self.send_header("Cache-Control", "no-store")
+        self.send_header("X-Content-Type-Options", "nosniff")
+        self.end_headers()
+
+        def send(data: bytes) -> None:
+            self.wfile.write(data)
+            self.wfile.flush()
+
+        try:
+            live.stream(path, send)
+        except (ConnectionError, TimeoutError):
+            pass  # the page was closed or reloaded
 
     def _from_this_machine(self) -> bool:
         """Refuse pages of other sites that point a browser here (DNS rebinding)."""
@@ -316,6 +355,13 @@ class PreviewServer(ThreadingHTTPServer):
     """Connections waiting to be accepted: with socketserver's 5, a burst of them (a browser
     opens several at once; 300 idle sockets in the issue) had new ones wait a second or more."""
 
+    live: Live | None = None
+
+    def server_close(self) -> None:
+        if self.live is not None:
+            self.live.close()
+        super().server_close()
+
     def handle_error(self, request, client_address) -> None:
         if not isinstance(sys.exc_info()[1], (ConnectionError, TimeoutError)):
             super().handle_error(request, client_address)
@@ -334,5 +380,7 @@ def make_server(project_dir: Path, port: int = 8000, overrides: dict[str, str] |
         raise HandoutpackError(f"cannot listen on {HOST}:{port} ({error.strerror}); "
                                "choose another port with --port") from None
     server.daemon_threads = True
+    server.live = preview.live = Live(preview)
+    preview.live.start()
     return server
 
