@@ -228,3 +228,35 @@ def test_a_save_is_pushed_to_the_open_page_without_it_asking(preview, browser):
 def test_events_for_no_such_target_are_not_found(preview):
     project, base = preview
     assert get(base + "/events/en/documents/nothing.pdf")[0] == 404
+
+
+def test_the_preview_keeps_its_workers_warm_and_replaces_one_that_died(make_project):
+    """A save pays for its renders only: the same worker processes render every build (no
+    start-up, no import); one killed meanwhile is replaced without the user seeing an error."""
+    import os
+    import signal
+
+    from handoutpack.parallel import _reported_workers
+    from handoutpack.serve import Preview
+
+    project = make_project()
+    preview = Preview(project)
+    preview.workers.start()
+    source = project / "content/handouts/hello.en.md"
+    text = source.read_text(encoding="utf-8")
+    try:
+        assert not preview.render("en/documents/hello.pdf").error
+        workers = _reported_workers(preview.workers.workers._temp)
+        for n in range(2):
+            source.write_text(text.replace("Hello from", f"Edit {n} from"), encoding="utf-8")
+            assert not preview.render("en/documents/hello.pdf").error
+        assert _reported_workers(preview.workers.workers._temp) == workers, "no new process"
+        for pid in workers:
+            os.kill(pid, signal.SIGKILL)
+        source.write_text(text.replace("Hello from", "After from"), encoding="utf-8")
+        render = preview.render("en/documents/hello.pdf")
+        assert not render.error
+        assert "After from Example Trust" in " ".join(
+            page.extract_text() for page in PdfReader(io.BytesIO(render.pdf)).pages)
+    finally:
+        preview.workers.close()

@@ -3,6 +3,7 @@ around it, check and publishing, is pipeline.py's)."""
 
 from __future__ import annotations
 
+from contextlib import nullcontext
 from functools import partial
 
 from . import markup, prepress
@@ -23,14 +24,16 @@ def build(project: Project, documents: dict[str, Document], selection: Selection
           reporter: Reporter | None = None, jobs: int | None = None, reuse: bool = True,
           strict: bool = False, pdf_variant: str | None = None,
           kept: Kept | None = None, dry_run: bool = False, screen_images: bool = False,
-          stage: Staging | None = None) -> tuple[list[Output], list[str]]:
+          stage: Staging | None = None, pool: Pool | None = None
+          ) -> tuple[list[Output], list[str]]:
     """Write the selected documents and packs into build/; return the outputs and warnings.
     `jobs` processes render at once (default: one per core); `reuse=False` ignores the cache;
     `strict`: WeasyPrint's warnings fail the build before anything is written; `kept`: the
     typeset pages kept between builds (see kept_pages), if the caller has them already;
     `pdf_variant` wins over every pack's and the config's. `dry_run` writes nothing but the
     cache (for `check --print`); `screen_images` also checks the images of screen files.
-    The outputs are written into `stage` (needed unless `dry_run`), for the caller to switch."""
+    The outputs are written into `stage` (needed unless `dry_run`), for the caller to switch.
+    `pool`: workers the caller keeps warm between builds (the preview's), else this build's own."""
     reporter = reporter or Reporter()
     ensure_space(project.build_dir, {})  # renders need room in build/.cache too
     if pdf_variant:
@@ -42,8 +45,9 @@ def build(project: Project, documents: dict[str, Document], selection: Selection
     spec = CacheSpec(project.build_dir / CACHE_DIR, reuse, project.root,
                      make_renderer(project).options)
     reporter.notes += prepress.brand_notes(project, planned)
-    with Pool(partial(make_renderer, project), jobs or default_jobs(),
-              temp_root=project.build_dir / TEMP_DIR) as pool:
+    with nullcontext(pool) if pool else Pool(partial(make_renderer, project),
+                                             jobs or default_jobs(),
+                                             temp_root=project.build_dir / TEMP_DIR) as pool:
         rendering = Rendering(project, spec, pool, reporter)
         rendered = rendering.get(planned.jobs())
         warnings = [f"{job.source or job.name}: {w}" for job, r in rendered.items()

@@ -1,5 +1,6 @@
 """The live preview: a watcher that rebuilds what the open pages show as soon as a source is
-saved, and server-sent events that push each new version to those pages.
+saved, server-sent events that push each new version to those pages, and render workers kept
+warm between its builds.
 
 The watcher (watchfiles: inotify on Linux, FSEvents on macOS, through Rust's notify) wakes on
 the save itself rather than at the next poll, and it makes the sources' state a number it
@@ -12,12 +13,18 @@ import json
 import threading
 from collections import Counter
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
+
+from .outputs import TEMP_DIR
+from .parallel import Pool, default_jobs, start_early
+from .rendering import make_renderer
 
 KEEP_ALIVE_SECONDS = 15
 """A comment line this often on a quiet stream: a closed page is noticed and its thread ends."""
 BUSY_RETRY_SECONDS = 1
 """While `handoutpack build` holds build/, how often an open page's render is tried again."""
+FONT_FILES = {".ttf", ".otf", ".woff", ".woff2", ".ttc"}
 QUIET_MS = 20
 """A save is taken once no further change came for this long (an editor's write, rename...)."""
 
@@ -45,10 +52,12 @@ class Live:
     def _watch(self) -> None:
         from watchfiles import watch
 
-        for _ in watch(self.preview.project_dir, watch_filter=self._source, step=QUIET_MS,
+        for changes in watch(self.preview.project_dir, watch_filter=self._source, step=QUIET_MS,
                        stop_event=self.stop, ignore_permission_denied=True):
             with self.changed:
                 self.generation += 1
+            if any(Path(path).suffix.lower() in FONT_FILES for _, path in changes):
+                self.preview.workers.close()  # their font set-up holds the old file
             for path in list(self.open):
                 self.preview.warm(path)  # the new version and its first page, before telling
             with self.changed:
@@ -86,3 +95,42 @@ class Live:
             self.open[path] -= 1
             if not self.open[path]:
                 del self.open[path]
+
+
+class Workers:
+    """The preview's render workers, kept between its builds so that a save pays for its
+    renders only: no process start, no WeasyPrint import, no font set-up. Made anew when the
+    configuration changes (each worker's renderer is made from it) or one of them died."""
+
+    def __init__(self, overrides: dict[str, str]):
+        self.overrides = sorted(overrides.items())
+        self.workers: Pool | None = None
+        self.key = b""
+        self.lock = threading.Lock()
+
+    def start(self) -> None:
+        """Start the server workers are forked from on this thread, which lives as long as the
+        preview: started from a request's thread, it would be killed when that thread ends
+        (_forkserver asks the kernel to kill it when the thread that started it exits)."""
+        start_early()
+
+    def pool(self, project) -> Pool:
+        key = project.config_path.read_bytes() + repr(self.overrides).encode()
+        with self.lock:
+            if self.workers is not None and key != self.key:
+                self.workers.close()
+                self.workers = None
+            if self.workers is None:
+                self.workers = Pool(partial(make_renderer, project), default_jobs(),
+                                    temp_root=project.build_dir / TEMP_DIR)
+                self.key = key
+            return self.workers
+
+    def broken(self) -> bool:
+        return self.workers is not None and self.workers.broken
+
+    def close(self) -> None:
+        with self.lock:
+            if self.workers is not None:
+                self.workers.close(failed=self.workers.broken)
+                self.workers = None

@@ -20,11 +20,11 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from . import config, content, markup, workbench
-from .live import Live
 from .build import build
 from .config import Selection
 from .distribute import layout_label, own_name, page_images
 from .errors import HandoutpackError
+from .live import Live, Workers
 from .outputs import PREVIEW_DIR, Busy, Staging, build_lock, document_path, layouts, pack_path
 
 Log = Callable[[str], None]
@@ -83,13 +83,20 @@ class Preview:
         self.renders: dict[str, Render] = {}
         self.watched: list[Path] = [self.project_dir]
         self.live: Live | None = None  # once started, it says when sources change
+        self.workers = Workers(self.overrides)  # kept warm between builds
+        self.sources: dict = {}  # parsed sources, by path and stat (content.load's `kept`)
+        self.sources_config = b""
 
     def load(self):
-        """The project and its documents as they are now; raises HandoutpackError."""
+        """The project and its documents as they are now; raises HandoutpackError. Sources
+        unchanged since the last load under the same configuration are not parsed again."""
         project = config.load(self.project_dir, self.overrides)
         self.watched = [project.config_path, project.content_dir, *project.template_dirs,
                         *project.style_dirs]
-        return project, content.load(project)
+        configuration = project.config_path.read_bytes()
+        if configuration != self.sources_config:
+            self.sources, self.sources_config = {}, configuration
+        return project, content.load(project, self.sources)
 
     def stamp(self) -> str:
         """Changes whenever a file that can change a render is saved, added or removed: the
@@ -114,31 +121,43 @@ class Preview:
             known = self.renders.get(path)
             if known and known.stamp == stamp:
                 return known
-            started = time.monotonic()
-            try:
-                project, documents = self.load()
-                target = targets(project, documents).get(path)
-                if target is None:
-                    return None
-                preview = dataclasses.replace(project, build_dir=project.build_dir / PREVIEW_DIR)
-                with build_lock(project.build_dir), Staging(preview.build_dir) as stage:
-                    outputs, warnings = build(preview, documents, target.selection(),
-                                              stage=stage)  # build/.preview is in build/
-                output = next(o for o in outputs if o.path == path)
-                result = Render(stamp, (preview.build_dir / path).read_bytes(), output.pages,
-                                warnings=warnings)
-                self.log(f"built {path} in {time.monotonic() - started:.1f} s")
-            except Busy as busy:  # `handoutpack build` is running: try again at the next poll
-                return Render(stamp, error=str(busy))
-            except HandoutpackError as error:
-                result = Render(stamp, error=str(error))
-                self.log(f"{path}: {error}")
-            except Exception as error:  # a bug of ours: show it where the user is looking
-                result = Render(stamp, error=f"handoutpack failed unexpectedly: "
-                                             f"{''.join(traceback.format_exception(error))}")
-                self.log(result.error)
-            self.renders[path] = result
+            result, keep = self._build(path, stamp)
+            if self.workers.broken():  # a kept worker died since the last build: new ones
+                self.workers.close()
+                result, keep = self._build(path, stamp)
+            if keep:
+                self.renders[path] = result
             return result
+
+    def _build(self, path: str, stamp: str) -> tuple[Render | None, bool]:
+        """A new build of the target at `path`, and whether to keep it until the next change."""
+        started = time.monotonic()
+        try:
+            project, documents = self.load()
+            target = targets(project, documents).get(path)
+            if target is None:
+                return None, False
+            preview = dataclasses.replace(project, build_dir=project.build_dir / PREVIEW_DIR)
+            with build_lock(project.build_dir), Staging(preview.build_dir) as stage:
+                outputs, warnings = build(preview, documents, target.selection(),
+                                          stage=stage,  # build/.preview is in build/
+                                          pool=self.workers.pool(preview))
+            output = next(o for o in outputs if o.path == path)
+            self.log(f"built {path} in {time.monotonic() - started:.1f} s")
+            return Render(stamp, (preview.build_dir / path).read_bytes(), output.pages,
+                          warnings=warnings), True
+        except Busy as busy:  # `handoutpack build` is running: try again at the next request
+            return Render(stamp, error=str(busy)), False
+        except HandoutpackError as error:
+            self.log(f"{path}: {error}")
+            return Render(stamp, error=str(error)), True
+        except Exception as error:  # a bug of ours: show it where the user is looking
+            if not self.workers.broken():  # (a broken pool is made anew, and tried again)
+                self.workers.close()
+            message = ("handoutpack failed unexpectedly: "
+                       f"{''.join(traceback.format_exception(error))}")
+            self.log(message)
+            return Render(stamp, error=message), True
 
     def warm(self, path: str) -> None:
         """Rebuild the target at `path` if a source changed, and draw its first page: what an
@@ -360,6 +379,7 @@ class PreviewServer(ThreadingHTTPServer):
     def server_close(self) -> None:
         if self.live is not None:
             self.live.close()
+            self.live.preview.workers.close()
         super().server_close()
 
     def handle_error(self, request, client_address) -> None:
@@ -382,5 +402,6 @@ def make_server(project_dir: Path, port: int = 8000, overrides: dict[str, str] |
     server.daemon_threads = True
     server.live = preview.live = Live(preview)
     preview.live.start()
+    preview.workers.start()
     return server
 

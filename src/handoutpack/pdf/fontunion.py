@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import copy
 import io
+import logging
 import struct
 
 from fontTools.ttLib import TTFont, TTLibError
@@ -23,6 +24,11 @@ _KEPT = {"OS/2", "cmap", "gasp", "glyf", "head", "hhea", "hmtx", "loca", "maxp",
          "fpgm", "prep", "cvt "}
 # Tables a PDF never reads, dropped rather than renumbered.
 _DROPPED = {"GDEF", "kern", "hdmx", "LTSH", "VDMX", "DSIG"}
+
+
+# HarfBuzz's subsets carry no creation date; fontTools warns of it on every read, which would
+# print one line per font of every pack.
+logging.getLogger("fontTools.ttLib.tables._h_e_a_d").setLevel(logging.ERROR)
 
 
 class _Mismatch(Exception):
