@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: build test test-fast check bench clean system-deps
+.PHONY: build test test-fast docs check bench clean system-deps
 
 build: $(STAMP)
 	$(BIN)/handoutpack build
@@ -18,6 +18,10 @@ test: $(STAMP)
 # says which stay as representatives), on both cores.
 test-fast: $(STAMP)
 	$(BIN)/python -m pytest -n 2 -m "not slow"
+
+# The documentation site (docs/, mkdocs.yml) into site/; --strict: a broken link or anchor fails.
+docs: $(STAMP)
+	$(BIN)/mkdocs build --strict
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/build_speed.py
@@ -55,4 +59,4 @@ system-deps:
 	fi
 
 clean:
-	rm -rf build .venv
+	rm -rf build site .venv

@@ -239,7 +239,12 @@ def unique_renders(project: Path, folder: Path) -> tuple[list[Saved], list[Saved
 def recorded_renders(project: Path, scratch: Path) -> tuple[list, dict]:
     """The document renders of a full build, and every render it asks for by name: a build of
     a copy of `project` in this process, with nothing reused, watched."""
-    from handoutpack import build, config, content, outputs, plan, rendering
+    from handoutpack import build
+    from handoutpack.project import loader
+    from handoutpack.sources import content
+    from handoutpack.store import outputs
+    from handoutpack.plan import jobs as plan
+    from handoutpack.render import stage as rendering
 
     shutil.rmtree(scratch, ignore_errors=True)
     shutil.copytree(project, scratch, ignore=shutil.ignore_patterns("build"))
@@ -253,7 +258,7 @@ def recorded_renders(project: Path, scratch: Path) -> tuple[list, dict]:
 
     rendering.Rendering.get = get  # in this process: the packs' own pages are seen on workers
     try:
-        loaded = config.load(scratch)
+        loaded = loader.load(scratch)
         documents = content.load(loaded)
         planned = plan.plan(loaded, documents, plan.Selection())
         with outputs.Staging(loaded.build_dir) as stage:
@@ -268,9 +273,10 @@ def pack_pages(loaded, planned) -> None:
     """Assemble each pack again in this process, from the cache the build just filled: the
     renders of the packs' own pages (cover, contents, page numbers), which the build asked for
     on its workers, are asked for here, where Rendering.get is watched."""
-    from handoutpack import assembly, rendering
-    from handoutpack.outputs import CACHE_DIR
-    from handoutpack.parallel import Inline
+    from handoutpack.assemble import stage as assembly
+    from handoutpack.render import stage as rendering
+    from handoutpack.store.outputs import CACHE_DIR
+    from handoutpack.render.pool import Inline
 
     renderer = rendering.make_renderer(loaded)
     spec = rendering.CacheSpec(loaded.build_dir / CACHE_DIR, True, loaded.root, renderer.options)
@@ -300,7 +306,7 @@ def save_html(jobs, folder: Path) -> list[Saved]:
 
 
 def handoutpack(project: Path, *args: str, log: Path | None = None) -> Time:
-    return timed([sys.executable, "-m", "handoutpack.cli", "--project", str(project), "build",
+    return timed([sys.executable, "-m", "handoutpack", "--project", str(project), "build",
                   *(args or ["-q"])], log)
 
 
@@ -355,10 +361,12 @@ def renders_named(project: Path, log: str, folder: Path) -> list[Saved]:
 def naive_packs(project: Path, out: Path) -> list[Saved]:
     """Each pack as one HTML document: its cover and documents one after another, each starting
     a new page (for WeasyPrint to render in one process)."""
-    from handoutpack import config, content
-    from handoutpack.plan import Selection, plan
+    from handoutpack.project import loader
+    from handoutpack.sources import content
+    from handoutpack.plan.jobs import plan
+    from handoutpack.plan.selection import Selection
 
-    loaded = config.load(project)
+    loaded = loader.load(project)
     planned = plan(loaded, content.load(loaded), Selection())
     everything = recorded_renders(project, out / "scratch")[1]
     out.mkdir(exist_ok=True)
@@ -502,7 +510,7 @@ def table(rows: list[Row]) -> str:
 def machine() -> str:
     from importlib.metadata import version
 
-    from handoutpack.render import subsetter
+    from handoutpack.render.engine import subsetter
 
     cpu = next((line.split(":", 1)[1].strip() for line in _lines("/proc/cpuinfo")
                 if line.startswith("model name")), platform.processor() or "unknown CPU")

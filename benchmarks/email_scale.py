@@ -51,7 +51,7 @@ def run(temp: Path, people: int) -> list[str]:
     port = free_port()
     project = sample_project(temp / "project", port)
     listing = write_list(temp / "list.csv", people)
-    handoutpack = [sys.executable, "-m", "handoutpack.cli", "--project", str(project)]
+    handoutpack = [sys.executable, "-m", "handoutpack", "--project", str(project)]
     timed([*handoutpack, "build", PACK, "-q"])
     outbox = project / "build/outbox" / PACK
     email = [*handoutpack, "email", PACK, "--to", str(listing), "-q"]

@@ -46,7 +46,7 @@ def run(temp: Path, people: int, jobs: int) -> list[Row]:
                  "logos/example-fund.svg"):
         (project / name).write_bytes((REPO / name).read_bytes())
     profile = project / "profiles/example-ambassador.toml"
-    build = [sys.executable, "-m", "handoutpack.cli", "--project", str(project), "build", PACK,
+    build = [sys.executable, "-m", "handoutpack", "--project", str(project), "build", PACK,
              "-q", "--as", str(profile), "--jobs", str(jobs)]
     timed(build)  # the pack and its documents, once: what personal packs are made from
     lists = {count: write_list(temp / f"list-{count}.csv", count)
@@ -84,9 +84,10 @@ def covers_alone(project: Path, profile: Path, people: Path, out: Path, jobs: in
     """The personalised covers' HTML, saved; then a fresh process renders them on `jobs`
     processes with handoutpack's renderer and writes each PDF: the work no personalising can
     avoid."""
-    from handoutpack import config, mailing, personalise
+    from handoutpack.project import loader
+    from handoutpack.distribute import mailing, personalise
 
-    loaded = config.load(project, profile=profile)
+    loaded = loader.load(project, profile=profile)
     recipients, _ = mailing.read_recipients(people, loaded)
     out.mkdir(parents=True, exist_ok=True)
     saved = []
@@ -108,7 +109,7 @@ def covers_alone(project: Path, profile: Path, people: Path, out: Path, jobs: in
             Path(html + ".pdf").write_bytes(pdf)
 
         if __name__ == "__main__":
-            project = config.load(Path({str(project)!r}), profile=Path({str(profile)!r}))
+            project = loader.load(Path({str(project)!r}), profile=Path({str(profile)!r}))
             with Pool(partial(build.make_renderer, project), {jobs}) as pool:
                 for _ in pool.run(render, {saved!r}):
                     pass

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from handoutpack.cli import main
+from handoutpack.ui.cli import main
 
 REPO = Path(__file__).resolve().parents[1]
 SAMPLE_PARTS = ("handoutpack.toml", "content", "templates", "styles", "emails", "translations")
@@ -162,7 +162,7 @@ def browser():
 @contextlib.contextmanager
 def serving(project: Path):
     """`handoutpack serve` of `project` on a free port of 127.0.0.1, in a thread: its base URL."""
-    from handoutpack.serve import make_server
+    from handoutpack.ui.serve import make_server
 
     server = make_server(project, port=0)
     thread = threading.Thread(target=server.serve_forever, daemon=True)

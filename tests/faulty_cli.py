@@ -15,7 +15,8 @@ import sys
 import time
 from pathlib import Path
 
-from handoutpack import cli, outputs
+from handoutpack.ui import cli
+from handoutpack.store import outputs
 
 
 def fault(relative: str) -> None:

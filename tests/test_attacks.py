@@ -27,7 +27,7 @@ OUTSIDE = "outside-the-project canary 7c1e"
 
 def run(project: Path, *args: str, timeout: float = LIMIT) -> subprocess.CompletedProcess:
     """The real command in its own process, stopped (and the test failed) at `timeout`."""
-    return subprocess.run([sys.executable, "-m", "handoutpack.cli", "--project", str(project),
+    return subprocess.run([sys.executable, "-m", "handoutpack", "--project", str(project),
                            *args], capture_output=True, text=True, timeout=timeout,
                           env={**os.environ, "NO_COLOR": "1"})
 
@@ -333,7 +333,7 @@ def test_a_render_past_its_time_limit_is_stopped_naming_the_document(project, jo
     before = snapshot(project / "build")
     write_files(project, {**body(LONG_TABLE), "content/handouts/hello.fr.md": HELLO + "\nDeux.\n"})
     result = subprocess.run(
-        [sys.executable, "-m", "handoutpack.cli", "--project", str(project), "build", "-q",
+        [sys.executable, "-m", "handoutpack", "--project", str(project), "build", "-q",
          "--jobs", jobs], capture_output=True, text=True, timeout=LIMIT,
         env={**os.environ, "HANDOUTPACK_RENDER_SECONDS": "1"})
     assert_refused(project, result, "hello.en.md", "longer than 1 s", before=before)
@@ -348,7 +348,7 @@ def test_a_render_past_its_memory_limit_is_stopped_naming_the_document(project, 
     out: it once did, now and then, printing a worker's traceback."""
     before = snapshot(project / "build")
     result = subprocess.run(
-        [sys.executable, "-m", "handoutpack.cli", "--project", str(project), "build", "-q",
+        [sys.executable, "-m", "handoutpack", "--project", str(project), "build", "-q",
          "--jobs", "2", "--no-cache"], capture_output=True, text=True, timeout=LIMIT,
         env={**os.environ, "HANDOUTPACK_RENDER_MEMORY_MB": megabytes})
     assert_refused(project, result, "hello", "memory", before=before)
@@ -529,7 +529,7 @@ def test_a_forged_cache_entry_is_not_shipped(project):
 
 
 def test_the_cache_secret_is_kept_outside_the_project(project):
-    from handoutpack.cache import secrets_folder
+    from handoutpack.store.cache import secrets_folder
 
     keys = list(secrets_folder().iterdir())
     assert keys and all(not k.resolve().is_relative_to(project.resolve()) for k in keys)

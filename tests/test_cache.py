@@ -14,9 +14,9 @@ import pytest
 from pypdf import PdfReader
 
 from conftest import HELLO, MINIMAL_CONFIG, invoke, write_files
-from handoutpack import parallel, render
-from handoutpack.outputs import CACHE_DIR
-from handoutpack.outputs import LOCK_NAME
+from handoutpack.render import pool as parallel, engine as render
+from handoutpack.store.outputs import CACHE_DIR
+from handoutpack.store.outputs import LOCK_NAME
 
 HELLO_FR = """\
 ---
@@ -105,7 +105,7 @@ def test_a_build_with_nothing_changed_renders_and_writes_nothing(make_project):
 def test_a_build_with_nothing_to_render_never_imports_weasyprint(make_project):
     project = make_project()
     build(project)
-    script = ("import sys; from handoutpack.cli import main; "
+    script = ("import sys; from handoutpack.ui.cli import main; "
               f"code = main(['--project', {str(project)!r}, 'build', '-q']); "
               "print(code, 'weasyprint' in sys.modules)")
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
@@ -117,8 +117,8 @@ def test_a_build_with_nothing_changed_loads_no_stage_at_all(make_project):
     project = make_project(project_files())
     build(project)
     stages = ["weasyprint", "jinja2", "markdown", "pikepdf", "handoutpack.check",
-              "handoutpack.distribute"]
-    script = ("import sys; from handoutpack.cli import main; "
+              "handoutpack.publish.downloads"]
+    script = ("import sys; from handoutpack.ui.cli import main; "
               f"code = main(['--project', {str(project)!r}, 'build']); "
               f"print(code, [m for m in {stages!r} if m in sys.modules])")
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,

@@ -9,7 +9,10 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from handoutpack import config, content, markup
+from handoutpack.project import config
+from handoutpack.project import loader
+from handoutpack.sources import content
+from handoutpack.markup import pages as markup
 from pdfs import bookmarks
 
 SECTION_KIND = {"presentations": "presentation", "handouts": "handout", "about": "about"}
@@ -22,7 +25,7 @@ REPO = Path(__file__).resolve().parents[1]
 
 @pytest.fixture(scope="module")
 def project() -> config.Project:
-    return config.load(REPO)
+    return loader.load(REPO)
 
 
 @pytest.fixture(scope="module")

@@ -13,8 +13,10 @@ import pypdfium2 as pdfium
 import pytest
 
 from conftest import MINIMAL_CONFIG, REPO, invoke
-from handoutpack import colours, config, markup
-from handoutpack.config import Brand
+from handoutpack.markup import colours
+from handoutpack.markup import labels
+from handoutpack.project import loader
+from handoutpack.project.config import Brand
 
 MM = 72 / 25.4
 TEXT_AREA_MM = (24, 20, 22, 20)
@@ -27,7 +29,7 @@ SLIDE_FOOTER = 92 / 720
 
 @pytest.fixture(scope="module")
 def project(sample):
-    return config.load(sample)
+    return loader.load(sample)
 
 
 def sample_packs(sample) -> list[Path]:
@@ -115,8 +117,8 @@ def fallback_sources(project, pack, lang) -> str:
 
 @pytest.mark.parametrize("lang", ["fr", "es"])
 def test_french_and_spanish_packs_print_no_english_label(sample, project, lang):
-    english = markup.labels(project, "en")
-    own = markup.labels(project, lang)
+    english = labels.labels(project, "en")
+    own = labels.labels(project, lang)
     checked = {name: label_pattern(name, text) for name, text in english.items()
                if name in page_labels() and own.get(name) != text
                and len(re.sub(r"\{\w+\}", "", text).strip()) > 2}

@@ -11,7 +11,7 @@ from urllib.parse import unquote, urlsplit
 import pytest
 
 from conftest import MINIMAL_CONFIG, invoke
-from handoutpack import config
+from handoutpack.project import loader
 from pdfs import reader
 
 LANGS = ("en", "fr", "es")
@@ -29,7 +29,7 @@ def manifest(project: Path) -> list[dict]:
 def test_pack_bundle_holds_the_pack_its_documents_and_a_readme(sample, lang):
     build = sample / "build"
     pack = next(o for o in manifest(sample) if o["path"] == f"{lang}/media.pdf")
-    slugs = config.load(sample).packs["media"].documents
+    slugs = loader.load(sample).packs["media"].documents
     assert "online-resources" in slugs
     with zipfile.ZipFile(build / lang / "media.zip") as bundle:
         names = bundle.namelist()

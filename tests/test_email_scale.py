@@ -206,7 +206,7 @@ def test_a_run_killed_mid_message_then_run_again_sends_each_once(make_project):
         project = make_project({"handoutpack.toml": email_config(port), **MESSAGES,
                                 "recipients.csv": "email,name,language,outlet\n" + readers(6)})
         assert invoke(project, "build", "-q").exit_code == 0
-        command = [sys.executable, "-m", "handoutpack.cli", "--project", str(project), "email",
+        command = [sys.executable, "-m", "handoutpack", "--project", str(project), "email",
                    "starter", "--to", str(project / "recipients.csv"), "--send", "-q"]
         process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         assert inbox.stalled.wait(HARNESS_SECONDS), process.communicate(timeout=5)

@@ -11,10 +11,10 @@ import pytest
 
 from conftest import HELLO, MINIMAL_CONFIG, invoke
 from handoutpack.build import make_renderer
-from handoutpack.config import load
+from handoutpack.project.loader import load
 from handoutpack.errors import HandoutpackError
-from handoutpack.markup import builtin_dir, to_html
-from handoutpack.render import Refused
+from handoutpack.markup.pages import builtin_dir, to_html
+from handoutpack.render.engine import Refused
 
 FONTS_CSS = '@font-face { font-family: "Lato"; src: url(fonts/bad.ttf); }\n'
 
@@ -37,7 +37,7 @@ def with_body(text: str) -> str:
 CORPUS = {
     "empty config": (
         {"handoutpack.toml": ""},
-        'error: handoutpack.toml: is empty; it needs at least [org] name = "..." (see the README '
+        'error: handoutpack.toml: is empty; it needs at least [org] name = "..." (see docs/configuration.md '
         "for an example)"),
     "binary config": (
         {"handoutpack.toml": b"\x00\x01\x02"},

@@ -268,8 +268,9 @@ def test_an_empty_presentation_is_an_error(make_project):
 def test_download_page_bundles_and_preview_offer_each_layout(make_project):
     import zipfile
 
-    from handoutpack import config, content
-    from handoutpack.serve import targets
+    from handoutpack.project import loader
+    from handoutpack.sources import content
+    from handoutpack.ui.serve import targets
 
     project = talk_project(make_project, 'presentations = "notes"')
     outcome = invoke(project, "build", "-q")
@@ -283,7 +284,7 @@ def test_download_page_bundles_and_preview_offer_each_layout(make_project):
     with zipfile.ZipFile(project / "build" / "en" / "starter.zip") as bundle:
         held = bundle.read("example-trust-starter-en/documents/saving-groups.pdf")
     assert held == (project / "build" / "en" / "notes" / "saving-groups.pdf").read_bytes()
-    loaded = config.load(project)
+    loaded = loader.load(project)
     found = targets(loaded, content.load(loaded))
     assert {"en/slides/saving-groups.pdf", "en/handouts/saving-groups.pdf",
             "en/notes/saving-groups.pdf", "en/documents/hello.pdf"} <= set(found)

@@ -19,9 +19,10 @@ from hypothesis import strategies as st
 from pypdf import PdfReader
 
 from conftest import HELLO, MINIMAL_CONFIG, invoke, write_files
-from handoutpack import config, content
+from handoutpack.project import loader
+from handoutpack.sources import content
 from handoutpack.errors import HandoutpackError
-from handoutpack.outputs import build_lock
+from handoutpack.store.outputs import build_lock
 from pdfs import all_text
 
 KEYS = ["title", "summary", "kind", "order", "date", "audiences", "keywords", "marp",
@@ -38,7 +39,7 @@ front_matters = st.dictionaries(st.sampled_from(KEYS) | st.text(max_size=12), va
 def project(tmp_path_factory):
     root = write_files(tmp_path_factory.mktemp("fuzz"), {
         "handoutpack.toml": MINIMAL_CONFIG, "content/handouts/hello.en.md": HELLO})
-    return config.load(root)
+    return loader.load(root)
 
 
 def parse(project, text: str) -> None:
@@ -99,7 +100,7 @@ def pdf_bytes(project: Path) -> dict[str, bytes]:
 
 
 def start_build(project: Path) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-m", "handoutpack.cli", "--project", str(project),
+    return subprocess.Popen([sys.executable, "-m", "handoutpack", "--project", str(project),
                              "build", "-v"], stderr=subprocess.PIPE, stdout=subprocess.DEVNULL,
                             text=True)
 

@@ -146,7 +146,7 @@ def test_a_missing_font_is_caught(built, tmp_path):
     conf.write_text('<?xml version="1.0"?><fontconfig><dir>/usr/share/fonts/truetype/liberation'
                     f'</dir><cachedir>{tmp_path}/cache</cachedir></fontconfig>')
     env = {**os.environ, "FONTCONFIG_FILE": str(conf)}
-    subprocess.run([sys.executable, "-m", "handoutpack.cli", "--project", str(built), "build",
+    subprocess.run([sys.executable, "-m", "handoutpack", "--project", str(built), "build",
                     "-q", "--no-cache", "--jobs", "1", "--lang", "ar", "starter"],
                    env=env, check=True, capture_output=True)
     pdf = built / "build" / "ar" / "documents" / "hello.pdf"

@@ -15,8 +15,8 @@ import pytest
 from pypdf import PdfReader
 
 from conftest import HELLO, serving
-from handoutpack.markup import builtin_dir
-from handoutpack.serve import IDLE_SECONDS, make_server
+from handoutpack.markup.pages import builtin_dir
+from handoutpack.ui.serve import IDLE_SECONDS, make_server
 
 
 @pytest.fixture
@@ -236,8 +236,8 @@ def test_the_preview_keeps_its_workers_warm_and_replaces_one_that_died(make_proj
     import os
     import signal
 
-    from handoutpack.parallel import _reported_workers
-    from handoutpack.serve import Preview
+    from handoutpack.render.pool import _reported_workers
+    from handoutpack.ui.serve import Preview
 
     project = make_project()
     preview = Preview(project)

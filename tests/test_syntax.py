@@ -5,7 +5,8 @@ from __future__ import annotations
 import markdown
 import pytest
 
-from handoutpack import markup, syntax
+from handoutpack.markup import pages as markup
+from handoutpack import syntax
 from handoutpack.syntax import emoji, overflow
 
 

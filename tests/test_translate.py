@@ -176,7 +176,7 @@ def test_list_shows_percentages(project):
 
 
 def test_a_hand_made_translation_is_aligned_once(project, make_project):
-    from handoutpack.content import revision, body_of
+    from handoutpack.sources.content import revision, body_of
     rev = revision(body_of(DOC))
     french = FRENCH_DOC.replace("REV", rev).replace(
         "Groups decide their own rules.", "Les groupes fixent leurs règles.")
@@ -199,8 +199,9 @@ def test_labels_export_and_are_read_by_the_build(project):
     assert "python-brace-format" in page_of.flags
     contents.msgstr = "Table des matières"
     po.save()
-    from handoutpack import config, markup
-    assert markup.labels(config.load(project), "fr")["contents"] == "Table des matières"
+    from handoutpack.project import loader
+    from handoutpack.markup import labels
+    assert labels.labels(loader.load(project), "fr")["contents"] == "Table des matières"
 
 
 def test_unknown_language_and_document(project):

@@ -9,9 +9,9 @@ import re
 import pytest
 
 from conftest import MINIMAL_CONFIG, invoke, write_files
-from handoutpack.config import Typography
-from handoutpack.markup import language_filters
-from handoutpack.typography import punctuate, typeset
+from handoutpack.project.config import Typography
+from handoutpack.markup.pages import language_filters
+from handoutpack.markup.typography import punctuate, typeset
 from pdfs import bookmarks, reader, text_lines
 
 NNBSP = "\u202f"

@@ -1,4 +1,7 @@
-"""Errors a user can act on: each Problem names the file, the line or key, and what to do."""
+"""Diagnostics a user can act on: each Problem names the file, the line or key, and what to do.
+Problem is the one record every stage reports with (config and content errors, check findings,
+build warnings); the command line, `check --format json` and the pages format it, and nothing
+parses a message back."""
 
 from __future__ import annotations
 
@@ -20,6 +23,27 @@ class Problem:
     """What is wrong and what to do, without the place."""
     severity: str = "error"
     """'error' blocks a build; 'warning' is worth fixing, and fails `build --strict`."""
+    topic: str = ""
+    """What it is about: config, content, jinja, links, translations, packs, fonts, print,
+    render..."""
+    details: tuple[str, ...] = ()
+    """More lines to show, e.g. what changed in the English since a translation was made."""
+
+    @property
+    def text(self) -> str:
+        """The key (when there is one) and the message: the problem without its place."""
+        return ": ".join(part for part in (self.key, self.message) if part)
+
+    @classmethod
+    def from_dict(cls, data: dict) -> Problem:
+        """A problem from dataclasses.asdict(problem), as kept in the cache."""
+        return cls(**{**data, "details": tuple(data.get("details", ()))})
+
+    def record(self) -> dict:
+        """The problem as JSON data: `message` holds the key too, as people read it."""
+        return {"severity": self.severity, "topic": self.topic, "file": self.file,
+                "line": self.line, "key": self.key, "message": self.text,
+                "details": list(self.details)}
 
     @property
     def where(self) -> str:
@@ -28,6 +52,12 @@ class Problem:
 
     def __str__(self) -> str:
         return ": ".join(part for part in (self.where, self.key, self.message) if part)
+
+
+def warning(file: str, message: str, line: int | None = None, topic: str = "",
+            key: str | None = None) -> Problem:
+    """A warning: worth fixing, printed by the build, failing `--strict`."""
+    return Problem(file, line, key, message, "warning", topic)
 
 
 class HandoutpackError(Exception):

@@ -13,15 +13,25 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .cache import Cache, Miss, code_digest, key
-from .config import Project, Selection
-from .outputs import (CACHE_DIR, TEMP_DIR, Output, Staging, build_lock, published_state,
-                      remove_dead_builds_folders)
+from .store.cache import Cache, Miss
+from .store.digests import code_digest, key
+from .errors import Problem
+from .project.config import Project
+from .plan.selection import Selection
+from .store.outputs import (
+    CACHE_DIR,
+    TEMP_DIR,
+    Output,
+    Staging,
+    build_lock,
+    published_state,
+    remove_dead_builds_folders,
+)
 from .progress import Reporter
-from .theme import builtin_dir
+from .markup.theme import builtin_dir
 
 if TYPE_CHECKING:  # content.py loads Markdown
-    from .content import Document
+    from .sources.content import Document
 
 
 def build_and_publish(project: Project, documents: dict[str, Document] | None = None,
@@ -29,7 +39,7 @@ def build_and_publish(project: Project, documents: dict[str, Document] | None = 
                       jobs: int | None = None, reuse: bool = True, strict: bool = False,
                       pdf_variant: str | None = None,
                       log: Callable[[str], None] = lambda message: None
-                      ) -> tuple[list[Output], list[str]]:
+                      ) -> tuple[list[Output], list[Problem]]:
     """Check what is selected (errors, and warnings when strict, stop it before anything is
     written), then under the lock build it, and write the download page and bundles (`log`
     hears what they do). `documents` are read from content/ when not given. Return the outputs
@@ -40,11 +50,13 @@ def build_and_publish(project: Project, documents: dict[str, Document] | None = 
         remove_dead_builds_folders(project.build_dir / TEMP_DIR)  # a killed build's, if any
         outputs, warnings, reporter.reused = done
         return outputs, warnings
-    from . import content, distribute, markup  # here: see the module's docstring
+    from .sources import content
+    from .publish import downloads as distribute
+    from .markup import pages as markup  # here: see the module's docstring
     from .build import build
     from .check import preflight
-    from .parallel import start_early
-    from .rendering import kept_pages
+    from .render.pool import start_early
+    from .render.stage import kept_pages
 
     start_early()
     documents = content.load(project) if documents is None else documents
@@ -81,7 +93,7 @@ class Unchanged:
                          *(_files_digest(folder, project.build_dir) for folder in (
                              project.root, builtin_dir("templates"), builtin_dir("styles"))))
 
-    def recall(self) -> tuple[list[Output], list[str], int] | None:
+    def recall(self) -> tuple[list[Output], list[Problem], int] | None:
         """The outputs, warnings and render count of the last build with these inputs, if
         build/ is still as it left it."""
         found = self.cache.read("builds", self.entry)
@@ -91,14 +103,16 @@ class Unchanged:
             done = json.loads(found[1])
             if not done["build"] or done["build"] != published_state(self.build_dir):
                 return None
-            return [Output(**o) for o in done["outputs"]], done["warnings"], done["jobs"]
+            return ([Output(**o) for o in done["outputs"]],
+                    [Problem.from_dict(w) for w in done["warnings"]], done["jobs"])
         except (ValueError, KeyError, TypeError):
             return None  # an entry of an older version: build
 
-    def remember(self, outputs: list[Output], warnings: list[str], jobs: int) -> None:
+    def remember(self, outputs: list[Output], warnings: list[Problem], jobs: int) -> None:
         """After publishing: these inputs made these outputs, and left build/ as it is now."""
         self.cache.write("builds", self.entry, json.dumps(
-            {"outputs": [asdict(o) for o in outputs], "warnings": warnings, "jobs": jobs,
+            {"outputs": [asdict(o) for o in outputs], "warnings": [asdict(w) for w in warnings],
+             "jobs": jobs,
              "build": published_state(self.build_dir)}).encode())
 
 

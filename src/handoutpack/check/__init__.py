@@ -3,31 +3,30 @@ accessibility, translations, packs and fonts; one module per topic."""
 
 from __future__ import annotations
 
-import re
-
 from pathlib import Path
 
-from .. import config, content
+from ..errors import Problem, Problems
+from ..plan.selection import Selection
+from ..project import config, loader
+from ..project.config import Project
+from ..sources import content
+from ..sources.content import Document
+from .findings import Report, found, text_report
 from .frontmatter import ignored_keys
-from ..config import Project
-from ..content import Document
-from ..errors import Problems
-from ..plan import Selection
-from .findings import Finding, Report, found, text_report
 from .fonts import check_fonts
 from .jinja import check_jinja
 from .packs import empty_packs
 from .pages import Pages, check_page
 from .translations import check_translation, coverage
 
-__all__ = ["Finding", "Report", "inspect", "preflight", "run", "text_report"]
+__all__ = ["Report", "inspect", "preflight", "run", "text_report"]
 
 
 def run(root: Path, overrides: dict[str, str] | None = None, for_print: bool = False) -> Report:
     """Check the project at `root`; HandoutpackError only when it cannot be checked at all.
     `for_print` adds the print shop's preflight (topic `print`), which renders the project."""
     try:
-        project = config.load(root, overrides)
+        project = loader.load(root, overrides)
     except Problems as problems:
         return Report(found(problems.problems, "config"))
     documents, problems = content.scan(project)
@@ -40,21 +39,11 @@ def run(root: Path, overrides: dict[str, str] | None = None, for_print: bool = F
     return report
 
 
-PLACED = re.compile(r"^(?P<file>[^\s:][^:\n]*?)(?::(?P<line>\d+))?: (?P<message>.*)$", re.S)
-"""A build's warning: 'file:line: message' or 'file: message'."""
-
-
-def _print_findings(project: Project, documents: dict[str, Document]) -> list[Finding]:
+def _print_findings(project: Project, documents: dict[str, Document]) -> list[Problem]:
     """The print topic: the preflight of the files a print shop would get (prepress)."""
-    from ..prepress import check_print  # renders: only `check --print` pays for it
+    from .printing import check_print  # renders: only `check --print` pays for it
 
-    findings = []
-    for warning in check_print(project, documents):
-        match = PLACED.match(warning)
-        file, line, message = ((match["file"], int(match["line"]) if match["line"] else None,
-                                match["message"]) if match else ("", None, warning))
-        findings.append(Finding("warning", "print", file, line, message))
-    return findings
+    return found(check_print(project, documents), "print")
 
 
 SHOWN_IN_BUILD = {"markdown", "front matter", "paths"}
@@ -62,18 +51,18 @@ SHOWN_IN_BUILD = {"markdown", "front matter", "paths"}
 
 
 def preflight(project: Project, documents: dict[str, Document], selection: Selection,
-              strict: bool = False) -> list[str]:
+              strict: bool = False) -> list[Problem]:
     """The blocking part of the check, before a build: errors (and, when strict, warnings).
     Returns the warnings about what will print differently from the source (SHOWN_IN_BUILD)."""
     found = inspect(project, documents, selection, history=False)
     blocking = [f for f in found if f.severity == "error" or strict]
     if blocking:
-        raise Problems([f.problem for f in blocking])
-    return [str(f) for f in found if f.topic in SHOWN_IN_BUILD]
+        raise Problems(blocking)
+    return [f for f in found if f.topic in SHOWN_IN_BUILD]
 
 
 def inspect(project: Project, documents: dict[str, Document], selection: Selection,
-            history: bool) -> list[Finding]:
+            history: bool) -> list[Problem]:
     """Every check on a loaded project, limited to the packs and languages selected."""
     selection.check(project)
     langs = selection.langs(project)

@@ -1,70 +1,45 @@
-"""What `check` reports: Findings (Problems with a topic), the Report, and its text for people."""
+"""What `check` reports: problems with a topic, the Report, and its text for people."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from ..config import Project
-from ..content import Translation
+from ..project.config import Project
+from ..sources.content import Translation
 from ..errors import Problem, printable
 
 STATUS_MARKS = {"source": "●", "current": "✓", "stale": "!", "unknown": "?", "missing": "·"}
 
 
-@dataclass(frozen=True)
-class Finding:
-    """One problem: where it is, how bad, and what to do."""
-
-    severity: str
-    """'error' blocks a build; 'warning' is worth fixing, and fails `build --strict`."""
-    topic: str
-    """config, content, jinja, links, accessibility, translations, packs or fonts."""
-    file: str
-    line: int | None
-    message: str
-    """What is wrong and what to do: the config key first when there is one."""
-    details: tuple[str, ...] = ()
-    """More lines to show, e.g. what changed in the English since a translation was made."""
-    key: str | None = None
-    """The config or front matter key, when the problem has one."""
-
-    @classmethod
-    def of(cls, problem: Problem, topic: str, file: str | None = None) -> Finding:
-        """A problem found on the way (config, content, a template) as a finding; `file`
-        names the file when the problem's own name for it is not the project's."""
-        message = ": ".join(part for part in (problem.key, problem.message) if part)
-        return cls(problem.severity, topic, problem.file if file is None else file,
-                   problem.line, message, key=problem.key)
-
-    @property
-    def problem(self) -> Problem:
-        return Problem(self.file, self.line, None, self.message, self.severity)
-
-    def __str__(self) -> str:
-        return str(self.problem)
+def finding(severity: str, topic: str, file: str, line: int | None, message: str,
+            details: tuple[str, ...] = (), key: str | None = None) -> Problem:
+    """A problem `check` found: how bad, about what, where, and what to do."""
+    return Problem(file, line, key, message, severity, topic, details)
 
 
-def found(problems: Iterable[Problem], topic: str, file: str | None = None) -> list[Finding]:
-    return [Finding.of(problem, topic, file) for problem in problems]
+def found(problems: Iterable[Problem], topic: str, file: str | None = None) -> list[Problem]:
+    """Problems found on the way (config, content, a template) under `topic`; `file` names the
+    file when the problem's own name for it is not the project's."""
+    return [replace(p, topic=topic, file=p.file if file is None else file) for p in problems]
 
 
 @dataclass
 class Report:
     """Everything `handoutpack check` found, and the translation coverage."""
 
-    findings: list[Finding] = field(default_factory=list)
+    findings: list[Problem] = field(default_factory=list)
     languages: tuple[str, ...] = ()
     coverage: dict[str, dict[str, str]] = field(default_factory=dict)
     """slug → language → source, current, stale, unknown (no source_revision) or missing."""
 
     @property
-    def errors(self) -> list[Finding]:
+    def errors(self) -> list[Problem]:
         return [f for f in self.findings if f.severity == "error"]
 
     @property
-    def warnings(self) -> list[Finding]:
+    def warnings(self) -> list[Problem]:
         return [f for f in self.findings if f.severity == "warning"]
 
     @property
@@ -74,7 +49,7 @@ class Report:
     def as_json(self) -> dict:
         return {"ok": not self.findings, "errors": len(self.errors),
                 "warnings": len(self.warnings), "languages": list(self.languages),
-                "findings": [asdict(f) for f in self.findings], "coverage": self.coverage}
+                "findings": [f.record() for f in self.findings], "coverage": self.coverage}
 
 
 def rel(project: Project, path: Path) -> str:

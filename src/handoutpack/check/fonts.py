@@ -5,12 +5,13 @@ from __future__ import annotations
 import re
 from urllib.parse import urljoin
 
-from .. import markup
-from ..config import Project
+from ..markup import pages as markup
+from ..project.config import Project
 from ..errors import HandoutpackError
-from ..render import Refused
-from ..rendering import make_renderer
-from .findings import Finding, found, rel
+from ..render.engine import Refused
+from ..render.stage import make_renderer
+from ..errors import Problem
+from .findings import finding, found, rel
 from .pages import css_urls
 
 FONT_FACE_RE = re.compile(r"@font-face\s*{(?P<body>[^}]*)}", re.I)
@@ -18,7 +19,7 @@ FAMILY_RE = re.compile(r"font-family\s*:\s*(['\"]?)(?P<name>[^;'\"]+)\1", re.I)
 FONT_MAGIC = (b"\x00\x01\x00\x00", b"true", b"OTTO", b"wOFF", b"wOF2", b"ttcf")
 
 
-def check_fonts(project: Project) -> list[Finding]:
+def check_fonts(project: Project) -> list[Problem]:
     """The brand's fonts are declared in fonts.css, and every font file there loads."""
     try:
         css_path = markup.find_style(project, "fonts.css")
@@ -45,13 +46,13 @@ def check_fonts(project: Project) -> list[Finding]:
 
 
 def _font_file(project: Project, fetcher, url: str, shown: str, css: str,
-               line: int) -> list[Finding]:
+               line: int) -> list[Problem]:
     try:
         path = fetcher.resolve(url)
     except Refused as refusal:
-        return [Finding("error", "fonts", css, line, f"font '{shown}': "
+        return [finding("error", "fonts", css, line, f"font '{shown}': "
                         f"{str(refusal).replace(str(project.root) + '/', '')}")]
     if path.read_bytes()[:4] not in FONT_MAGIC:
-        return [Finding("error", "fonts", css, line, f"font '{shown}' is not a font file "
+        return [finding("error", "fonts", css, line, f"font '{shown}' is not a font file "
                         "(TTF, OTF, WOFF or WOFF2) and will not load; replace it")]
     return []

@@ -4,16 +4,18 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from .. import content
-from ..config import Project, suggest
-from ..content import Document
-from .findings import Finding, rel
+from ..sources import content
+from ..project.config import Project
+from ..project.keys import suggest
+from ..sources.content import Document
+from ..errors import Problem
+from .findings import finding, rel
 
 USED_KEYS = sorted(set(content.FrontMatter.__dataclass_fields__) - {"ignored", "kind_given"})
 
 
 def ignored_keys(project: Project, documents: dict[str, Document],
-                 langs: Iterable[str]) -> list[Finding]:
+                 langs: Iterable[str]) -> list[Problem]:
     """One warning per front matter key handoutpack does not use (other tools' `layout`,
     `permalink`, `teaching`...), at its first place, counting the files that have it."""
     places: dict[str, list[tuple[str, int]]] = {}
@@ -26,7 +28,7 @@ def ignored_keys(project: Project, documents: dict[str, Document],
     for key, found in sorted(places.items()):
         (name, line), others = found[0], len(found) - 1
         also = f" (and in {others} other file{'s' if others > 1 else ''})" if others else ""
-        findings.append(Finding("warning", "front matter", name, line,
+        findings.append(finding("warning", "front matter", name, line,
                                 f"front matter '{key}' is not used by handoutpack and is "
                                 f"ignored{also}{suggest(key, USED_KEYS)}; keep it for the tool "
                                 "it was written for, or remove it"))

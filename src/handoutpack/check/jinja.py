@@ -6,22 +6,25 @@ from __future__ import annotations
 import jinja2
 from jinja2 import meta, nodes
 
-from .. import markup, syntax
-from ..config import Project, suggest
-from ..content import Document, Translation
+from ..markup import pages as markup
+from .. import syntax
+from ..project.config import Project
+from ..project.keys import suggest
+from ..sources.content import Document, Translation
 from ..errors import HandoutpackError
-from .findings import Finding, found, rel
+from ..errors import Problem
+from .findings import finding, found, rel
 
 
 def check_jinja(project: Project, documents: dict[str, Document],
-                translation: Translation) -> list[Finding]:
+                translation: Translation) -> list[Problem]:
     """Syntax errors and every unknown name, with lines; then a render in each context the
     document is used in, for what only shows when it runs."""
     name = rel(project, translation.path)
     try:
         tree = markup.content_env.parse(syntax.protect_from_jinja(translation.body))
     except jinja2.TemplateSyntaxError as error:
-        return [Finding("error", "jinja", name, translation.body_line + (error.lineno or 1) - 1,
+        return [finding("error", "jinja", name, translation.body_line + (error.lineno or 1) - 1,
                         f"template syntax error: {error.message}")]
     contexts = list(_contexts(project, documents, translation))
     names = contexts[0].as_dict()
@@ -61,9 +64,9 @@ def _lookup(node) -> tuple[str | None, str | None]:
     return None, None
 
 
-def _jinja_finding(name: str, translation: Translation, line: int, message: str) -> Finding:
+def _jinja_finding(name: str, translation: Translation, line: int, message: str) -> Problem:
     liquid = markup.LIQUID_HINT if markup.LIQUID.search(message) else ""
-    return Finding("error", "jinja", name, translation.body_line + line - 1,
+    return finding("error", "jinja", name, translation.body_line + line - 1,
                    f"template error: {message}; the names you can use are org, event, pack, "
                    f"audience and lang (see docs/authoring.md){liquid}")
 

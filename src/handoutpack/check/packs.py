@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from ..config import Project
-from ..content import Document
-from ..plan import Selection
-from .findings import Finding, found
+from ..project.config import Project
+from ..sources.content import Document
+from ..plan.selection import Selection
+from ..errors import Problem
+from .findings import found
 
 
 def empty_packs(project: Project, documents: dict[str, Document],
-                selection: Selection) -> list[Finding]:
+                selection: Selection) -> list[Problem]:
     """A pack none of whose documents exist in a language is the English pack with another cover:
     worth a warning, unless the pack lists that language on purpose."""
     findings = []

@@ -8,17 +8,20 @@ from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
 
-from .. import markup, resources
-from ..config import Project, suggest
-from ..content import Document, Translation
+from ..markup import pages as markup
+from ..sources import resources
+from ..project.config import Project
+from ..project.keys import suggest
+from ..sources.content import Document, Translation
 from ..errors import HandoutpackError
 from ..pdf.placeholders import is_placeholder
-from ..plan import page_job
-from ..render import Refused
+from ..plan.jobs import page_job
+from ..render.engine import Refused
 from ..syntax import emoji
 from ..syntax.leftovers import leftovers
-from ..rendering import make_renderer
-from .findings import Finding, found, rel, source_line
+from ..render.stage import make_renderer
+from ..errors import Problem
+from .findings import finding, found, rel, source_line
 
 CSS_URL_RE = re.compile(r"""url\(\s*(['"]?)(?P<url>[^'")]+)\1\s*\)|@import\s+(['"])(?P<import>[^'"]+)\3""",
                         re.I)
@@ -110,7 +113,7 @@ class Pages:
         self.documents = documents
         self.by_path = {t.path.resolve(): t for d in documents.values()
                         for t in d.translations.values()}
-        self.problems: dict[Path, list[Finding]] = {}
+        self.problems: dict[Path, list[Problem]] = {}
         self._parsed: dict[Path, PageParser | None] = {}
 
     def html(self, translation: Translation) -> PageParser | None:
@@ -134,7 +137,7 @@ class Pages:
 
 
 def check_page(project: Project, translation: Translation, page: PageParser,
-               pages: Pages) -> list[Finding]:
+               pages: Pages) -> list[Problem]:
     name = rel(project, translation.path)
     base = translation.path.parent.as_uri() + "/"
     fetcher = make_renderer(project).fetcher
@@ -143,7 +146,7 @@ def check_page(project: Project, translation: Translation, page: PageParser,
     def problem(severity: str, topic: str, needle: str, message: str) -> None:
         line = source_line(translation, needle) or source_line(
             translation, needle.replace("&", "&amp;", 1))  # an entity written escaped
-        findings.append(Finding(severity, topic, name, line, message))
+        findings.append(finding(severity, topic, name, line, message))
 
     for tag, url in page.resources:
         if reason := _refusal(fetcher, project, urljoin(base, url)):

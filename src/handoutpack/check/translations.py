@@ -4,17 +4,13 @@ what changed in the source since (from git history)."""
 from __future__ import annotations
 
 import difflib
-import shutil
-from pathlib import Path
 
-from .. import content
-from ..history import git as _git
-from ..config import Project
-from ..content import Document, Translation
-from ..errors import HandoutpackError
-from .findings import Finding, rel
+from ..project.config import Project
+from ..sources.content import Document, Translation
+from ..errors import HandoutpackError, Problem
+from .findings import finding, rel
+from ..sources.history import english_at
 
-HISTORY_LIMIT = 200
 DIFF_LINES = 40
 
 
@@ -43,7 +39,7 @@ def _status(project: Project, document: Document, lang: str) -> str:
 
 
 def check_translation(project: Project, document: Document, translation: Translation,
-                      history: bool) -> list[Finding]:
+                      history: bool) -> list[Problem]:
     if (found := paragraphs(project, document, translation.lang)) is not None:
         return _paragraph_findings(project, document, translation, found)
     source = document.main(project.default_language)
@@ -51,7 +47,7 @@ def check_translation(project: Project, document: Document, translation: Transla
     status = _status(project, document, translation.lang)
     line = _front_matter_line(translation, "source_revision")
     if status == "unknown":
-        return [Finding("warning", "translations", name, 1,
+        return [finding("warning", "translations", name, 1,
                         f"no source_revision, so nobody can tell whether it is up to date. Record "
                         f"the revision of the English it was made from: for a translation made "
                         f"from {source_name} as it is now, 'source_revision: {source.revision}'; "
@@ -66,7 +62,7 @@ def check_translation(project: Project, document: Document, translation: Transla
                    "this project's git history; keep the project in git to see it)",) if history else ()
     else:
         details = tuple(changes(old[1], source.body, old[0]))
-    return [Finding("warning", "translations", name, line,
+    return [finding("warning", "translations", name, line,
                     f"stale translation: {source_name} has changed since it was translated "
                     f"(source_revision {translation.meta.source_revision}, now {source.revision}); "
                     f"update the translation, then set source_revision: {source.revision}",
@@ -86,7 +82,7 @@ def paragraphs(project: Project, document: Document, lang: str):
 
 
 def _paragraph_findings(project: Project, document: Document, translation: Translation,
-                        found) -> list[Finding]:
+                        found) -> list[Problem]:
     """'12 of 14 paragraphs current; 2 changed (lines 31, 48)', with the English of each."""
     from ..translate import catalog
 
@@ -103,7 +99,7 @@ def _paragraph_findings(project: Project, document: Document, translation: Trans
     for line, old, new in found.changed:
         details += [f"line {line}, English when translated: {old}", f"line {line}, English now: {new}"]
     source = rel(project, document.main(project.default_language).path)
-    return [Finding("warning", "translations", rel(project, translation.path), None,
+    return [finding("warning", "translations", rel(project, translation.path), None,
                     f"{'; '.join(parts)} in {source}; run `handoutpack translate export --lang "
                     f"{translation.lang} {document.slug}`, translate the fuzzy and empty entries "
                     f"of {po}, then `handoutpack translate import`", tuple(details))]
@@ -113,7 +109,7 @@ def _lines(numbers: list[int]) -> str:
     return ("line " if len(numbers) == 1 else "lines ") + ", ".join(map(str, numbers))
 
 
-def _not_imported(project: Project, document: Document, translation: Translation) -> list[Finding]:
+def _not_imported(project: Project, document: Document, translation: Translation) -> list[Problem]:
     """A PO file whose translations are not yet in the document: the translator delivered,
     nobody imported (or the document was edited by hand, and the next import will undo it)."""
     from ..translate import catalog, files
@@ -123,10 +119,10 @@ def _not_imported(project: Project, document: Document, translation: Translation
         text, _ = catalog.translated_markdown(project, document, files.merged(
             project, document, translation.lang), po_name, translation.lang)
     except HandoutpackError as error:
-        return [Finding("warning", "translations", po_name, None, str(error))]
+        return [finding("warning", "translations", po_name, None, str(error))]
     if text == translation.path.read_text(encoding="utf-8"):
         return []
-    return [Finding("warning", "translations", rel(project, translation.path), None,
+    return [finding("warning", "translations", rel(project, translation.path), None,
                     f"differs from what {po_name} says: run `handoutpack translate import` (edit "
                     "the PO file, not this one: import rewrites it)")]
 
@@ -136,24 +132,6 @@ def _front_matter_line(translation: Translation, key: str) -> int | None:
     for number, line in enumerate(text.splitlines()[: translation.body_line], 1):
         if line.startswith(f"{key}:"):
             return number
-    return None
-
-
-def english_at(project: Project, path: Path, revision: str) -> tuple[str, str] | None:
-    """(a description of the commit, the body) of the source at `revision`, from git history."""
-    if not shutil.which("git"):
-        return None
-    relative = rel(project, path)
-    log = _git(project.root, "log", f"-{HISTORY_LIMIT}", "--follow", "--name-only",
-               "--format=%x00%h %ad", "--date=short", "--", relative)
-    for entry in (log or "").split("\0")[1:]:
-        lines = entry.strip().splitlines()
-        if len(lines) < 2:
-            continue
-        text = _git(project.root, "show", f"{lines[0].split()[0]}:{lines[-1]}")
-        body = content.body_of(text or "")
-        if body is not None and content.revision(body) == revision:
-            return f"commit {lines[0]}", body
     return None
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pikepdf
 
-from .. import paper
+from ..project import paper
 from .files import read, to_bytes
 from .forms import fit_box, form_box, page_form
 

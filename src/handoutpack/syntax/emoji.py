@@ -10,10 +10,10 @@ import shutil
 import subprocess
 import unicodedata
 import xml.etree.ElementTree as etree
-from functools import cache
 
 import markdown
 from markdown.treeprocessors import Treeprocessor
+from ..store.memos import memo
 
 PICTOGRAPH = r"(?:[\U0001F000-\U0001FAFF]|[\u2300-\u23FF\u2600-\u27BF\u2B00-\u2BFF]\uFE0F)"
 EMOJI = re.compile(PICTOGRAPH + r"(?:[\uFE0F\u200D\U0001F3FB-\U0001F3FF\u20E3]|" + PICTOGRAPH
@@ -21,7 +21,7 @@ EMOJI = re.compile(PICTOGRAPH + r"(?:[\uFE0F\u200D\U0001F3FB-\U0001F3FF\u20E3]|"
 SKIPPED = {"script", "style"}
 
 
-@cache
+@memo("machine")
 def font_available() -> bool:
     """Whether fontconfig knows a font with emoji (one that draws U+1F600)."""
     if not shutil.which("fc-list"):

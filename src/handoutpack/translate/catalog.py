@@ -13,10 +13,10 @@ from pathlib import Path
 import polib
 import yaml
 
-from ..config import Project
-from ..content import Document, Translation
+from ..project.config import Project
+from ..sources.content import Document, Translation
 from ..errors import HandoutpackError
-from ..outputs import write_atomic
+from ..store.outputs import write_atomic
 from .segments import (TAG, PlaceholderError, Segment, Skeleton, check_placeholders, restore,
                        segment)
 

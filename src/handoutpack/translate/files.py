@@ -8,10 +8,11 @@ from pathlib import Path
 
 import polib
 
-from ..config import Project, suggest
-from ..content import Document
+from ..project.config import Project
+from ..project.keys import suggest
+from ..sources.content import Document
 from ..errors import HandoutpackError
-from ..outputs import write_atomic
+from ..store.outputs import write_atomic
 from . import catalog, labels, xliff
 from .catalog import Written, _rel, read
 
@@ -72,7 +73,7 @@ def merged(project: Project, document: Document, lang: str) -> polib.POFile:
         translation = document.translations[lang]
         old = None
         if translation.meta.source_revision and translation.meta.source_revision != source.revision:
-            from ..check.translations import english_at  # git history: only when it can help
+            from ..sources.history import english_at  # git history: only when it can help
             found = english_at(project, source.path, translation.meta.source_revision)
             old = found[1] if found else None
         po = catalog.align(project, document, translation, segments, old)

@@ -3,30 +3,22 @@ A build reads it directly, so adding a language needs this one translated file a
 
 from __future__ import annotations
 
-import re
-from pathlib import Path
-
 import polib
 
-from ..config import Project
+from ..markup import labels
+from ..markup.labels import FIELD, po_path
+from ..project.config import Project
 from .segments import Segment
-
-FIELD = re.compile(r"\{\w+\}")
-
-
-def path(root: Path, lang: str) -> Path:
-    return root / "translations" / lang / "labels.po"
 
 
 def export(project: Project, lang: str):
     """Write translations/<lang>/labels.po: every English label, with the translation the theme,
     the config or the file already has."""
-    from .. import markup
     from . import catalog
 
-    english = markup.labels(project, project.default_language)
-    known = markup.theme_labels(project, lang)
-    target = path(project.root, lang)
+    english = labels.labels(project, project.default_language)
+    known = labels.theme_labels(project, lang)
+    target = po_path(project.root, lang)
     po = catalog.read(project, target) if target.is_file() else polib.POFile(wrapwidth=0)
     if not target.is_file():
         po.metadata = _header(project, lang)
@@ -57,24 +49,9 @@ def _header(project: Project, lang: str) -> dict[str, str]:
             "X-Generator": "handoutpack"}
 
 
-def read_labels(root: Path, lang: str) -> dict[str, str]:
-    """The translated labels of translations/<lang>/labels.po (fuzzy ones not: their English
-    changed), keyed by label name; {} when there is no such file or it cannot be read."""
-    target = path(root, lang)
-    if not target.is_file():
-        return {}
-    try:
-        po = polib.pofile(str(target))
-    except (OSError, ValueError, UnicodeDecodeError):
-        return {}  # `check` and `translate import` say what is wrong with it
-    return {e.msgctxt: e.msgstr for e in po
-            if e.msgctxt and e.msgstr and not e.fuzzy and not e.obsolete
-            and sorted(FIELD.findall(e.msgstr)) == sorted(FIELD.findall(e.msgid))}
-
-
 def check_file(project: Project, lang: str) -> list[str]:
     """Problems of a labels catalogue: unreadable, or a translation that drops a {field}."""
-    target = path(project.root, lang)
+    target = po_path(project.root, lang)
     if not target.is_file():
         return []
     name = str(target.relative_to(project.root))

@@ -10,11 +10,11 @@ from pathlib import Path
 
 import markdown
 
-from ..config import Project
-from ..content import Document
-from ..outputs import write_atomic
-from ..pack import stylesheets
-from ..scripts import direction
+from ..project.config import Project
+from ..sources.content import Document
+from ..store.outputs import write_atomic
+from ..assemble.pack import stylesheets
+from ..markup.scripts import direction
 from . import catalog, files
 from .segments import PlaceholderError, restore
 
@@ -43,7 +43,7 @@ tr.missing td.translation { background: #fbe9e7; color: #8e2f1f; font-style: ita
 
 def review(project: Project, document: Document, lang: str) -> Path:
     """Write build/<lang>/review/<slug>.pdf and return its path."""
-    from ..rendering import make_renderer  # WeasyPrint only for this command
+    from ..render.stage import make_renderer  # WeasyPrint only for this command
 
     files.languages_to_translate(project, lang)
     po = files.merged(project, document, lang)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from ..typography import URL
+from ..markup.typography import URL
 
 
 @dataclass(frozen=True)

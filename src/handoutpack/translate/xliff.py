@@ -12,7 +12,7 @@ from pathlib import Path
 import polib
 
 from ..errors import HandoutpackError
-from ..outputs import write_atomic
+from ..store.outputs import write_atomic
 
 NS = "urn:oasis:names:tc:xliff:document:1.2"
 Q = f"{{{NS}}}"

@@ -1,0 +1,1 @@
+"""PDFs into packs, decks on paper, and what a print shop gets."""

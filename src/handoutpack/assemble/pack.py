@@ -1,0 +1,135 @@
+"""Assemble a pack from document renders: cover, contents with true page numbers, documents."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from ..markup import pages as markup
+from ..markup import labels
+from ..project.config import PackSpec, Printing, Project
+from ..pdf import imposition
+from ..pdf.merge import Merger
+from ..pdf.placeholders import DOCUMENT_LINK, PAGE_LINK
+from ..render.engine import Rendered, Renderer
+
+
+
+@dataclass(frozen=True)
+class Part:
+    """One document as a pack includes it: its render, and whether it fell back to another language."""
+
+    slug: str
+    title: str
+    summary: str
+    kind: str
+    section: str
+    lang: str
+    rendered: Rendered
+    fell_back: bool
+    numbered: bool = True
+    """Its pages take the pack's page numbers (slides keep their own slide numbers)."""
+
+
+@dataclass(frozen=True)
+class Entry:
+    part: Part
+    page: int
+
+
+def layout(cover: int, contents: int, parts: list[Part], duplex: bool) -> list[int]:
+    """The first page of the cover, the contents and each document in the pack."""
+    return imposition.starts([cover, contents, *(p.rendered.pages for p in parts)], duplex)
+
+
+def assemble(project: Project, spec: PackSpec, lang: str, parts: list[Part],
+             renderer: Renderer, date: dt.date | None, printing: Printing) -> tuple[bytes, int]:
+    """The pack's PDF bytes and page count, printed as `printing` says."""
+    words = labels.labels(project, lang)
+    title = project.text(spec.titles, lang)
+    common = page_values(project, spec, lang, date, printing)
+    variant = printing.variant
+    cover = renderer.render(markup.page(project, "cover.html", **common), project.root,
+                            f"cover of pack '{spec.id}'", lang, variant)
+    contents_pages, contents = 1, None
+    for _ in range(4):  # the contents' own length moves the numbers it prints
+        starts = layout(cover.pages, contents_pages, parts, printing.duplex)
+        entries = [Entry(part, page) for part, page in zip(parts, starts[2:])]
+        contents = renderer.render(markup.page(project, "contents.html", entries=entries, **common),
+                                   project.root, f"contents of pack '{spec.id}'", lang, variant)
+        if contents.pages == contents_pages:
+            break
+        contents_pages = contents.pages
+    starts = layout(cover.pages, contents.pages, parts, printing.duplex)
+    numbers = renderer.render(
+        markup.page(project, "stamp.html", pages=starts[-1] + parts[-1].rendered.pages - 1,
+                    **common), project.root, f"page numbers of pack '{spec.id}'", lang, variant)
+    contact = None
+    if project.presenter:  # the pack ends with whom to ask, in its language
+        contact = renderer.render(markup.page(project, "contact.html", **common), project.root,
+                                  f"contact page of pack '{spec.id}'", lang, variant)
+    return merge(project, spec, lang, title, [cover, contents, numbers], parts,
+                 words["contents"], printing, date, contact)
+
+
+def page_values(project: Project, spec: PackSpec, lang: str, date: dt.date | None,
+                printing: Printing) -> dict:
+    """What a pack's own pages (cover, contents, page numbers, contact) are rendered with."""
+    words = labels.labels(project, lang)
+    return dict(org=project.org, brand=project.brand, lang=lang, words=words,
+                title=project.text(spec.titles, lang), pack=spec, printing=printing,
+                page_css=markup.page_css(printing),
+                audience=project.text(project.audiences[spec.audience].names, lang),
+                event=spec.event.shown(lang, project.default_language),
+                logo=project.org.logo.as_uri() if project.org.logo else "",
+                styles=stylesheets(project), page_counter=markup.page_counter_css(words),
+                date=date, language_name=markup.language_name, page_link=PAGE_LINK)
+
+
+def stylesheets(project: Project, *names: str) -> list[str]:
+    """The URLs of the named stylesheets (by default the documents'), the user's first."""
+    return [markup.find_style(project, name).as_uri()
+            for name in names or ("fonts.css", "handout.css")]
+
+
+def merge(project: Project, spec: PackSpec, lang: str, title: str, front: list[Rendered],
+          parts: list[Part], contents_label: str, printing: Printing,
+          date: dt.date | None = None, contact: Rendered | None = None) -> tuple[bytes, int]:
+    """Cover, contents and documents in one PDF, each from the page `layout` gives it, the
+    documents' pages numbered as the contents count them."""
+    cover, contents, numbers = front
+    starts = layout(cover.pages, contents.pages, parts, printing.duplex)
+    pack = Merger()
+    pack.append(cover.pdf, lang)
+    pack.pad(starts[1] - 1)
+    pack.append(contents.pdf, lang, bookmark=contents_label)
+    for part, start in zip(parts, starts[2:]):
+        pack.pad(start - 1)
+        # each document brings its own bookmarks: its title, headings beneath
+        pack.append(part.rendered.pdf, part.lang, own_bookmarks=True)
+    pack.stamp(numbers.pdf, [page for part, start in zip(parts, starts[2:]) if part.numbered
+                             for page in range(start - 1, start - 1 + part.rendered.pages)])
+    if contact is not None:  # on a right-hand page of its own when printed both sides
+        pack.pad(imposition.starts([pack.pages, contact.pages], printing.duplex)[1] - 1)
+        pack.append(contact.pdf, lang, bookmark=labels.labels(project, lang)["contact_title"])
+    if printing.duplex:  # an even count, so the next copy's cover is not on this one's back
+        pack.pad(pack.pages + pack.pages % 2)
+    pack.link_pages(starts[1] - 1, starts[1] - 1 + contents.pages, PAGE_LINK,
+                    int)  # contents entries
+    pack.link_pages(starts[2] - 1, pack.pages, DOCUMENT_LINK,
+                    dict(zip((p.slug for p in parts), starts[2:])).__getitem__)  # to other documents
+    pages = pack.pages
+    return pack.finish(lang, {
+        "/Title": title,
+        "/Author": project.org.name,
+        "/Subject": project.text(project.audiences[spec.audience].names, lang),
+        "/Keywords": ", ".join(p.title for p in parts),
+        "/Creator": "handoutpack",
+        **({"/CreationDate": _pdf_date(date), "/ModDate": _pdf_date(date)} if date else {}),
+    }, printing.print_ready), pages
+
+
+def _pdf_date(date: dt.date) -> str:
+    """The pack's date as WeasyPrint writes the documents' (no time: the same inputs give the
+    same bytes)."""
+    return f"D:{date:%Y%m%d}"

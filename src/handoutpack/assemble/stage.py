@@ -1,0 +1,141 @@
+"""Packs from renders: each from the cache when it is made of the same renders and settings as
+before, else assembled on the pool (its own pages rendered through the cache)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from importlib.metadata import version
+from pathlib import Path
+
+from ..markup import pages as markup
+from ..project import paper
+from ..store.cache import Cache, Miss
+from ..store.digests import code_digest, file_digest, key
+from ..project.config import Project
+from .pack import Part, assemble
+from ..render.pool import Pool
+from ..pdf import imposition
+from ..plan.jobs import Plan, Planned, PlannedPack, fixed_date
+from ..render.engine import Renderer, is_print
+from ..render.stage import CachedRenderer, CacheSpec, Renders, Reporter
+from ..store.memos import memo
+
+
+def packs(project: Project, planned: Plan, renders: Renders, spec: CacheSpec, pool: Pool,
+           reporter: Reporter) -> dict[str, tuple[bytes, int, int]]:
+    """Each pack's PDF, page count and its pack's own page count (a booklet's before
+    imposition): from the cache when it is made of the same renders and settings as before,
+    else assembled anew (its cover, contents and page numbers rendered or taken from the cache)
+    on the pool."""
+    cache, made, todo = renders.cache, {}, {}
+    for pack in planned.packs:
+        entry = _pack_key(project, pack, renders, spec.options)
+        found = cache.read("packs", entry)
+        if isinstance(found, Miss):
+            todo[pack.path] = (entry, pack, _pack_why(cache, entry, pack, renders, found.reason))
+        else:
+            made[pack.path] = (found[1], int(found[0]["pages"]),
+                               int(found[0].get("pack_pages", found[0]["pages"])))
+    reporter.expect(len(todo))
+    items = [(path, (project, pack.spec, pack.lang, pack.printing, pack.booklet,
+                     _parts(pack, renders), _pack_date(pack.parts), spec))
+             for path, (_, pack, _) in todo.items()]
+    for (path, _), (pdf, pages, pack_pages, heard) in pool.run(_assemble, items):
+        entry, pack, reason = todo[path]
+        made[path] = (pdf, pages, pack_pages)
+        cache.write("packs", entry, pdf, pages=pages, pack_pages=pack_pages)
+        cache.remember(path, f"{entry} {_pieces(pack, renders)}")
+        reporter.absorb(heard)
+        reporter.did("assembled", path, reason)
+    return made
+
+
+def _parts(pack: PlannedPack, renders: Renders) -> list[Part]:
+    return [Part(p.document.slug, p.translation.meta.title, p.translation.meta.summary,
+                 p.translation.meta.kind, p.document.section, p.translation.lang,
+                 renders[p], p.fell_back, numbered=p.layout != "slides") for p in pack.parts]
+
+
+def _pack_date(parts: list[Planned]) -> dt.date | None:
+    """A pack is as new as its newest document."""
+    return fixed_date(max((p.translation.meta.date for p in parts if p.translation.meta.date),
+                          default=None))
+
+
+def _assemble(renderer: Renderer, item: tuple) -> tuple[bytes, int, int, tuple]:
+    """On a worker: one pack, its own pages rendered through the cache; a print file finished
+    as its PDF variant asks."""
+    project, spec, lang, printing, booklet, parts, date, cache_spec = item[1]
+    pages_renderer = CachedRenderer(project, cache_spec, renderer)
+    pdf, pages = assemble(project, spec, lang, parts, pages_renderer, date, printing)
+    cover, pack_pages = pdf, pages
+    if booklet:
+        pdf, pages = imposition.booklet(pdf, paper.BOOKLET[spec.printing.paper][1],
+                                        printing.paper_thickness_mm, printing.print_ready)
+    if is_print(printing.variant):
+        from ..pdf import printfile  # pikepdf: only print builds pay for it
+
+        pdf = printfile.finish(pdf, renderer.inks, printing.variant, xmp_from=cover)
+    heard = pages_renderer.reporter
+    return pdf, pages, pack_pages, (heard.rendered, heard.reused, pages_renderer.messages)
+
+
+def _pack_key(project: Project, pack: PlannedPack, renders: Renders, options: str) -> str:
+    """Everything a pack's bytes come from, without rendering its own pages: its settings, its
+    parts' renders, and (for its cover, contents and page numbers) the theme's and the
+    project's templates and styles, and this code."""
+    return key("pack", code_digest(), version("pikepdf"), options, repr(project), repr(pack.spec),
+               pack.lang, repr(pack.printing), str(pack.booklet), repr(_pack_date(pack.parts)),
+               _theme_digest(project), _pieces(pack, renders),
+               repr([(p.document.slug, p.translation.meta, p.translation.lang, p.fell_back,
+                      p.layout) for p in pack.parts]))
+
+
+def _pieces(pack: PlannedPack, renders: Renders) -> str:
+    """What a pack is made of, by digest: each document as the pack shows it."""
+    return " ".join(f"{p.document.slug}={hashlib.sha256(renders[p].pdf).hexdigest()[:16]}"
+                    for p in pack.parts)
+
+
+def _pack_why(cache: Cache, entry: str, pack: PlannedPack, renders: Renders,
+              reason: str) -> str:
+    """Say which of a pack's documents changed since it was last assembled."""
+    before = cache.recall(pack.path) if reason == "new" else None
+    if before is None:
+        return reason
+    old_entry, *old_pieces = before.split()
+    if old_entry == entry:
+        return "not in the cache"
+    old = dict(piece.split("=") for piece in old_pieces)
+    new = dict(piece.split("=") for piece in _pieces(pack, renders).split())
+    changed = [name for name in new if old.get(name) != new[name]]
+    return (f"{', '.join(changed)} changed" if changed
+            else "its settings, templates or styles changed")
+
+
+def _theme_digest(project: Project) -> str:
+    """Every template and style file the pack's own pages may use, and the logo."""
+    folders = [*markup.template_dirs(project), *markup.style_dirs(project)]
+    files = sorted({f for folder in folders if folder.is_dir() for f in folder.rglob("*")
+                    if f.is_file()})
+    files += [f for f in people_files(project) if f.is_file()]
+    return key(*(f"{f} {_file_digest(f)}" for f in files))
+
+
+def people_files(project: Project) -> list[Path]:
+    """The logo, partners' logos and presenter's photo: the pack's own pages show them."""
+    partners = {p.logo for event in (project.event, *(s.event for s in project.packs.values()))
+                for p in event.partners}
+    photo = project.presenter.photo if project.presenter else None
+    return [f for f in (project.org.logo, *sorted(partners), photo) if f]
+
+
+def _file_digest(path: Path) -> str:
+    stat = path.stat()
+    return _digest(path, stat.st_mtime_ns, stat.st_size)
+
+
+@memo("inputs", maxsize=512)  # by date and size too: an edited template is read again
+def _digest(path: Path, modified: int, size: int) -> str:
+    return file_digest(path)

@@ -1,0 +1,1 @@
+"""Sources to HTML: Jinja over Markdown, typography, the theme's layouts and colours."""

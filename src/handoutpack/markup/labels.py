@@ -1,0 +1,70 @@
+"""The words the templates print, by language: the theme's labels.toml, the translators'
+translations/<lang>/labels.po, then the config's [labels.<lang>]."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from pathlib import Path
+
+import polib
+
+from ..errors import HandoutpackError
+from ..project.config import Project
+from .pages import template_dirs
+from ..store.memos import memo
+
+
+def labels(project: Project, lang: str) -> dict[str, str]:
+    """The theme's labels for `lang`, English where it has none, then the config's overrides."""
+    table = _labels_file(tuple(template_dirs(project)))
+    return {**table.get("en", {}), **theme_labels(project, lang)}
+
+
+def theme_labels(project: Project, lang: str) -> dict[str, str]:
+    """The labels translated into `lang`: the theme's labels.toml, then the translators'
+    translations/<lang>/labels.po, then the config's [labels.<lang>]."""
+    table = _labels_file(tuple(template_dirs(project)))
+    return {**table.get(lang, {}), **read_labels(project.root, lang),
+            **project.labels.get(lang, {})}
+
+
+def _labels_file(folders: tuple[Path, ...]) -> dict:
+    """The first labels.toml along the template folders, as it is now."""
+    for folder in folders:
+        path = folder / "labels.toml"
+        if path.is_file():
+            stat = path.stat()
+            return _read_labels(path, stat.st_mtime_ns, stat.st_size)
+    return {}
+
+
+@memo("inputs", maxsize=8)  # by date and size too: an edited file is read again
+def _read_labels(path: Path, modified: int, size: int) -> dict:
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
+        raise HandoutpackError(f"{error}; fix the TOML there", file=str(path)) from None
+
+
+FIELD = re.compile(r"\{\w+\}")
+
+
+def po_path(root: Path, lang: str) -> Path:
+    """Where the translators' labels for `lang` are."""
+    return root / "translations" / lang / "labels.po"
+
+
+def read_labels(root: Path, lang: str) -> dict[str, str]:
+    """The translated labels of translations/<lang>/labels.po (fuzzy ones not: their English
+    changed), keyed by label name; {} when there is no such file or it cannot be read."""
+    target = po_path(root, lang)
+    if not target.is_file():
+        return {}
+    try:
+        po = polib.pofile(str(target))
+    except (OSError, ValueError, UnicodeDecodeError):
+        return {}  # `check` and `translate import` say what is wrong with it
+    return {e.msgctxt: e.msgstr for e in po
+            if e.msgctxt and e.msgstr and not e.fuzzy and not e.obsolete
+            and sorted(FIELD.findall(e.msgstr)) == sorted(FIELD.findall(e.msgid))}

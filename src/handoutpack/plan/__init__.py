@@ -1,0 +1,1 @@
+"""What one build makes, before anything is rendered."""

@@ -1,0 +1,280 @@
+"""What one build makes, before anything is rendered: the Selection asked for, a Job for every
+render, and the Plan of documents and packs each output needs."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from ..markup import links, pages as markup
+from ..markup import labels
+from ..project import paper
+from ..sources import resources
+from ..project.config import PRESENTATION_LAYOUTS, Event, PackSpec, Printing, Project
+from .selection import Selection
+from ..project.keys import suggest
+from ..sources.content import Document, Translation, check_packs
+from ..errors import HandoutpackError
+from ..store.outputs import document_path, pack_path
+from ..assemble.pack import stylesheets
+from ..pdf.placeholders import SLIDE_LINK
+
+TEMPLATE_STYLES = {"slides.html": ("fonts.css", "slides.css"),
+                   "slide-handout.html": ("fonts.css", "handout.css", "slide-sheets.css"),
+                   "slide-notes.html": ("fonts.css", "handout.css", "slide-sheets.css")}
+"""The stylesheets a layout uses, when not the documents' own."""
+
+
+@dataclass(frozen=True)
+class Job:
+    """One render: the HTML WeasyPrint gets, and where its relative links start. Two jobs with
+    the same HTML and base give the same PDF, so each is rendered once, and kept in the cache."""
+
+    name: str
+    html: str
+    base: Path
+    lang: str
+    source: str = ""
+    """The project file it is made from, if any: for messages, and to say when it changed."""
+    variant: str | None = None
+    """The PDF variant it is rendered in (PDF/X renders are made CMYK)."""
+
+
+@dataclass(frozen=True)
+class Planned:
+    """A document as one output needs it: the translation, and the job that renders it."""
+
+    document: Document
+    translation: Translation
+    job: Job
+    fell_back: bool = False
+    layout: str = "document"
+    """document, or a deck's slides, handout or notes."""
+    slides: Job | None = None
+    """For a deck's handout or notes: the slides render placed into the frames `job` draws."""
+
+
+@dataclass(frozen=True)
+class PlannedPack:
+    """A pack file: which pack, in which language, printed how, and its documents in order."""
+
+    spec: PackSpec
+    lang: str
+    printing: Printing
+    parts: list[Planned]
+    booklet: bool = False
+    """The pack imposed as a booklet, from pages rendered at the booklet's page size."""
+
+    @property
+    def path(self) -> str:
+        return pack_path(self.lang, self.spec.id, self.booklet)
+
+
+@dataclass
+class Plan:
+    """Everything one build will write, before anything is rendered."""
+
+    documents: list[tuple[str, Planned]] = field(default_factory=list)
+    """(output path, planned document) for each document on its own."""
+    packs: list[PlannedPack] = field(default_factory=list)
+
+    def planned(self) -> list[Planned]:
+        return [p for _, p in self.documents] + [p for pack in self.packs for p in pack.parts]
+
+    def jobs(self) -> list[Job]:
+        return list(dict.fromkeys(job for p in self.planned() for job in (p.slides, p.job) if job))
+
+    def slide_jobs(self) -> list[Job]:
+        """Every slides render, to check that each slide fits its page."""
+        return list(dict.fromkeys(p.slides or p.job for p in self.planned()
+                                  if p.layout in PRESENTATION_LAYOUTS))
+
+
+def plan(project: Project, documents: dict[str, Document], selection: Selection) -> Plan:
+    """Decide every output and the document render each needs; render nothing yet."""
+    selection.check(project)
+    check_packs(project, documents)
+    specs = selection.pack_specs(project)
+    wanted = (documents if not selection.packs and not selection.documents
+              else {slug: documents[slug] for spec in specs for slug in spec.documents})
+    for slug in selection.documents:
+        if slug not in documents:
+            raise HandoutpackError(f"no document '{slug}'{suggest(slug, documents)}")
+        wanted[slug] = documents[slug]
+    result = Plan()
+    for lang in selection.langs(project):
+        context = markup.make_context(project, lang, project.event)
+        on_screen = replace(project.printing, qr=False)  # links work there; QR codes are for paper
+        for slug, document in wanted.items():
+            if lang not in document.translations:
+                continue
+            translation = document.translations[lang]
+            if translation.meta.kind == "presentation":
+                deck = deck_planned(project, document, translation, context, project.event,
+                                    on_screen)
+                result.documents += [(document_path(lang, slug, layout), planned)
+                                     for layout, planned in deck.items()]
+            else:
+                job = document_job(project, translation, context, on_screen,
+                                   linkable=frozenset())
+                result.documents.append((document_path(lang, slug),
+                                         Planned(document, translation, job)))
+        for spec in (s for s in specs if not s.languages or lang in s.languages):
+            result.packs.append(PlannedPack(spec, lang, spec.printing, _pack_parts(
+                project, documents, spec, lang, spec.printing)))
+            if spec.printing.booklet:
+                printing = booklet_pages(spec.printing)
+                result.packs.append(PlannedPack(spec, lang, printing, _pack_parts(
+                    project, documents, spec, lang, printing), booklet=True))
+    return result
+
+
+def booklet_pages(printing: Printing) -> Printing:
+    """A booklet's pages are half its sheet; print-ready, the sheets get bleed and marks."""
+    return replace(printing, paper=paper.BOOKLET[printing.paper][0],
+                   pdf_variant=printing.variant)
+
+
+def _pack_parts(project: Project, documents: dict[str, Document], spec: PackSpec,
+                lang: str, printing: Printing) -> list[Planned]:
+    title = project.text(spec.titles, lang)
+    context = markup.make_context(project, lang, spec.event, title, spec.id, spec.audience)
+    parts = []
+    for slug in spec.documents:
+        document = documents[slug]
+        translation = document.best(lang, project.default_language)
+        note_lang = lang if translation.lang != lang else None
+        if translation.meta.kind == "presentation":
+            parts.append(deck_planned(project, document, translation, context, spec.event,
+                                      printing, note_lang, in_pack=True,
+                                      layouts=(spec.presentations,))[spec.presentations])
+        else:
+            job = document_job(project, translation, context, printing, note_lang, in_pack=True,
+                               linkable=frozenset(spec.documents) - {slug})
+            parts.append(Planned(document, translation, job, note_lang is not None))
+    return parts
+
+
+def document_job(project: Project, translation: Translation, context: markup.Context,
+                 printing: Printing, note_lang: str | None = None, in_pack: bool = False,
+                 linkable: frozenset[str] | None = None) -> Job:
+    """The render job for one document; `note_lang` adds the fallback note in that language.
+    On paper (`printing.qr`) its links get numbers and QR codes in the margin beside them;
+    `in_pack` leaves page numbers to the pack; links to the `linkable` documents jump to them."""
+    body = resources.adapt(markup.document_body(
+        translation, context, labels.labels(project, translation.lang)), project,
+        translation.path.parent, translation.lang)
+    if linkable is not None:  # None: the source's links as written, for `check` to follow
+        body = links.link_documents(body, translation.path.parent, linkable)
+    if printing.qr:
+        frame_lang = note_lang or translation.lang
+        body, _ = links.number_links(
+            body, labels.labels(project, frame_lang)["links_qr_alt"],
+            frame_lang if frame_lang != translation.lang else "")
+    return _job(project, translation, "document.html", printing, note_lang, body=body,
+                numbered_by_pack=in_pack)
+
+
+def deck_planned(project: Project, document: Document, translation: Translation,
+                 context: markup.Context, event: Event, printing: Printing,
+                 note_lang: str | None = None, in_pack: bool = False,
+                 layouts: Iterable[str] = PRESENTATION_LAYOUTS) -> dict[str, Planned]:
+    """A deck's `layouts`: its slides, and handout and notes pages the slides are placed into
+    (so each slide is rendered once). `note_lang` adds the fallback note in that language; only
+    the layouts asked for are laid out, a pack showing one of them."""
+    slides = deck_slides(project, translation, context)
+
+    def job(template: str, note: str | None = None, numbered_by_pack: bool = False) -> Job:
+        # in a pack, even the slides placed in its pages speak the pack's language
+        return deck_job(project, translation, slides, template, event, printing, note,
+                        numbered_by_pack, frame_lang=note_lang)
+
+    plain = job("slides.html")
+    fell_back = note_lang is not None
+    made = {
+        "slides": lambda: Planned(document, translation, job("slides.html", note_lang)
+                                  if fell_back else plain, fell_back, "slides"),
+        "handout": lambda: Planned(document, translation,
+                                   job("slide-handout.html", note_lang, in_pack),
+                                   fell_back, "handout", plain),
+        "notes": lambda: Planned(document, translation, job("slide-notes.html", note_lang, in_pack),
+                                 fell_back, "notes", plain),
+    }
+    return {layout: made[layout]() for layout in layouts}
+
+
+def deck_slides(project: Project, translation: Translation,
+                context: markup.Context) -> list[markup.Slide]:
+    """A deck's slides, their images and links adapted as a document's are (resources.adapt)."""
+    folder, lang = translation.path.parent, translation.lang
+    return [replace(slide, html=resources.adapt(slide.html, project, folder, lang),
+                    notes_html=resources.adapt(slide.notes_html, project, folder, lang))
+            for slide in markup.deck(translation, context, labels.labels(project, lang))]
+
+
+def deck_job(project: Project, translation: Translation, slides: list[markup.Slide],
+             template: str, event: Event, printing: Printing,
+             note_lang: str | None = None, in_pack: bool = False,
+             frame_lang: str | None = None) -> Job:
+    """The render job for one layout of a deck (slides.html, slide-handout.html...);
+    `in_pack` leaves the page numbers of handout and notes pages to the pack; `frame_lang`
+    is the language of the words around the slides' own text (the pack's)."""
+    return _job(project, translation, template, printing, note_lang, slides=slides, event=event,
+                slide_link=SLIDE_LINK, numbered_by_pack=in_pack, frame_lang=frame_lang)
+
+
+def page_job(project: Project, translation: Translation, context: markup.Context) -> Job:
+    """How a translation reads on its own: a document's pages, or a deck's slides."""
+    if translation.meta.kind == "presentation":
+        slides = deck_slides(project, translation, context)
+        return deck_job(project, translation, slides, "slides.html", project.event,
+                        project.printing)
+    return document_job(project, translation, context, project.printing)
+
+
+def _job(project: Project, translation: Translation, template: str, printing: Printing,
+         note_lang: str | None, frame_lang: str | None = None, event: Event = Event(),
+         **values) -> Job:
+    """A job rendering `template` for one translation, with what every layout shows. The
+    words the layout prints around the text (labels, captions, the event) are in `frame_lang`,
+    else the fallback note's language, else the translation's: a French pack's frame is French
+    around an English document."""
+    meta = translation.meta
+    frame_lang = frame_lang or note_lang or translation.lang
+    words = labels.labels(project, frame_lang)
+    note = ""
+    if note_lang:
+        note = labels.labels(project, note_lang)["fallback_note"].format(
+            source_language=markup.language_name(translation.lang, note_lang))
+    html = markup.page(
+        project, template, org=project.org, brand=project.brand, lang=translation.lang,
+        words=words, title=meta.title, summary=meta.summary, kind=meta.kind,
+        keywords=meta.keywords, date=fixed_date(meta.date), printing=printing,
+        page_css=markup.page_css(printing),
+        logo=project.org.logo.as_uri() if project.org.logo else "",
+        styles=stylesheets(project, *TEMPLATE_STYLES.get(template, ())),
+        page_counter=markup.page_counter_css(words), fallback_lang=note_lang,
+        fallback_note=note, frame_lang=frame_lang,
+        event=event.shown(frame_lang, project.default_language), **values)
+    source = source_name(project, translation)
+    variant = [*([template.removesuffix(".html")] if template != "document.html" else []),
+               *(["in packs"] if values.get("numbered_by_pack") else []),
+               *([f"{frame_lang} fallback"] if frame_lang != translation.lang else [])]
+    name = f"{source} ({', '.join(variant)})" if variant else source
+    return Job(name, html, translation.path.parent, translation.lang, source, printing.variant)
+
+
+def source_name(project: Project, translation: Translation) -> str:
+    return str(translation.path.relative_to(project.root))
+
+
+def fixed_date(date: dt.date | None) -> dt.date | None:
+    """A PDF's date: the content's, or else SOURCE_DATE_EPOCH's; never the clock, so that the
+    same inputs give the same bytes."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
+    if date or not epoch.isdigit():
+        return date
+    return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc).date()

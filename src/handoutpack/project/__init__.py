@@ -1,0 +1,1 @@
+"""The project: handoutpack.toml read into a validated Project, its schema, paper, presenter."""

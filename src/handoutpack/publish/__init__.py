@@ -1,0 +1,1 @@
+"""Handing the packs on: the download page, thumbnails and bundles."""

@@ -1,0 +1,1 @@
+"""HTML to PDF: the only WeasyPrint importer, the render stage and its worker pool."""

@@ -1,0 +1,168 @@
+"""Rendering a build's jobs: each from the cache when nothing it read has changed, the rest on
+the pool of workers; and the renders each planned output uses (slides placed into handouts)."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import partial
+from pathlib import Path
+
+from ..markup import pages as markup
+from ..store.cache import Cache, Kept, Miss
+from ..store.digests import code_digest, file_digest, key
+from ..project.config import Project
+from ..store.outputs import CACHE_DIR
+from .pool import Inline, Pool
+from ..plan.jobs import Job, Planned
+from ..progress import Reporter
+from ..pdf import colour
+from .engine import Fetcher, Rendered, Renderer, engine, is_print
+from ..markup.theme import builtin_dir
+from ..assemble.decks import overflow_warnings, place_slides
+
+def make_renderer(project: Project, pdf_variant: str | None = None) -> Renderer:
+    return Renderer(*_fetcher_args(project), pdf_variant=pdf_variant, image_dpi=project.image_dpi,
+                    inks=partial(colour.project_inks, project),
+                    max_image_pixels=project.max_image_pixels)
+
+
+def _fetcher_args(project: Project) -> tuple:
+    return ([project.root, builtin_dir("templates"), builtin_dir("styles")],
+            [markup.style_dirs(project), markup.template_dirs(project)], project.allow_remote)
+
+
+@dataclass(frozen=True)
+class CacheSpec:
+    """Where a build's cache is and how it keys renders: what a worker needs to use it too."""
+
+    folder: Path
+    reuse: bool
+    root: Path
+    options: str
+
+    def open(self) -> Cache:
+        return Cache(self.folder, reuse=self.reuse, root=self.root)
+
+
+class Rendering:
+    """The renders of one build: each from the cache when nothing it read has changed, the
+    rest on the pool; each new one is kept in the cache."""
+
+    def __init__(self, project: Project, spec: CacheSpec, pool: Pool | Inline, reporter: Reporter):
+        self.project, self.spec, self.pool, self.reporter = project, spec, pool, reporter
+        self.cache = spec.open()
+        self.fetcher = Fetcher(*_fetcher_args(project))
+        self.done: dict[Job, Rendered] = {}
+        self._keys: dict[Job, str] = {}
+
+    def key(self, job: Job) -> str:
+        """The cache key of a job with this build's options (the files it reads are checked
+        on top: see Cache.render)."""
+        if job not in self._keys:
+            inks = colour.project_inks(self.project).key if is_print(job.variant) else ""
+            self._keys[job] = key("render", engine(), self.spec.options, str(job.variant), inks,
+                                  job.html, job.base.as_posix(), job.lang)
+        return self._keys[job]
+
+    def get(self, jobs: Iterable[Job]) -> dict[Job, Rendered]:
+        jobs = list(dict.fromkeys(jobs))
+        reasons = {}
+        for job in jobs:
+            if job in self.done:
+                continue
+            found = self.cache.render(self.key(job), self.fetcher)
+            if isinstance(found, Miss):
+                reasons[job] = self._why(job, found.reason)
+            else:
+                self.done[job] = found
+                self.reporter.reused += 1
+        self.reporter.expect(len(reasons))
+        for job, rendered in self.pool.run(_render, reasons):
+            self.done[job] = rendered
+            self.cache.store_render(self.key(job), rendered)
+            self.cache.remember(job.name, f"{self.key(job)} {self._source_digest(job)}")
+            self.reporter.did("rendered", job.name, reasons[job])
+        return {job: self.done[job] for job in jobs}
+
+    def _why(self, job: Job, reason: str) -> str:
+        """Say what changed since `job.name` was last rendered, when the cache cannot."""
+        before = self.cache.recall(job.name) if reason == "new" else None
+        if before is None:
+            return reason
+        old_key, _, old_source = before.partition(" ")
+        if old_key == self.key(job):
+            return "not in the cache"
+        if old_source != self._source_digest(job):
+            return f"{job.source} changed"
+        return "its template, labels or settings changed"
+
+    def _source_digest(self, job: Job) -> str:
+        return file_digest(self.project.root / job.source) if job.source else ""
+
+
+def _render(renderer: Renderer, job: Job) -> Rendered:
+    return renderer.render(job.html, job.base, job.source or job.name, job.lang, job.variant)
+
+
+class CachedRenderer:
+    """A renderer for the pages a pack renders itself (cover, contents, page numbers) that
+    takes them from the cache when it can, noting what it rendered and why."""
+
+    def __init__(self, project: Project, spec: CacheSpec, renderer: Renderer):
+        self.messages: list[str] = []
+        self.reporter = Reporter(log=self.messages.append)
+        self.rendering = Rendering(project, spec, Inline(renderer), self.reporter)
+
+    def render(self, html: str, base: Path, name: str, lang: str,
+               variant: str | None = None) -> Rendered:
+        job = Job(f"{name} ({lang})", html, base, lang, variant=variant)
+        return self.rendering.get([job])[job]
+
+
+class Renders:
+    """The render each planned output uses: its job's, or for a deck's handout or notes, the
+    job's pages with the slides placed into their frames (placed once, however often used,
+    and kept in the cache)."""
+
+    def __init__(self, rendered: dict[Job, Rendered], cache: Cache):
+        self.rendered = rendered
+        self.cache = cache
+        self._placed: dict[tuple[Job, Job], Rendered] = {}
+
+    def __getitem__(self, planned: Planned) -> Rendered:
+        if planned.slides is None:
+            return self.rendered[planned.job]
+        pair = (planned.job, planned.slides)
+        if pair not in self._placed:
+            self._placed[pair] = self._place(self.rendered[planned.job],
+                                             self.rendered[planned.slides])
+        return self._placed[pair]
+
+    def _place(self, sheets: Rendered, slides: Rendered) -> Rendered:
+        entry = key("placed", code_digest(), hashlib.sha256(sheets.pdf).hexdigest(),
+                    hashlib.sha256(slides.pdf).hexdigest())
+        found = self.cache.read("placed", entry)
+        if not isinstance(found, Miss):
+            return Rendered(found[1], int(found[0]["pages"]), tuple(found[0]["warnings"]))
+        placed = place_slides(sheets, slides)
+        self.cache.write("placed", entry, placed.pdf, pages=placed.pages,
+                         warnings=list(placed.warnings))
+        return placed
+
+
+def kept_pages(project: Project, reuse: bool = True) -> Kept:
+    """The typeset pages of earlier builds (markup.keeping)."""
+    return Kept(Cache(project.build_dir / CACHE_DIR, reuse=reuse, root=project.root), "pages")
+
+
+def overflow_warnings_cached(cache: Cache, slides: Rendered) -> list[str]:
+    """slides.overflow_warnings, kept in the cache: it reads the whole PDF."""
+    entry = key("overflow", code_digest(), hashlib.sha256(slides.pdf).hexdigest())
+    found = cache.read("checks", entry)
+    if not isinstance(found, Miss):
+        return found[1].decode("utf-8").splitlines()
+    warnings = overflow_warnings(slides)
+    cache.write("checks", entry, "\n".join(warnings).encode("utf-8"))
+    return warnings

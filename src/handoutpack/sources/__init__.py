@@ -1,0 +1,1 @@
+"""The sources: Markdown documents, their languages and revisions, images and links."""

@@ -1,0 +1,120 @@
+"""Images and links as other tools write them, made to work on paper: figures by language
+(`fig/chart.fr.png` beside `fig/chart.png`), paths from a site's root (`/assets/x.png`), website
+paths that match no file (links to the organisation's website), and network images, which are
+not fetched unless security.allow_remote says so: their alt text prints in their place.
+
+Each change leaves a data- attribute that `check` reads to warn about it, with the source line."""
+
+from __future__ import annotations
+
+import html
+import os
+import re
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from ..project.config import Project
+
+IMAGE = re.compile(r"<img\b[^>]*>", re.I)
+LINK = re.compile(r"""<a\b(?P<before>[^>]*?)\shref=(?P<q>["'])(?P<href>[^"']*)(?P=q)(?P<after>[^>]*)>"""
+                  r"(?P<text>.*?)</a>""", re.S | re.I)
+ATTRIBUTE = r"""\s{name}=(["'])(?P<value>[^"']*)\1"""
+REMOTE = re.compile(r"^https?://", re.I)
+
+
+def attribute(tag: str, name: str) -> str | None:
+    match = re.search(ATTRIBUTE.format(name=name), tag, re.I)
+    return html.unescape(match["value"]) if match else None
+
+
+def with_attribute(tag: str, name: str, value: str) -> str:
+    escaped = html.escape(value)
+    pattern = re.compile(ATTRIBUTE.format(name=name), re.I)
+    if pattern.search(tag):
+        return pattern.sub(lambda m: f' {name}="{escaped}"', tag, count=1)
+    return tag.replace("<img", f'<img {name}="{escaped}"', 1)
+
+
+def site_root(project: Project) -> Path:
+    return project.site_root or project.root
+
+
+def site_file(project: Project, path: str) -> Path | None:
+    """The file a site-root path (`/assets/x.png`) names in the project, if there is one."""
+    relative = unquote(urlsplit(path).path).lstrip("/")
+    found = (site_root(project) / relative).resolve()
+    if relative and found.is_relative_to(project.root) and found.exists():
+        return found / "index.md" if found.is_dir() and (found / "index.md").exists() else found
+    return None
+
+
+def is_site_path(url: str) -> bool:
+    return url.startswith("/") and not url.startswith("//")
+
+
+def website_url(project: Project, path: str) -> str | None:
+    return project.org.website.rstrip("/") + path if project.org.website else None
+
+
+def for_language(path: Path, lang: str) -> Path:
+    """`fig/chart.fr.png` for `fig/chart.png` in French, when it exists; else `path`."""
+    localised = path.with_name(f"{path.stem}.{lang}{path.suffix}")
+    return localised if localised.is_file() else path
+
+
+def adapt(body: str, project: Project, folder: Path, lang: str) -> str:
+    """A page body with its images and links adapted (see the module's description); `folder`
+    is the source's, against which relative paths are read."""
+    body = IMAGE.sub(lambda m: _image(m[0], project, folder, lang), body)
+    return LINK.sub(lambda m: _link(m, project, folder), body)
+
+
+def _image(tag: str, project: Project, folder: Path, lang: str) -> str:
+    src = attribute(tag, "src") or ""
+    if is_site_path(src):
+        found = site_file(project, src)
+        if found is None and Path(src).exists():
+            return tag  # a real path on this computer: check says what to write instead
+        if found is None:
+            src = website_url(project, src) or src
+            tag = with_attribute(tag, "data-site-path", attribute(tag, "src") or "")
+        else:
+            return with_attribute(tag, "src", for_language(found, lang).as_uri())
+    if REMOTE.match(src):
+        return tag if project.allow_remote else _placeholder(tag, src)
+    parts = urlsplit(src)
+    if not parts.scheme and parts.path:
+        local = folder / unquote(parts.path)
+        chosen = for_language(local, lang)
+        if chosen != local:
+            return with_attribute(tag, "src", chosen.as_uri())
+    return tag
+
+
+def _placeholder(tag: str, src: str) -> str:
+    """What prints instead of a network image: its alt text, or its file name, in a frame."""
+    alt = (attribute(tag, "alt") or "").strip()
+    shown = alt or (urlsplit(src).path.rsplit("/", 1)[-1] or urlsplit(src).netloc)
+    site_path = attribute(tag, "data-site-path")
+    marker = f' data-site-path="{html.escape(site_path)}"' if site_path else ""
+    return (f'<span class="remote-image" data-remote-src="{html.escape(src)}"{marker}>'
+            f'{html.escape(shown)}</span>')
+
+
+def _link(match: re.Match, project: Project, folder: Path) -> str:
+    href = html.unescape(match["href"])
+    if not is_site_path(href) or Path(href).exists() and site_file(project, href) is None:
+        return match[0]
+    found = site_file(project, href)
+    if found is not None:
+        relative = Path(os.path.relpath(found, folder))
+        fragment = urlsplit(href).fragment
+        target = relative.as_posix() + (f"#{fragment}" if fragment else "")
+        return (f'<a{match["before"]} href="{html.escape(target)}"{match["after"]}>'
+                f'{match["text"]}</a>')
+    marker = f' data-site-path="{html.escape(href)}"'
+    if url := website_url(project, href):
+        return (f'<a{match["before"]} href="{html.escape(url)}"{marker}{match["after"]}>'
+                f'{match["text"]}</a>')
+    return f'<span class="site-path"{marker}>{match["text"]}</span>'
+

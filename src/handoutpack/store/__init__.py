@@ -1,0 +1,1 @@
+"""build/: every path in it, atomic writes, staging and the cache."""

@@ -1,0 +1,416 @@
+"""Every path under build/ (named here and nowhere else), atomic writes, the manifest of what was
+made from what, and the lock."""
+
+from __future__ import annotations
+
+import errno
+import fcntl
+import hashlib
+import json
+import os
+import re
+import shutil
+import tempfile
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from ..project.config import PRESENTATION_LAYOUTS
+from ..errors import HandoutpackError
+
+LOCK_NAME = ".handoutpack.lock"
+MANIFEST = "manifest.json"
+EVERYTHING = "everything.zip"
+"""Every PDF in build/, in its language's folder, and a README."""
+CACHE_DIR = ".cache"
+"""The cache's folder inside the build folder."""
+TEMP_DIR = f"{CACHE_DIR}/tmp"
+"""Where renders keep their temporary files (font folders) while a build runs."""
+TEMP_PREFIX = "handoutpack-"
+"""A build's temporary folder is handoutpack-<pid of its process>-...: a later build removes
+those of builds that are no longer running."""
+PREVIEW_DIR = ".preview"
+"""The preview (`serve`) builds in build/.preview, leaving build/ to `handoutpack build`."""
+TEMPORARY_SUFFIX = ".handoutpack.tmp"
+"""Ends every file being written: only such files are leftovers a build may delete."""
+NOT_PUBLISHED = {LOCK_NAME, CACHE_DIR, PREVIEW_DIR, "personal", "outbox"}
+"""What in build/ is not a build's: the cache, the preview's, personalised packs (build --for)
+and email outboxes (see personalise.PERSONAL_DIR, mailing.outbox_dir)."""
+LAYOUT_FOLDERS = {"document": "documents", "slides": "slides", "handout": "handouts",
+                  "notes": "notes"}
+"""Where each layout of a document goes in build/<lang>/; a presentation is built in three."""
+
+
+def layouts(kind: str) -> tuple[str, ...]:
+    """The layouts a document of this kind is built in: a presentation's handout first."""
+    return PRESENTATION_LAYOUTS if kind == "presentation" else ("document",)
+
+
+def document_path(lang: str, slug: str, layout: str = "document") -> str:
+    """Where one layout of a document in one language goes, inside build/."""
+    return f"{lang}/{LAYOUT_FOLDERS[layout]}/{slug}.pdf"
+
+
+def pack_path(lang: str, pack: str, booklet: bool = False) -> str:
+    """Where a pack (or its booklet) in one language goes, inside build/."""
+    return f"{lang}/{pack}{'-booklet' if booklet else ''}.pdf"
+
+
+def bundle_path(lang: str, pack: str) -> str:
+    """The zip of a pack and its documents, inside build/."""
+    return f"{lang}/{pack}.zip"
+
+
+def page_path(lang: str, default_language: str) -> str:
+    """The download page in `lang`: index.html for the default language, fr/index.html..."""
+    return "index.html" if lang == default_language else f"{lang}/index.html"
+
+
+def write_atomic(path: Path, data: bytes, sync: bool = True, named: Path | None = None) -> None:
+    """Write to a temporary file beside `path`, then rename: readers never see half a file.
+    `sync` makes the bytes reach the disk first, so a crash cannot leave an empty file.
+    `named`: the file messages name (where a staged file goes), when not `path`."""
+    named = named or path
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=TEMPORARY_SUFFIX,
+                                         dir=path.parent)
+    except OSError as error:
+        raise unwritable(named, error, len(data)) from None
+    try:
+        with os.fdopen(fd, "wb") as file:
+            file.write(data)
+            if sync:
+                file.flush()
+                os.fsync(file.fileno())
+        os.chmod(temporary, 0o644)
+        os.replace(temporary, path)
+    except OSError as error:
+        Path(temporary).unlink(missing_ok=True)
+        raise unwritable(named, error, len(data)) from None
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+SPACE_MARGIN = 1_000_000
+"""Bytes left free on the build folder's disk besides what a build needs."""
+
+
+def ensure_space(build_dir: Path, sizes: dict[str, int]) -> None:
+    """Refuse to start writing when the build folder's disk cannot take what this build writes
+    (`sizes`: output path -> bytes): the PDFs, the bundles holding them again, and a temporary
+    copy of the largest while it replaces the old one. A build that stops at a full disk would
+    leave some outputs new and some old; this way, none is replaced."""
+    outputs = {path: output.bytes for path, output in read_outputs(build_dir).items()}
+    every = {**outputs, **sizes}
+    if not sizes:  # before rendering: what the last build wrote is the best guess
+        sizes = outputs
+    needed = sum(sizes.values()) + 2 * sum(every.values()) + SPACE_MARGIN
+    try:
+        free = shutil.disk_usage(build_dir).free
+    except OSError:
+        return  # not yet made: its mkdir reports any problem
+    if free < needed:
+        raise HandoutpackError(
+            f"{build_dir}: its disk has {free / 1_000_000:.1f} MB free, and this build needs "
+            f"about {needed / 1_000_000:.1f} MB (its PDFs, and the zips holding them); free "
+            "some space there, then build again. Nothing was written.")
+
+
+def unwritable(path: Path, error: OSError, size: int = 0) -> HandoutpackError:
+    """A write into `path`'s folder that failed (`path` a folder when the file is not known),
+    as a message naming the folder and what to do about it."""
+    folder, what = (path, "its files") if path.is_dir() else (path.parent, path.name)
+    if error.errno in (errno.ENOSPC, errno.EDQUOT):
+        return HandoutpackError(
+            f"{folder}: no space left on its disk to write {what} ({_megabytes(size)}); "
+            "free some space there (or move paths.build), then build again. Files already in "
+            "the build folder are unchanged.")
+    if error.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
+        return HandoutpackError(f"{folder}: cannot be written ({error.strerror}); make it "
+                                "writable, or set paths.build to a folder you may write")
+    return HandoutpackError(f"{path}: cannot be written ({error.strerror or error})")
+
+
+def _megabytes(size: int) -> str:
+    return f"{max(size, 1) / 1_000_000:.1f} MB needed" if size else "space needed"
+
+
+@dataclass
+class Output:
+    """One file in build/ and what made it."""
+
+    kind: str
+    lang: str
+    path: str
+    pages: int
+    bytes: int
+    sha256: str
+    pack: str | None = None
+    document: str | None = None
+    sources: list[str] = field(default_factory=list)
+    fallbacks: list[str] = field(default_factory=list)
+    """Documents given in another language because this one has no translation."""
+    source_sha256: dict[str, str] = field(default_factory=dict)
+    """Each source's SHA-256 as this file was built from it: to tell later whether a source
+    changed since (its date cannot: a build rewrites no unchanged file)."""
+    print: dict | None = None
+    """A print file's job ticket: trim size, pages, sheets, duplex, binding, colour, copies."""
+
+
+def save(stage: Staging, relative: str, data: bytes, **details) -> Output:
+    """Stage `data` for build/relative (unless it holds these bytes already) and describe it."""
+    stage.write(relative, data)
+    return Output(path=relative, bytes=len(data), sha256=hashlib.sha256(data).hexdigest(),
+                  **details)
+
+
+def write_manifest(stage: Staging, outputs: list[Output]) -> None:
+    """Stage build/manifest.json: this build's outputs replace earlier entries for their paths;
+    entries whose files are gone are dropped."""
+    entries = {o.path: asdict(o) for o in read_outputs(stage.build_dir).values()}
+    entries.update((o.path, asdict(o)) for o in outputs)
+    entries = [entries[key] for key in sorted(entries)]
+    stage.write(MANIFEST, (json.dumps({"outputs": entries}, indent=2, ensure_ascii=False) + "\n")
+                .encode("utf-8"))
+
+
+def published_state(build_dir: Path) -> str:
+    """A digest of every file a build and its publishing leave in build/, each with its inode,
+    size, modification and change times: any write, replacement, rename or touch changes it."""
+    state = hashlib.sha256()
+    for folder, folders, files in os.walk(build_dir):
+        if folder == str(build_dir):
+            folders[:] = [f for f in folders if f not in NOT_PUBLISHED]
+            files = [f for f in files if f not in NOT_PUBLISHED]
+        folders.sort()
+        for name in sorted(files):
+            path = os.path.join(folder, name)
+            try:
+                info = os.lstat(path)
+            except OSError:  # gone while we looked: the state is not one to trust
+                return ""
+            state.update(f"{path} {info.st_ino} {info.st_size} {info.st_mtime_ns} "
+                         f"{info.st_ctime_ns}\n".encode("utf-8", "surrogateescape"))
+    return state.hexdigest()
+
+
+def read_outputs(build_dir: Path, stage: Staging | None = None) -> dict[str, Output]:
+    """The manifest's outputs that are what it says, by path (as `stage` will leave them, when
+    given). build/ is not trusted: an entry counts only when its path is one this tool writes,
+    inside build/, and the file has the SHA-256 the entry gives; anything else is left out (the
+    next build of it writes it anew)."""
+    locate = stage.path if stage else (lambda relative: build_dir / relative)
+    fields = set(Output.__dataclass_fields__)
+    found = {}
+    for entry in _read_manifest(locate(MANIFEST)):
+        try:
+            output = Output(**{k: v for k, v in entry.items() if k in fields})
+        except (TypeError, AttributeError):
+            continue  # a damaged entry: the next build of that file writes a good one
+        if _genuine(build_dir, output, locate):
+            found[output.path] = output
+    return found
+
+
+OUTPUT_PATH = re.compile(r"[a-z]{2,3}(?:-[A-Za-z0-9]+)?/(?:(?:documents|slides|handouts|notes)/)?"
+                         r"[a-z0-9][a-z0-9-]*\.pdf")
+"""Every path a build writes a PDF to, inside build/ (see document_path, PlannedPack.path)."""
+
+
+def _genuine(build_dir: Path, output: Output, locate: Callable[[str], Path]) -> bool:
+    """Whether `output` names a PDF this tool writes, inside build/, holding what it says."""
+    if not isinstance(output.path, str) or not OUTPUT_PATH.fullmatch(output.path):
+        return False
+    path = locate(output.path)
+    if path.is_symlink() or not inside(build_dir, path):
+        return False
+    try:
+        if not path.is_file() or path.stat().st_size != output.bytes:
+            return False
+        with path.open("rb") as file:
+            return hashlib.file_digest(file, "sha256").hexdigest() == output.sha256
+    except OSError:
+        return False
+
+
+def inside(folder: Path, path: Path) -> bool:
+    """Whether `path`, with every link followed, is in `folder`."""
+    return path.resolve().is_relative_to(folder.resolve())
+
+
+def guarded(build_dir: Path, relative: str) -> Path:
+    """build_dir/relative, refused when a link in build/ would take it outside build/."""
+    path = build_dir / relative
+    if ".." in Path(relative).parts or not inside(build_dir, path):
+        raise HandoutpackError(f"{path}: leads outside {build_dir} (a link put there?); remove it, "
+                               "as a build writes only inside its build folder")
+    return path
+
+
+STAGING_PREFIX = ".handoutpack-staging-"
+"""A build's new outputs wait in build/.handoutpack-staging-<pid of its process> until all are
+written: a later build removes those of builds that are no longer running."""
+
+
+class Staging:
+    """This build's outputs, written aside inside build/ and moved into place together once all
+    are written, the manifest last: a build that fails before the switch (an error, a full disk,
+    kill -9) leaves build/ as it was. Only files whose bytes change are staged: an unchanged one
+    stays where it is, with its date, and is read there."""
+
+    def __init__(self, build_dir: Path):
+        self.build_dir = build_dir
+        self.folder = build_dir / f"{STAGING_PREFIX}{os.getpid()}"
+        self.staged: dict[str, Path] = {}
+        self.removed: set[str] = set()
+
+    def __enter__(self) -> Staging:
+        if self.folder.is_symlink():  # planted under this name: never write through it
+            self.folder.unlink()
+        _remove_folder(self.folder)  # a killed build's, whose pid this process got again
+        return self
+
+    def __exit__(self, kind, error, trace) -> None:
+        try:
+            if kind is None:
+                self.switch()
+        finally:
+            _remove_folder(self.folder)
+
+    def write(self, relative: str, data: bytes) -> bool:
+        """Stage `data` for build/relative, unless the file there holds it already; return
+        whether it did."""
+        live = guarded(self.build_dir, relative)
+        self.removed.discard(relative)
+        if relative not in self.staged and _holds_bytes(live, data):
+            return False
+        staged = self.folder / relative
+        write_atomic(staged, data, named=live)
+        self.staged[relative] = staged
+        return True
+
+    def path(self, relative: str) -> Path:
+        """Where build/relative is as this build leaves it: staged, or in place."""
+        return self.staged.get(relative) or guarded(self.build_dir, relative)
+
+    def exists(self, relative: str) -> bool:
+        return relative not in self.removed and self.path(relative).is_file()
+
+    def remove(self, relative: str) -> None:
+        """Delete build/relative after the switch: a file this build no longer makes."""
+        if (staged := self.staged.pop(relative, None)) is not None:
+            staged.unlink(missing_ok=True)
+        self.removed.add(relative)
+
+    def switch(self) -> None:
+        """Move every staged file into place, the PDFs first, the pages and the manifest last;
+        then delete what this build no longer makes. Renames only: no data is left to write, so
+        a full disk cannot stop it halfway."""
+        for relative in sorted(self.staged, key=_switch_order):
+            self._move(self.staged[relative], guarded(self.build_dir, relative))
+        for relative in sorted(self.removed):
+            guarded(self.build_dir, relative).unlink(missing_ok=True)
+
+    @staticmethod
+    def _move(staged: Path, live: Path) -> None:
+        try:
+            live.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(staged, live)
+        except OSError as error:
+            raise unwritable(live, error) from None
+
+
+def _switch_order(relative: str) -> tuple[int, str]:
+    """PDFs, then the zips holding them, then the rest, the pages that link to all of these,
+    and the manifest, which says what the build made, last."""
+    rank = (0 if relative.endswith(".pdf") else 1 if relative.endswith(".zip")
+            else 4 if relative == MANIFEST else 3 if relative.endswith(".html") else 2)
+    return rank, relative
+
+
+def _holds_bytes(path: Path, data: bytes) -> bool:
+    try:
+        return path.stat().st_size == len(data) and path.read_bytes() == data
+    except OSError:
+        return False
+
+
+def _remove_folder(folder: Path) -> None:
+    if folder.is_symlink():
+        return  # not a folder this tool made
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+def _read_manifest(path: Path) -> list[dict]:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))["outputs"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return []  # no manifest yet, or a damaged one: this build writes a good one
+
+
+class Busy(HandoutpackError):
+    """Another handoutpack process holds the build folder."""
+
+
+@contextmanager
+def build_lock(build_dir: Path) -> Iterator[None]:
+    """Hold build/.handoutpack.lock while building, so two builds of one project never write the
+    same files at once. The operating system drops the lock when the process ends, however it
+    ends (even kill -9), so a lock is never left stale."""
+    try:
+        build_dir.mkdir(parents=True, exist_ok=True)
+        lock = open(build_dir / LOCK_NAME, "a+")
+    except OSError as error:
+        raise unwritable(build_dir / LOCK_NAME, error) from None
+    with lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            lock.seek(0)
+            holder = lock.read().strip() or "another process"
+            raise Busy(
+                f"{build_dir}: another handoutpack build is running in this project ({holder}); "
+                "wait for it to finish, then build again") from None
+        lock.truncate(0)
+        lock.write(f"process {os.getpid()}\n")
+        lock.flush()
+        remove_leftovers(build_dir)
+        try:
+            yield
+        finally:
+            lock.truncate(0)
+
+
+def remove_leftovers(build_dir: Path) -> None:
+    """Delete temporary files a killed build left behind: only files named as write_atomic
+    names them, inside build/ (no finished file is ever one, and no file of the user's)."""
+    for leftover in build_dir.rglob(f".*{TEMPORARY_SUFFIX}"):
+        if leftover.is_file() and not leftover.is_symlink() and inside(build_dir, leftover):
+            leftover.unlink(missing_ok=True)
+    for folder in build_dir.rglob(TEMP_DIR):
+        remove_dead_builds_folders(folder)
+    for root in (build_dir, build_dir / PREVIEW_DIR):
+        remove_dead_builds_folders(root, STAGING_PREFIX)
+
+
+def remove_dead_builds_folders(root: Path, prefix: str = TEMP_PREFIX) -> None:
+    """Remove the folders in `root` named `prefix`<pid>... (temporary or staging folders) of
+    builds whose process has ended (killed)."""
+    for folder in root.glob(f"{prefix}*"):
+        pid = folder.name.removeprefix(prefix).partition("-")[0]
+        if pid.isdigit() and not running(int(pid)) and folder.is_dir():
+            _remove_folder(folder)
+
+
+def running(pid: int) -> bool:
+    """Whether process `pid` is there."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # someone else's process took the number: not ours to judge
+    return True

@@ -1,0 +1,1 @@
+"""The user interfaces: the command line, the preview and workbench, the starter project."""

@@ -1,0 +1,422 @@
+"""Preview while writing: a local web page of the documents and packs, each shown page by page as
+it will print, rebuilt and pushed to the page as soon as a source file is saved (live.py)."""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import html
+import json
+import re
+import sys
+import threading
+import time
+import traceback
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from http import HTTPStatus
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from ..project import config
+from ..project import loader
+from ..sources import content
+from ..markup import pages as markup
+from ..markup import labels
+from . import workbench
+from ..build import build
+from ..plan.selection import Selection
+from ..publish.downloads import layout_label, own_name, page_images
+from ..errors import HandoutpackError, Problem
+from ..store import memos
+from .live import Live, Workers
+from ..store.outputs import (
+    PREVIEW_DIR,
+    Busy,
+    Staging,
+    build_lock,
+    document_path,
+    layouts,
+    pack_path,
+)
+
+Log = Callable[[str], None]
+
+HOST = "127.0.0.1"
+"""Only this machine can open the preview."""
+PAGE_WIDTH = 1000
+"""Pixels across a page image: sharp at the viewer's widest (about 800 CSS pixels)."""
+PAGE_NUMBER = re.compile(r"[0-9]{1,6}")
+"""A page number in a URL: ASCII digits only (int() also reads '²' and '٣'), and few of them."""
+IDLE_SECONDS = 60
+"""A connection silent this long is closed, so idle sockets do not hold threads for ever."""
+
+
+@dataclass(frozen=True)
+class Target:
+    """Something to preview: a document or a pack in one language, named as in build/."""
+
+    path: str
+    kind: str
+    id: str
+    lang: str
+    title: str
+
+    def selection(self) -> Selection:
+        if self.kind == "pack":
+            return Selection(packs=(self.id,), languages=(self.lang,))
+        return Selection(documents=(self.id,), languages=(self.lang,))
+
+
+@dataclass
+class Render:
+    """The latest build of a target: its PDF, or the problem that stopped it."""
+
+    stamp: str
+    pdf: bytes = b""
+    pages: int = 0
+    error: str = ""
+    warnings: list[Problem] = field(default_factory=list)
+    images: dict[int, bytes] = field(default_factory=dict)
+
+    @property
+    def version(self) -> str:
+        return hashlib.sha256(self.pdf or self.error.encode("utf-8")).hexdigest()[:16]
+
+
+class Preview:
+    """Builds what the browser asks for, once per change of the sources, one build at a time."""
+
+    def __init__(self, project_dir: Path, overrides: dict[str, str] | None = None,
+                 log: Log = lambda message: None):
+        self.project_dir = project_dir.resolve()
+        self.overrides = overrides or {}
+        self.log = log
+        self.lock = threading.Lock()
+        self.renders: dict[str, Render] = {}
+        self.watched: list[Path] = [self.project_dir]
+        self.live: Live | None = None  # once started, it says when sources change
+        self.workers = Workers(self.overrides)  # kept warm between builds
+        self.sources: dict = {}  # parsed sources, by path and stat (content.load's `kept`)
+        self.sources_config = b""
+
+    def load(self):
+        """The project and its documents as they are now; raises HandoutpackError. Sources
+        unchanged since the last load under the same configuration are not parsed again."""
+        project = loader.load(self.project_dir, self.overrides)
+        self.watched = [project.config_path, project.content_dir, *project.template_dirs,
+                        *project.style_dirs]
+        configuration = project.config_path.read_bytes()
+        if configuration != self.sources_config:
+            self.sources, self.sources_config = {}, configuration
+        return project, content.load(project, self.sources)
+
+    def stamp(self) -> str:
+        """Changes whenever a file that can change a render is saved, added or removed: the
+        watcher's count of changes, or without one every file's time and size."""
+        if self.live is not None:
+            return f"change {self.live.generation}"
+        digest = hashlib.sha256()
+        for top in self.watched:
+            for path in sorted(top.rglob("*")) if top.is_dir() else [top]:
+                try:
+                    info = path.stat()
+                except OSError:
+                    continue
+                digest.update(f"{path}\0{info.st_mtime_ns}\0{info.st_size}\n".encode())
+        return digest.hexdigest()
+
+    def render(self, path: str) -> Render | None:
+        """The current build of the target at `path` (None when there is no such target),
+        rebuilt first when a source changed since the last one."""
+        with self.lock:
+            stamp = self.stamp()
+            known = self.renders.get(path)
+            if known and known.stamp == stamp:
+                return known
+            memos.forget("machine")  # a font installed meanwhile is seen; file memos key on dates
+            result, keep = self._build(path, stamp)
+            if self.workers.broken():  # a kept worker died since the last build: new ones
+                self.workers.close()
+                result, keep = self._build(path, stamp)
+            if keep:
+                self.renders[path] = result
+            return result
+
+    def _build(self, path: str, stamp: str) -> tuple[Render | None, bool]:
+        """A new build of the target at `path`, and whether to keep it until the next change."""
+        started = time.monotonic()
+        try:
+            project, documents = self.load()
+            target = targets(project, documents).get(path)
+            if target is None:
+                return None, False
+            preview = dataclasses.replace(project, build_dir=project.build_dir / PREVIEW_DIR)
+            with build_lock(project.build_dir), Staging(preview.build_dir) as stage:
+                outputs, warnings = build(preview, documents, target.selection(),
+                                          stage=stage,  # build/.preview is in build/
+                                          pool=self.workers.pool(preview))
+            output = next(o for o in outputs if o.path == path)
+            self.log(f"built {path} in {time.monotonic() - started:.1f} s")
+            return Render(stamp, (preview.build_dir / path).read_bytes(), output.pages,
+                          warnings=warnings), True
+        except Busy as busy:  # `handoutpack build` is running: try again at the next request
+            return Render(stamp, error=str(busy)), False
+        except HandoutpackError as error:
+            self.log(f"{path}: {error}")
+            return Render(stamp, error=str(error)), True
+        except Exception as error:  # a bug of ours: show it where the user is looking
+            if not self.workers.broken():  # (a broken pool is made anew, and tried again)
+                self.workers.close()
+            message = ("handoutpack failed unexpectedly: "
+                       f"{''.join(traceback.format_exception(error))}")
+            self.log(message)
+            return Render(stamp, error=message), True
+
+    def warm(self, path: str) -> None:
+        """Rebuild the target at `path` if a source changed, and draw its first page: what an
+        open page asks for next."""
+        render = self.render(path)
+        if render is not None and render.pages:
+            self.page_image(path, 1, render.version)
+
+    @staticmethod
+    def state(render: Render) -> dict:
+        """What the page needs to show a render: its version, pages and problems."""
+        return {"version": render.version, "pages": render.pages, "error": render.error,
+                "warnings": [str(w) for w in render.warnings]}
+
+    def page_image(self, path: str, number: int, version: str) -> bytes | None:
+        """Page `number` (from 1) of the render with this `version`, as a PNG."""
+        with self.lock:  # pdfium, which draws the pages, is not safe across threads
+            known = self.renders.get(path)
+            if not known or known.version != version or not 1 <= number <= known.pages:
+                return None
+            if number not in known.images:
+                known.images[number] = page_images(known.pdf, PAGE_WIDTH, "PNG",
+                                                   range(number - 1, number))[0][0]
+            return known.images[number]
+
+
+def targets(project: config.Project, documents: dict[str, content.Document]) -> dict[str, Target]:
+    """Every document in every language it exists in, and every pack in every language."""
+    found = {}
+    for slug, document in documents.items():
+        for lang, translation in document.translations.items():
+            for layout in layouts(translation.meta.kind):
+                path = document_path(lang, slug, layout)
+                title = " · ".join(filter(None, [translation.meta.title, layout_label(
+                    labels.labels(project, lang), layout)]))
+                found[path] = Target(path, "document", slug, lang, title)
+    for spec in project.packs.values():
+        for lang in project.languages:
+            path = pack_path(lang, spec.id)
+            found[path] = Target(path, "pack", spec.id, lang, project.text(spec.titles, lang))
+    return found
+
+
+class Handler(BaseHTTPRequestHandler):
+    """GET / (the list), /view/<path> (a target's pages), /state/<path> (JSON: its version,
+    pages and problem, rebuilt if needed), /events/<path> (the same state as server-sent events,
+    at once and after each change), /page/<n>/<path>?v=<version> (PNG), /pdf/<path>."""
+
+    preview: Preview
+    workbench: workbench.Workbench
+    server_version = "handoutpack-preview"
+    timeout = IDLE_SECONDS
+
+    def do_GET(self) -> None:
+        if not self._from_this_machine():
+            return self._send(HTTPStatus.FORBIDDEN, b"Only this machine may use the preview.",
+                              "text/plain")
+        url = urlsplit(self.path)
+        route, _, rest = url.path.lstrip("/").partition("/")
+        rest = unquote(rest)
+        try:
+            if route == "workbench":
+                return workbench.handle_get(self.workbench, self, rest)
+            if route == "":
+                return self._index()
+            if route == "view":
+                return self._view(rest)
+            if route == "state":
+                return self._state(rest)
+            if route == "events":
+                return self._events(rest)
+            if route == "page":
+                number, _, path = rest.partition("/")
+                version = url.query.removeprefix("v=")
+                image = self.preview.page_image(path, int(number), version) \
+                    if PAGE_NUMBER.fullmatch(number) else None  # not '²', nor 5,000 digits
+                return self._send_or_404(image, "image/png", cache=True)
+            if route == "pdf":
+                render = self.preview.render(rest)
+                return self._send_or_404(render.pdf if render else None, "application/pdf")
+        except HandoutpackError as error:
+            return self._send(HTTPStatus.OK, _problem_page(str(error)), "text/html")
+        self._send(HTTPStatus.NOT_FOUND, b"Not found", "text/plain")
+
+    def do_POST(self) -> None:
+        """The workbench's changes: from this machine, with the page's token, JSON back."""
+        refused = "" if self._from_this_machine() else "only this machine may use the workbench"
+        refused = refused or workbench.allowed(self.workbench, self.headers,
+                                               self.server.server_address[1])
+        if refused:
+            return self.send_json({"error": refused}, HTTPStatus.FORBIDDEN)
+        length = int(self.headers.get("Content-Length") or 0)
+        if not 0 <= length <= workbench.MAX_BODY:
+            return self.send_json({"error": "too large"}, HTTPStatus.REQUEST_ENTITY_TOO_LARGE)
+        body = self.rfile.read(length)
+        url = urlsplit(self.path)
+        route, _, rest = url.path.lstrip("/").partition("/")
+        if route != "workbench":
+            return self.send_not_found()
+        try:
+            workbench.handle_post(self.workbench, self, unquote(rest), body)
+        except HandoutpackError as error:
+            self.send_json({"error": str(error)}, HTTPStatus.UNPROCESSABLE_ENTITY)
+
+    # what the workbench sends back
+    def send_page(self, page: bytes, csp: str) -> None:
+        self._send(HTTPStatus.OK, page, "text/html", headers={
+            "Content-Security-Policy": csp, "X-Frame-Options": "DENY"})
+
+    def send_json(self, value, status: HTTPStatus = HTTPStatus.OK) -> None:
+        self._send(status, json.dumps(value, ensure_ascii=False).encode("utf-8"),
+                   "application/json")
+
+    def send_bytes(self, data: bytes, kind: str) -> None:
+        self._send(HTTPStatus.OK, data, kind)
+
+    def send_file(self, path: Path, kind: str) -> None:
+        self._send(HTTPStatus.OK, path.read_bytes(), kind, headers={
+            "Content-Disposition": f'inline; filename="{path.name}"'})
+
+    def send_not_found(self) -> None:
+        self._send(HTTPStatus.NOT_FOUND, b"Not found", "text/plain")
+
+    def _index(self) -> None:
+        project, documents = self.preview.load()
+        words = labels.labels(project, project.default_language)
+        rows = [(" · ".join(filter(None, [meta.title, layout_label(words, layout)])), d.section,
+                 [(lang, own_name(lang), document_path(lang, slug, layout))
+                  for lang in project.languages if lang in d.translations])
+                for slug, d in documents.items()
+                for meta in [d.translations[project.default_language].meta]
+                for layout in layouts(meta.kind)]
+        packs = [(project.text(spec.titles, project.default_language), "",
+                  [(lang, own_name(lang), pack_path(lang, spec.id)) for lang in project.languages])
+                 for spec in project.packs.values()]
+        page = markup.page(project, "preview.html", lang=project.default_language,
+                           org=project.org, brand=project.brand, packs=packs, documents=rows,
+                           target=None)
+        self._send(HTTPStatus.OK, page.encode("utf-8"), "text/html")
+
+    def _view(self, path: str) -> None:
+        project, documents = self.preview.load()
+        target = targets(project, documents).get(path)
+        if target is None:
+            return self._send(HTTPStatus.NOT_FOUND, b"No such document or pack", "text/plain")
+        page = markup.page(project, "preview.html", lang=target.lang, org=project.org,
+                           brand=project.brand, target=target, packs=[], documents=[])
+        self._send(HTTPStatus.OK, page.encode("utf-8"), "text/html")
+
+    def _state(self, path: str) -> None:
+        render = self.preview.render(path)
+        if render is None:
+            return self._send(HTTPStatus.NOT_FOUND, b"{}", "application/json")
+        self._send(HTTPStatus.OK, json.dumps(self.preview.state(render)).encode("utf-8"),
+                   "application/json")
+
+    def _events(self, path: str) -> None:
+        live = self.preview.live
+        if live is None or self.preview.render(path) is None:
+            return self._send(HTTPStatus.NOT_FOUND, b"Not found", "text/plain")
+        self.send_response(HTTPStatus.OK)
+        self.send_header("Content-Type", "text/event-stream; charset=utf-8")
+        self.send_header("Cache-Control", "no-store")
+        self.send_header("X-Content-Type-Options", "nosniff")
+        self.end_headers()
+
+        def send(data: bytes) -> None:
+            self.wfile.write(data)
+            self.wfile.flush()
+
+        try:
+            live.stream(path, send)
+        except (ConnectionError, TimeoutError):
+            pass  # the page was closed or reloaded
+
+    def _from_this_machine(self) -> bool:
+        """Refuse pages of other sites that point a browser here (DNS rebinding)."""
+        host = (self.headers.get("Host") or "").rsplit(":", 1)[0]
+        return host in ("127.0.0.1", "localhost")
+
+    def _send_or_404(self, data: bytes | None, kind: str, cache: bool = False) -> None:
+        if data is None:
+            return self._send(HTTPStatus.NOT_FOUND, b"Not found", "text/plain")
+        self._send(HTTPStatus.OK, data, kind, cache)
+
+    def _send(self, status: HTTPStatus, data: bytes, kind: str, cache: bool = False,
+              headers: dict[str, str] | None = None) -> None:
+        self.send_response(status)
+        for name, value in (headers or {}).items():
+            self.send_header(name, value)
+        charset = "; charset=utf-8" if kind.startswith(("text/", "application/json")) else ""
+        self.send_header("Content-Type", kind + charset)
+        self.send_header("Content-Length", str(len(data)))
+        self.send_header("Cache-Control", "max-age=3600" if cache else "no-store")
+        self.send_header("X-Content-Type-Options", "nosniff")
+        self.end_headers()
+        self.wfile.write(data)
+
+    def log_message(self, format, *args) -> None:  # noqa: A002 - the polling would flood it
+        pass
+
+
+def _problem_page(message: str) -> bytes:
+    return (f"<!doctype html><meta charset=utf-8><title>Problem</title><pre style='white-space:"
+            f"pre-wrap;color:#8a1c1c;font:14px/1.5 monospace;padding:1rem'>{html.escape(message)}"
+            "</pre><p style='font:14px sans-serif;padding:0 1rem'>Fix it and reload.</p>"
+            ).encode("utf-8")
+
+
+class PreviewServer(ThreadingHTTPServer):
+    """The preview's server: a browser that drops or idles a connection is no error to log."""
+
+    request_queue_size = 128
+    """Connections waiting to be accepted: with socketserver's 5, a burst of them (a browser
+    opens several at once; 300 idle sockets in the issue) had new ones wait a second or more."""
+
+    live: Live | None = None
+
+    def server_close(self) -> None:
+        if self.live is not None:
+            self.live.close()
+            self.live.preview.workers.close()
+        super().server_close()
+
+    def handle_error(self, request, client_address) -> None:
+        if not isinstance(sys.exc_info()[1], (ConnectionError, TimeoutError)):
+            super().handle_error(request, client_address)
+
+
+def make_server(project_dir: Path, port: int = 8000, overrides: dict[str, str] | None = None,
+                log: Log = lambda message: None) -> PreviewServer:
+    """The preview server on 127.0.0.1:`port` (0: any free port); call serve_forever()."""
+    preview = Preview(project_dir, overrides, log)
+    preview.load()  # a broken project fails here, with its message, before the server starts
+    handler = type("PreviewHandler", (Handler,), {
+        "preview": preview, "workbench": workbench.Workbench(project_dir, log)})
+    try:
+        server = PreviewServer((HOST, port), handler)
+    except OSError as error:
+        raise HandoutpackError(f"cannot listen on {HOST}:{port} ({error.strerror}); "
+                               "choose another port with --port") from None
+    server.daemon_threads = True
+    server.live = preview.live = Live(preview)
+    preview.live.start()
+    preview.workers.start()
+    return server
+
