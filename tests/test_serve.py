@@ -260,3 +260,27 @@ def test_the_preview_keeps_its_workers_warm_and_replaces_one_that_died(make_proj
             page.extract_text() for page in PdfReader(io.BytesIO(render.pdf)).pages)
     finally:
         preview.workers.close()
+
+
+def test_the_preview_parses_again_only_the_sources_that_changed(make_project, monkeypatch):
+    from handoutpack.sources import content
+    from handoutpack.ui.serve import Preview
+
+    project = make_project({"content/handouts/other.en.md": HELLO.replace("Hello", "Other")})
+    preview = Preview(project)
+    preview.load()
+    parsed = []
+    real = content._read
+    monkeypatch.setattr(content, "_read",
+                        lambda project, path: parsed.append(path.name) or real(project, path))
+    documents = preview.load()[1]
+    assert parsed == [] and set(documents) == {"hello", "other"}
+    source = project / "content/handouts/hello.en.md"
+    source.write_text(source.read_text().replace("Hello from", "Greetings from"), "utf-8")
+    documents = preview.load()[1]
+    assert parsed == ["hello.en.md"]
+    assert "Greetings from" in documents["hello"].translations["en"].body
+    config = project / "handoutpack.toml"
+    config.write_text(config.read_text() + "\n# edited\n", encoding="utf-8")
+    preview.load()
+    assert sorted(parsed) == ["hello.en.md", "hello.en.md", "other.en.md"], "read under the new one"

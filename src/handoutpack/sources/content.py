@@ -178,13 +178,15 @@ def _rel(project: Project, path: Path) -> str:
 
 def _read_kept(project: Project, path: Path, kept: dict | None
                ) -> tuple[Translation, str, list[Problem]]:
+    """_read, or what it gave for this file when its inode, date and size were the same (one
+    entry a file: an edited file's old reading is replaced)."""
     if kept is None:
         return _read(project, path)
     info = path.stat()
-    key = (path, info.st_ino, info.st_mtime_ns, info.st_size)
-    if key not in kept:
-        kept[key] = _read(project, path)
-    return kept[key]
+    signature = (info.st_ino, info.st_mtime_ns, info.st_size)
+    if path not in kept or kept[path][0] != signature:
+        kept[path] = (signature, _read(project, path))
+    return kept[path][1]
 
 
 def _read(project: Project, path: Path) -> tuple[Translation, str, list[Problem]]:
