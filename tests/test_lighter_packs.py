@@ -92,6 +92,12 @@ def test_every_parts_text_reads_as_before(merged, parts):
 
 
 def test_every_glyph_draws_as_in_its_own_subset(merged, parts):
+    assert glyphs_drawn_as_before(merged, parts) > 100
+
+
+def glyphs_drawn_as_before(merged: Path, parts: list[bytes]) -> int:
+    """How many glyphs the parts show, each checked to draw (outline and advance, composites
+    taken apart) in the pack's font as in the part's own subset."""
     with pikepdf.open(merged) as pdf:
         fonts = {str(cid.BaseFont): TTFont(io.BytesIO(
                      cid.FontDescriptor.FontFile2.read_bytes()))
@@ -106,7 +112,7 @@ def test_every_glyph_draws_as_in_its_own_subset(merged, parts):
                     for glyph in _glyphs(cid.W):
                         assert outline(fonts[str(cid.BaseFont)], glyph) == outline(own, glyph)
                         checked += 1
-    assert checked > 100
+    return checked
 
 
 def outline(font: TTFont, gid: int):
@@ -142,3 +148,25 @@ def font_file(pdf: bytes) -> bytes:
             if isinstance(obj, pikepdf.Dictionary) and "/FontFile2" in obj:
                 return obj.FontFile2.read_bytes()
     raise AssertionError("no TrueType font")
+
+
+def test_a_component_renumbered_in_one_part_and_kept_in_another(tmp_path):
+    """Lato's colon is built from two periods: a part showing only capitals and a colon keeps
+    glyphs up to the colon, so its period comes after them under a new id; a part showing
+    lower case keeps the period under its own id. The union must see they are one glyph."""
+    import weasyprint
+
+    fonts = Path(__file__).resolve().parents[1] / "styles" / "fonts"
+    face = f"@font-face {{ font-family: L; src: url({(fonts / 'Lato-Regular.ttf').as_uri()}) }}"
+    parts = [weasyprint.HTML(string=f"<style>{face} body {{ font-family: L }}</style>"
+                                    f"<p>{text}</p>").write_pdf(pdf_tags=True)
+             for text in ("ABC:", "ABC: the end.")]
+    pack = Merger()
+    for pdf in parts:
+        pack.append(pdf, "en")
+    merged = tmp_path / "pack.pdf"
+    merged.write_bytes(pack.finish("en", {"/Title": "Pack"}, False))
+    with pikepdf.open(merged) as pdf:
+        assert [len(found) for found in font_files(pdf).values()] == [1]
+    assert text(merged) == "".join(text(part) for part in parts)
+    assert glyphs_drawn_as_before(merged, parts) >= 10

@@ -63,11 +63,22 @@ class _Union:
         self.extras: dict[tuple, int] = {}  # a component's signature -> its id in the union
         self.extra_glyphs: list[tuple[Glyph, tuple]] = []
         self.codes: dict[int, int] = {}  # character -> glyph id, as the subsets' cmaps have it
-        for index, (font, kept) in enumerate(fonts):
-            order, glyphs, metrics = font.getGlyphOrder(), font["glyf"].glyphs, font["hmtx"].metrics
-            for gid in range(kept):
-                if _has_data(glyphs[order[gid]]) or metrics[order[gid]][0]:
-                    self._add(index, gid)
+        # A component renumbered in one subset may be kept under its own id in another: known
+        # by its outline and metrics, it takes that id (else two versions of one composite).
+        # So simple glyphs first, then composites, the subsets keeping the most glyphs first.
+        self.known: dict[tuple, int] = {}
+        largest_first = sorted(range(len(fonts)), key=lambda index: -fonts[index][1])
+        for composites in (False, True):
+            for index in largest_first:
+                font, kept = fonts[index]
+                order, glyphs = font.getGlyphOrder(), font["glyf"].glyphs
+                metrics = font["hmtx"].metrics
+                for gid in range(kept):
+                    glyph = glyphs[order[gid]]
+                    if _composite(glyph) == composites and (_has_data(glyph)
+                                                             or metrics[order[gid]][0]):
+                        self._add(index, gid)
+        for font, kept in fonts:
             for code, name in (font.getBestCmap() or {}).items():
                 if font.getGlyphID(name) < kept:
                     self.codes.setdefault(code, font.getGlyphID(name))
@@ -78,6 +89,7 @@ class _Union:
         entry = self._entry(index, font["glyf"].glyphs[name], font["hmtx"].metrics[name])
         if self.glyphs[gid] is None:
             self.glyphs[gid] = entry
+            self.known.setdefault(entry[1], gid)
         elif self.glyphs[gid][1] != entry[1]:
             raise _Mismatch(gid)
 
@@ -105,6 +117,8 @@ class _Union:
             return gid
         name = font.getGlyphOrder()[gid]
         entry = self._entry(index, font["glyf"].glyphs[name], font["hmtx"].metrics[name])
+        if entry[1] in self.known:
+            return self.known[entry[1]]
         if entry[1] not in self.extras:
             self.extras[entry[1]] = self.kept + len(self.extra_glyphs)
             self.extra_glyphs.append(entry)
