@@ -471,7 +471,16 @@ def page(project: Project, template: str, **values) -> str:
 
 def _files_state(folders: list[Path]) -> str:
     """The files in `folders`, by path, size and date: a layout depends on every template it
-    may include."""
+    may include. Listed once a build (a build lays out hundreds of pages from one theme)."""
+    listed = _listed.get()
+    if listed is None:
+        return _list_files(folders)
+    if tuple(folders) not in listed:
+        listed[tuple(folders)] = _list_files(folders)
+    return listed[tuple(folders)]
+
+
+def _list_files(folders: list[Path]) -> str:
     lines = []
     for folder in folders:
         for path in sorted(folder.rglob("*")):
@@ -505,6 +514,8 @@ def _layout(env: jinja2.Environment, template: str, values: dict, project: Proje
 
 _kept: ContextVar[Kept | None] = ContextVar("kept", default=None)
 """The Kept of the build running in this thread, if any (set only within keeping())."""
+_listed: ContextVar[dict | None] = ContextVar("listed", default=None)
+"""The theme's files as this build found them, by folders (set only within keeping())."""
 
 
 @contextmanager
@@ -512,11 +523,12 @@ def keeping(kept: Kept) -> Iterator[Kept]:
     """Within this block, Jinja's, Markdown's, typesetting's and QR codes' results are kept in
     `kept` between builds: they are most of the cost of planning a build, and most do not
     change. Nothing of it is left once the block ends."""
-    token = _kept.set(kept)
+    token, listing = _kept.set(kept), _listed.set({})
     try:
         yield kept
     finally:
         _kept.reset(token)
+        _listed.reset(listing)
 
 
 def _typeset(text: str, lang: str, settings) -> str:
