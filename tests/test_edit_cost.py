@@ -32,3 +32,33 @@ def test_a_build_lists_the_theme_once_and_the_next_sees_an_edit(make_project, mo
     with markup.keeping(kept):
         plan(project, documents, Selection())
     assert len(listed) == 2, "the next build lists them again"
+
+
+def test_the_check_reads_again_only_the_pages_that_changed(make_project, monkeypatch):
+    from handoutpack.check import inspect
+    from handoutpack.check.pages import PageParser
+
+    files = {f"content/handouts/doc-{n}.en.md": HELLO.replace("Hello", f"Doc {n}")
+             for n in range(3)}
+    project_dir = make_project(files)
+    read = []
+    real = PageParser._read.__func__
+    monkeypatch.setattr(PageParser, "_read",
+                        classmethod(lambda cls, html: read.append(html) or real(cls, html)))
+
+    def check() -> list:
+        project = loader.load(project_dir)
+        with markup.keeping(kept_pages(project)) as kept:
+            found = inspect(project, content.load(project), Selection(), history=False)
+            kept.save()
+        return found
+
+    first = check()
+    assert len(read) == 4  # the three documents and hello.en.md
+    source = project_dir / "content/handouts/doc-1.en.md"
+    source.write_text(source.read_text().replace("Doc 1", "Doc one [broken](#nowhere)"), "utf-8")
+    second = check()
+    assert len(read) == 5, "only the edited page is read again"
+    links = [p.message for p in second if p.topic == "links"]
+    assert not [p for p in first if p.topic == "links"] and len(links) == 1
+    assert "'#nowhere' leads nowhere" in links[0], "the edited page is checked as it is now"

@@ -3,6 +3,7 @@ lead nowhere), and what it announces (alt text, heading levels)."""
 
 from __future__ import annotations
 
+import json
 import re
 from html.parser import HTMLParser
 from pathlib import Path
@@ -20,6 +21,7 @@ from ..render.engine import Refused
 from ..syntax import emoji
 from ..syntax.leftovers import leftovers
 from ..render.stage import make_renderer
+from ..store.digests import code_digest
 from ..errors import Problem
 from .findings import finding, found, rel, source_line
 
@@ -54,6 +56,31 @@ class PageParser(HTMLParser):
         self._open: list[list] = []  # links and headings whose text is being read
         self._style = False
         self._code = 0  # how deep inside <pre>, <code>, <script> or <style>
+
+    FOUND = ("ids", "links", "resources", "images", "headings", "prose", "remote_images",
+             "site_paths")
+
+    @classmethod
+    def parsed(cls, html: str) -> PageParser:
+        """What `html` holds, read again only when the page changed: what was found in it is
+        kept between builds (markup.keeping), so an edit parses its own page, not every one."""
+        kept = json.loads(markup.kept_call("page-found", (code_digest(), html),
+                                           lambda: json.dumps(cls._read(html))))
+        page = cls()
+        page.ids = set(kept["ids"])
+        page.links, page.headings, page.prose = kept["links"], kept["headings"], kept["prose"]
+        page.remote_images = kept["remote_images"]
+        for name in ("resources", "images", "site_paths"):
+            setattr(page, name, [tuple(item) for item in kept[name]])
+        return page
+
+    @classmethod
+    def _read(cls, html: str) -> dict:
+        parser = cls()
+        parser.feed(html)
+        parser.close()
+        return {name: sorted(parser.ids) if name == "ids" else getattr(parser, name)
+                for name in cls.FOUND}
 
     def handle_starttag(self, tag, attrs):
         values = dict(attrs)
@@ -130,10 +157,7 @@ class Pages:
                 return None  # a Jinja error in the content: check_jinja reports it
             self.problems[translation.path] = found(error.problems, "templates")
             return None
-        parser = PageParser()
-        parser.feed(job.html)
-        parser.close()
-        return parser
+        return PageParser.parsed(job.html)
 
 
 def check_page(project: Project, translation: Translation, page: PageParser,
