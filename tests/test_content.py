@@ -12,7 +12,7 @@ from pypdf import PdfReader
 from handoutpack.project import config
 from handoutpack.project import loader
 from handoutpack.sources import content
-from handoutpack.markup import pages as markup
+from handoutpack.markup import decks
 from pdfs import bookmarks
 
 SECTION_KIND = {"presentations": "presentation", "handouts": "handout", "about": "about"}
@@ -39,7 +39,7 @@ def translations(documents):
 
 def visible_text(translation: content.Translation) -> str:
     """What a reader sees: the body without speaker notes and Jinja tags."""
-    return re.sub(r"{%.*?%}|{{.*?}}", " ", markup.NOTES.sub(" ", translation.body), flags=re.S)
+    return re.sub(r"{%.*?%}|{{.*?}}", " ", decks.NOTES.sub(" ", translation.body), flags=re.S)
 
 
 def test_the_whole_toolkit_is_there(documents):
@@ -132,21 +132,21 @@ def test_training_pack_holds_every_presentation_and_the_companion_guide(project,
 def test_decks_are_shaped_as_decks(documents, slug):
     t = documents[slug].main("en")
     assert t.meta.kind == "presentation"
-    slides = markup.split_slides(t.body)
+    slides = decks.split_slides(t.body)
     assert 10 <= len(slides) <= 20, f"{slug}: {len(slides)} slides"
     title = slides[0].splitlines()
     assert title[0] == f"# {t.meta.title}", f"{slug}: the first slide is the title slide"
     assert any(line.strip() for line in title[1:]), f"{slug}: the title slide needs a subtitle"
-    closing = markup.slide_notes(slides[-1])[0]
+    closing = decks.slide_notes(slides[-1])[0]
     assert closing.startswith("## Resources") and len(URL.findall(closing)) >= 2, (
         f"{slug}: the last slide lists resources with their addresses")
     for slide in slides[1:]:
-        shown, notes = markup.slide_notes(slide)
+        shown, notes = decks.slide_notes(slide)
         assert shown.startswith(("# ", "## ")), f"{slug}: a slide starts with its heading"
         bullets = sum(bool(BULLET.match(line)) for line in shown.splitlines())
         assert bullets <= 7, f"{slug}: '{shown.splitlines()[0]}' has {bullets} bullets"
     content_slides = [s for s in slides[1:-2] if s.startswith("## ")]
-    unnoted = [s.splitlines()[0] for s in content_slides if not markup.slide_notes(s)[1]]
+    unnoted = [s.splitlines()[0] for s in content_slides if not decks.slide_notes(s)[1]]
     assert not unnoted, f"{slug}: speaker notes missing on {unnoted}"
 
 

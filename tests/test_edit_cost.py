@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from conftest import HELLO
-from handoutpack.markup import pages as markup
-from handoutpack.markup.pages import builtin_dir
+from handoutpack.markup import memory, templates
+from handoutpack.markup.theme import builtin_dir
 from handoutpack.plan.jobs import plan
 from handoutpack.plan.selection import Selection
 from handoutpack.project import loader
@@ -20,16 +20,16 @@ def test_a_build_lists_the_theme_once_and_the_next_sees_an_edit(make_project, mo
     project = loader.load(project_dir)
     documents = content.load(project)
     listed = []
-    real = markup._list_files
-    monkeypatch.setattr(markup, "_list_files",
+    real = templates._list_files
+    monkeypatch.setattr(templates, "_list_files",
                         lambda folders: listed.append(tuple(folders)) or real(folders))
     kept = kept_pages(project, reuse=False)
-    with markup.keeping(kept):
+    with memory.keeping(kept):
         first = plan(project, documents, Selection())
     assert len(first.jobs()) >= 4 + 1  # the documents, and the pack's own pages
     assert len(listed) == len(set(listed)) == 1, "the theme's files listed once a build"
     (project_dir / "templates/cover.html").unlink()
-    with markup.keeping(kept):
+    with memory.keeping(kept):
         plan(project, documents, Selection())
     assert len(listed) == 2, "the next build lists them again"
 
@@ -48,7 +48,7 @@ def test_the_check_reads_again_only_the_pages_that_changed(make_project, monkeyp
 
     def check() -> list:
         project = loader.load(project_dir)
-        with markup.keeping(kept_pages(project)) as kept:
+        with memory.keeping(kept_pages(project)) as kept:
             found = inspect(project, content.load(project), Selection(), history=False)
             kept.save()
         return found

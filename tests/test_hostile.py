@@ -13,7 +13,8 @@ from conftest import HELLO, MINIMAL_CONFIG, invoke
 from handoutpack.build import make_renderer
 from handoutpack.project.loader import load
 from handoutpack.errors import HandoutpackError
-from handoutpack.markup.pages import builtin_dir, to_html
+from handoutpack.markup.theme import builtin_dir
+from handoutpack.markup.markdown import to_html
 from handoutpack.render.engine import Refused
 
 FONTS_CSS = '@font-face { font-family: "Lato"; src: url(fonts/bad.ttf); }\n'

@@ -15,7 +15,7 @@ import pytest
 from pypdf import PdfReader
 
 from conftest import HELLO, serving
-from handoutpack.markup.pages import builtin_dir
+from handoutpack.markup.theme import builtin_dir
 from handoutpack.ui.serve import IDLE_SECONDS, make_server
 
 

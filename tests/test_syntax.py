@@ -5,7 +5,7 @@ from __future__ import annotations
 import markdown
 import pytest
 
-from handoutpack.markup import pages as markup
+from handoutpack.markup import markdown as markup
 from handoutpack import syntax
 from handoutpack.syntax import emoji, overflow
 

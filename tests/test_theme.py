@@ -8,7 +8,7 @@ import pytest
 from jinja2 import meta, nodes
 
 from handoutpack.markup import theme
-from handoutpack.markup.pages import builtin_dir
+from handoutpack.markup.theme import builtin_dir
 
 TEMPLATES = builtin_dir("templates")
 ENV = jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES)))

@@ -10,7 +10,7 @@ import pytest
 
 from conftest import MINIMAL_CONFIG, invoke, write_files
 from handoutpack.project.config import Typography
-from handoutpack.markup.pages import language_filters
+from handoutpack.markup.formats import language_filters
 from handoutpack.markup.typography import punctuate, typeset
 from pdfs import bookmarks, reader, text_lines
 

@@ -7,9 +7,9 @@ from contextlib import nullcontext
 from dataclasses import dataclass
 from functools import partial
 
-from .markup import pages as markup
 from .assemble import prepress
 from .assemble.stage import packs as assemble_packs
+from .markup import memory
 from .store.cache import Cache, Kept
 from .store.digests import file_digest
 from .project.config import Project, with_printing
@@ -42,6 +42,8 @@ class Made:
     cache: Cache
     documents: dict[str, bytes]
     packs: dict[str, tuple[bytes, int, int]]
+    covers: dict[str, tuple]
+    """<pack>-cover.pdf files: a booklet's outer sheet has left its pack (prepress.covers)."""
     kept: Kept
     warnings: list[Problem]
 
@@ -62,7 +64,7 @@ def make(project: Project, documents: dict[str, Document], selection: Selection 
     reporter = reporter or Reporter()
     ensure_space(project.build_dir, {})  # renders need room in build/.cache too
     kept = kept or kept_pages(project, reuse)
-    with markup.keeping(kept):
+    with memory.keeping(kept):
         planned = plan(project, documents, selection)
     reporter.jobs = len(planned.jobs())
     spec = CacheSpec(project.build_dir / CACHE_DIR, reuse, project.root,
@@ -83,10 +85,11 @@ def make(project: Project, documents: dict[str, Document], selection: Selection 
                             "(--strict: warnings fail the build; nothing was written)"])
         renders = Renders(rendered, rendering.cache)
         packs = assemble_packs(project, planned, renders, spec, pool, reporter)
+    covers = prepress.covers(planned, packs)  # takes a booklet's cover sheet out of its pack
     documents_out = {path: prepress.document_pdf(project, renders[p])
                      for path, p in planned.documents}
-    return Made(project, planned, rendered, renders, rendering.cache, documents_out, packs, kept,
-                warnings)
+    return Made(project, planned, rendered, renders, rendering.cache, documents_out, packs, covers,
+                kept, warnings)
 
 
 def build(project: Project, documents: dict[str, Document], selection: Selection = Selection(),
@@ -128,7 +131,7 @@ def write(made: Made, stage: Staging) -> list[Output]:
                            stage)
     outputs += [save(stage, path, pdf, kind="cover", lang=pack.lang,
                      pack=pack.spec.id, pages=pages)
-                for path, (pack, pdf, pages) in prepress.covers(planned, packs).items()]
+                for path, (pack, pdf, pages) in made.covers.items()]
     for output in outputs:  # what each was built from, by content (see mailing._changed)
         output.source_sha256 = {name: file_digest(project.root / name) for name in output.sources}
     write_manifest(stage, outputs)

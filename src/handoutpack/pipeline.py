@@ -52,7 +52,7 @@ def build_and_publish(project: Project, documents: dict[str, Document] | None = 
         return outputs, warnings
     from .sources import content
     from .publish import downloads as distribute
-    from .markup import pages as markup  # here: see the module's docstring
+    from .markup import memory
     from .build import build
     from .check import preflight
     from .render.pool import start_early
@@ -61,14 +61,14 @@ def build_and_publish(project: Project, documents: dict[str, Document] | None = 
     start_early()
     documents = content.load(project) if documents is None else documents
     kept = kept_pages(project, reuse=reuse)
-    with markup.keeping(kept):
+    with memory.keeping(kept):
         noticed = preflight(project, documents, selection, strict)
     with build_lock(project.build_dir):
         with Staging(project.build_dir) as stage:  # the PDFs, zips and pages move in together
             outputs, warnings = build(project, documents, selection, reporter, jobs=jobs,
                                       reuse=reuse, strict=strict, pdf_variant=pdf_variant,
                                       kept=kept, stage=stage)
-            with markup.keeping(kept):
+            with memory.keeping(kept):
                 warnings += distribute.publish(project, documents, stage, log)
         kept.save()
         unchanged.remember(outputs, [*noticed, *warnings], reporter.jobs)  # build/ as switched

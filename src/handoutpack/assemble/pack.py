@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from ..markup import pages as markup
+from ..markup import formats, templates
 from ..markup import labels
 from ..project.config import PackSpec, Printing, Project
 from ..pdf import imposition
@@ -49,24 +49,24 @@ def assemble(project: Project, spec: PackSpec, lang: str, parts: list[Part],
     title = project.text(spec.titles, lang)
     common = page_values(project, spec, lang, date, printing)
     variant = printing.variant
-    cover = renderer.render(markup.page(project, "cover.html", **common), project.root,
+    cover = renderer.render(templates.page(project, "cover.html", **common), project.root,
                             f"cover of pack '{spec.id}'", lang, variant)
     contents_pages, contents = 1, None
     for _ in range(4):  # the contents' own length moves the numbers it prints
         starts = layout(cover.pages, contents_pages, parts, printing.duplex)
         entries = [Entry(part, page) for part, page in zip(parts, starts[2:])]
-        contents = renderer.render(markup.page(project, "contents.html", entries=entries, **common),
+        contents = renderer.render(templates.page(project, "contents.html", entries=entries, **common),
                                    project.root, f"contents of pack '{spec.id}'", lang, variant)
         if contents.pages == contents_pages:
             break
         contents_pages = contents.pages
     starts = layout(cover.pages, contents.pages, parts, printing.duplex)
     numbers = renderer.render(
-        markup.page(project, "stamp.html", pages=starts[-1] + parts[-1].rendered.pages - 1,
+        templates.page(project, "stamp.html", pages=starts[-1] + parts[-1].rendered.pages - 1,
                     **common), project.root, f"page numbers of pack '{spec.id}'", lang, variant)
     contact = None
     if project.presenter:  # the pack ends with whom to ask, in its language
-        contact = renderer.render(markup.page(project, "contact.html", **common), project.root,
+        contact = renderer.render(templates.page(project, "contact.html", **common), project.root,
                                   f"contact page of pack '{spec.id}'", lang, variant)
     return merge(project, spec, lang, title, [cover, contents, numbers], parts,
                  words["contents"], printing, date, contact)
@@ -78,17 +78,17 @@ def page_values(project: Project, spec: PackSpec, lang: str, date: dt.date | Non
     words = labels.labels(project, lang)
     return dict(org=project.org, brand=project.brand, lang=lang, words=words,
                 title=project.text(spec.titles, lang), pack=spec, printing=printing,
-                page_css=markup.page_css(printing),
+                page_css=templates.page_css(printing),
                 audience=project.text(project.audiences[spec.audience].names, lang),
                 event=spec.event.shown(lang, project.default_language),
                 logo=project.org.logo.as_uri() if project.org.logo else "",
-                styles=stylesheets(project), page_counter=markup.page_counter_css(words),
-                date=date, language_name=markup.language_name, page_link=PAGE_LINK)
+                styles=stylesheets(project), page_counter=templates.page_counter_css(words),
+                date=date, language_name=formats.language_name, page_link=PAGE_LINK)
 
 
 def stylesheets(project: Project, *names: str) -> list[str]:
     """The URLs of the named stylesheets (by default the documents'), the user's first."""
-    return [markup.find_style(project, name).as_uri()
+    return [templates.find_style(project, name).as_uri()
             for name in names or ("fonts.css", "handout.css")]
 
 

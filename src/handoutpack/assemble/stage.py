@@ -8,7 +8,7 @@ import hashlib
 from importlib.metadata import version
 from pathlib import Path
 
-from ..markup import pages as markup
+from ..markup import templates
 from ..project import paper
 from ..store.cache import Cache, Miss
 from ..store.digests import code_digest, file_digest, key
@@ -116,7 +116,7 @@ def _pack_why(cache: Cache, entry: str, pack: PlannedPack, renders: Renders,
 
 def _theme_digest(project: Project) -> str:
     """Every template and style file the pack's own pages may use, and the logo."""
-    folders = [*markup.template_dirs(project), *markup.style_dirs(project)]
+    folders = [*templates.template_dirs(project), *templates.style_dirs(project)]
     files = sorted({f for folder in folders if folder.is_dir() for f in folder.rglob("*")
                     if f.is_file()})
     files += [f for f in people_files(project) if f.is_file()]

@@ -6,7 +6,7 @@ from __future__ import annotations
 import jinja2
 from jinja2 import meta, nodes
 
-from ..markup import pages as markup
+from ..markup import jinja
 from .. import syntax
 from ..project.config import Project
 from ..project.keys import suggest
@@ -22,13 +22,13 @@ def check_jinja(project: Project, documents: dict[str, Document],
     document is used in, for what only shows when it runs."""
     name = rel(project, translation.path)
     try:
-        tree = markup.content_env.parse(syntax.protect_from_jinja(translation.body))
+        tree = jinja.content_env.parse(syntax.protect_from_jinja(translation.body))
     except jinja2.TemplateSyntaxError as error:
         return [finding("error", "jinja", name, translation.body_line + (error.lineno or 1) - 1,
                         f"template syntax error: {error.message}")]
     contexts = list(_contexts(project, documents, translation))
     names = contexts[0].as_dict()
-    known = set(names) | set(markup.content_env.globals)
+    known = set(names) | set(jinja.content_env.globals)
     unknown = meta.find_undeclared_variables(tree) - known
     findings = []
     for node in tree.find_all(nodes.Name):
@@ -47,7 +47,7 @@ def check_jinja(project: Project, documents: dict[str, Document],
         return list(dict.fromkeys(findings))
     for context in contexts:
         try:
-            markup.expand(translation, context)
+            jinja.expand(translation, context)
         except HandoutpackError as error:
             findings += found(error.problems, "jinja", file=name)
     return list(dict.fromkeys(findings))
@@ -65,7 +65,7 @@ def _lookup(node) -> tuple[str | None, str | None]:
 
 
 def _jinja_finding(name: str, translation: Translation, line: int, message: str) -> Problem:
-    liquid = markup.LIQUID_HINT if markup.LIQUID.search(message) else ""
+    liquid = jinja.LIQUID_HINT if jinja.LIQUID.search(message) else ""
     return finding("error", "jinja", name, translation.body_line + line - 1,
                    f"template error: {message}; the names you can use are org, event, pack, "
                    f"audience and lang (see docs/authoring.md){liquid}")
@@ -73,12 +73,12 @@ def _jinja_finding(name: str, translation: Translation, line: int, message: str)
 
 def _contexts(project: Project, documents: dict[str, Document], translation: Translation):
     """Every context the translation is rendered in: on its own, and in each pack using it."""
-    yield markup.make_context(project, translation.lang, project.event)
+    yield jinja.make_context(project, translation.lang, project.event)
     for spec in project.packs.values():
         if translation.slug not in spec.documents:
             continue
         for lang in project.languages:
             document = documents[translation.slug]
             if document.best(lang, project.default_language) is translation:
-                yield markup.make_context(project, lang, spec.event, project.text(spec.titles, lang),
+                yield jinja.make_context(project, lang, spec.event, project.text(spec.titles, lang),
                                           spec.id, spec.audience)

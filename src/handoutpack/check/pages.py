@@ -9,7 +9,8 @@ from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
 
-from ..markup import pages as markup
+from ..markup import jinja
+from ..markup.memory import kept_call
 from ..sources import resources
 from ..project.config import Project
 from ..project.keys import suggest
@@ -63,9 +64,9 @@ class PageParser(HTMLParser):
     @classmethod
     def parsed(cls, html: str) -> PageParser:
         """What `html` holds, read again only when the page changed: what was found in it is
-        kept between builds (markup.keeping), so an edit parses its own page, not every one."""
-        kept = json.loads(markup.kept_call("page-found", (code_digest(), html),
-                                           lambda: json.dumps(cls._read(html))))
+        kept between builds (memory.keeping), so an edit parses its own page, not every one."""
+        kept = json.loads(kept_call("page-found", (code_digest(), html),
+                                    lambda: json.dumps(cls._read(html))))
         page = cls()
         page.ids = set(kept["ids"])
         page.links, page.headings, page.prose = kept["links"], kept["headings"], kept["prose"]
@@ -149,7 +150,7 @@ class Pages:
         return self._parsed[translation.path]
 
     def _parse(self, translation: Translation) -> PageParser | None:
-        context = markup.make_context(self.project, translation.lang, self.project.event)
+        context = jinja.make_context(self.project, translation.lang, self.project.event)
         try:
             job = page_job(self.project, translation, context)
         except HandoutpackError as error:

@@ -27,7 +27,10 @@ from pathlib import Path
 
 from email_validator import EmailNotValidError, validate_email
 
-from ..markup import pages as markup
+from ..markup import jinja
+from ..markup import templates
+from ..markup import markdown
+from ..markup import formats
 from ..markup import labels
 from ..store.digests import file_digest
 from ..project.config import Email, Project
@@ -215,7 +218,7 @@ def draft(project: Project, documents: dict[str, Document], pack_id: str, letter
     lang, attachment = recipient.lang, letter.attachment
     words = labels.labels(project, lang)
     pack_title = project.text(spec.titles, lang)
-    context = markup.make_context(project, lang, spec.event, pack_title, spec.id, spec.audience)
+    context = jinja.make_context(project, lang, spec.event, pack_title, spec.id, spec.audience)
     values = {**context.as_dict(), "recipient": recipient.fields,
               "documents": [_document(documents[slug], lang, project) for slug in spec.documents],
               "attachment": {"name": attachment.filename, "pages": attachment.pages,
@@ -223,13 +226,13 @@ def draft(project: Project, documents: dict[str, Document], pack_id: str, letter
     values.pop("callout")  # its HTML box has no plain-text form
 
     def render(text: str, first_line: int, escape: bool = False) -> str:
-        return markup.render_text(template.name, text, first_line,
+        return jinja.render_text(template.name, text, first_line,
                                   _escaped(values) if escape else values, MESSAGE_NAMES, lang)
 
     subject = " ".join(render(template.subject, template.subject_line).split())
     text = re.sub(r"\n{3,}", "\n\n", render(template.body, template.body_line)).strip() + "\n"
     body_html = _body_html(render(template.body, template.body_line, escape=True))
-    page = markup.page(project, "email.html", lang=lang, org=project.org, brand=project.brand,
+    page = templates.page(project, "email.html", lang=lang, org=project.org, brand=project.brand,
                        words=words, subject=subject, body=body_html,
                        attachment=values["attachment"] | {
                            "pages_text": pages_text(words, attachment.pages)})
@@ -240,11 +243,11 @@ _converters = threading.local()
 
 
 def _body_html(text: str) -> str:
-    """markup.to_html(text, line_breaks=True), with one converter kept (per thread) for a whole
+    """markdown.to_html(text, line_breaks=True), with one converter kept (per thread) for a whole
     list: making a converter sets up every extension again, for each message."""
     converter = getattr(_converters, "markdown", None)
     if converter is None:
-        converter = _converters.markdown = markup.converter(line_breaks=True)
+        converter = _converters.markdown = markdown.converter(line_breaks=True)
     return converter.reset().convert(text)
 
 
@@ -638,7 +641,7 @@ def prepare(project: Project, documents: dict[str, Document], pack_id: str, reci
         if templates[recipient.lang] is None:
             problems.append(
                 f"{recipients_csv.name}:{recipient.line}: no message in "
-                f"{markup.language_name(recipient.lang, 'en')} ({_rel(project, project.emails_dir)}"
+                f"{formats.language_name(recipient.lang, 'en')} ({_rel(project, project.emails_dir)}"
                 f"/{pack_id}.{recipient.lang}.md or default.{recipient.lang}.md); skipped")
         else:
             chosen.append(recipient)

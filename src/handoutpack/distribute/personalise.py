@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 
-from ..markup import pages as markup
+from ..markup import templates
 from ..build import make_renderer
 from ..project.config import Project
 from ..errors import HandoutpackError
@@ -110,7 +110,7 @@ def cover_html(project: Project, pack_id: str, lang: str, recipient: str) -> str
     """The pack's cover as the pack has it, saying whom it was prepared for."""
     spec = project.packs[pack_id]
     values = page_values(project, spec, lang, None, spec.printing)
-    return markup.page(project, "cover.html", recipient=recipient, **values)
+    return templates.page(project, "cover.html", recipient=recipient, **values)
 
 
 def _key(*parts: str) -> str:

@@ -11,8 +11,8 @@ import polib
 
 from ..errors import HandoutpackError
 from ..project.config import Project
-from .pages import template_dirs
 from ..store.memos import memo
+from .templates import template_dirs
 
 
 def labels(project: Project, lang: str) -> dict[str, str]:

@@ -13,9 +13,9 @@ from urllib.parse import unquote
 
 import segno
 
-from ..sources.content import FILE_RE
-from .pages import kept_call
 from ..pdf.placeholders import DOCUMENT_LINK
+from ..sources.content import FILE_RE
+from .memory import kept_call
 
 EXTERNAL_LINK = re.compile(r"""<a\b[^>]*?\shref=(["'])(https?://.+?)\1[^>]*>.*?</a>""",
                            re.S | re.I)

@@ -3,8 +3,8 @@ to right inside right-to-left text."""
 
 from __future__ import annotations
 
-
 from babel import Locale, UnknownLocaleError
+
 from ..store.memos import memo
 
 LRI, RLI, PDI = "\u2066", "\u2067", "\u2069"

@@ -9,7 +9,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from ..markup import links, pages as markup
+from ..markup import links
+from ..markup import jinja
+from ..markup import formats, templates
+from ..markup import markdown
+from ..markup import decks
 from ..markup import labels
 from ..project import paper
 from ..sources import resources
@@ -106,7 +110,7 @@ def plan(project: Project, documents: dict[str, Document], selection: Selection)
         wanted[slug] = documents[slug]
     result = Plan()
     for lang in selection.langs(project):
-        context = markup.make_context(project, lang, project.event)
+        context = jinja.make_context(project, lang, project.event)
         on_screen = replace(project.printing, qr=False)  # links work there; QR codes are for paper
         for slug, document in wanted.items():
             if lang not in document.translations:
@@ -141,7 +145,7 @@ def booklet_pages(printing: Printing) -> Printing:
 def _pack_parts(project: Project, documents: dict[str, Document], spec: PackSpec,
                 lang: str, printing: Printing) -> list[Planned]:
     title = project.text(spec.titles, lang)
-    context = markup.make_context(project, lang, spec.event, title, spec.id, spec.audience)
+    context = jinja.make_context(project, lang, spec.event, title, spec.id, spec.audience)
     parts = []
     for slug in spec.documents:
         document = documents[slug]
@@ -158,13 +162,13 @@ def _pack_parts(project: Project, documents: dict[str, Document], spec: PackSpec
     return parts
 
 
-def document_job(project: Project, translation: Translation, context: markup.Context,
+def document_job(project: Project, translation: Translation, context: jinja.Context,
                  printing: Printing, note_lang: str | None = None, in_pack: bool = False,
                  linkable: frozenset[str] | None = None) -> Job:
     """The render job for one document; `note_lang` adds the fallback note in that language.
     On paper (`printing.qr`) its links get numbers and QR codes in the margin beside them;
     `in_pack` leaves page numbers to the pack; links to the `linkable` documents jump to them."""
-    body = resources.adapt(markup.document_body(
+    body = resources.adapt(markdown.document_body(
         translation, context, labels.labels(project, translation.lang)), project,
         translation.path.parent, translation.lang)
     if linkable is not None:  # None: the source's links as written, for `check` to follow
@@ -179,7 +183,7 @@ def document_job(project: Project, translation: Translation, context: markup.Con
 
 
 def deck_planned(project: Project, document: Document, translation: Translation,
-                 context: markup.Context, event: Event, printing: Printing,
+                 context: jinja.Context, event: Event, printing: Printing,
                  note_lang: str | None = None, in_pack: bool = False,
                  layouts: Iterable[str] = PRESENTATION_LAYOUTS) -> dict[str, Planned]:
     """A deck's `layouts`: its slides, and handout and notes pages the slides are placed into
@@ -207,15 +211,15 @@ def deck_planned(project: Project, document: Document, translation: Translation,
 
 
 def deck_slides(project: Project, translation: Translation,
-                context: markup.Context) -> list[markup.Slide]:
+                context: jinja.Context) -> list[decks.Slide]:
     """A deck's slides, their images and links adapted as a document's are (resources.adapt)."""
     folder, lang = translation.path.parent, translation.lang
     return [replace(slide, html=resources.adapt(slide.html, project, folder, lang),
                     notes_html=resources.adapt(slide.notes_html, project, folder, lang))
-            for slide in markup.deck(translation, context, labels.labels(project, lang))]
+            for slide in decks.deck(translation, context, labels.labels(project, lang))]
 
 
-def deck_job(project: Project, translation: Translation, slides: list[markup.Slide],
+def deck_job(project: Project, translation: Translation, slides: list[decks.Slide],
              template: str, event: Event, printing: Printing,
              note_lang: str | None = None, in_pack: bool = False,
              frame_lang: str | None = None) -> Job:
@@ -226,7 +230,7 @@ def deck_job(project: Project, translation: Translation, slides: list[markup.Sli
                 slide_link=SLIDE_LINK, numbered_by_pack=in_pack, frame_lang=frame_lang)
 
 
-def page_job(project: Project, translation: Translation, context: markup.Context) -> Job:
+def page_job(project: Project, translation: Translation, context: jinja.Context) -> Job:
     """How a translation reads on its own: a document's pages, or a deck's slides."""
     if translation.meta.kind == "presentation":
         slides = deck_slides(project, translation, context)
@@ -248,15 +252,15 @@ def _job(project: Project, translation: Translation, template: str, printing: Pr
     note = ""
     if note_lang:
         note = labels.labels(project, note_lang)["fallback_note"].format(
-            source_language=markup.language_name(translation.lang, note_lang))
-    html = markup.page(
+            source_language=formats.language_name(translation.lang, note_lang))
+    html = templates.page(
         project, template, org=project.org, brand=project.brand, lang=translation.lang,
         words=words, title=meta.title, summary=meta.summary, kind=meta.kind,
         keywords=meta.keywords, date=fixed_date(meta.date), printing=printing,
-        page_css=markup.page_css(printing),
+        page_css=templates.page_css(printing),
         logo=project.org.logo.as_uri() if project.org.logo else "",
         styles=stylesheets(project, *TEMPLATE_STYLES.get(template, ())),
-        page_counter=markup.page_counter_css(words), fallback_lang=note_lang,
+        page_counter=templates.page_counter_css(words), fallback_lang=note_lang,
         fallback_note=note, frame_lang=frame_lang,
         event=event.shown(frame_lang, project.default_language), **values)
     source = source_name(project, translation)

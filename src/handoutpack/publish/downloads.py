@@ -15,7 +15,9 @@ from pathlib import Path
 
 from babel.units import format_unit
 
-from ..markup import pages as markup
+from ..markup import templates
+from ..markup import markdown
+from ..markup import formats
 from ..markup import labels
 from ..project.config import PackSpec, Project
 from ..sources.content import Document
@@ -66,7 +68,7 @@ def layout_label(words: dict[str, str], layout: str) -> str:
 
 def own_name(lang: str) -> str:
     """A language's name in itself: 'français'."""
-    return markup.language_name(lang, _locale(lang))
+    return formats.language_name(lang, _locale(lang))
 
 
 def _locale(lang: str) -> str:
@@ -273,7 +275,7 @@ def in_language(words: dict[str, str], lang: str, page_lang: str) -> str:
     """'' when `lang` is the reader's own `page_lang`, else 'in English', in the reader's words."""
     if lang == page_lang:
         return ""
-    return words["fallback_toc"].format(source_language=markup.language_name(lang, page_lang))
+    return words["fallback_toc"].format(source_language=formats.language_name(lang, page_lang))
 
 
 # ---------------------------------------------------------------- the download page
@@ -292,11 +294,11 @@ def write_pages(catalogue: Catalogue) -> list[str]:
         path = page_path(project, lang)
         root = "../" * path.count("/")
         words = labels.labels(project, lang)
-        html = markup.page(
+        html = templates.page(
             project, "download.html", lang=lang, words=words, org=project.org,
             brand=project.brand, root=root, title=project.text(project.download.titles, lang)
             if project.download.titles else project.org.name,
-            intro=markup.to_html(escape_html(project.text(project.download.intros, lang),
+            intro=markdown.to_html(escape_html(project.text(project.download.intros, lang),
                                              quote=False))  # Markdown, never raw HTML
             if project.download.intros else "",
             logo=_data_uri(project.org.logo) if project.org.logo else "",
@@ -321,7 +323,7 @@ FONTS_FOLDER = "fonts"
 def brand_fonts(project: Project, stage: Staging, root: str) -> str:
     """The @font-face rules of the brand's two families from fonts.css, their files copied into
     build/fonts/, so that the page looks like the PDFs (it still loads nothing from elsewhere)."""
-    sheet = markup.find_style(project, "fonts.css")
+    sheet = templates.find_style(project, "fonts.css")
     families = {project.brand.heading_font, project.brand.body_font}
     rules = []
     for rule in FONT_FACE.findall(sheet.read_text(encoding="utf-8")):
@@ -342,7 +344,7 @@ def brand_fonts(project: Project, stage: Staging, root: str) -> str:
 
 def _page_css(project: Project) -> str:
     """download.css, which the page holds in a <style>: text that would end it is refused."""
-    path = markup.find_style(project, "download.css")
+    path = templates.find_style(project, "download.css")
     css = path.read_text(encoding="utf-8")
     if re.search(r"</style|<!--|<script", css, re.I):
         raise HandoutpackError(f"{path}: holds '</style', '<script' or '<!--', which would end "
@@ -470,7 +472,7 @@ def _pack_readme(catalogue: Catalogue, spec: PackSpec, lang: str, pack: Output,
                  parts: list[tuple[Document, Output]]) -> str:
     project = catalogue.project
     words = labels.labels(project, lang)
-    return markup.page(
+    return templates.page(
         project, "readme-pack.txt", org=project.org, words=words, lang=lang,
         title=project.text(spec.titles, lang),
         audience=project.text(project.audiences[spec.audience].names, lang),
@@ -501,7 +503,7 @@ def write_everything(catalogue: Catalogue, log: Log) -> None:
                      if (pdf := catalogue.document_pdf(slug, lang, layout))]
         if packs or documents:
             languages.append((own_name(lang), words, packs, documents))
-    readme = markup.page(project, "readme-everything.txt", org=project.org,
+    readme = templates.page(project, "readme-everything.txt", org=project.org,
                          languages=languages)
     if write_zip(catalogue.stage, EVERYTHING, folder_name(project, "all"),
                  [*members, Member.text("README.txt", readme)]):

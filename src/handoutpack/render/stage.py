@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 
-from ..markup import pages as markup
+from ..markup import templates
 from ..store.cache import Cache, Kept, Miss
 from ..store.digests import code_digest, file_digest, key
 from ..project.config import Project
@@ -30,7 +30,7 @@ def make_renderer(project: Project, pdf_variant: str | None = None) -> Renderer:
 
 def _fetcher_args(project: Project) -> tuple:
     return ([project.root, builtin_dir("templates"), builtin_dir("styles")],
-            [markup.style_dirs(project), markup.template_dirs(project)], project.allow_remote)
+            [templates.style_dirs(project), templates.template_dirs(project)], project.allow_remote)
 
 
 @dataclass(frozen=True)
@@ -153,7 +153,7 @@ class Renders:
 
 
 def kept_pages(project: Project, reuse: bool = True) -> Kept:
-    """The typeset pages of earlier builds (markup.keeping)."""
+    """The typeset pages of earlier builds (memory.keeping)."""
     return Kept(Cache(project.build_dir / CACHE_DIR, reuse=reuse, root=project.root), "pages")
 
 

@@ -22,7 +22,7 @@ from urllib.parse import unquote, urlsplit
 from ..project import config
 from ..project import loader
 from ..sources import content
-from ..markup import pages as markup
+from ..markup import templates
 from ..markup import labels
 from . import workbench
 from ..build import build
@@ -308,7 +308,7 @@ class Handler(BaseHTTPRequestHandler):
         packs = [(project.text(spec.titles, project.default_language), "",
                   [(lang, own_name(lang), pack_path(lang, spec.id)) for lang in project.languages])
                  for spec in project.packs.values()]
-        page = markup.page(project, "preview.html", lang=project.default_language,
+        page = templates.page(project, "preview.html", lang=project.default_language,
                            org=project.org, brand=project.brand, packs=packs, documents=rows,
                            target=None)
         self._send(HTTPStatus.OK, page.encode("utf-8"), "text/html")
@@ -318,7 +318,7 @@ class Handler(BaseHTTPRequestHandler):
         target = targets(project, documents).get(path)
         if target is None:
             return self._send(HTTPStatus.NOT_FOUND, b"No such document or pack", "text/plain")
-        page = markup.page(project, "preview.html", lang=target.lang, org=project.org,
+        page = templates.page(project, "preview.html", lang=target.lang, org=project.org,
                            brand=project.brand, target=target, packs=[], documents=[])
         self._send(HTTPStatus.OK, page.encode("utf-8"), "text/html")
 

@@ -29,7 +29,7 @@ from ..project import loader
 from ..sources import content
 from ..distribute import mailing, personalise
 from ..distribute import recipients
-from ..markup import pages as markup
+from ..markup import templates
 from ..markup import labels
 from ..plan.selection import Selection
 from ..publish.downloads import own_name, page_images
@@ -228,7 +228,7 @@ class Workbench:
     def page(self, nonce: str) -> str:
         project = self.project()
         words = labels.labels(project, project.default_language)
-        return markup.page(
+        return templates.page(
             project, "workbench.html", lang="en", org=project.org, brand=project.brand,
             words=words, nonce=nonce, token=self.token, fields=FIELDS, partner_help=PARTNER_HELP,
             packs=[(spec.id, project.text(spec.titles, project.default_language),

@@ -1,0 +1,138 @@
+"""Content's templates: the sandboxed Jinja environment by language, the context a document sees,
+and template errors that name their line."""
+
+from __future__ import annotations
+
+import html
+import re
+import textwrap
+from dataclasses import dataclass
+
+import jinja2
+
+from .. import bounds, syntax
+from ..errors import HandoutpackError
+from ..project.config import Event, Project
+from ..sources.content import Translation
+from ..store.memos import memo
+from .formats import language_filters, long_date
+from .memory import kept_call
+
+
+@dataclass(frozen=True)
+class Context:
+    """What content may refer to; `names()` lists what one source actually uses."""
+
+    org: dict
+    event: dict
+    pack: dict
+    audience: dict
+    lang: str
+
+    def as_dict(self) -> dict:
+        return {"org": self.org, "event": self.event, "pack": self.pack,
+                "audience": self.audience, "lang": self.lang, "callout": callout}
+
+
+def make_context(project: Project, lang: str, event: Event, pack_title: str = "",
+                 pack_id: str = "", audience_id: str = "") -> Context:
+    audience = project.audiences.get(audience_id)
+    shown = event.shown(lang, project.default_language)
+    return Context(
+        org={"name": project.org.name, "short_name": project.org.short_name,
+             "website": project.org.website},
+        event={"name": shown.name, "place": shown.place, "date": long_date(shown.date, lang)},
+        pack={"id": pack_id, "title": pack_title},
+        audience={"id": audience_id, "name": project.text(audience.names, lang) if audience else ""},
+        lang=lang,
+    )
+
+
+def callout(title: str = "", kind: str = "note", caller=None) -> str:
+    """`{% call callout("Title") %}markdown{% endcall %}`: a highlighted box."""
+    body = textwrap.dedent(caller() if caller else "").strip()
+    heading = f'<p class="callout-title">{html.escape(title)}</p>\n' if title else ""
+    return (f'\n\n<div class="callout callout-{html.escape(kind)}" markdown="1">\n{heading}\n'
+            f"{body}\n\n</div>\n\n")
+
+
+@memo("inputs", maxsize=16)
+def language_env(lang: str) -> bounds.BoundedEnvironment:
+    """The content environment whose number, money and date filters write `lang`."""
+    env = bounds.BoundedEnvironment(undefined=jinja2.StrictUndefined, autoescape=False,
+                                    keep_trailing_newline=True)
+    env.add_filters(language_filters(lang))
+    return env
+
+
+content_env = language_env("en")
+"""For reading sources without running them (the filters' names are all that matter there)."""
+
+
+def expand(translation: Translation, context: Context) -> str:
+    """Run the source body through Jinja; errors name the file and line."""
+    return kept_call("expand", (translation.body, repr(context), translation.lang),
+                      lambda: _expand(translation, context))
+
+
+def _expand(translation: Translation, context: Context) -> str:
+    return render_text(translation.path.name, syntax.protect_from_jinja(translation.body),
+                       translation.body_line,
+                       context.as_dict(), "org, event, pack, audience and lang (see docs/authoring.md)",
+                       translation.lang)
+
+
+def render_text(name: str, text: str, first_line: int, values: dict, names: str,
+                lang: str) -> str:
+    """Jinja over a user's text in `lang`, sandboxed; errors name the file (`name`), the line
+    and, for an undefined name, the `names` one may use."""
+    try:
+        with bounds.deadline(bounds.TEMPLATE_SECONDS, name):
+            return bounds.render(_compiled(lang, text), values)
+    except jinja2.TemplateSyntaxError as error:
+        raise _jinja_error(name, first_line, error, error.lineno, names) from None
+    except HandoutpackError:
+        raise
+    except RecursionError:
+        raise HandoutpackError(f"{name}: template error: macros call themselves too deeply"
+                               ) from None
+    except MemoryError:
+        raise HandoutpackError(f"{name}: template error: it makes more than fits in memory"
+                               ) from None
+    except Exception as error:  # undefined names, and whatever Python raises (1/0, 'a' + 1)
+        line = template_line(error.__traceback__)
+        raise _jinja_error(name, first_line, error, line, names) from None
+
+
+@memo("inputs", maxsize=32)  # an email's template, compiled once for a list of thousands
+def _compiled(lang: str, text: str) -> jinja2.Template:
+    return language_env(lang).from_string(text)
+
+
+def template_line(tb) -> int | None:
+    line = None
+    while tb is not None:
+        if tb.tb_frame.f_code.co_filename == "<template>":
+            line = tb.tb_lineno
+        tb = tb.tb_next
+    return line
+
+
+def _jinja_error(name: str, first_line: int, error: Exception, line: int | None,
+                 names: str) -> HandoutpackError:
+    message = getattr(error, "message", None) or str(error) or type(error).__name__
+    hint = f"; the names you can use are {names}" if isinstance(error, jinja2.UndefinedError) else ""
+    if LIQUID.search(message):
+        hint += LIQUID_HINT
+    return HandoutpackError(f"template error: {message}{hint}", file=name,
+                            line=first_line + line - 1 if line else None)
+
+
+LIQUID = re.compile(r"'(site|page|layout|jekyll|include)' is undefined|no filter named "
+                    r"'(relative_url|absolute_url|markdownify|jsonify)'|unknown tag '(include|"
+                    r"highlight|raw|capture|assign)'|no loader for this environment")
+
+
+LIQUID_HINT = (". This looks like Liquid, Jekyll's template language, which handoutpack does not "
+               "run: write the text or path it stood for (e.g. '/assets/x.png' for "
+               "'{{ site.baseurl }}/assets/x.png'), or use {{ org.website }}")
