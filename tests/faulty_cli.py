@@ -2,9 +2,12 @@
 stop at a chosen file (tests/test_attacks.py runs it as `python tests/faulty_cli.py ARGS`).
 
 HANDOUTPACK_FAULT = "<when> <what> <glob>": when `write` (staging a file for build/) or `move`
-(moving it into place) reaches the first file whose path inside build/ matches <glob>, `enospc`
-raises "No space left on device" as a full disk would, and `hang` touches the file named by
-HANDOUTPACK_FAULT_READY and waits, to be killed."""
+(moving it into place) reaches the first file whose path inside build/ matches <glob>, or when
+`assembled` hears that the first pack matching <glob> was assembled (its worker processes still
+running, the other packs still on them), `enospc` raises "No space left on device" as a full
+disk would, and `hang` touches the file named by HANDOUTPACK_FAULT_READY and waits, to be
+killed or interrupted, or until the file named by HANDOUTPACK_FAULT_GO exists, then goes on: a
+test holds the build at the point it tests instead of racing it."""
 
 from __future__ import annotations
 
@@ -17,6 +20,7 @@ from pathlib import Path
 
 from handoutpack.ui import cli
 from handoutpack.store import outputs
+from handoutpack import progress
 
 
 def fault(relative: str) -> None:
@@ -28,7 +32,10 @@ def fault(relative: str) -> None:
     if what == "enospc":
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
     Path(os.environ["HANDOUTPACK_FAULT_READY"]).touch()
-    time.sleep(600)
+    go = os.environ.get("HANDOUTPACK_FAULT_GO")
+    deadline = time.monotonic() + 600
+    while time.monotonic() < deadline and not (go and Path(go).exists()):
+        time.sleep(0.05)
 
 
 def faulty_write(original):
@@ -52,10 +59,20 @@ def faulty_move(original):
     return staticmethod(move)
 
 
+def faulty_report(original):
+    def did(self, kind: str, name: str, reason: str) -> None:
+        original(self, kind, name, reason)
+        if kind == "assembled":
+            fault(name)
+    return did
+
+
 if __name__ == "__main__":
     when = os.environ["HANDOUTPACK_FAULT"].split()[0]
     if when == "write":
         outputs.Staging.write = faulty_write(outputs.Staging.write)
+    elif when == "assembled":
+        progress.Reporter.did = faulty_report(progress.Reporter.did)
     else:
         outputs.Staging._move = faulty_move(outputs.Staging._move)
     sys.exit(cli.main(sys.argv[1:]))

@@ -51,10 +51,15 @@ def test_pack_bundle_holds_the_pack_its_documents_and_a_readme(sample, lang):
     assert prepared in readme
     assert "media.pdf" in readme and "documents/online-resources.pdf" in readme
     if lang == "fr":
-        assert re.search(r"Online Resources for Social Performance Management \(\d+ pages, "
-                         r"en anglais\)", readme)
+        assert re.search(r"Ressources en ligne pour la gestion de la performance sociale \(\d+ "
+                         r"pages\)", readme)
         assert re.search(r"Principes de gestion de la performance sociale pour les IMF \(\d+ "
                          r"pages?\)", readme)
+        assert "en anglais" not in readme  # the French media pack is French throughout
+        with zipfile.ZipFile(build / "fr" / "investors.zip") as bundle:
+            readme = bundle.read("sptf-investors-fr/README.txt").decode("utf-8")
+        assert re.search(r"Making the Case for SPM: A Note for Investors, Donors and MIVs \(\d+ "
+                         r"pages, en anglais\)", readme)
 
 
 def test_everything_zip_holds_every_pdf_in_build(sample):

@@ -135,11 +135,25 @@ def alive(pids: set[int]) -> set[int]:
     return running
 
 
-def wait_for(process: subprocess.Popen, line_start: str) -> None:
-    for line in process.stderr:
-        if line.strip().startswith(line_start):
-            return
-    pytest.fail(f"the build ended before '{line_start}'")
+FAULTY_CLI = Path(__file__).parent / "faulty_cli.py"
+
+
+def start_held_build(project: Path, fault: str, ready: Path) -> subprocess.Popen:
+    """A build that stops at `fault` (see faulty_cli.py) and waits there to be signalled, so
+    that the signal lands where the test means it to, however fast the machine."""
+    return subprocess.Popen([sys.executable, str(FAULTY_CLI), "--project", str(project), "build",
+                             "-q"], stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True,
+                            env={**os.environ, "HANDOUTPACK_FAULT": fault,
+                                 "HANDOUTPACK_FAULT_READY": str(ready)})
+
+
+def wait_until(ready: Path, process: subprocess.Popen, seconds: float = 300) -> None:
+    deadline = time.monotonic() + seconds
+    while not ready.exists() and process.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.05)
+    if not ready.exists():
+        process.kill()
+        pytest.fail(f"the build never reached the fault: {process.communicate()[1]}")
 
 
 @pytest.mark.slow
@@ -152,8 +166,9 @@ def test_an_interrupted_build_keeps_good_pdfs_and_the_next_build_is_right(make_p
         path = project / name
         path.write_text(path.read_text().replace("More text.", "Revised text."))
 
-    process = start_build(project)
-    wait_for(process, "assembled")  # every render is done; packs are being merged, then written
+    ready = project.parent / "held"
+    process = start_held_build(project, "assembled hang *", ready)
+    wait_until(ready, process)  # every render is done; packs are being merged, then written
     workers = descendants(process.pid)
     assert workers, "the build runs its work on worker processes"
     process.send_signal(how)

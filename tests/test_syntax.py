@@ -1,6 +1,8 @@
-"""The Markdown extensions for other tools' syntax, one by one, on HTML (fast: no PDFs)."""
+"""The Markdown extensions for other tools' syntax, one by one, on HTML (fast: no builds)."""
 
 from __future__ import annotations
+
+import re
 
 import markdown
 import pytest
@@ -78,3 +80,17 @@ def test_emoji_get_their_font_or_their_names(monkeypatch):
     assert '<span class="emoji">🎉</span>' in md.convert("Done 🎉 now")
     monkeypatch.setattr(emoji, "font_available", lambda: False)
     assert "Done [party popper] now" in md.reset().convert("Done 🎉 now")
+
+
+def test_a_numbered_list_starting_past_one_prints_its_own_numbers():
+    """`<ol start>` is lost on WeasyPrint's page; the list's counter carries the start."""
+    import io
+
+    import weasyprint
+    from pypdf import PdfReader
+
+    body = html("Steps one to six came before.\n\n7. Seventh step\n8. Eighth step\n")
+    assert 'style="counter-reset: list-item 6"' in body
+    pdf = weasyprint.HTML(string=f"<html><body>{body}</body></html>").write_pdf()
+    text = PdfReader(io.BytesIO(pdf)).pages[0].extract_text()
+    assert re.findall(r"(\d+)\.", text) == ["7", "8"], text  # the markers, wherever drawn

@@ -101,7 +101,8 @@ TYPES = {
 }
 """What a value is, in a reader's words, by the type its field is declared with."""
 OWN_TYPES = {(Typography, "quote_marks"): "table: a language and its two marks, `es = \"“”\"`",
-             (Typography, "never_hyphenate"): "list of words"}
+             (Typography, "never_hyphenate"): "list of words",
+             (Presenter, "role"): "text, or a table of one per language"}
 """The fields whose type says less than their reader does."""
 
 

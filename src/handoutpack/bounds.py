@@ -332,8 +332,8 @@ def check_markdown(name: str, text: str) -> None:
     `name` (a file, with its line when known) is for the message."""
     deepest_quote = max((m.group().count(">") for m in QUOTE_PREFIX.finditer(text)), default=0)
     if deepest_quote > MAX_QUOTE_DEPTH:
-        raise HandoutpackError(f"{name}: quotes are nested {deepest_quote} deep ('>' at a line's "
-                               f"start); at most {MAX_QUOTE_DEPTH} are allowed")
+        raise HandoutpackError(f"quotes are nested {deepest_quote} deep ('>' at a line's "
+                               f"start); at most {MAX_QUOTE_DEPTH} are allowed", file=name)
     depth = deepest = 0
     for match in HTML_BLOCK_TAG.finditer(text):
         if match[3]:
@@ -341,10 +341,10 @@ def check_markdown(name: str, text: str) -> None:
         depth = max(0, depth - 1) if match[1] else depth + 1
         deepest = max(deepest, depth)
     if deepest > MAX_HTML_DEPTH:
-        raise HandoutpackError(f"{name}: HTML tags are nested {deepest} deep; at most "
-                               f"{MAX_HTML_DEPTH} are allowed")
+        raise HandoutpackError(f"HTML tags are nested {deepest} deep; at most "
+                               f"{MAX_HTML_DEPTH} are allowed", file=name)
     brackets = max((block.count("[") for block in BLOCK_BREAK.split(text)), default=0)
     if brackets > MAX_BRACKETS:
-        raise HandoutpackError(f"{name}: a paragraph holds {brackets:,} '['; at most "
+        raise HandoutpackError(f"a paragraph holds {brackets:,} '['; at most "
                                f"{MAX_BRACKETS:,} are allowed (split it, or write \\[ for a "
-                               "bracket that is not a link)")
+                               "bracket that is not a link)", file=name)

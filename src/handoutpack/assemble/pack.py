@@ -114,10 +114,12 @@ def merge(project: Project, spec: PackSpec, lang: str, title: str, front: list[R
         pack.append(contact.pdf, lang, bookmark=labels.labels(project, lang)["contact_title"])
     if printing.duplex:  # an even count, so the next copy's cover is not on this one's back
         pack.pad(pack.pages + pack.pages % 2)
+    titles = {start: part.title for part, start in zip(parts, starts[2:])}
     pack.link_pages(starts[1] - 1, starts[1] - 1 + contents.pages, PAGE_LINK,
-                    int)  # contents entries
+                    int, titles)  # contents entries
     pack.link_pages(starts[2] - 1, pack.pages, DOCUMENT_LINK,
-                    dict(zip((p.slug for p in parts), starts[2:])).__getitem__)  # to other documents
+                    dict(zip((p.slug for p in parts), starts[2:])).__getitem__,
+                    titles)  # to other documents
     pages = pack.pages
     return pack.finish(lang, {
         "/Title": title,

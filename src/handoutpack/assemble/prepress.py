@@ -57,6 +57,11 @@ def file_warnings(shown: str, pdf: bytes) -> list[Problem]:
                  for name in preflight.fonts_not_embedded(pdf)]
     messages += [f"page {page}: text closer than {preflight.SAFE_MM:g} mm to the trim "
                  f"(\"{text}\"); it may be cut off" for page, text in preflight.text_near_trim(pdf)]
+    messages += [f"page {page}: text in rich black ({inks}), not black ink alone; it blurs "
+                 "when the plates are out of register" for page, inks in
+                 preflight.rich_black_text(pdf)]
+    messages += [f"page {page}: the {box} reaches outside the MediaBox, which PDF/X forbids"
+                 for page, box in preflight.boxes_outside_media(pdf)]
     return [warning(shown, message, topic="print") for message in messages]
 
 

@@ -8,6 +8,7 @@ from pathlib import Path
 from ..errors import Problem, Problems
 from ..plan.selection import Selection
 from ..project import config, loader
+from ..project.presenter import PROFILES_DIR
 from ..project.config import Project
 from ..sources import content
 from ..sources.content import Document
@@ -22,21 +23,39 @@ from .translations import check_translation, coverage
 __all__ = ["Report", "inspect", "preflight", "run", "text_report"]
 
 
-def run(root: Path, overrides: dict[str, str] | None = None, for_print: bool = False) -> Report:
-    """Check the project at `root`; HandoutpackError only when it cannot be checked at all.
-    `for_print` adds the print shop's preflight (topic `print`), which renders the project."""
+def run(root: Path, overrides: dict[str, str] | None = None, for_print: bool = False,
+        profile: Path | None = None) -> Report:
+    """Check the project at `root` (as presented with `profile`, an ambassador's, if given);
+    HandoutpackError only when it cannot be checked at all. `for_print` adds the print shop's
+    preflight (topic `print`), which renders the project."""
     try:
-        project = loader.load(root, overrides)
+        project = loader.load(root, overrides, None, profile)
     except Problems as problems:
         return Report(found(problems.problems, "config"))
     documents, problems = content.scan(project)
     report = Report(found(problems, "content"), project.languages)
     report.findings += inspect(project, documents, Selection(), history=True)
     report.coverage = coverage(project, documents)
+    if profile is None:
+        report.findings += _profile_problems(root, overrides)
     if for_print and not report.errors:
         report.findings += _print_findings(project, documents)
     report.findings.sort(key=lambda f: (f.file != config.CONFIG_NAME, f.file, f.line or 0))
     return report
+
+
+def _profile_problems(root: Path, overrides: dict[str, str] | None) -> list[Problem]:
+    """The profiles kept in profiles/ (the workbench saves them there), each read as `build
+    --as` reads it: a logo or photo that is missing, a folder or a named pipe is found before
+    anyone builds with it."""
+    problems = []
+    for path in sorted((root / PROFILES_DIR).glob("*.toml")):
+        try:
+            loader.load(root, overrides, None, path)
+        except Problems as found_there:
+            problems += found([p for p in found_there.problems if p.file != config.CONFIG_NAME],
+                              "config")
+    return problems
 
 
 def _print_findings(project: Project, documents: dict[str, Document]) -> list[Problem]:

@@ -17,12 +17,15 @@ import socket
 import ssl
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from email.message import EmailMessage
 from email.policy import SMTP as SMTP_POLICY
 from email.policy import SMTPUTF8 as SMTPUTF8_POLICY
-from email.utils import format_datetime, formataddr, parseaddr, quote
+from email.headerregistry import Address
+from email.utils import format_datetime, parseaddr
 from pathlib import Path
 
 from email_validator import EmailNotValidError, validate_email
@@ -39,87 +42,19 @@ from ..project.keys import suggest
 from ..sources.content import Document, split_front_matter
 from ..publish.downloads import in_language, pages_text, size_text
 from ..errors import HandoutpackError
+from ..store.names import portable
 from ..store.outputs import guarded, pack_path, read_outputs, write_atomic
+from .recipients import Recipient, read_recipients
 from .sentlog import JOURNAL, SentLog
-from .recipients import Recipient
 
 Log = Callable[[str], None]
 
-REQUIRED_COLUMNS = ("email", "name", "language")
 MESSAGE_KEYS = {"subject"}
 MESSAGE_NAMES = ("recipient (recipient.name, recipient.email and every column of the list), "
                  "org, pack, audience, event, documents (each with title and note), attachment "
                  "(name, pages, size) and lang")
 SMTP_TIMEOUT = 30
-MAX_LIST_BYTES = 20_000_000
 MAX_MESSAGE_BYTES = 200_000
-
-
-# ---------------------------------------------------------------- the list
-
-
-def read_recipients(path: Path, project: Project) -> tuple[list[Recipient], list[str]]:
-    """The list's good rows, and one message per bad row (line number, what is wrong)."""
-    name = path.name
-    text = read_text(name, path, "CSV", MAX_LIST_BYTES, "split the list into several files",
-                     "put the column names on the first line, then one recipient a line")
-    try:
-        dialect = csv.Sniffer().sniff(text.split("\n", 1)[0], delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
-    rows = csv.reader(text.splitlines(), dialect)
-    header = [column.strip().lower() for column in next(rows, [])]
-    missing = [column for column in REQUIRED_COLUMNS if column not in header]
-    if missing:
-        raise HandoutpackError(
-            f"{name}:1: the first line must name the columns, with at least "
-            f"{', '.join(REQUIRED_COLUMNS)}; missing: {', '.join(missing)} "
-            f"(found: {', '.join(header) or 'nothing'})")
-    recipients, problems, seen = [], [], {}
-    for line, row in enumerate(rows, start=2):
-        if not any(cell.strip() for cell in row):
-            continue
-        if len(row) != len(header):
-            problems.append(f"{name}:{line}: has {len(row)} cells, the header {len(header)}; "
-                            "skipped (a comma inside a cell needs quotes around the cell)")
-            continue
-        fields = {column: cell.strip() for column, cell in zip(header, row)}
-        problem, recipient = _recipient(line, fields, project)
-        if recipient and recipient.key in seen:
-            problem = f"{recipient.email} is already on line {seen[recipient.key]}"
-        if problem:
-            problems.append(f"{name}:{line}: {problem}; skipped")
-            continue
-        seen[recipient.key] = line
-        recipients.append(recipient)
-    return recipients, problems
-
-
-def _recipient(line: int, fields: dict[str, str], project: Project) -> tuple[str, Recipient | None]:
-    try:
-        valid = validate_email(fields["email"], check_deliverability=False)
-        email = valid.normalized
-    except EmailNotValidError as error:
-        return f"'{fields['email']}' is not an email address ({error})", None
-    lang = language_code(fields["language"], project)
-    if lang is None:
-        return (f"language '{fields['language']}' is not one of the project's "
-                f"({', '.join(project.languages)}){suggest(fields['language'], project.languages)}"
-                ), None
-    return "", Recipient(line, email, fields["name"], lang, {**fields, "email": email,
-                                                                 "language": lang},
-                         valid.ascii_email or "")
-
-
-def language_code(value: str, project: Project) -> str | None:
-    """'fr', 'FR' and 'fr-CA' are French for a project in 'fr'; empty means the default."""
-    code = value.strip().replace("_", "-")
-    if not code:
-        return project.default_language
-    for candidate in (code, code.lower(), code.split("-")[0].lower()):
-        if candidate in project.languages:
-            return candidate
-    return None
 
 
 # ---------------------------------------------------------------- the messages
@@ -183,7 +118,7 @@ class Letter:
     def file(self) -> str:
         """The name of its .eml file in the outbox, when one is written."""
         safe = re.sub(r"[^A-Za-z0-9@._+-]", "_", self.recipient.email)
-        return f"{self.recipient.line:04d}-{safe}.eml"
+        return portable(f"{self.recipient.line:04d}-{safe}.eml")
 
 
 @dataclass(frozen=True)
@@ -196,11 +131,8 @@ class Draft:
     html: str
 
     @property
-    def to(self) -> str:
-        recipient = self.letter.recipient
-        if recipient.address.isascii():
-            return formataddr((recipient.name, recipient.address))
-        return f'"{quote(recipient.name)}" <{recipient.address}>'  # formataddr wants ASCII
+    def to(self) -> Address:
+        return self.letter.recipient.mailbox
 
 
 @dataclass(frozen=True)
@@ -225,18 +157,20 @@ def draft(project: Project, documents: dict[str, Document], pack_id: str, letter
                              "size": size_text(attachment.size, lang)}}
     values.pop("callout")  # its HTML box has no plain-text form
 
-    def render(text: str, first_line: int, escape: bool = False) -> str:
-        return jinja.render_text(template.name, text, first_line,
-                                  _escaped(values) if escape else values, MESSAGE_NAMES, lang)
+    def render(text: str, first_line: int, finalize: Callable | None = None) -> str:
+        return jinja.render_text(template.name, text, first_line, values, MESSAGE_NAMES, lang,
+                                 finalize)
 
     subject = " ".join(render(template.subject, template.subject_line).split())
     text = re.sub(r"\n{3,}", "\n\n", render(template.body, template.body_line)).strip() + "\n"
-    body_html = _body_html(render(template.body, template.body_line, escape=True))
-    page = templates.page(project, "email.html", lang=lang, org=project.org, brand=project.brand,
-                       words=words, subject=subject, body=body_html,
-                       attachment=values["attachment"] | {
-                           "pages_text": pages_text(words, attachment.pages)})
-    return Draft(letter, subject, text, page)
+    with _held_aside() as held:  # put back after the page's typography too
+        body_html = _body_html(render(template.body, template.body_line, _hold_aside))
+        page = templates.page(project, "email.html", lang=lang, org=project.org,
+                              brand=project.brand, words=words, body=body_html,
+                              subject=TOKEN.sub("", subject),  # the one value not held aside
+                              attachment=values["attachment"] | {
+                                  "pages_text": pages_text(words, attachment.pages)})
+        return Draft(letter, subject, text, held.put_back(page))
 
 
 _converters = threading.local()
@@ -302,15 +236,45 @@ def _document(document: Document, lang: str, project: Project) -> dict[str, str]
             "note": in_language(labels.labels(project, lang), translation.lang, lang)}
 
 
-def _escaped(value):
-    """`value` with every string HTML-escaped: list fields reach the HTML part as text only."""
-    if isinstance(value, str):
-        return html.escape(value)
-    if isinstance(value, dict):
-        return {key: _escaped(item) for key, item in value.items()}
-    if isinstance(value, list):
-        return [_escaped(item) for item in value]
-    return value
+# What a template prints ({{ recipient.name }}, {{ org.name }}...) is text, never Markdown or
+# HTML: in the HTML part each printed value is held aside while Markdown runs, a token in its
+# place that no Markdown syntax, link finder or typography touches, then put back escaped.
+# Escaping the values instead would leave '[Verify](https://evil.example)', '**bold**' and bare
+# addresses for Markdown to turn into links and formatting.
+TOKEN_OPEN, TOKEN_CLOSE, TOKEN_DIGIT0 = "\ue000", "\ue001", 0xE010
+TOKEN = re.compile("\ue000([\ue010-\ue019]+)\ue001")
+_held: ContextVar[_Held | None] = ContextVar("held", default=None)
+
+
+@dataclass
+class _Held:
+    values: list[str] = field(default_factory=list)
+
+    def token(self, value: object) -> str:
+        self.values.append(str(value))
+        digits = str(len(self.values) - 1)
+        return TOKEN_OPEN + "".join(chr(TOKEN_DIGIT0 + int(d)) for d in digits) + TOKEN_CLOSE
+
+    def put_back(self, body_html: str) -> str:
+        def escaped(match: re.Match) -> str:
+            index = int("".join(str(ord(c) - TOKEN_DIGIT0) for c in match[1]))
+            return html.escape(self.values[index])
+        return TOKEN.sub(escaped, body_html)
+
+
+def _hold_aside(value: object) -> str:
+    """Jinja's finalize while the HTML part's Markdown is made: each printed value a token."""
+    held = _held.get()
+    return str(value) if held is None else held.token(value)
+
+
+@contextmanager
+def _held_aside() -> Iterator[_Held]:
+    reset = _held.set(_Held())
+    try:
+        yield _held.get()
+    finally:
+        _held.reset(reset)
 
 
 def _message_id(email: Email, pack: str, recipient: Recipient, digest: str) -> str:
@@ -623,12 +587,13 @@ def _stopped(project: Project, reply: str, sent: list[str], count: int, folder: 
 
 def prepare(project: Project, documents: dict[str, Document], pack_id: str, recipients_csv: Path,
             languages: tuple[str, ...] = (), max_mb: float | None = None,
-            personal: bool = False) -> Outbox:
+            personal: bool = False, encoding: str | None = None) -> Outbox:
     """Read the list, check the pack, its size and the templates, and give each recipient a
     letter; `personal`: each with their own pack, its cover prepared for them (see personalise).
-    Nothing is written to the outbox here: see write_preview and send."""
+    `encoding`: the list's, when it is not UTF-8. Nothing is written to the outbox here: see
+    write_preview and send."""
     _check_request(project, pack_id, languages)
-    recipients, problems = read_recipients(recipients_csv, project)
+    recipients, problems = read_recipients(recipients_csv, project, encoding)
     if languages:
         recipients = [r for r in recipients if r.lang in languages]
     templates, attachments = {}, {}
@@ -686,8 +651,8 @@ def _personal_attachments(project: Project, pack_id: str, recipients: list[Recip
         path, pack = made.paths[recipient.key], packs[recipient.lang]
         size = path.stat().st_size
         _check_size(project, pack_id, path, size, max_mb)
-        result[recipient.key] = Attachment(path, f"{pack.filename[:-4]}-{path.name}", pack.pages,
-                                           size, shared=False)
+        result[recipient.key] = Attachment(path, portable(f"{pack.filename[:-4]}-{path.name}"),
+                                           pack.pages, size, shared=False)
     return result
 
 
@@ -712,7 +677,8 @@ def _attachment(project: Project, pack_id: str, lang: str, max_mb: float | None)
     size = path.stat().st_size
     _check_size(project, pack_id, path, size, max_mb)
     short = re.sub(r"[^A-Za-z0-9]+", "-", project.org.short_name).strip("-")
-    return Attachment(path, f"{short}-{pack_id}-{lang}.pdf".lstrip("-"), output.pages, size)
+    return Attachment(path, portable(f"{short}-{pack_id}-{lang}.pdf".lstrip("-")), output.pages,
+                      size)
 
 
 def _check_size(project: Project, pack_id: str, path: Path, size: int, max_mb: float | None

@@ -19,8 +19,9 @@ from ..markup import templates
 from ..build import make_renderer
 from ..project.config import Project
 from ..errors import HandoutpackError
+from ..store.names import portable
 from .recipients import Recipient
-from ..store.outputs import read_outputs, write_atomic
+from ..store.outputs import PERSONAL_DIR, read_outputs, write_atomic
 from ..assemble.pack import page_values
 from ..render.pool import Pool, default_jobs
 from ..pdf.update import FirstPage, first_page, with_first_page
@@ -29,7 +30,6 @@ from ..store.memos import memo
 
 ORGANISATION_COLUMNS = ("organisation", "organization", "outlet", "company", "affiliation")
 """The list's column that names where a recipient works, the first one found."""
-PERSONAL_DIR = "personal"
 LOG_NAME = "made.jsonl"
 BATCH = 64
 """Recipients handed to the workers at a time: memory stays the same for any length of list."""
@@ -48,10 +48,10 @@ def file_names(recipients: Iterable[Recipient]) -> dict[str, str]:
     names, used = {}, set()
     for recipient in recipients:
         stem = _slug(recipient.name) or _slug(recipient.email.partition("@")[0]) or "recipient"
-        name, count = f"{stem}.pdf", 1
+        name, count = portable(f"{stem}.pdf"), 1  # a Con or a Nul gets con_.pdf, nul_.pdf
         while (recipient.lang, name) in used:
             count += 1
-            name = f"{stem}-{count}.pdf"
+            name = portable(f"{stem}-{count}.pdf")
         used.add((recipient.lang, name))
         names[recipient.key] = name
     return names

@@ -6,7 +6,9 @@ from __future__ import annotations
 import html
 import re
 import textwrap
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import jinja2
 
@@ -83,21 +85,22 @@ def _expand(translation: Translation, context: Context) -> str:
 
 
 def render_text(name: str, text: str, first_line: int, values: dict, names: str,
-                lang: str) -> str:
+                lang: str, finalize: Callable[[Any], str] | None = None) -> str:
     """Jinja over a user's text in `lang`, sandboxed; errors name the file (`name`), the line
-    and, for an undefined name, the `names` one may use."""
+    and, for an undefined name, the `names` one may use. `finalize`, if given, makes what each
+    {{ ... }} prints (Jinja's `finalize`)."""
     try:
         with bounds.deadline(bounds.TEMPLATE_SECONDS, name):
-            return bounds.render(_compiled(lang, text), values)
+            return bounds.render(_compiled(lang, text, finalize), values)
     except jinja2.TemplateSyntaxError as error:
         raise _jinja_error(name, first_line, error, error.lineno, names) from None
     except HandoutpackError:
         raise
     except RecursionError:
-        raise HandoutpackError(f"{name}: template error: macros call themselves too deeply"
+        raise HandoutpackError("template error: macros call themselves too deeply", file=name
                                ) from None
     except MemoryError:
-        raise HandoutpackError(f"{name}: template error: it makes more than fits in memory"
+        raise HandoutpackError("template error: it makes more than fits in memory", file=name
                                ) from None
     except Exception as error:  # undefined names, and whatever Python raises (1/0, 'a' + 1)
         line = template_line(error.__traceback__)
@@ -105,8 +108,15 @@ def render_text(name: str, text: str, first_line: int, values: dict, names: str,
 
 
 @memo("inputs", maxsize=32)  # an email's template, compiled once for a list of thousands
-def _compiled(lang: str, text: str) -> jinja2.Template:
-    return language_env(lang).from_string(text)
+def _compiled(lang: str, text: str, finalize: Callable[[Any], str] | None = None
+              ) -> jinja2.Template:
+    env = language_env(lang) if finalize is None else _finalizing_env(lang, finalize)
+    return env.from_string(text)
+
+
+@memo("inputs", maxsize=16)
+def _finalizing_env(lang: str, finalize: Callable[[Any], str]) -> jinja2.Environment:
+    return language_env(lang).overlay(finalize=finalize)
 
 
 def template_line(tb) -> int | None:

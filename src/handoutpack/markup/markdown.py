@@ -82,8 +82,8 @@ def bounded_markdown(translation: Translation, text: str) -> Iterator[None]:
         with bounds.deadline(bounds.TEMPLATE_SECONDS, name):
             yield
     except RecursionError:
-        raise HandoutpackError(f"{name}: its Markdown is nested too deeply (quotes, lists or "
-                               "HTML inside each other); flatten it") from None
+        raise HandoutpackError("its Markdown is nested too deeply (quotes, lists or "
+                               "HTML inside each other); flatten it", file=name) from None
 
 
 def without_repeated_title(body: str, title: str) -> str:

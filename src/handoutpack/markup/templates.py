@@ -61,7 +61,8 @@ def page(project: Project, template: str, **values) -> str:
     # the project's own statement of what readers may do with its materials; none: no line
     values.setdefault("rights", project.org.rights_in(values.get("lang", project.default_language),
                                                       project.default_language))
-    values.setdefault("presenter", project.presenter)
+    values.setdefault("presenter", project.presenter and project.presenter.in_language(
+        values.get("lang", project.default_language)))  # the role in the page's language
     folders = template_dirs(project)
     return kept_call("page", (code_digest(), template, _files_state(folders),
                               repr(sorted(values.items()))),
@@ -94,10 +95,10 @@ def _layout(env: jinja2.Environment, template: str, values: dict, project: Proje
             return text
         return kept_typeset(text, values["lang"], project.typography)
     except RecursionError:
-        raise HandoutpackError(f"{template}: includes or calls itself without end; fix the "
-                               "template") from None
+        raise HandoutpackError("includes or calls itself without end; fix the "
+                               "template", file=template) from None
     except MemoryError:
-        raise HandoutpackError(f"{template}: makes more than fits in memory; fix the template"
+        raise HandoutpackError("makes more than fits in memory; fix the template", file=template
                                ) from None
     except jinja2.TemplateError as error:
         line = getattr(error, "lineno", None) or template_line(error.__traceback__)

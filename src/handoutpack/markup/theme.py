@@ -170,15 +170,22 @@ class Workbench(Layout):
     org: Org
     brand: Brand
     lang: str
-    words: Words
+    """The page's language: the browser's, or the one chosen on the page."""
+    w: Words
+    """The page's words (the wb_* labels) in its language."""
+    script_words: Words
+    """The words the page's script says (JSON in the page)."""
     nonce: str
     """The script nonce of this response's Content-Security-Policy."""
     token: str
     """The CSRF token every change must send back."""
-    fields: Any
+    version: str
+    """The script's version, so that a browser never runs an old one."""
     partner_help: str
     packs: list[Any]
     languages: list[Any]
+    page_languages: list[Any]
+    """(code, name in itself) of each language the page can be read in."""
     logos: list[str]
     photos: list[str]
     profiles: list[Any]

@@ -45,15 +45,17 @@ def load_profile(path: Path | None, shown: str = "") -> Profile:
         profile = ImageCms.ImageCmsProfile(io.BytesIO(data)).profile
     except FileNotFoundError:
         raise HandoutpackError(
-            f"{shown}: no CMYK colour profile there; install Debian's ghostscript (its "
+            "no CMYK colour profile there; install Debian's ghostscript (its "
             "libgs-common holds the profile) or set print.cmyk_profile in handoutpack.toml to "
-            "the ICC profile your print shop gives you") from None
+            "the ICC profile your print shop gives you", file=shown) from None
     except (OSError, ImageCms.PyCMSError) as error:
-        raise HandoutpackError(f"{shown}: not an ICC profile littleCMS can read ({error})") from None
+        raise HandoutpackError(f"not an ICC profile littleCMS can read ({error})",
+                               file=shown) from None
     if profile.xcolor_space.strip() != "CMYK" or profile.device_class != "prtr":
         raise HandoutpackError(
-            f"{shown}: is a {profile.xcolor_space.strip()} {profile.device_class} profile; print "
-            "files need a CMYK output (printer) profile, such as the one your print shop gives you")
+            f"is a {profile.xcolor_space.strip()} {profile.device_class} profile; print "
+            "files need a CMYK output (printer) profile, such as the one your print shop gives "
+            "you", file=shown)
     return Profile(data, (profile.profile_description or path.stem).strip(), shown)
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import pikepdf
 
+from .tagging import as_artifact
+
 
 def page_form(target: pikepdf.Pdf, page: pikepdf.Page,
               bleed: tuple[float, float, float, float] = (0.0, 0.0, 0.0, 0.0)
@@ -67,6 +69,8 @@ def draw_over(page: pikepdf.Page, placed: list[tuple[str, pikepdf.Object, tuple[
     page upside down), so its state is saved before it and restored after."""
     _own_resources(page)
     for name, form, _ in placed:
+        if artifact:
+            as_artifact(form)
         page.obj.Resources.XObject[name] = form
     operators = draw_forms([(name, matrix) for name, _, matrix in placed])
     if artifact:

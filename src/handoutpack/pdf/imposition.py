@@ -40,11 +40,15 @@ def pad(pdf: pikepdf.Pdf, count: int) -> None:
 
 def set_bleed_boxes(pages) -> None:
     """WeasyPrint puts the BleedBox at most 10 pt outside the TrimBox, wherever the CSS bleed
-    (which also holds the crop marks) ends; a print shop's bleed is BLEED_MM."""
+    (which also holds the crop marks) ends; a print shop's bleed is BLEED_MM, as far as the
+    page reaches: never outside its MediaBox (PDF/X), which a page made without bleed (a
+    slide) ends at its trim."""
     for page in pages:
         left, bottom, right, top = (float(v) for v in page.trimbox)
-        page.obj.BleedBox = pikepdf.Array([left - BLEED_PT, bottom - BLEED_PT,
-                                           right + BLEED_PT, top + BLEED_PT])
+        m_left, m_bottom, m_right, m_top = (float(v) for v in page.mediabox)
+        page.obj.BleedBox = pikepdf.Array([
+            max(left - BLEED_PT, m_left), max(bottom - BLEED_PT, m_bottom),
+            min(right + BLEED_PT, m_right), min(top + BLEED_PT, m_top)])
 
 
 def print_ready(pdf: bytes) -> bytes:

@@ -80,12 +80,14 @@ class Merger:
                 draw_over(self.pdf.pages[index], [("/PackPageNumber", form, IDENTITY)])
 
     def link_pages(self, first: int, last: int, prefix: str,
-                   page_of: Callable[[str], int]) -> None:
+                   page_of: Callable[[str], int], titles: dict[int, str]) -> None:
         """Turn the placeholder links on pages first..last-1 (0-based) into jumps to pages of
-        this PDF: `page_of` gives the 1-based page a placeholder's value stands for."""
+        this PDF: `page_of` gives the 1-based page a placeholder's value stands for, `titles`
+        what starts on a page (what a link to it says it goes to)."""
         for page in list(self.pdf.pages)[first:last]:
             for annotation, value in placeholders(page, prefix):
-                link_to_page(annotation, self.pdf.pages[page_of(value) - 1])
+                number = page_of(value)
+                link_to_page(annotation, self.pdf.pages[number - 1], titles.get(number, ""))
 
     def finish(self, lang: str, info: dict[str, str], print_ready: bool) -> bytes:
         """The PDF's bytes: tags, bookmarks (shown on opening), language and document info, and
@@ -97,6 +99,10 @@ class Merger:
             outline.root.extend(self.bookmarks)
         for key, value in info.items():
             self.pdf.docinfo[Name(key)] = value
+        if "/Metadata" in self.pdf.Root:  # the first part's XMP says what the Info says now
+            with self.pdf.open_metadata(set_pikepdf_as_editor=False,
+                                        update_docinfo=False) as xmp:
+                xmp.load_from_docinfo(self.pdf.docinfo, raise_failure=False)
         self.pdf.Root.Lang = pikepdf.String(lang)
         self.pdf.Root.PageMode = Name.UseOutlines
         share_fonts(self.pdf)

@@ -31,8 +31,11 @@ def placeholders(page: pikepdf.Page, prefix: str) -> Iterator[tuple[pikepdf.Dict
             yield annotation, uri[len(prefix):]
 
 
-def link_to_page(annotation: pikepdf.Dictionary, target: pikepdf.Page) -> None:
-    """Turn a placeholder link into a jump to the whole of `target`, printed with the page."""
+def link_to_page(annotation: pikepdf.Dictionary, target: pikepdf.Page, text: str = "") -> None:
+    """Turn a placeholder link into a jump to the whole of `target`, printed with the page;
+    `text` says where it goes (its /Contents, which was the placeholder's address)."""
     del annotation["/A"]
     annotation.Dest = pikepdf.Array([target.obj, pikepdf.Name.Fit])
     annotation.F = 4
+    if text:
+        annotation.Contents = pikepdf.String(text)

@@ -220,3 +220,73 @@ def text_near_trim(pdf: bytes, safe_mm: float = SAFE_MM) -> list[tuple[int, str]
     finally:
         document.close()
     return found
+
+
+RICH_BLACK_K = 0.5
+"""Text with at least this much black, and other inks besides, is rich black."""
+TEXT_SHOWING = {"Tj", "TJ", "'", '"'}
+
+
+def rich_black_text(pdf: bytes) -> list[tuple[int, str]]:
+    """(page, the inks as 'C79 M67 Y59 K64') for each page with text set in a dark CMYK colour
+    made of several inks: it blurs when the plates are not in register, and the theme promises
+    black ink alone for text."""
+    found = []
+    with pikepdf.open(io.BytesIO(pdf)) as document:
+        for number, page in enumerate(document.pages, 1):
+            for inks in dict.fromkeys(_rich_text(page.obj, page.obj.get(Name.Resources), set())):
+                found.append((number, inks))
+    return found
+
+
+def _rich_text(stream, resources, seen: set) -> list[str]:
+    if stream.objgen != (0, 0) and stream.objgen in seen:
+        return []
+    seen.add(stream.objgen)
+    found, fill, saved, space = [], None, [], None
+    for instruction in pikepdf.parse_content_stream(stream):
+        if isinstance(instruction, pikepdf.ContentStreamInlineImage):
+            continue
+        operator, operands = str(instruction.operator), instruction.operands
+        if operator == "q":
+            saved.append((fill, space))
+        elif operator == "Q" and saved:
+            fill, space = saved.pop()
+        elif operator == "k":
+            fill = [float(v) for v in operands]
+        elif operator in ("g", "rg"):
+            fill = None
+        elif operator == "cs":
+            space, fill = operands[0], None
+        elif operator in ("sc", "scn") and space == Name.DeviceCMYK and len(operands) == 4:
+            fill = [float(v) for v in operands]
+        elif operator in TEXT_SHOWING and fill and fill[3] >= RICH_BLACK_K \
+                and sum(fill[:3]) > 0.15:
+            found.append(" ".join(f"{ink}{round(value * 100)}"
+                                  for ink, value in zip("CMYK", fill)))
+        elif operator == "Do" and resources is not None:
+            xobject = (resources.get(Name.XObject) or {}).get(operands[0])
+            if xobject is not None and xobject.get(Name.Subtype) == Name.Form:
+                found += _rich_text(xobject, xobject.get(Name.Resources, resources), seen)
+    return found
+
+
+BOXES = ("/CropBox", "/BleedBox", "/TrimBox", "/ArtBox")
+
+
+def boxes_outside_media(pdf: bytes) -> list[tuple[int, str]]:
+    """(page, which box) for each box that reaches outside its page's MediaBox, which PDF/X
+    forbids (a print shop's software would cut or refuse the page)."""
+    found = []
+    with pikepdf.open(io.BytesIO(pdf)) as document:
+        for number, page in enumerate(document.pages, 1):
+            media = [float(v) for v in page.mediabox]
+            for key in BOXES:
+                if key not in page.obj:
+                    continue
+                box = [float(v) for v in page.obj[key]]
+                if (min(box[0], box[2]) < media[0] - 0.01 or min(box[1], box[3]) < media[1] - 0.01
+                        or max(box[0], box[2]) > media[2] + 0.01
+                        or max(box[1], box[3]) > media[3] + 0.01):
+                    found.append((number, key.lstrip("/")))
+    return found

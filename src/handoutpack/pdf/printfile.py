@@ -11,9 +11,10 @@ import uuid
 import zlib
 
 import pikepdf
-from pikepdf import Array, Dictionary, Name, Operator, PdfImage, String
+from pikepdf import Array, Dictionary, Name, PdfImage, String
 
 from .colour import Inks
+from .cmyk import Stream
 
 PRINT_VARIANTS = {"pdf/x-1a": ("PDF/X-1a:2003", "1.4"), "pdf/x-3": ("PDF/X-3:2003", "1.4"),
                   "pdf/x-4": ("PDF/X-4", "1.6"), "pdf/x-5g": ("PDF/X-5g", "1.6")}
@@ -319,108 +320,6 @@ def _on_white(picture, alpha):
     base = picture.convert("RGB") if picture.mode not in ("L", "RGB") else picture
     white = Image.new(base.mode, base.size, 255 if base.mode == "L" else (255, 255, 255))
     return Image.composite(base, white, alpha.convert("L").resize(base.size))
-
-
-class Stream:
-    """One content stream being rewritten: the colour spaces and alpha in force, by q/Q."""
-
-    FILL = {"rg": ("k", "fill"), "RG": ("K", "stroke")}
-
-    def __init__(self, converter: Converter, resources):
-        self.converter, self.resources = converter, resources
-        self.state = {"fill": "gray", "stroke": "gray", "fill_alpha": 1.0, "stroke_alpha": 1.0,
-                      "fill_colour": None, "stroke_colour": None}
-        self.saved: list[dict] = []
-
-    def rewrite(self, instructions) -> list:
-        out = []
-        for instruction in instructions:
-            if isinstance(instruction, pikepdf.ContentStreamInlineImage):
-                out.append(instruction)
-                continue
-            operands, operator = list(instruction.operands), str(instruction.operator)
-            out += self._instruction(operands, operator)
-        return out
-
-    def _instruction(self, operands: list, operator: str) -> list:
-        flatten = self.converter.flatten
-        if operator == "q":
-            self.saved.append(dict(self.state))
-        elif operator == "Q" and self.saved:
-            self.state = self.saved.pop()
-        elif operator in ("rg", "RG"):
-            side = "fill" if operator == "rg" else "stroke"
-            cmyk = self.converter.inks.rgb(*map(float, operands))
-            return self._set_cmyk(side, list(cmyk))
-        elif operator in ("k", "K") and flatten:
-            return self._set_cmyk("fill" if operator == "k" else "stroke", list(map(float, operands)))
-        elif operator in ("g", "G"):
-            side = "fill" if operator == "g" else "stroke"
-            self.state[side] = "gray"
-            if flatten:
-                return self._set_cmyk(side, [0, 0, 0, 1 - float(operands[0])])
-        elif operator in ("cs", "CS"):
-            side = "fill" if operator == "cs" else "stroke"
-            kind = self.converter.space_kind(operands[0], self.resources)
-            self.state[side] = kind
-            if kind in ("rgb", "lab"):
-                return [_op([Name.DeviceCMYK], operator)]
-        elif operator in ("sc", "scn", "SC", "SCN"):
-            side = "fill" if operator in ("sc", "scn") else "stroke"
-            if self.state[side] in ("rgb", "lab") and all(
-                    isinstance(o, (int, float, pikepdf.Object)) and not isinstance(o, pikepdf.Name)
-                    for o in operands):
-                cmyk = self.converter.colour(self.state[side], [float(o) for o in operands])
-                return self._set_cmyk(side, cmyk, operator)
-            if operands and isinstance(operands[-1], pikepdf.Name):
-                self._pattern(operands[-1])
-        elif operator == "gs":
-            return self._graphics_state(operands)
-        elif operator == "Do":
-            xobject = self._resource(Name.XObject, operands[0])
-            if xobject is not None:
-                self.converter.xobject(xobject, self.resources)
-        elif operator == "sh":
-            shading = self._resource(Name.Shading, operands[0])
-            if shading is not None:
-                self.converter.shading(shading)
-        return [_op(operands, operator)]
-
-    def _set_cmyk(self, side: str, cmyk: list[float], operator: str | None = None) -> list:
-        self.state[side] = "cmyk"
-        self.state[f"{side}_colour"] = cmyk
-        alpha = self.state[f"{side}_alpha"] if self.converter.flatten else 1.0
-        tinted = [round(value * alpha, 4) for value in cmyk]
-        if operator:  # sc or scn in a colour space now DeviceCMYK
-            return [_op(tinted, operator)]
-        return [_op(tinted, "k" if side == "fill" else "K")]
-
-    def _graphics_state(self, operands: list) -> list:
-        out = [_op(operands, "gs")]
-        state = self._resource(Name.ExtGState, operands[0])
-        if state is None:
-            return out
-        fill, stroke = self.converter.graphics_state(state, self.resources)
-        for side, alpha in (("fill", fill), ("stroke", stroke)):
-            if alpha is None or alpha == self.state[f"{side}_alpha"]:
-                continue
-            self.state[f"{side}_alpha"] = alpha
-            if self.converter.flatten and self.state[f"{side}_colour"] is not None:
-                out += self._set_cmyk(side, self.state[f"{side}_colour"])
-        return out
-
-    def _pattern(self, name) -> None:
-        pattern = self._resource(Name.Pattern, name)
-        if pattern is not None:
-            self.converter.pattern(pattern, self.resources)
-
-    def _resource(self, kind, name):
-        table = self.resources.get(kind)
-        return table.get(name) if table is not None else None
-
-
-def _op(operands, operator: str):
-    return pikepdf.ContentStreamInstruction(operands, Operator(operator))
 
 
 def split(pdf: bytes, count: int) -> tuple[bytes, bytes]:

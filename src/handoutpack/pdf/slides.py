@@ -11,6 +11,7 @@ from .files import read, to_bytes
 from .fontshare import share_fonts
 from .forms import draw_over, fit, page_form
 from .placeholders import SLIDE_LINK, placeholders
+from .tagging import tag_link
 
 SLIDE_ANCHOR = re.compile(r"^slide-(\d+)$")
 """slides.html gives each slide's first page the anchor 'slide-N'."""
@@ -101,3 +102,4 @@ def _copy_links(pdf: pikepdf.Pdf, page: pikepdf.Page, slide: pikepdf.Page,
         if "/Annots" not in page.obj:
             page.obj.Annots = pikepdf.Array()
         page.obj.Annots.append(link)
+        tag_link(pdf, page, link, str(annotation.get("/Contents", action.URI)))

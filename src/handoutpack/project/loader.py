@@ -1,4 +1,5 @@
-"""Load a project: handoutpack.toml and, with --as, an ambassador's profile, into one validated Project."""
+"""Load a project: handoutpack.toml and, with --as, an ambassador's profile, into one validated
+Project."""
 
 from __future__ import annotations
 
@@ -33,8 +34,8 @@ def load(root: Path, overrides: dict[str, str] | None = None,
     config_path = root / CONFIG_NAME
     if not config_path.is_file():
         raise HandoutpackError(
-            f"{config_path}: not found. Run handoutpack in a project folder (one holding "
-            f"{CONFIG_NAME}), or name one with --project.")
+            f"not found. Run handoutpack in a project folder (one holding "
+            f"{CONFIG_NAME}), or name one with --project.", file=str(config_path))
     text = read_text(CONFIG_NAME, config_path, "TOML", MAX_CONFIG_BYTES,
                      "a config is a few kB of TOML. Is it the right file?",
                      'it needs at least [org] name = "..." '

@@ -9,12 +9,14 @@ import re
 import struct
 import tomllib
 import xml.etree.ElementTree as ET
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from email_validator import EmailNotValidError, validate_email
 
+from ..errors import HandoutpackError
+from ..sources.files import read_head
 from .schema import toml_keys
 
 MAX_PARTNERS = 2
@@ -24,10 +26,17 @@ PARTNER_LOGO_MM = (40, 16)
 """The largest box (width, height) the theme prints a partner's logo in, on a cover."""
 MIN_PRINT_DPI = 150
 """Fewer pixels per inch than this look blurred on paper."""
+MIN_LOGO_PIXELS = -(-MIN_PRINT_DPI * PARTNER_LOGO_MM[0] * 10 // 254)
+"""A PNG logo this wide prints sharp whatever its shape (236 pixels): the one figure the page
+and every message give."""
 PHOTO_MM = 30
 """The presenter's photo on the contact page is this wide and high."""
 PHONE_RE = re.compile(r"^\+?[0-9][0-9 ().\-/]{4,24}$")
-PROFILE_KEYS = {"presenter", "partners", "event"}
+PROFILE_KEYS = {"presenter", "partners", "event", "workbench"}
+"""A profile's tables; [workbench] holds the page's other choices (packs, languages), which a
+build from the command line does not read."""
+PROFILES_DIR = "profiles"
+"""Where the workbench saves ambassadors' profiles, and `check` finds them."""
 MAX_PROFILE_BYTES = 100_000
 
 
@@ -47,6 +56,14 @@ class Presenter:
     """On the contact page, e.g. "+51 1 234 5678"."""
     photo: Path | None = None
     """A PNG or JPEG inside the project, for the contact page (read as its absolute path)."""
+    roles: tuple[tuple[str, str], ...] = field(default=(), metadata={"key": False})
+    """The role in other languages, (language, text) pairs, read from `role` given as a table
+    (`role = { "*" = "Ambassador", fr = "Ambassadrice" }`): `role` is for the others."""
+
+    def in_language(self, lang: str) -> Presenter:
+        """The presenter as a page in `lang` prints them: the role in that language."""
+        role = dict(self.roles).get(lang)
+        return replace(self, role=role, roles=()) if role else self
 
     @property
     def photo_uri(self) -> str:
@@ -93,13 +110,30 @@ def read_presenter(r, data: Any, key: str, root: Path) -> Presenter | None:
                   "an optional leading +, e.g. +33 1 23 45 67 89")
     photo = None
     if table.get("photo"):
-        photo = r.path(root, table["photo"], f"{key}.photo")
+        photo = r.path(root, table["photo"], f"{key}.photo", file=True)
         if photo and photo.is_file():
             _check_type(r, f"{key}.photo", photo, PHOTO_TYPES, "a photo")
-    return Presenter(name=name.strip(), role=r.string(table, "role", f"{key}.role", "").strip(),
+    role, roles = _role(r, table.get("role"), f"{key}.role")
+    return Presenter(name=name.strip(), role=role, roles=roles,
                      organisation=r.string(table, "organisation", f"{key}.organisation",
                                            "").strip(),
                      email=email, phone=phone.strip(), photo=photo)
+
+
+def _role(r, value: Any, key: str) -> tuple[str, tuple[tuple[str, str], ...]]:
+    """A role given once, or per language as a table (`"*"` for every other language)."""
+    if value is None:
+        return "", ()
+    if isinstance(value, dict):
+        texts = {lang: text.strip() for lang, text in value.items() if isinstance(text, str)}
+        if len(texts) != len(value):
+            r.problem(key, "gives a role that is not text; write role = \"...\", or one text "
+                      "per language: role = { en = \"...\", fr = \"...\" }")
+        return texts.pop("*", ""), tuple(sorted((k, v) for k, v in texts.items() if v))
+    if not isinstance(value, str):
+        r.problem(key, "must be text, e.g. role = \"Social Performance Ambassador\"")
+        return "", ()
+    return value.strip(), ()
 
 
 def read_partners(r, data: Any, key: str, root: Path) -> tuple[Partner, ...]:
@@ -119,7 +153,7 @@ def read_partners(r, data: Any, key: str, root: Path) -> tuple[Partner, ...]:
         if not table:
             continue
         name = r.string(table, "name", f"{where}.name").strip()
-        logo = r.path(root, table.get("logo"), f"{where}.logo")
+        logo = r.path(root, table.get("logo"), f"{where}.logo", file=True)
         if logo and logo.is_file() and check_logo(r, f"{where}.logo", logo) and name:
             partners.append(Partner(name, logo))
     return tuple(partners)
@@ -131,17 +165,27 @@ def check_logo(r, key: str, path: Path) -> bool:
         return False
     if path.suffix.lower() == ".svg":
         return True
-    width, height = png_size(path)
+    try:
+        width, height = png_size(path)
+    except ValueError:
+        r.problem(key, f"'{path.name}' is cut short: its PNG header is not whole; export it again")
+        return False
     box_w, box_h = PARTNER_LOGO_MM
     printed_mm = min(box_w, box_h * width / height)  # fitted into the box, never stretched
     dpi = width / (printed_mm / 25.4)
     if dpi < MIN_PRINT_DPI:
-        needed = round(MIN_PRINT_DPI * printed_mm / 25.4 * 1.0)
-        r.problem(key, f"'{path.name}' is {width} × {height} pixels: printed {printed_mm:.0f} mm "
-                  f"wide that is {dpi:.0f} dpi, too few for print (at least {MIN_PRINT_DPI}); "
-                  f"use an SVG, or a PNG at least {needed} pixels wide")
+        figures = {"width": width, "height": height, "mm": f"{printed_mm:.0f}",
+                   "dpi": f"{dpi:.0f}", "min_dpi": MIN_PRINT_DPI, "needed": MIN_LOGO_PIXELS}
+        r.problem(key, "'{name}' is {width} × {height} pixels: printed {mm} mm wide that is {dpi} "
+                  "dpi, too few for print (at least {min_dpi}); use an SVG, or a PNG at least "
+                  "{needed} pixels wide".format(name=path.name, **figures))
         return False
     return True
+
+
+def check_picture_type(r, path: Path, suffixes: tuple[str, ...], what: str) -> bool:
+    """A picture's name and first bytes agree with one of `suffixes` (an upload's check)."""
+    return _check_type(r, "picture", path, suffixes, f"a {what}")
 
 
 def _check_type(r, key: str, path: Path, suffixes: tuple[str, ...], what: str) -> bool:
@@ -152,7 +196,11 @@ def _check_type(r, key: str, path: Path, suffixes: tuple[str, ...], what: str) -
     if suffix not in suffixes:
         r.problem(key, f"'{path.name}' is not {kinds}; save {what} as {kinds}")
         return False
-    head = path.read_bytes()[:4096]
+    try:
+        head = read_head(key, path, 4096)
+    except HandoutpackError as error:
+        r.problem(key, f"'{path.name}' {error.problems[0].message}")
+        return False
     looks = {".png": head.startswith(b"\x89PNG\r\n\x1a\n"),
              ".jpg": head.startswith(b"\xff\xd8\xff"), ".jpeg": head.startswith(b"\xff\xd8\xff"),
              ".svg": _is_svg(path)}[suffix]
@@ -171,8 +219,9 @@ def _is_svg(path: Path) -> bool:
 
 def png_size(path: Path) -> tuple[int, int]:
     """Width and height from a PNG's header."""
-    with path.open("rb") as file:
-        header = file.read(24)
+    header = read_head(path.name, path, 24)
+    if len(header) < 24:
+        raise ValueError(f"{path.name}: a PNG header is 24 bytes")
     width, height = struct.unpack(">II", header[16:24])
     return max(width, 1), max(height, 1)
 
@@ -196,20 +245,31 @@ def read_profile(path: Path) -> tuple[dict, str]:
                                line=int(line[1]) if line else None) from None
 
 
-def profile_toml(presenter: dict[str, str], partners: list[dict[str, str]],
-                 event: dict[str, str]) -> str:
-    """What the workbench saves: a profile for `--as`, in the order a person reads it."""
+def profile_toml(presenter: dict, partners: list[dict[str, str]], event: dict,
+                 choices: dict[str, list[str] | str] | None = None) -> str:
+    """What the workbench saves: a profile for `--as`, in the order a person reads it. A text
+    may be a table of texts by language ("*": every other language); `choices` are the page's
+    other choices, kept in [workbench]."""
     lines = ["# An ambassador's profile: use it with `handoutpack build --as this-file.toml`,",
              "# or open it in the workbench (`handoutpack serve`).", ""]
-    for title, table in (("presenter", presenter), ("event", event)):
+    for title, table in (("presenter", presenter), ("event", event), ("workbench", choices or {})):
         values = {k: v for k, v in table.items() if v}
         if values:
-            lines += [f"[{title}]", *(f"{k} = {_toml_string(v)}" for k, v in values.items()), ""]
+            lines += [f"[{title}]", *(f"{k} = {_toml_value(v)}" for k, v in values.items()), ""]
     for partner in partners:
         if partner.get("name") or partner.get("logo"):
-            lines += ["[[partners]]", *(f"{k} = {_toml_string(v)}" for k, v in partner.items()),
+            lines += ["[[partners]]", *(f"{k} = {_toml_value(v)}" for k, v in partner.items()),
                       ""]
     return "\n".join(lines)
+
+
+def _toml_value(value: str | list | dict) -> str:
+    if isinstance(value, dict):
+        return "{ " + ", ".join(f"{_toml_string(k) if k == '*' else k} = {_toml_string(v)}"
+                                for k, v in value.items()) + " }"
+    if isinstance(value, list):
+        return "[" + ", ".join(_toml_string(v) for v in value) + "]"
+    return _toml_string(value)
 
 
 def _toml_string(value: str) -> str:

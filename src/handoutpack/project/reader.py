@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import Problem, collect
+from ..sources.files import NOT_REGULAR, is_special
 from ..store.guard import build_dir_problem
 from ..store.names import ID_RE, usable_name
 from .config import (
@@ -165,7 +166,10 @@ class Reader:
             self.problem(key, f"{value!r} is not a date; write it as YYYY-MM-DD")
             return default
 
-    def path(self, root: Path, value: Any, key: str, must_exist: bool = True) -> Path | None:
+    def path(self, root: Path, value: Any, key: str, must_exist: bool = True,
+             file: bool = False) -> Path | None:
+        """A path inside the project (links followed); `file`: a regular file, as content files
+        are (a named pipe, a device or a folder is a problem, never silently skipped)."""
         if not isinstance(value, str) or not value:
             self.problem(key, "must be a path relative to the project folder")
             return None
@@ -175,6 +179,12 @@ class Reader:
             return None
         if must_exist and not path.exists():
             self.problem(key, f"'{value}' does not exist")
+        elif is_special(path):
+            self.problem(key, f"'{value}' {NOT_REGULAR}")
+            return None
+        elif file and path.is_dir():
+            self.problem(key, f"'{value}' is a folder; name a file in it")
+            return None
         return path
 
     READERS = {"str": string, "bool": boolean, "float": number, "int": number,
@@ -210,7 +220,7 @@ def read_project(root: Path, config_path: Path, data: dict, overrides: dict[str,
     logo = org_data.get("logo")
     org = Org(**r.settings(Org, org_data, "org", given={"name": org_name},
                            defaults={"short_name": org_name}),
-              logo=r.path(root, logo, "org.logo") if logo is not None else None)
+              logo=r.path(root, logo, "org.logo", file=True) if logo is not None else None)
     brand_data = r.table(data.get("brand"), "brand", toml_keys(Brand))
     brand = Brand(**r.settings(Brand, brand_data, "brand"))
     brand = replace(brand, cmyk=_inks(r, brand_data.get("cmyk"), brand))
@@ -244,7 +254,7 @@ def read_project(root: Path, config_path: Path, data: dict, overrides: dict[str,
     print_data = r.table(data.get("print"), "print", PRINT_KEYS)
     # [print] has no paper of its own: the project's is brand.paper
     printing = _printing(r, {**print_data, "paper": brand.paper}, "print", Printing())
-    cmyk_profile = (r.path(root, print_data["cmyk_profile"], "print.cmyk_profile")
+    cmyk_profile = (r.path(root, print_data["cmyk_profile"], "print.cmyk_profile", file=True)
                     if "cmyk_profile" in print_data else None)
     packs = {}
     for pack_id, spec in r.table(data.get("packs"), "packs").items():

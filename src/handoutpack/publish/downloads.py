@@ -35,7 +35,6 @@ from ..store.outputs import (
 
 Log = Callable[[str], None]
 
-THUMBNAILS = "thumbnails"
 THUMBNAIL_WIDTH = 240
 """Pixels; shown at half that many CSS pixels, so they stay sharp on high-density screens."""
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)
@@ -113,7 +112,7 @@ def make_thumbnails(stage: Staging, outputs: dict[str, Output]) -> dict[str, Thu
     """A first-page thumbnail for every PDF, by the PDF's path; old thumbnails are removed."""
     thumbnails = {}
     for output in outputs.values():
-        name = f"{THUMBNAILS}/{output.sha256[:24]}.webp"
+        name = f"{paths.THUMBNAILS_DIR}/{output.sha256[:24]}.webp"
         try:
             width, height = _webp_size(stage.path(name).read_bytes())
         except (OSError, ValueError):  # none yet, or not a picture: draw it
@@ -122,10 +121,10 @@ def make_thumbnails(stage: Staging, outputs: dict[str, Output]) -> dict[str, Thu
             stage.write(name, data)
         thumbnails[output.path] = Thumbnail(name, width, height)
     kept = {t.path for t in thumbnails.values()}
-    for old in (stage.build_dir / THUMBNAILS).glob("*.webp"):
-        if THUMBNAIL_NAME.fullmatch(old.name) and f"{THUMBNAILS}/{old.name}" not in kept \
+    for old in (stage.build_dir / paths.THUMBNAILS_DIR).glob("*.webp"):
+        if THUMBNAIL_NAME.fullmatch(old.name) and f"{paths.THUMBNAILS_DIR}/{old.name}" not in kept \
                 and not old.is_symlink():
-            stage.remove(f"{THUMBNAILS}/{old.name}")
+            stage.remove(f"{paths.THUMBNAILS_DIR}/{old.name}")
     return thumbnails
 
 
@@ -316,7 +315,6 @@ def write_pages(catalogue: Catalogue) -> list[str]:
 
 FONT_FACE = re.compile(r"@font-face\s*{[^}]*}", re.S)
 FONT_URL = re.compile(r"url\(\s*['\"]?([^'\")]+)['\"]?\s*\)")
-FONTS_FOLDER = "fonts"
 """Where the download page's fonts go in build/."""
 
 
@@ -335,8 +333,8 @@ def brand_fonts(project: Project, stage: Staging, root: str) -> str:
             source = (sheet.parent / match[1]).resolve()
             if not source.is_file() or not source.is_relative_to(sheet.parent.resolve()):
                 return match[0]  # the PDFs' check reports it; the page falls back to other fonts
-            stage.write(f"{FONTS_FOLDER}/{source.name}", source.read_bytes())
-            return f'url("{root}{FONTS_FOLDER}/{source.name}")'
+            stage.write(f"{paths.FONTS_DIR}/{source.name}", source.read_bytes())
+            return f'url("{root}{paths.FONTS_DIR}/{source.name}")'
 
         rules.append(FONT_URL.sub(copied, rule))
     return "\n".join(rules)
@@ -347,9 +345,9 @@ def _page_css(project: Project) -> str:
     path = templates.find_style(project, "download.css")
     css = path.read_text(encoding="utf-8")
     if re.search(r"</style|<!--|<script", css, re.I):
-        raise HandoutpackError(f"{path}: holds '</style', '<script' or '<!--', which would end "
+        raise HandoutpackError("holds '</style', '<script' or '<!--', which would end "
                                "the page's stylesheet and put HTML into the download page; "
-                               "remove it (CSS never needs it)")
+                               "remove it (CSS never needs it)", file=str(path))
     return css
 
 

@@ -11,7 +11,7 @@ import os
 import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 from importlib.metadata import version
 from pathlib import Path
@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 from urllib.parse import unquote, urlsplit
 
 from ..store.digests import file_digest
-from ..errors import HandoutpackError
+from ..errors import HandoutpackError, Problem
 from ..store.memos import memo
 
 if TYPE_CHECKING:
@@ -67,7 +67,8 @@ class Fetcher:
                  max_image_pixels: int = 50_000_000):
         self.roots = [r.resolve() for r in roots]
         self.max_image_pixels = max_image_pixels
-        self.too_big: list[str] = []
+        self.too_big: list[tuple[str, str]] = []
+        """(path, what is wrong) of each image refused for its size."""
         self.overlays = [[f.resolve() for f in chain] for chain in overlays]
         self.allow_remote = allow_remote
         self.refused: list[str] = []
@@ -139,7 +140,7 @@ def _weasyprint_fetcher(fetcher: Fetcher):
             fetcher.read[url] = hashlib.sha256(data).hexdigest()
             kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
             if problem := _too_many_pixels(data, fetcher.max_image_pixels):
-                fetcher.too_big.append(f"{path}: {problem}")
+                fetcher.too_big.append((str(path), problem))
                 raise Refused(problem)
             return URLFetcherResponse(path.as_uri(), data, {"Content-Type": kind})
 
@@ -258,24 +259,28 @@ class Renderer:
             ).render(font_config=self._fonts, **self.image_options)  # images are done here
             pdf = document.write_pdf(pdf_tags=True, custom_metadata=True, pdf_variant=variant)
         if self.fetcher.too_big:
-            raise HandoutpackError("; ".join(self._shown(p.split(": ", 1)[0]) + ": " +
-                                             p.split(": ", 1)[1] for p in self.fetcher.too_big)
-                                   + f" (while rendering {name}).")
+            raise HandoutpackError(*(Problem(self._shown(path), message=f"{problem} (while "
+                                             f"rendering {name}).")
+                                     for path, problem in self.fetcher.too_big))
         if self.fetcher.refused:
             raise HandoutpackError(
-                f"{name}: refused to load {'; '.join(dict.fromkeys(self.fetcher.refused))}. "
+                f"refused to load {'; '.join(dict.fromkeys(self.fetcher.refused))}. "
                 "Documents may only use files inside the project (set security.allow_remote "
-                "in handoutpack.toml to allow http(s) resources).")
+                "in handoutpack.toml to allow http(s) resources).", file=name)
         if failures := self._failures(warnings, name):
-            raise HandoutpackError("; ".join(failures) + f" (while rendering {name}).")
+            raise HandoutpackError(*(replace(failure, message=f"{failure.message} (while "
+                                             f"rendering {name}).") for failure in failures))
+        from ..pdf import tagging  # pikepdf: only a worker that renders pays for it
+
+        pdf = tagging.mended(pdf)
         if is_print(variant):
-            from ..pdf import printfile  # pikepdf: only print builds pay for it
+            from ..pdf import printfile
 
             pdf = printfile.prepare(pdf, self.inks, variant, printfile.created(html))
         return Rendered(pdf, len(document.pages), (*_useful(warnings), *overflows(document)),
                         tuple(sorted(self.fetcher.read.items())))
 
-    def _failures(self, messages: list[str], name: str) -> list[str]:
+    def _failures(self, messages: list[str], name: str) -> list[Problem]:
         """Resources that were found but could not be used: a broken image, a bad font file."""
         failures = []
         for match in filter(None, map(FAILED_LOAD.match, messages)):
@@ -284,22 +289,24 @@ class Renderer:
                 continue
             where = self._shown(match["url"]) if match["url"] else f"an {match['what']}"
             kind = "a stylesheet" if match["what"] == "stylesheet" else "an image"
-            failures.append(f"{where}: is not {kind} WeasyPrint can read; replace it with a "
-                            f"working {'CSS file' if match['what'] == 'stylesheet' else 'PNG, JPEG or SVG'}")
+            working = "CSS file" if match["what"] == "stylesheet" else "PNG, JPEG or SVG"
+            failures.append(Problem(where, message=f"is not {kind} WeasyPrint can read; replace "
+                                    f"it with a working {working}"))
         fonts = [self._shown(m["url"]) for m in map(FAILED_FONT.match, messages) if m]
         for match in filter(None, map(BAD_FONT_FACE.match, messages)):
             where = ", ".join(dict.fromkeys(fonts)) or "fonts.css"
-            failures.append(f"{where}: the font '{match['family']}' will not load; use a TTF, OTF "
-                            "or WOFF file, or fix its @font-face in fonts.css")
+            failures.append(Problem(where, message=f"the font '{match['family']}' will not load; "
+                                    "use a TTF, OTF or WOFF file, or fix its @font-face in "
+                                    "fonts.css"))
         return failures
 
-    def _remote_failure(self, url: str, reason: str, name: str) -> str:
+    def _remote_failure(self, url: str, reason: str, name: str) -> Problem:
         """What went wrong fetching a network image, where it is written, and what to do."""
         reason = re.sub(r"^<urlopen error (.*)>$", r"\1", reason.strip()) or "no reason given"
         line = self._line_of(name, url)
-        return (f"{name}{f':{line}' if line else ''}: image '{url}' could not be fetched from "
-                f"{urlsplit(url).hostname} ({reason}); check the address and the network, or "
-                "save the image into the project and use that file")
+        return Problem(name, line, message=f"image '{url}' could not be fetched from "
+                       f"{urlsplit(url).hostname} ({reason}); check the address and the network, "
+                       "or save the image into the project and use that file")
 
     def _line_of(self, name: str, needle: str) -> int | None:
         """The line of `needle` in the source file `name` (relative to the project), if any."""

@@ -117,7 +117,10 @@ def scan(project: Project, kept: dict | None = None
                                "content/<section>/<slug>.<lang>.md",
                                file=_rel(project, project.content_dir))
     for path in sorted(project.content_dir.rglob("*.md")):
-        if path.name.lower() == "readme.md" or path.name.startswith("_") or path.is_dir():
+        # README.md, SOURCES.md and other names in capitals are notes for editors, not documents
+        # (a document's slug is lower-case).
+        if path.stem.isupper() or path.name.lower() == "readme.md" or path.name.startswith("_") \
+                or path.is_dir():
             continue
         try:
             translation, section, found = _read_kept(project, path, kept)
@@ -199,8 +202,9 @@ def _read(project: Project, path: Path) -> tuple[Translation, str, list[Problem]
         raise HandoutpackError("put it in a section folder, e.g. content/handouts/", file=name)
     slug, lang = match["slug"], match["lang"]
     if slug in WINDOWS_RESERVED:
-        raise HandoutpackError(f"{name}: '{slug}' is a name Windows reserves for a device, and "
-                               "the zips holding it would not unpack there; rename the file")
+        raise HandoutpackError(f"'{slug}' is a name Windows reserves for a device, and "
+                               "the zips holding it would not unpack there; rename the file",
+                               file=name)
     if lang not in project.languages:
         raise HandoutpackError(f"language '{lang}' is not in languages.available "
                                f"({', '.join(project.languages)}){suggest(lang, project.languages)}; "

@@ -9,9 +9,24 @@ from pathlib import Path
 from ..errors import HandoutpackError
 
 
+NOT_REGULAR = ("is not a regular file (a named pipe, a device or a socket); replace it with a "
+               "file, or remove it")
+
+
 def read_regular(name: str, path: Path, max_bytes: int) -> tuple[bytes, int]:
     """The bytes of the regular file at `path` (none when it holds more than `max_bytes`), and
     its size. A named pipe, device or socket is refused without waiting on it."""
+    data, size = _read(name, path, max_bytes + 1)
+    return (b"" if len(data) > max_bytes else data), size
+
+
+def read_head(name: str, path: Path, count: int) -> bytes:
+    """The first `count` bytes of the regular file at `path` (all of a shorter one), refused as
+    read_regular refuses: enough to tell what a file is without reading a large one whole."""
+    return _read(name, path, count)[0]
+
+
+def _read(name: str, path: Path, count: int) -> tuple[bytes, int]:
     try:
         fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0))
     except OSError as error:
@@ -19,13 +34,22 @@ def read_regular(name: str, path: Path, max_bytes: int) -> tuple[bytes, int]:
                                "may read", file=name) from None
     with os.fdopen(fd, "rb") as file:
         if not stat.S_ISREG(os.fstat(fd).st_mode):
-            raise HandoutpackError("is not a regular file (a named pipe, a device or a socket); "
-                                   "replace it with a file, or remove it", file=name)
+            raise HandoutpackError(NOT_REGULAR, file=name)
         try:
-            data = file.read(max_bytes + 1)
-            return (b"" if len(data) > max_bytes else data), max(len(data), os.fstat(fd).st_size)
+            data = file.read(count)
+            return data, max(len(data), os.fstat(fd).st_size)
         except OSError as error:
             raise HandoutpackError(f"cannot be read ({error.strerror})", file=name) from None
+
+
+def is_special(path: Path) -> bool:
+    """Whether `path` is there but neither a regular file nor a folder (a named pipe, a device,
+    a socket): asked without opening it, which could wait for ever."""
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return False
+    return not (stat.S_ISREG(mode) or stat.S_ISDIR(mode))
 
 
 def read_text(name: str, path: Path, kind: str, max_bytes: int, too_big: str, empty: str) -> str:

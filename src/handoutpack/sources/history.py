@@ -21,8 +21,8 @@ def revision_at(project: Project, source: Path, when: str) -> str:
     text = git(project.root, "show", f"{commit}:{name}")
     body = content.body_of(text) if text is not None else None
     if body is None:
-        raise HandoutpackError(f"{name}: not in the project's git history at {when} (commit "
-                               f"{commit[:12]}); give a later date or commit")
+        raise HandoutpackError(f"not in the project's git history at {when} (commit "
+                               f"{commit[:12]}); give a later date or commit", file=name)
     return content.revision(body)
 
 
@@ -53,7 +53,8 @@ def _relative(project: Project, source: Path) -> str:
     try:
         return source.relative_to(project.root).as_posix()
     except ValueError:
-        raise HandoutpackError(f"{source}: is not inside the project {project.root}") from None
+        raise HandoutpackError(f"is not inside the project {project.root}",
+                               file=str(source)) from None
 
 
 def git(root: Path, *args: str) -> str | None:

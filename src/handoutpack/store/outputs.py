@@ -34,9 +34,19 @@ PREVIEW_DIR = ".preview"
 """The preview (`serve`) builds in build/.preview, leaving build/ to `handoutpack build`."""
 TEMPORARY_SUFFIX = ".handoutpack.tmp"
 """Ends every file being written: only such files are leftovers a build may delete."""
-NOT_PUBLISHED = {LOCK_NAME, CACHE_DIR, PREVIEW_DIR, "personal", "outbox"}
+PERSONAL_DIR = "personal"
+"""build/personal/<lang>/<pack>/<person>.pdf: personalised packs (build --for)."""
+OUTBOX_DIR = "outbox"
+"""build/outbox/<pack>/: an email run's messages, log and sent-log."""
+WORKBENCH_DIR = "workbench"
+"""build/workbench/: the workbench's profile, list and what it last built."""
+THUMBNAILS_DIR = "thumbnails"
+"""build/thumbnails/: the download page's first-page pictures."""
+FONTS_DIR = "fonts"
+"""build/fonts/: the download page's fonts."""
+NOT_PUBLISHED = {LOCK_NAME, CACHE_DIR, PREVIEW_DIR, PERSONAL_DIR, OUTBOX_DIR}
 """What in build/ is not a build's: the cache, the preview's, personalised packs (build --for)
-and email outboxes (see personalise.PERSONAL_DIR, mailing.outbox_dir)."""
+and email outboxes."""
 LAYOUT_FOLDERS = {"document": "documents", "slides": "slides", "handout": "handouts",
                   "notes": "notes"}
 """Where each layout of a document goes in build/<lang>/; a presentation is built in three."""
@@ -60,6 +70,11 @@ def pack_path(lang: str, pack: str, booklet: bool = False) -> str:
 def bundle_path(lang: str, pack: str) -> str:
     """The zip of a pack and its documents, inside build/."""
     return f"{lang}/{pack}.zip"
+
+
+def review_path(lang: str, slug: str) -> str:
+    """A translation's review PDF (English beside the translation), inside build/."""
+    return f"{lang}/review/{slug}.pdf"
 
 
 def page_path(lang: str, default_language: str) -> str:
@@ -114,9 +129,9 @@ def ensure_space(build_dir: Path, sizes: dict[str, int]) -> None:
         return  # not yet made: its mkdir reports any problem
     if free < needed:
         raise HandoutpackError(
-            f"{build_dir}: its disk has {free / 1_000_000:.1f} MB free, and this build needs "
+            f"its disk has {free / 1_000_000:.1f} MB free, and this build needs "
             f"about {needed / 1_000_000:.1f} MB (its PDFs, and the zips holding them); free "
-            "some space there, then build again. Nothing was written.")
+            "some space there, then build again. Nothing was written.", file=str(build_dir))
 
 
 def unwritable(path: Path, error: OSError, size: int = 0) -> HandoutpackError:
@@ -125,13 +140,14 @@ def unwritable(path: Path, error: OSError, size: int = 0) -> HandoutpackError:
     folder, what = (path, "its files") if path.is_dir() else (path.parent, path.name)
     if error.errno in (errno.ENOSPC, errno.EDQUOT):
         return HandoutpackError(
-            f"{folder}: no space left on its disk to write {what} ({_megabytes(size)}); "
+            f"no space left on its disk to write {what} ({_megabytes(size)}); "
             "free some space there (or move paths.build), then build again. Files already in "
-            "the build folder are unchanged.")
+            "the build folder are unchanged.", file=str(folder))
     if error.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
-        return HandoutpackError(f"{folder}: cannot be written ({error.strerror}); make it "
-                                "writable, or set paths.build to a folder you may write")
-    return HandoutpackError(f"{path}: cannot be written ({error.strerror or error})")
+        return HandoutpackError(f"cannot be written ({error.strerror}); make it "
+                                "writable, or set paths.build to a folder you may write",
+                                file=str(folder))
+    return HandoutpackError(f"cannot be written ({error.strerror or error})", file=str(path))
 
 
 def _megabytes(size: int) -> str:
@@ -245,8 +261,8 @@ def guarded(build_dir: Path, relative: str) -> Path:
     """build_dir/relative, refused when a link in build/ would take it outside build/."""
     path = build_dir / relative
     if ".." in Path(relative).parts or not inside(build_dir, path):
-        raise HandoutpackError(f"{path}: leads outside {build_dir} (a link put there?); remove it, "
-                               "as a build writes only inside its build folder")
+        raise HandoutpackError(f"leads outside {build_dir} (a link put there?); remove it, "
+                               "as a build writes only inside its build folder", file=str(path))
     return path
 
 
@@ -288,9 +304,22 @@ class Staging:
         if relative not in self.staged and _holds_bytes(live, data):
             return False
         staged = self.folder / relative
+        try:
+            staged.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise unwritable(live, error, len(data)) from None
+        self._check_staged(staged.parent)
         write_atomic(staged, data, named=live)
         self.staged[relative] = staged
         return True
+
+    def _check_staged(self, path: Path) -> None:
+        """`path` is in this build's staging folder with every link followed: a link planted
+        there while the build runs would have the build write, then move, a file of the user's."""
+        if not path.resolve().is_relative_to(self.build_dir.resolve() / self.folder.name):
+            raise HandoutpackError(
+                f"{path}: leads outside {self.folder} (a link put there while the build ran?); "
+                "nothing was written through it, and build/ is as it was. Build again.")
 
     def path(self, relative: str) -> Path:
         """Where build/relative is as this build leaves it: staged, or in place."""
@@ -309,10 +338,27 @@ class Staging:
         """Move every staged file into place, the PDFs first, the pages and the manifest last;
         then delete what this build no longer makes. Renames only: no data is left to write, so
         a full disk cannot stop it halfway."""
-        for relative in sorted(self.staged, key=_switch_order):
-            self._move(self.staged[relative], guarded(self.build_dir, relative))
+        moves = [(self.staged[relative], self._place(relative))
+                 for relative in sorted(self.staged, key=_switch_order)]
+        for staged, _ in moves:  # all checked before the first moves: all or nothing
+            if staged.is_symlink() or not staged.is_file():
+                raise HandoutpackError(f"{staged}: is no longer the file this build wrote (a "
+                                       "link put there?); build/ is as it was. Build again.")
+            self._check_staged(staged)
+        for staged, live in moves:
+            self._move(staged, live)
         for relative in sorted(self.removed):
             guarded(self.build_dir, relative).unlink(missing_ok=True)
+
+    def _place(self, relative: str) -> Path:
+        """Where build/relative goes: its folder inside build/ with every link followed. The
+        name itself may be a link someone put there, which the move replaces (a rename never
+        writes through a link)."""
+        live = self.build_dir / relative
+        if ".." in Path(relative).parts or not inside(self.build_dir, live.parent):
+            raise HandoutpackError(f"{live}: leads outside {self.build_dir} (a link put there?); "
+                                   "remove it, as a build writes only inside its build folder")
+        return live
 
     @staticmethod
     def _move(staged: Path, live: Path) -> None:

@@ -6,11 +6,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from . import attributes, emoji, fenced_divs, kramdown, overflow, tasks
+from . import attributes, emoji, fenced_divs, kramdown, list_start, overflow, tasks
 
 protect_from_jinja = attributes.protect_from_jinja
 
-MODULES = (attributes, emoji, fenced_divs, kramdown, overflow, tasks)
+MODULES = (attributes, emoji, fenced_divs, kramdown, list_start, overflow, tasks)
 
 
 def extensions() -> list:

@@ -12,7 +12,7 @@ import markdown
 
 from ..project.config import Project
 from ..sources.content import Document
-from ..store.outputs import write_atomic
+from ..store.outputs import review_path, write_atomic
 from ..assemble.pack import stylesheets
 from ..markup.scripts import direction
 from . import catalog, files
@@ -49,7 +49,7 @@ def review(project: Project, document: Document, lang: str) -> Path:
     po = files.merged(project, document, lang)
     page = review_html(project, document, lang, po)
     rendered = make_renderer(project).render(page, project.root, f"review of {document.slug}", lang)
-    target = project.build_dir / lang / "review" / f"{document.slug}.pdf"
+    target = project.build_dir / review_path(lang, document.slug)
     target.parent.mkdir(parents=True, exist_ok=True)
     write_atomic(target, rendered.pdf)
     return target

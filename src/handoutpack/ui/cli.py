@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import dataclasses
 import errno
 import json
@@ -58,6 +59,22 @@ AS_PROFILE = click.option(
          "the workbench saves one.")
 
 
+def _known_encoding(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    if value is not None:
+        try:
+            codecs.lookup(value)
+        except LookupError:
+            raise click.BadParameter(f"'{value}' is not an encoding Python knows; e.g. utf-8, "
+                                     "cp1252, latin-1") from None
+    return value
+
+
+LIST_ENCODING = click.option(
+    "--encoding", metavar="NAME", callback=_known_encoding,
+    help="The list's encoding when it is not UTF-8: e.g. cp1252 for a CSV saved by Excel on "
+         "Windows, latin-1 for ISO 8859-1. A byte-order mark (UTF-8 or UTF-16) wins over it.")
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--project", "project_dir", type=click.Path(file_okay=False, path_type=Path),
               default=".", show_default=True, help="The project folder (holding handoutpack.toml).")
@@ -110,12 +127,14 @@ def cli(ctx: click.Context, project_dir: Path, debug: bool) -> None:
               help="Also write the PACK personalised for each person on this list (columns "
                    "email, name, language, and organisation or outlet): "
                    "build/personal/<lang>/<pack>/<name>.pdf.")
+@LIST_ENCODING
 @AS_PROFILE
 @click.pass_obj
 def build_command(run: Run, packs: tuple[str, ...], languages: tuple[str, ...],
                   settings: tuple[str, ...], image_dpi: int | None, jobs: int | None,
                   no_cache: bool, quiet: bool, verbose: bool, strict: bool,
-                  pdf_variant: str | None, recipients: Path | None, **printing) -> None:
+                  pdf_variant: str | None, recipients: Path | None, encoding: str | None,
+                  **printing) -> None:
     """Build every document and pack into build/ (or only the PACKS named), then the download
     page (build/index.html) and the zip bundles of everything built.
 
@@ -129,6 +148,10 @@ def build_command(run: Run, packs: tuple[str, ...], languages: tuple[str, ...],
         overrides.parse_overrides(settings),
         {name: value for name, value in printing.items() if value is not None}),
         image_dpi=image_dpi)
+    people = None
+    if recipients is not None:  # a list that cannot be read is found before the build
+        from ..distribute.recipients import read_recipients
+        people = read_recipients(recipients, project, encoding)
     selection = Selection(packs, languages)
     progress = Progress(enabled=not quiet and not verbose and sys.stderr.isatty())
     reporter = Reporter(log=_log(not verbose), progress=progress.show)
@@ -138,8 +161,8 @@ def build_command(run: Run, packs: tuple[str, ...], languages: tuple[str, ...],
             pdf_variant=pdf_variant, log=_log(quiet or not verbose))
         if recipients is not None:
             with build_lock(project.build_dir):
-                personal = _personal_packs(project, packs[0], recipients, languages, jobs,
-                                           progress)
+                personal = _personal_packs(project, packs[0], recipients, people, languages,
+                                           jobs, progress)
     except OSError as error:  # a full or read-only disk, found by a library writing there
         if error.errno not in DISK_ERRORS:
             raise
@@ -168,10 +191,10 @@ def build_command(run: Run, packs: tuple[str, ...], languages: tuple[str, ...],
                        f"{personal.made} made, {personal.kept} already there")
 
 
-def _personal_packs(project: config.Project, pack: str, recipients: Path,
+def _personal_packs(project: config.Project, pack: str, recipients: Path, read: tuple,
                     languages: tuple[str, ...], jobs: int | None, progress: Progress):
-    from ..distribute import mailing, personalise
-    people, problems = mailing.read_recipients(recipients, project)
+    from ..distribute import personalise
+    people, problems = read
     for problem in problems:
         click.echo(f"warning: {printable(str(problem))}", err=True)
     people = [p for p in people if not languages or p.lang in languages]
@@ -212,6 +235,7 @@ class Progress:
                    "other the message uses (as recipient.<column>).")
 @click.option("--lang", "languages", multiple=True, metavar="LANG",
               help="Only the recipients in this language (repeatable). Default: everyone.")
+@LIST_ENCODING
 @click.option("--send", is_flag=True,
               help="Send the messages through the server in [email.smtp]; without it they are "
                    "only made and listed in build/outbox/PACK/messages.csv, the first in each "
@@ -232,7 +256,7 @@ class Progress:
 @click.pass_obj
 def email_command(run: Run, pack: str, recipients: Path, languages: tuple[str, ...], send: bool,
                   pace: float | None, max_mb: float | None, quiet: bool, personal: bool,
-                  emls: tuple[str, ...]) -> None:
+                  emls: tuple[str, ...], encoding: str | None) -> None:
     """Make PACK into an email to each recipient, in their language, and list them in
     build/outbox/PACK/; with --send, send them. A rerun never sends anyone the pack twice."""
     from ..sources import content
@@ -241,16 +265,17 @@ def email_command(run: Run, pack: str, recipients: Path, languages: tuple[str, .
     documents = content.load(project)
     with build_lock(project.build_dir):  # a build must not change build/ under a run, nor two runs
         _email(project, documents, pack, recipients, languages, send, pace, max_mb, quiet,
-               personal, emls)
+               personal, emls, encoding)
 
 
 def _email(project: config.Project, documents: dict[str, Document], pack: str,
            recipients: Path, languages: tuple[str, ...], send: bool, pace: float | None,
            max_mb: float | None, quiet: bool, personal: bool = False,
-           emls: tuple[str, ...] = ()) -> None:
+           emls: tuple[str, ...] = (), encoding: str | None = None) -> None:
     from ..distribute import mailing, sentlog
 
-    outbox = mailing.prepare(project, documents, pack, recipients, languages, max_mb, personal)
+    outbox = mailing.prepare(project, documents, pack, recipients, languages, max_mb, personal,
+                             encoding)
     for problem in outbox.problems:
         click.echo(f"warning: {printable(str(problem))}", err=True)
     where = _shown(outbox.folder)
@@ -290,6 +315,7 @@ def _email(project: config.Project, documents: dict[str, Document], pack: str,
 @click.option("--print", "for_print", is_flag=True,
               help="Also preflight the files a print shop gets: renders every pack print-ready "
                    "(PDF/X-4 unless the config names another variant) and reads it back.")
+@AS_PROFILE
 @click.pass_obj
 def check_command(run: Run, output_format: str, settings: tuple[str, ...],
                   for_print: bool) -> None:
@@ -300,7 +326,8 @@ def check_command(run: Run, output_format: str, settings: tuple[str, ...],
     and packs. Nothing is written (with --print, only the build's cache of renders)."""
     from .. import check
 
-    report = check.run(run.project_dir, overrides.parse_overrides(settings), for_print)
+    report = check.run(run.project_dir, overrides.parse_overrides(settings), for_print,
+                       run.profile)
     if output_format == "json":
         click.echo(json.dumps(report.as_json(), indent=2, ensure_ascii=False))
     else:

@@ -16,8 +16,8 @@ SOURCE = "content/handouts/welcome.en.md"
 def create(folder: Path) -> list[Path]:
     """Write the starter project into `folder` (new or empty); return the files written."""
     if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):
-        raise HandoutpackError(f"{folder}: already exists and is not an empty folder; name a new "
-                               "folder, e.g. `handoutpack new my-handouts`")
+        raise HandoutpackError("already exists and is not an empty folder; name a new "
+                               "folder, e.g. `handoutpack new my-handouts`", file=str(folder))
     shutil.copytree(STARTER, folder, dirs_exist_ok=True,
                     ignore=shutil.ignore_patterns("__pycache__"))
     # the translation is current: it records the revision of the English it was written from

@@ -8,6 +8,7 @@ import hashlib
 import html
 import json
 import re
+import socket
 import sys
 import threading
 import time
@@ -24,7 +25,7 @@ from ..project import loader
 from ..sources import content
 from ..markup import templates
 from ..markup import labels
-from . import workbench
+from . import workbench, workbench_http
 from ..build import build
 from ..plan.selection import Selection
 from ..publish.downloads import layout_label, own_name, page_images
@@ -47,6 +48,12 @@ HOST = "127.0.0.1"
 """Only this machine can open the preview."""
 PAGE_WIDTH = 1000
 """Pixels across a page image: sharp at the viewer's widest (about 800 CSS pixels)."""
+CONTENT_LENGTH = re.compile(r"[0-9]{1,9}")
+MAX_BODY = 8_000_000
+"""The largest change the workbench accepts: a logo, a photo or a list."""
+REQUEST_SECONDS = 20
+"""A request whose head (and body) has not arrived in this time is dropped: a client trickling
+bytes (slowloris) cannot hold a connection for ever."""
 PAGE_NUMBER = re.compile(r"[0-9]{1,6}")
 """A page number in a URL: ASCII digits only (int() also reads '²' and '٣'), and few of them."""
 IDLE_SECONDS = 60
@@ -226,7 +233,27 @@ class Handler(BaseHTTPRequestHandler):
     server_version = "handoutpack-preview"
     timeout = IDLE_SECONDS
 
+    def handle_one_request(self) -> None:
+        """One request, dropped when its head and body do not arrive in REQUEST_SECONDS."""
+        self._read_in_time = threading.Timer(REQUEST_SECONDS, self._drop)
+        self._read_in_time.daemon = True
+        self._read_in_time.start()
+        try:
+            super().handle_one_request()
+        except (ValueError, UnicodeError, OverflowError):  # a request malformed past the checks
+            if not self.wfile.closed:
+                self._send(HTTPStatus.BAD_REQUEST, b"Bad request", "text/plain")
+        finally:
+            self._read_in_time.cancel()
+
+    def _drop(self) -> None:
+        try:
+            self.connection.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
+
     def do_GET(self) -> None:
+        self._read_in_time.cancel()
         if not self._from_this_machine():
             return self._send(HTTPStatus.FORBIDDEN, b"Only this machine may use the preview.",
                               "text/plain")
@@ -235,7 +262,7 @@ class Handler(BaseHTTPRequestHandler):
         rest = unquote(rest)
         try:
             if route == "workbench":
-                return workbench.handle_get(self.workbench, self, rest)
+                return workbench_http.handle_get(self.workbench, self, rest, url.query)
             if route == "":
                 return self._index()
             if route == "view":
@@ -260,20 +287,24 @@ class Handler(BaseHTTPRequestHandler):
     def do_POST(self) -> None:
         """The workbench's changes: from this machine, with the page's token, JSON back."""
         refused = "" if self._from_this_machine() else "only this machine may use the workbench"
-        refused = refused or workbench.allowed(self.workbench, self.headers,
-                                               self.server.server_address[1])
+        refused = refused or workbench_http.allowed(self.workbench, self.headers,
+                                                    self.server.server_address[1])
         if refused:
             return self.send_json({"error": refused}, HTTPStatus.FORBIDDEN)
-        length = int(self.headers.get("Content-Length") or 0)
-        if not 0 <= length <= workbench.MAX_BODY:
+        length = self.headers.get("Content-Length") or "0"
+        if not CONTENT_LENGTH.fullmatch(length):  # 'abc', '-1', 5,000 digits
+            return self.send_json({"error": "Content-Length is not a number of bytes"},
+                                  HTTPStatus.BAD_REQUEST)
+        if int(length) > MAX_BODY:
             return self.send_json({"error": "too large"}, HTTPStatus.REQUEST_ENTITY_TOO_LARGE)
-        body = self.rfile.read(length)
+        body = self.rfile.read(int(length))
+        self._read_in_time.cancel()
         url = urlsplit(self.path)
         route, _, rest = url.path.lstrip("/").partition("/")
         if route != "workbench":
             return self.send_not_found()
         try:
-            workbench.handle_post(self.workbench, self, unquote(rest), body)
+            workbench_http.handle_post(self.workbench, self, unquote(rest), body)
         except HandoutpackError as error:
             self.send_json({"error": str(error)}, HTTPStatus.UNPROCESSABLE_ENTITY)
 
@@ -289,9 +320,10 @@ class Handler(BaseHTTPRequestHandler):
     def send_bytes(self, data: bytes, kind: str) -> None:
         self._send(HTTPStatus.OK, data, kind)
 
-    def send_file(self, path: Path, kind: str) -> None:
+    def send_file(self, path: Path, kind: str, name: str = "", inline: bool = False) -> None:
+        name = re.sub(r'[^A-Za-z0-9._-]', "-", name or path.name)
         self._send(HTTPStatus.OK, path.read_bytes(), kind, headers={
-            "Content-Disposition": f'inline; filename="{path.name}"'})
+            "Content-Disposition": f'{"inline" if inline else "attachment"}; filename="{name}"'})
 
     def send_not_found(self) -> None:
         self._send(HTTPStatus.NOT_FOUND, b"Not found", "text/plain")
