@@ -284,3 +284,21 @@ def test_the_preview_parses_again_only_the_sources_that_changed(make_project, mo
     config.write_text(config.read_text() + "\n# edited\n", encoding="utf-8")
     preview.load()
     assert sorted(parsed) == ["hello.en.md", "hello.en.md", "other.en.md"], "read under the new one"
+
+
+def test_without_a_watcher_the_preview_still_sees_saves(make_project, monkeypatch):
+    """inotify can run out of watches (or a network drive has none): the preview says so and
+    checks the files' dates on each request, as before."""
+    import watchfiles
+
+    def no_watcher(*args, **kwargs):
+        raise OSError(28, "inotify watch limit reached")
+
+    monkeypatch.setattr(watchfiles, "watch", no_watcher)
+    project = make_project()
+    with serving(project) as base:
+        url = base + "/pdf/en/documents/hello.pdf"
+        assert "Hello from Example Trust" in pdf_text(url)
+        source = project / "content/handouts/hello.en.md"
+        source.write_text(source.read_text().replace("Hello from", "Greetings from"), "utf-8")
+        assert "Greetings from Example Trust" in pdf_text(url), "seen at once, by the dates"

@@ -39,6 +39,9 @@ class Live:
         self.open: Counter[str] = Counter()  # target path -> pages listening to it
         self.stop = threading.Event()
         self.thread: threading.Thread | None = None
+        self.failed = ""
+        """Why the watcher stopped, if it did: the preview then checks the files' dates on each
+        request, and open pages are sent what changed within a second."""
 
     def start(self) -> None:
         self.thread = threading.Thread(target=self._watch, name="preview-watcher", daemon=True)
@@ -50,6 +53,16 @@ class Live:
             self.changed.notify_all()
 
     def _watch(self) -> None:
+        try:
+            self._follow()
+        except Exception as error:  # no watcher (inotify limits, a network drive): poll
+            self.failed = f"{type(error).__name__}: {error}"
+            self.preview.log(f"cannot watch the files ({self.failed}); checking them on each "
+                             "request instead")
+            with self.changed:
+                self.changed.notify_all()
+
+    def _follow(self) -> None:
         from watchfiles import watch
 
         for changes in watch(self.preview.project_dir, watch_filter=self._source, step=QUIET_MS,
@@ -90,7 +103,8 @@ class Live:
                 busy = self.preview.renders.get(path) is not render  # not kept: try again
                 with self.changed:
                     if self.generation == generation:
-                        self.changed.wait(BUSY_RETRY_SECONDS if busy else KEEP_ALIVE_SECONDS)
+                        self.changed.wait(BUSY_RETRY_SECONDS if busy or self.failed
+                                          else KEEP_ALIVE_SECONDS)
         finally:
             self.open[path] -= 1
             if not self.open[path]:

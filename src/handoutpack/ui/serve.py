@@ -122,7 +122,7 @@ class Preview:
     def stamp(self) -> str:
         """Changes whenever a file that can change a render is saved, added or removed: the
         watcher's count of changes, or without one every file's time and size."""
-        if self.live is not None:
+        if self.live is not None and not self.live.failed:
             return f"change {self.live.generation}"
         digest = hashlib.sha256()
         for top in self.watched:
@@ -424,7 +424,7 @@ class PreviewServer(ThreadingHTTPServer):
     live: Live | None = None
 
     def server_close(self) -> None:
-        if self.live is not None:
+        if self.live is not None and not self.live.failed:
             self.live.close()
             self.live.preview.workers.close()
         super().server_close()
