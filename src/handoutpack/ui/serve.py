@@ -424,7 +424,7 @@ class PreviewServer(ThreadingHTTPServer):
     live: Live | None = None
 
     def server_close(self) -> None:
-        if self.live is not None and not self.live.failed:
+        if self.live is not None:
             self.live.close()
             self.live.preview.workers.close()
         super().server_close()
