@@ -12,7 +12,9 @@ def build(project, *args):
 
 
 def assert_clean_failure(outcome, *fragments):
-    assert outcome.exit_code == 2, outcome.output
+    # a document's error leaves that document out and the rest is built: exit 1 (issue 25)
+    kept_going = "document source(s) failed" in outcome.stderr
+    assert outcome.exit_code == (1 if kept_going else 2), outcome.output
     assert "Traceback" not in outcome.output
     for fragment in fragments:
         assert fragment in outcome.stderr, outcome.stderr
@@ -110,9 +112,17 @@ def test_translation_without_english_source(make_project):
     assert_clean_failure(outcome, "orphan.fr.md: there is no en version")
 
 
-def test_file_in_unknown_language(make_project):
-    outcome = build(make_project({"content/handouts/hello.de.md": HELLO}))
-    assert_clean_failure(outcome, "hello.de.md: language 'de' is not in languages.available")
+def test_file_in_a_language_the_project_is_not_made_in_is_left_out_with_a_note(make_project):
+    # a language taken out of languages.available (issue 25) leaves its files out, saying so
+    outcome = invoke(make_project({"content/handouts/hello.de.md": HELLO}), "build")
+    assert outcome.exit_code == 0, outcome.output
+    assert "note: content/handouts/hello.de.md: left out: 'de' is not in " \
+           "languages.available" in outcome.output
+
+
+def test_file_in_a_language_close_to_the_project_s_is_an_error(make_project):
+    outcome = build(make_project({"content/handouts/hello.enn.md": HELLO}))
+    assert_clean_failure(outcome, "hello.enn.md: language 'enn' is not in languages.available")
 
 
 def test_image_outside_the_project_is_refused(make_project, tmp_path):

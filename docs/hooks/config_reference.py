@@ -16,7 +16,8 @@ import textwrap
 from dataclasses import MISSING, dataclass, fields, is_dataclass
 from typing import Any
 
-from handoutpack.project.config import (PRINT_KEYS, Audience, Brand, DownloadPage, Email,
+from handoutpack.project.config import (PRINT_KEYS, Audience, Brand, ContentSettings,
+                                        DownloadPage, Email,
                                         Event, Languages, Org, PackSpec, Paths, Printing,
                                         Project, Security, Smtp, Typography)
 from handoutpack.project.presenter import Partner, Presenter
@@ -79,6 +80,8 @@ TABLES = (
     Table("[labels.<lang>]", "labels", None, "Optional: any word the templates print, changed "
           "for one language, e.g. `contents = \"Table des matières\"` under `[labels.fr]`. The "
           "names are those of `templates/labels.toml`."),
+    Table("[content]", "content", ContentSettings, "How documents are read (see [Bringing "
+          "Markdown from other tools](bringing-markdown.md))."),
     Table("[security]", "security", Security, "What a document may load."),
     Table("[typography]", "typography", Typography, "How text is set; every rule is on unless "
           "switched off (see [Typography](typography.md))."),

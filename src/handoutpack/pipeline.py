@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from .store.cache import Cache, Miss
 from .store.digests import code_digest, key
-from .errors import Problem
+from .errors import Problem, Problems
 from .project.config import Project
 from .plan.selection import Selection
 from .store.outputs import (
@@ -54,25 +54,48 @@ def build_and_publish(project: Project, documents: dict[str, Document] | None = 
     from .publish import downloads as distribute
     from .markup import memory
     from .build import build
-    from .check import preflight
     from .render.pool import start_early
     from .render.stage import kept_pages
+    from .check import triage
+    from .plan import failed as failing
 
     start_early()
-    documents = content.load(project) if documents is None else documents
+    documents, unread = content.scan(project) if documents is None else (documents, [])
+    reporter.notes += [str(p) for p in unread if p.severity == "note"]  # files left out
     kept = kept_pages(project, reuse=reuse)
     with memory.keeping(kept):
-        noticed = preflight(project, documents, selection, strict)
+        noticed, errors = triage(project, documents, selection, strict, unread)
+    failure = failing.failed(project, errors)
+    project, documents, wanted = failing.left_out(project, documents, selection, failure)
+    outputs, warnings = [], []
     with build_lock(project.build_dir):
         with Staging(project.build_dir) as stage:  # the PDFs, zips and pages move in together
-            outputs, warnings = build(project, documents, selection, reporter, jobs=jobs,
-                                      reuse=reuse, strict=strict, pdf_variant=pdf_variant,
-                                      kept=kept, stage=stage)
-            with memory.keeping(kept):
-                warnings += distribute.publish(project, documents, stage, log)
+            if wanted is not None:
+                outputs, warnings = build(project, documents, wanted, reporter, jobs=jobs,
+                                          reuse=reuse, strict=strict, pdf_variant=pdf_variant,
+                                          kept=kept, stage=stage)
+                with memory.keeping(kept):
+                    warnings += distribute.publish(project, documents, stage, log)
+            if failure or (project.build_dir / failing.STALE).exists():
+                stage.write(failing.STALE, failing.stale_record(
+                    project.build_dir, failure, {o.pack for o in outputs if o.pack}))
         kept.save()
-        unchanged.remember(outputs, [*noticed, *warnings], reporter.jobs)  # build/ as switched
+        if not failure:
+            unchanged.remember(outputs, [*noticed, *warnings], reporter.jobs)  # build/ switched
+    if failure:
+        raise Incomplete(failure.problem(len(outputs)), outputs, [*noticed, *warnings])
     return outputs, [*noticed, *warnings]
+
+
+class Incomplete(Problems):
+    """A build that left out documents with errors and built the rest: its problems say what
+    failed (exit code 1); `outputs` and `warnings` are what was built, as a full build's."""
+
+    exit_code = 1
+
+    def __init__(self, problems: Problems, outputs: list[Output], warnings: list[Problem]):
+        super().__init__(problems.problems)
+        self.outputs, self.warnings = outputs, warnings
 
 
 class Unchanged:

@@ -12,7 +12,7 @@ from ..project.presenter import PROFILES_DIR
 from ..project.config import Project
 from ..sources import content
 from ..sources.content import Document
-from .findings import Report, found, text_report
+from .findings import Report, found, rel, text_report
 from .frontmatter import ignored_keys
 from .fonts import check_fonts
 from .jinja import check_jinja
@@ -78,6 +78,21 @@ def preflight(project: Project, documents: dict[str, Document], selection: Selec
     if blocking:
         raise Problems(blocking)
     return [f for f in found if f.topic in SHOWN_IN_BUILD]
+
+
+def triage(project: Project, documents: dict[str, Document], selection: Selection,
+           strict: bool, unread: list) -> tuple[list[Problem], list[Problem]]:
+    """As preflight, for a build that keeps going: (the warnings to print, the errors of
+    documents, whose documents are left out while the rest is built). Errors elsewhere (config,
+    packs, fonts, templates) still stop it, and so does any warning when strict. `unread` are
+    the problems of sources that could not be read at all."""
+    found_now = found(unread, "content") + inspect(project, documents, selection, history=False)
+    errors = [f for f in found_now if f.severity == "error"]
+    blocking = [f for f in found_now if f.severity in ("error", "warning")] if strict else errors
+    sources = {rel(project, path) for path in project.content_dir.rglob("*.md")}
+    if strict and blocking or any(f.file not in sources for f in errors):
+        raise Problems(blocking)
+    return [f for f in found_now if f.topic in SHOWN_IN_BUILD], errors
 
 
 def inspect(project: Project, documents: dict[str, Document], selection: Selection,

@@ -44,10 +44,10 @@ class Report:
 
     @property
     def exit_code(self) -> int:
-        return 1 if self.findings else 0
+        return 1 if self.errors or self.warnings else 0  # notes only inform
 
     def as_json(self) -> dict:
-        return {"ok": not self.findings, "errors": len(self.errors),
+        return {"ok": not (self.errors or self.warnings), "errors": len(self.errors),
                 "warnings": len(self.warnings), "languages": list(self.languages),
                 "findings": [f.record() for f in self.findings], "coverage": self.coverage}
 

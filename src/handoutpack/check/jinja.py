@@ -13,7 +13,7 @@ from ..project.keys import suggest
 from ..sources.content import Document, Translation
 from ..errors import HandoutpackError
 from ..errors import Problem
-from .findings import finding, found, rel
+from .findings import finding, found, rel, source_line
 
 
 def check_jinja(project: Project, documents: dict[str, Document],
@@ -21,19 +21,35 @@ def check_jinja(project: Project, documents: dict[str, Document],
     """Syntax errors and every unknown name, with lines; then a render in each context the
     document is used in, for what only shows when it runs."""
     name = rel(project, translation.path)
-    try:
-        tree = jinja.content_env.parse(syntax.protect_from_jinja(translation.body))
-    except jinja2.TemplateSyntaxError as error:
-        return [finding("error", "jinja", name, translation.body_line + (error.lineno or 1) - 1,
-                        f"template syntax error: {error.message}")]
     contexts = list(_contexts(project, documents, translation))
+    text, notes = jinja.source_text(translation, contexts[0])
+    rewritten = [finding("warning", "markdown", name, source_line(translation, needle), message)
+                 for needle, message in notes.items]
+    if not jinja.templating(translation, contexts[0]):
+        return rewritten
+    protected = syntax.protect_from_jinja(text)
+    try:
+        tree = jinja.content_env.parse(protected)
+    except jinja2.TemplateSyntaxError as error:
+        lines = protected.splitlines() or [""]
+        system = syntax.looks_like(lines[min(error.lineno or 1, len(lines)) - 1])
+        return rewritten + [finding(
+            "error", "jinja", name, jinja.file_line(translation, protected, error.lineno or 1),
+            f"template syntax error: {error.message}"
+            + (jinja.system_hint(system) if system else ""))]
+    return rewritten + _names(project, translation, contexts, tree, name, protected)
+
+
+def _names(project: Project, translation: Translation, contexts: list, tree,
+           name: str, text: str) -> list[Problem]:
+    """Unknown names and keys, then what only a render in each context shows."""
     names = contexts[0].as_dict()
     known = set(names) | set(jinja.content_env.globals)
     unknown = meta.find_undeclared_variables(tree) - known
     findings = []
     for node in tree.find_all(nodes.Name):
         if node.ctx == "load" and node.name in unknown:
-            findings.append(_jinja_finding(name, translation, node.lineno,
+            findings.append(_jinja_finding(name, translation, text, node.lineno,
                                            f"'{node.name}' is undefined{suggest(node.name, names)}"))
     for node in tree.find_all((nodes.Getattr, nodes.Getitem)):
         owner, key = _lookup(node)
@@ -41,7 +57,7 @@ def check_jinja(project: Project, documents: dict[str, Document],
         if isinstance(value, dict) and key is not None and key not in value \
                 and not hasattr(dict, key):
             findings.append(_jinja_finding(
-                name, translation, node.lineno, f"'{owner}' has no '{key}'{suggest(key, value)}; "
+                name, translation, text, node.lineno, f"'{owner}' has no '{key}'{suggest(key, value)}; "
                 f"it has {', '.join(value)}"))
     if findings:
         return list(dict.fromkeys(findings))
@@ -64,9 +80,10 @@ def _lookup(node) -> tuple[str | None, str | None]:
     return None, None
 
 
-def _jinja_finding(name: str, translation: Translation, line: int, message: str) -> Problem:
+def _jinja_finding(name: str, translation: Translation, text: str, line: int,
+                   message: str) -> Problem:
     liquid = jinja.LIQUID_HINT if jinja.LIQUID.search(message) else ""
-    return finding("error", "jinja", name, translation.body_line + line - 1,
+    return finding("error", "jinja", name, jinja.file_line(translation, text, line),
                    f"template error: {message}; the names you can use are org, event, pack, "
                    f"audience and lang (see docs/authoring.md){liquid}")
 

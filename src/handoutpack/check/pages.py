@@ -54,6 +54,7 @@ class PageParser(HTMLParser):
         self.prose: list[str] = []  # text outside code, as it prints
         self.remote_images: list[str] = []  # network images printed as their alt text
         self.site_paths: list[tuple[str, str]] = []  # (path, what it became) of website paths
+        self.outside_pages: list[tuple[str, str]] = []  # (link, what it became) of pages not here
         self._open: list[list] = []  # links and headings whose text is being read
         self._style = False
         self._code = 0  # how deep inside <pre>, <code>, <script> or <style>
@@ -109,6 +110,8 @@ class PageParser(HTMLParser):
         self._code += tag in CODE_TAGS
         if values.get("data-remote-src"):
             self.remote_images.append(values["data-remote-src"])
+        if values.get("data-outside-page"):
+            self.outside_pages.append((values["data-outside-page"], values.get("href") or ""))
         if values.get("data-site-path"):
             self.site_paths.append((values["data-site-path"], values.get("href") or
                                     values.get("data-remote-src") or ""))
@@ -190,6 +193,11 @@ def check_page(project: Project, translation: Translation, page: PageParser,
                 f"image '{src}' is on the network, so it is not fetched: its alt text prints "
                 "in its place. Save it into the project and use that file, or set "
                 "security.allow_remote = true in handoutpack.toml to fetch it")
+    for link, became in dict.fromkeys(page.outside_pages):
+        outcome = (f"it prints as its text and links to {became}" if became else
+                   "it prints as its text (set org.website to link to the page on the site)")
+        problem("warning", "paths", link, f"link '{link}' is to a page that is not in the "
+                f"project; {outcome}. Bring the page into the project to make it a jump")
     for path, became in dict.fromkeys(page.site_paths):
         outcome = (f"it links to {became}" if became.startswith("http")
                    else "only its text prints (set org.website to link to the site)")

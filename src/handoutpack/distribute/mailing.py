@@ -36,6 +36,7 @@ from ..markup import markdown
 from ..markup import formats
 from ..markup import labels
 from ..store.digests import file_digest
+from ..plan.failed import refuse_stale
 from ..project.config import Email, Project
 from ..sources.files import read_text
 from ..project.keys import suggest
@@ -632,6 +633,7 @@ def _check_request(project: Project, pack_id: str, languages: tuple[str, ...]) -
     if pack_id not in project.packs:
         raise HandoutpackError(f"no pack '{pack_id}'{suggest(pack_id, project.packs)}; the packs "
                                f"are: {', '.join(project.packs)}")
+    refuse_stale(project.build_dir, pack_id)  # the workbench's requests come this way too
     for lang in languages:
         if lang not in project.languages:
             raise HandoutpackError(f"--lang {lang}: not one of the project's languages "

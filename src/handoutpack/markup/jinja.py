@@ -7,7 +7,8 @@ import html
 import re
 import textwrap
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from pathlib import Path
 from typing import Any
 
 import jinja2
@@ -30,6 +31,10 @@ class Context:
     pack: dict
     audience: dict
     lang: str
+    templating: bool = True
+    """[content] templating: False turns Jinja off for every document."""
+    root: str = ""
+    """The project folder: Hugo's code shortcodes read files inside it only."""
 
     def as_dict(self) -> dict:
         return {"org": self.org, "event": self.event, "pack": self.pack,
@@ -46,7 +51,7 @@ def make_context(project: Project, lang: str, event: Event, pack_title: str = ""
         event={"name": shown.name, "place": shown.place, "date": long_date(shown.date, lang)},
         pack={"id": pack_id, "title": pack_title},
         audience={"id": audience_id, "name": project.text(audience.names, lang) if audience else ""},
-        lang=lang,
+        lang=lang, templating=project.templating, root=str(project.root),
     )
 
 
@@ -72,16 +77,51 @@ content_env = language_env("en")
 
 
 def expand(translation: Translation, context: Context) -> str:
-    """Run the source body through Jinja; errors name the file and line."""
-    return kept_call("expand", (translation.body, repr(context), translation.lang),
-                      lambda: _expand(translation, context))
+    """The source body with other systems' syntax rewritten (syntax.dialects), then run through
+    Jinja unless the project or the document turned templating off; errors name the file and
+    line."""
+    text, _ = source_text(translation, context)
+    if not templating(translation, context):
+        return text
+    try:
+        return kept_call("expand", (text, repr(context), translation.lang),
+                         lambda: render_text(translation.path.name,
+                                             syntax.protect_from_jinja(text), 1,
+                                             context.as_dict(), CONTENT_NAMES, translation.lang))
+    except HandoutpackError as error:
+        error.problems = [replace(p, line=file_line(translation, text, p.line)) if p.line else p
+                          for p in error.problems]
+        raise
 
 
-def _expand(translation: Translation, context: Context) -> str:
-    return render_text(translation.path.name, syntax.protect_from_jinja(translation.body),
-                       translation.body_line,
-                       context.as_dict(), "org, event, pack, audience and lang (see docs/authoring.md)",
-                       translation.lang)
+def file_line(translation: Translation, text: str, line: int) -> int:
+    """The file line of line `line` of `text`, the body as rewritten: the same line of the body
+    when the rewriting left it alone, else the body's first line that reads like it."""
+    lines, body = text.splitlines(), translation.body.splitlines()
+    if text.count("\n") == translation.body.count("\n") or not 0 < line <= len(lines):
+        return translation.body_line + line - 1  # rewritten within its lines, if at all
+    wanted = lines[line - 1].strip()
+    found = next((number for number, written in enumerate(body, 1)
+                  if wanted and written.strip() == wanted), None)
+    found = found or next((number for number, written in enumerate(body, 1)
+                           if wanted and wanted in written), None)
+    return translation.body_line + (found or min(line, len(body) or 1)) - 1
+
+
+CONTENT_NAMES = "org, event, pack, audience and lang (see docs/authoring.md)"
+
+
+def templating(translation: Translation, context: Context) -> bool:
+    return context.templating and translation.meta.templating
+
+
+def source_text(translation: Translation, context: Context) -> tuple[str, syntax.Notes]:
+    """The body as Jinja gets it: Hugo's, MDN's and MDX's syntax rewritten, with the notes the
+    rewriting left (check prints them as warnings)."""
+    page = syntax.Page(translation.lang, translation.path.parent,
+                       Path(context.root) if context.root else None, translation.meta.slug)
+    with bounds.deadline(bounds.TEMPLATE_SECONDS, translation.path.name):
+        return syntax.before_templating(translation.body, page)
 
 
 def render_text(name: str, text: str, first_line: int, values: dict, names: str,
@@ -93,7 +133,7 @@ def render_text(name: str, text: str, first_line: int, values: dict, names: str,
         with bounds.deadline(bounds.TEMPLATE_SECONDS, name):
             return bounds.render(_compiled(lang, text, finalize), values)
     except jinja2.TemplateSyntaxError as error:
-        raise _jinja_error(name, first_line, error, error.lineno, names) from None
+        raise _jinja_error(name, first_line, error, error.lineno, names, text) from None
     except HandoutpackError:
         raise
     except RecursionError:
@@ -104,7 +144,7 @@ def render_text(name: str, text: str, first_line: int, values: dict, names: str,
                                ) from None
     except Exception as error:  # undefined names, and whatever Python raises (1/0, 'a' + 1)
         line = template_line(error.__traceback__)
-        raise _jinja_error(name, first_line, error, line, names) from None
+        raise _jinja_error(name, first_line, error, line, names, text) from None
 
 
 @memo("inputs", maxsize=32)  # an email's template, compiled once for a list of thousands
@@ -129,13 +169,26 @@ def template_line(tb) -> int | None:
 
 
 def _jinja_error(name: str, first_line: int, error: Exception, line: int | None,
-                 names: str) -> HandoutpackError:
+                 names: str, text: str = "") -> HandoutpackError:
     message = getattr(error, "message", None) or str(error) or type(error).__name__
     hint = f"; the names you can use are {names}" if isinstance(error, jinja2.UndefinedError) else ""
     if LIQUID.search(message):
         hint += LIQUID_HINT
+    elif system := syntax.looks_like(_line_of(text, line)):
+        hint += system_hint(system)
     return HandoutpackError(f"template error: {message}{hint}", file=name,
                             line=first_line + line - 1 if line else None)
+
+
+def _line_of(text: str, line: int | None) -> str:
+    lines = text.splitlines()
+    return lines[line - 1] if line and 0 < line <= len(lines) else ""
+
+
+def system_hint(system: str) -> str:
+    """What to do about a template syntax handoutpack does not run."""
+    return (f". This looks like {system}, which handoutpack does not run: write the text it "
+            f"stood for, or {syntax.dialects.TURN_OFF}")
 
 
 LIQUID = re.compile(r"'(site|page|layout|jekyll|include)' is undefined|no filter named "

@@ -264,6 +264,16 @@ class Paths:
 
 
 @dataclass(frozen=True)
+class ContentSettings:
+    """[content]: how documents are read."""
+
+    templating: bool = True
+    """False: Jinja runs over no document, and `{{ ... }}` prints as written (a project of pages
+    from a site whose braces are its own); one document turns it off with `templating: false`
+    in its front matter."""
+
+
+@dataclass(frozen=True)
 class Security:
     """[security], read into Project.allow_remote and Project.max_image_pixels."""
 
@@ -315,6 +325,8 @@ class Project:
     profile, from Debian)."""
     presenter: Presenter | None = None
     """Who presents the packs ([presenter], or a profile given with --as)."""
+    templating: bool = True
+    """[content] templating: whether Jinja runs over documents."""
 
     def where(self, key: str) -> str:
         """'handoutpack.toml:12: packs.media.documents[2]': a config key as messages name it."""

@@ -21,6 +21,7 @@ from .config import (
     SMTP_SECURITY,
     Audience,
     Brand,
+    ContentSettings,
     DownloadPage,
     Email,
     Event,
@@ -125,12 +126,13 @@ class Reader:
             return {lang: value for lang in languages}
         if isinstance(value, dict) and value:
             for lang, text in value.items():
-                if lang not in languages:
+                if lang not in languages and (not LANG_RE.match(lang) or suggest(lang, languages)):
                     self.problem(f"{key}.{lang}", f"'{lang}' is not in languages.available"
                                  f"{suggest(lang, languages)}")
                 elif not isinstance(text, str) or not text.strip():
                     self.problem(f"{key}.{lang}", "must be a non-empty string")
-            return {k: v for k, v in value.items() if isinstance(v, str)}
+            # a language taken out of languages.available keeps its texts, unused, for its return
+            return {k: v for k, v in value.items() if isinstance(v, str) and k in languages}
         self.problem(key, "is required: a string, or a table with one string per language")
         return {}
 
@@ -190,7 +192,7 @@ class Reader:
     READERS = {"str": string, "bool": boolean, "float": number, "int": number,
                "dt.date | None": date, "dict[str, str]": localised}
     """How a value is read, by the type its field is declared with."""
-TOP_KEYS = {"org", "brand", "languages", "paths", "audiences", "packs", "event", "labels",
+TOP_KEYS = {"org", "brand", "languages", "paths", "content", "audiences", "packs", "event", "labels",
             "security", "typography", "download", "email", "print", "presenter"}
 
 
@@ -271,6 +273,7 @@ def read_project(root: Path, config_path: Path, data: dict, overrides: dict[str,
             r.problem(f"labels.{lang}", "must be a table of label names to strings")
 
     security = Security(**r.read(Security, data.get("security"), "security"))
+    settings = ContentSettings(**r.read(ContentSettings, data.get("content"), "content"))
     typography = _typography(r, r.table(data.get("typography"), "typography",
                                         toml_keys(Typography)), languages)
     download = DownloadPage(**r.read(DownloadPage, data.get("download"), "download"))
@@ -288,7 +291,7 @@ def read_project(root: Path, config_path: Path, data: dict, overrides: dict[str,
         download=download, email=email,
         emails_dir=emails_dir or root / "emails", site_root=site_root,
         printing=replace(printing, **forced_printing), cmyk_profile=cmyk_profile,
-        presenter=presenter,
+        presenter=presenter, templating=settings.templating,
     )
 
 

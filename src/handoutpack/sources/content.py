@@ -55,6 +55,10 @@ class FrontMatter:
     """Anything for the next writer or reviewer, e.g. a translator's doubts about a term."""
     kind_given: bool = True
     """False when the front matter has no `kind`: a translation then takes its source's."""
+    templating: bool = True
+    """False: Jinja does not run over the body (a page whose braces belong to another system)."""
+    slug: str = ""
+    """The page's address on the site it came from (as MDN's front matter gives it)."""
     ignored: tuple[tuple[str, int], ...] = ()
     """Keys handoutpack does not use (other tools' `layout`, `teaching`...), with their lines:
     kept out of the way, and reported once per key name by `check`."""
@@ -103,7 +107,7 @@ def load(project: Project, kept: dict | None = None) -> dict[str, Document]:
     `kept`: files read before, by their path and stat, for a caller that reads the sources again
     and again under one configuration (the preview): an unchanged file is not parsed again."""
     documents, problems = scan(project, kept)
-    collect(problems)
+    collect(p for p in problems if p.severity != "note")
     return documents
 
 
@@ -205,6 +209,10 @@ def _read(project: Project, path: Path) -> tuple[Translation, str, list[Problem]
         raise HandoutpackError(f"'{slug}' is a name Windows reserves for a device, and "
                                "the zips holding it would not unpack there; rename the file",
                                file=name)
+    if lang not in project.languages and not suggest(lang, project.languages):
+        raise HandoutpackError(Problem(name, message=(
+            f"left out: '{lang}' is not in languages.available ({', '.join(project.languages)});"
+            f" add it to {project.config_path.name} to build this translation"), severity="note"))
     if lang not in project.languages:
         raise HandoutpackError(f"language '{lang}' is not in languages.available "
                                f"({', '.join(project.languages)}){suggest(lang, project.languages)}; "
@@ -252,6 +260,8 @@ def parse_leniently(name: str, text: str, project: Project, lang: str | None = N
         stand_in = FrontMatter(title=Path(name).name, summary="", kind=DEFAULT_KIND,
                                kind_given=False)
         return stand_in, text[end + 5:], body_line, error.problems
+    if "title" not in data and (heading := TITLE_HEADING.search(body)):
+        data["title"] = heading["title"].strip()  # as Docusaurus and MkDocs take it
     meta, problems = _front_matter(name, data, lines, project, lang)
     return meta, body, body_line, problems
 
@@ -400,13 +410,19 @@ def _front_matter(name: str, data: dict, lines: dict[str, int], project: Project
         marp = False
     if not isinstance(data.get("notes", ""), str):
         bad("notes", "must be text")
+    templating = data.get("templating", True)
+    if not isinstance(templating, bool):
+        bad("templating", "must be true or false")
+        templating = True
+    slug = data.get("slug", "")
     return FrontMatter(
         title=title.strip(), summary=summary.strip(), kind=kind, order=order,
         date=date.date() if isinstance(date, dt.datetime) else date,
         audiences=lists["audiences"], keywords=lists["keywords"], marp=marp,
         source_revision=str(source_revision) if source_revision is not None else None,
         notes=data.get("notes") if isinstance(data.get("notes"), str) else None,
-        kind_given="kind" in data, ignored=ignored,
+        kind_given="kind" in data, ignored=ignored, templating=templating,
+        slug=slug if isinstance(slug, str) else "",
     ), problems
 
 

@@ -66,7 +66,7 @@ def adapt(body: str, project: Project, folder: Path, lang: str) -> str:
     """A page body with its images and links adapted (see the module's description); `folder`
     is the source's, against which relative paths are read."""
     body = IMAGE.sub(lambda m: _image(m[0], project, folder, lang), body)
-    return LINK.sub(lambda m: _link(m, project, folder), body)
+    return LINK.sub(lambda m: _link(m, project, folder, lang), body)
 
 
 def _image(tag: str, project: Project, folder: Path, lang: str) -> str:
@@ -101,8 +101,15 @@ def _placeholder(tag: str, src: str) -> str:
             f'{html.escape(shown)}</span>')
 
 
-def _link(match: re.Match, project: Project, folder: Path) -> str:
+PAGE_SUFFIXES = {"", ".md", ".mdx", ".html", ".htm"}
+"""What a link to a page of the site looks like: `../legal/`, `reference.md#commit`, `faq.html`."""
+
+
+def _link(match: re.Match, project: Project, folder: Path, lang: str) -> str:
     href = html.unescape(match["href"])
+    parts = urlsplit(href)
+    if not parts.scheme and parts.path and not is_site_path(href):
+        return _relative_link(match, parts, project, folder, lang)
     if not is_site_path(href) or Path(href).exists() and site_file(project, href) is None:
         return match[0]
     found = site_file(project, href)
@@ -118,3 +125,42 @@ def _link(match: re.Match, project: Project, folder: Path) -> str:
                 f'{match["text"]}</a>')
     return f'<span class="site-path"{marker}>{match["text"]}</span>'
 
+
+
+def _relative_link(match: re.Match, parts, project: Project, folder: Path, lang: str) -> str:
+    """A link to `name.md` leads to `name.<lang>.md` (the name handoutpack gives documents), or
+    the default language's; a link to a page the project does not hold prints as its text, and
+    links to the page on the site when org.website is known (check warns about each)."""
+    path = unquote(parts.path)
+    target = folder / path
+    if target.exists() or Path(path).suffix.lower() not in PAGE_SUFFIXES:
+        return match[0]
+    fragment = f"#{parts.fragment}" if parts.fragment else ""
+    if target.suffix.lower() in (".md", ".mdx"):
+        for code in dict.fromkeys([lang, project.default_language]):
+            named = target.with_name(f"{target.stem}.{code}.md")
+            if named.is_file():
+                href = Path(path).with_name(named.name).as_posix() + fragment
+                return (f'<a{match["before"]} href="{html.escape(href)}"{match["after"]}>'
+                        f'{match["text"]}</a>')
+    marker = f' data-outside-page="{html.escape(unquote(match["href"]))}"'
+    if url := _page_on_site(project, target, trailing=path.endswith("/")):
+        return (f'<a{match["before"]} href="{html.escape(url + fragment)}"{marker}'
+                f'{match["after"]}>{match["text"]}</a>')
+    return f'<span class="outside-page"{marker}>{match["text"]}</span>'
+
+
+def _page_on_site(project: Project, target: Path, trailing: bool) -> str | None:
+    """The address on the organisation's website of the page `target` (a path as the source's
+    site had it, relative to the content folder), if the website is known."""
+    if not project.org.website:
+        return None
+    base = project.content_dir.resolve()
+    resolved = Path(os.path.normpath(target.absolute()))
+    if not resolved.is_relative_to(base):
+        return None
+    page = resolved.relative_to(base).as_posix()
+    page = re.sub(r"(?:^|/)(?:_?index)?(?:\.[a-z]{2,3}(?:-[A-Za-z0-9]+)?)?\.(?:mdx?|html?)$", "/", page)
+    page = re.sub(r"(?:\.[a-z]{2,3})?\.(?:mdx?|html?)$", "/", page)
+    page = page + "/" if trailing and not page.endswith("/") else page
+    return project.org.website.rstrip("/") + "/" + page.lstrip("/")

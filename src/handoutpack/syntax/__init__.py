@@ -1,16 +1,22 @@
-"""Markdown as other tools write it: one extension module per syntax (Pandoc's fenced divs and
-attributes, kramdown's block attributes, GitHub's task lists, long code lines, emoji), so that
-each can be read, tested and changed on its own. `extensions()` lists them for markup."""
+"""Markdown as other tools write it: one module per syntax, so that each can be read, tested and
+changed on its own. Some are Python-Markdown extensions (Pandoc's fenced divs and attributes,
+kramdown's block attributes, GitHub's task lists, numbered lists starting past 1, attributed
+code fences, long code lines, emoji), which `extensions()` lists for markup; the others rewrite
+a source before Jinja runs (Hugo's shortcodes, MDN's macros, MDX, Starlight's and Docusaurus'
+admonitions: see dialects.py)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from . import attributes, emoji, fenced_divs, kramdown, list_start, overflow, tasks
+from . import attributes, emoji, fenced_divs, fences, kramdown, list_start, overflow, tasks
+from .dialects import before_templating, looks_like, protect as protect_from_jinja
+from .prose import Notes, Page
 
-protect_from_jinja = attributes.protect_from_jinja
+MODULES = (attributes, emoji, fenced_divs, fences, kramdown, list_start, overflow, tasks)
 
-MODULES = (attributes, emoji, fenced_divs, kramdown, list_start, overflow, tasks)
+__all__ = ["Notes", "Page", "before_templating", "extensions", "looks_like", "protect_from_jinja",
+           "sources"]
 
 
 def extensions() -> list:

@@ -34,13 +34,18 @@ def break_line(line: str, width: int = CODE_COLUMNS) -> list[str]:
     return [*pieces, line]
 
 
+HIGHLIGHT = ('<mark class="code-line">', "</mark>")
+"""A highlighted line's tags (see fences.py), kept through the escaping as \x01 and \x02."""
+
+
 def wrap_code(code: str) -> str:
     """A code block's escaped HTML with its long lines broken and marked."""
     lines = []
+    code = code.replace(HIGHLIGHT[0], "\x01").replace(HIGHLIGHT[1], "\x02")
     for line in html.unescape(code).split("\n"):
         pieces = [html.escape(piece, quote=False) for piece in break_line(line)]
         lines.append(f"\n{MARK} ".join(pieces))
-    return "\n".join(lines)
+    return "\n".join(lines).replace("\x01", HIGHLIGHT[0]).replace("\x02", HIGHLIGHT[1])
 
 
 class LongCodeLines(Postprocessor):

@@ -22,7 +22,7 @@ from ..project.config import PDF_VARIANTS
 from ..plan.selection import Selection
 from ..errors import HandoutpackError, Problems, printable
 from ..store.outputs import MANIFEST, build_lock, unwritable
-from ..pipeline import build_and_publish
+from ..pipeline import Incomplete, build_and_publish
 from ..progress import Reporter
 
 if TYPE_CHECKING:
@@ -155,11 +155,15 @@ def build_command(run: Run, packs: tuple[str, ...], languages: tuple[str, ...],
     selection = Selection(packs, languages)
     progress = Progress(enabled=not quiet and not verbose and sys.stderr.isatty())
     reporter = Reporter(log=_log(not verbose), progress=progress.show)
+    incomplete = None
     try:
-        outputs, warnings = build_and_publish(
-            project, None, selection, reporter, jobs=jobs, reuse=not no_cache, strict=strict,
-            pdf_variant=pdf_variant, log=_log(quiet or not verbose))
-        if recipients is not None:
+        try:
+            outputs, warnings = build_and_publish(
+                project, None, selection, reporter, jobs=jobs, reuse=not no_cache,
+                strict=strict, pdf_variant=pdf_variant, log=_log(quiet or not verbose))
+        except Incomplete as error:  # documents with errors left out, the rest built
+            outputs, warnings, incomplete = error.outputs, error.warnings, error
+        if recipients is not None and incomplete is None:
             with build_lock(project.build_dir):
                 personal = _personal_packs(project, packs[0], recipients, people, languages,
                                            jobs, progress)
@@ -184,11 +188,13 @@ def build_command(run: Run, packs: tuple[str, ...], languages: tuple[str, ...],
                    f"download page: {_shown(project.build_dir / 'index.html')}): "
                    f"{_counted(len(reporter.rendered), 'render')}, {reporter.reused} reused, "
                    f"{_counted(len(reporter.assembled), 'pack')} assembled")
-        if recipients is not None:
+        if recipients is not None and incomplete is None:
             from ..distribute import personalise
             where = _shown(personalise.personal_dir(project, "<lang>", packs[0]))
             click.echo(f"Wrote {_counted(len(personal.paths), 'personalised pack')} to {where}/: "
                        f"{personal.made} made, {personal.kept} already there")
+    if incomplete is not None:
+        raise incomplete  # what failed, with file and line; exit code 1
 
 
 def _personal_packs(project: config.Project, pack: str, recipients: Path, read: tuple,
@@ -259,9 +265,11 @@ def email_command(run: Run, pack: str, recipients: Path, languages: tuple[str, .
                   emls: tuple[str, ...], encoding: str | None) -> None:
     """Make PACK into an email to each recipient, in their language, and list them in
     build/outbox/PACK/; with --send, send them. A rerun never sends anyone the pack twice."""
+    from ..plan.failed import refuse_stale
     from ..sources import content
 
     project = run.project()
+    refuse_stale(project.build_dir, pack)  # before reading the sources, whose error it names
     documents = content.load(project)
     with build_lock(project.build_dir):  # a build must not change build/ under a run, nor two runs
         _email(project, documents, pack, recipients, languages, send, pace, max_mb, quiet,

@@ -1,0 +1,71 @@
+"""Code fences with attributes after the language, as Starlight, Docusaurus and MkDocs write them
+(```` ```astro title="src/pages/index.astro" {3-5} ````, ```` ```js showLineNumbers ````): the
+language is kept, the title prints as the block's caption and highlighted lines are marked.
+Python-Markdown's fences take only a bare language, and read these as text; nor do they nest in
+list items (as Starlight's <Steps> write them), which these do, whatever their info string."""
+
+from __future__ import annotations
+
+import html
+import re
+
+import markdown
+from markdown.preprocessors import Preprocessor
+
+from .prose import attributes
+
+OPENING = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})[ \t]*(?P<lang>[\w#.+-]*)"
+                     r"(?:[ \t]+(?P<info>[^`\n]*\S))?[ \t]*$")
+RANGES = re.compile(r"(?:^|\s|mark=|ins=|del=)\{(?P<lines>[\d,\s-]+)\}")
+
+
+def highlighted(info: str) -> set[int]:
+    """The line numbers `{3-5}` or `{1,4}` (and Expressive Code's mark/ins/del) name."""
+    lines: set[int] = set()
+    for match in RANGES.finditer(info):
+        for part in match["lines"].replace(" ", "").split(","):
+            first, _, last = part.partition("-")
+            if first.isdigit():
+                stop = int(last) if last.isdigit() else int(first)
+                lines.update(range(int(first), min(stop, int(first) + 10_000) + 1))
+    return lines
+
+
+def block(lang: str, info: str, code: list[str]) -> str:
+    args = attributes(RANGES.sub(" ", info))
+    title = args.get("title") or args.get("filename") or ""
+    marked = highlighted(info)
+    rows = [f'<mark class="code-line">{html.escape(line)}</mark>' if number in marked
+            else html.escape(line) for number, line in enumerate(code, 1)]
+    css = f' class="language-{html.escape(lang)}"' if lang else ""
+    caption = f'<p class="code-title"><code>{html.escape(title)}</code></p>\n' if title else ""
+    return f'{caption}<pre><code{css}>' + "\n".join(rows) + "\n</code></pre>"
+
+
+class AttributedFences(Preprocessor):
+    def run(self, lines):
+        result, index = [], 0
+        while index < len(lines):
+            match = OPENING.match(lines[index])
+            nested = match is not None and len(match["indent"].expandtabs(4)) >= 4
+            if match is None or not (nested or match["info"]) or (match["info"] or "").startswith(
+                    "{"):  # a bare fence or `{ .lang }`: fenced_code's own
+                result.append(lines[index])
+                index += 1
+                continue
+            fence, end = match["fence"], index + 1
+            while end < len(lines) and not (lines[end].strip().startswith(fence) and
+                                            not lines[end].strip().strip(fence[0])):
+                end += 1
+            indent = len(match["indent"])
+            code = [line[indent:] if line[:indent].isspace() else line
+                    for line in lines[index + 1:end]]
+            placeholder = self.md.htmlStash.store(block(match["lang"], match["info"] or "", code))
+            result += ["", match["indent"] + placeholder, ""]  # indented: in its list item
+            index = end + 1
+        return result
+
+
+class Extension(markdown.Extension):
+    def extendMarkdown(self, md):
+        md.preprocessors.register(AttributedFences(md), "attributed_fences", 26)  # before fences
