@@ -62,3 +62,21 @@ def test_the_check_reads_again_only_the_pages_that_changed(make_project, monkeyp
     links = [p.message for p in second if p.topic == "links"]
     assert not [p for p in first if p.topic == "links"] and len(links) == 1
     assert "'#nowhere' leads nowhere" in links[0], "the edited page is checked as it is now"
+
+
+def test_a_kept_page_holds_everything_a_parse_finds():
+    from handoutpack.check.pages import PageParser
+
+    html = ('<h2 id="a">Title</h2><p>Text <a href="#a">link</a> <img src="x.png" alt="X">'
+            '<a data-outside-page="other.md" href="https://example.org/other">other</a>'
+            '<a data-site-path="/img/y.png" href="https://example.org/img/y.png">y</a></p>')
+    direct = PageParser()
+    direct.feed(html)
+    direct.close()
+    kept = PageParser.parsed(html)
+    for name in PageParser.found_names():
+        mine, theirs = getattr(kept, name), getattr(direct, name)
+        if isinstance(theirs, list):
+            theirs = [tuple(item) if isinstance(item, list) else item for item in theirs]
+        assert mine == theirs, name
+    assert {"links", "outside_pages", "site_paths", "headings"} <= set(PageParser.found_names())

@@ -59,8 +59,11 @@ class PageParser(HTMLParser):
         self._style = False
         self._code = 0  # how deep inside <pre>, <code>, <script> or <style>
 
-    FOUND = ("ids", "links", "resources", "images", "headings", "prose", "remote_images",
-             "site_paths")
+    @classmethod
+    def found_names(cls) -> list[str]:
+        """What a parse finds: every public attribute this class adds to HTMLParser's."""
+        return sorted(set(vars(cls())) - set(vars(HTMLParser())) - {"ids"}
+                      - {name for name in vars(cls()) if name.startswith("_")}) + ["ids"]
 
     @classmethod
     def parsed(cls, html: str) -> PageParser:
@@ -69,11 +72,9 @@ class PageParser(HTMLParser):
         kept = json.loads(kept_call("page-found", (code_digest(), html),
                                     lambda: json.dumps(cls._read(html))))
         page = cls()
-        page.ids = set(kept["ids"])
-        page.links, page.headings, page.prose = kept["links"], kept["headings"], kept["prose"]
-        page.remote_images = kept["remote_images"]
-        for name in ("resources", "images", "site_paths"):
-            setattr(page, name, [tuple(item) for item in kept[name]])
+        for name, value in kept.items():  # JSON's lists back to sets and (hashable) tuples
+            setattr(page, name, set(value) if isinstance(getattr(page, name), set) else
+                    [tuple(item) if isinstance(item, list) else item for item in value])
         return page
 
     @classmethod
@@ -81,8 +82,8 @@ class PageParser(HTMLParser):
         parser = cls()
         parser.feed(html)
         parser.close()
-        return {name: sorted(parser.ids) if name == "ids" else getattr(parser, name)
-                for name in cls.FOUND}
+        return {name: sorted(value) if isinstance(value := getattr(parser, name), set)
+                else value for name in cls.found_names()}
 
     def handle_starttag(self, tag, attrs):
         values = dict(attrs)
