@@ -132,7 +132,7 @@ def write(made: Made, stage: Staging) -> list[Output]:
     outputs += [save(stage, path, pdf, kind="cover", lang=pack.lang,
                      pack=pack.spec.id, pages=pages)
                 for path, (pack, pdf, pages) in made.covers.items()]
-    for output in outputs:  # what each was built from, by content (see mailing._changed)
+    for output in outputs:  # what each was built from, by content (see distribute.outbox)
         output.source_sha256 = {name: file_digest(project.root / name) for name in output.sources}
     write_manifest(stage, outputs)
     made.kept.save()

@@ -143,8 +143,9 @@ def _base(project: Project, pack_id: str, lang: str) -> Base:
     data = path.read_bytes()
     first = first_page(data)
     if first is None:
-        raise HandoutpackError(f"{relative}: cannot be personalised (no cross-reference table at "
-                               "its end); build it again with `handoutpack build --no-cache`")
+        raise HandoutpackError("cannot be personalised (no cross-reference table at "
+                               "its end); build it again with `handoutpack build --no-cache`",
+                               file=relative)
     return Base(str(path), hashlib.sha256(data).hexdigest(), first)
 
 

@@ -15,6 +15,7 @@ from .forms import IDENTITY, draw_over, page_form
 from .placeholders import link_to_page, placeholders
 from .slides import named_destinations
 from .structure import StructureMerger
+from ..markup.scripts import direction
 
 
 class Merger:
@@ -105,6 +106,11 @@ class Merger:
                 xmp.load_from_docinfo(self.pdf.docinfo, raise_failure=False)
         self.pdf.Root.Lang = pikepdf.String(lang)
         self.pdf.Root.PageMode = Name.UseOutlines
+        if direction(lang) == "rtl":  # spreads read right to left (PDF 1.7, 12.2)
+            preferences = self.pdf.Root.get("/ViewerPreferences")
+            if not isinstance(preferences, pikepdf.Dictionary):
+                preferences = self.pdf.Root.ViewerPreferences = pikepdf.Dictionary()
+            preferences.Direction = Name.R2L
         share_fonts(self.pdf)
         data = to_bytes(self.pdf, self.version)
         for source in self.sources:

@@ -118,6 +118,10 @@ class Typography:
     """French: a narrow no-break space before ; : ! ? and inside « »."""
     quote_marks: dict[str, str] = field(default_factory=dict)
     """Quotation marks (opening, closing) by language, over the built-in ones."""
+    numerals: dict[str, str] = field(default_factory=dict)
+    """The digits a language is written with, where the tool writes numbers (page numbers,
+    page counts, dates, the number filters): 'western' (0-9, the default) or 'eastern' (Arabic
+    ٠-٩; Persian and Urdu ۰-۹), e.g. numerals = { ar = "eastern" }."""
     never_hyphenate: tuple[str, ...] = ()
     """Words never broken with a hyphen (names, brands), besides those never broken anyway:
     words with a capital inside (CERISE, MicroRate), acronyms, and words joined with '+'."""

@@ -312,11 +312,20 @@ def _typography(r: Reader, data: dict, languages) -> Typography:
             r.problem(key, f"{pair!r}: write the opening and closing marks, e.g. \"“”\" or \"«»\"")
         else:
             marks[lang] = pair
+    numerals = {}
+    for lang, style in r.table(data.get("numerals"), "typography.numerals").items():
+        key = f"typography.numerals.{lang}"
+        if lang not in languages:
+            r.problem(key, f"'{lang}' is not in languages.available{suggest(lang, languages)}")
+        elif style not in ("western", "eastern"):
+            r.problem(key, f"{style!r}: write \"western\" (0-9) or \"eastern\" (Arabic ٠-٩)")
+        else:
+            numerals[lang] = style
     words = data.get("never_hyphenate", [])
     if not isinstance(words, list) or not all(isinstance(w, str) and w.strip() for w in words):
         r.problem("typography.never_hyphenate", "must be a list of words, e.g. [\"Cerise\", \"Bethesda\"]")
         words = []
-    return Typography(**switches, quote_marks=marks, never_hyphenate=tuple(w.strip() for w in words))
+    return Typography(**switches, quote_marks=marks, numerals=numerals, never_hyphenate=tuple(w.strip() for w in words))
 
 
 def _override_dirs(r: Reader, root: Path, paths: dict, name: str) -> tuple[Path, ...]:
