@@ -17,7 +17,7 @@ from ..store.memos import memo
 from . import colours, numbers, theme
 from .formats import long_date
 from .jinja import template_line
-from .memory import kept_typeset, kept_call
+from .memory import kept_call, kept_typeset, once_a_build
 from .scripts import direction, isolated, own_direction
 from .theme import builtin_dir
 
@@ -86,7 +86,11 @@ def page(project: Project, template: str, **values) -> str:
 
 def _files_state(folders: list[Path]) -> str:
     """The files in `folders`, by path, size and date: a layout depends on every template it
-    may include."""
+    may include. Listed once a build (a build lays out hundreds of pages from one theme)."""
+    return once_a_build("theme files", tuple(folders), lambda: _list_files(folders))
+
+
+def _list_files(folders: list[Path]) -> str:
     lines = []
     for folder in folders:
         for path in sorted(folder.rglob("*")):

@@ -10,6 +10,7 @@ from pikepdf import Array, Name
 
 from . import imposition
 from .files import read, to_bytes
+from .fontshare import share_fonts
 from .forms import IDENTITY, draw_over, page_form
 from .placeholders import link_to_page, placeholders
 from .slides import named_destinations
@@ -90,7 +91,8 @@ class Merger:
                 link_to_page(annotation, self.pdf.pages[number - 1], titles.get(number, ""))
 
     def finish(self, lang: str, info: dict[str, str], print_ready: bool) -> bytes:
-        """The PDF's bytes: tags, bookmarks (shown on opening), language and document info."""
+        """The PDF's bytes: tags, bookmarks (shown on opening), language and document info, and
+        one font file per face for all its parts."""
         if print_ready:
             imposition.set_bleed_boxes(self.pdf.pages)
         self.tags.finish(lang, self.sources[0])
@@ -109,6 +111,7 @@ class Merger:
             if not isinstance(preferences, pikepdf.Dictionary):
                 preferences = self.pdf.Root.ViewerPreferences = pikepdf.Dictionary()
             preferences.Direction = Name.R2L
+        share_fonts(self.pdf)
         data = to_bytes(self.pdf, self.version)
         for source in self.sources:
             source.close()

@@ -52,6 +52,8 @@ class Pool:
         self.temp_root = temp_root
         self._executor: ProcessPoolExecutor | None = None
         self._temp: str | None = None
+        self.broken = False
+        """A worker died: a pool kept between builds (the preview's) must be made anew."""
 
     def run(self, task: Task, items: Iterable[T]) -> Iterator[tuple[T, Any]]:
         """(item, task(item)) for each item, as each finishes. When tasks fail, the error is
@@ -61,7 +63,12 @@ class Pool:
             return
         executor = self._start()
         order = {id(item): index for index, item in enumerate(items)}
-        pending: dict[Future, T] = {executor.submit(_call, task, item): item for item in items}
+        try:
+            pending: dict[Future, T] = {executor.submit(_call, task, item): item
+                                        for item in items}
+        except BrokenProcessPool:
+            self.broken = True
+            raise
         failed: list[tuple[int, BaseException]] = []
         try:
             while pending:
@@ -71,6 +78,7 @@ class Pool:
                     if future.cancelled():
                         continue
                     if future.exception() is not None:
+                        self.broken |= isinstance(future.exception(), BrokenProcessPool)
                         failed.append((order[id(item)], _explained(future.exception(), item)))
                         for other in pending:  # no new work; what runs already finishes
                             other.cancel()

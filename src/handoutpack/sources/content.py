@@ -102,14 +102,17 @@ def revision(body: str) -> str:
     return hashlib.sha256(body.encode("utf-8")).hexdigest()[:12]
 
 
-def load(project: Project) -> dict[str, Document]:
-    """Every document under the content folder, validated, keyed by slug in toolkit order."""
-    documents, problems = scan(project)
+def load(project: Project, kept: dict | None = None) -> dict[str, Document]:
+    """Every document under the content folder, validated, keyed by slug in toolkit order.
+    `kept`: files read before, by their path and stat, for a caller that reads the sources again
+    and again under one configuration (the preview): an unchanged file is not parsed again."""
+    documents, problems = scan(project, kept)
     collect(p for p in problems if p.severity != "note")
     return documents
 
 
-def scan(project: Project) -> tuple[dict[str, Document], list[Problem]]:
+def scan(project: Project, kept: dict | None = None
+         ) -> tuple[dict[str, Document], list[Problem]]:
     """The documents that could be read, and each problem found on the way."""
     problems: list[Problem] = []
     documents: dict[str, Document] = {}
@@ -124,7 +127,7 @@ def scan(project: Project) -> tuple[dict[str, Document], list[Problem]]:
                 or path.is_dir():
             continue
         try:
-            translation, section, found = _read(project, path)
+            translation, section, found = _read_kept(project, path, kept)
             problems += found  # front matter problems: reported, the body still checked
         except HandoutpackError as error:
             problems += error.problems
@@ -178,6 +181,19 @@ def _rel(project: Project, path: Path) -> str:
         return str(path.relative_to(project.root))
     except ValueError:
         return str(path)
+
+
+def _read_kept(project: Project, path: Path, kept: dict | None
+               ) -> tuple[Translation, str, list[Problem]]:
+    """_read, or what it gave for this file when its inode, date and size were the same (one
+    entry a file: an edited file's old reading is replaced)."""
+    if kept is None:
+        return _read(project, path)
+    info = path.stat()
+    signature = (info.st_ino, info.st_mtime_ns, info.st_size)
+    if path not in kept or kept[path][0] != signature:
+        kept[path] = (signature, _read(project, path))
+    return kept[path][1]
 
 
 def _read(project: Project, path: Path) -> tuple[Translation, str, list[Problem]]:

@@ -1,5 +1,5 @@
 """Preview while writing: a local web page of the documents and packs, each shown page by page as
-it will print, rebuilt and refreshed when a source file is saved."""
+it will print, rebuilt and pushed to the page as soon as a source file is saved (live.py)."""
 
 from __future__ import annotations
 
@@ -30,8 +30,8 @@ from ..build import build
 from ..plan.selection import Selection
 from ..publish.downloads import layout_label, own_name, page_images
 from ..errors import HandoutpackError, Problem
-from ..render.pool import start_early
 from ..store import memos
+from .live import Live, Workers
 from ..store.outputs import (
     PREVIEW_DIR,
     Busy,
@@ -103,16 +103,27 @@ class Preview:
         self.lock = threading.Lock()
         self.renders: dict[str, Render] = {}
         self.watched: list[Path] = [self.project_dir]
+        self.live: Live | None = None  # once started, it says when sources change
+        self.workers = Workers(self.overrides)  # kept warm between builds
+        self.sources: dict = {}  # parsed sources, by path and stat (content.load's `kept`)
+        self.sources_config = b""
 
     def load(self):
-        """The project and its documents as they are now; raises HandoutpackError."""
+        """The project and its documents as they are now; raises HandoutpackError. Sources
+        unchanged since the last load under the same configuration are not parsed again."""
         project = loader.load(self.project_dir, self.overrides)
         self.watched = [project.config_path, project.content_dir, *project.template_dirs,
                         *project.style_dirs]
-        return project, content.load(project)
+        configuration = project.config_path.read_bytes()
+        if configuration != self.sources_config:
+            self.sources, self.sources_config = {}, configuration
+        return project, content.load(project, self.sources)
 
     def stamp(self) -> str:
-        """Changes whenever a file that can change a render is saved, added or removed."""
+        """Changes whenever a file that can change a render is saved, added or removed: the
+        watcher's count of changes, or without one every file's time and size."""
+        if self.live is not None and not self.live.failed:
+            return f"change {self.live.generation}"
         digest = hashlib.sha256()
         for top in self.watched:
             for path in sorted(top.rglob("*")) if top.is_dir() else [top]:
@@ -132,31 +143,56 @@ class Preview:
             if known and known.stamp == stamp:
                 return known
             memos.forget("machine")  # a font installed meanwhile is seen; file memos key on dates
-            started = time.monotonic()
-            try:
-                project, documents = self.load()
-                target = targets(project, documents).get(path)
-                if target is None:
-                    return None
-                preview = dataclasses.replace(project, build_dir=project.build_dir / PREVIEW_DIR)
-                with build_lock(project.build_dir), Staging(preview.build_dir) as stage:
-                    outputs, warnings = build(preview, documents, target.selection(),
-                                              stage=stage)  # build/.preview is in build/
-                output = next(o for o in outputs if o.path == path)
-                result = Render(stamp, (preview.build_dir / path).read_bytes(), output.pages,
-                                warnings=warnings)
-                self.log(f"built {path} in {time.monotonic() - started:.1f} s")
-            except Busy as busy:  # `handoutpack build` is running: try again at the next poll
-                return Render(stamp, error=str(busy))
-            except HandoutpackError as error:
-                result = Render(stamp, error=str(error))
-                self.log(f"{path}: {error}")
-            except Exception as error:  # a bug of ours: show it where the user is looking
-                result = Render(stamp, error=f"handoutpack failed unexpectedly: "
-                                             f"{''.join(traceback.format_exception(error))}")
-                self.log(result.error)
-            self.renders[path] = result
+            result, keep = self._build(path, stamp)
+            if self.workers.broken():  # a kept worker died since the last build: new ones
+                self.workers.close()
+                result, keep = self._build(path, stamp)
+            if keep:
+                self.renders[path] = result
             return result
+
+    def _build(self, path: str, stamp: str) -> tuple[Render | None, bool]:
+        """A new build of the target at `path`, and whether to keep it until the next change."""
+        started = time.monotonic()
+        try:
+            project, documents = self.load()
+            target = targets(project, documents).get(path)
+            if target is None:
+                return None, False
+            preview = dataclasses.replace(project, build_dir=project.build_dir / PREVIEW_DIR)
+            with build_lock(project.build_dir), Staging(preview.build_dir) as stage:
+                outputs, warnings = build(preview, documents, target.selection(),
+                                          stage=stage,  # build/.preview is in build/
+                                          pool=self.workers.pool(preview))
+            output = next(o for o in outputs if o.path == path)
+            self.log(f"built {path} in {time.monotonic() - started:.1f} s")
+            return Render(stamp, (preview.build_dir / path).read_bytes(), output.pages,
+                          warnings=warnings), True
+        except Busy as busy:  # `handoutpack build` is running: try again at the next request
+            return Render(stamp, error=str(busy)), False
+        except HandoutpackError as error:
+            self.log(f"{path}: {error}")
+            return Render(stamp, error=str(error)), True
+        except Exception as error:  # a bug of ours: show it where the user is looking
+            if not self.workers.broken():  # (a broken pool is made anew, and tried again)
+                self.workers.close()
+            message = ("handoutpack failed unexpectedly: "
+                       f"{''.join(traceback.format_exception(error))}")
+            self.log(message)
+            return Render(stamp, error=message), True
+
+    def warm(self, path: str) -> None:
+        """Rebuild the target at `path` if a source changed, and draw its first page: what an
+        open page asks for next."""
+        render = self.render(path)
+        if render is not None and render.pages:
+            self.page_image(path, 1, render.version)
+
+    @staticmethod
+    def state(render: Render) -> dict:
+        """What the page needs to show a render: its version, pages and problems."""
+        return {"version": render.version, "pages": render.pages, "error": render.error,
+                "warnings": [str(w) for w in render.warnings]}
 
     def page_image(self, path: str, number: int, version: str) -> bytes | None:
         """Page `number` (from 1) of the render with this `version`, as a PNG."""
@@ -189,7 +225,8 @@ def targets(project: config.Project, documents: dict[str, content.Document]) -> 
 
 class Handler(BaseHTTPRequestHandler):
     """GET / (the list), /view/<path> (a target's pages), /state/<path> (JSON: its version,
-    pages and problem, rebuilt if needed), /page/<n>/<path>?v=<version> (PNG), /pdf/<path>."""
+    pages and problem, rebuilt if needed), /events/<path> (the same state as server-sent events,
+    at once and after each change), /page/<n>/<path>?v=<version> (PNG), /pdf/<path>."""
 
     preview: Preview
     workbench: workbench.Workbench
@@ -232,6 +269,8 @@ class Handler(BaseHTTPRequestHandler):
                 return self._view(rest)
             if route == "state":
                 return self._state(rest)
+            if route == "events":
+                return self._events(rest)
             if route == "page":
                 number, _, path = rest.partition("/")
                 version = url.query.removeprefix("v=")
@@ -319,9 +358,27 @@ class Handler(BaseHTTPRequestHandler):
         render = self.preview.render(path)
         if render is None:
             return self._send(HTTPStatus.NOT_FOUND, b"{}", "application/json")
-        state = {"version": render.version, "pages": render.pages, "error": render.error,
-                 "warnings": [str(w) for w in render.warnings]}
-        self._send(HTTPStatus.OK, json.dumps(state).encode("utf-8"), "application/json")
+        self._send(HTTPStatus.OK, json.dumps(self.preview.state(render)).encode("utf-8"),
+                   "application/json")
+
+    def _events(self, path: str) -> None:
+        live = self.preview.live
+        if live is None or self.preview.render(path) is None:
+            return self._send(HTTPStatus.NOT_FOUND, b"Not found", "text/plain")
+        self.send_response(HTTPStatus.OK)
+        self.send_header("Content-Type", "text/event-stream; charset=utf-8")
+        self.send_header("Cache-Control", "no-store")
+        self.send_header("X-Content-Type-Options", "nosniff")
+        self.end_headers()
+
+        def send(data: bytes) -> None:
+            self.wfile.write(data)
+            self.wfile.flush()
+
+        try:
+            live.stream(path, send)
+        except (ConnectionError, TimeoutError):
+            pass  # the page was closed or reloaded
 
     def _from_this_machine(self) -> bool:
         """Refuse pages of other sites that point a browser here (DNS rebinding)."""
@@ -364,6 +421,14 @@ class PreviewServer(ThreadingHTTPServer):
     """Connections waiting to be accepted: with socketserver's 5, a burst of them (a browser
     opens several at once; 300 idle sockets in the issue) had new ones wait a second or more."""
 
+    live: Live | None = None
+
+    def server_close(self) -> None:
+        if self.live is not None:
+            self.live.close()
+            self.live.preview.workers.close()
+        super().server_close()
+
     def handle_error(self, request, client_address) -> None:
         if not isinstance(sys.exc_info()[1], (ConnectionError, TimeoutError)):
             super().handle_error(request, client_address)
@@ -382,9 +447,8 @@ def make_server(project_dir: Path, port: int = 8000, overrides: dict[str, str] |
         raise HandoutpackError(f"cannot listen on {HOST}:{port} ({error.strerror}); "
                                "choose another port with --port") from None
     server.daemon_threads = True
-    # The server render workers are forked from is started here, by the thread that lives as
-    # long as the server: started by a build's thread, the kernel killed it when that thread
-    # ended (PR_SET_PDEATHSIG follows the thread), and nobody reaped it: a defunct process.
-    start_early()
+    server.live = preview.live = Live(preview)
+    preview.live.start()
+    preview.workers.start()
     return server
 
