@@ -15,7 +15,8 @@ from .store.digests import file_digest
 from .project.config import Project, with_printing
 from .sources.content import Document
 from .errors import Problem, Problems, warning
-from .store.outputs import TEMP_DIR, Output, Staging, ensure_space, save, write_manifest
+from .store.outputs import TEMP_DIR, Output, Staging, save, write_manifest
+from .store.outputs import ensure_space
 from .render.pool import Pool, default_jobs
 from .plan.jobs import Plan, plan, source_name
 from .plan.selection import Selection

@@ -20,7 +20,8 @@ from ..project.keys import suggest
 from ..sources.content import Document
 from ..store.digests import file_digest
 from ..store.names import portable
-from ..store.outputs import guarded, pack_path, read_outputs, write_atomic
+from ..store.outputs import guarded, pack_path, read_outputs
+from ..store.writing import write_atomic
 from .letters import (
     Attachment,
     Draft,

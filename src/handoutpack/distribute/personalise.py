@@ -21,7 +21,8 @@ from ..project.config import Project
 from ..errors import HandoutpackError
 from ..store.names import portable
 from .recipients import Recipient
-from ..store.outputs import PERSONAL_DIR, read_outputs, write_atomic
+from ..store.outputs import PERSONAL_DIR, read_outputs
+from ..store.writing import write_atomic
 from ..assemble.pack import page_values
 from ..render.pool import Pool, default_jobs
 from ..pdf.update import FirstPage, first_page, with_first_page

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from ..errors import HandoutpackError
-from ..store.outputs import unwritable, write_atomic
+from ..store.writing import unwritable, write_atomic
 
 JOURNAL = "sent.jsonl"
 LEGACY = "sent.json"

@@ -19,7 +19,8 @@ from typing import Any, TypeVar
 
 from ..bounds import deadline
 from ..errors import HandoutpackError
-from ..store.outputs import TEMP_PREFIX, remove_dead_builds_folders, running
+from ..store.outputs import TEMP_PREFIX
+from ..store.lock import remove_dead_builds_folders, running
 from .engine import FIXED_FONT_TIME, Renderer, subsetter
 
 T = TypeVar("T")

@@ -15,7 +15,7 @@ import polib
 from ..project.config import Project
 from ..sources.content import Document, Translation
 from ..errors import HandoutpackError
-from ..store.outputs import write_atomic
+from ..store.writing import write_atomic
 from .front import front_matter
 from .guard import check_additions
 from .segments import (TAG, PlaceholderError, Segment, Skeleton, check_placeholders, restore,

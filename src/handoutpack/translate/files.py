@@ -12,7 +12,7 @@ from ..project.config import Project
 from ..project.keys import suggest
 from ..sources.content import Document
 from ..errors import HandoutpackError
-from ..store.outputs import write_atomic
+from ..store.writing import write_atomic
 from . import catalog, config_texts, labels, patch, xliff
 from .catalog import Written, _rel, read
 from .segments import has_words

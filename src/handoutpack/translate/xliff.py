@@ -14,7 +14,7 @@ import polib
 from defusedxml import DefusedXmlException
 
 from ..errors import HandoutpackError
-from ..store.outputs import write_atomic
+from ..store.writing import write_atomic
 
 NS = "urn:oasis:names:tc:xliff:document:1.2"
 Q = f"{{{NS}}}"

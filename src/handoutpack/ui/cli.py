@@ -21,7 +21,9 @@ from ..project import overrides
 from ..project.config import PDF_VARIANTS
 from ..plan.selection import Selection
 from ..errors import HandoutpackError, Problems, printable
-from ..store.outputs import MANIFEST, build_lock, unwritable
+from ..store.outputs import MANIFEST
+from ..store.lock import build_lock
+from ..store.writing import unwritable
 from ..pipeline import Incomplete, build_and_publish
 from ..progress import Reporter
 

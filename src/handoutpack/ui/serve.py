@@ -32,15 +32,8 @@ from ..publish.downloads import layout_label, own_name, page_images
 from ..errors import HandoutpackError, Problem
 from ..store import memos
 from .live import Live, Workers
-from ..store.outputs import (
-    PREVIEW_DIR,
-    Busy,
-    Staging,
-    build_lock,
-    document_path,
-    layouts,
-    pack_path,
-)
+from ..store.outputs import PREVIEW_DIR, Staging, document_path, layouts, pack_path
+from ..store.lock import Busy, build_lock
 
 Log = Callable[[str], None]
 

@@ -33,14 +33,9 @@ from ..project.presenter import LOGO_TYPES, PHOTO_TYPES
 from ..publish.downloads import own_name
 from ..sources import content
 from ..store.names import WINDOWS_RESERVED
-from ..store.outputs import (
-    CACHE_DIR,
-    OUTBOX_DIR,
-    PREVIEW_DIR,
-    WORKBENCH_DIR,
-    build_lock,
-    write_atomic,
-)
+from ..store.outputs import CACHE_DIR, OUTBOX_DIR, PREVIEW_DIR, WORKBENCH_DIR
+from ..store.lock import build_lock
+from ..store.writing import write_atomic
 from . import uploads
 from .workbench_forms import form_profile, profile_form
 from .workbench_shown import described, page_image, pack_files, shown_message
