@@ -176,7 +176,8 @@ def test_list_shows_percentages(project):
 
 
 def test_a_hand_made_translation_is_aligned_once(project, make_project):
-    from handoutpack.sources.content import revision, body_of
+    from handoutpack.sources.content import revision
+    from handoutpack.sources.frontmatter import body_of
     rev = revision(body_of(DOC))
     french = FRENCH_DOC.replace("REV", rev).replace(
         "Groups decide their own rules.", "Les groupes fixent leurs règles.")

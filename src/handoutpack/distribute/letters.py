@@ -25,7 +25,8 @@ from ..markup import jinja, labels, markdown, templates
 from ..project.config import Email, Project
 from ..project.keys import suggest
 from ..publish.downloads import in_language, pages_text, size_text
-from ..sources.content import Document, split_front_matter
+from ..sources.content import Document
+from ..sources.frontmatter import split_front_matter
 from ..sources.files import read_text
 from ..store.names import portable
 from .recipients import Recipient
