@@ -22,7 +22,8 @@ from pathlib import Path
 
 from ..errors import HandoutpackError
 from ..markup import jinja, labels, markdown, templates
-from ..project.config import Email, Project
+from ..project.sending import Email
+from ..project.config import Project
 from ..project.keys import suggest
 from ..publish.downloads import in_language, pages_text, size_text
 from ..sources.content import Document

@@ -21,7 +21,8 @@ from .presenter import (
     read_profile,
 )
 from . import texts
-from .reader import MAX_CONFIG_BYTES, Reader, read_event, read_project
+from .reader import MAX_CONFIG_BYTES, read_event, read_project
+from .values import Reader
 from .schema import toml_keys
 
 
