@@ -237,7 +237,7 @@ def test_the_preview_keeps_its_workers_warm_and_replaces_one_that_died(make_proj
     import signal
 
     from handoutpack.render.pool import _reported_workers
-    from handoutpack.ui.serve import Preview
+    from handoutpack.ui.preview import Preview
 
     project = make_project()
     preview = Preview(project)
@@ -264,7 +264,7 @@ def test_the_preview_keeps_its_workers_warm_and_replaces_one_that_died(make_proj
 
 def test_the_preview_parses_again_only_the_sources_that_changed(make_project, monkeypatch):
     from handoutpack.sources import content
-    from handoutpack.ui.serve import Preview
+    from handoutpack.ui.preview import Preview
 
     project = make_project({"content/handouts/other.en.md": HELLO.replace("Hello", "Other")})
     preview = Preview(project)
