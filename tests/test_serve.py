@@ -302,3 +302,32 @@ def test_without_a_watcher_the_preview_still_sees_saves(make_project, monkeypatc
         source = project / "content/handouts/hello.en.md"
         source.write_text(source.read_text().replace("Hello from", "Greetings from"), "utf-8")
         assert "Greetings from Example Trust" in pdf_text(url), "seen at once, by the dates"
+
+
+@pytest.mark.slow
+def test_a_running_preview_sees_edited_styles_config_values_and_translated_labels(make_project):
+    """Besides templates and content: a stylesheet, a value in handoutpack.toml and a
+    translator's labels.po, each saved while the preview runs, reach the next page it shows."""
+    styles = builtin_dir("styles")
+    project = make_project({"styles/handout.css": (styles / "handout.css").read_text("utf-8")})
+    with serving(project) as base:
+        document, french_pack = base + "/pdf/en/documents/hello.pdf", base + "/pdf/fr/starter.pdf"
+        assert "Hello from Example Trust" in pdf_text(document)
+        css = project / "styles/handout.css"
+        css.write_text(css.read_text("utf-8") + '\nh2::after { content: " (restyled)"; }\n',
+                       encoding="utf-8")
+        shown = text_once(document, lambda text: "(restyled)" in text)
+        assert "Welcome (restyled)" in shown, "the edited stylesheet"
+        config = project / "handoutpack.toml"
+        config.write_text(config.read_text("utf-8").replace('name = "Example Trust"',
+                                                           'name = "Example Fund"', 1),
+                          encoding="utf-8")
+        shown = text_once(document, lambda text: "Example Fund" in text)
+        assert "Hello from Example Fund" in shown, "the edited config value"
+        labels = project / "translations/fr/labels.po"
+        labels.parent.mkdir(parents=True)
+        labels.write_text('msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n\n'
+                          'msgctxt "contents"\nmsgid "Contents"\nmsgstr "Dans ce dossier"\n',
+                          encoding="utf-8")
+        shown = text_once(french_pack, lambda text: "Dans ce dossier" in text)
+        assert "Dans ce dossier" in shown, "the translator's labels"
