@@ -20,7 +20,7 @@ from ..project.keys import suggest
 from ..sources.content import Document
 from ..store.digests import file_digest
 from ..store.names import portable
-from ..store.outputs import guarded, pack_path, read_outputs
+from ..store.outputs import OUTBOX_DIR, guarded, pack_path, read_outputs
 from ..store.writing import write_atomic
 from .letters import (
     Attachment,
@@ -37,7 +37,7 @@ from .recipients import Recipient, read_recipients
 
 
 def outbox_dir(project: Project, pack: str) -> Path:
-    return guarded(project.build_dir, f"outbox/{pack}")
+    return guarded(project.build_dir, f"{OUTBOX_DIR}/{pack}")
 
 
 @dataclass
