@@ -24,7 +24,8 @@ docs: $(STAMP)
 	$(BIN)/mkdocs build --strict
 
 bench: $(STAMP)
-	$(BIN)/python benchmarks/build_speed.py
+	$(BIN)/python benchmarks/build_speed.py --repeat 5
+	$(BIN)/python benchmarks/preview_speed.py --repeat 5
 	$(BIN)/python benchmarks/personal_packs.py --people 1000 --jobs 2
 	$(BIN)/python benchmarks/email_scale.py --people 5000
 

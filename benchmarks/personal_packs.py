@@ -85,10 +85,11 @@ def covers_alone(project: Path, profile: Path, people: Path, out: Path, jobs: in
     processes with handoutpack's renderer and writes each PDF: the work no personalising can
     avoid."""
     from handoutpack.project import loader
-    from handoutpack.distribute import mailing, personalise
+    from handoutpack.distribute import personalise
+    from handoutpack.distribute.recipients import read_recipients
 
     loaded = loader.load(project, profile=profile)
-    recipients, _ = mailing.read_recipients(people, loaded)
+    recipients, _ = read_recipients(people, loaded)
     out.mkdir(parents=True, exist_ok=True)
     saved = []
     for index, recipient in enumerate(recipients):

@@ -20,6 +20,7 @@ from pathlib import Path
 
 from handoutpack.ui import cli
 from handoutpack.store import outputs
+from handoutpack.store import writing
 from handoutpack import progress
 
 
@@ -43,7 +44,7 @@ def faulty_write(original):
         try:
             fault(relative)
         except OSError as error:
-            raise outputs.unwritable(self.build_dir / relative, error, len(data)) from None
+            raise writing.unwritable(self.build_dir / relative, error, len(data)) from None
         return original(self, relative, data)
     return write
 
@@ -54,7 +55,7 @@ def faulty_move(original):
         try:
             fault(staged.relative_to(folder).as_posix())
         except OSError as error:
-            raise outputs.unwritable(live, error) from None
+            raise writing.unwritable(live, error) from None
         original(staged, live)
     return staticmethod(move)
 

@@ -338,5 +338,5 @@ def test_download_page_loads_the_brand_fonts_and_keeps_english_titles_english(sa
         assert f'url("../fonts/{name}")' in page
         assert (sample / "build/fonts" / name).read_bytes() == (REPO / "styles/fonts" / name).read_bytes()
     english = [t.strip() for t in re.findall(r"<li lang=\"en\">([^<]*)", page)]
-    assert "The SPTF Universal Standards for SPM" in english
+    assert "Making the Case for SPM: A Note for Investors, Donors and MIVs" in english
     assert not any("\u202f" in title for title in english), "French spacing in an English title"

@@ -329,10 +329,10 @@ def test_a_document_with_an_error_does_not_stop_the_others(tmp_path):
     refused = invoke(root, "email", "welcome-pack", "--to", str(tmp_path / "none.csv"))
     assert refused.exit_code == 2
     assert "welcome-pack' is stale" in refused.output and "welcome.en.md" in refused.output
-    from handoutpack.distribute import mailing  # the workbench's way to email
+    from handoutpack.distribute import outbox
     from handoutpack.project import loader
     with pytest.raises(HandoutpackError, match="welcome-pack' is stale"):
-        mailing.prepare(loader.load(root), {}, "welcome-pack", tmp_path / "none.csv")
+        outbox.prepare(loader.load(root), {}, "welcome-pack", tmp_path / "none.csv")
     strict = invoke(root, "build", "--strict")
     assert strict.exit_code == 2
 

@@ -156,3 +156,15 @@ def test_set_event_on_the_command_line(make_project):
     bad = build(project, "--set", "event.date=next tuesday")
     assert_clean_failure(bad, "--set event.date=next tuesday: not a date; write it as YYYY-MM-DD")
     assert_clean_failure(build(project, "--set", "colour=red"), "--set colour=red: expected")
+
+
+def test_an_error_placed_after_it_was_raised_says_where_it_is_now():
+    """A stage that learns the file line later (a rewritten page's line mapped back to the
+    file) changes the problem; every place that prints the error prints the new place."""
+    from dataclasses import replace
+
+    from handoutpack.errors import HandoutpackError
+
+    error = HandoutpackError("template error: no such name", file="hello.en.md", line=3)
+    error.problems = [replace(p, line=8) for p in error.problems]
+    assert str(error) == "hello.en.md:8: template error: no such name"

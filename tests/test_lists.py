@@ -9,12 +9,11 @@ import json
 import re
 import time
 from email import policy
-from pathlib import Path
 
 import pytest
 
-from conftest import MINIMAL_CONFIG, invoke, write_files
-from handoutpack.distribute import mailing
+from conftest import invoke
+from handoutpack.distribute import letters
 from handoutpack.project import loader
 from handoutpack.sources import content
 from handoutpack.errors import HandoutpackError
@@ -48,11 +47,11 @@ def listed(project, text: str | bytes, encoding: str | None = None, name: str = 
 def message_for(project, recipient) -> email.message.EmailMessage:
     """The message `recipient` would be sent, parsed back (its attachment a stand-in)."""
     documents = content.load(project)
-    attachment = mailing.Attachment(project.root / "pack.pdf", "pack.pdf", 1, 100)
-    letter = mailing.Letter(recipient, mailing.find_template(project, "starter", recipient.lang),
+    attachment = letters.Attachment(project.root / "pack.pdf", "pack.pdf", 1, 100)
+    letter = letters.Letter(recipient, letters.find_template(project, "starter", recipient.lang),
                             attachment)
-    draft = mailing.draft(project, documents, "starter", letter)
-    made = mailing.compose(project, "starter", draft, mailing.encoded(b"%PDF-1.7 stand-in"))
+    draft = letters.draft(project, documents, "starter", letter)
+    made = letters.compose(project, "starter", draft, letters.encoded(b"%PDF-1.7 stand-in"))
     # an SMTPUTF8 message carries UTF-8 headers, which a mail program reads as text
     return email.message_from_string(made.data.decode("utf-8"), policy=policy.default)
 
@@ -228,7 +227,7 @@ def test_outbox_and_attachment_names_are_portable(project):
     address = "a" * 64 + "@" + ".".join(["b" * 63, "c" * 63, "d" * 55, "org"])
     (recipient,), problems = listed(project, f"email,name,language\n{address},Long,en\n")
     assert not problems
-    letter = mailing.Letter(recipient, None, None)
+    letter = letters.Letter(recipient, None, None)
     assert len(letter.file.encode()) <= 200 and letter.file.endswith(".eml")
     assert letter.file == portable(letter.file)
 
@@ -259,9 +258,9 @@ def test_the_workbench_shows_a_non_ascii_address_with_its_name(project):
     (recipient,), _ = listed(project, 'email,name,language,outlet\n'
                                       'josé@exämple.org,"Peña, José",en,\n')
     documents = content.load(project)
-    attachment = mailing.Attachment(project.root / "build/en/starter.pdf", "pack.pdf", 1, 100)
-    letter = mailing.Letter(recipient, mailing.find_template(project, "starter", "en"), attachment)
-    shown = shown_message(project, mailing.draft(project, documents, "starter", letter),
+    attachment = letters.Attachment(project.root / "build/en/starter.pdf", "pack.pdf", 1, 100)
+    letter = letters.Letter(recipient, letters.find_template(project, "starter", "en"), attachment)
+    shown = shown_message(project, letters.draft(project, documents, "starter", letter),
                           project.root / "build/en/starter.pdf")
     assert shown["to"] == '"Peña, José" <josé@exämple.org>' and shown["lang"] == "en"
     json.dumps(shown)

@@ -279,7 +279,7 @@ def test_download_page_bundles_and_preview_offer_each_layout(make_project):
 
     from handoutpack.project import loader
     from handoutpack.sources import content
-    from handoutpack.ui.serve import targets
+    from handoutpack.ui.preview import targets
 
     project = talk_project(make_project, 'presentations = "notes"')
     outcome = invoke(project, "build", "-q")

@@ -22,7 +22,7 @@ from conftest import HELLO, MINIMAL_CONFIG, invoke, write_files
 from handoutpack.project import loader
 from handoutpack.sources import content
 from handoutpack.errors import HandoutpackError
-from handoutpack.store.outputs import build_lock
+from handoutpack.store.lock import build_lock
 from pdfs import all_text
 
 KEYS = ["title", "summary", "kind", "order", "date", "audiences", "keywords", "marp",

@@ -80,7 +80,9 @@ def test_every_letter_is_in_the_pdf(built, lang):
 
 
 @pytest.mark.xfail(strict=True, reason="WeasyPrint maps a Devanagari conjunct's glyph (र्थ) to "
-                   "its first letter only, so a PDF reader's text lacks the other one")
+                   "its first letter only; handoutpack gives each Devanagari line its text as "
+                   "/ActualText, which pdftotext reads (tests/test_devanagari.py) but pypdf's "
+                   "extract_text does not")
 def test_every_devanagari_letter_is_in_the_pdf(built):
     title, text = TEXTS["hi"]
     assert not missing_letters(built / "build" / "hi" / "documents" / "hello.pdf", title + text)
@@ -125,7 +127,9 @@ def test_arabic_runs_right_to_left_and_its_page_number_is_on_the_left(built):
     text = "".join(ch for ch, _, _ in found)
     # a URL reads left to right on the page (pdfium lists it in its own order, org.example)
     assert found[text.index("example")][1] < found[text.index("org")][1]
-    page = text.index("Page 1 of 1")
+    # pdfium orders a line's words by the PDF's /Direction /R2L, so the English footer comes out
+    # as "1 of 1 Page": where its words are on the page is what counts
+    page = text.index("Page")
     assert found[page][1] < width / 2  # the page number at the foot's left, where an Arabic page ends
 
 

@@ -119,14 +119,24 @@ def test_a_running_preview_sees_edited_templates_and_labels(make_project):
         cover = project / "templates/cover.html"
         cover.write_text(cover.read_text("utf-8").replace(
             "<footer", "<p>Printed for the spring workshop</p><footer", 1), encoding="utf-8")
-        assert "Printed for the spring workshop" in pdf_text(pack), "the edited cover"
+        # the watcher hears of a save within milliseconds, not before the write returns
+        shown = text_once(pack, lambda text: "Printed for the spring workshop" in text)
+        assert "Printed for the spring workshop" in shown, "the edited cover"
         labels = project / "templates/labels.toml"
         text = labels.read_text("utf-8")
         assert 'contents = "Contents"' in text
         labels.write_text(text.replace('contents = "Contents"', 'contents = "In this pack"', 1),
                           encoding="utf-8")
-        shown = pdf_text(pack)
+        shown = text_once(pack, lambda text: "In this pack" in text)
         assert "In this pack" in shown and "Contents" not in shown, "the edited labels"
+
+
+def text_once(url: str, wanted, seconds: float = 10) -> str:
+    """The PDF's text as soon as `wanted` holds for it, or as it is after `seconds`."""
+    deadline = time.monotonic() + seconds
+    while not wanted(text := pdf_text(url)) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return text
 
 
 @pytest.mark.parametrize("number", ["%C2%B2", "%D9%A3", "9" * 5000, "-1", "0"],
@@ -193,3 +203,131 @@ def test_a_template_that_would_run_for_hours_answers_with_its_problem(make_proje
         assert status == 200 and "slow.en.md" in error and "took longer than 20 s" in error
         hello = json.loads(get(base + "/state/en/documents/hello.pdf")[1])
         assert hello["error"] == "" and hello["pages"] == 1, "and it renders the next"
+
+
+def test_a_save_is_pushed_to_the_open_page_without_it_asking(preview, browser):
+    """The page listens to server-sent events: no poll, and the watcher rebuilds on the save."""
+    project, base = preview
+    page = browser.new_page()
+    asked = []
+    page.on("request", lambda request: asked.append(request.url))
+    page.goto(base + "/view/en/documents/hello.pdf")
+    page.wait_for_function("document.body.dataset.version", timeout=60_000)
+    first = page.evaluate("document.body.dataset.version")
+    time.sleep(2.5)  # the old page asked every second
+    source = project / "content/handouts/hello.en.md"
+    source.write_text(source.read_text().replace("Hello from", "Greetings from"), encoding="utf-8")
+    page.wait_for_function(f"document.body.dataset.version !== '{first}'", timeout=60_000)
+    page.wait_for_function("document.querySelector('#pages img').complete")
+    assert not [url for url in asked if "/state/" in url], "nothing polled"
+    assert [url for url in asked if "/events/en/documents/hello.pdf" in url]
+    assert "Greetings from Example Trust" in pdf_text(base + "/pdf/en/documents/hello.pdf")
+    page.close()
+
+
+def test_events_for_no_such_target_are_not_found(preview):
+    project, base = preview
+    assert get(base + "/events/en/documents/nothing.pdf")[0] == 404
+
+
+def test_the_preview_keeps_its_workers_warm_and_replaces_one_that_died(make_project):
+    """A save pays for its renders only: the same worker processes render every build (no
+    start-up, no import); one killed meanwhile is replaced without the user seeing an error."""
+    import os
+    import signal
+
+    from handoutpack.render.pool import _reported_workers
+    from handoutpack.ui.preview import Preview
+
+    project = make_project()
+    preview = Preview(project)
+    preview.workers.start()
+    source = project / "content/handouts/hello.en.md"
+    text = source.read_text(encoding="utf-8")
+    try:
+        assert not preview.render("en/documents/hello.pdf").error
+        workers = _reported_workers(preview.workers.workers._temp)
+        for n in range(2):
+            source.write_text(text.replace("Hello from", f"Edit {n} from"), encoding="utf-8")
+            assert not preview.render("en/documents/hello.pdf").error
+        assert _reported_workers(preview.workers.workers._temp) == workers, "no new process"
+        for pid in workers:
+            os.kill(pid, signal.SIGKILL)
+        source.write_text(text.replace("Hello from", "After from"), encoding="utf-8")
+        render = preview.render("en/documents/hello.pdf")
+        assert not render.error
+        assert "After from Example Trust" in " ".join(
+            page.extract_text() for page in PdfReader(io.BytesIO(render.pdf)).pages)
+    finally:
+        preview.workers.close()
+
+
+def test_the_preview_parses_again_only_the_sources_that_changed(make_project, monkeypatch):
+    from handoutpack.sources import content
+    from handoutpack.ui.preview import Preview
+
+    project = make_project({"content/handouts/other.en.md": HELLO.replace("Hello", "Other")})
+    preview = Preview(project)
+    preview.load()
+    parsed = []
+    real = content._read
+    monkeypatch.setattr(content, "_read",
+                        lambda project, path: parsed.append(path.name) or real(project, path))
+    documents = preview.load()[1]
+    assert parsed == [] and set(documents) == {"hello", "other"}
+    source = project / "content/handouts/hello.en.md"
+    source.write_text(source.read_text().replace("Hello from", "Greetings from"), "utf-8")
+    documents = preview.load()[1]
+    assert parsed == ["hello.en.md"]
+    assert "Greetings from" in documents["hello"].translations["en"].body
+    config = project / "handoutpack.toml"
+    config.write_text(config.read_text() + "\n# edited\n", encoding="utf-8")
+    preview.load()
+    assert sorted(parsed) == ["hello.en.md", "hello.en.md", "other.en.md"], "read under the new one"
+
+
+def test_without_a_watcher_the_preview_still_sees_saves(make_project, monkeypatch):
+    """inotify can run out of watches (or a network drive has none): the preview says so and
+    checks the files' dates on each request, as before."""
+    import watchfiles
+
+    def no_watcher(*args, **kwargs):
+        raise OSError(28, "inotify watch limit reached")
+
+    monkeypatch.setattr(watchfiles, "watch", no_watcher)
+    project = make_project()
+    with serving(project) as base:
+        url = base + "/pdf/en/documents/hello.pdf"
+        assert "Hello from Example Trust" in pdf_text(url)
+        source = project / "content/handouts/hello.en.md"
+        source.write_text(source.read_text().replace("Hello from", "Greetings from"), "utf-8")
+        assert "Greetings from Example Trust" in pdf_text(url), "seen at once, by the dates"
+
+
+@pytest.mark.slow
+def test_a_running_preview_sees_edited_styles_config_values_and_translated_labels(make_project):
+    """Besides templates and content: a stylesheet, a value in handoutpack.toml and a
+    translator's labels.po, each saved while the preview runs, reach the next page it shows."""
+    styles = builtin_dir("styles")
+    project = make_project({"styles/handout.css": (styles / "handout.css").read_text("utf-8")})
+    with serving(project) as base:
+        document, french_pack = base + "/pdf/en/documents/hello.pdf", base + "/pdf/fr/starter.pdf"
+        assert "Hello from Example Trust" in pdf_text(document)
+        css = project / "styles/handout.css"
+        css.write_text(css.read_text("utf-8") + '\nh2::after { content: " (restyled)"; }\n',
+                       encoding="utf-8")
+        shown = text_once(document, lambda text: "(restyled)" in text)
+        assert "Welcome (restyled)" in shown, "the edited stylesheet"
+        config = project / "handoutpack.toml"
+        config.write_text(config.read_text("utf-8").replace('name = "Example Trust"',
+                                                           'name = "Example Fund"', 1),
+                          encoding="utf-8")
+        shown = text_once(document, lambda text: "Example Fund" in text)
+        assert "Hello from Example Fund" in shown, "the edited config value"
+        labels = project / "translations/fr/labels.po"
+        labels.parent.mkdir(parents=True)
+        labels.write_text('msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n\n'
+                          'msgctxt "contents"\nmsgid "Contents"\nmsgstr "Dans ce dossier"\n',
+                          encoding="utf-8")
+        shown = text_once(french_pack, lambda text: "Dans ce dossier" in text)
+        assert "Dans ce dossier" in shown, "the translator's labels"

@@ -176,7 +176,8 @@ def test_list_shows_percentages(project):
 
 
 def test_a_hand_made_translation_is_aligned_once(project, make_project):
-    from handoutpack.sources.content import revision, body_of
+    from handoutpack.sources.content import revision
+    from handoutpack.sources.frontmatter import body_of
     rev = revision(body_of(DOC))
     french = FRENCH_DOC.replace("REV", rev).replace(
         "Groups decide their own rules.", "Les groupes fixent leurs règles.")
@@ -290,3 +291,114 @@ def test_check_says_when_a_po_file_is_not_imported(project):
     result = invoke(project, "check")
     assert "content/handouts/groups.fr.md: differs from what translations/fr/groups.po says: " \
            "run `handoutpack translate import`" in result.output, result.output
+
+
+REFUSED = {
+    "template code": ("Why they matter", "Pourquoi {{ cycler.__init__.__globals__ }}",
+                      "template code"),
+    "raw HTML": ("Why they matter", "Pourquoi <img src=x onerror=alert(1)>", "adds raw HTML"),
+    "a new link": ("Remember", "À retenir : [cliquez ici](https://evil.example/login)",
+                   "adds a link the English does not have"),
+    "a bare URL": ("A footnote's text.", "Voir https://evil.example/login",
+                   "adds a link the English does not have"),
+    "new blocks": ("Groups decide their own rules.",
+                   "Les groupes décident.\n\n---\ntitle: Piraté\n---\n\n# Nouveau",
+                   "line break"),
+    "a new heading": ("Groups decide their own rules.", "# Les groupes décident",
+                      "another kind of block"),
+}
+
+
+@pytest.mark.parametrize("case", REFUSED, ids=list(REFUSED))
+def test_import_refuses_what_the_english_does_not_have(project, case):
+    msgid, msgstr, said = REFUSED[case]
+    export(project, "groups")
+    translate_all(project)
+    po = po_of(project)
+    po.find(msgid).msgstr = msgstr
+    po.save()
+    result = invoke(project, "translate", "import")
+    assert result.exit_code == 2, result.output
+    line = next(i for i, text in enumerate(
+        (project / "translations/fr/groups.po").read_text().splitlines(), 1)
+        if text.startswith(f'msgid "{msgid}'))
+    found = re.search(r"translations/fr/groups.po:(\d+): ([^\n]*)", result.output)
+    assert found and line - 3 <= int(found[1]) <= line and said in found[2], result.output
+    assert "Traceback" not in result.output
+    assert not (project / "content/handouts/groups.fr.md").exists()
+
+
+BLOCKS = """\
+---
+title: Blocks
+summary: Every kind of block.
+kind: handout
+---
+
+sptf.info
+:   The Task Force's own site,
+    with its working groups.
+
+![A loan officer meets a savings group](group.jpg)
+
+| Region | Loans |
+|---|---|
+| Andes | Many |
+
+: Loans by region
+
+::: note
+Keep the rate in view.
+:::
+
+> [!NOTE]
+> Ask for the full price.
+
+!!! warning "Mind the rate"
+    Rates include every fee.
+"""
+
+
+def test_definitions_captions_alt_text_and_notes_are_segments_of_their_own(make_project):
+    project = make_project({"content/handouts/blocks.en.md": BLOCKS})
+    export(project, "blocks")
+    po = po_of(project, "blocks")
+    assert [(e.comment.split(";")[0], e.msgid) for e in po][2:] == [
+        ("term", "sptf.info"),
+        ("definition", "The Task Force's own site, with its working groups."),
+        ("paragraph", "<g1>A loan officer meets a savings group</g1>"),
+        ("table cell", "Region"), ("table cell", "Loans"), ("table cell", "Andes"),
+        ("table cell", "Many"), ("caption", "Loans by region"),
+        ("paragraph", "Keep the rate in view."), ("paragraph", "Ask for the full price."),
+        ("note title", "Mind the rate"), ("paragraph", "Rates include every fee.")]
+    assert "image group.jpg" in po[4].comment
+    translate_all(project, "blocks")
+    po = po_of(project, "blocks")
+    po[4].msgstr = "<g1>Un agent de crédit et un groupe d'épargne</g1>"
+    po.save()
+    assert invoke(project, "translate", "import").exit_code == 0
+    lines = (project / "content/handouts/blocks.fr.md").read_text().split("---\n", 2)[2]
+    assert lines.splitlines() == [
+        "", "FR sptf.info", ":   FR The Task Force's own site, with its working groups.", "",
+        "![Un agent de crédit et un groupe d'épargne](group.jpg)", "",
+        "| FR Region | FR Loans |", "|---|---|", "| FR Andes | FR Many |", "",
+        ": FR Loans by region", "", "::: note", "FR Keep the rate in view.", ":::", "",
+        "> [!NOTE]", "> FR Ask for the full price.", "",
+        '!!! warning "FR Mind the rate"', "    FR Rates include every fee."]
+
+
+def test_figures_in_table_cells_are_the_translations_own(make_project):
+    english = DOC.replace("| Cycle | A year of saving |", "| Cycle | A year of saving |\n"
+                          "| Rate | 36.5% |")
+    french = english.replace("title: Saving groups", "title: Groupes d'épargne").replace(
+        "| Rate | 36.5% |", "| Taux | 36,5 % |")
+    project = make_project({"content/handouts/groups.en.md": english,
+                            "content/handouts/groups.fr.md": french})
+    export(project, "groups")
+    po = po_of(project)
+    assert po.find("36.5%").msgstr == "36,5 %"
+    po.remove(po.find("36.5%"))  # a catalogue made before figures were entries
+    po.save()
+    assert invoke(project, "translate", "import").exit_code == 0
+    after = (project / "content/handouts/groups.fr.md").read_text()
+    assert after.split("---\n", 2)[2] == french.split("---\n", 2)[2]  # the body, byte for byte

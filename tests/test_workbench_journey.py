@@ -4,7 +4,6 @@ for a list in three languages; one test per defect the issue found; axe-core on 
 
 from __future__ import annotations
 
-import io
 import os
 import re
 from pathlib import Path
@@ -397,12 +396,12 @@ def test_axe_finds_no_violation_in_any_state(browser, bench, tmp_path):
 @pytest.mark.slow
 def test_10_after_an_interrupted_run_the_count_and_table_say_who_is_left(browser, bench, smtp,
                                                                         tmp_path):  # noqa: F811
-    from handoutpack.distribute import mailing
+    from handoutpack.distribute import outbox
     from handoutpack.distribute.sentlog import SentLog
     from handoutpack.project import loader
 
     project, base = bench
-    with SentLog(mailing.outbox_dir(loader.load(project), "media")) as log:  # a run cut short
+    with SentLog(outbox.outbox_dir(loader.load(project), "media")) as log:  # a run cut short
         log.record("jane@example.org", "en", "jane.eml", "sent")
     page = open_page(browser, base)
     page.wait_for_selector("#sent tbody tr")  # the table shows the earlier run at once

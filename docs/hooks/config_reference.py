@@ -17,9 +17,9 @@ from dataclasses import MISSING, dataclass, fields, is_dataclass
 from typing import Any
 
 from handoutpack.project.config import (PRINT_KEYS, Audience, Brand, ContentSettings,
-                                        DownloadPage, Email,
-                                        Event, Languages, Org, PackSpec, Paths, Printing,
-                                        Project, Security, Smtp, Typography)
+                                        DownloadPage, Event, Languages, Org, PackSpec, Paths,
+                                        Printing, Project, Security, Typography)
+from handoutpack.project.sending import Email, Smtp
 from handoutpack.project.presenter import Partner, Presenter
 from handoutpack.project.schema import toml_keys
 

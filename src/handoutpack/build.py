@@ -3,6 +3,7 @@ around it, check and publishing, is pipeline.py's)."""
 
 from __future__ import annotations
 
+from contextlib import nullcontext
 from dataclasses import dataclass
 from functools import partial
 
@@ -14,7 +15,8 @@ from .store.digests import file_digest
 from .project.config import Project, with_printing
 from .sources.content import Document
 from .errors import Problem, Problems, warning
-from .store.outputs import TEMP_DIR, Output, Staging, ensure_space, save, write_manifest
+from .store.outputs import TEMP_DIR, Output, Staging, save, write_manifest
+from .store.outputs import ensure_space
 from .render.pool import Pool, default_jobs
 from .plan.jobs import Plan, plan, source_name
 from .plan.selection import Selection
@@ -54,11 +56,12 @@ class Made:
 
 def make(project: Project, documents: dict[str, Document], selection: Selection = Selection(),
          reporter: Reporter | None = None, jobs: int | None = None, reuse: bool = True,
-         strict: bool = False, kept: Kept | None = None) -> Made:
+         strict: bool = False, kept: Kept | None = None, pool: Pool | None = None) -> Made:
     """Plan, render and assemble the selected documents and packs in memory. `jobs` processes
     render at once (default: one per core); `reuse=False` ignores the cache; `strict`:
     WeasyPrint's warnings fail before anything is written; `kept`: the typeset pages kept
-    between builds (see kept_pages), if the caller has them already."""
+    between builds (see kept_pages), if the caller has them already; `pool`: workers the
+    caller keeps warm between builds (the preview's), else this build's own."""
     reporter = reporter or Reporter()
     ensure_space(project.build_dir, {})  # renders need room in build/.cache too
     kept = kept or kept_pages(project, reuse)
@@ -68,8 +71,9 @@ def make(project: Project, documents: dict[str, Document], selection: Selection 
     spec = CacheSpec(project.build_dir / CACHE_DIR, reuse, project.root,
                      make_renderer(project).options)
     reporter.notes += prepress.brand_notes(project, planned)
-    with Pool(partial(make_renderer, project), jobs or default_jobs(),
-              temp_root=project.build_dir / TEMP_DIR) as pool:
+    with nullcontext(pool) if pool else Pool(partial(make_renderer, project),
+                                             jobs or default_jobs(),
+                                             temp_root=project.build_dir / TEMP_DIR) as pool:
         rendering = Rendering(project, spec, pool, reporter)
         rendered = rendering.get(planned.jobs())
         warnings = [warning(job.source or job.name, w, topic="render")
@@ -92,14 +96,14 @@ def make(project: Project, documents: dict[str, Document], selection: Selection 
 def build(project: Project, documents: dict[str, Document], selection: Selection = Selection(),
           reporter: Reporter | None = None, jobs: int | None = None, reuse: bool = True,
           strict: bool = False, pdf_variant: str | None = None,
-          kept: Kept | None = None, stage: Staging | None = None
+          kept: Kept | None = None, stage: Staging | None = None, pool: Pool | None = None
           ) -> tuple[list[Output], list[Problem]]:
     """Write the selected documents and packs into `stage`, for the caller to switch into
     build/; return the outputs and warnings. `pdf_variant` wins over every pack's and the
     config's; the other options are make()'s."""
     if pdf_variant:
         project = with_printing(project, pdf_variant=pdf_variant)
-    made = make(project, documents, selection, reporter, jobs, reuse, strict, kept)
+    made = make(project, documents, selection, reporter, jobs, reuse, strict, kept, pool)
     printed = made.print_warnings()
     if strict and printed:
         raise Problems([*dict.fromkeys(printed),
@@ -129,7 +133,7 @@ def write(made: Made, stage: Staging) -> list[Output]:
     outputs += [save(stage, path, pdf, kind="cover", lang=pack.lang,
                      pack=pack.spec.id, pages=pages)
                 for path, (pack, pdf, pages) in made.covers.items()]
-    for output in outputs:  # what each was built from, by content (see mailing._changed)
+    for output in outputs:  # what each was built from, by content (see distribute.outbox)
         output.source_sha256 = {name: file_digest(project.root / name) for name in output.sources}
     write_manifest(stage, outputs)
     made.kept.save()

@@ -72,6 +72,9 @@ class HandoutpackError(Exception):
             p if isinstance(p, Problem) else Problem(file, line, key, p) for p in problems]
         super().__init__("\n".join(map(str, self.problems)))
 
+    def __str__(self) -> str:  # from the problems as they are now: a stage may place them later
+        return "\n".join(map(str, self.problems))
+
     @property
     def messages(self) -> list[str]:
         """Each problem as one line for people."""

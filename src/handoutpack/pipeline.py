@@ -18,15 +18,8 @@ from .store.digests import code_digest, key
 from .errors import Problem, Problems
 from .project.config import Project
 from .plan.selection import Selection
-from .store.outputs import (
-    CACHE_DIR,
-    TEMP_DIR,
-    Output,
-    Staging,
-    build_lock,
-    published_state,
-    remove_dead_builds_folders,
-)
+from .store.outputs import CACHE_DIR, TEMP_DIR, Output, Staging, published_state
+from .store.lock import build_lock, remove_dead_builds_folders
 from .progress import Reporter
 from .markup.theme import builtin_dir
 

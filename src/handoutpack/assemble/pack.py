@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from ..markup import formats, templates
-from ..markup import labels
+from ..markup import labels, numbers
 from ..project.config import PackSpec, Printing, Project
 from ..pdf import imposition
 from ..pdf.merge import Merger
@@ -82,7 +82,8 @@ def page_values(project: Project, spec: PackSpec, lang: str, date: dt.date | Non
                 audience=project.text(project.audiences[spec.audience].names, lang),
                 event=spec.event.shown(lang, project.default_language),
                 logo=project.org.logo.as_uri() if project.org.logo else "",
-                styles=stylesheets(project), page_counter=templates.page_counter_css(words),
+                styles=stylesheets(project), page_counter=templates.page_counter_css(
+                    words, lang, numbers.numerals(project.typography.numerals, lang)),
                 date=date, language_name=formats.language_name, page_link=PAGE_LINK)
 
 

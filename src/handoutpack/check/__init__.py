@@ -19,6 +19,7 @@ from .jinja import check_jinja
 from .packs import empty_packs
 from .pages import Pages, check_page
 from .translations import check_translation, coverage
+from .words import untranslated_words
 
 __all__ = ["Report", "inspect", "preflight", "run", "text_report"]
 
@@ -65,8 +66,9 @@ def _print_findings(project: Project, documents: dict[str, Document]) -> list[Pr
     return found(check_print(project, documents), "print")
 
 
-SHOWN_IN_BUILD = {"markdown", "front matter", "paths"}
-"""Warnings a build prints too: text printed as written, images left out, keys ignored."""
+SHOWN_IN_BUILD = {"markdown", "front matter", "paths", "untranslated"}
+"""Warnings a build prints too: text printed as written, images left out, keys ignored, words
+that print in another language."""
 
 
 def preflight(project: Project, documents: dict[str, Document], selection: Selection,
@@ -107,6 +109,7 @@ def inspect(project: Project, documents: dict[str, Document], selection: Selecti
     findings += ignored_keys(project, wanted, langs)
     findings += check_fonts(project)
     findings += empty_packs(project, documents, selection)
+    findings += untranslated_words(project, langs)
     pages = Pages(project, documents)
     for document in wanted.values():
         for lang, translation in document.translations.items():

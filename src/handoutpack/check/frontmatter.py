@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from ..sources import content
+from ..sources import frontmatter
 from ..project.config import Project
 from ..project.keys import suggest
 from ..sources.content import Document
 from ..errors import Problem
 from .findings import finding, rel
 
-USED_KEYS = sorted(set(content.FrontMatter.__dataclass_fields__) - {"ignored", "kind_given"})
+USED_KEYS = sorted(set(frontmatter.FrontMatter.__dataclass_fields__) - {"ignored", "kind_given"})
 
 
 def ignored_keys(project: Project, documents: dict[str, Document],

@@ -3,12 +3,14 @@ lead nowhere), and what it announces (alt text, heading levels)."""
 
 from __future__ import annotations
 
+import json
 import re
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
 
 from ..markup import jinja
+from ..markup.memory import kept_call
 from ..sources import resources
 from ..project.config import Project
 from ..project.keys import suggest
@@ -20,6 +22,7 @@ from ..render.engine import Refused
 from ..syntax import emoji
 from ..syntax.leftovers import leftovers
 from ..render.stage import make_renderer
+from ..store.digests import code_digest
 from ..errors import Problem
 from .findings import finding, found, rel, source_line
 
@@ -55,6 +58,32 @@ class PageParser(HTMLParser):
         self._open: list[list] = []  # links and headings whose text is being read
         self._style = False
         self._code = 0  # how deep inside <pre>, <code>, <script> or <style>
+
+    @classmethod
+    def found_names(cls) -> list[str]:
+        """What a parse finds: every public attribute this class adds to HTMLParser's."""
+        return sorted(set(vars(cls())) - set(vars(HTMLParser())) - {"ids"}
+                      - {name for name in vars(cls()) if name.startswith("_")}) + ["ids"]
+
+    @classmethod
+    def parsed(cls, html: str) -> PageParser:
+        """What `html` holds, read again only when the page changed: what was found in it is
+        kept between builds (memory.keeping), so an edit parses its own page, not every one."""
+        kept = json.loads(kept_call("page-found", (code_digest(), html),
+                                    lambda: json.dumps(cls._read(html))))
+        page = cls()
+        for name, value in kept.items():  # JSON's lists back to sets and (hashable) tuples
+            setattr(page, name, set(value) if isinstance(getattr(page, name), set) else
+                    [tuple(item) if isinstance(item, list) else item for item in value])
+        return page
+
+    @classmethod
+    def _read(cls, html: str) -> dict:
+        parser = cls()
+        parser.feed(html)
+        parser.close()
+        return {name: sorted(value) if isinstance(value := getattr(parser, name), set)
+                else value for name in cls.found_names()}
 
     def handle_starttag(self, tag, attrs):
         values = dict(attrs)
@@ -133,10 +162,7 @@ class Pages:
                 return None  # a Jinja error in the content: check_jinja reports it
             self.problems[translation.path] = found(error.problems, "templates")
             return None
-        parser = PageParser()
-        parser.feed(job.html)
-        parser.close()
-        return parser
+        return PageParser.parsed(job.html)
 
 
 def check_page(project: Project, translation: Translation, page: PageParser,

@@ -8,7 +8,7 @@ from dataclasses import replace
 from ..build import make
 from ..errors import Problem
 from ..project.config import Project
-from ..store.outputs import build_lock
+from ..store.lock import build_lock
 
 
 def check_print(project: Project, documents: dict) -> list[Problem]:

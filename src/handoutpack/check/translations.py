@@ -112,7 +112,7 @@ def _lines(numbers: list[int]) -> str:
 def _not_imported(project: Project, document: Document, translation: Translation) -> list[Problem]:
     """A PO file whose translations are not yet in the document: the translator delivered,
     nobody imported (or the document was edited by hand, and the next import will undo it)."""
-    from ..translate import catalog, files
+    from ..translate import catalog, files, patch
 
     po_name = rel(project, catalog.po_path(project, document.slug, translation.lang))
     try:
@@ -120,7 +120,9 @@ def _not_imported(project: Project, document: Document, translation: Translation
             project, document, translation.lang), po_name, translation.lang)
     except HandoutpackError as error:
         return [finding("warning", "translations", po_name, None, str(error))]
-    if text == translation.path.read_text(encoding="utf-8"):
+    current = translation.path.read_text(encoding="utf-8")
+    notes = document.main(project.default_language).meta.kind == "presentation"
+    if patch.keep_lines(current, text, notes) == current:  # what an import would leave as it is
         return []
     return [finding("warning", "translations", rel(project, translation.path), None,
                     f"differs from what {po_name} says: run `handoutpack translate import` (edit "

@@ -21,7 +21,8 @@ from ..project.config import Project
 from ..errors import HandoutpackError
 from ..store.names import portable
 from .recipients import Recipient
-from ..store.outputs import PERSONAL_DIR, read_outputs, write_atomic
+from ..store.outputs import PERSONAL_DIR, read_outputs
+from ..store.writing import write_atomic
 from ..assemble.pack import page_values
 from ..render.pool import Pool, default_jobs
 from ..pdf.update import FirstPage, first_page, with_first_page
@@ -143,8 +144,9 @@ def _base(project: Project, pack_id: str, lang: str) -> Base:
     data = path.read_bytes()
     first = first_page(data)
     if first is None:
-        raise HandoutpackError(f"{relative}: cannot be personalised (no cross-reference table at "
-                               "its end); build it again with `handoutpack build --no-cache`")
+        raise HandoutpackError("cannot be personalised (no cross-reference table at "
+                               "its end); build it again with `handoutpack build --no-cache`",
+                               file=relative)
     return Base(str(path), hashlib.sha256(data).hexdigest(), first)
 
 

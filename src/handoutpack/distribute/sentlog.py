@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from ..errors import HandoutpackError
-from ..store.outputs import unwritable, write_atomic
+from ..store.writing import unwritable, write_atomic
 
 JOURNAL = "sent.jsonl"
 LEGACY = "sent.json"
@@ -42,8 +42,9 @@ class SentLog:
         """Bytes of the journal up to its last complete line."""
         self._file: BinaryIO | None = None
         if self.path.is_symlink():
-            raise HandoutpackError(f"{self.path}: is a link; handoutpack writes the log itself, "
-                                   "as a file. Remove the link. Nothing was sent.")
+            raise HandoutpackError("is a link; handoutpack writes the log itself, "
+                                   "as a file. Remove the link. Nothing was sent.",
+                                   file=str(self.path))
         if self.path.exists():
             self._read_journal()
         elif self.legacy.exists():
@@ -94,8 +95,9 @@ class SentLog:
                     self.entries[entry["email"].lower()] = entry
                     self.whole += len(raw)
         except OSError as error:
-            raise HandoutpackError(f"{self.path}: cannot be read ({error.strerror}); "
-                                   "it says who already has the pack. Nothing was sent.") from None
+            raise HandoutpackError(f"cannot be read ({error.strerror}); "
+                                   "it says who already has the pack. Nothing was sent.",
+                                   file=str(self.path)) from None
 
     def _damaged(self, line: int, what: str) -> HandoutpackError:
         return HandoutpackError(
@@ -159,5 +161,6 @@ def read_legacy(path: Path) -> dict[str, dict]:
         return checked
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         raise HandoutpackError(
-            f"{path}: cannot be read, so it is not known who already has the pack. Nothing was "
-            "sent. Repair or remove it (removing it sends to everyone again).") from None
+            "cannot be read, so it is not known who already has the pack. Nothing was "
+            "sent. Repair or remove it (removing it sends to everyone again).",
+                               file=str(path)) from None

@@ -18,6 +18,7 @@ from ..errors import HandoutpackError
 from ..project.config import Event, Project
 from ..sources.content import Translation
 from ..store.memos import memo
+from . import numbers
 from .formats import language_filters, long_date
 from .memory import kept_call
 
@@ -48,7 +49,9 @@ def make_context(project: Project, lang: str, event: Event, pack_title: str = ""
     return Context(
         org={"name": project.org.name, "short_name": project.org.short_name,
              "website": project.org.website},
-        event={"name": shown.name, "place": shown.place, "date": long_date(shown.date, lang)},
+        event={"name": shown.name, "place": shown.place,
+               "date": numbers.digits(long_date(shown.date, lang), lang,
+                                      numbers.numerals(project.typography.numerals, lang))},
         pack={"id": pack_id, "title": pack_title},
         audience={"id": audience_id, "name": project.text(audience.names, lang) if audience else ""},
         lang=lang, templating=project.templating, root=str(project.root),
@@ -174,7 +177,8 @@ def _jinja_error(name: str, first_line: int, error: Exception, line: int | None,
     hint = f"; the names you can use are {names}" if isinstance(error, jinja2.UndefinedError) else ""
     if LIQUID.search(message):
         hint += LIQUID_HINT
-    elif system := syntax.looks_like(_line_of(text, line)):
+    elif isinstance(error, (jinja2.UndefinedError, jinja2.TemplateSyntaxError)) and (
+            system := syntax.looks_like(_line_of(text, line))):  # not for a limit reached
         hint += system_hint(system)
     return HandoutpackError(f"template error: {message}{hint}", file=name,
                             line=first_line + line - 1 if line else None)

@@ -42,9 +42,30 @@ def _labels_file(folders: tuple[Path, ...]) -> dict:
 @memo("inputs", maxsize=8)  # by date and size too: an edited file is read again
 def _read_labels(path: Path, modified: int, size: int) -> dict:
     try:
-        return tomllib.loads(path.read_text(encoding="utf-8"))
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
         raise HandoutpackError(f"{error}; fix the TOML there", file=str(path)) from None
+    return {lang: _flat(table) for lang, table in data.items() if isinstance(table, dict)}
+
+
+def _flat(table: dict) -> dict[str, str]:
+    """A language's labels; a count label given by plural category (`n_pages = { one = "{n}
+    page", other = "{n} pages" }`) becomes `n_pages` (its 'other' form) and `n_pages.one`."""
+    flat = {}
+    for key, value in table.items():
+        if isinstance(value, dict):
+            flat.update({f"{key}.{category}": text for category, text in value.items()
+                         if category != "other"})
+            value = value.get("other", "")
+        flat[key] = value
+    return flat
+
+
+def fields_kept(key: str, translated: str, english: str) -> bool:
+    """Whether a translation keeps its English's {fields}; a plural form may leave out {n}
+    ('صفحتان' is 'two pages')."""
+    found, wanted = sorted(FIELD.findall(translated)), sorted(FIELD.findall(english))
+    return found == wanted or ("." in key and set(found) <= set(wanted))
 
 
 FIELD = re.compile(r"\{\w+\}")
@@ -67,4 +88,4 @@ def read_labels(root: Path, lang: str) -> dict[str, str]:
         return {}  # `check` and `translate import` say what is wrong with it
     return {e.msgctxt: e.msgstr for e in po
             if e.msgctxt and e.msgstr and not e.fuzzy and not e.obsolete
-            and sorted(FIELD.findall(e.msgstr)) == sorted(FIELD.findall(e.msgid))}
+            and fields_kept(e.msgctxt, e.msgstr, e.msgid)}

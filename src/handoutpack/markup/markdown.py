@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import html
 import re
+import unicodedata
 from collections.abc import Iterator
 from contextlib import contextmanager
 
 import markdown
-from markdown.extensions.toc import slugify_unicode
 from pymdownx.emoji import emojione
 from pymdownx.emoji import to_alt as emoji_to_alt
 
@@ -36,7 +36,17 @@ def _emoji_index() -> dict:
     return emojione({}, None)
 
 
-MARKDOWN_CONFIG = {"toc": {"slugify": slugify_unicode, "permalink": False},
+def heading_slug(value: str, separator: str = "-") -> str:
+    """A heading's anchor as GitHub and Hugo make it: lower case, punctuation dropped, spaces
+    as hyphens, and every letter kept whole, combining marks included (Markdown's own
+    slugify_unicode drops them: Devanagari's vowel signs, Arabic's harakat), so
+    `[…](#अन्य-कोड-एडिटर)` written for GitHub finds its heading here too."""
+    kept = "".join(c for c in value if c.isalnum() or c in "_-" or c.isspace()
+                   or unicodedata.category(c).startswith("M"))
+    return re.sub(rf"[{re.escape(separator)}\s]+", separator, kept.strip().lower())
+
+
+MARKDOWN_CONFIG = {"toc": {"slugify": heading_slug, "permalink": False},
                    "pymdownx.magiclink": {"hide_protocol": True},
                    "pymdownx.emoji": {"emoji_generator": emoji_to_alt,
                                       "emoji_index": lambda options, md: _emoji_index()}}

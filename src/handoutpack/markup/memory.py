@@ -17,6 +17,8 @@ from . import typography
 
 _kept: ContextVar[Kept | None] = ContextVar("kept", default=None)
 """The Kept of the build running in this thread, if any (set only within keeping())."""
+_this_build: ContextVar[dict | None] = ContextVar("this_build", default=None)
+"""What once_a_build() found in the build running in this thread (set only within keeping())."""
 
 
 @contextmanager
@@ -24,11 +26,24 @@ def keeping(kept: Kept) -> Iterator[Kept]:
     """Within this block, Jinja's, Markdown's, typesetting's and QR codes' results are kept in
     `kept` between builds: they are most of the cost of planning a build, and most do not
     change. Nothing of it is left once the block ends."""
-    token = _kept.set(kept)
+    token, found = _kept.set(kept), _this_build.set({})
     try:
         yield kept
     finally:
         _kept.reset(token)
+        _this_build.reset(found)
+
+
+def once_a_build(name: str, inputs: tuple, compute):
+    """compute(), asked once within a build (keeping()) for the same `inputs`: for what a build
+    looks up for each of hundreds of pages and cannot change while it runs as far as it is
+    concerned (the list of the theme's files). Outside a build, compute() each time."""
+    found = _this_build.get()
+    if found is None:
+        return compute()
+    if (name, inputs) not in found:
+        found[name, inputs] = compute()
+    return found[name, inputs]
 
 
 def kept_typeset(text: str, lang: str, settings) -> str:

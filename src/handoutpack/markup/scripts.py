@@ -7,7 +7,7 @@ from babel import Locale, UnknownLocaleError
 
 from ..store.memos import memo
 
-LRI, RLI, PDI = "\u2066", "\u2067", "\u2069"
+LRI, RLI, FSI, PDI = "\u2066", "\u2067", "\u2068", "\u2069"
 """Unicode's left-to-right isolate: a URL inside Arabic text keeps its own order."""
 
 
@@ -33,3 +33,9 @@ def isolated(text: str, text_lang: str, page_lang: str) -> str:
     if wanted == direction(page_lang):
         return text
     return f"{LRI if wanted == 'ltr' else RLI}{text}{PDI}"
+
+
+def own_direction(text: str) -> str:
+    """`text` (a place, a name a user typed) in the direction of its own first letter, kept
+    apart from what stands around it: 'Lima · 14 يونيو 2027' does not read '14 · Lima'."""
+    return f"{FSI}{text}{PDI}" if text else text

@@ -14,11 +14,11 @@ from ..project import paper
 from ..project.config import Printing, Project
 from ..store.digests import code_digest, key
 from ..store.memos import memo
-from . import colours, theme
+from . import colours, numbers, theme
 from .formats import long_date
 from .jinja import template_line
-from .memory import kept_typeset, kept_call
-from .scripts import direction, isolated
+from .memory import kept_call, kept_typeset, once_a_build
+from .scripts import direction, isolated, own_direction
 from .theme import builtin_dir
 
 
@@ -46,8 +46,23 @@ def _page_env(folders: tuple[Path, ...]) -> jinja2.Environment:
     env = bounds.BoundedEnvironment(
         loader=jinja2.FileSystemLoader([str(f) for f in folders]),
         autoescape=jinja2.select_autoescape(("html", "xml")), undefined=jinja2.StrictUndefined)
-    env.add_filters({"long_date": long_date, "direction": direction, "isolated": isolated})
+    env.add_filters({"long_date": _long_date, "digits": _digits, "direction": direction,
+                     "isolated": isolated, "own_direction": own_direction})
     return env
+
+
+@jinja2.pass_context
+def _digits(context, value, lang: str) -> str:
+    """A number a layout prints (a contents' page number) in `lang`'s digits."""
+    typography = context.get("typography")
+    style = numbers.numerals(typography.numerals, lang) if typography else numbers.WESTERN
+    return numbers.digits(str(value), lang, style)
+
+
+@jinja2.pass_context
+def _long_date(context, date, lang: str) -> str:
+    """A layout's date, in the digits the project's typography.numerals gives `lang`."""
+    return _digits(context, long_date(date, lang), lang)
 
 
 def page(project: Project, template: str, **values) -> str:
@@ -71,7 +86,11 @@ def page(project: Project, template: str, **values) -> str:
 
 def _files_state(folders: list[Path]) -> str:
     """The files in `folders`, by path, size and date: a layout depends on every template it
-    may include."""
+    may include. Listed once a build (a build lays out hundreds of pages from one theme)."""
+    return once_a_build("theme files", tuple(folders), lambda: _list_files(folders))
+
+
+def _list_files(folders: list[Path]) -> str:
     lines = []
     for folder in folders:
         for path in sorted(folder.rglob("*")):
@@ -113,9 +132,12 @@ def page_css(printing: Printing) -> str:
     return css
 
 
-def page_counter_css(words: dict[str, str]) -> str:
-    """'Page {page} of {pages}' as a CSS content value built from counters."""
+def page_counter_css(words: dict[str, str], lang: str = "en",
+                     style: str = numbers.WESTERN) -> str:
+    """'Page {page} of {pages}' as a CSS content value built from counters, in the digits
+    `style` gives `lang`."""
     parts = re.split(r"(\{page\}|\{pages\})", words["page_of"])
-    css = {"{page}": "counter(page)", "{pages}": "counter(pages)"}
+    css = {"{page}": numbers.counter("page", lang, style),
+           "{pages}": numbers.counter("pages", lang, style)}
     return " ".join(css.get(p) or '"' + p.replace("\\", "\\\\").replace('"', '\\"') + '"'
                     for p in parts if p)

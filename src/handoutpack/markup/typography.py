@@ -26,10 +26,11 @@ VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "met
 INLINE = {"a", "abbr", "b", "bdi", "bdo", "cite", "code", "data", "dfn", "em", "i", "kbd", "mark",
           "q", "s", "samp", "small", "span", "strong", "sub", "sup", "time", "u", "var"}
 
-URL = re.compile(r"(?:\b[a-z][a-z0-9+.-]*://|\bmailto:|\bwww\.)[^\s<>\"«»“”]*[^\s<>\"«»“”.,;:!?)]"
+URL = re.compile(r"(?:\b[a-z][a-z0-9+.-]*://|\bmailto:|\bwww\.)[^\s<>\"«»“”،؛]*[^\s<>\"«»“”.,;:!?)،؛]"
                  r"|\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
-                 r"|\b[\w-]+(?:\.[\w-]+)*\.[a-z]{2,}/[^\s<>\"«»“”]*[^\s<>\"«»“”.,;:!?)]", re.I)
-"""URLs, e-mail addresses and bare 'domain.org/path' links: their characters are never changed."""
+                 r"|\b[\w-]+(?:\.[\w-]+)*\.[a-z]{2,}/[^\s<>\"«»“”،؛]*[^\s<>\"«»“”.,;:!?)،؛]", re.I)
+"""URLs, e-mail addresses and bare 'domain.org/path' links: their characters are never changed.
+Arabic's comma and semicolon (، ؛) end one, as a Latin comma does."""
 
 EM_DASH = re.compile(r"(?<!-)---(?!-)")
 EN_DASH = re.compile(r"(?<!-)--(?!-)")

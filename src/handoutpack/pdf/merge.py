@@ -10,10 +10,12 @@ from pikepdf import Array, Name
 
 from . import imposition
 from .files import read, to_bytes
+from .fontshare import share_fonts
 from .forms import IDENTITY, draw_over, page_form
 from .placeholders import link_to_page, placeholders
 from .slides import named_destinations
 from .structure import StructureMerger
+from ..markup.scripts import direction
 
 
 class Merger:
@@ -89,7 +91,8 @@ class Merger:
                 link_to_page(annotation, self.pdf.pages[number - 1], titles.get(number, ""))
 
     def finish(self, lang: str, info: dict[str, str], print_ready: bool) -> bytes:
-        """The PDF's bytes: tags, bookmarks (shown on opening), language and document info."""
+        """The PDF's bytes: tags, bookmarks (shown on opening), language and document info, and
+        one font file per face for all its parts."""
         if print_ready:
             imposition.set_bleed_boxes(self.pdf.pages)
         self.tags.finish(lang, self.sources[0])
@@ -103,6 +106,12 @@ class Merger:
                 xmp.load_from_docinfo(self.pdf.docinfo, raise_failure=False)
         self.pdf.Root.Lang = pikepdf.String(lang)
         self.pdf.Root.PageMode = Name.UseOutlines
+        if direction(lang) == "rtl":  # spreads read right to left (PDF 1.7, 12.2)
+            preferences = self.pdf.Root.get("/ViewerPreferences")
+            if not isinstance(preferences, pikepdf.Dictionary):
+                preferences = self.pdf.Root.ViewerPreferences = pikepdf.Dictionary()
+            preferences.Direction = Name.R2L
+        share_fonts(self.pdf)
         data = to_bytes(self.pdf, self.version)
         for source in self.sources:
             source.close()

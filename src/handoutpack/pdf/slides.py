@@ -8,6 +8,7 @@ import re
 import pikepdf
 
 from .files import read, to_bytes
+from .fontshare import share_fonts
 from .forms import draw_over, fit, page_form
 from .placeholders import SLIDE_LINK, placeholders
 from .tagging import tag_link
@@ -64,6 +65,7 @@ def place_slides(sheets: bytes, slides: bytes) -> tuple[bytes, int]:
                                  for number, matrix in placed])
                 for number, matrix in placed:
                     _copy_links(target, page, first_pages[number], matrix)
+        share_fonts(target)  # the slides' subsets and the page's own, of the same faces
         return to_bytes(target, target.pdf_version), len(target.pages)
 
 

@@ -14,7 +14,7 @@ from ..markup import jinja
 from ..markup import formats, templates
 from ..markup import markdown
 from ..markup import decks
-from ..markup import labels
+from ..markup import labels, numbers
 from ..project import paper
 from ..sources import resources
 from ..project.config import PRESENTATION_LAYOUTS, Event, PackSpec, Printing, Project
@@ -260,7 +260,9 @@ def _job(project: Project, translation: Translation, template: str, printing: Pr
         page_css=templates.page_css(printing),
         logo=project.org.logo.as_uri() if project.org.logo else "",
         styles=stylesheets(project, *TEMPLATE_STYLES.get(template, ())),
-        page_counter=templates.page_counter_css(words), fallback_lang=note_lang,
+        page_counter=templates.page_counter_css(
+            words, frame_lang, numbers.numerals(project.typography.numerals, frame_lang)),
+        fallback_lang=note_lang,
         fallback_note=note, frame_lang=frame_lang,
         event=event.shown(frame_lang, project.default_language), **values)
     source = source_name(project, translation)

@@ -12,6 +12,7 @@ from ..errors import Problem
 from .presenter import Partner, Presenter
 from .schema import not_a_key, setting, toml_keys
 from .keys import key_lines, line_of
+from .sending import Email
 
 CONFIG_NAME = "handoutpack.toml"
 PDF_VARIANTS = ("pdf/a-1b", "pdf/a-2b", "pdf/a-3b", "pdf/a-2u", "pdf/a-3u", "pdf/a-4u",
@@ -20,12 +21,9 @@ PDF_VARIANTS = ("pdf/a-1b", "pdf/a-2b", "pdf/a-3b", "pdf/a-2u", "pdf/a-3u", "pdf
 """WeasyPrint's PDF/A, PDF/UA and PDF/X variants (weasyprint.pdf.VARIANTS); PDF/X files are then
 made CMYK and finished for print (pdf/printfile.py)."""
 PAPER_SIZES = paper.CHOICES
-SMTP_SECURITY = {"starttls": 587, "tls": 465, "none": 25}
-"""How to secure the SMTP connection, and the port each uses by default."""
 PRESENTATION_LAYOUTS = ("handout", "slides", "notes")
 """How a pack shows a presentation: handout pages, the slides, or the presenter's notes pages."""
 LANG_RE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?\Z")
-ENV_NAME_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 COLOUR_RE = re.compile(r"^#[0-9a-fA-F]{6}\Z")
 MAX_IMAGE_MEGAPIXELS = 50
 """A 50-megapixel image is an A3 page at 300 dpi with room to spare; decoding a bigger one can
@@ -118,6 +116,10 @@ class Typography:
     """French: a narrow no-break space before ; : ! ? and inside « »."""
     quote_marks: dict[str, str] = field(default_factory=dict)
     """Quotation marks (opening, closing) by language, over the built-in ones."""
+    numerals: dict[str, str] = field(default_factory=dict)
+    """The digits a language is written with, where the tool writes numbers (page numbers,
+    page counts, dates, the number filters): 'western' (0-9, the default) or 'eastern' (Arabic
+    ٠-٩; Persian and Urdu ۰-۹), e.g. numerals = { ar = "eastern" }."""
     never_hyphenate: tuple[str, ...] = ()
     """Words never broken with a hyphen (names, brands), besides those never broken anyway:
     words with a capital inside (CERISE, MicroRate), acronyms, and words joined with '+'."""
@@ -194,41 +196,6 @@ class DownloadPage:
     """The page's heading by language; the organisation's name when empty."""
     intros: dict[str, str] = setting(factory=dict, toml="intro")
     """Markdown under the heading, by language."""
-
-
-@dataclass(frozen=True)
-class Smtp:
-    """The mail server `handoutpack email --send` hands messages to. The password is never here:
-    it is read from the environment variable `password_env`."""
-
-    host: str = ""
-    """The mail server's name."""
-    port: int = setting(587, integer=True)
-    """The port of the `security` chosen when not given: 587 for starttls, 465 for tls, 25
-    for none."""
-    security: str = setting("starttls", choices=SMTP_SECURITY)
-    """How the connection is secured."""
-    user: str = ""
-    """Who logs in; nobody when empty (then no password is read)."""
-    password_env: str = setting("HANDOUTPACK_SMTP_PASSWORD", pattern=ENV_NAME_RE,
-                                hint=" (the name of an environment variable)")
-    """The environment variable the password is read from."""
-
-
-@dataclass(frozen=True)
-class Email:
-    """Sending packs by email: who it is from, how big an attachment may be, how fast to send."""
-
-    sender: str = setting(toml="from", hint=" (e.g. 'Name <name@example.org>')")
-    """Who the messages are from."""
-    reply_to: str = ""
-    """Where answers go, when not to `from`."""
-    max_attachment_mb: float = 10.0
-    """A larger pack is refused, with advice on making it smaller (`build --image-dpi 150`)."""
-    pace_seconds: float = 2.0
-    """Pause between two messages, so that the server (and spam filters) are not flooded."""
-    smtp: Smtp = Smtp()
-    """The server `email --send` hands the messages to."""
 
 
 @dataclass(frozen=True)

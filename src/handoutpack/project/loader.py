@@ -20,7 +20,9 @@ from .presenter import (
     read_presenter,
     read_profile,
 )
-from .reader import MAX_CONFIG_BYTES, Reader, read_event, read_project
+from . import texts
+from .reader import MAX_CONFIG_BYTES, read_event, read_project
+from .values import Reader
 from .schema import toml_keys
 
 
@@ -49,6 +51,7 @@ def load(root: Path, overrides: dict[str, str] | None = None,
     presenter, forced_event = read_profile_settings(root, profile) if profile else (None, {})
     project = read_project(root, config_path, data, overrides or {}, printing or {}, text,
                        forced_event)
+    project = texts.completed(project)  # the texts translators gave in translations/<lang>/
     return replace(project, presenter=presenter) if presenter else project
 
 

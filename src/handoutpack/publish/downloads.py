@@ -18,7 +18,7 @@ from babel.units import format_unit
 from ..markup import templates
 from ..markup import markdown
 from ..markup import formats
-from ..markup import labels
+from ..markup import labels, numbers
 from ..project.config import PackSpec, Project
 from ..sources.content import Document
 from ..store import outputs as paths
@@ -56,8 +56,11 @@ def size_text(size: int, lang: str) -> str:
                        locale=locale, format="#,##0.#")
 
 
-def pages_text(words: dict[str, str], pages: int) -> str:
-    return words["one_page"] if pages == 1 else words["n_pages"].format(n=pages)
+def pages_text(words: dict[str, str], pages: int, lang: str, project: Project) -> str:
+    """'1 page', '12 pages', '١٢ صفحة': the count label in the plural form CLDR gives the
+    number in `lang`, in the language's digits."""
+    return numbers.counted(words, "n_pages", pages, lang,
+                           numbers.numerals(project.typography.numerals, lang))
 
 
 def layout_label(words: dict[str, str], layout: str) -> str:
@@ -90,7 +93,9 @@ def page_images(pdf: bytes, width: int, image_format: str = "WEBP",
             page = document[index]
             image = page.render(scale=width / page.get_width()).to_pil()
             out = io.BytesIO()
-            options = {"quality": 80} if image_format == "WEBP" else {"optimize": True}
+            # PNG (the previews): zlib level 3 makes a smaller file than optimize=True (level 9
+            # and filter trials) in a seventh of the time, 0.03 s against 0.18 s a page
+            options = {"quality": 80} if image_format == "WEBP" else {"compress_level": 3}
             image.convert("RGB").save(out, image_format, **options)
             images.append((out.getvalue(), *image.size))
         return images
@@ -235,7 +240,8 @@ class Catalogue:
             # a pack not made in the reader's language is offered in the default one
             shown = lang if lang in pdfs else default if default in pdfs else next(iter(pdfs))
             audience = self.project.text(self.project.audiences[spec.audience].names, lang)
-            summary = " · ".join(filter(None, [words["for_audience"].format(audience=audience),
+            summary = " · ".join(filter(None, [numbers.fill(words["for_audience"], lang,
+                                                            audience=audience),
                                                in_language(words, shown, lang)]))
             bundle = bundle_path(spec, shown)
             entries.append(Entry(
@@ -264,7 +270,8 @@ class Catalogue:
         lang = lang or first
         ordered = sorted(pdfs.values(), key=lambda pdf: pdf.lang != first)
         return [Download(root + pdf.path, pdf.lang, own_name(pdf.lang), " · ".join(filter(None, [
-                    kind, "PDF", pages_text(words, pdf.pages), size_text(pdf.bytes, lang)])))
+                    kind, "PDF", pages_text(words, pdf.pages, lang, self.project),
+                    size_text(pdf.bytes, lang)])))
                 for pdf in ordered]
 
 
@@ -472,9 +479,9 @@ def _pack_readme(catalogue: Catalogue, spec: PackSpec, lang: str, pack: Output,
         project, "readme-pack.txt", org=project.org, words=words, lang=lang,
         title=project.text(spec.titles, lang),
         audience=project.text(project.audiences[spec.audience].names, lang),
-        pack_file=f"{spec.id}.pdf", pack_pages=pages_text(words, pack.pages),
+        pack_file=f"{spec.id}.pdf", pack_pages=pages_text(words, pack.pages, lang, project),
         documents=[(f"documents/{d.slug}.pdf", d.best(lang, project.default_language).meta.title,
-                    pages_text(words, pdf.pages), in_language(words, pdf.lang, lang))
+                    pages_text(words, pdf.pages, lang, project), in_language(words, pdf.lang, lang))
                    for d, pdf in parts])
 
 
@@ -489,11 +496,11 @@ def write_everything(catalogue: Catalogue, log: Log) -> None:
     for lang in project.languages:
         words = labels.labels(project, lang)
         packs = [(pack_path(lang, spec.id), project.text(spec.titles, lang),
-                  pages_text(words, pdf.pages))
+                  pages_text(words, pdf.pages, lang, project))
                  for spec in project.packs.values() if (pdf := catalogue.pack_pdf(spec.id, lang))]
         documents = [(pdf.path, " · ".join(filter(None, [d.translations[lang].meta.title,
                                                          layout_label(words, layout)])),
-                      pages_text(words, pdf.pages))
+                      pages_text(words, pdf.pages, lang, project))
                      for slug, d in catalogue.documents.items() if lang in d.translations
                      for layout in catalogue.layouts(slug)
                      if (pdf := catalogue.document_pdf(slug, lang, layout))]

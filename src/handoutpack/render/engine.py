@@ -18,7 +18,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import unquote, urlsplit
 
-from . import squeeze
+from ..markup.scripts import direction
+from . import squeeze, textlayer
 from ..store.digests import file_digest
 from ..errors import HandoutpackError, Problem
 from ..store.memos import memo
@@ -246,6 +247,8 @@ class Renderer:
         `variant` (else the renderer's) is the PDF variant; a PDF/X render is made CMYK."""
         import weasyprint  # imported here: a build with nothing to render never pays for it
 
+        textlayer.install()
+
         variant = variant or self.pdf_variant
 
         if self._fonts is None:
@@ -262,7 +265,8 @@ class Renderer:
                 string=page, base_url=base.as_uri() + "/",
                 url_fetcher=_weasyprint_fetcher(self.fetcher),
             ).render(font_config=self._fonts, **self.image_options))
-            pdf = document.write_pdf(pdf_tags=True, custom_metadata=True, pdf_variant=variant)
+            pdf = document.write_pdf(pdf_tags=True, custom_metadata=True, pdf_variant=variant,
+                                     finisher=textlayer.finisher(direction(lang)))
         if self.fetcher.too_big:
             raise HandoutpackError(*(Problem(self._shown(path), message=f"{problem} (while "
                                              f"rendering {name}).")
@@ -402,5 +406,3 @@ def _useful(messages: list[str]):
     """WeasyPrint's warnings, less the failures and refusals reported as errors."""
     return (m for m in dict.fromkeys(messages)
             if not (FAILED_LOAD.match(m) or FAILED_FONT.match(m) or BAD_FONT_FACE.match(m)))
-
-

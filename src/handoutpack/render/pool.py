@@ -19,7 +19,8 @@ from typing import Any, TypeVar
 
 from ..bounds import deadline
 from ..errors import HandoutpackError
-from ..store.outputs import TEMP_PREFIX, remove_dead_builds_folders, running
+from ..store.outputs import TEMP_PREFIX
+from ..store.lock import remove_dead_builds_folders, running
 from .engine import FIXED_FONT_TIME, Renderer, subsetter
 
 T = TypeVar("T")
@@ -52,6 +53,8 @@ class Pool:
         self.temp_root = temp_root
         self._executor: ProcessPoolExecutor | None = None
         self._temp: str | None = None
+        self.broken = False
+        """A worker died: a pool kept between builds (the preview's) must be made anew."""
 
     def run(self, task: Task, items: Iterable[T]) -> Iterator[tuple[T, Any]]:
         """(item, task(item)) for each item, as each finishes. When tasks fail, the error is
@@ -61,7 +64,12 @@ class Pool:
             return
         executor = self._start()
         order = {id(item): index for index, item in enumerate(items)}
-        pending: dict[Future, T] = {executor.submit(_call, task, item): item for item in items}
+        try:
+            pending: dict[Future, T] = {executor.submit(_call, task, item): item
+                                        for item in items}
+        except BrokenProcessPool:
+            self.broken = True
+            raise
         failed: list[tuple[int, BaseException]] = []
         try:
             while pending:
@@ -71,6 +79,7 @@ class Pool:
                     if future.cancelled():
                         continue
                     if future.exception() is not None:
+                        self.broken |= isinstance(future.exception(), BrokenProcessPool)
                         failed.append((order[id(item)], _explained(future.exception(), item)))
                         for other in pending:  # no new work; what runs already finishes
                             other.cancel()

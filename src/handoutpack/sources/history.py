@@ -9,6 +9,7 @@ import subprocess
 from pathlib import Path
 
 from . import content
+from . import frontmatter
 from ..project.config import Project
 from ..errors import HandoutpackError
 
@@ -19,7 +20,7 @@ def revision_at(project: Project, source: Path, when: str) -> str:
     name = _relative(project, source)
     commit = _commit_at(project, name, when)
     text = git(project.root, "show", f"{commit}:{name}")
-    body = content.body_of(text) if text is not None else None
+    body = frontmatter.body_of(text) if text is not None else None
     if body is None:
         raise HandoutpackError(f"not in the project's git history at {when} (commit "
                                f"{commit[:12]}); give a later date or commit", file=name)
@@ -81,7 +82,7 @@ def english_at(project: Project, path: Path, revision: str) -> tuple[str, str] |
         if len(lines) < 2:
             continue
         text = git(project.root, "show", f"{lines[0].split()[0]}:{lines[-1]}")
-        body = content.body_of(text or "")
+        body = frontmatter.body_of(text or "")
         if body is not None and content.revision(body) == revision:
             return f"commit {lines[0]}", body
     return None

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .digests import key
-from .outputs import write_atomic
+from .writing import write_atomic
 
 if TYPE_CHECKING:  # render.py loads WeasyPrint, which a build with nothing to do never needs
     from ..render.engine import Fetcher, Rendered

@@ -3,21 +3,18 @@ made from what, and the lock."""
 
 from __future__ import annotations
 
-import errno
-import fcntl
 import hashlib
 import json
 import os
 import re
 import shutil
-import tempfile
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from ..project.config import PRESENTATION_LAYOUTS
 from ..errors import HandoutpackError
+from .writing import unwritable, write_atomic
 
 LOCK_NAME = ".handoutpack.lock"
 MANIFEST = "manifest.json"
@@ -32,8 +29,6 @@ TEMP_PREFIX = "handoutpack-"
 those of builds that are no longer running."""
 PREVIEW_DIR = ".preview"
 """The preview (`serve`) builds in build/.preview, leaving build/ to `handoutpack build`."""
-TEMPORARY_SUFFIX = ".handoutpack.tmp"
-"""Ends every file being written: only such files are leftovers a build may delete."""
 PERSONAL_DIR = "personal"
 """build/personal/<lang>/<pack>/<person>.pdf: personalised packs (build --for)."""
 OUTBOX_DIR = "outbox"
@@ -80,78 +75,6 @@ def review_path(lang: str, slug: str) -> str:
 def page_path(lang: str, default_language: str) -> str:
     """The download page in `lang`: index.html for the default language, fr/index.html..."""
     return "index.html" if lang == default_language else f"{lang}/index.html"
-
-
-def write_atomic(path: Path, data: bytes, sync: bool = True, named: Path | None = None) -> None:
-    """Write to a temporary file beside `path`, then rename: readers never see half a file.
-    `sync` makes the bytes reach the disk first, so a crash cannot leave an empty file.
-    `named`: the file messages name (where a staged file goes), when not `path`."""
-    named = named or path
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=TEMPORARY_SUFFIX,
-                                         dir=path.parent)
-    except OSError as error:
-        raise unwritable(named, error, len(data)) from None
-    try:
-        with os.fdopen(fd, "wb") as file:
-            file.write(data)
-            if sync:
-                file.flush()
-                os.fsync(file.fileno())
-        os.chmod(temporary, 0o644)
-        os.replace(temporary, path)
-    except OSError as error:
-        Path(temporary).unlink(missing_ok=True)
-        raise unwritable(named, error, len(data)) from None
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-
-
-SPACE_MARGIN = 1_000_000
-"""Bytes left free on the build folder's disk besides what a build needs."""
-
-
-def ensure_space(build_dir: Path, sizes: dict[str, int]) -> None:
-    """Refuse to start writing when the build folder's disk cannot take what this build writes
-    (`sizes`: output path -> bytes): the PDFs, the bundles holding them again, and a temporary
-    copy of the largest while it replaces the old one. A build that stops at a full disk would
-    leave some outputs new and some old; this way, none is replaced."""
-    outputs = {path: output.bytes for path, output in read_outputs(build_dir).items()}
-    every = {**outputs, **sizes}
-    if not sizes:  # before rendering: what the last build wrote is the best guess
-        sizes = outputs
-    needed = sum(sizes.values()) + 2 * sum(every.values()) + SPACE_MARGIN
-    try:
-        free = shutil.disk_usage(build_dir).free
-    except OSError:
-        return  # not yet made: its mkdir reports any problem
-    if free < needed:
-        raise HandoutpackError(
-            f"its disk has {free / 1_000_000:.1f} MB free, and this build needs "
-            f"about {needed / 1_000_000:.1f} MB (its PDFs, and the zips holding them); free "
-            "some space there, then build again. Nothing was written.", file=str(build_dir))
-
-
-def unwritable(path: Path, error: OSError, size: int = 0) -> HandoutpackError:
-    """A write into `path`'s folder that failed (`path` a folder when the file is not known),
-    as a message naming the folder and what to do about it."""
-    folder, what = (path, "its files") if path.is_dir() else (path.parent, path.name)
-    if error.errno in (errno.ENOSPC, errno.EDQUOT):
-        return HandoutpackError(
-            f"no space left on its disk to write {what} ({_megabytes(size)}); "
-            "free some space there (or move paths.build), then build again. Files already in "
-            "the build folder are unchanged.", file=str(folder))
-    if error.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
-        return HandoutpackError(f"cannot be written ({error.strerror}); make it "
-                                "writable, or set paths.build to a folder you may write",
-                                file=str(folder))
-    return HandoutpackError(f"cannot be written ({error.strerror or error})", file=str(path))
-
-
-def _megabytes(size: int) -> str:
-    return f"{max(size, 1) / 1_000_000:.1f} MB needed" if size else "space needed"
 
 
 @dataclass
@@ -286,7 +209,7 @@ class Staging:
     def __enter__(self) -> Staging:
         if self.folder.is_symlink():  # planted under this name: never write through it
             self.folder.unlink()
-        _remove_folder(self.folder)  # a killed build's, whose pid this process got again
+        remove_folder(self.folder)  # a killed build's, whose pid this process got again
         return self
 
     def __exit__(self, kind, error, trace) -> None:
@@ -294,7 +217,7 @@ class Staging:
             if kind is None:
                 self.switch()
         finally:
-            _remove_folder(self.folder)
+            remove_folder(self.folder)
 
     def write(self, relative: str, data: bytes) -> bool:
         """Stage `data` for build/relative, unless the file there holds it already; return
@@ -384,7 +307,7 @@ def _holds_bytes(path: Path, data: bytes) -> bool:
         return False
 
 
-def _remove_folder(folder: Path) -> None:
+def remove_folder(folder: Path) -> None:
     if folder.is_symlink():
         return  # not a folder this tool made
     shutil.rmtree(folder, ignore_errors=True)
@@ -397,66 +320,26 @@ def _read_manifest(path: Path) -> list[dict]:
         return []  # no manifest yet, or a damaged one: this build writes a good one
 
 
-class Busy(HandoutpackError):
-    """Another handoutpack process holds the build folder."""
+SPACE_MARGIN = 1_000_000
+"""Bytes left free on the build folder's disk besides what a build needs."""
 
 
-@contextmanager
-def build_lock(build_dir: Path) -> Iterator[None]:
-    """Hold build/.handoutpack.lock while building, so two builds of one project never write the
-    same files at once. The operating system drops the lock when the process ends, however it
-    ends (even kill -9), so a lock is never left stale."""
+def ensure_space(build_dir: Path, sizes: dict[str, int]) -> None:
+    """Refuse to start writing when the build folder's disk cannot take what this build writes
+    (`sizes`: output path -> bytes): the PDFs, the bundles holding them again, and a temporary
+    copy of the largest while it replaces the old one. A build that stops at a full disk would
+    leave some outputs new and some old; this way, none is replaced."""
+    outputs = {path: output.bytes for path, output in read_outputs(build_dir).items()}
+    every = {**outputs, **sizes}
+    if not sizes:  # before rendering: what the last build wrote is the best guess
+        sizes = outputs
+    needed = sum(sizes.values()) + 2 * sum(every.values()) + SPACE_MARGIN
     try:
-        build_dir.mkdir(parents=True, exist_ok=True)
-        lock = open(build_dir / LOCK_NAME, "a+")
-    except OSError as error:
-        raise unwritable(build_dir / LOCK_NAME, error) from None
-    with lock:
-        try:
-            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            lock.seek(0)
-            holder = lock.read().strip() or "another process"
-            raise Busy(
-                f"{build_dir}: another handoutpack build is running in this project ({holder}); "
-                "wait for it to finish, then build again") from None
-        lock.truncate(0)
-        lock.write(f"process {os.getpid()}\n")
-        lock.flush()
-        remove_leftovers(build_dir)
-        try:
-            yield
-        finally:
-            lock.truncate(0)
-
-
-def remove_leftovers(build_dir: Path) -> None:
-    """Delete temporary files a killed build left behind: only files named as write_atomic
-    names them, inside build/ (no finished file is ever one, and no file of the user's)."""
-    for leftover in build_dir.rglob(f".*{TEMPORARY_SUFFIX}"):
-        if leftover.is_file() and not leftover.is_symlink() and inside(build_dir, leftover):
-            leftover.unlink(missing_ok=True)
-    for folder in build_dir.rglob(TEMP_DIR):
-        remove_dead_builds_folders(folder)
-    for root in (build_dir, build_dir / PREVIEW_DIR):
-        remove_dead_builds_folders(root, STAGING_PREFIX)
-
-
-def remove_dead_builds_folders(root: Path, prefix: str = TEMP_PREFIX) -> None:
-    """Remove the folders in `root` named `prefix`<pid>... (temporary or staging folders) of
-    builds whose process has ended (killed)."""
-    for folder in root.glob(f"{prefix}*"):
-        pid = folder.name.removeprefix(prefix).partition("-")[0]
-        if pid.isdigit() and not running(int(pid)) and folder.is_dir():
-            _remove_folder(folder)
-
-
-def running(pid: int) -> bool:
-    """Whether process `pid` is there."""
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True  # someone else's process took the number: not ours to judge
-    return True
+        free = shutil.disk_usage(build_dir).free
+    except OSError:
+        return  # not yet made: its mkdir reports any problem
+    if free < needed:
+        raise HandoutpackError(
+            f"its disk has {free / 1_000_000:.1f} MB free, and this build needs "
+            f"about {needed / 1_000_000:.1f} MB (its PDFs, and the zips holding them); free "
+            "some space there, then build again. Nothing was written.", file=str(build_dir))

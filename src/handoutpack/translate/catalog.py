@@ -11,12 +11,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import polib
-import yaml
 
 from ..project.config import Project
 from ..sources.content import Document, Translation
 from ..errors import HandoutpackError
-from ..store.outputs import write_atomic
+from ..store.writing import write_atomic
+from .front import front_matter
+from .guard import check_additions
 from .segments import (TAG, PlaceholderError, Segment, Skeleton, check_placeholders, restore,
                        segment)
 
@@ -322,19 +323,26 @@ def status(merged: polib.POFile) -> Status:
 def translated_markdown(project: Project, document: Document, po: polib.POFile, po_name: str,
                         lang: str) -> tuple[str, list[str]]:
     """The translation's Markdown from its catalogue, and warnings (blocks left in English).
-    A fuzzy entry keeps its translation (check reports it); a missing one gives the English."""
+    A fuzzy entry keeps its translation (check reports it), or gives the English when its markup
+    no longer fits (a suggestion carried over from other English); a missing one gives the
+    English."""
     segments, skeleton = source_segments(project, document)
     entries = {(e.msgctxt, e.msgid): e for e in po if not e.obsolete}
-    texts, missing, problems = {}, [], []
+    texts, missing, problems, unfit = {}, [], [], []
     for seg in segments:
         entry = entries.get((_context(seg), seg.text))
         text = seg.text
         if entry is not None and entry.msgstr.strip():
             try:
                 check_placeholders(entry.msgstr, seg.markup)
+                check_additions(entry.msgstr, seg.text, seg.kind)
                 text = entry.msgstr
             except PlaceholderError as error:
-                problems.append(f"{po_name}:{entry.linenum}: {error} (msgid \"{_short(seg.text)}\")")
+                if entry.fuzzy:
+                    unfit.append(entry.linenum)
+                else:
+                    problems.append(f"{po_name}:{entry.linenum}: {error} "
+                                    f"(msgid \"{_short(seg.text)}\")")
         else:
             missing.append(seg.line)
         texts[seg] = text
@@ -342,41 +350,15 @@ def translated_markdown(project: Project, document: Document, po: polib.POFile, 
         raise HandoutpackError("; ".join(problems) + "; fix these translations and import again")
     body_texts = [restore(texts[s], s.markup) for s in skeleton.segments]
     title, summary = (restore(texts[s], s.markup) for s in segments[:2])
-    front = _front_matter(project, document, lang, title, summary, po.metadata)
+    front = front_matter(project, document, lang, title, summary, po.metadata)
     warnings = []
+    if unfit:
+        warnings.append(f"{po_name}: fuzzy translations whose markup does not fit their English "
+                        f"now, left in English (lines {_lines(unfit)}); translate them again")
     if missing:
         warnings.append(f"{po_name}: {len(missing)} of {len(segments)} blocks not translated yet, "
                         f"left in English (lines {_lines(missing)} of the English)")
     return front + skeleton.fill(body_texts), warnings
-
-
-def _front_matter(project: Project, document: Document, lang: str, title: str, summary: str,
-                  metadata: dict) -> str:
-    """The translation's front matter: its own keys kept (keywords, notes), the English's kind,
-    order, date and audiences, the translated title and summary, the revision translated from."""
-    source = document.main(project.default_language)
-    own = document.translations.get(lang)
-    data = _front_data(own) if own else {}
-    english = _front_data(source)
-    result = {"title": title, "summary": summary}
-    for key in ("kind", "order", "date", "audiences", "marp"):
-        if key in english:
-            result[key] = english[key]
-    result["keywords"] = data.get("keywords", english.get("keywords", []))
-    if "notes" in data:
-        result["notes"] = data["notes"]
-    result["source_revision"] = metadata.get("X-Source-Revision", source.revision)
-    if not result["keywords"]:
-        del result["keywords"]
-    text = yaml.safe_dump(result, sort_keys=False, allow_unicode=True, width=100,
-                          default_flow_style=None)
-    return f"---\n{text}---\n"
-
-
-def _front_data(translation: Translation) -> dict:
-    text = translation.path.read_text(encoding="utf-8")
-    end = text.find("\n---\n", 3)
-    return yaml.safe_load(text[4:end + 1]) or {}
 
 
 def _short(text: str) -> str:

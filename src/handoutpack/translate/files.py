@@ -12,9 +12,10 @@ from ..project.config import Project
 from ..project.keys import suggest
 from ..sources.content import Document
 from ..errors import HandoutpackError
-from ..store.outputs import write_atomic
-from . import catalog, labels, xliff
+from ..store.writing import write_atomic
+from . import catalog, config_texts, labels, patch, xliff
 from .catalog import Written, _rel, read
+from .segments import has_words
 
 
 def languages_to_translate(project: Project, lang: str) -> None:
@@ -45,6 +46,7 @@ def export(project: Project, documents: dict[str, Document], lang: str,
                for document in chosen(documents, slugs)]
     if not slugs:
         written.append(labels.export(project, lang))
+        written.append(config_texts.export(project, lang))
     return written
 
 
@@ -79,7 +81,29 @@ def merged(project: Project, document: Document, lang: str) -> polib.POFile:
         po = catalog.align(project, document, translation, segments, old)
     else:
         po = catalog.new_catalogue(project, document, lang)
-    return catalog.merge(po, segments, _rel(project, source.path), source.revision)
+    po = catalog.merge(po, segments, _rel(project, source.path), source.revision)
+    if path.is_file() and lang in document.translations:
+        _figures_from_document(project, document, lang, segments, po)
+    return po
+
+
+def _figures_from_document(project: Project, document: Document, lang: str, segments,
+                           po: polib.POFile) -> None:
+    """Table cells of figures alone (1 000, 36 %) are entries since a figure's format is the
+    language's; a catalogue made before lacks them: their translation is the document's own."""
+    have = {(e.msgctxt, e.msgid): e for e in po if not e.obsolete}
+    wanted = [seg for seg in segments if not has_words(seg.text)
+              and not getattr(have.get((seg.context, seg.text)), "msgstr", "")]
+    if not wanted:
+        return
+    aligned = catalog.align(project, document, document.translations[lang], segments, None)
+    found = {(e.msgctxt, e.msgid): e.msgstr for e in aligned if e.msgstr}
+    for seg in wanted:
+        text = found.get((seg.context, seg.text), "")
+        if (seg.context, seg.text) in have:
+            have[(seg.context, seg.text)].msgstr = text
+        elif text:
+            po.append(polib.POEntry(msgctxt=seg.context, msgid=seg.text, msgstr=text))
 
 
 def import_(project: Project, documents: dict[str, Document], lang: str | None,
@@ -100,10 +124,17 @@ def import_(project: Project, documents: dict[str, Document], lang: str | None,
             if not any(e.msgstr for e in po if not e.obsolete):
                 continue  # exported, not translated yet: no document in English under its name
             name = _rel(project, path)
+            if code in document.translations:
+                _figures_from_document(project, document, code,
+                                       catalog.source_segments(project, document)[0], po)
             text, notes = catalog.translated_markdown(project, document, po, name, code)
             warnings += notes
             source = document.main(project.default_language).path
             target = source.with_name(f"{document.slug}.{code}.md")
+            if target.is_file():  # what the catalogue did not change keeps the file's lines
+                text = patch.keep_lines(target.read_text(encoding="utf-8"), text,
+                                        notes=document.main(project.default_language).meta.kind
+                                        == "presentation")
             if not target.is_file() or target.read_text(encoding="utf-8") != text:
                 write_atomic(target, text.encode("utf-8"), sync=False)
                 written.append(Written(target, f"from {name}"))

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import polib
 
-from ..markup import labels
+from ..markup import labels, numbers
 from ..markup.labels import FIELD, po_path
 from ..project.config import Project
 from .segments import Segment
@@ -16,7 +16,7 @@ def export(project: Project, lang: str):
     the config or the file already has."""
     from . import catalog
 
-    english = labels.labels(project, project.default_language)
+    english = _plural_forms(labels.labels(project, project.default_language), lang)
     known = labels.theme_labels(project, lang)
     target = po_path(project.root, lang)
     po = catalog.read(project, target) if target.is_file() else polib.POFile(wrapwidth=0)
@@ -29,7 +29,12 @@ def export(project: Project, lang: str):
     merged = catalog.merge(po, segments, "templates/labels.toml", "")
     for entry in merged:
         entry.occurrences = []
-        if FIELD.search(entry.msgid):
+        if "." in (entry.msgctxt or ""):
+            category = entry.msgctxt.rsplit(".", 1)[1]
+            entry.comment = (f"count label, the form for {category!r} numbers in {lang} "
+                             f"(CLDR: {numbers.rule_text(lang, category)}); {{n}} is the number, "
+                             "which a form for one number may leave out")
+        elif FIELD.search(entry.msgid):
             entry.flags.append("python-brace-format")
             entry.comment = "label; keep the names in braces, e.g. {page}, as they are"
         else:
@@ -38,6 +43,17 @@ def export(project: Project, lang: str):
     merged.metadata.pop("X-Source-Revision", None)
     catalog.write_if_changed(target, merged)
     return catalog.Written(target, catalog.describe(catalog.status(merged)))
+
+
+def _plural_forms(english: dict[str, str], lang: str) -> dict[str, str]:
+    """The English labels with each count label given in `lang`'s plural categories (CLDR):
+    Arabic's zero, one, two, few and many forms besides the plain one (its 'other')."""
+    counts = {key.split(".")[0] for key in english if "." in key}
+    result = {key: text for key, text in english.items() if "." not in key}
+    for key in counts:
+        for category in numbers.categories(lang)[:-1]:
+            result[f"{key}.{category}"] = english.get(f"{key}.{category}", english[key])
+    return result
 
 
 def _header(project: Project, lang: str) -> dict[str, str]:
@@ -63,4 +79,4 @@ def check_file(project: Project, lang: str) -> list[str]:
             f"{', '.join(sorted(set(FIELD.findall(e.msgid))))} as they are; the English label "
             "is used until it does"
             for e in po if e.msgstr and not e.obsolete
-            and sorted(FIELD.findall(e.msgstr)) != sorted(FIELD.findall(e.msgid))]
+            and not labels.fields_kept(e.msgctxt or "", e.msgstr, e.msgid)]

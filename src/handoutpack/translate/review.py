@@ -12,7 +12,8 @@ import markdown
 
 from ..project.config import Project
 from ..sources.content import Document
-from ..store.outputs import review_path, write_atomic
+from ..store.outputs import review_path
+from ..store.writing import write_atomic
 from ..assemble.pack import stylesheets
 from ..markup.scripts import direction
 from . import catalog, files

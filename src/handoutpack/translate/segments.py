@@ -12,7 +12,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from ..markup.typography import URL
+from .inline import (INLINE, TAG, PlaceholderError, check_placeholders, has_words,  # noqa: F401
+                     _describe_pair, protect, restore)
 
 
 @dataclass(frozen=True)
@@ -45,6 +46,9 @@ class Skeleton:
 
     lines: list[list[str | int]]
     segments: list[Segment]
+    units: list[tuple[int, int, int, int]] = field(default_factory=list)
+    """The body cut as it was read, one step at a time: (first source line, end, first of
+    `lines`, end), indexes from 0; what lets an import keep a block's own lines."""
 
     def fill(self, texts: list[str]) -> str:
         """The body with the i-th slot replaced by texts[i] (Markdown, markup restored)."""
@@ -52,125 +56,6 @@ class Skeleton:
         for parts in self.lines:
             out.append("".join(part if isinstance(part, str) else texts[part] for part in parts))
         return "\n".join(out) + "\n"
-
-
-class PlaceholderError(ValueError):
-    """A translation whose placeholders do not match its source's."""
-
-
-# ---------------------------------------------------------------- inline markup
-
-INLINE = re.compile(
-    r"(?P<code>(?P<ticks>`+).+?(?P=ticks))"
-    r"|(?P<jinja>\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\})"
-    r"|(?P<image>!\[[^\]]*\]\([^)]*\)(?:\{[^}]*\})?)"
-    r"|(?P<footnote>\[\^[^\]]+\])"
-    r"|(?P<link>\[(?P<link_text>[^\]]+)\](?P<target>\([^)\s]*(?:\s+\"[^\"]*\")?\)|\[[^\]]*\]))"
-    r"|(?P<autolink><(?:https?://|mailto:)[^>]+>)"
-    r"|(?P<html></?[A-Za-z][^>]*>)"
-    r"|(?P<attrs>\{:[^}]*\}|\{#[\w-]+\})"
-    r"|(?P<bold>\*\*(?P<bold_text>\S(?:.*?\S)?)\*\*|__(?P<bold_text2>\S(?:.*?\S)?)__)"
-    r"|(?P<italic>(?<![\w*])\*(?P<italic_text>[^\s*](?:[^*]*?[^\s*])?)\*(?!\*)"
-    r"|(?<!\w)_(?P<italic_text2>[^\s_](?:[^_]*?[^\s_])?)_(?!\w))"
-    r"|(?P<url>" + URL.pattern + ")",
-    re.I,
-)
-TAG = re.compile(r"<(?P<close>/)?(?P<name>[gx]\d+)(?P<empty>/)?>")
-
-
-def protect(text: str) -> tuple[str, dict[str, str | tuple[str, str]]]:
-    """`text` with its inline markup replaced by placeholders, and what each one stands for."""
-    markup: dict[str, str | tuple[str, str]] = {}
-    return _protect(text, markup), markup
-
-
-def _protect(text: str, markup: dict) -> str:
-    out, start = [], 0
-    for match in INLINE.finditer(text):
-        out.append(text[start:match.start()])
-        start = match.end()
-        paired = _paired(match)
-        if paired is None:
-            name = f"x{len(markup) + 1}"
-            markup[name] = match.group()
-            out.append(f"<{name}/>")
-        else:
-            opening, inner, closing = paired
-            name = f"g{len(markup) + 1}"
-            markup[name] = (opening, closing)
-            out.append(f"<{name}>{_protect(inner, markup)}</{name}>")
-    out.append(text[start:])
-    return "".join(out)
-
-
-def _paired(match: re.Match) -> tuple[str, str, str] | None:
-    """(opening, inner text, closing) for markup around translatable text; None for atoms."""
-    if match["link"]:
-        return "[", match["link_text"], "]" + match["target"]
-    if match["bold"]:
-        inner = match["bold_text"] or match["bold_text2"]
-        mark = match.group()[:2]
-        return mark, inner, mark
-    if match["italic"]:
-        inner = match["italic_text"] or match["italic_text2"]
-        mark = match.group()[0]
-        return mark, inner, mark
-    return None
-
-
-def restore(translated: str, markup: dict[str, str | tuple[str, str]]) -> str:
-    """The translation with its placeholders turned back into the source's markup; raises
-    PlaceholderError when one is missing, repeated, unknown or not closed."""
-    check_placeholders(translated, markup)
-
-    def back(match: re.Match) -> str:
-        value = markup[match["name"]]
-        if isinstance(value, str):
-            return value
-        return value[1] if match["close"] else value[0]
-    return TAG.sub(back, translated)
-
-
-def check_placeholders(translated: str, markup: dict[str, str | tuple[str, str]]) -> None:
-    found: dict[str, list[str]] = {}
-    for match in TAG.finditer(translated):
-        role = "close" if match["close"] else "empty" if match["empty"] else "open"
-        found.setdefault(match["name"], []).append(role)
-    problems = []
-    for name, value in markup.items():
-        wanted = ["empty"] if isinstance(value, str) else ["open", "close"]
-        roles = found.pop(name, [])
-        if roles != wanted and not (roles == [] and _optional(value)):
-            shown = f"<{name}/>" if isinstance(value, str) else f"<{name}>…</{name}>"
-            problems.append(f"{shown} ({_what(value)}) must appear "
-                            + ("once, opened before it is closed, or not at all" if _optional(value)
-                               else "exactly once" if isinstance(value, str)
-                               else "exactly once, opened before it is closed"))
-    for name in found:
-        problems.append(f"<{name}> is not in the English; remove it")
-    if problems:
-        raise PlaceholderError("; ".join(problems))
-
-
-def _optional(value: str | tuple[str, str]) -> bool:
-    """Emphasis is the translator's to drop: a language may stress another word, or none."""
-    return isinstance(value, tuple) and value[0] != "["
-
-
-def _what(value: str | tuple[str, str]) -> str:
-    return value if isinstance(value, str) else _describe_pair(value)
-
-
-def _describe_pair(value: tuple[str, str]) -> str:
-    opening, closing = value
-    if opening == "[":
-        return f"link to {closing[2:-1] if closing.startswith('](') else closing[1:]}"
-    return "bold" if len(opening) == 2 else "italic"
-
-
-def has_words(text: str) -> bool:
-    """Whether text without its placeholders holds anything to translate (a letter)."""
-    return any(ch.isalpha() for ch in TAG.sub("", text))
 
 
 # ---------------------------------------------------------------- blocks
@@ -186,6 +71,16 @@ JINJA_LINE = re.compile(r"^\s*\{[%#].*[%#]\}\s*$")
 JINJA_STRING = re.compile(r"\"((?:[^\"\\]|\\.)*)\"|'((?:[^'\\]|\\.)*)'")
 DIRECTIVE = re.compile(r"^\s*<!--\s*_?[\w-]+\s*:.*-->\s*$")
 ATTRIBUTES = re.compile(r"^\s*\{:[^}]*\}\s*$")
+DEFINITION = re.compile(r"^(?P<prefix>(?:Table)?:\s+)(?P<text>\S.*)$")
+"""A definition (`: text` under its term, Pandoc, kramdown, PHP Markdown Extra, MkDocs), or a
+table's caption (`Table: text` or `: text` after the table, Pandoc)."""
+DIV_FENCE = re.compile(r"^\s*:{3,}")
+ADMONITION = re.compile(r'^(?P<prefix>\s*(?:!!!|\?\?\?\+?)[ \t]+[\w-]+(?:[ \t]+[\w-]+)*[ \t]+")'
+                        r'(?P<text>[^"]*)(?P<suffix>"\s*)$')
+"""An admonition with its title (`!!! note "Title"`, MkDocs); its text is the indented lines."""
+ADMONITION_LINE = re.compile(r"^\s*(?:!!!|\?\?\?\+?)\s")
+ALERT = re.compile(r"^\s*\[!\w+\]\s*$")
+"""A GitHub alert's marker (`> [!NOTE]`): syntax, not text."""
 
 
 def segment(body: str, first_line: int = 1, notes: bool = False) -> Skeleton:
@@ -196,7 +91,7 @@ def segment(body: str, first_line: int = 1, notes: bool = False) -> Skeleton:
         lines.pop()
     cutter = _Cutter(lines, first_line, notes)
     cutter.run()
-    return Skeleton(cutter.out, cutter.segments)
+    return Skeleton(cutter.out, cutter.segments, cutter.units)
 
 
 class _Cutter:
@@ -204,25 +99,29 @@ class _Cutter:
         self.lines, self.first_line, self.notes = lines, first_line, notes
         self.out: list[list[str | int]] = []
         self.segments: list[Segment] = []
+        self.units: list[tuple[int, int, int, int]] = []
         self.i = 0
 
     def slot(self, text: str, kind: str, index: int) -> str | int:
         """A slot for `text` (joined lines), or the text itself when there is nothing to translate."""
         msgid, markup = protect(text.strip())
-        if not has_words(msgid):
+        numbers = kind == "table cell" and any(ch.isdigit() for ch in TAG.sub("", msgid))
+        if not has_words(msgid) and not numbers:  # a figure's format is the language's: 1,5 %
             return text.strip()
         self.segments.append(Segment(msgid, kind, self.first_line + index, markup))
         return len(self.segments) - 1
 
     def run(self) -> None:
         while self.i < len(self.lines):
-            line = self.lines[self.i]
+            line, start, first_out = self.lines[self.i], self.i, len(self.out)
             for step in (self.fence, self.verbatim, self.comment, self.jinja, self.heading,
-                         self.table, self.list_item, self.prefixed):
+                         self.table, self.list_item, self.admonition, self.definition,
+                         self.prefixed):
                 if step(line):
                     break
             else:
                 self.paragraph()
+            self.units.append((start, self.i, first_out, len(self.out)))
 
     def fence(self, line: str) -> bool:
         match = FENCE.match(line)
@@ -239,7 +138,9 @@ class _Cutter:
 
     def verbatim(self, line: str) -> bool:
         if line.strip() and not BREAK.match(line) and not DIRECTIVE.match(line) \
-                and not ATTRIBUTES.match(line) and not line.lstrip().startswith(("<div", "</div")):
+                and not ATTRIBUTES.match(line) and not DIV_FENCE.match(line) \
+                and not (ADMONITION_LINE.match(line) and not ADMONITION.match(line)) \
+                and not line.lstrip().startswith(("<div", "</div")):
             return False
         self.out.append([line])
         self.i += 1
@@ -329,11 +230,42 @@ class _Cutter:
         self.out.append([match["prefix"], self.slot(" ".join(text), "list item", start)])
         return True
 
+    def admonition(self, line: str) -> bool:
+        match = ADMONITION.match(line)
+        if not match:
+            return False
+        self.out.append([match["prefix"], self.slot(match["text"], "note title", self.i),
+                         match["suffix"]])
+        self.i += 1
+        return True
+
+    def definition(self, line: str) -> bool:
+        """A definition or a caption: a block of its own, its `:` kept, its lines joined."""
+        match = DEFINITION.match(line)
+        if not match:
+            return False
+        above = next((text for text in (_literal(parts) for parts in reversed(self.out))
+                      if text.strip()), "")
+        caption = line.startswith("Table:") or above.lstrip().startswith("|")
+        start = self.i
+        text = [match["text"]]
+        self.i += 1
+        while self.i < len(self.lines) and self._continues(self.lines[self.i], indented=True):
+            text.append(self.lines[self.i].strip())
+            self.i += 1
+        self.out.append([match["prefix"], self.slot(" ".join(text),
+                                                    "caption" if caption else "definition", start)])
+        return True
+
     def prefixed(self, line: str) -> bool:
         """A quotation or a footnote's text: its prefix kept, the rest a paragraph."""
         match = QUOTE.match(line) or FOOTNOTE.match(line)
         if not match:
             return False
+        if ALERT.match(match["text"]):
+            self.out.append([line])
+            self.i += 1
+            return True
         self.out.append([match["prefix"], self.slot(match["text"], "paragraph", self.i)])
         self.i += 1
         return True
@@ -346,7 +278,9 @@ class _Cutter:
             text.append(self.lines[self.i].strip())
             self.i += 1
         indent = self.lines[start][:len(self.lines[start]) - len(self.lines[start].lstrip())]
-        self.out.append([indent, self.slot(" ".join(text), "paragraph", start)])
+        term = len(text) == 1 and self.i < len(self.lines) and DEFINITION.match(self.lines[self.i])
+        self.out.append([indent, self.slot(" ".join(text), "term" if term else "paragraph",
+                                           start)])
 
     def _continues(self, line: str, indented: bool) -> bool:
         """Whether `line` goes on the block above (a paragraph's or a list item's next line)."""
@@ -354,6 +288,12 @@ class _Cutter:
             return False
         if HEADING.match(line) or line.lstrip().startswith(("|", "<!--", ">")):
             return False
-        if LIST_ITEM.match(line) or ATTRIBUTES.match(line):
+        if LIST_ITEM.match(line) or ATTRIBUTES.match(line) or DEFINITION.match(line) \
+                or DIV_FENCE.match(line) or ADMONITION_LINE.match(line):
             return False
         return line.startswith((" ", "\t")) or not indented
+
+
+def _literal(parts: list[str | int]) -> str:
+    """A skeleton line's own text (its slots left out)."""
+    return "".join(part for part in parts if isinstance(part, str))

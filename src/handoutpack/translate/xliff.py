@@ -9,14 +9,18 @@ import re
 import xml.etree.ElementTree as etree
 from pathlib import Path
 
+import defusedxml.ElementTree as safe_xml
 import polib
+from defusedxml import DefusedXmlException
 
 from ..errors import HandoutpackError
-from ..store.outputs import write_atomic
+from ..store.writing import write_atomic
 
 NS = "urn:oasis:names:tc:xliff:document:1.2"
 Q = f"{{{NS}}}"
 PLACEHOLDER = re.compile(r"<(/?)([gx])(\d+)(/?)>")
+SPACE = "{http://www.w3.org/XML/1998/namespace}space"
+LAYOUT = re.compile(r"\s*\n\s*")
 
 
 def unit_id(entry: polib.POEntry) -> str:
@@ -37,9 +41,13 @@ def write(po: polib.POFile, po_path: Path, source_lang: str, target_lang: str) -
         "original": original, "source-language": source_lang, "target-language": target_lang,
         "datatype": "plaintext"}), f"{Q}body")
     for entry in (e for e in po if not e.obsolete):
-        unit = etree.SubElement(body, f"{Q}trans-unit", {"id": unit_id(entry)})
+        # xml:space="preserve": a unit's text is exact (a CAT tool must not trim or reflow it)
+        unit = etree.SubElement(body, f"{Q}trans-unit", {
+            "id": unit_id(entry), SPACE: "preserve"})
         if entry.msgctxt:
             unit.set("resname", entry.msgctxt)
+        if entry.msgstr and not entry.fuzzy:
+            unit.set("approved", "yes")  # translate-toolkit (Weblate, Pootle) reads it as done
         _inline(etree.SubElement(unit, f"{Q}source"), entry.msgid)
         if entry.msgstr:
             state = "needs-review-translation" if entry.fuzzy else "translated"
@@ -49,12 +57,28 @@ def write(po: polib.POFile, po_path: Path, source_lang: str, target_lang: str) -
         if entry.fuzzy and entry.previous_msgid:
             etree.SubElement(unit, f"{Q}note", {"from": "previous-source"}).text = \
                 entry.previous_msgid
-    etree.indent(root)
+    _indent(root)
     target = path_for(po_path)
     data = etree.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n"
     if not target.is_file() or target.read_bytes() != data:
         write_atomic(target, data, sync=False)
     return target
+
+
+TEXT_ELEMENTS = {f"{Q}source", f"{Q}target", f"{Q}note"}
+
+
+def _indent(element: etree.Element, level: int = 0) -> None:
+    """Indent the file's structure for people reading it, never the text of a source, target
+    or note (etree.indent would put whitespace into them, and it would come back as text)."""
+    if element.tag in TEXT_ELEMENTS or not len(element):
+        return
+    inner = "\n" + "  " * (level + 1)
+    element.text = inner
+    for child in element:
+        _indent(child, level + 1)
+        child.tail = inner
+    element[-1].tail = "\n" + "  " * level
 
 
 def _inline(element: etree.Element, text: str) -> None:
@@ -89,8 +113,13 @@ def _xml(text: str) -> str:
 def read_into(po: polib.POFile, xlf: Path, shown: str) -> int:
     """Copy the targets of a translated XLIFF file into the catalogue (matched by unit id);
     returns how many entries changed."""
-    try:
-        root = etree.parse(xlf).getroot()
+    try:  # defusedxml: no entities, no DTD, no external references (a file from outside)
+        root = safe_xml.parse(xlf, forbid_dtd=True).getroot()
+    except DefusedXmlException as error:
+        raise HandoutpackError(f"{shown}: declares a DTD or entities ({type(error).__name__}), "
+                               "which a translation file has no need of and which can read "
+                               "files or exhaust memory; export it again, or remove the "
+                               "<!DOCTYPE ...> and the entities from it") from None
     except (etree.ParseError, OSError) as error:
         raise HandoutpackError(f"{shown}: not XLIFF that can be read ({error}); export it "
                                "again") from None
@@ -98,14 +127,16 @@ def read_into(po: polib.POFile, xlf: Path, shown: str) -> int:
     for unit in root.iter(f"{Q}trans-unit"):
         target = unit.find(f"{Q}target")
         if target is not None:
-            targets[unit.get("id")] = (_placeholders(target), target.get("state", "translated"))
+            text = _placeholders(target)
+            if unit.get(SPACE) != "preserve":  # whitespace a tool laid out, not the translator's
+                text = LAYOUT.sub(" ", text).strip()
+            targets[unit.get("id")] = (text, _fuzzy(unit, target))
     changed = 0
     for entry in (e for e in po if not e.obsolete):
         found = targets.get(unit_id(entry))
         if found is None or not found[0].strip():
             continue
-        text, state = found
-        fuzzy = state.startswith("needs-")
+        text, fuzzy = found
         if text != entry.msgstr or fuzzy != entry.fuzzy:
             entry.msgstr = text
             if fuzzy and not entry.fuzzy:
@@ -115,6 +146,12 @@ def read_into(po: polib.POFile, xlf: Path, shown: str) -> int:
                 entry.previous_msgid = None
             changed += 1
     return changed
+
+
+def _fuzzy(unit: etree.Element, target: etree.Element) -> bool:
+    """Whether a unit still needs review: its target's state says so, or the unit is marked
+    approved="no" (as translate-toolkit marks fuzzy units)."""
+    return target.get("state", "").startswith("needs-") or unit.get("approved") == "no"
 
 
 def _placeholders(element: etree.Element) -> str:

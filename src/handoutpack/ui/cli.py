@@ -21,7 +21,9 @@ from ..project import overrides
 from ..project.config import PDF_VARIANTS
 from ..plan.selection import Selection
 from ..errors import HandoutpackError, Problems, printable
-from ..store.outputs import MANIFEST, build_lock, unwritable
+from ..store.outputs import MANIFEST
+from ..store.lock import build_lock
+from ..store.writing import unwritable
 from ..pipeline import Incomplete, build_and_publish
 from ..progress import Reporter
 
@@ -280,15 +282,17 @@ def _email(project: config.Project, documents: dict[str, Document], pack: str,
            recipients: Path, languages: tuple[str, ...], send: bool, pace: float | None,
            max_mb: float | None, quiet: bool, personal: bool = False,
            emls: tuple[str, ...] = (), encoding: str | None = None) -> None:
-    from ..distribute import mailing, sentlog
+    from ..distribute import sentlog
+    from ..distribute.outbox import prepare, write_preview
+    from ..distribute import smtp
 
-    outbox = mailing.prepare(project, documents, pack, recipients, languages, max_mb, personal,
-                             encoding)
+    outbox = prepare(project, documents, pack, recipients, languages, max_mb, personal,
+                      encoding)
     for problem in outbox.problems:
         click.echo(f"warning: {printable(str(problem))}", err=True)
     where = _shown(outbox.folder)
     if not send:
-        preview = mailing.write_preview(outbox, emls)
+        preview = write_preview(outbox, emls)
         for address in preview.unknown:
             click.echo(printable(f"warning: --eml {address}: not on the list (or skipped)"),
                        err=True)
@@ -298,7 +302,7 @@ def _email(project: config.Project, documents: dict[str, Document], pack: str,
             f"written to {where}/ as .eml to open in a mail program (the first in each language; "
             "--eml ADDRESS or --eml all for others). Check them, then add --send."))
         return
-    result = mailing.send(project, outbox, project.email.pace_seconds if pace is None else pace,
+    result = smtp.send(project, outbox, project.email.pace_seconds if pace is None else pace,
                           _log(quiet))
     journal = f"{where}/{sentlog.JOURNAL}"
     for address in result.uncertain:

@@ -6,6 +6,7 @@ import shutil
 from pathlib import Path
 
 from ..sources import content
+from ..sources import frontmatter
 from ..errors import HandoutpackError
 
 STARTER = Path(__file__).parent / "starter"
@@ -21,7 +22,7 @@ def create(folder: Path) -> list[Path]:
     shutil.copytree(STARTER, folder, dirs_exist_ok=True,
                     ignore=shutil.ignore_patterns("__pycache__"))
     # the translation is current: it records the revision of the English it was written from
-    english = content.body_of((folder / SOURCE).read_text(encoding="utf-8"))
+    english = frontmatter.body_of((folder / SOURCE).read_text(encoding="utf-8"))
     french = folder / TRANSLATION
     french.write_text(french.read_text(encoding="utf-8").replace(
         "REVISION", content.revision(english or "")), encoding="utf-8")

@@ -1,53 +1,29 @@
 """Preview while writing: a local web page of the documents and packs, each shown page by page as
-it will print, rebuilt and refreshed when a source file is saved."""
+it will print, rebuilt and pushed to the page as soon as a source file is saved (live.py)."""
 
 from __future__ import annotations
 
-import dataclasses
-import hashlib
 import html
 import json
 import re
 import socket
 import sys
 import threading
-import time
-import traceback
-from collections.abc import Callable
-from dataclasses import dataclass, field
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from ..project import config
-from ..project import loader
-from ..sources import content
-from ..markup import templates
-from ..markup import labels
+from ..errors import HandoutpackError
+from ..markup import labels, templates
+from ..publish.downloads import layout_label, own_name
+from ..store.outputs import document_path, layouts, pack_path
 from . import workbench, workbench_http
-from ..build import build
-from ..plan.selection import Selection
-from ..publish.downloads import layout_label, own_name, page_images
-from ..errors import HandoutpackError, Problem
-from ..render.pool import start_early
-from ..store import memos
-from ..store.outputs import (
-    PREVIEW_DIR,
-    Busy,
-    Staging,
-    build_lock,
-    document_path,
-    layouts,
-    pack_path,
-)
-
-Log = Callable[[str], None]
+from .live import Live
+from .preview import Log, Preview, targets
 
 HOST = "127.0.0.1"
 """Only this machine can open the preview."""
-PAGE_WIDTH = 1000
-"""Pixels across a page image: sharp at the viewer's widest (about 800 CSS pixels)."""
 CONTENT_LENGTH = re.compile(r"[0-9]{1,9}")
 MAX_BODY = 8_000_000
 """The largest change the workbench accepts: a logo, a photo or a list."""
@@ -60,136 +36,10 @@ IDLE_SECONDS = 60
 """A connection silent this long is closed, so idle sockets do not hold threads for ever."""
 
 
-@dataclass(frozen=True)
-class Target:
-    """Something to preview: a document or a pack in one language, named as in build/."""
-
-    path: str
-    kind: str
-    id: str
-    lang: str
-    title: str
-
-    def selection(self) -> Selection:
-        if self.kind == "pack":
-            return Selection(packs=(self.id,), languages=(self.lang,))
-        return Selection(documents=(self.id,), languages=(self.lang,))
-
-
-@dataclass
-class Render:
-    """The latest build of a target: its PDF, or the problem that stopped it."""
-
-    stamp: str
-    pdf: bytes = b""
-    pages: int = 0
-    error: str = ""
-    warnings: list[Problem] = field(default_factory=list)
-    images: dict[int, bytes] = field(default_factory=dict)
-
-    @property
-    def version(self) -> str:
-        return hashlib.sha256(self.pdf or self.error.encode("utf-8")).hexdigest()[:16]
-
-
-class Preview:
-    """Builds what the browser asks for, once per change of the sources, one build at a time."""
-
-    def __init__(self, project_dir: Path, overrides: dict[str, str] | None = None,
-                 log: Log = lambda message: None):
-        self.project_dir = project_dir.resolve()
-        self.overrides = overrides or {}
-        self.log = log
-        self.lock = threading.Lock()
-        self.renders: dict[str, Render] = {}
-        self.watched: list[Path] = [self.project_dir]
-
-    def load(self):
-        """The project and its documents as they are now; raises HandoutpackError."""
-        project = loader.load(self.project_dir, self.overrides)
-        self.watched = [project.config_path, project.content_dir, *project.template_dirs,
-                        *project.style_dirs]
-        return project, content.load(project)
-
-    def stamp(self) -> str:
-        """Changes whenever a file that can change a render is saved, added or removed."""
-        digest = hashlib.sha256()
-        for top in self.watched:
-            for path in sorted(top.rglob("*")) if top.is_dir() else [top]:
-                try:
-                    info = path.stat()
-                except OSError:
-                    continue
-                digest.update(f"{path}\0{info.st_mtime_ns}\0{info.st_size}\n".encode())
-        return digest.hexdigest()
-
-    def render(self, path: str) -> Render | None:
-        """The current build of the target at `path` (None when there is no such target),
-        rebuilt first when a source changed since the last one."""
-        with self.lock:
-            stamp = self.stamp()
-            known = self.renders.get(path)
-            if known and known.stamp == stamp:
-                return known
-            memos.forget("machine")  # a font installed meanwhile is seen; file memos key on dates
-            started = time.monotonic()
-            try:
-                project, documents = self.load()
-                target = targets(project, documents).get(path)
-                if target is None:
-                    return None
-                preview = dataclasses.replace(project, build_dir=project.build_dir / PREVIEW_DIR)
-                with build_lock(project.build_dir), Staging(preview.build_dir) as stage:
-                    outputs, warnings = build(preview, documents, target.selection(),
-                                              stage=stage)  # build/.preview is in build/
-                output = next(o for o in outputs if o.path == path)
-                result = Render(stamp, (preview.build_dir / path).read_bytes(), output.pages,
-                                warnings=warnings)
-                self.log(f"built {path} in {time.monotonic() - started:.1f} s")
-            except Busy as busy:  # `handoutpack build` is running: try again at the next poll
-                return Render(stamp, error=str(busy))
-            except HandoutpackError as error:
-                result = Render(stamp, error=str(error))
-                self.log(f"{path}: {error}")
-            except Exception as error:  # a bug of ours: show it where the user is looking
-                result = Render(stamp, error=f"handoutpack failed unexpectedly: "
-                                             f"{''.join(traceback.format_exception(error))}")
-                self.log(result.error)
-            self.renders[path] = result
-            return result
-
-    def page_image(self, path: str, number: int, version: str) -> bytes | None:
-        """Page `number` (from 1) of the render with this `version`, as a PNG."""
-        with self.lock:  # pdfium, which draws the pages, is not safe across threads
-            known = self.renders.get(path)
-            if not known or known.version != version or not 1 <= number <= known.pages:
-                return None
-            if number not in known.images:
-                known.images[number] = page_images(known.pdf, PAGE_WIDTH, "PNG",
-                                                   range(number - 1, number))[0][0]
-            return known.images[number]
-
-
-def targets(project: config.Project, documents: dict[str, content.Document]) -> dict[str, Target]:
-    """Every document in every language it exists in, and every pack in every language."""
-    found = {}
-    for slug, document in documents.items():
-        for lang, translation in document.translations.items():
-            for layout in layouts(translation.meta.kind):
-                path = document_path(lang, slug, layout)
-                title = " · ".join(filter(None, [translation.meta.title, layout_label(
-                    labels.labels(project, lang), layout)]))
-                found[path] = Target(path, "document", slug, lang, title)
-    for spec in project.packs.values():
-        for lang in project.languages:
-            path = pack_path(lang, spec.id)
-            found[path] = Target(path, "pack", spec.id, lang, project.text(spec.titles, lang))
-    return found
-
-
 class Handler(BaseHTTPRequestHandler):
     """GET / (the list), /view/<path> (a target's pages), /state/<path> (JSON: its version,
-    pages and problem, rebuilt if needed), /page/<n>/<path>?v=<version> (PNG), /pdf/<path>."""
+    pages and problem, rebuilt if needed), /events/<path> (the same state as server-sent events,
+    at once and after each change), /page/<n>/<path>?v=<version> (PNG), /pdf/<path>."""
 
     preview: Preview
     workbench: workbench.Workbench
@@ -232,6 +82,8 @@ class Handler(BaseHTTPRequestHandler):
                 return self._view(rest)
             if route == "state":
                 return self._state(rest)
+            if route == "events":
+                return self._events(rest)
             if route == "page":
                 number, _, path = rest.partition("/")
                 version = url.query.removeprefix("v=")
@@ -319,9 +171,27 @@ class Handler(BaseHTTPRequestHandler):
         render = self.preview.render(path)
         if render is None:
             return self._send(HTTPStatus.NOT_FOUND, b"{}", "application/json")
-        state = {"version": render.version, "pages": render.pages, "error": render.error,
-                 "warnings": [str(w) for w in render.warnings]}
-        self._send(HTTPStatus.OK, json.dumps(state).encode("utf-8"), "application/json")
+        self._send(HTTPStatus.OK, json.dumps(self.preview.state(render)).encode("utf-8"),
+                   "application/json")
+
+    def _events(self, path: str) -> None:
+        live = self.preview.live
+        if live is None or self.preview.render(path) is None:
+            return self._send(HTTPStatus.NOT_FOUND, b"Not found", "text/plain")
+        self.send_response(HTTPStatus.OK)
+        self.send_header("Content-Type", "text/event-stream; charset=utf-8")
+        self.send_header("Cache-Control", "no-store")
+        self.send_header("X-Content-Type-Options", "nosniff")
+        self.end_headers()
+
+        def send(data: bytes) -> None:
+            self.wfile.write(data)
+            self.wfile.flush()
+
+        try:
+            live.stream(path, send)
+        except (ConnectionError, TimeoutError):
+            pass  # the page was closed or reloaded
 
     def _from_this_machine(self) -> bool:
         """Refuse pages of other sites that point a browser here (DNS rebinding)."""
@@ -364,6 +234,14 @@ class PreviewServer(ThreadingHTTPServer):
     """Connections waiting to be accepted: with socketserver's 5, a burst of them (a browser
     opens several at once; 300 idle sockets in the issue) had new ones wait a second or more."""
 
+    live: Live | None = None
+
+    def server_close(self) -> None:
+        if self.live is not None:
+            self.live.close()
+            self.live.preview.workers.close()
+        super().server_close()
+
     def handle_error(self, request, client_address) -> None:
         if not isinstance(sys.exc_info()[1], (ConnectionError, TimeoutError)):
             super().handle_error(request, client_address)
@@ -382,9 +260,8 @@ def make_server(project_dir: Path, port: int = 8000, overrides: dict[str, str] |
         raise HandoutpackError(f"cannot listen on {HOST}:{port} ({error.strerror}); "
                                "choose another port with --port") from None
     server.daemon_threads = True
-    # The server render workers are forked from is started here, by the thread that lives as
-    # long as the server: started by a build's thread, the kernel killed it when that thread
-    # ended (PR_SET_PDEATHSIG follows the thread), and nobody reaped it: a defunct process.
-    start_early()
+    server.live = preview.live = Live(preview)
+    preview.live.start()
+    preview.workers.start()
     return server
 

@@ -20,7 +20,9 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from ..distribute import mailing, personalise, recipients
+from ..distribute import personalise, recipients
+from ..distribute.outbox import Outbox, outbox_dir, prepare
+from ..distribute import smtp
 from ..distribute.sentlog import SentLog
 from ..errors import HandoutpackError, Problems
 from ..pipeline import build_and_publish
@@ -31,14 +33,9 @@ from ..project.presenter import LOGO_TYPES, PHOTO_TYPES
 from ..publish.downloads import own_name
 from ..sources import content
 from ..store.names import WINDOWS_RESERVED
-from ..store.outputs import (
-    CACHE_DIR,
-    OUTBOX_DIR,
-    PREVIEW_DIR,
-    WORKBENCH_DIR,
-    build_lock,
-    write_atomic,
-)
+from ..store.outputs import CACHE_DIR, OUTBOX_DIR, PREVIEW_DIR, WORKBENCH_DIR
+from ..store.lock import build_lock
+from ..store.writing import write_atomic
 from . import uploads
 from .workbench_forms import form_profile, profile_form
 from .workbench_shown import described, page_image, pack_files, shown_message
@@ -217,7 +214,7 @@ class Workbench:
         path = project.build_dir / WORKBENCH_DIR / "recipients.csv"
         if not path.is_file():
             raise HandoutpackError(say(said, "wb_err_no_list"))
-        return mailing.read_recipients(path, project)[0]
+        return recipients.read_recipients(path, project)[0]
 
     def _mailing(self, job: Job, form: dict, said: dict[str, str]) -> None:
         """`handoutpack email PACK --to list --personalise` (and `--send` for the kind send)."""
@@ -235,8 +232,8 @@ class Workbench:
         with build_lock(project.build_dir):
             made = personalise.make(project, pack, people, progress=lambda done, total: (
                 job.progress(done, total, say(said, "wb_personal_covers"))))
-            outbox = mailing.prepare(project, documents, pack, csv, (), None, personal=True)
-            log = SentLog(mailing.outbox_dir(project, pack)).entries
+            outbox = prepare(project, documents, pack, csv, (), None, personal=True)
+            log = SentLog(outbox_dir(project, pack)).entries
             due = [letter for letter in outbox.letters if (log.get(
                 letter.recipient.email.lower()) or {}).get("status") not in ("sent", "sending")]
             job.result = {"messages": [shown_message(project, outbox.draft(letter),
@@ -248,7 +245,7 @@ class Workbench:
             if job.kind == "send":
                 self._send(job, project, outbox, len(due), said)
 
-    def _send(self, job: Job, project: config.Project, outbox: mailing.Outbox, due: int,
+    def _send(self, job: Job, project: config.Project, outbox: Outbox, due: int,
               said: dict[str, str]) -> None:
         job.progress(0, due, say(said, "wb_sending"))
 
@@ -256,7 +253,7 @@ class Workbench:
             job.log.append(message)
             job.progress(min(job.done + 1, job.total), job.total, say(said, "wb_sending"))
 
-        sent = mailing.send(project, outbox, project.email.pace_seconds, heard)
+        sent = smtp.send(project, outbox, project.email.pace_seconds, heard)
         job.result["sent"] = asdict(sent)
         job.result["due"] = 0
         job.summary = say(said, "wb_sent_summary", sent=len(sent.sent),
@@ -323,7 +320,7 @@ class Workbench:
         said = words(project, lang)
         path = project.build_dir / WORKBENCH_DIR / "recipients.csv"
         write_atomic(path, text.encode("utf-8"), sync=False)
-        people, problems = mailing.read_recipients(path, project)
+        people, problems = recipients.read_recipients(path, project)
         return {"people": [{"line": p.line, "email": p.email, "name": p.name, "lang": p.lang,
                             "lang_name": own_name(p.lang),
                             "prepared_for": personalise.recipient_line(p)} for p in people],
@@ -334,7 +331,7 @@ class Workbench:
         if pack not in project.packs:
             return []
         try:
-            return list(SentLog(mailing.outbox_dir(project, pack)).entries.values())
+            return list(SentLog(outbox_dir(project, pack)).entries.values())
         except HandoutpackError:
             return []
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from ..distribute import mailing
+from ..distribute import letters
 from ..markup.scripts import direction
 from ..pdf.files import page_count
 from ..project import config
@@ -73,7 +73,7 @@ def described(project: config.Project, path: Path, title: str, lang: str, kind: 
             "download": download_name(project, relative)}
 
 
-def shown_message(project: config.Project, draft: mailing.Draft, pack: Path) -> dict:
+def shown_message(project: config.Project, draft: letters.Draft, pack: Path) -> dict:
     """A message as the page shows it: to whom, the subject, the message as it reads in a mail
     program (its HTML part), and their pack."""
     recipient = draft.letter.recipient
