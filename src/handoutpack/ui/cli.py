@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import codecs
 import dataclasses
 import errno
 import json
@@ -16,7 +15,6 @@ from typing import TYPE_CHECKING
 import click
 
 from ..project import config
-from ..project import loader
 from ..project import overrides
 from ..project.config import PDF_VARIANTS
 from ..plan.selection import Selection
@@ -26,55 +24,16 @@ from ..store.lock import build_lock
 from ..store.writing import unwritable
 from ..pipeline import Incomplete, build_and_publish
 from ..progress import Reporter
+from .cli_email import email_command
+from .cli_proof import proof_command
+from .cli_translate import revision_command, translate_group
+from .cli_common import AS_PROFILE, LIST_ENCODING, Run, counted, log_unless_quiet, shown_path
 
 if TYPE_CHECKING:
     from ..sources.content import Document
 
 # Each command imports the stages it uses when it runs: `handoutpack build` with nothing to do
 # must not pay for loading WeasyPrint, Jinja and Markdown.
-
-
-class Run:
-    """Options shared by every command."""
-
-    def __init__(self, project_dir: Path, debug: bool):
-        self.project_dir = project_dir
-        self.debug = debug
-        self.profile: Path | None = None
-        """An ambassador's profile (--as): presenter, event and partners for this run."""
-
-    def project(self, overrides: dict[str, str] | None = None,
-                printing: dict | None = None) -> config.Project:
-        return loader.load(self.project_dir, overrides, printing, self.profile)
-
-
-def _as_profile(ctx: click.Context, _param, value: Path | None) -> Path | None:
-    if value is not None:
-        ctx.find_object(Run).profile = value
-    return value
-
-
-AS_PROFILE = click.option(
-    "--as", "profile", type=click.Path(dir_okay=False, path_type=Path), metavar="PROFILE",
-    expose_value=False, callback=_as_profile,
-    help="An ambassador's profile (TOML: [presenter], [event], [[partners]]) for this run; "
-         "the workbench saves one.")
-
-
-def _known_encoding(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
-    if value is not None:
-        try:
-            codecs.lookup(value)
-        except LookupError:
-            raise click.BadParameter(f"'{value}' is not an encoding Python knows; e.g. utf-8, "
-                                     "cp1252, latin-1") from None
-    return value
-
-
-LIST_ENCODING = click.option(
-    "--encoding", metavar="NAME", callback=_known_encoding,
-    help="The list's encoding when it is not UTF-8: e.g. cp1252 for a CSV saved by Excel on "
-         "Windows, latin-1 for ISO 8859-1. A byte-order mark (UTF-8 or UTF-16) wins over it.")
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -156,13 +115,13 @@ def build_command(run: Run, packs: tuple[str, ...], languages: tuple[str, ...],
         people = read_recipients(recipients, project, encoding)
     selection = Selection(packs, languages)
     progress = Progress(enabled=not quiet and not verbose and sys.stderr.isatty())
-    reporter = Reporter(log=_log(not verbose), progress=progress.show)
+    reporter = Reporter(log=log_unless_quiet(not verbose), progress=progress.show)
     incomplete = None
     try:
         try:
             outputs, warnings = build_and_publish(
                 project, None, selection, reporter, jobs=jobs, reuse=not no_cache,
-                strict=strict, pdf_variant=pdf_variant, log=_log(quiet or not verbose))
+                strict=strict, pdf_variant=pdf_variant, log=log_unless_quiet(quiet or not verbose))
         except Incomplete as error:  # documents with errors left out, the rest built
             outputs, warnings, incomplete = error.outputs, error.warnings, error
         if recipients is not None and incomplete is None:
@@ -183,17 +142,17 @@ def build_command(run: Run, packs: tuple[str, ...], languages: tuple[str, ...],
         counts = Counter(o.kind for o in outputs)
         nouns = {"document": "document", "slides": "presentation", "pack": "pack",
                  "booklet": "booklet"}  # a presentation's slides stand for its three PDFs
-        made = [_counted(counts[kind], noun) for kind, noun in nouns.items()
+        made = [counted(counts[kind], noun) for kind, noun in nouns.items()
                 if counts[kind] or kind in ("document", "pack")]
         click.echo(f"Built {', '.join(made[:-1])} and {made[-1]} in "
-                   f"{_shown(project.build_dir)} (list: {_shown(project.build_dir / MANIFEST)}; "
-                   f"download page: {_shown(project.build_dir / 'index.html')}): "
-                   f"{_counted(len(reporter.rendered), 'render')}, {reporter.reused} reused, "
-                   f"{_counted(len(reporter.assembled), 'pack')} assembled")
+                   f"{shown_path(project.build_dir)} (list: {shown_path(project.build_dir / MANIFEST)}; "
+                   f"download page: {shown_path(project.build_dir / 'index.html')}): "
+                   f"{counted(len(reporter.rendered), 'render')}, {reporter.reused} reused, "
+                   f"{counted(len(reporter.assembled), 'pack')} assembled")
         if recipients is not None and incomplete is None:
             from ..distribute import personalise
-            where = _shown(personalise.personal_dir(project, "<lang>", packs[0]))
-            click.echo(f"Wrote {_counted(len(personal.paths), 'personalised pack')} to {where}/: "
+            where = shown_path(personalise.personal_dir(project, "<lang>", packs[0]))
+            click.echo(f"Wrote {counted(len(personal.paths), 'personalised pack')} to {where}/: "
                        f"{personal.made} made, {personal.kept} already there")
     if incomplete is not None:
         raise incomplete  # what failed, with file and line; exit code 1
@@ -235,90 +194,6 @@ class Progress:
             self.shown = False
 
 
-@cli.command("email")
-@click.argument("pack")
-@click.option("--to", "recipients", required=True, metavar="CSV",
-              type=click.Path(dir_okay=False, path_type=Path),
-              help="The recipients: a CSV file with the columns email, name, language, and any "
-                   "other the message uses (as recipient.<column>).")
-@click.option("--lang", "languages", multiple=True, metavar="LANG",
-              help="Only the recipients in this language (repeatable). Default: everyone.")
-@LIST_ENCODING
-@click.option("--send", is_flag=True,
-              help="Send the messages through the server in [email.smtp]; without it they are "
-                   "only made and listed in build/outbox/PACK/messages.csv, the first in each "
-                   "language written as .eml to check.")
-@click.option("--pace", type=click.FloatRange(min=0), metavar="SECONDS",
-              help="Seconds between two messages (default: email.pace_seconds).")
-@click.option("--max-size", "max_mb", type=click.FloatRange(min=0), metavar="MB",
-              help="The largest attachment to send (default: email.max_attachment_mb, 10).")
-@click.option("--personalise", "--personalize", "personal", is_flag=True,
-              help="Give each recipient a pack whose cover says 'Prepared for' them (their name "
-                   "and organisation or outlet), in their language.")
-@click.option("--eml", "emls", multiple=True, metavar="ADDRESS",
-              help="Without --send: also write this recipient's message as an .eml file to "
-                   "open in a mail program (repeatable; 'all' for everyone). The first message "
-                   "in each language is always written.")
-@click.option("-q", "--quiet", is_flag=True, help="Print only problems.")
-@AS_PROFILE
-@click.pass_obj
-def email_command(run: Run, pack: str, recipients: Path, languages: tuple[str, ...], send: bool,
-                  pace: float | None, max_mb: float | None, quiet: bool, personal: bool,
-                  emls: tuple[str, ...], encoding: str | None) -> None:
-    """Make PACK into an email to each recipient, in their language, and list them in
-    build/outbox/PACK/; with --send, send them. A rerun never sends anyone the pack twice."""
-    from ..plan.failed import refuse_stale
-    from ..sources import content
-
-    project = run.project()
-    refuse_stale(project.build_dir, pack)  # before reading the sources, whose error it names
-    documents = content.load(project)
-    with build_lock(project.build_dir):  # a build must not change build/ under a run, nor two runs
-        _email(project, documents, pack, recipients, languages, send, pace, max_mb, quiet,
-               personal, emls, encoding)
-
-
-def _email(project: config.Project, documents: dict[str, Document], pack: str,
-           recipients: Path, languages: tuple[str, ...], send: bool, pace: float | None,
-           max_mb: float | None, quiet: bool, personal: bool = False,
-           emls: tuple[str, ...] = (), encoding: str | None = None) -> None:
-    from ..distribute import sentlog
-    from ..distribute.outbox import prepare, write_preview
-    from ..distribute import smtp
-
-    outbox = prepare(project, documents, pack, recipients, languages, max_mb, personal,
-                      encoding)
-    for problem in outbox.problems:
-        click.echo(f"warning: {printable(str(problem))}", err=True)
-    where = _shown(outbox.folder)
-    if not send:
-        preview = write_preview(outbox, emls)
-        for address in preview.unknown:
-            click.echo(printable(f"warning: --eml {address}: not on the list (or skipped)"),
-                       err=True)
-        click.echo(printable(
-            f"Checked {_counted(len(outbox.letters), 'message')} ({len(outbox.problems)} rows "
-            f"skipped): each is listed in {_shown(preview.listing)}, and {len(preview.emls)} "
-            f"written to {where}/ as .eml to open in a mail program (the first in each language; "
-            "--eml ADDRESS or --eml all for others). Check them, then add --send."))
-        return
-    result = smtp.send(project, outbox, project.email.pace_seconds if pace is None else pace,
-                          _log(quiet))
-    journal = f"{where}/{sentlog.JOURNAL}"
-    for address in result.uncertain:
-        click.echo(printable(f"warning: {address}: the last run stopped while sending to this "
-                             "address, so it may have the pack; not sent again. If it did not "
-                             f"arrive, remove its lines from {journal} and run again."),
-                   err=True)
-    later = (f"; {len(result.deferred)} deferred by the server (the next run tries again)"
-             if result.deferred else "")
-    unsendable = (f"; {len(result.skipped)} not sendable through this server"
-                  if result.skipped else "")
-    click.echo(printable(f"Sent {len(result.sent)}; {len(result.earlier)} had it already; "
-                         f"{len(result.refused)} refused by the server{later}{unsendable}; "
-                         f"{len(outbox.problems)} rows skipped (log: {journal})"))
-
-
 @cli.command("check")
 @click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text",
               show_default=True, help="json: one object with every finding, for other programs.")
@@ -344,62 +219,6 @@ def check_command(run: Run, output_format: str, settings: tuple[str, ...],
         click.echo(json.dumps(report.as_json(), indent=2, ensure_ascii=False))
     else:
         click.echo("\n".join(check.text_report(report)))
-    click.get_current_context().exit(report.exit_code)
-
-
-@cli.command("proof")
-@click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
-@click.option("--variant", "variants", multiple=True, metavar="VARIANT",
-              type=click.Choice(["a4", "letter", "a5-booklet", "print-ready"]),
-              help="Make and proof this paper or print variant (repeatable). Default: all four.")
-@click.option("--pack", "packs", multiple=True, metavar="PACK", help="Only this pack (repeatable).")
-@click.option("--lang", "languages", multiple=True, metavar="LANG",
-              help="Only this language (repeatable).")
-@click.option("--for", "recipients", metavar="CSV", type=click.Path(dir_okay=False, path_type=Path),
-              help="Also proof the packs personalised for each person on this list.")
-@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text",
-              show_default=True, help="json: one object with every finding, for other programs.")
-@click.option("--sheet", type=click.Path(file_okay=False, path_type=Path), metavar="FOLDER",
-              help="Write a contact sheet of the flagged pages (index.html and PNGs) here. "
-                   "Default: build/proof/sheet when anything is found.")
-@click.option("-j", "--jobs", type=click.IntRange(min=1), metavar="N",
-              help="Render N documents at once. Default: one per core.")
-@AS_PROFILE
-@click.pass_obj
-def proof_command(run: Run, paths: tuple[Path, ...], variants: tuple[str, ...],
-                  packs: tuple[str, ...], languages: tuple[str, ...], recipients: Path | None,
-                  output_format: str, sheet: Path | None, jobs: int | None) -> None:
-    """Look at every page the way a designer would, from its layout; exit 1 if anything is
-    to change.
-
-    Reads the PDFs (or folders of PDFs) given; without PATHS, builds each paper and print
-    variant into build/proof/<variant>/ (plainly, with the --as profile, and personalised for
-    the --for list) and reads everything made. Each finding names the file, the page and what
-    to change. Slower than `check`: see docs/proof.md."""
-    from ..proof import command, sheet as contact_sheet
-    from ..proof.findings import Report
-
-    project = run.project()
-    if paths:
-        report = Report()
-        sources = command.proof_paths(project, [(p, None) for p in command.pdfs(paths)], report,
-                                      jobs=jobs)
-    else:
-        Selection(packs, languages).check(project)
-        report, sources = command.run_matrix(
-            run.project_dir, project, list(variants) or ["a4", "letter", "a5-booklet",
-                                                           "print-ready"],
-            Selection(packs, languages), run.profile, recipients, jobs,
-            lambda message: click.echo(message, err=True))
-    report.seconds = command.cpu_seconds()
-    if report.findings:
-        folder = sheet or project.build_dir / "proof" / "sheet"
-        index = contact_sheet.write(report.findings, sources, folder)
-        click.echo(f"contact sheet: {index}", err=True)
-    if output_format == "json":
-        click.echo(json.dumps(report.as_json(), indent=2, ensure_ascii=False))
-    else:
-        click.echo("\n".join(printable(line) for line in report.text()))
     click.get_current_context().exit(report.exit_code)
 
 
@@ -451,94 +270,6 @@ def list_command(run: Run) -> None:
                    f"for {spec.audience}; {_printed(spec.printing)}")
 
 
-@cli.group("translate")
-def translate_group() -> None:
-    """Translation files: PO files for translators (export), their work back into the documents
-    (import), and a side-by-side PDF for the reviewer (review)."""
-
-
-@translate_group.command("export")
-@click.argument("slugs", nargs=-1, metavar="[DOC]...")
-@click.option("--lang", required=True, metavar="LANG", help="The language to translate into.")
-@click.option("--xliff", is_flag=True, help="Also write translations/LANG/<DOC>.xlf (XLIFF 1.2); "
-                                            "import reads a newer one back.")
-@click.pass_obj
-def translate_export(run: Run, slugs: tuple[str, ...], lang: str, xliff: bool) -> None:
-    """Write translations/LANG/<DOC>.po for every document (or the DOCs named), one entry per
-    block, and translations/LANG/labels.po; bring existing files up to date with the English."""
-    from ..sources import content
-    from ..translate import files
-
-    project = run.project()
-    for written in files.export(project, content.load(project), lang, slugs, xliff):
-        click.echo(f"{_shown(written.path)}: {written.summary}")
-
-
-@translate_group.command("import")
-@click.argument("slugs", nargs=-1, metavar="[DOC]...")
-@click.option("--lang", metavar="LANG", help="Only this language. Default: every language with "
-                                             "files under translations/.")
-@click.pass_obj
-def translate_import(run: Run, slugs: tuple[str, ...], lang: str | None) -> None:
-    """Write content/<section>/<DOC>.<LANG>.md from each translations/LANG/<DOC>.po."""
-    from ..sources import content
-    from ..translate import files
-
-    project = run.project()
-    written, warnings = files.import_(project, content.load(project), lang, slugs)
-    for warning in warnings:
-        click.echo(f"warning: {warning}", err=True)
-    for item in written:
-        click.echo(f"Wrote {_shown(item.path)} ({item.summary})")
-    if not written:
-        click.echo("Every translation is already as its PO file says; nothing written.")
-
-
-@translate_group.command("review")
-@click.argument("slugs", nargs=-1, metavar="[DOC]...")
-@click.option("--lang", metavar="LANG", help="Only this language. Default: every translation.")
-@click.pass_obj
-def translate_review(run: Run, slugs: tuple[str, ...], lang: str | None) -> None:
-    """Write build/<LANG>/review/<DOC>.pdf: the English and the translation side by side, block
-    against block, changed blocks highlighted and untranslated ones marked; for every
-    translation of the DOCs named (default: every document)."""
-    from ..sources import content
-    from ..translate import catalog, files, review
-
-    project = run.project()
-    documents = content.load(project)
-    langs = [lang] if lang else [code for code in project.languages
-                                  if code != project.default_language]
-    for code in langs:
-        files.languages_to_translate(project, code)
-        for document in files.chosen(documents, slugs):
-            if code in document.translations or catalog.po_path(project, document.slug,
-                                                                code).is_file():
-                click.echo(f"Wrote {_shown(review.review(project, document, code))}")
-
-
-@cli.command("revision")
-@click.argument("source", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--as-of", "as_of", metavar="DATE|COMMIT",
-              help="The revision SOURCE had at that date (YYYY-MM-DD) or git commit, read from "
-                   "the project's git history: for a translation made from an older version.")
-@click.pass_obj
-def revision_command(run: Run, source: Path, as_of: str | None) -> None:
-    """Print SOURCE's revision, for a translation's `source_revision`.
-
-    Record the revision of the text a translation was made from: the current one only when the
-    translation matches the source as it is now. For a translation brought in from elsewhere,
-    give the date it was made (or the commit) with --as-of."""
-    from ..sources import content, history
-
-    project = run.project()
-    if as_of:
-        click.echo(history.revision_at(project, source.resolve(), as_of))
-        return
-    _, body, _ = content.parse(str(source), content.read_source(str(source), source), project)
-    click.echo(content.revision(body))
-
-
 @cli.command("new")
 @click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
 def new_command(folder: Path) -> None:
@@ -547,8 +278,8 @@ def new_command(folder: Path) -> None:
     from . import scaffold
 
     written = scaffold.create(folder)
-    click.echo(f"Created {_shown(folder)} with {_counted(len(written), 'file')}. Next:\n"
-               f"  cd {_shown(folder)}\n  handoutpack build\n"
+    click.echo(f"Created {shown_path(folder)} with {counted(len(written), 'file')}. Next:\n"
+               f"  cd {shown_path(folder)}\n  handoutpack build\n"
                "then edit handoutpack.toml and content/handouts/welcome.en.md.")
 
 
@@ -563,12 +294,6 @@ def _translated(project: config.Project, document: Document, lang: str) -> str:
             "missing": "·"}[status]
 
 
-def _log(quiet: bool):
-    if quiet:
-        return lambda message: None
-    return lambda message: click.echo(f"  {printable(message)}", err=True)
-
-
 def _printed(printing: config.Printing) -> str:
     """'A4, duplex, booklet': the paper and the print options that are on (or QR codes, off)."""
     options = {"duplex": printing.duplex, "print-ready": printing.print_ready,
@@ -578,18 +303,11 @@ def _printed(printing: config.Printing) -> str:
     return ", ".join([printing.paper, *(name for name, on in options.items() if on)])
 
 
-def _counted(count: int, thing: str) -> str:
-    return f"{count} {thing}{'' if count == 1 else 's'}"
-
-
-def _shown(path: Path) -> str:
-    try:
-        return str(path.relative_to(Path.cwd()))
-    except ValueError:
-        return str(path)
-
-
 DISK_ERRORS = (errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES, errno.EPERM)
+
+
+for command in (email_command, proof_command, translate_group, revision_command):
+    cli.add_command(command)
 
 
 def main(argv: list[str] | None = None) -> int:
