@@ -117,7 +117,7 @@ def test_a_build_with_nothing_changed_loads_no_stage_at_all(make_project):
     project = make_project(project_files())
     build(project)
     stages = ["weasyprint", "jinja2", "markdown", "pikepdf", "handoutpack.check",
-              "handoutpack.publish.downloads"]
+              "handoutpack.publish.stage"]
     script = ("import sys; from handoutpack.ui.cli import main; "
               f"code = main(['--project', {str(project)!r}, 'build']); "
               f"print(code, [m for m in {stages!r} if m in sys.modules])")

@@ -38,7 +38,7 @@ def sample_project(tmp_path_factory):
 @pytest.mark.parametrize("lang", EXPECTED)
 def test_a_count_label_reads_right_for_0_1_2_3_11_and_100(sample_project, lang):
     from handoutpack.markup.labels import labels
-    from handoutpack.publish.downloads import pages_text
+    from handoutpack.publish.catalogue import pages_text
 
     words = labels(sample_project, lang)
     assert [pages_text(words, n, lang, sample_project) for n in COUNTS] == EXPECTED[lang]

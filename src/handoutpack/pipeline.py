@@ -44,7 +44,7 @@ def build_and_publish(project: Project, documents: dict[str, Document] | None = 
         outputs, warnings, reporter.reused = done
         return outputs, warnings
     from .sources import content
-    from .publish import downloads as distribute
+    from .publish.stage import publish
     from .markup import memory
     from .build import build
     from .render.pool import start_early
@@ -68,7 +68,7 @@ def build_and_publish(project: Project, documents: dict[str, Document] | None = 
                                           reuse=reuse, strict=strict, pdf_variant=pdf_variant,
                                           kept=kept, stage=stage)
                 with memory.keeping(kept):
-                    warnings += distribute.publish(project, documents, stage, log)
+                    warnings += publish(project, documents, stage, log)
             if failure or (project.build_dir / failing.STALE).exists():
                 stage.write(failing.STALE, failing.stale_record(
                     project.build_dir, failure, {o.pack for o in outputs if o.pack}))

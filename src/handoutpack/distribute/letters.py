@@ -25,7 +25,7 @@ from ..markup import jinja, labels, markdown, templates
 from ..project.sending import Email
 from ..project.config import Project
 from ..project.keys import suggest
-from ..publish.downloads import in_language, pages_text, size_text
+from ..publish.catalogue import in_language, pages_text, size_text
 from ..sources.content import Document
 from ..sources.frontmatter import split_front_matter
 from ..sources.files import read_text

@@ -16,7 +16,8 @@ from ..errors import HandoutpackError, Problem
 from ..markup import labels
 from ..plan.selection import Selection
 from ..project import config, loader
-from ..publish.downloads import layout_label, page_images
+from ..publish.catalogue import layout_label
+from ..publish.thumbnails import page_images
 from ..sources import content
 from ..store import memos
 from ..store.lock import Busy, build_lock

@@ -16,7 +16,7 @@ from urllib.parse import unquote, urlsplit
 
 from ..errors import HandoutpackError
 from ..markup import labels, templates
-from ..publish.downloads import layout_label, own_name
+from ..publish.catalogue import layout_label, own_name
 from ..store.outputs import document_path, layouts, pack_path
 from . import workbench, workbench_http
 from .live import Live

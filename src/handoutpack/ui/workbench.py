@@ -30,7 +30,7 @@ from ..plan.selection import Selection
 from ..progress import Reporter
 from ..project import config, loader
 from ..project.presenter import LOGO_TYPES, PHOTO_TYPES
-from ..publish.downloads import own_name
+from ..publish.catalogue import own_name
 from ..sources import content
 from ..store.names import WINDOWS_RESERVED
 from ..store.outputs import CACHE_DIR, OUTBOX_DIR, PREVIEW_DIR, WORKBENCH_DIR

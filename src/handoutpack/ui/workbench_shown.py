@@ -10,7 +10,8 @@ from ..distribute import letters
 from ..markup.scripts import direction
 from ..pdf.files import page_count
 from ..project import config
-from ..publish.downloads import own_name, page_images
+from ..publish.catalogue import own_name
+from ..publish.thumbnails import page_images
 from ..store.memos import memo
 from ..store.outputs import PERSONAL_DIR, bundle_path, pack_path, read_outputs
 

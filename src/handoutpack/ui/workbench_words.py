@@ -11,7 +11,7 @@ from ..markup import labels
 from ..markup.scripts import direction
 from ..project import config
 from ..project.presenter import MIN_LOGO_PIXELS
-from ..publish.downloads import own_name
+from ..publish.catalogue import own_name
 
 PREFIX = "wb_"
 FIELD_KEY = re.compile(r"^(event\.(name|date|place)|presenter\.\w+|partners\.\d\.(name|logo)"
