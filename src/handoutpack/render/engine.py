@@ -9,7 +9,7 @@ import logging
 import mimetypes
 import os
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from functools import cached_property
@@ -23,6 +23,7 @@ from . import squeeze, textlayer
 from ..store.digests import file_digest
 from ..errors import HandoutpackError, Problem
 from ..store.memos import memo
+from .overflow import overflows
 
 if TYPE_CHECKING:
     from ..pdf.colour import Inks
@@ -334,45 +335,6 @@ class Renderer:
         return str(path)
 
 
-OVERFLOW_TOLERANCE = 1.0
-"""CSS pixels of text past the text area's right edge that still count as inside it."""
-PX_PER_MM = 96 / 25.4  # WeasyPrint lays pages out in CSS pixels
-
-
-def overflows(document) -> list[str]:
-    """One warning for each page where text runs past the right edge of the text area (into the
-    margin, or off the paper): what the theme could not wrap, which a reader would not see."""
-    from weasyprint.formatting_structure import boxes
-
-    warnings = []
-    for number, page in enumerate(document.pages, 1):
-        # WeasyPrint's layout of the page (its root box, then margins): the one private name
-        # left, as WeasyPrint has no public way to laid-out boxes; pinned in pyproject, and
-        # test_imported_checks fails if it moves
-        page_box = page._page_box
-        right = page_box.content_box_x() + page_box.width
-        for box in _flowing_text(page_box.children[0], boxes) if page_box.children else ():
-            past = box.position_x + box.width - right
-            if past > OVERFLOW_TOLERANCE:
-                warnings.append(f"page {number}: text runs {past / PX_PER_MM:.0f} mm past the "
-                                f"right edge of the text area, beginning '{box.text[:40]}', and is "
-                                "cut off in print; break the line, shorten it, or give the table "
-                                "fewer columns")
-                break
-    return warnings
-
-
-def _flowing_text(box, boxes) -> Iterator:
-    """The text boxes under `box`, less those of boxes the theme places itself (absolutely
-    positioned, like the QR codes in the margin beside their links): they are meant to be there."""
-    if box.style["position"] in ("absolute", "fixed"):
-        return
-    if isinstance(box, boxes.TextBox):
-        yield box
-    for child in getattr(box, "children", ()):
-        yield from _flowing_text(child, boxes)
-
-
 @memo("machine")
 def subsetter() -> str:
     """'harfbuzz' when WeasyPrint can use HarfBuzz's fast, reproducible font subsetter (Debian's
@@ -389,9 +351,10 @@ def subsetter() -> str:
 @memo("process")
 def engine() -> str:
     """Everything besides the HTML and the files it reads that can change a render's bytes:
-    the versions of the PDF engine and of this module (which sets its options), the subsetter."""
-    files = [Path(__file__), Path(__file__).with_name("squeeze.py"),
-             *sorted((Path(__file__).parents[1] / "pdf").glob("*.py"))]
+    the versions of the PDF engine and of the render and pdf packages' code (the options, the
+    text layer, the squeeze, every page operation), the subsetter."""
+    package = Path(__file__).parents[1]
+    files = sorted([*(package / "render").glob("*.py"), *(package / "pdf").glob("*.py")])
     source = hashlib.sha256(b"".join(f.read_bytes() for f in files)).hexdigest()[:16]
     return (f"weasyprint {version('weasyprint')}, pydyf {version('pydyf')}, "
             f"handoutpack {version('handoutpack')} render.py {source}, subsetter {subsetter()}")
