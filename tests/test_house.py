@@ -126,3 +126,10 @@ def test_forgetting_empties_the_memos_of_a_kind():
     assert memos.held()[name] >= 1
     assert name in memos.forget("inputs")
     assert memos.held()[name] == 0
+
+
+def test_no_module_is_over_400_lines():
+    """A module that long does more than one job: split it where its jobs part."""
+    long = {str(p.relative_to(PACKAGE)): n for p in PACKAGE.rglob("*.py")
+            if (n := len(p.read_text(encoding="utf-8").splitlines())) > 400}
+    assert long == {}
