@@ -37,8 +37,13 @@ def page_text(path: Path, page: int) -> str:
     return " ".join(reader(path).pages[page - 1].extract_text().split())
 
 
+HYPHENATED = re.compile("\u2010[ \t]*\n[ \t]*")
+"""A word hyphenated at a line's end (WeasyPrint's hyphenate-character is U+2010): one word."""
+
+
 def all_text(path: Path) -> str:
-    return " ".join(" ".join(p.extract_text().split()) for p in reader(path).pages)
+    return " ".join(" ".join(HYPHENATED.sub("", p.extract_text()).split())
+                    for p in reader(path).pages)
 
 
 def bookmarks(path: Path) -> list[Bookmark]:

@@ -88,21 +88,21 @@ def test_bookmarks_one_per_document_with_headings_beneath(sample):
 
 
 def test_fallback_is_said_in_the_pack_language(sample):
-    path = sample / "build" / "es" / "conference.pdf"
-    entry = pack_entry(sample, "es", "conference")
-    assert "spm-principles" in entry["fallbacks"]
+    path = sample / "build" / "fr" / "investors.pdf"  # the investors' note has no French yet
+    entry = pack_entry(sample, "fr", "investors")
+    assert "case-for-investors" in entry["fallbacks"]
     assert "sptf-introduction" not in entry["fallbacks"]
-    assert "en inglés" in page_text(path, 2)
-    spm = next(b for b in bookmarks(path) if b.title.startswith("Social Performance Management"))
-    first_page = page_text(path, spm.page)
-    assert "aún no está disponible en español" in first_page
-    assert "Social Performance Management Principles" in first_page
+    assert "en anglais" in page_text(path, 2)
+    note = next(b for b in bookmarks(path) if b.title.startswith("Making the Case for SPM"))
+    first_page = " ".join(page_text(path, note.page).split())
+    assert "n’existe pas encore en français" in first_page
+    assert "Making the Case for SPM" in first_page
 
 
 def test_translations_are_used_where_they_exist(sample):
     path = sample / "build" / "fr" / "conference.pdf"
     text = all_text(path)
-    assert "Sommaire" in text and "Présentation de la Social Performance Task Force" in text
+    assert "Sommaire" in text and "La Social Performance Task Force (SPTF)" in text
     assert "gestion de la performance sociale" in text
     assert "Page 3 sur" in text
 

@@ -41,7 +41,8 @@ def union_program(subsets: list[tuple[bytes, int]]) -> bytes | None:
     try:
         # Glyphs are copied as bytes: no bounding box needs recomputing, and the tables that
         # sum them up (head, hhea, maxp) take the extremes of the subsets', which hold them all.
-        fonts = [(TTFont(io.BytesIO(data), recalcBBoxes=False), kept) for data, kept in subsets]
+        fonts = [(TTFont(io.BytesIO(data), recalcBBoxes=False, recalcTimestamp=False), kept)
+                 for data, kept in subsets]
         if any(not _supported(font, kept) for font, kept in fonts):
             return None
         return _Union(fonts).save()
