@@ -197,8 +197,8 @@ docs/proof.md: line length on A4, the A5 pages, titles of the English decks...).
 
 @pytest.mark.slow
 @pytest.mark.xfail(strict=False, reason=(
-    "issue 24, open: the proof of the sample still reports near-empty last pages, con"
-    "tents summaries wider than their column and long Arabic lines"))
+    "issue 24, open: the proof of the sample still reports near-empty last pages, "
+    "contents summaries wider than their column and long Arabic lines"))
 def test_a_slice_of_the_matrix_every_language_and_variant(tmp_path):
     """The conference pack (every language) in each paper and print variant, plainly, as the
     example ambassador and personalised for the media list, with the deck it holds."""
