@@ -146,9 +146,12 @@ def test_unbounded_work_in_a_template_is_refused(project, payload, says):
 ])
 @pytest.mark.slow
 def test_unbounded_work_in_content_is_refused(project, payload, says):
-    """The document fails alone (exit 1: the rest is built); here it is the only one."""
+    """The document fails alone (exit 1: the rest is built; here it is the only one): its pack
+    keeps its previous PDF, and the download page is written again without it."""
     result, before = attack(project, body(payload))
-    assert_refused(project, result, "hello.en.md", says, before=before, code=1)
+    assert_refused(project, result, "hello.en.md", says, code=1)
+    pdfs = {path: digest for path, digest in before.items() if path.endswith(".pdf")}
+    assert {p: d for p, d in snapshot(project / "build").items() if p.endswith(".pdf")} == pdfs
 
 
 @pytest.mark.slow
