@@ -194,10 +194,7 @@ class _Cutter:
         match = HEADING.match(line)
         if not match:
             return False
-        self.out.append([match["prefix"], self.slot(match["text"], "heading", self.i),
-                         match["suffix"] or ""])
-        self.i += 1
-        return True
+        return self._framed(match, "heading")
 
     def table(self, line: str) -> bool:
         if not line.lstrip().startswith("|"):
@@ -221,23 +218,13 @@ class _Cutter:
         match = LIST_ITEM.match(line)
         if not match:
             return False
-        start = self.i
-        text = [match["text"]]
-        self.i += 1
-        while self.i < len(self.lines) and self._continues(self.lines[self.i], indented=True):
-            text.append(self.lines[self.i].strip())
-            self.i += 1
-        self.out.append([match["prefix"], self.slot(" ".join(text), "list item", start)])
-        return True
+        return self._joined(match, "list item")
 
     def admonition(self, line: str) -> bool:
         match = ADMONITION.match(line)
         if not match:
             return False
-        self.out.append([match["prefix"], self.slot(match["text"], "note title", self.i),
-                         match["suffix"]])
-        self.i += 1
-        return True
+        return self._framed(match, "note title")
 
     def definition(self, line: str) -> bool:
         """A definition or a caption: a block of its own, its `:` kept, its lines joined."""
@@ -247,14 +234,23 @@ class _Cutter:
         above = next((text for text in (_literal(parts) for parts in reversed(self.out))
                       if text.strip()), "")
         caption = line.startswith("Table:") or above.lstrip().startswith("|")
-        start = self.i
-        text = [match["text"]]
+        return self._joined(match, "caption" if caption else "definition")
+
+    def _framed(self, match: re.Match, kind: str) -> bool:
+        """A one-line block: its markup before and after, its text one entry."""
+        self.out.append([match["prefix"], self.slot(match["text"], kind, self.i),
+                         match["suffix"] or ""])
+        self.i += 1
+        return True
+
+    def _joined(self, match: re.Match, kind: str) -> bool:
+        """A block whose indented following lines continue it: one entry, its lines joined."""
+        start, text = self.i, [match["text"]]
         self.i += 1
         while self.i < len(self.lines) and self._continues(self.lines[self.i], indented=True):
             text.append(self.lines[self.i].strip())
             self.i += 1
-        self.out.append([match["prefix"], self.slot(" ".join(text),
-                                                    "caption" if caption else "definition", start)])
+        self.out.append([match["prefix"], self.slot(" ".join(text), kind, start)])
         return True
 
     def prefixed(self, line: str) -> bool:
