@@ -1,0 +1,105 @@
+"""The slices of the configuration that stages take. A stage is given the part of the Project it
+uses, never the whole: what it can read is in its signature, and a test can tell what a change of
+config reaches. Project makes each slice (project.folders, .languages, .theme, .press, .mail);
+only the loader, the pipeline and the user interfaces hold a whole Project."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .presenter import Presenter
+from .sending import Email
+from .settings import Audience, Brand, Org, PackSpec, Printing, Typography
+
+
+@dataclass(frozen=True)
+class Folders:
+    """Where the project's files are, each an absolute path."""
+
+    root: Path
+    """The project folder: every file a build reads is inside it."""
+    content: Path
+    build: Path
+    emails: Path
+    config: Path
+    """handoutpack.toml, as messages name it."""
+    templates: tuple[Path, ...] = ()
+    """The project's own template folders, first match wins; the built-in theme's comes after
+    them (markup.templates.template_dirs)."""
+    styles: tuple[Path, ...] = ()
+    site_root: Path | None = None
+    """Where paths starting with '/' start ([paths] site_root); the project folder when None."""
+
+    def shown(self, path: Path) -> str:
+        """`path` as messages name it: inside the project, from its folder."""
+        try:
+            return str(path.relative_to(self.root))
+        except ValueError:
+            return str(path)
+
+
+@dataclass(frozen=True)
+class Languages:
+    """The languages the project is made in, and the one it is written in first."""
+
+    default: str
+    all: tuple[str, ...]
+    """Every language, the default one first."""
+
+    def text(self, texts: dict[str, str], lang: str) -> str:
+        """A localised config text in `lang`, or in the default language when it has none."""
+        return texts.get(lang) or texts[self.default]
+
+
+@dataclass(frozen=True)
+class Theme:
+    """What the theme's pages are made with: its folders, its words (labels.toml, the
+    translators' labels.po under `root`, then [labels]) and what they print of the project."""
+
+    templates: tuple[Path, ...]
+    """The project's own template folders (the built-in theme's comes after them)."""
+    styles: tuple[Path, ...]
+    root: Path
+    """The project folder: translations/<lang>/labels.po, and files a template may name."""
+    languages: Languages
+    org: Org
+    brand: Brand
+    typography: Typography
+    presenter: Presenter | None = None
+    audiences: dict[str, Audience] = field(default_factory=dict)
+    labels: dict[str, dict[str, str]] = field(default_factory=dict)
+    """[labels.<lang>]: the config's own words, over the theme's and the translators'."""
+
+    def text(self, texts: dict[str, str], lang: str) -> str:
+        return self.languages.text(texts, lang)
+
+    def audience(self, audience_id: str, lang: str) -> str:
+        """An audience as a sentence names it in `lang` ('' for none)."""
+        audience = self.audiences.get(audience_id)
+        return self.text(audience.names, lang) if audience else ""
+
+
+@dataclass(frozen=True)
+class Press:
+    """How files are printed: the print defaults every pack starts from (and documents on their
+    own are printed with), and the inks: the print shop's CMYK profile and the brand's colours."""
+
+    printing: Printing
+    brand: Brand
+    cmyk_profile: Path | None = None
+    """The print shop's ICC profile (none: Ghostscript's SWOP profile, from Debian)."""
+    root: Path = Path(".")
+    """The project folder, from which messages name the profile."""
+
+
+@dataclass(frozen=True)
+class Mail:
+    """What sending packs by email uses: the [email] settings, where the packs and messages are,
+    the languages, the packs, and the theme messages are laid out in."""
+
+    email: Email | None
+    folders: Folders
+    languages: Languages
+    packs: dict[str, PackSpec]
+    theme: Theme
