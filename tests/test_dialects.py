@@ -363,7 +363,8 @@ def test_templating_turned_off_prints_braces_as_written(tmp_path, where):
     from handoutpack.sources import content
     project = loader.load(root)
     welcome = content.load(project)["welcome"].translations["en"]
-    expanded = jinja.expand(welcome, jinja.make_context(project, "en", project.event))
+    expanded = jinja.expand(welcome, jinja.make_context(project.theme, "en", project.event,
+                                                          templating=project.templating))
     assert "{{ .Site.Title }}" in expanded and '<div class="block note"' in expanded
 
 

@@ -45,28 +45,28 @@ def layout(cover: int, contents: int, parts: list[Part], duplex: bool) -> list[i
 def assemble(project: Project, spec: PackSpec, lang: str, parts: list[Part],
              renderer: Renderer, date: dt.date | None, printing: Printing) -> tuple[bytes, int]:
     """The pack's PDF bytes and page count, printed as `printing` says."""
-    words = labels.labels(project, lang)
+    words = labels.labels(project.theme, lang)
     title = project.text(spec.titles, lang)
     common = page_values(project, spec, lang, date, printing)
     variant = printing.variant
-    cover = renderer.render(templates.page(project, "cover.html", **common), project.root,
+    cover = renderer.render(templates.page(project.theme, "cover.html", **common), project.root,
                             f"cover of pack '{spec.id}'", lang, variant)
     contents_pages, contents = 1, None
     for _ in range(4):  # the contents' own length moves the numbers it prints
         starts = layout(cover.pages, contents_pages, parts, printing.duplex)
         entries = [Entry(part, page) for part, page in zip(parts, starts[2:])]
-        contents = renderer.render(templates.page(project, "contents.html", entries=entries, **common),
+        contents = renderer.render(templates.page(project.theme, "contents.html", entries=entries, **common),
                                    project.root, f"contents of pack '{spec.id}'", lang, variant)
         if contents.pages == contents_pages:
             break
         contents_pages = contents.pages
     starts = layout(cover.pages, contents.pages, parts, printing.duplex)
     numbers = renderer.render(
-        templates.page(project, "stamp.html", pages=starts[-1] + parts[-1].rendered.pages - 1,
+        templates.page(project.theme, "stamp.html", pages=starts[-1] + parts[-1].rendered.pages - 1,
                     **common), project.root, f"page numbers of pack '{spec.id}'", lang, variant)
     contact = None
     if project.presenter:  # the pack ends with whom to ask, in its language
-        contact = renderer.render(templates.page(project, "contact.html", **common), project.root,
+        contact = renderer.render(templates.page(project.theme, "contact.html", **common), project.root,
                                   f"contact page of pack '{spec.id}'", lang, variant)
     return merge(project, spec, lang, title, [cover, contents, numbers], parts,
                  words["contents"], printing, date, contact)
@@ -75,7 +75,7 @@ def assemble(project: Project, spec: PackSpec, lang: str, parts: list[Part],
 def page_values(project: Project, spec: PackSpec, lang: str, date: dt.date | None,
                 printing: Printing) -> dict:
     """What a pack's own pages (cover, contents, page numbers, contact) are rendered with."""
-    words = labels.labels(project, lang)
+    words = labels.labels(project.theme, lang)
     return dict(org=project.org, brand=project.brand, lang=lang, words=words,
                 title=project.text(spec.titles, lang), pack=spec, printing=printing,
                 page_css=templates.page_css(printing),
@@ -89,7 +89,7 @@ def page_values(project: Project, spec: PackSpec, lang: str, date: dt.date | Non
 
 def stylesheets(project: Project, *names: str) -> list[str]:
     """The URLs of the named stylesheets (by default the documents'), the user's first."""
-    return [templates.find_style(project, name).as_uri()
+    return [templates.find_style(project.theme, name).as_uri()
             for name in names or ("fonts.css", "handout.css")]
 
 
@@ -112,7 +112,7 @@ def merge(project: Project, spec: PackSpec, lang: str, title: str, front: list[R
                              for page in range(start - 1, start - 1 + part.rendered.pages)])
     if contact is not None:  # on a right-hand page of its own when printed both sides
         pack.pad(imposition.starts([pack.pages, contact.pages], printing.duplex)[1] - 1)
-        pack.append(contact.pdf, lang, bookmark=labels.labels(project, lang)["contact_title"])
+        pack.append(contact.pdf, lang, bookmark=labels.labels(project.theme, lang)["contact_title"])
     if printing.duplex:  # an even count, so the next copy's cover is not on this one's back
         pack.pad(pack.pages + pack.pages % 2)
     titles = {start: part.title for part, start in zip(parts, starts[2:])}

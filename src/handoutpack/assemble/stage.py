@@ -117,7 +117,7 @@ def _pack_why(cache: Cache, entry: str, pack: PlannedPack, renders: Renders,
 
 def _theme_digest(project: Project) -> str:
     """Every template and style file the pack's own pages may use, and the logo."""
-    folders = [*templates.template_dirs(project), *templates.style_dirs(project)]
+    folders = [*templates.template_dirs(project.theme), *templates.style_dirs(project.theme)]
     files = sorted({f for folder in folders if folder.is_dir() for f in folder.rglob("*")
                     if f.is_file()})
     files += [f for f in people_files(project) if f.is_file()]

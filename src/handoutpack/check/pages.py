@@ -154,7 +154,8 @@ class Pages:
         return self._parsed[translation.path]
 
     def _parse(self, translation: Translation) -> PageParser | None:
-        context = jinja.make_context(self.project, translation.lang, self.project.event)
+        context = jinja.make_context(self.project.theme, translation.lang, self.project.event,
+                                     templating=self.project.templating)
         try:
             job = page_job(self.project, translation, context)
         except HandoutpackError as error:

@@ -143,9 +143,10 @@ def draft(project: Project, documents: dict[str, Document], pack_id: str, letter
     """One recipient's subject, plain text and HTML, from their template."""
     spec, recipient, template = project.packs[pack_id], letter.recipient, letter.template
     lang, attachment = recipient.lang, letter.attachment
-    words = labels.labels(project, lang)
+    words = labels.labels(project.theme, lang)
     pack_title = project.text(spec.titles, lang)
-    context = jinja.make_context(project, lang, spec.event, pack_title, spec.id, spec.audience)
+    context = jinja.make_context(project.theme, lang, spec.event, pack_title, spec.id,
+                                 spec.audience, project.templating)
     values = {**context.as_dict(), "recipient": recipient.fields,
               "documents": [_document(documents[slug], lang, project) for slug in spec.documents],
               "attachment": {"name": attachment.filename, "pages": attachment.pages,
@@ -160,7 +161,7 @@ def draft(project: Project, documents: dict[str, Document], pack_id: str, letter
     text = re.sub(r"\n{3,}", "\n\n", render(template.body, template.body_line)).strip() + "\n"
     with _held_aside() as held:  # put back after the page's typography too
         body_html = _body_html(render(template.body, template.body_line, _hold_aside))
-        page = templates.page(project, "email.html", lang=lang, org=project.org,
+        page = templates.page(project.theme, "email.html", lang=lang, org=project.org,
                               brand=project.brand, words=words, body=body_html,
                               subject=TOKEN.sub("", subject),  # the one value not held aside
                               attachment=values["attachment"] | {
@@ -228,7 +229,7 @@ def _document(document: Document, lang: str, project: Project) -> dict[str, str]
     gives it in another language."""
     translation = document.best(lang, project.default_language)
     return {"title": translation.meta.title,
-            "note": in_language(labels.labels(project, lang), translation.lang, lang)}
+            "note": in_language(labels.labels(project.theme, lang), translation.lang, lang)}
 
 
 TOKEN = re.compile("\ue000([\ue010-\ue019]+)\ue001")

@@ -111,7 +111,7 @@ def cover_html(project: Project, pack_id: str, lang: str, recipient: str) -> str
     """The pack's cover as the pack has it, saying whom it was prepared for."""
     spec = project.packs[pack_id]
     values = page_values(project, spec, lang, None, spec.printing)
-    return templates.page(project, "cover.html", recipient=recipient, **values)
+    return templates.page(project.theme, "cover.html", recipient=recipient, **values)
 
 
 def _key(*parts: str) -> str:

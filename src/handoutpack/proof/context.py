@@ -69,8 +69,8 @@ def _frame_words(project, lang: str, labels) -> list[str]:
     no text in it): printed in a `lang` pack's frame, they are words left untranslated."""
     if lang == project.default_language:
         return []
-    own = labels.theme_labels(project, lang)
-    words = [text for key, text in labels.labels(project, project.default_language).items()
+    own = labels.theme_labels(project.theme, lang)
+    words = [text for key, text in labels.labels(project.theme, project.default_language).items()
              if own.get(key) != text]
     for texts in _config_texts(project):
         default = texts.get(project.default_language)
@@ -91,7 +91,7 @@ def _config_texts(project) -> list[dict[str, str]]:
 def brand_fonts(project, templates) -> frozenset[str]:
     """The heading and body fonts, and every family the project's styles name."""
     families = {project.brand.heading_font, project.brand.body_font}
-    for folder in templates.style_dirs(project):
+    for folder in templates.style_dirs(project.theme):
         for css in Path(folder).glob("*.css"):
             text = css.read_text(encoding="utf-8")
             for match in re.finditer(r"font-family\s*:\s*([^;}]+)", text):

@@ -133,9 +133,9 @@ def write_pack_bundles(catalogue: Catalogue, log: Log) -> list[Problem]:
 def _pack_readme(catalogue: Catalogue, spec: PackSpec, lang: str, pack: Output,
                  parts: list[tuple[Document, Output]]) -> str:
     project = catalogue.project
-    words = labels.labels(project, lang)
+    words = labels.labels(project.theme, lang)
     return templates.page(
-        project, "readme-pack.txt", org=project.org, words=words, lang=lang,
+        project.theme, "readme-pack.txt", org=project.org, words=words, lang=lang,
         title=project.text(spec.titles, lang),
         audience=project.text(project.audiences[spec.audience].names, lang),
         pack_file=f"{spec.id}.pdf", pack_pages=pages_text(words, pack.pages, lang, project),
@@ -153,7 +153,7 @@ def write_everything(catalogue: Catalogue, log: Log) -> None:
         return
     languages = []
     for lang in project.languages:
-        words = labels.labels(project, lang)
+        words = labels.labels(project.theme, lang)
         packs = [(pack_path(lang, spec.id), project.text(spec.titles, lang),
                   pages_text(words, pdf.pages, lang, project))
                  for spec in project.packs.values() if (pdf := catalogue.pack_pdf(spec.id, lang))]
@@ -165,7 +165,7 @@ def write_everything(catalogue: Catalogue, log: Log) -> None:
                      if (pdf := catalogue.document_pdf(slug, lang, layout))]
         if packs or documents:
             languages.append((own_name(lang), words, packs, documents))
-    readme = templates.page(project, "readme-everything.txt", org=project.org,
+    readme = templates.page(project.theme, "readme-everything.txt", org=project.org,
                          languages=languages)
     if write_zip(catalogue.stage, EVERYTHING, folder_name(project, "all"),
                  [*members, Member.text("README.txt", readme)]):

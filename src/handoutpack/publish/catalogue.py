@@ -123,7 +123,7 @@ class Catalogue:
                 for slug in spec.documents if slug in self.documents]
 
     def sections(self, lang: str, root: str) -> list[Section]:
-        words = labels.labels(self.project, lang)
+        words = labels.labels(self.project.theme, lang)
         sections: dict[str, list[Entry]] = {}
         for slug, document in self.documents.items():
             pdfs = self._by_language(lambda code: self.document_pdf(slug, code))
@@ -141,7 +141,7 @@ class Catalogue:
                         entries) for name, entries in sections.items()]
 
     def packs(self, lang: str, root: str) -> list[Entry]:
-        words = labels.labels(self.project, lang)
+        words = labels.labels(self.project.theme, lang)
         entries = []
         default = self.project.default_language
         for spec in self.project.packs.values():

@@ -43,9 +43,9 @@ def write_pages(catalogue: Catalogue) -> list[str]:
     for lang in project.languages:
         path = page_path(project, lang)
         root = "../" * path.count("/")
-        words = labels.labels(project, lang)
+        words = labels.labels(project.theme, lang)
         html = templates.page(
-            project, "download.html", lang=lang, words=words, org=project.org,
+            project.theme, "download.html", lang=lang, words=words, org=project.org,
             brand=project.brand, root=root, title=project.text(project.download.titles, lang)
             if project.download.titles else project.org.name,
             intro=markdown.to_html(escape_html(project.text(project.download.intros, lang),
@@ -72,7 +72,7 @@ FONT_URL = re.compile(r"url\(\s*['\"]?([^'\")]+)['\"]?\s*\)")
 def brand_fonts(project: Project, stage: Staging, root: str) -> str:
     """The @font-face rules of the brand's two families from fonts.css, their files copied into
     build/fonts/, so that the page looks like the PDFs (it still loads nothing from elsewhere)."""
-    sheet = templates.find_style(project, "fonts.css")
+    sheet = templates.find_style(project.theme, "fonts.css")
     families = {project.brand.heading_font, project.brand.body_font}
     rules = []
     for rule in FONT_FACE.findall(sheet.read_text(encoding="utf-8")):
@@ -93,7 +93,7 @@ def brand_fonts(project: Project, stage: Staging, root: str) -> str:
 
 def _page_css(project: Project) -> str:
     """download.css, which the page holds in a <style>: text that would end it is refused."""
-    path = templates.find_style(project, "download.css")
+    path = templates.find_style(project.theme, "download.css")
     css = path.read_text(encoding="utf-8")
     if re.search(r"</style|<!--|<script", css, re.I):
         raise HandoutpackError("holds '</style', '<script' or '<!--', which would end "

@@ -16,8 +16,8 @@ def export(project: Project, lang: str):
     the config or the file already has."""
     from . import catalog
 
-    english = _plural_forms(labels.labels(project, project.default_language), lang)
-    known = labels.theme_labels(project, lang)
+    english = _plural_forms(labels.labels(project.theme, project.default_language), lang)
+    known = labels.theme_labels(project.theme, lang)
     target = po_path(project.root, lang)
     po = catalog.read(project, target) if target.is_file() else polib.POFile(wrapwidth=0)
     if not target.is_file():

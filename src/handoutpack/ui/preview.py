@@ -183,7 +183,7 @@ def targets(project: config.Project, documents: dict[str, content.Document]) -> 
             for layout in layouts(translation.meta.kind):
                 path = document_path(lang, slug, layout)
                 title = " · ".join(filter(None, [translation.meta.title, layout_label(
-                    labels.labels(project, lang), layout)]))
+                    labels.labels(project.theme, lang), layout)]))
                 found[path] = Target(path, "document", slug, lang, title)
     for spec in project.packs.values():
         for lang in project.languages:
