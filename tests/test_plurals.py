@@ -156,7 +156,7 @@ def test_an_arabic_cover_puts_a_latin_place_before_the_date_right_to_left(make_p
         'event.place = "Lima"\nevent.date = 2027-06-14')
     project = loader.load(make_project({"handoutpack.toml": config}))
     html = templates.page(project.theme, "cover.html", **page_values(
-        project, project.packs["starter"], "ar", None, Printing()))
+        project.theme, project.packs["starter"], "ar", None, Printing()))
     pdf = weasyprint.HTML(string=html, base_url=str(project.root) + "/").write_pdf()
     with pdfplumber.open(io.BytesIO(pdf)) as opened:
         words = {w["text"]: w["x0"] for w in opened.pages[0].extract_words()}

@@ -50,8 +50,8 @@ class Made:
 
     def print_warnings(self, screen_images: bool = False) -> list[Problem]:
         """The preflight of what was made (of screen files' images too, with `screen_images`)."""
-        return prepress.print_warnings(self.project, self.planned, self.rendered, self.documents,
-                                       self.packs, self.cache, screen_images)
+        return prepress.print_warnings(self.project.press, self.planned, self.rendered,
+                                       self.documents, self.packs, self.cache, screen_images)
 
 
 def make(project: Project, documents: dict[str, Document], selection: Selection = Selection(),
@@ -70,7 +70,7 @@ def make(project: Project, documents: dict[str, Document], selection: Selection 
     reporter.jobs = len(planned.jobs())
     spec = CacheSpec(project.build_dir / CACHE_DIR, reuse, project.root,
                      make_renderer(project).options)
-    reporter.notes += prepress.brand_notes(project, planned)
+    reporter.notes += prepress.brand_notes(project.press, planned)
     with nullcontext(pool) if pool else Pool(partial(make_renderer, project),
                                              jobs or default_jobs(),
                                              temp_root=project.build_dir / TEMP_DIR) as pool:
@@ -87,7 +87,7 @@ def make(project: Project, documents: dict[str, Document], selection: Selection 
         renders = Renders(rendered, rendering.cache)
         packs = assemble_packs(project, planned, renders, spec, pool, reporter)
     covers = prepress.covers(planned, packs)  # takes a booklet's cover sheet out of its pack
-    documents_out = {path: prepress.document_pdf(project, renders[p])
+    documents_out = {path: prepress.document_pdf(project.press, renders[p])
                      for path, p in planned.documents}
     return Made(project, planned, rendered, renders, rendering.cache, documents_out, packs, covers,
                 kept, warnings)
@@ -127,9 +127,9 @@ def write(made: Made, stage: Staging) -> list[Output]:
                             pack=pack.spec.id, pages=pages,
                             sources=[source_name(project, p.translation) for p in pack.parts],
                             fallbacks=[p.document.slug for p in pack.parts if p.fell_back],
-                            print=prepress.ticket_data(project, pack, pack_pages)))
-    prepress.write_tickets(project, planned, outputs[-len(planned.packs):] if planned.packs else [],
-                           stage)
+                            print=prepress.ticket_data(project.press, pack, pack_pages)))
+    prepress.write_tickets(project.langs, planned,
+                           outputs[-len(planned.packs):] if planned.packs else [], stage)
     outputs += [save(stage, path, pdf, kind="cover", lang=pack.lang,
                      pack=pack.spec.id, pages=pages)
                 for path, (pack, pdf, pages) in made.covers.items()]

@@ -13,6 +13,8 @@ from ..project import paper
 from ..store.cache import Cache, Miss
 from ..store.digests import code_digest, file_digest, key
 from ..project.config import Project
+from ..project.parts import Theme
+from ..project.settings import Event
 from .pack import Part, assemble
 from ..render.pool import Pool
 from ..pdf import imposition
@@ -68,7 +70,7 @@ def _assemble(renderer: Renderer, item: tuple) -> tuple[bytes, int, int, tuple]:
     as its PDF variant asks."""
     project, spec, lang, printing, booklet, parts, date, cache_spec = item[1]
     pages_renderer = CachedRenderer(project, cache_spec, renderer)
-    pdf, pages = assemble(project, spec, lang, parts, pages_renderer, date, printing)
+    pdf, pages = assemble(project.theme, spec, lang, parts, pages_renderer, date, printing)
     cover, pack_pages = pdf, pages
     if booklet:
         pdf, pages = imposition.booklet(pdf, paper.BOOKLET[spec.printing.paper][1],
@@ -88,7 +90,7 @@ def _pack_key(project: Project, pack: PlannedPack, renders: Renders, options: st
     project's templates and styles, and this code."""
     return key("pack", code_digest(), version("pikepdf"), options, repr(project), repr(pack.spec),
                pack.lang, repr(pack.printing), str(pack.booklet), repr(_pack_date(pack.parts)),
-               _theme_digest(project), _pieces(pack, renders),
+               _theme_digest(project.theme, pack.spec.event), _pieces(pack, renders),
                repr([(p.document.slug, p.translation.meta, p.translation.lang, p.fell_back,
                       p.layout) for p in pack.parts]))
 
@@ -115,21 +117,22 @@ def _pack_why(cache: Cache, entry: str, pack: PlannedPack, renders: Renders,
             else "its settings, templates or styles changed")
 
 
-def _theme_digest(project: Project) -> str:
-    """Every template and style file the pack's own pages may use, and the logo."""
-    folders = [*templates.template_dirs(project.theme), *templates.style_dirs(project.theme)]
+def _theme_digest(theme: Theme, event: Event) -> str:
+    """Every template and style file the pack's own pages may use, and the pictures of people
+    they show (at `event`)."""
+    folders = [*templates.template_dirs(theme), *templates.style_dirs(theme)]
     files = sorted({f for folder in folders if folder.is_dir() for f in folder.rglob("*")
                     if f.is_file()})
-    files += [f for f in people_files(project) if f.is_file()]
+    files += [f for f in people_files(theme, event) if f.is_file()]
     return key(*(f"{f} {_file_digest(f)}" for f in files))
 
 
-def people_files(project: Project) -> list[Path]:
-    """The logo, partners' logos and presenter's photo: the pack's own pages show them."""
-    partners = {p.logo for event in (project.event, *(s.event for s in project.packs.values()))
-                for p in event.partners}
-    photo = project.presenter.photo if project.presenter else None
-    return [f for f in (project.org.logo, *sorted(partners), photo) if f]
+def people_files(theme: Theme, event: Event) -> list[Path]:
+    """The logo, the partners' logos at `event` and the presenter's photo: a pack's own pages
+    show them."""
+    partners = {partner.logo for partner in event.partners}
+    photo = theme.presenter.photo if theme.presenter else None
+    return [f for f in (theme.org.logo, *sorted(partners), photo) if f]
 
 
 def _file_digest(path: Path) -> str:

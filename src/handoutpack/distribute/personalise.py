@@ -110,7 +110,7 @@ def make(project: Project, pack_id: str, recipients: list[Recipient], jobs: int 
 def cover_html(project: Project, pack_id: str, lang: str, recipient: str) -> str:
     """The pack's cover as the pack has it, saying whom it was prepared for."""
     spec = project.packs[pack_id]
-    values = page_values(project, spec, lang, None, spec.printing)
+    values = page_values(project.theme, spec, lang, None, spec.printing)
     return templates.page(project.theme, "cover.html", recipient=recipient, **values)
 
 

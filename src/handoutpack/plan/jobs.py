@@ -261,7 +261,7 @@ def _job(project: Project, translation: Translation, template: str, printing: Pr
         keywords=meta.keywords, date=fixed_date(meta.date), printing=printing,
         page_css=templates.page_css(printing),
         logo=project.org.logo.as_uri() if project.org.logo else "",
-        styles=stylesheets(project, *TEMPLATE_STYLES.get(template, ())),
+        styles=stylesheets(project.theme, *TEMPLATE_STYLES.get(template, ())),
         page_counter=templates.page_counter_css(
             words, frame_lang, numbers.numerals(project.typography.numerals, frame_lang)),
         fallback_lang=note_lang,

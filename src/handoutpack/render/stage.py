@@ -24,7 +24,7 @@ from ..assemble.decks import overflow_warnings, place_slides
 
 def make_renderer(project: Project, pdf_variant: str | None = None) -> Renderer:
     return Renderer(*_fetcher_args(project), pdf_variant=pdf_variant, image_dpi=project.image_dpi,
-                    inks=partial(colour.project_inks, project),
+                    inks=partial(colour.inks_for, project.press),
                     max_image_pixels=project.max_image_pixels)
 
 
@@ -61,7 +61,7 @@ class Rendering:
         """The cache key of a job with this build's options (the files it reads are checked
         on top: see Cache.render)."""
         if job not in self._keys:
-            inks = colour.project_inks(self.project).key if is_print(job.variant) else ""
+            inks = colour.inks_for(self.project.press).key if is_print(job.variant) else ""
             self._keys[job] = key("render", engine(), self.spec.options, str(job.variant), inks,
                                   job.html, job.base.as_posix(), job.lang)
         return self._keys[job]

@@ -65,7 +65,7 @@ def review_html(project: Project, document: Document, lang: str, po) -> str:
     title = html.escape(source.meta.title)
     counts = (f"{status.current} of {status.total} blocks current; {len(status.changed)} changed "
               f"since translated; {len(status.untranslated)} not translated")
-    links = "".join(f'<link rel="stylesheet" href="{href}">' for href in stylesheets(project, "fonts.css"))
+    links = "".join(f'<link rel="stylesheet" href="{href}">' for href in stylesheets(project.theme, "fonts.css"))
     english_name = html.escape(project.default_language)
     return f"""<!doctype html>
 <html lang="{project.default_language}"><head><meta charset="utf-8">
