@@ -9,7 +9,7 @@ from pathlib import Path
 
 from ..errors import Problem
 from .keys import key_lines, line_of
-from .parts import Folders, Languages, Mail, Press, Theme
+from .parts import Folders, Languages, Mail, Press, Theme, Translating
 from .presenter import Presenter
 from .sending import Email
 from .settings import (  # noqa: F401  (re-exported: where most code imports them from)
@@ -122,6 +122,10 @@ class Project:
     @property
     def mail(self) -> Mail:
         return Mail(self.email, self.folders, self.langs, self.packs, self.theme)
+
+    @property
+    def translating(self) -> Translating:
+        return Translating(self.folders, self.theme)
 
 
 def with_printing(project: Project, **changes) -> Project:

@@ -1,7 +1,7 @@
 """The slices of the configuration that stages take. A stage is given the part of the Project it
-uses, never the whole: what it can read is in its signature, and a test can tell what a change of
-config reaches. Project makes each slice (project.folders, .languages, .theme, .press, .mail);
-only the loader, the pipeline and the user interfaces hold a whole Project."""
+uses, never the whole: what it can read is in its signature, and a test can tell what a change
+of config reaches. Project makes each slice (project.folders, .langs, .theme, .press, .mail,
+.translating); only the loader, the pipeline and the user interfaces hold a whole Project."""
 
 from __future__ import annotations
 
@@ -103,3 +103,21 @@ class Mail:
     languages: Languages
     packs: dict[str, PackSpec]
     theme: Theme
+
+
+@dataclass(frozen=True)
+class Translating:
+    """What translation files are made from and written to: the project's folders
+    (translations/ is under its root, review PDFs go to the build folder) and the theme, whose
+    labels are translated too and which names the languages and the organisation."""
+
+    folders: Folders
+    theme: Theme
+
+    @property
+    def root(self) -> Path:
+        return self.folders.root
+
+    @property
+    def languages(self) -> Languages:
+        return self.theme.languages

@@ -9,7 +9,10 @@ from typing import Any
 from ..errors import collect
 from ..store.guard import build_dir_problem
 from ..store.names import ID_RE, usable_name
-from .config import COLOUR_RE, CONFIG_NAME, LANG_RE, PDF_VARIANTS, PRINT_KEYS, Audience, Brand, ContentSettings, DownloadPage, Event, LanguageSettings, Org, PackSpec, PathSettings, Printing, Project, Security, Typography
+from .config import Project
+from .settings import (COLOUR_RE, CONFIG_NAME, LANG_RE, PDF_VARIANTS, PRINT_KEYS, Audience, Brand,
+                       ContentSettings, DownloadPage, Event, LanguageSettings, Org, PackSpec,
+                       PathSettings, Printing, Security, Typography)
 from .sending import SMTP_SECURITY, Email, Smtp
 from .keys import suggest
 from .presenter import read_partners, read_presenter
@@ -57,8 +60,10 @@ def read_project(root: Path, config_path: Path, data: dict, overrides: dict[str,
     paths = r.table(data.get("paths"), "paths", toml_keys(PathSettings))
     content_dir = (r.path(root, paths.get("content", PathSettings.content), "paths.content")
                    or root / PathSettings.content)
-    build_dir = r.path(root, paths.get("build", PathSettings.build), "paths.build", must_exist=False)
-    emails_dir = r.path(root, paths.get("emails", PathSettings.emails), "paths.emails", must_exist=False)
+    build_dir = r.path(root, paths.get("build", PathSettings.build), "paths.build",
+                       must_exist=False)
+    emails_dir = r.path(root, paths.get("emails", PathSettings.emails), "paths.emails",
+                        must_exist=False)
     site_root = r.path(root, paths["site_root"], "paths.site_root") if "site_root" in paths else None
     template_dirs = _override_dirs(r, root, paths, "templates")
     style_dirs = _override_dirs(r, root, paths, "styles")

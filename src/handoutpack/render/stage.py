@@ -30,7 +30,8 @@ def make_renderer(project: Project, pdf_variant: str | None = None) -> Renderer:
 
 def _fetcher_args(project: Project) -> tuple:
     return ([project.root, builtin_dir("templates"), builtin_dir("styles")],
-            [templates.style_dirs(project.theme), templates.template_dirs(project.theme)], project.allow_remote)
+            [templates.style_dirs(project.theme), templates.template_dirs(project.theme)],
+            project.allow_remote)
 
 
 @dataclass(frozen=True)

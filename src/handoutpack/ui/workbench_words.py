@@ -52,7 +52,8 @@ class Words(dict):
 
 def words(project: config.Project, lang: str) -> Words:
     """The page's words in `lang` (English where a word is not translated yet)."""
-    found = Words({k: v for k, v in labels.labels(project.theme, lang).items() if k.startswith(PREFIX)})
+    found = Words({k: v for k, v in labels.labels(project.theme, lang).items()
+                   if k.startswith(PREFIX)})
     found.rtl = direction(lang) == "rtl"
     return found
 
