@@ -309,7 +309,7 @@ def pack_pages(loaded, planned) -> None:
     from handoutpack.store.outputs import CACHE_DIR
     from handoutpack.render.pool import Inline
 
-    renderer = rendering.make_renderer(loaded)
+    renderer = rendering.make_renderer(loaded.render_settings)
     spec = rendering.CacheSpec(loaded.build_dir / CACHE_DIR, True, loaded.root, renderer.options)
     inline = rendering.Rendering(loaded, spec, Inline(renderer), rendering.Reporter())
     renders = rendering.Renders(inline.get(planned.jobs()), inline.cache)

@@ -332,7 +332,7 @@ def test_a_document_with_an_error_does_not_stop_the_others(tmp_path):
     from handoutpack.distribute import outbox
     from handoutpack.project import loader
     with pytest.raises(HandoutpackError, match="welcome-pack' is stale"):
-        outbox.prepare(loader.load(root), {}, "welcome-pack", tmp_path / "none.csv")
+        outbox.prepare(loader.load(root).mail, {}, "welcome-pack", tmp_path / "none.csv")
     strict = invoke(root, "build", "--strict")
     assert strict.exit_code == 2
 

@@ -41,7 +41,7 @@ def test_a_count_label_reads_right_for_0_1_2_3_11_and_100(sample_project, lang):
     from handoutpack.publish.catalogue import pages_text
 
     words = labels(sample_project.theme, lang)
-    assert [pages_text(words, n, lang, sample_project) for n in COUNTS] == EXPECTED[lang]
+    assert [pages_text(words, n, lang, sample_project.typography) for n in COUNTS] == EXPECTED[lang]
 
 
 def test_a_million_takes_de_in_french_spanish_and_portuguese(sample_project):

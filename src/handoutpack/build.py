@@ -69,9 +69,9 @@ def make(project: Project, documents: dict[str, Document], selection: Selection 
         planned = plan(project, documents, selection)
     reporter.jobs = len(planned.jobs())
     spec = CacheSpec(project.build_dir / CACHE_DIR, reuse, project.root,
-                     make_renderer(project).options)
+                     make_renderer(project.render_settings).options)
     reporter.notes += prepress.brand_notes(project.press, planned)
-    with nullcontext(pool) if pool else Pool(partial(make_renderer, project),
+    with nullcontext(pool) if pool else Pool(partial(make_renderer, project.render_settings),
                                              jobs or default_jobs(),
                                              temp_root=project.build_dir / TEMP_DIR) as pool:
         rendering = Rendering(project, spec, pool, reporter)

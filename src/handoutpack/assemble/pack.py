@@ -54,8 +54,9 @@ def assemble(theme: Theme, spec: PackSpec, lang: str, parts: list[Part],
     for _ in range(4):  # the contents' own length moves the numbers it prints
         starts = layout(cover.pages, contents_pages, parts, printing.duplex)
         entries = [Entry(part, page) for part, page in zip(parts, starts[2:])]
-        contents = renderer.render(templates.page(theme, "contents.html", entries=entries,
-                                                  **common), theme.root, f"contents of pack '{spec.id}'", lang, variant)
+        page = templates.page(theme, "contents.html", entries=entries, **common)
+        contents = renderer.render(page, theme.root, f"contents of pack '{spec.id}'", lang,
+                                   variant)
         if contents.pages == contents_pages:
             break
         contents_pages = contents.pages

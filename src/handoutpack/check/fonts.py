@@ -27,7 +27,7 @@ def check_fonts(project: Project) -> list[Problem]:
         return found(error.problems, "fonts")
     css = css_path.read_text(encoding="utf-8", errors="replace")
     name = rel(project, css_path)
-    fetcher = make_renderer(project).fetcher
+    fetcher = make_renderer(project.render_settings).fetcher
     findings, families = [], set()
     for face in FONT_FACE_RE.finditer(css):
         line = css.count("\n", 0, face.start()) + 1

@@ -170,7 +170,7 @@ def check_page(project: Project, translation: Translation, page: PageParser,
                pages: Pages) -> list[Problem]:
     name = rel(project, translation.path)
     base = translation.path.parent.as_uri() + "/"
-    fetcher = make_renderer(project).fetcher
+    fetcher = make_renderer(project.render_settings).fetcher
     findings = []
 
     def problem(severity: str, topic: str, needle: str, message: str) -> None:

@@ -11,7 +11,7 @@ import jinja2
 from .. import bounds
 from ..errors import HandoutpackError
 from ..project import paper
-from ..project.parts import Theme
+from ..project.parts import Folders, Theme
 from ..project.settings import Printing, Typography
 from ..store.digests import code_digest, key
 from ..store.memos import memo
@@ -23,13 +23,13 @@ from .scripts import direction, isolated, own_direction
 from .theme import builtin_dir, check_given
 
 
-def template_dirs(theme: Theme) -> list[Path]:
+def template_dirs(where: Theme | Folders) -> list[Path]:
     """Where templates are looked up: the project's folders, then the built-in theme's."""
-    return [*theme.templates, builtin_dir("templates")]
+    return [*where.templates, builtin_dir("templates")]
 
 
-def style_dirs(theme: Theme) -> list[Path]:
-    return [*theme.styles, builtin_dir("styles")]
+def style_dirs(where: Theme | Folders) -> list[Path]:
+    return [*where.styles, builtin_dir("styles")]
 
 
 def find_style(theme: Theme, name: str) -> Path:

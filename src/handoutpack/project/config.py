@@ -9,7 +9,7 @@ from pathlib import Path
 
 from ..errors import Problem
 from .keys import key_lines, line_of
-from .parts import Folders, Languages, Mail, Press, Theme, Translating
+from .parts import Folders, Languages, Mail, Press, RenderSettings, Theme, Translating
 from .presenter import Presenter
 from .sending import Email
 from .settings import (  # noqa: F401  (re-exported: where most code imports them from)
@@ -118,6 +118,11 @@ class Project:
     @property
     def press(self) -> Press:
         return Press(self.printing, self.brand, self.cmyk_profile, self.root)
+
+    @property
+    def render_settings(self) -> RenderSettings:
+        return RenderSettings(self.folders, self.press, self.allow_remote, self.max_image_pixels,
+                              self.image_dpi)
 
     @property
     def mail(self) -> Mail:

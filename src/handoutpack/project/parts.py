@@ -1,7 +1,8 @@
 """The slices of the configuration that stages take. A stage is given the part of the Project it
 uses, never the whole: what it can read is in its signature, and a test can tell what a change
-of config reaches. Project makes each slice (project.folders, .langs, .theme, .press, .mail,
-.translating); only the loader, the pipeline and the user interfaces hold a whole Project."""
+of config reaches. Project makes each slice (project.folders, .langs, .theme, .press,
+.render_settings, .mail, .translating); only the loader, the pipeline and the user interfaces
+hold a whole Project."""
 
 from __future__ import annotations
 
@@ -91,6 +92,20 @@ class Press:
     """The print shop's ICC profile (none: Ghostscript's SWOP profile, from Debian)."""
     root: Path = Path(".")
     """The project folder, from which messages name the profile."""
+
+
+@dataclass(frozen=True)
+class RenderSettings:
+    """What a render may read and how it makes its PDF: files inside the project folder and the
+    theme's folders (`folders`), the network only when allowed, images up to a size, resampled
+    to `image_dpi` when given; print files in the inks of `press`."""
+
+    folders: Folders
+    press: Press
+    allow_remote: bool = False
+    max_image_pixels: int = 50_000_000
+    image_dpi: int | None = None
+    """Resample images to at most this resolution (`build --image-dpi`): smaller PDFs."""
 
 
 @dataclass(frozen=True)

@@ -68,9 +68,9 @@ def steps(root: Path, variants: list[str], selection: Selection, profile: Path |
 
 def _personal(project: Project, selection: Selection, recipients: Path,
               jobs: int | None) -> list[Path]:
-    from ..distribute import mailing, personalise
+    from ..distribute import personalise, recipients as lists
 
-    people, _ = mailing.read_recipients(recipients, project)
+    people, _ = lists.read_recipients(recipients, project.langs)
     paths: list[Path] = []
     for pack_id, spec in project.packs.items():
         if selection.packs and pack_id not in selection.packs:
@@ -78,5 +78,6 @@ def _personal(project: Project, selection: Selection, recipients: Path,
         chosen = [p for p in people if (not spec.languages or p.lang in spec.languages)
                   and (not selection.languages or p.lang in selection.languages)]
         if chosen:
-            paths += personalise.make(project, pack_id, chosen, jobs).paths.values()
+            paths += personalise.make(project.mail, project.render_settings, pack_id, chosen,
+                                      jobs).paths.values()
     return paths

@@ -138,9 +138,9 @@ def _pack_readme(catalogue: Catalogue, spec: PackSpec, lang: str, pack: Output,
         project.theme, "readme-pack.txt", org=project.org, words=words, lang=lang,
         title=project.text(spec.titles, lang),
         audience=project.text(project.audiences[spec.audience].names, lang),
-        pack_file=f"{spec.id}.pdf", pack_pages=pages_text(words, pack.pages, lang, project),
+        pack_file=f"{spec.id}.pdf", pack_pages=pages_text(words, pack.pages, lang, project.typography),
         documents=[(f"documents/{d.slug}.pdf", d.best(lang, project.default_language).meta.title,
-                    pages_text(words, pdf.pages, lang, project), in_language(words, pdf.lang, lang))
+                    pages_text(words, pdf.pages, lang, project.typography), in_language(words, pdf.lang, lang))
                    for d, pdf in parts])
 
 
@@ -155,11 +155,11 @@ def write_everything(catalogue: Catalogue, log: Log) -> None:
     for lang in project.languages:
         words = labels.labels(project.theme, lang)
         packs = [(pack_path(lang, spec.id), project.text(spec.titles, lang),
-                  pages_text(words, pdf.pages, lang, project))
+                  pages_text(words, pdf.pages, lang, project.typography))
                  for spec in project.packs.values() if (pdf := catalogue.pack_pdf(spec.id, lang))]
         documents = [(pdf.path, " · ".join(filter(None, [d.translations[lang].meta.title,
                                                          layout_label(words, layout)])),
-                      pages_text(words, pdf.pages, lang, project))
+                      pages_text(words, pdf.pages, lang, project.typography))
                      for slug, d in catalogue.documents.items() if lang in d.translations
                      for layout in catalogue.layouts(slug)
                      if (pdf := catalogue.document_pdf(slug, lang, layout))]

@@ -10,6 +10,7 @@ from babel.units import format_unit
 
 from ..markup import formats, labels, numbers
 from ..project.config import PackSpec, Project
+from ..project.settings import Typography
 from ..sources.content import Document
 from ..store.outputs import (
     Output,
@@ -35,11 +36,11 @@ def size_text(size: int, lang: str) -> str:
                        locale=locale, format="#,##0.#")
 
 
-def pages_text(words: dict[str, str], pages: int, lang: str, project: Project) -> str:
+def pages_text(words: dict[str, str], pages: int, lang: str, typography: Typography) -> str:
     """'1 page', '12 pages', '١٢ صفحة': the count label in the plural form CLDR gives the
-    number in `lang`, in the language's digits."""
+    number in `lang`, in the digits `typography` gives the language."""
     return numbers.counted(words, "n_pages", pages, lang,
-                           numbers.numerals(project.typography.numerals, lang))
+                           numbers.numerals(typography.numerals, lang))
 
 
 def layout_label(words: dict[str, str], layout: str) -> str:
@@ -181,7 +182,7 @@ class Catalogue:
         lang = lang or first
         ordered = sorted(pdfs.values(), key=lambda pdf: pdf.lang != first)
         return [Download(root + pdf.path, pdf.lang, own_name(pdf.lang), " · ".join(filter(None, [
-                    kind, "PDF", pages_text(words, pdf.pages, lang, self.project),
+                    kind, "PDF", pages_text(words, pdf.pages, lang, self.project.typography),
                     size_text(pdf.bytes, lang)])))
                 for pdf in ordered]
 

@@ -13,6 +13,7 @@ from ..markup import templates
 from ..store.cache import Cache, Kept, Miss
 from ..store.digests import code_digest, file_digest, key
 from ..project.config import Project
+from ..project.parts import RenderSettings
 from ..store.outputs import CACHE_DIR
 from .pool import Inline, Pool
 from ..plan.jobs import Job, Planned
@@ -22,16 +23,17 @@ from .engine import Fetcher, Rendered, Renderer, engine, is_print
 from ..markup.theme import builtin_dir
 from ..assemble.decks import overflow_warnings, place_slides
 
-def make_renderer(project: Project, pdf_variant: str | None = None) -> Renderer:
-    return Renderer(*_fetcher_args(project), pdf_variant=pdf_variant, image_dpi=project.image_dpi,
-                    inks=partial(colour.inks_for, project.press),
-                    max_image_pixels=project.max_image_pixels)
+def make_renderer(settings: RenderSettings, pdf_variant: str | None = None) -> Renderer:
+    return Renderer(*_fetcher_args(settings), pdf_variant=pdf_variant,
+                    image_dpi=settings.image_dpi, inks=partial(colour.inks_for, settings.press),
+                    max_image_pixels=settings.max_image_pixels)
 
 
-def _fetcher_args(project: Project) -> tuple:
-    return ([project.root, builtin_dir("templates"), builtin_dir("styles")],
-            [templates.style_dirs(project.theme), templates.template_dirs(project.theme)],
-            project.allow_remote)
+def _fetcher_args(settings: RenderSettings) -> tuple:
+    folders = settings.folders
+    return ([folders.root, builtin_dir("templates"), builtin_dir("styles")],
+            [templates.style_dirs(folders), templates.template_dirs(folders)],
+            settings.allow_remote)
 
 
 @dataclass(frozen=True)
@@ -54,7 +56,7 @@ class Rendering:
     def __init__(self, project: Project, spec: CacheSpec, pool: Pool | Inline, reporter: Reporter):
         self.project, self.spec, self.pool, self.reporter = project, spec, pool, reporter
         self.cache = spec.open()
-        self.fetcher = Fetcher(*_fetcher_args(project))
+        self.fetcher = Fetcher(*_fetcher_args(project.render_settings))
         self.done: dict[Job, Rendered] = {}
         self._keys: dict[Job, str] = {}
 

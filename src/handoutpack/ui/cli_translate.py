@@ -75,7 +75,8 @@ def translate_review(run: Run, slugs: tuple[str, ...], lang: str | None) -> None
         for document in files.chosen(documents, slugs):
             if code in document.translations or catalog.po_path(project.root, document.slug,
                                                                 code).is_file():
-                written = review.review(translating, document, code, make_renderer(project))
+                written = review.review(translating, document, code,
+                                        make_renderer(project.render_settings))
                 click.echo(f"Wrote {shown_path(written)}")
 
 

@@ -135,7 +135,7 @@ class Workers:
                 self.workers.close()
                 self.workers = None
             if self.workers is None:
-                self.workers = Pool(partial(make_renderer, project), default_jobs(),
+                self.workers = Pool(partial(make_renderer, project.render_settings), default_jobs(),
                                     temp_root=project.build_dir / TEMP_DIR)
                 self.key = key
             return self.workers
