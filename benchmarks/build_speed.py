@@ -290,7 +290,7 @@ def recorded_renders(project: Path, scratch: Path) -> tuple[list, dict]:
     rendering.Rendering.get = get  # in this process: the packs' own pages are seen on workers
     try:
         loaded = loader.load(scratch)
-        documents = content.load(loaded)
+        documents = content.load(loaded.reading)
         planned = plan.plan(loaded, documents, plan.Selection())
         with outputs.Staging(loaded.build_dir) as stage:
             build.build(loaded, documents, jobs=1, reuse=False, stage=stage)
@@ -398,7 +398,7 @@ def naive_packs(project: Path, out: Path) -> list[Saved]:
     from handoutpack.plan.selection import Selection
 
     loaded = loader.load(project)
-    planned = plan(loaded, content.load(loaded), Selection())
+    planned = plan(loaded, content.load(loaded.reading), Selection())
     everything = recorded_renders(project, out / "scratch")[1]
     out.mkdir(exist_ok=True)
     files = []

@@ -18,7 +18,7 @@ def test_a_build_lists_the_theme_once_and_the_next_sees_an_edit(make_project, mo
     cover = (builtin_dir("templates") / "cover.html").read_text(encoding="utf-8")
     project_dir = make_project({**files, "templates/cover.html": cover})
     project = loader.load(project_dir)
-    documents = content.load(project)
+    documents = content.load(project.reading)
     listed = []
     real = templates._list_files
     monkeypatch.setattr(templates, "_list_files",
@@ -49,7 +49,7 @@ def test_the_check_reads_again_only_the_pages_that_changed(make_project, monkeyp
     def check() -> list:
         project = loader.load(project_dir)
         with memory.keeping(kept_pages(project)) as kept:
-            found = inspect(project, content.load(project), Selection(), history=False)
+            found = inspect(project, content.load(project.reading), Selection(), history=False)
             kept.save()
         return found
 

@@ -46,7 +46,7 @@ def listed(project, text: str | bytes, encoding: str | None = None, name: str = 
 
 def message_for(project, recipient) -> email.message.EmailMessage:
     """The message `recipient` would be sent, parsed back (its attachment a stand-in)."""
-    documents = content.load(project)
+    documents = content.load(project.reading)
     attachment = letters.Attachment(project.root / "pack.pdf", "pack.pdf", 1, 100)
     letter = letters.Letter(recipient, letters.find_template(project.folders, "starter",
                                                              recipient.lang), attachment)
@@ -259,7 +259,7 @@ def test_the_workbench_shows_a_non_ascii_address_with_its_name(project):
 
     (recipient,), _ = listed(project, 'email,name,language,outlet\n'
                                       'josé@exämple.org,"Peña, José",en,\n')
-    documents = content.load(project)
+    documents = content.load(project.reading)
     attachment = letters.Attachment(project.root / "build/en/starter.pdf", "pack.pdf", 1, 100)
     letter = letters.Letter(recipient, letters.find_template(project.folders, "starter", "en"),
                             attachment)

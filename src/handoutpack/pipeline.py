@@ -53,7 +53,7 @@ def build_and_publish(project: Project, documents: dict[str, Document] | None = 
     from .plan import failed as failing
 
     start_early()
-    documents, unread = content.scan(project) if documents is None else (documents, [])
+    documents, unread = content.scan(project.reading) if documents is None else (documents, [])
     reporter.notes += [str(p) for p in unread if p.severity == "note"]  # files left out
     kept = kept_pages(project, reuse=reuse)
     with memory.keeping(kept):

@@ -204,7 +204,8 @@ def check_page(project: Project, translation: Translation, page: PageParser,
         outcome = (f"it links to {became}" if became.startswith("http")
                    else "only its text prints (set org.website to link to the site)")
         problem("warning", "paths", path, f"'{path}' is a website path with no file in the "
-                f"project (looked in {_shown_folder(project, resources.site_root(project))}); "
+                "project (looked in "
+                f"{_shown_folder(project, resources.site_root(project.folders))}); "
                 f"{outcome}. Copy the file into the project, or set [paths] site_root to the "
                 "folder that holds the site's files")
     if not emoji.font_available() and any(emoji.EMOJI.search(t) for t in page.prose):

@@ -100,7 +100,7 @@ class Plan:
 def plan(project: Project, documents: dict[str, Document], selection: Selection) -> Plan:
     """Decide every output and the document render each needs; render nothing yet."""
     selection.check(project)
-    check_packs(project, documents)
+    check_packs(project.folders, project.packs, documents)
     specs = selection.pack_specs(project)
     wanted = (documents if not selection.packs and not selection.documents
               else {slug: documents[slug] for spec in specs for slug in spec.documents})
@@ -171,7 +171,7 @@ def document_job(project: Project, translation: Translation, context: jinja.Cont
     On paper (`printing.qr`) its links get numbers and QR codes in the margin beside them;
     `in_pack` leaves page numbers to the pack; links to the `linkable` documents jump to them."""
     body = resources.adapt(markdown.document_body(
-        translation, context, labels.labels(project.theme, translation.lang)), project,
+        translation, context, labels.labels(project.theme, translation.lang)), project.links,
         translation.path.parent, translation.lang)
     if linkable is not None:  # None: the source's links as written, for `check` to follow
         body = links.link_documents(body, translation.path.parent, linkable)
@@ -216,8 +216,8 @@ def deck_slides(project: Project, translation: Translation,
                 context: jinja.Context) -> list[decks.Slide]:
     """A deck's slides, their images and links adapted as a document's are (resources.adapt)."""
     folder, lang = translation.path.parent, translation.lang
-    return [replace(slide, html=resources.adapt(slide.html, project, folder, lang),
-                    notes_html=resources.adapt(slide.notes_html, project, folder, lang))
+    return [replace(slide, html=resources.adapt(slide.html, project.links, folder, lang),
+                    notes_html=resources.adapt(slide.notes_html, project.links, folder, lang))
             for slide in decks.deck(translation, context, labels.labels(project.theme, lang))]
 
 

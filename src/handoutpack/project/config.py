@@ -8,8 +8,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from ..errors import Problem
-from .keys import key_lines, line_of
-from .parts import Folders, Languages, Mail, Press, RenderSettings, Theme, Translating
+from .parts import (Folders, Languages, Links, Mail, Press, Reading, RenderSettings, Theme,
+                    Translating)
 from .presenter import Presenter
 from .sending import Email
 from .settings import (  # noqa: F401  (re-exported: where most code imports them from)
@@ -88,11 +88,7 @@ class Project:
 
     def problem(self, key: str, message: str, severity: str = "error") -> Problem:
         """A problem with config key `key`, pointing at its line in handoutpack.toml."""
-        try:
-            lines = key_lines(self.config_path.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError):
-            lines = {}
-        return Problem(self.config_path.name, line_of(lines, key), key, message, severity)
+        return self.folders.config_problem(key, message, severity)
 
     def text(self, texts: dict[str, str], lang: str) -> str:
         """A localised config text in `lang`, or in the default language when it has none."""
@@ -109,6 +105,14 @@ class Project:
     def langs(self) -> Languages:
         """The languages as a slice (`languages` is their tuple, the default first)."""
         return Languages(self.default_language, self.languages)
+
+    @property
+    def reading(self) -> Reading:
+        return Reading(self.folders, self.langs, self.audiences)
+
+    @property
+    def links(self) -> Links:
+        return Links(self.folders, self.default_language, self.org.website, self.allow_remote)
 
     @property
     def theme(self) -> Theme:

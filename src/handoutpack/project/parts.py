@@ -1,14 +1,16 @@
 """The slices of the configuration that stages take. A stage is given the part of the Project it
 uses, never the whole: what it can read is in its signature, and a test can tell what a change
-of config reaches. Project makes each slice (project.folders, .langs, .theme, .press,
-.render_settings, .mail, .translating); only the loader, the pipeline and the user interfaces
-hold a whole Project."""
+of config reaches. Project makes each slice (project.folders, .langs, .reading, .links,
+.theme, .press, .render_settings, .mail, .translating); only the loader, the pipeline and the
+user interfaces hold a whole Project."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..errors import Problem
+from .keys import key_lines, line_of
 from .presenter import Presenter
 from .sending import Email
 from .settings import Audience, Brand, Org, PackSpec, Printing, Typography
@@ -39,6 +41,14 @@ class Folders:
         except ValueError:
             return str(path)
 
+    def config_problem(self, key: str, message: str, severity: str = "error") -> Problem:
+        """A problem with config key `key`, pointing at its line in handoutpack.toml."""
+        try:
+            lines = key_lines(self.config.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError):
+            lines = {}
+        return Problem(self.config.name, line_of(lines, key), key, message, severity)
+
 
 @dataclass(frozen=True)
 class Languages:
@@ -51,6 +61,33 @@ class Languages:
     def text(self, texts: dict[str, str], lang: str) -> str:
         """A localised config text in `lang`, or in the default language when it has none."""
         return texts.get(lang) or texts[self.default]
+
+
+@dataclass(frozen=True)
+class Reading:
+    """What reading the sources needs: where they are, the languages a translation may be in
+    (each document has one in the default language), the audiences front matter may name."""
+
+    folders: Folders
+    languages: Languages
+    audiences: dict[str, Audience] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Links:
+    """How a source's images and links are found: paths from a site's root start at the site
+    root (else the project folder); what the project does not hold links to the organisation's
+    `website` when there is one; network images print only when `allow_remote`; a link to a
+    document falls back to the `default` language's."""
+
+    folders: Folders
+    default: str
+    website: str = ""
+    allow_remote: bool = False
+
+    @property
+    def site_root(self) -> Path:
+        return self.folders.site_root or self.folders.root
 
 
 @dataclass(frozen=True)

@@ -255,7 +255,7 @@ def list_command(run: Run) -> None:
     from ..sources import content
 
     project = run.project()
-    documents = content.load(project)
+    documents = content.load(project.reading)
     langs = project.languages
     width = max(len(slug) for slug in documents) if documents else 10
     click.echo("Translations: the share of each document's paragraphs translated and current "

@@ -60,7 +60,7 @@ def email_command(run: Run, pack: str, recipients: Path, languages: tuple[str, .
 
     project = run.project()
     refuse_stale(project.build_dir, pack)  # before reading the sources, whose error it names
-    documents = content.load(project)
+    documents = content.load(project.reading)
     with build_lock(project.build_dir):  # a build must not change build/ under a run, nor two runs
         _email(project, documents, pack, recipients, languages, send, pace, max_mb, quiet,
                personal, emls, encoding)

@@ -29,7 +29,8 @@ def translate_export(run: Run, slugs: tuple[str, ...], lang: str, xliff: bool) -
     from ..translate import files
 
     project = run.project()
-    for written in files.export(project.translating, content.load(project), lang, slugs, xliff,
+    documents = content.load(project.reading)
+    for written in files.export(project.translating, documents, lang, slugs, xliff,
                                 texts.config_texts(project)):
         click.echo(f"{shown_path(written.path)}: {written.summary}")
 
@@ -45,7 +46,8 @@ def translate_import(run: Run, slugs: tuple[str, ...], lang: str | None) -> None
     from ..translate import files
 
     project = run.project()
-    written, warnings = files.import_(project.translating, content.load(project), lang, slugs)
+    written, warnings = files.import_(project.translating, content.load(project.reading), lang,
+                                      slugs)
     for warning in warnings:
         click.echo(f"warning: {warning}", err=True)
     for item in written:
@@ -67,7 +69,7 @@ def translate_review(run: Run, slugs: tuple[str, ...], lang: str | None) -> None
     from ..translate import catalog, files, review
 
     project = run.project()
-    documents, translating = content.load(project), project.translating
+    documents, translating = content.load(project.reading), project.translating
     langs = [lang] if lang else [code for code in project.languages
                                   if code != project.default_language]
     for code in langs:
@@ -98,5 +100,6 @@ def revision_command(run: Run, source: Path, as_of: str | None) -> None:
     if as_of:
         click.echo(history.revision_at(project.root, source.resolve(), as_of))
         return
-    _, body, _ = content.parse(str(source), content.read_source(str(source), source), project)
+    text = content.read_source(str(source), source)
+    _, body, _ = content.parse(str(source), text, project.audiences)
     click.echo(content.revision(body))

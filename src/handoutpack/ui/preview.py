@@ -86,7 +86,7 @@ class Preview:
         configuration = project.config_path.read_bytes()
         if configuration != self.sources_config:
             self.sources, self.sources_config = {}, configuration
-        return project, content.load(project, self.sources)
+        return project, content.load(project.reading, self.sources)
 
     def stamp(self) -> str:
         """Changes whenever a file that can change a render is saved, added or removed: the

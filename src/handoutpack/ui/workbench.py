@@ -179,7 +179,7 @@ class Workbench:
         """What `handoutpack build PACKS --lang ... --as profile` does, then each person's pack
         when asked (`--for`), in their language whether or not it is ticked."""
         project = self.project(form)
-        documents = content.load(project)
+        documents = content.load(project.reading)
         packs, langs = tuple(form["packs"]), tuple(form["languages"])
         people = self._recipients(project, said) if form.get("personalise") else []
         extra = tuple(dict.fromkeys(p.lang for p in people if p.lang not in langs))
@@ -220,7 +220,7 @@ class Workbench:
     def _mailing(self, job: Job, form: dict, said: dict[str, str]) -> None:
         """`handoutpack email PACK --to list --personalise` (and `--send` for the kind send)."""
         project = self.project(form)
-        documents = content.load(project)
+        documents = content.load(project.reading)
         pack = form.get("mail_pack") or ""
         if pack not in project.packs:
             raise HandoutpackError(say(said, "wb_err_choose_mail_pack"))
