@@ -311,7 +311,7 @@ def pack_pages(loaded, planned) -> None:
 
     renderer = rendering.make_renderer(loaded.render_settings)
     spec = rendering.CacheSpec(loaded.build_dir / CACHE_DIR, True, loaded.root, renderer.options)
-    inline = rendering.Rendering(loaded, spec, Inline(renderer), rendering.Reporter())
+    inline = rendering.Rendering(loaded.render_settings, spec, Inline(renderer), rendering.Reporter())
     renders = rendering.Renders(inline.get(planned.jobs()), inline.cache)
     for pack in planned.packs:
         assembly._assemble(renderer, (pack.path, (

@@ -9,7 +9,7 @@ from functools import partial
 
 from .assemble import prepress
 from .assemble.stage import packs as assemble_packs
-from .markup import memory
+from .store import memos
 from .store.cache import Cache, Kept
 from .store.digests import file_digest
 from .project.config import Project, with_printing
@@ -64,8 +64,8 @@ def make(project: Project, documents: dict[str, Document], selection: Selection 
     caller keeps warm between builds (the preview's), else this build's own."""
     reporter = reporter or Reporter()
     ensure_space(project.build_dir, {})  # renders need room in build/.cache too
-    kept = kept or kept_pages(project, reuse)
-    with memory.keeping(kept):
+    kept = kept or kept_pages(project.folders, reuse)
+    with memos.building(kept):
         planned = plan(project, documents, selection)
     reporter.jobs = len(planned.jobs())
     spec = CacheSpec(project.build_dir / CACHE_DIR, reuse, project.root,
@@ -74,7 +74,7 @@ def make(project: Project, documents: dict[str, Document], selection: Selection 
     with nullcontext(pool) if pool else Pool(partial(make_renderer, project.render_settings),
                                              jobs or default_jobs(),
                                              temp_root=project.build_dir / TEMP_DIR) as pool:
-        rendering = Rendering(project, spec, pool, reporter)
+        rendering = Rendering(project.render_settings, spec, pool, reporter)
         rendered = rendering.get(planned.jobs())
         warnings = [warning(job.source or job.name, w, topic="render")
                     for job, r in rendered.items() for w in r.warnings]
@@ -85,7 +85,8 @@ def make(project: Project, documents: dict[str, Document], selection: Selection 
             raise Problems([*dict.fromkeys(warnings),
                             "(--strict: warnings fail the build; nothing was written)"])
         renders = Renders(rendered, rendering.cache)
-        packs = assemble_packs(project, planned, renders, spec, pool, reporter)
+        packs = assemble_packs(project.theme, project.render_settings, planned, renders, spec,
+                               pool, reporter)
     covers = prepress.covers(planned, packs)  # takes a booklet's cover sheet out of its pack
     documents_out = {path: prepress.document_pdf(project.press, renders[p])
                      for path, p in planned.documents}

@@ -68,7 +68,7 @@ class PageParser(HTMLParser):
     @classmethod
     def parsed(cls, html: str) -> PageParser:
         """What `html` holds, read again only when the page changed: what was found in it is
-        kept between builds (memory.keeping), so an edit parses its own page, not every one."""
+        kept between builds (memos.building), so an edit parses its own page, not every one."""
         kept = json.loads(kept_call("page-found", (code_digest(), html),
                                     lambda: json.dumps(cls._read(html))))
         page = cls()

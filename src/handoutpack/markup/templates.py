@@ -14,11 +14,11 @@ from ..project import paper
 from ..project.parts import Folders, Theme
 from ..project.settings import Printing, Typography
 from ..store.digests import code_digest, key
-from ..store.memos import memo
+from ..store.memos import memo, once_a_build
 from . import colours, numbers
 from .formats import long_date
 from .jinja import template_line
-from .memory import kept_call, kept_typeset, once_a_build
+from .memory import kept_call, kept_typeset
 from .scripts import direction, isolated, own_direction
 from .theme import builtin_dir, check_given
 
@@ -69,7 +69,7 @@ def _long_date(context, date, lang: str) -> str:
 
 def page(theme: Theme, template: str, **values) -> str:
     """Render one of the theme's layouts (document.html, cover.html...): an .html one escaped and
-    its text punctuated for its language, a .txt one as it is. Kept between builds (keeping)
+    its text punctuated for its language, a .txt one as it is. Kept between builds (memos.building)
     under everything it is made from: the values, the theme's files and the code."""
     check_given(template, values)
     default = theme.languages.default

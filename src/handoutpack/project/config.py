@@ -8,8 +8,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from ..errors import Problem
-from .parts import (Folders, Languages, Links, Mail, Press, Reading, RenderSettings, Theme,
-                    Translating)
+from .parts import (Folders, Languages, Links, Mail, Press, Publishing, Reading, RenderSettings,
+                    Theme, Translating)
 from .presenter import Presenter
 from .sending import Email
 from .settings import (  # noqa: F401  (re-exported: where most code imports them from)
@@ -127,6 +127,10 @@ class Project:
     def render_settings(self) -> RenderSettings:
         return RenderSettings(self.folders, self.press, self.allow_remote, self.max_image_pixels,
                               self.image_dpi)
+
+    @property
+    def publishing(self) -> Publishing:
+        return Publishing(self.folders, self.theme, self.packs, self.download)
 
     @property
     def mail(self) -> Mail:

@@ -1,8 +1,8 @@
 """The slices of the configuration that stages take. A stage is given the part of the Project it
 uses, never the whole: what it can read is in its signature, and a test can tell what a change
 of config reaches. Project makes each slice (project.folders, .langs, .reading, .links,
-.theme, .press, .render_settings, .mail, .translating); only the loader, the pipeline and the
-user interfaces hold a whole Project."""
+.theme, .press, .render_settings, .publishing, .mail, .translating); only the loader, the
+pipeline and the user interfaces hold a whole Project."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from ..errors import Problem
 from .keys import key_lines, line_of
 from .presenter import Presenter
 from .sending import Email
-from .settings import Audience, Brand, Org, PackSpec, Printing, Typography
+from .settings import Audience, Brand, DownloadPage, Org, PackSpec, Printing, Typography
 
 
 @dataclass(frozen=True)
@@ -143,6 +143,17 @@ class RenderSettings:
     max_image_pixels: int = 50_000_000
     image_dpi: int | None = None
     """Resample images to at most this resolution (`build --image-dpi`): smaller PDFs."""
+
+
+@dataclass(frozen=True)
+class Publishing:
+    """What publishing a build uses: where build/ is, the theme its pages and READMEs are made
+    with, the packs, and the download page's own texts."""
+
+    folders: Folders
+    theme: Theme
+    packs: dict[str, PackSpec]
+    download: DownloadPage = DownloadPage()
 
 
 @dataclass(frozen=True)
