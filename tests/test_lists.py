@@ -316,3 +316,19 @@ def test_the_workbench_says_what_is_wrong_with_a_field_from_the_problem_record(p
                     "languages": said["languages"]}
     assert "« call me »" in said["presenter.phone"] and "« 14 June »" in said["event.date"]
     assert not any("is not" in text or "write" in text for text in said.values()), said
+
+
+def test_the_workbench_lists_a_builds_warnings_as_lines_of_text():
+    """A build's warnings are records; the page is sent each formatted, as the command line
+    prints it (the page joins them into lines: a record would read '[object Object]')."""
+    from dataclasses import asdict
+
+    from handoutpack.errors import warning
+    from handoutpack.ui.workbench import Job
+    from handoutpack.ui.workbench_shown import shown_problems
+
+    job = Job("build")
+    job.result = {"warnings": shown_problems([warning("content/a.en.md", "a chart is 90 ppi",
+                                                      3, "print")])}
+    assert json.loads(json.dumps(asdict(job)))["result"]["warnings"] == [
+        "content/a.en.md:3: a chart is 90 ppi"]

@@ -38,7 +38,7 @@ from ..store.lock import build_lock
 from ..store.writing import write_atomic
 from . import uploads
 from .workbench_forms import form_profile, profile_form
-from .workbench_shown import described, page_image, pack_files, shown_message
+from .workbench_shown import described, page_image, pack_files, shown_message, shown_problems
 from .workbench_words import FIELD_KEY, field_problem, row_problem, say, words
 
 PROFILES = "profiles"
@@ -191,7 +191,7 @@ class Workbench:
         files = [file for pack in packs for lang in langs for file in pack_files(project, pack, lang)]
         if people:
             files += self._personal(job, project, packs, people, said)
-        job.result = {"files": files, "warnings": warnings}
+        job.result = {"files": files, "warnings": shown_problems(warnings)}
         job.summary = say(said, "wb_built", count=len(files))
         if extra:
             job.summary += " " + say(said, "wb_built_extra", languages=", ".join(
