@@ -60,9 +60,9 @@ def test_the_whole_toolkit_is_there(documents):
 
 def test_packs_are_in_their_language_throughout(project, documents):
     """The French and Spanish conference and training packs, the Portuguese and Arabic
-    conference and media packs, and the Spanish, Portuguese and Arabic packs for investors,
-    associations and networks hold no English fallback."""
-    groups = ["es", "pt", "ar"]
+    conference and media packs, and the packs for investors, associations and networks in every
+    language hold no English fallback."""
+    groups = ["fr", "es", "pt", "ar"]
     for pack_id, languages in (("conference", ["fr", "es", "pt", "ar"]), ("media", ["pt", "ar"]),
                                ("training", ["fr", "es"]), ("investors", groups),
                                ("associations", groups), ("networks", groups)):
