@@ -1,7 +1,8 @@
 """Diagnostics a user can act on: each Problem names the file, the line or key, and what to do.
 Problem is the one record every stage reports with (config and content errors, check findings,
-build warnings); the command line, `check --format json` and the pages format it, and nothing
-parses a message back."""
+build warnings, the rows of a list an email run skips); the command line, `check --format json`
+and the pages (in their own language, through Problem.label) format it, and nothing parses a
+message back."""
 
 from __future__ import annotations
 
