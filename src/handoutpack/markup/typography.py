@@ -184,7 +184,10 @@ class _Typesetter(HTMLParser):
         together = ""
         if not skipped and any(entry[0] in HEADINGS for entry in self.stack):
             data, together = _last_words(data)
-        if not skipped and self.names and tag not in ("title", "option", "textarea"):
+        # Right to left, no span: WeasyPrint orders the boxes of a Latin run split by spans as
+        # Arabic ("Foundation Grameen"), and nothing is hyphenated there anyway (handout.css)
+        if (not skipped and self.names and tag not in ("title", "option", "textarea")
+                and direction(lang) == "ltr"):
             self.out.append(keep_whole(data, self.names))
         else:
             self.out.append(html.escape(data, quote=False))
