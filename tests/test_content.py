@@ -33,7 +33,7 @@ def project() -> config.Project:
 
 @pytest.fixture(scope="module")
 def documents(project) -> dict[str, content.Document]:
-    return content.load(project)
+    return content.load(project.reading)
 
 
 def translations(documents):

@@ -120,8 +120,8 @@ def fallback_sources(project, pack, lang) -> str:
 
 @pytest.mark.parametrize("lang", ["fr", "es"])
 def test_french_and_spanish_packs_print_no_english_label(sample, project, lang):
-    english = labels.labels(project, "en")
-    own = labels.labels(project, lang)
+    english = labels.labels(project.theme, "en")
+    own = labels.labels(project.theme, lang)
     checked = {name: label_pattern(name, text) for name, text in english.items()
                if name in page_labels() and own.get(name) != text
                and len(re.sub(r"\{\w+\}", "", text).strip()) > 2}

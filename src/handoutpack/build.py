@@ -9,7 +9,7 @@ from functools import partial
 
 from .assemble import prepress
 from .assemble.stage import packs as assemble_packs
-from .markup import memory
+from .store import memos
 from .store.cache import Cache, Kept
 from .store.digests import file_digest
 from .project.config import Project, with_printing
@@ -50,8 +50,8 @@ class Made:
 
     def print_warnings(self, screen_images: bool = False) -> list[Problem]:
         """The preflight of what was made (of screen files' images too, with `screen_images`)."""
-        return prepress.print_warnings(self.project, self.planned, self.rendered, self.documents,
-                                       self.packs, self.cache, screen_images)
+        return prepress.print_warnings(self.project.press, self.planned, self.rendered,
+                                       self.documents, self.packs, self.cache, screen_images)
 
 
 def make(project: Project, documents: dict[str, Document], selection: Selection = Selection(),
@@ -64,17 +64,17 @@ def make(project: Project, documents: dict[str, Document], selection: Selection 
     caller keeps warm between builds (the preview's), else this build's own."""
     reporter = reporter or Reporter()
     ensure_space(project.build_dir, {})  # renders need room in build/.cache too
-    kept = kept or kept_pages(project, reuse)
-    with memory.keeping(kept):
+    kept = kept or kept_pages(project.folders, reuse)
+    with memos.building(kept):
         planned = plan(project, documents, selection)
     reporter.jobs = len(planned.jobs())
     spec = CacheSpec(project.build_dir / CACHE_DIR, reuse, project.root,
-                     make_renderer(project).options)
-    reporter.notes += prepress.brand_notes(project, planned)
-    with nullcontext(pool) if pool else Pool(partial(make_renderer, project),
+                     make_renderer(project.render_settings).options)
+    reporter.notes += prepress.brand_notes(project.press, planned)
+    with nullcontext(pool) if pool else Pool(partial(make_renderer, project.render_settings),
                                              jobs or default_jobs(),
                                              temp_root=project.build_dir / TEMP_DIR) as pool:
-        rendering = Rendering(project, spec, pool, reporter)
+        rendering = Rendering(project.render_settings, spec, pool, reporter)
         rendered = rendering.get(planned.jobs())
         warnings = [warning(job.source or job.name, w, topic="render")
                     for job, r in rendered.items() for w in r.warnings]
@@ -85,9 +85,10 @@ def make(project: Project, documents: dict[str, Document], selection: Selection 
             raise Problems([*dict.fromkeys(warnings),
                             "(--strict: warnings fail the build; nothing was written)"])
         renders = Renders(rendered, rendering.cache)
-        packs = assemble_packs(project, planned, renders, spec, pool, reporter)
+        packs = assemble_packs(project.theme, project.render_settings, planned, renders, spec,
+                               pool, reporter)
     covers = prepress.covers(planned, packs)  # takes a booklet's cover sheet out of its pack
-    documents_out = {path: prepress.document_pdf(project, renders[p])
+    documents_out = {path: prepress.document_pdf(project.press, renders[p])
                      for path, p in planned.documents}
     return Made(project, planned, rendered, renders, rendering.cache, documents_out, packs, covers,
                 kept, warnings)
@@ -127,9 +128,9 @@ def write(made: Made, stage: Staging) -> list[Output]:
                             pack=pack.spec.id, pages=pages,
                             sources=[source_name(project, p.translation) for p in pack.parts],
                             fallbacks=[p.document.slug for p in pack.parts if p.fell_back],
-                            print=prepress.ticket_data(project, pack, pack_pages)))
-    prepress.write_tickets(project, planned, outputs[-len(planned.packs):] if planned.packs else [],
-                           stage)
+                            print=prepress.ticket_data(project.press, pack, pack_pages)))
+    prepress.write_tickets(project.langs, planned,
+                           outputs[-len(planned.packs):] if planned.packs else [], stage)
     outputs += [save(stage, path, pdf, kind="cover", lang=pack.lang,
                      pack=pack.spec.id, pages=pages)
                 for path, (pack, pdf, pages) in made.covers.items()]

@@ -45,7 +45,7 @@ def build_and_publish(project: Project, documents: dict[str, Document] | None = 
         return outputs, warnings
     from .sources import content
     from .publish.stage import publish
-    from .markup import memory
+    from .store import memos
     from .build import build
     from .render.pool import start_early
     from .render.stage import kept_pages
@@ -53,10 +53,10 @@ def build_and_publish(project: Project, documents: dict[str, Document] | None = 
     from .plan import failed as failing
 
     start_early()
-    documents, unread = content.scan(project) if documents is None else (documents, [])
+    documents, unread = content.scan(project.reading) if documents is None else (documents, [])
     reporter.notes += [str(p) for p in unread if p.severity == "note"]  # files left out
-    kept = kept_pages(project, reuse=reuse)
-    with memory.keeping(kept):
+    kept = kept_pages(project.folders, reuse=reuse)
+    with memos.building(kept):
         noticed, errors = triage(project, documents, selection, strict, unread)
     failure = failing.failed(project, errors)
     project, documents, wanted = failing.left_out(project, documents, selection, failure)
@@ -67,8 +67,8 @@ def build_and_publish(project: Project, documents: dict[str, Document] | None = 
                 outputs, warnings = build(project, documents, wanted, reporter, jobs=jobs,
                                           reuse=reuse, strict=strict, pdf_variant=pdf_variant,
                                           kept=kept, stage=stage)
-                with memory.keeping(kept):
-                    warnings += publish(project, documents, stage, log)
+                with memos.building(kept):
+                    warnings += publish(project.publishing, documents, stage, log)
             if failure or (project.build_dir / failing.STALE).exists():
                 stage.write(failing.STALE, failing.stale_record(
                     project.build_dir, failure, {o.pack for o in outputs if o.pack}))

@@ -8,7 +8,7 @@ import datetime as dt
 from pathlib import Path
 from typing import Any, NotRequired, TypedDict
 
-from ..project.config import Brand, Event, Org, PackSpec, Printing, Typography
+from ..project.settings import Brand, Event, Org, PackSpec, Printing, Typography
 from ..project.presenter import Presenter
 
 PACKAGE_THEME = Path(__file__).parents[1] / "theme"

@@ -12,7 +12,7 @@ from markdown import Extension, Markdown
 from markdown.extensions.footnotes import NBSP_PLACEHOLDER
 from markdown.treeprocessors import Treeprocessor
 
-from ..project.config import Typography
+from ..project.settings import Typography
 from .scripts import direction, isolate
 
 NNBSP = "\u202f"  # narrow no-break space: French spacing before ; : ! ? and inside « »

@@ -100,7 +100,7 @@ class Plan:
 def plan(project: Project, documents: dict[str, Document], selection: Selection) -> Plan:
     """Decide every output and the document render each needs; render nothing yet."""
     selection.check(project)
-    check_packs(project, documents)
+    check_packs(project.folders, project.packs, documents)
     specs = selection.pack_specs(project)
     wanted = (documents if not selection.packs and not selection.documents
               else {slug: documents[slug] for spec in specs for slug in spec.documents})
@@ -110,7 +110,8 @@ def plan(project: Project, documents: dict[str, Document], selection: Selection)
         wanted[slug] = documents[slug]
     result = Plan()
     for lang in selection.langs(project):
-        context = jinja.make_context(project, lang, project.event)
+        context = jinja.make_context(project.theme, lang, project.event,
+                                     templating=project.templating)
         on_screen = replace(project.printing, qr=False)  # links work there; QR codes are for paper
         for slug, document in wanted.items():
             if lang not in document.translations:
@@ -145,7 +146,8 @@ def booklet_pages(printing: Printing) -> Printing:
 def _pack_parts(project: Project, documents: dict[str, Document], spec: PackSpec,
                 lang: str, printing: Printing) -> list[Planned]:
     title = project.text(spec.titles, lang)
-    context = jinja.make_context(project, lang, spec.event, title, spec.id, spec.audience)
+    context = jinja.make_context(project.theme, lang, spec.event, title, spec.id, spec.audience,
+                                 project.templating)
     parts = []
     for slug in spec.documents:
         document = documents[slug]
@@ -169,14 +171,14 @@ def document_job(project: Project, translation: Translation, context: jinja.Cont
     On paper (`printing.qr`) its links get numbers and QR codes in the margin beside them;
     `in_pack` leaves page numbers to the pack; links to the `linkable` documents jump to them."""
     body = resources.adapt(markdown.document_body(
-        translation, context, labels.labels(project, translation.lang)), project,
+        translation, context, labels.labels(project.theme, translation.lang)), project.links,
         translation.path.parent, translation.lang)
     if linkable is not None:  # None: the source's links as written, for `check` to follow
         body = links.link_documents(body, translation.path.parent, linkable)
     if printing.qr:
         frame_lang = note_lang or translation.lang
         body, _ = links.number_links(
-            body, labels.labels(project, frame_lang)["links_qr_alt"],
+            body, labels.labels(project.theme, frame_lang)["links_qr_alt"],
             frame_lang if frame_lang != translation.lang else "")
     return _job(project, translation, "document.html", printing, note_lang, body=body,
                 numbered_by_pack=in_pack)
@@ -214,9 +216,9 @@ def deck_slides(project: Project, translation: Translation,
                 context: jinja.Context) -> list[decks.Slide]:
     """A deck's slides, their images and links adapted as a document's are (resources.adapt)."""
     folder, lang = translation.path.parent, translation.lang
-    return [replace(slide, html=resources.adapt(slide.html, project, folder, lang),
-                    notes_html=resources.adapt(slide.notes_html, project, folder, lang))
-            for slide in decks.deck(translation, context, labels.labels(project, lang))]
+    return [replace(slide, html=resources.adapt(slide.html, project.links, folder, lang),
+                    notes_html=resources.adapt(slide.notes_html, project.links, folder, lang))
+            for slide in decks.deck(translation, context, labels.labels(project.theme, lang))]
 
 
 def deck_job(project: Project, translation: Translation, slides: list[decks.Slide],
@@ -248,18 +250,18 @@ def _job(project: Project, translation: Translation, template: str, printing: Pr
     around an English document."""
     meta = translation.meta
     frame_lang = frame_lang or note_lang or translation.lang
-    words = labels.labels(project, frame_lang)
+    words = labels.labels(project.theme, frame_lang)
     note = ""
     if note_lang:
-        note = labels.labels(project, note_lang)["fallback_note"].format(
+        note = labels.labels(project.theme, note_lang)["fallback_note"].format(
             source_language=formats.language_name(translation.lang, note_lang))
     html = templates.page(
-        project, template, org=project.org, brand=project.brand, lang=translation.lang,
+        project.theme, template, org=project.org, brand=project.brand, lang=translation.lang,
         words=words, title=meta.title, summary=meta.summary, kind=meta.kind,
         keywords=meta.keywords, date=fixed_date(meta.date), printing=printing,
         page_css=templates.page_css(printing),
         logo=project.org.logo.as_uri() if project.org.logo else "",
-        styles=stylesheets(project, *TEMPLATE_STYLES.get(template, ())),
+        styles=stylesheets(project.theme, *TEMPLATE_STYLES.get(template, ())),
         page_counter=templates.page_counter_css(
             words, frame_lang, numbers.numerals(project.typography.numerals, frame_lang)),
         fallback_lang=note_lang,
