@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -97,8 +97,10 @@ class Plan:
                                   if p.layout in PRESENTATION_LAYOUTS))
 
 
-def plan(project: Project, documents: dict[str, Document], selection: Selection) -> Plan:
-    """Decide every output and the document render each needs; render nothing yet."""
+def plan(project: Project, documents: dict[str, Document], selection: Selection,
+         started: Callable[[Job], None] = lambda job: None) -> Plan:
+    """Decide every output and the document render each needs, giving `started` each render as
+    soon as it is laid out (a build starts rendering it while it plans the rest)."""
     selection.check(project)
     check_packs(project, documents)
     specs = selection.pack_specs(project)
@@ -119,21 +121,31 @@ def plan(project: Project, documents: dict[str, Document], selection: Selection)
             if translation.meta.kind == "presentation":
                 deck = deck_planned(project, document, translation, context, project.event,
                                     on_screen)
-                result.documents += [(document_path(lang, slug, layout), planned)
-                                     for layout, planned in deck.items()]
+                made = [(document_path(lang, slug, layout), planned)
+                        for layout, planned in deck.items()]
             else:
                 job = document_job(project, translation, context, on_screen,
                                    linkable=frozenset())
-                result.documents.append((document_path(lang, slug),
-                                         Planned(document, translation, job)))
+                made = [(document_path(lang, slug), Planned(document, translation, job))]
+            result.documents += made
+            for _, planned in made:
+                _start(planned, started)
         for spec in (s for s in specs if not s.languages or lang in s.languages):
             result.packs.append(PlannedPack(spec, lang, spec.printing, _pack_parts(
-                project, documents, spec, lang, spec.printing)))
+                project, documents, spec, lang, spec.printing, started)))
             if spec.printing.booklet:
                 printing = booklet_pages(spec.printing)
                 result.packs.append(PlannedPack(spec, lang, printing, _pack_parts(
-                    project, documents, spec, lang, printing), booklet=True))
+                    project, documents, spec, lang, printing, started), booklet=True))
     return result
+
+
+def _start(planned: Planned, started: Callable[[Job], None]) -> None:
+    """Hand on a planned document's renders: a deck's slides first (its handout and notes
+    pages are drawn around them once both are made)."""
+    for job in (planned.slides, planned.job):
+        if job is not None:
+            started(job)
 
 
 def booklet_pages(printing: Printing) -> Printing:
@@ -143,7 +155,8 @@ def booklet_pages(printing: Printing) -> Printing:
 
 
 def _pack_parts(project: Project, documents: dict[str, Document], spec: PackSpec,
-                lang: str, printing: Printing) -> list[Planned]:
+                lang: str, printing: Printing,
+                started: Callable[[Job], None] = lambda job: None) -> list[Planned]:
     title = project.text(spec.titles, lang)
     context = jinja.make_context(project, lang, spec.event, title, spec.id, spec.audience)
     parts = []
@@ -159,6 +172,7 @@ def _pack_parts(project: Project, documents: dict[str, Document], spec: PackSpec
             job = document_job(project, translation, context, printing, note_lang, in_pack=True,
                                linkable=frozenset(spec.documents) - {slug})
             parts.append(Planned(document, translation, job, note_lang is not None))
+        _start(parts[-1], started)
     return parts
 
 
