@@ -34,6 +34,11 @@ def keeping(kept: Kept) -> Iterator[Kept]:
         _this_build.reset(found)
 
 
+def active() -> bool:
+    """Whether a build keeps results here now (within keeping())."""
+    return _kept.get() is not None
+
+
 def once_a_build(name: str, inputs: tuple, compute):
     """compute(), asked once within a build (keeping()) for the same `inputs`: for what a build
     looks up for each of hundreds of pages and cannot change while it runs as far as it is

@@ -4,6 +4,7 @@ render, and the Plan of documents and packs each output needs."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
@@ -14,10 +15,12 @@ from ..markup import jinja
 from ..markup import formats, templates
 from ..markup import markdown
 from ..markup import decks
+from ..markup import memory
 from ..markup import labels, numbers
 from ..project import paper
 from ..sources import resources
 from ..project.config import PRESENTATION_LAYOUTS, Event, PackSpec, Printing, Project
+from .inputs import setting as inputs_setting, source_state
 from .selection import Selection
 from ..project.keys import suggest
 from ..sources.content import Document, Translation, check_packs
@@ -182,6 +185,15 @@ def document_job(project: Project, translation: Translation, context: jinja.Cont
     """The render job for one document; `note_lang` adds the fallback note in that language.
     On paper (`printing.qr`) its links get numbers and QR codes in the margin beside them;
     `in_pack` leaves page numbers to the pack; links to the `linkable` documents jump to them."""
+    inputs = ("document", repr(context), repr(printing), str(note_lang), str(in_pack),
+              repr(sorted(linkable) if linkable is not None else None))
+    return kept_jobs(project, translation, inputs, lambda: [_document_job(
+        project, translation, context, printing, note_lang, in_pack, linkable)])[0]
+
+
+def _document_job(project: Project, translation: Translation, context: jinja.Context,
+                  printing: Printing, note_lang: str | None, in_pack: bool,
+                  linkable: frozenset[str] | None) -> Job:
     body = resources.adapt(markdown.document_body(
         translation, context, labels.labels(project, translation.lang)), project,
         translation.path.parent, translation.lang)
@@ -203,6 +215,20 @@ def deck_planned(project: Project, document: Document, translation: Translation,
     """A deck's `layouts`: its slides, and handout and notes pages the slides are placed into
     (so each slide is rendered once). `note_lang` adds the fallback note in that language; only
     the layouts asked for are laid out, a pack showing one of them."""
+    layouts = tuple(layouts)
+    inputs = ("deck", repr(context), repr(event), repr(printing), str(note_lang), str(in_pack),
+              *layouts)
+    plain, *own = kept_jobs(project, translation, inputs, lambda: _deck_jobs(
+        project, translation, context, event, printing, note_lang, in_pack, layouts))
+    return {layout: Planned(document, translation, job, note_lang is not None, layout,
+                            None if layout == "slides" else plain)
+            for layout, job in zip(layouts, own)}
+
+
+def _deck_jobs(project: Project, translation: Translation, context: jinja.Context,
+               event: Event, printing: Printing, note_lang: str | None, in_pack: bool,
+               layouts: tuple[str, ...]) -> list[Job]:
+    """The deck's slides render as placed into handout and notes pages, then each layout's."""
     slides = deck_slides(project, translation, context)
 
     def job(template: str, note: str | None = None, numbered_by_pack: bool = False) -> Job:
@@ -211,17 +237,27 @@ def deck_planned(project: Project, document: Document, translation: Translation,
                         numbered_by_pack, frame_lang=note_lang)
 
     plain = job("slides.html")
-    fell_back = note_lang is not None
-    made = {
-        "slides": lambda: Planned(document, translation, job("slides.html", note_lang)
-                                  if fell_back else plain, fell_back, "slides"),
-        "handout": lambda: Planned(document, translation,
-                                   job("slide-handout.html", note_lang, in_pack),
-                                   fell_back, "handout", plain),
-        "notes": lambda: Planned(document, translation, job("slide-notes.html", note_lang, in_pack),
-                                 fell_back, "notes", plain),
-    }
-    return {layout: made[layout]() for layout in layouts}
+    made = {"slides": lambda: job("slides.html", note_lang) if note_lang is not None else plain,
+            "handout": lambda: job("slide-handout.html", note_lang, in_pack),
+            "notes": lambda: job("slide-notes.html", note_lang, in_pack)}
+    return [plain, *(made[layout]() for layout in layouts)]
+
+
+def kept_jobs(project: Project, translation: Translation, inputs: tuple[str, ...],
+              make: Callable[[], list[Job]]) -> list[Job]:
+    """make()'s jobs, or those it made in an earlier build from the same source, settings and
+    files (plan.inputs): an edit lays out again the documents it changed, not every page."""
+    if not memory.active():
+        return make()
+    setting = memory.once_a_build("setting", (id(project),), lambda: inputs_setting(project))
+    kept = memory.kept_call("jobs", (setting, source_state(translation), *inputs),
+                            lambda: json.dumps([_job_fields(job) for job in make()]))
+    return [Job(**{**fields, "base": Path(fields["base"])}) for fields in json.loads(kept)]
+
+
+def _job_fields(job: Job) -> dict:
+    return {"name": job.name, "html": job.html, "base": str(job.base), "lang": job.lang,
+            "source": job.source, "variant": job.variant}
 
 
 def deck_slides(project: Project, translation: Translation,
@@ -247,9 +283,9 @@ def deck_job(project: Project, translation: Translation, slides: list[decks.Slid
 def page_job(project: Project, translation: Translation, context: jinja.Context) -> Job:
     """How a translation reads on its own: a document's pages, or a deck's slides."""
     if translation.meta.kind == "presentation":
-        slides = deck_slides(project, translation, context)
-        return deck_job(project, translation, slides, "slides.html", project.event,
-                        project.printing)
+        return kept_jobs(project, translation, ("page", repr(context)), lambda: [deck_job(
+            project, translation, deck_slides(project, translation, context), "slides.html",
+            project.event, project.printing)])[0]
     return document_job(project, translation, context, project.printing)
 
 
