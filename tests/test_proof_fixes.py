@@ -32,6 +32,27 @@ def test_a_paragraph_breaks_after_more_than_its_first_word_before_emphasis(tmp_p
     assert "about<strong> doing good</strong>" in page
 
 
+def test_an_arabic_line_breaks_after_more_than_its_first_word_before_a_name(tmp_path):
+    """WeasyPrint 70 broke the Arabic flyer's "الفريق" onto a line of its own (81 mm column,
+    12 pt) when the text before "Cerise+SPTF", a name kept whole in a span, ran a hair past the
+    line's end; the typesetter moves the space into the name's span, as into emphasis."""
+    text = ("والباحثين والجهات الرقابية. وقد تجاوز عدد أعضاء الفريق 2600 عضو في الفترة "
+            "2015–2017 تقريبًا؛ أما Cerise+SPTF فتتحدث في ديسمبر 2026 عن أكثر من 8000 مشارك.")
+    page = typeset(f'<html lang="ar" dir="rtl" class="paper-a4"><body><p>{text}</p></body></html>',
+                   "ar", Typography(never_hyphenate=("Cerise+SPTF",)))
+    assert 'أما<span class="no-hyphens"> Cerise+SPTF</span>' in page
+    as_written = page.replace('أما<span class="no-hyphens"> ', 'أما <span class="no-hyphens">')
+    regular = (FONTS / "NotoSerif-Regular.ttf").as_uri()
+    style = (f"<style>@font-face {{ font-family: N; src: url({regular}) }}"
+             "@page { size: A4; margin: 20mm } "
+             'p { font: 12pt/1.5 N, "Noto Naskh Arabic"; width: 81mm }</style>')
+    for name, html in (("typeset.pdf", page), ("as-written.pdf", as_written)):
+        HTML(string=html.replace("<body>", style + "<body>")).write_pdf(tmp_path / name)
+    assert proof_file(tmp_path / "typeset.pdf", Context("ar", True))[0] == []
+    assert [f.check for f in proof_file(tmp_path / "as-written.pdf", Context("ar", True))[0]] \
+        == ["first-line"]
+
+
 def test_a_right_to_left_booklet_is_bound_on_the_right(tmp_path):
     """The Arabic booklet had its cover on the right half of the first sheet, as an English
     one: bound on the left, it opens at the back for an Arabic reader."""

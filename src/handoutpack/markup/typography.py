@@ -105,23 +105,28 @@ def unbreakable_words(settings: Typography) -> re.Pattern:
     return re.compile(rf"(?<![\w+])(?:{listed + '|' if listed else ''}{NAME_LIKE})(?![\w+])")
 
 
-def keep_whole(text: str, words: re.Pattern) -> str:
-    """Escaped `text`, each name in it in a span that hyphenation leaves alone."""
+def keep_whole(text: str, words: re.Pattern, space_inside: bool = False) -> str:
+    """Escaped `text`, each name in it in a span that hyphenation leaves alone (with the space
+    before it inside, when `space_inside`: see SPACE_INSIDE)."""
     out, last = [], 0
     for match in words.finditer(text):
         if len(match[0]) < 5:  # too short to be hyphenated anyway
             continue
-        out += [html.escape(text[last:match.start()], quote=False),
-                f'<span class="no-hyphens">{html.escape(match[0], quote=False)}</span>']
+        before, lead = text[last:match.start()], ""
+        if space_inside and before.endswith(" "):
+            before, lead = before[:-1], " "
+        out += [html.escape(before, quote=False),
+                f'<span class="no-hyphens">{lead}{html.escape(match[0], quote=False)}</span>']
         last = match.end()
     return "".join(out) + html.escape(text[last:], quote=False)
 
 
 SPACE_INSIDE = {"strong", "em", "b", "i"}
-"""Emphasis whose space before it moves inside it (the same text), on pages for paper:
-WeasyPrint 70, when such a word does not fit at a line's end, may break the line after its
-FIRST word instead ("The" alone, then the rest); with the break inside the element it breaks
-where it should. Emails and web pages keep their markup as written."""
+"""Emphasis whose space before it moves inside it (the same text), on pages for paper, as does
+a name kept whole (keep_whole): WeasyPrint 70, when the text before such an element runs a
+hair past the line's end, may break the line after its FIRST word instead ("The" alone, then
+the rest; an Arabic flyer's "الفريق" before "Cerise+SPTF"); with the break inside the element
+it breaks where it should. Emails and web pages keep their markup as written."""
 
 
 class _Typesetter(HTMLParser):
@@ -185,7 +190,7 @@ class _Typesetter(HTMLParser):
         if not skipped and any(entry[0] in HEADINGS for entry in self.stack):
             data, together = _last_words(data)
         if not skipped and self.names and tag not in ("title", "option", "textarea"):
-            self.out.append(keep_whole(data, self.names))
+            self.out.append(keep_whole(data, self.names, self.paper))
         else:
             self.out.append(html.escape(data, quote=False))
         if together:

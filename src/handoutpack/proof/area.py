@@ -9,25 +9,26 @@ from .layout import MM, Box, Line, Page
 
 
 def body_lines(page: Page) -> list[Line]:
-    """The lines set at the page's body size (running heads, notes and captions apart)."""
+    """The lines set at the page's body size (running heads, notes, captions and tables'
+    cells apart)."""
     size = page.body_size
-    return [line for line in page.lines if abs(line.size - size) < 0.25]
+    return [line for line in page.running if abs(line.size - size) < 0.25]
 
 
 def is_cover(page: Page) -> bool:
-    """A pack's first page: a title, a few lines, no running text."""
-    return page.number == 1 and len(body_lines(page)) < 8
+    """A pack's first page: a title, a few lines, no running text and no table."""
+    return page.number == 1 and len(body_lines(page)) + len(page.in_cells) < 8
 
 
 def text_area(pages: list[Page]) -> Box | None:
     """The box the body text of these pages keeps to (covers, slides and booklets apart, and
     pages of the other direction than most: an English document in an Arabic pack has its own
-    column): the edge their lines start at (most lines share it), the edge they end at (the
-    one justified lines share, or else see _ragged_edge), and the highest and lowest body
-    line."""
+    column; pages set in columns have their own area, see page_area): the edge their lines
+    start at (most lines share it), the edge they end at (the one justified lines share, or
+    else see _ragged_edge), and the highest and lowest body line."""
     bodies = [(page, body_lines(page)) for page in pages
               if not (is_cover(page) or page.slide or page.booklet or page.sheet)]
-    bodies = [(page, lines) for page, lines in bodies if lines]
+    bodies = [(page, lines) for page, lines in bodies if lines and not columns(lines)]
     rtl = sum(_rtl(lines) for _, lines in bodies) > len(bodies) / 2
     bodies = [(page, lines) for page, lines in bodies if _rtl(lines) == rtl]
     lines = [line for _, page_lines in bodies for line in page_lines]
@@ -43,6 +44,51 @@ def text_area(pages: list[Page]) -> Box | None:
     start = _edge(starts, max if rtl else min)
     top, bottom = min(line.box.top for line in lines), max(line.box.bottom for line in lines)
     return Box(end, top, start, bottom) if rtl else Box(start, top, end, bottom)
+
+
+def page_area(page: Page, area: Box | None) -> Box | None:
+    """The text area of one page: the file's, or the page's own when it is set in columns (a
+    one-page flyer in a pack whose other pages keep to one narrower column): from the edge its
+    first column starts at to the ragged end of its last, as high and low as the file's."""
+    groups = columns(body_lines(page))
+    if not groups:
+        return area
+    rtl = _rtl([line for group in groups for line in group])
+    first, last = (groups[-1], groups[0]) if rtl else (groups[0], groups[-1])
+    starts = Counter(round(line.box.x1 if rtl else line.box.x0) for line in first)
+    start = _edge(starts, max if rtl else min)
+    end = _ragged_edge([(line.box.x0 if rtl else line.box.x1, page.number) for line in last], rtl)
+    lines = [line for group in groups for line in group]
+    top = min(line.box.top for line in lines) if area is None else area.top
+    bottom = max(line.box.bottom for line in lines) if area is None else area.bottom
+    return Box(end, top, start, bottom) if rtl else Box(start, top, end, bottom)
+
+
+COLUMN_LINES = 6
+"""Lines a column holds at least: fewer side by side are a label and its value (a contact
+page's email address beside "Email"), not columns."""
+
+
+def columns(lines: list[Line]) -> list[list[Line]]:
+    """The lines in columns, left to right, when they stand in two or more side by side: each
+    column's lines apart from the others' by a gutter no line crosses, and each column as tall
+    as a third of the text at least. Else nothing: one column."""
+    groups: list[list[Line]] = []
+    for line in sorted(lines, key=lambda line: line.box.x0):
+        if groups and line.box.x0 < max(other.box.x1 for other in groups[-1]) + MM:
+            groups[-1].append(line)
+        else:
+            groups.append([line])
+    if len(groups) < 2:
+        return []
+    height = max(line.box.bottom for line in lines) - min(line.box.top for line in lines)
+    if all(len(group) >= COLUMN_LINES and _height(group) >= height / 3 for group in groups):
+        return groups
+    return []
+
+
+def _height(lines: list[Line]) -> float:
+    return max(line.box.bottom for line in lines) - min(line.box.top for line in lines)
 
 
 def _ragged_edge(ends: list[tuple[float, int]], rtl: bool) -> float:
