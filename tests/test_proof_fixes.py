@@ -53,6 +53,25 @@ def test_an_arabic_line_breaks_after_more_than_its_first_word_before_a_name(tmp_
         == ["first-line"]
 
 
+def test_a_title_breaks_after_more_than_its_first_word_before_its_last_two(tmp_path):
+    """The French key figures' title on Letter printed "La" alone on its first line: the text
+    before the span keeping its last two words together ended with a space a hair past the
+    line's end; the space stands in a span of its own."""
+    page = typeset('<html lang="fr" class="paper-letter"><body><h1>La performance sociale en '
+                   "chiffres : fiche pour les journalistes</h1></body></html>", "fr", Typography())
+    assert 'pour<span class="gap"> </span><span class="together">les journalistes</span>' in page
+    as_written = page.replace('<span class="gap"> </span>', " ")
+    black = (FONTS / "Lato-Black.ttf").as_uri()
+    style = (f"<style>@font-face {{ font-family: L; font-weight: 900; src: url({black}) }}"
+             "@page { size: Letter; margin: 20mm } .together { white-space: nowrap }"
+             "h1 { font: 900 24pt/1.12 L; width: 175.9mm; margin: 0 }</style>")
+    for name, html in (("typeset.pdf", page), ("as-written.pdf", as_written)):
+        HTML(string=html.replace("<body>", style + "<body>")).write_pdf(tmp_path / name)
+    assert proof_file(tmp_path / "typeset.pdf", Context("fr"))[0] == []
+    assert [f.check for f in proof_file(tmp_path / "as-written.pdf", Context("fr"))[0]] == [
+        "first-line"]
+
+
 def test_a_right_to_left_booklet_is_bound_on_the_right(tmp_path):
     """The Arabic booklet had its cover on the right half of the first sheet, as an English
     one: bound on the left, it opens at the back for an Arabic reader."""

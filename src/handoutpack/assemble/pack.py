@@ -67,7 +67,8 @@ def assemble(project: Project, spec: PackSpec, lang: str, parts: list[Part],
 def _contents(project: Project, spec: PackSpec, lang: str, parts: list[Part],
               renderer: Renderer, cover_pages: int, common: dict) -> Rendered:
     """The contents, with the pack's page numbers. Run onto a second page, it is balanced:
-    half its entries on each page, rather than a full page and a few lines alone."""
+    half its entries on each page (the first, under the title, takes the smaller half), rather
+    than a full page and a few lines alone."""
     printing = common["printing"]
 
     def render(pages: int, balance_at: int | None = None) -> Rendered:
@@ -85,7 +86,7 @@ def _contents(project: Project, spec: PackSpec, lang: str, parts: list[Part],
             break
         contents_pages = contents.pages
     if contents.pages == 2:
-        balanced = render(2, balance_at=(len(parts) + 1) // 2)
+        balanced = render(2, balance_at=len(parts) // 2)
         if balanced.pages == 2:
             return balanced
     return contents

@@ -126,7 +126,9 @@ SPACE_INSIDE = {"strong", "em", "b", "i"}
 a name kept whole (keep_whole): WeasyPrint 70, when the text before such an element runs a
 hair past the line's end, may break the line after its FIRST word instead ("The" alone, then
 the rest; an Arabic flyer's "الفريق" before "Cerise+SPTF"); with the break inside the element
-it breaks where it should. Emails and web pages keep their markup as written."""
+it breaks where it should. A heading's last two words, kept together in a span that may not
+break (see _last_words), get the space before them in a span of its own instead. Emails and
+web pages keep their markup as written."""
 
 
 class _Typesetter(HTMLParser):
@@ -189,12 +191,16 @@ class _Typesetter(HTMLParser):
         together = ""
         if not skipped and any(entry[0] in HEADINGS for entry in self.stack):
             data, together = _last_words(data)
+        gap = ""
+        if together and self.paper and data.endswith(" "):  # see SPACE_INSIDE: the space apart
+            data, gap = data.rstrip(" "), '<span class="gap"> </span>'
         if not skipped and self.names and tag not in ("title", "option", "textarea"):
             self.out.append(keep_whole(data, self.names, self.paper))
         else:
             self.out.append(html.escape(data, quote=False))
         if together:
-            self.out.append(f'<span class="together">{html.escape(together, quote=False)}</span>')
+            self.out.append(f'{gap}<span class="together">{html.escape(together, quote=False)}'
+                            "</span>")
         if data:
             self.previous = data[-1]
 

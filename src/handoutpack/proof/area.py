@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections import Counter
 
+from .flow import next_line
 from .layout import MM, Box, Line, Page
 
 
@@ -13,6 +14,15 @@ def body_lines(page: Page) -> list[Line]:
     cells apart)."""
     size = page.body_size
     return [line for line in page.running if abs(line.size - size) < 0.25]
+
+
+def text_lines(page: Page) -> list[Line]:
+    """The lines that keep to the text column: near the body size (a summary, a list, a box's
+    text; not titles, which may stand wider, nor notes in the margin), not in a table's cells
+    nor code, which may take the frame's width."""
+    size = page.body_size
+    return [line for line in page.running if abs(line.size - size) <= 0.2 * size
+            and not all("mono" in word.font.lower() for word in line.words)]
 
 
 def is_cover(page: Page) -> bool:
@@ -25,7 +35,7 @@ def text_area(pages: list[Page]) -> Box | None:
     pages of the other direction than most: an English document in an Arabic pack has its own
     column; pages set in columns have their own area, see page_area): the edge their lines
     start at (most lines share it), the edge they end at (the one justified lines share, or
-    else see _ragged_edge), and the highest and lowest body line."""
+    else see _ragged_edge), and the highest and lowest body line or table cell."""
     bodies = [(page, body_lines(page)) for page in pages
               if not (is_cover(page) or page.slide or page.booklet or page.sheet)]
     bodies = [(page, lines) for page, lines in bodies if lines and not columns(lines)]
@@ -39,10 +49,12 @@ def text_area(pages: list[Page]) -> Box | None:
     if ends.most_common(1)[0][1] >= 0.2 * len(lines):  # justified: most lines end at one edge
         end = _edge(ends, min if rtl else max)
     else:
-        end = _ragged_edge([(line.box.x0 if rtl else line.box.x1, page.number)
-                            for page, page_lines in bodies for line in page_lines], rtl)
+        end = _ragged_edge([(line, page.number) for page, page_lines in bodies
+                            for line in page_lines],
+                           [line for page, _ in bodies for line in _wrapped(page)], rtl)
     start = _edge(starts, max if rtl else min)
-    top, bottom = min(line.box.top for line in lines), max(line.box.bottom for line in lines)
+    tall = lines + [line for page, _ in bodies for line in page.in_cells]  # tables stand in it
+    top, bottom = min(line.box.top for line in tall), max(line.box.bottom for line in tall)
     return Box(end, top, start, bottom) if rtl else Box(start, top, end, bottom)
 
 
@@ -57,7 +69,9 @@ def page_area(page: Page, area: Box | None) -> Box | None:
     first, last = (groups[-1], groups[0]) if rtl else (groups[0], groups[-1])
     starts = Counter(round(line.box.x1 if rtl else line.box.x0) for line in first)
     start = _edge(starts, max if rtl else min)
-    end = _ragged_edge([(line.box.x0 if rtl else line.box.x1, page.number) for line in last], rtl)
+    wrapped = {id(line) for line in _wrapped(page)}
+    end = _ragged_edge([(line, page.number) for line in last],
+                       [line for line in last if id(line) in wrapped], rtl)
     lines = [line for group in groups for line in group]
     top = min(line.box.top for line in lines) if area is None else area.top
     bottom = max(line.box.bottom for line in lines) if area is None else area.bottom
@@ -91,11 +105,36 @@ def _height(lines: list[Line]) -> float:
     return max(line.box.bottom for line in lines) - min(line.box.top for line in lines)
 
 
-def _ragged_edge(ends: list[tuple[float, int]], rtl: bool) -> float:
-    """The outermost edge lines of two pages reach (within 1 mm of each other; two lines of
-    any page, when there are fewer than three): ragged text comes near the column's edge on every page, and what
-    runs past the margin stands alone, or on a page of its own (a contact page's addresses)."""
-    ends = sorted(ends, reverse=not rtl)  # outermost first
+WORD = 6 * MM
+"""How far short of the column's edge ragged text may stop on every line of a short text: a
+long word (Arabic has no hyphenation)."""
+
+
+def _ragged_edge(lines: list[tuple[Line, int]], wrapped: list[Line], rtl: bool) -> float:
+    """The outermost edge body lines (each with its page number) of two pages reach (within
+    1 mm of each other; two lines of any page, when there are fewer than three): ragged text
+    comes near the column's edge on every page, and what runs past the margin stands alone, or
+    on a page of its own (a contact page's addresses). A short text (Arabic, unhyphenated) may
+    have no two lines that near its edge: a line the line breaker wrapped (`wrapped`), a word's
+    width further out, shows where it is, as the breaker kept it inside."""
+    ends = sorted(((line.box.x0 if rtl else line.box.x1, page) for line, page in lines),
+                  reverse=not rtl)  # outermost first
+    edge = _paired_edge(ends)
+    further = sorted((line.box.x0 if rtl else line.box.x1 for line in wrapped
+                      if 0 < (edge - line.box.x0 if rtl else line.box.x1 - edge) <= WORD),
+                     reverse=not rtl)
+    return further[0] if further else edge
+
+
+def _wrapped(page: Page) -> list[Line]:
+    """The column's lines (text_lines) of four words or more that the next line of their
+    paragraph follows: the line breaker ended them where the next word would not fit (what
+    runs past the margin is a word that could not break, an address, or a line that may not)."""
+    return [line for line in text_lines(page)
+            if len(line.words) >= 4 and next_line(page, line) is not None]
+
+
+def _paired_edge(ends: list[tuple[float, int]]) -> float:
     pages = len({page for _, page in ends})
     for i, (edge, page) in enumerate(ends):
         for other, other_page in ends[i + 1:]:

@@ -126,9 +126,13 @@ class Page:
 
     @cached_property
     def body_size(self) -> float:
-        """The size most of the page's words outside tables are set in."""
+        """The size most of the page's words outside tables are set in (on a page of tables,
+        with a heading or two and its running head and foot, the tables' size)."""
+        running = self.running
+        if 3 * sum(len(line.text) for line in running) < sum(len(l.text) for l in self.lines):
+            running = self.lines
         sizes: dict[float, int] = {}
-        for line in self.running or self.lines:  # a page of tables: their size
+        for line in running:
             for word in line.words:
                 sizes[round(word.size, 1)] = sizes.get(round(word.size, 1), 0) + len(word.text)
         return max(sizes, key=sizes.get) if sizes else 0.0

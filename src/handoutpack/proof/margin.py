@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from .area import is_cover, page_area, text_area
+from .area import is_cover, page_area, text_area, text_lines
 from .context import Context
 from .findings import Finding, short
 from .layout import MM, Page
@@ -22,10 +22,8 @@ def check(pages: list[Page], context: Context) -> Iterator[Finding]:
         area = page_area(page, file_area)
         if area is None:
             continue
-        for line in page.running:  # titles may stand wider than the text, notes in the
-            # margin, tables and code blocks across the frame (their text keeps to its cells)
-            if abs(line.size - page.body_size) > 0.2 * page.body_size or not (
-                    area.top <= line.box.top <= area.bottom) or _code(line):
+        for line in text_lines(page):
+            if not area.top <= line.box.top <= area.bottom:
                 continue
             past = max(area.x0 - line.box.x0, line.box.x1 - area.x1)
             if past > SLACK and _inside_before(line, area):
@@ -38,7 +36,3 @@ def _inside_before(line, area) -> bool:
     """A line that starts in the column and ends past it (text in the margin on purpose, a
     note number beside a QR code, stands wholly outside)."""
     return line.box.x1 > area.x0 and line.box.x0 < area.x1
-
-
-def _code(line) -> bool:
-    return all("mono" in word.font.lower() for word in line.words)
