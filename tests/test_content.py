@@ -59,10 +59,13 @@ def test_the_whole_toolkit_is_there(documents):
 
 
 def test_packs_are_in_their_language_throughout(project, documents):
-    """The French and Spanish conference and training packs and the Portuguese and Arabic
-    conference and media packs hold no English fallback."""
+    """The French and Spanish conference and training packs, the Portuguese and Arabic
+    conference and media packs, and the packs for investors, associations and networks in every
+    language hold no English fallback."""
+    groups = ["fr", "es", "pt", "ar"]
     for pack_id, languages in (("conference", ["fr", "es", "pt", "ar"]), ("media", ["pt", "ar"]),
-                               ("training", ["fr", "es"])):
+                               ("training", ["fr", "es"]), ("investors", groups),
+                               ("associations", groups), ("networks", groups)):
         for lang in languages:
             missing = [slug for slug in project.packs[pack_id].documents
                        if lang not in documents[slug].translations]

@@ -125,7 +125,7 @@ SPACE_INSIDE = {"strong", "em", "b", "i"}
 """Emphasis whose space before it moves inside it (the same text), on pages for paper, as does
 a name kept whole (keep_whole): WeasyPrint 70, when the text before such an element runs a
 hair past the line's end, may break the line after its FIRST word instead ("The" alone, then
-the rest; an Arabic flyer's "الفريق" before "Cerise+SPTF"); with the break inside the element
+the rest; an Arabic flyer's "الفريق" when "Cerise+SPTF" was in a span); with the break inside the element
 it breaks where it should. A heading's last two words, kept together in a span that may not
 break (see _last_words), get the space before them in a span of its own instead. Emails and
 web pages keep their markup as written."""
@@ -194,7 +194,10 @@ class _Typesetter(HTMLParser):
         gap = ""
         if together and self.paper and data.endswith(" "):  # see SPACE_INSIDE: the space apart
             data, gap = data.rstrip(" "), '<span class="gap"> </span>'
-        if not skipped and self.names and tag not in ("title", "option", "textarea"):
+        # Right to left, no span: WeasyPrint orders the boxes of a Latin run split by spans as
+        # Arabic ("Foundation Grameen"), and nothing is hyphenated there anyway (handout.css)
+        if (not skipped and self.names and tag not in ("title", "option", "textarea")
+                and direction(lang) == "ltr"):
             self.out.append(keep_whole(data, self.names, self.paper))
         else:
             self.out.append(html.escape(data, quote=False))

@@ -68,9 +68,10 @@ def steps(root: Path, variants: list[str], selection: Selection, profile: Path |
 
 def _personal(project: Project, selection: Selection, recipients: Path,
               jobs: int | None) -> list[Path]:
-    from ..distribute import mailing, personalise
+    from ..distribute import personalise
+    from ..distribute.recipients import read_recipients  # mailing.py is gone (3b1d891)
 
-    people, _ = mailing.read_recipients(recipients, project)
+    people, _ = read_recipients(recipients, project)
     paths: list[Path] = []
     for pack_id, spec in project.packs.items():
         if selection.packs and pack_id not in selection.packs:
