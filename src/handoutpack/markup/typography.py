@@ -146,6 +146,7 @@ class _Typesetter(HTMLParser):
         self.link = ""  # the href of the link being read: a link that shows its URL is kept
         self.names = unbreakable_words(settings) if settings.hyphenate else None
         self.paper = False
+        self.titled: int | None = None  # the depth of the stack under a TITLED element
 
     def handle_starttag(self, tag, attrs):
         if tag == "html":  # a page for paper (base.html names its paper): WeasyPrint lays it out
@@ -165,6 +166,8 @@ class _Typesetter(HTMLParser):
             self.link = values.get("href") or ""
         if tag == "body":
             skipped = False
+        if self.titled is None and TITLED.search(values.get("class") or ""):
+            self.titled = len(self.stack)
         self.stack.append((tag, values.get("lang") or lang, skipped or tag in SKIPPED))
 
     def handle_startendtag(self, tag, attrs):
@@ -180,6 +183,8 @@ class _Typesetter(HTMLParser):
             if self.stack[depth][0] == tag:
                 del self.stack[depth:]
                 break
+        if self.titled is not None and len(self.stack) <= self.titled:
+            self.titled = None
 
     def handle_data(self, data):
         tag, lang, skipped = self.stack[-1]
@@ -189,7 +194,8 @@ class _Typesetter(HTMLParser):
         if not skipped and not _shows(self.link, data):
             data = punctuate(data, lang, self.settings, self.previous)
         together = ""
-        if not skipped and any(entry[0] in HEADINGS for entry in self.stack):
+        if not skipped and (self.titled is not None
+                            or any(entry[0] in HEADINGS for entry in self.stack)):
             data, together = _last_words(data)
         gap = ""
         if together and self.paper and data.endswith(" "):  # see SPACE_INSIDE: the space apart
@@ -221,6 +227,8 @@ class _Typesetter(HTMLParser):
 
 
 HEADINGS = {"h1", "h2", "h3"}
+TITLED = re.compile(r"\btitle-band\b")
+"""Classes of elements whose text is set as a title (a title slide's band: its subtitle)."""
 LAST_WORDS = re.compile(r"(\S+) +(\S+)(\s*)$")
 
 
