@@ -111,7 +111,7 @@ def test_an_edit_checks_its_page_and_the_pages_linking_to_it_only(make_project, 
         checked.clear()
         project = loader.load(project_dir)
         with memos.building(kept_pages(project.folders)) as build:
-            found = inspect(project, content.load(project), Selection(), history=False)
+            found = inspect(project, content.load(project.reading), Selection(), history=False)
             build.kept.save()
         return [p.message for p in found if p.topic == "links"]
 
@@ -143,7 +143,7 @@ def test_an_edit_lays_out_again_only_the_documents_it_changed(make_project, monk
         laid_out.clear()
         project = loader.load(project_dir)
         with memos.building(kept_pages(project.folders)) as build:
-            made = plan(project, content.load(project), Selection())
+            made = plan(project, content.load(project.reading), Selection())
             build.kept.save()
         return {job.name: job.html for job in made.jobs()}
 
