@@ -53,9 +53,6 @@ def inked_rows(page: pdfium.PdfPage, dpi: int = 40) -> tuple[float, bool]:
     return sum(rows) / len(rows), blank
 
 
-@pytest.mark.xfail(strict=False, reason=(
-    "issue 24, open: since the measure narrowed to about 70 characters, some documents "
-    "end with a few lines on a last page"))
 def test_no_pack_page_is_nearly_empty(sample):
     """Every page but the cover (and a deliberate blank) has ink on a fifth of its text area's
     rows at least: no page holds a QR code alone, or the last lines of a document."""

@@ -81,3 +81,87 @@ def test_a_kept_page_holds_everything_a_parse_finds():
             theirs = [tuple(item) if isinstance(item, list) else item for item in theirs]
         assert mine == theirs, name
     assert {"links", "outside_pages", "site_paths", "headings"} <= set(PageParser.found_names())
+
+
+LINKING = """\
+---
+title: Doc 0
+summary: A document that links into another.
+kind: handout
+---
+## Welcome
+
+See [the part on savings](doc-1.md#savings) in Doc 1.
+"""
+
+
+def test_an_edit_checks_its_page_and_the_pages_linking_to_it_only(make_project, monkeypatch):
+    from handoutpack import check as checking
+    from handoutpack.check import inspect
+
+    files = {f"content/handouts/doc-{n}.en.md": HELLO.replace("Hello", f"Doc {n}")
+             .replace("## Welcome", "## Savings" if n == 1 else "## Welcome") for n in range(4)}
+    project_dir = make_project({**files, "content/handouts/doc-0.en.md": LINKING})
+    checked = []
+    real = checking._check_translation
+    monkeypatch.setattr(checking, "_check_translation",
+                        lambda *args: checked.append(args[3].slug) or real(*args))
+
+    def check() -> list:
+        checked.clear()
+        project = loader.load(project_dir)
+        with memos.building(kept_pages(project.folders)) as build:
+            found = inspect(project, content.load(project.reading), Selection(), history=False)
+            build.kept.save()
+        return [p.message for p in found if p.topic == "links"]
+
+    assert check() == [] and len(checked) == 5  # four documents and hello
+    assert check() == [] and checked == [], "nothing changed: nothing checked again"
+    source = project_dir / "content/handouts/doc-2.en.md"
+    source.write_text(source.read_text().replace("Doc 2", "Doc two"), "utf-8")
+    assert check() == [] and checked == ["doc-2"], "an edit checks its own page"
+    source = project_dir / "content/handouts/doc-1.en.md"
+    source.write_text(source.read_text().replace("## Savings", "## Loans"), "utf-8")
+    links = check()
+    assert sorted(checked) == ["doc-0", "doc-1"], "and the pages whose links point into it"
+    assert len(links) == 1 and "has no heading or anchor '#savings'" in links[0]
+
+
+def test_an_edit_lays_out_again_only_the_documents_it_changed(make_project, monkeypatch):
+    from handoutpack.plan import jobs
+
+    files = {f"content/handouts/doc-{n}.en.md": HELLO.replace("Hello", f"Doc {n}")
+             for n in range(3)}
+    project_dir = make_project(files)
+    laid_out = []
+    real = jobs._document_job
+    monkeypatch.setattr(jobs, "_document_job",
+                        lambda project, translation, *rest: laid_out.append(translation.slug)
+                        or real(project, translation, *rest))
+
+    def planned():
+        laid_out.clear()
+        project = loader.load(project_dir)
+        with memos.building(kept_pages(project.folders)) as build:
+            made = plan(project, content.load(project.reading), Selection())
+            build.kept.save()
+        return {job.name: job.html for job in made.jobs()}
+
+    first = planned()
+    assert {"doc-0", "doc-1", "doc-2", "hello"} <= set(laid_out)
+    assert planned() == first and laid_out == []
+    source = project_dir / "content/handouts/doc-1.en.md"
+    source.write_text(source.read_text().replace("Doc 1", "Doc one"), "utf-8")
+    again = planned()
+    assert set(laid_out) == {"doc-1"}, "only the edited document is laid out again"
+    assert [name for name in first if first[name] != again[name]] == \
+        [name for name in first if "doc-1" in name]
+    assert all("Doc one" in again[name] for name in again if "doc-1" in name)
+    (project_dir / "templates").mkdir()
+    (project_dir / "templates/document.html").write_text(
+        (builtin_dir("templates") / "document.html").read_text("utf-8").replace(
+            '<main class="body">', '<p>Footnote of the theme</p><main class="body">'), "utf-8")
+    themed = planned()
+    assert {"doc-0", "doc-1", "doc-2", "hello"} <= set(laid_out), "a template changes them all"
+    assert all("Footnote of the theme" in html for name, html in themed.items()
+               if "doc-" in name)

@@ -65,16 +65,16 @@ def make(project: Project, documents: dict[str, Document], selection: Selection 
     reporter = reporter or Reporter()
     ensure_space(project.build_dir, {})  # renders need room in build/.cache too
     kept = kept or kept_pages(project.folders, reuse)
-    with memos.building(kept):
-        planned = plan(project, documents, selection)
-    reporter.jobs = len(planned.jobs())
     spec = CacheSpec(project.build_dir / CACHE_DIR, reuse, project.root,
                      make_renderer(project.render_settings).options)
-    reporter.notes += prepress.brand_notes(project.press, planned)
     with nullcontext(pool) if pool else Pool(partial(make_renderer, project.render_settings),
                                              jobs or default_jobs(),
                                              temp_root=project.build_dir / TEMP_DIR) as pool:
         rendering = Rendering(project.render_settings, spec, pool, reporter)
+        with memos.building(kept):  # each render starts as soon as its page is laid out
+            planned = plan(project, documents, selection, started=rendering.start)
+        reporter.jobs = len(planned.jobs())
+        reporter.notes += prepress.brand_notes(project.press, planned)
         rendered = rendering.get(planned.jobs())
         warnings = [warning(job.source or job.name, w, topic="render")
                     for job, r in rendered.items() for w in r.warnings]
@@ -85,6 +85,7 @@ def make(project: Project, documents: dict[str, Document], selection: Selection 
             raise Problems([*dict.fromkeys(warnings),
                             "(--strict: warnings fail the build; nothing was written)"])
         renders = Renders(rendered, rendering.cache)
+        renders.place(planned.planned(), pool)  # decks' handout and notes pages, on the pool
         packs = assemble_packs(project.theme, project.render_settings, planned, renders, spec,
                                pool, reporter)
     covers = prepress.covers(planned, packs)  # takes a booklet's cover sheet out of its pack

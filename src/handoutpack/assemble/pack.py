@@ -50,16 +50,7 @@ def assemble(theme: Theme, spec: PackSpec, lang: str, parts: list[Part],
     variant = printing.variant
     cover = renderer.render(templates.page(theme, "cover.html", **common), theme.root,
                             f"cover of pack '{spec.id}'", lang, variant)
-    contents_pages, contents = 1, None
-    for _ in range(4):  # the contents' own length moves the numbers it prints
-        starts = layout(cover.pages, contents_pages, parts, printing.duplex)
-        entries = [Entry(part, page) for part, page in zip(parts, starts[2:])]
-        page = templates.page(theme, "contents.html", entries=entries, **common)
-        contents = renderer.render(page, theme.root, f"contents of pack '{spec.id}'", lang,
-                                   variant)
-        if contents.pages == contents_pages:
-            break
-        contents_pages = contents.pages
+    contents = _contents(theme, spec, lang, parts, renderer, cover.pages, common)
     starts = layout(cover.pages, contents.pages, parts, printing.duplex)
     numbers = renderer.render(
         templates.page(theme, "stamp.html", pages=starts[-1] + parts[-1].rendered.pages - 1,
@@ -70,6 +61,34 @@ def assemble(theme: Theme, spec: PackSpec, lang: str, parts: list[Part],
                                   f"contact page of pack '{spec.id}'", lang, variant)
     return merge(theme, spec, lang, title, [cover, contents, numbers], parts,
                  words["contents"], printing, date, contact)
+
+
+def _contents(theme: Theme, spec: PackSpec, lang: str, parts: list[Part],
+              renderer: Renderer, cover_pages: int, common: dict) -> Rendered:
+    """The contents, with the pack's page numbers. Run onto a second page, it is balanced:
+    half its entries on each page (the first, under the title, takes the smaller half), rather
+    than a full page and a few lines alone."""
+    printing = common["printing"]
+
+    def render(pages: int, balance_at: int | None = None) -> Rendered:
+        starts = layout(cover_pages, pages, parts, printing.duplex)
+        entries = [Entry(part, page) for part, page in zip(parts, starts[2:])]
+        return renderer.render(templates.page(theme, "contents.html", entries=entries,
+                                              balance_at=balance_at, **common),
+                               theme.root, f"contents of pack '{spec.id}'", lang,
+                               printing.variant)
+
+    contents_pages, contents = 1, None
+    for _ in range(4):  # the contents' own length moves the numbers it prints
+        contents = render(contents_pages)
+        if contents.pages == contents_pages:
+            break
+        contents_pages = contents.pages
+    if contents.pages == 2:
+        balanced = render(2, balance_at=len(parts) // 2)
+        if balanced.pages == 2:
+            return balanced
+    return contents
 
 
 def page_values(theme: Theme, spec: PackSpec, lang: str, date: dt.date | None,

@@ -3,6 +3,7 @@ accessibility, translations, packs and fonts; one module per topic."""
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 
 from ..errors import Problem, Problems
@@ -11,11 +12,12 @@ from ..project import config, loader
 from ..project.presenter import PROFILES_DIR
 from ..project.config import Project
 from ..sources import content
-from ..sources.content import Document
+from ..sources.content import Document, Translation
 from .findings import Report, found, rel, text_report
 from .frontmatter import ignored_keys
 from .fonts import check_fonts
 from .jinja import check_jinja
+from .kept import kept_findings
 from .packs import empty_packs
 from .pages import Pages, check_page
 from .translations import check_translation, coverage
@@ -116,13 +118,24 @@ def inspect(project: Project, documents: dict[str, Document], selection: Selecti
         for lang, translation in document.translations.items():
             if lang not in langs:
                 continue
-            findings += check_jinja(project, documents, translation)
-            if (page := pages.html(translation)) is not None:
-                findings += check_page(project, translation, page, pages)
-            findings += pages.problems.pop(translation.path, [])
-            if lang != project.default_language:
-                findings += check_translation(project, document, translation, history)
+            check = partial(_check_translation, project, documents, document, translation,
+                            pages, history)
+            findings += (check() if history  # git history: not a build's, never kept
+                         else kept_findings(project, documents, translation, pages.read, check))
     return list(dict.fromkeys(findings))
+
+
+def _check_translation(project: Project, documents: dict[str, Document], document: Document,
+                       translation: Translation, pages: Pages, history: bool) -> list[Problem]:
+    """Its Jinja, its page (links, images, headings) and, for a translation, its status."""
+    findings = check_jinja(project, documents, translation)
+    if (page := pages.html(translation)) is not None:
+        findings += check_page(project, translation, page, pages)
+    findings += pages.problems.pop(translation.path, [])
+    if translation.lang != project.default_language:
+        pages.read.add(document.main(project.default_language).path.resolve())
+        findings += check_translation(project, document, translation, history)
+    return findings
 
 
 def _wanted(project: Project, documents: dict[str, Document],

@@ -25,6 +25,7 @@ from ..render.stage import make_renderer
 from ..store.digests import code_digest
 from ..errors import Problem
 from .findings import finding, found, rel, source_line
+from .kept import EMOJI_FONT
 
 CSS_URL_RE = re.compile(r"""url\(\s*(['"]?)(?P<url>[^'")]+)\1\s*\)|@import\s+(['"])(?P<import>[^'"]+)\3""",
                         re.I)
@@ -147,8 +148,12 @@ class Pages:
                         for t in d.translations.values()}
         self.problems: dict[Path, list[Problem]] = {}
         self._parsed: dict[Path, PageParser | None] = {}
+        self.read: set[Path] = set()
+        """Every source whose page a check looked at (its own, the pages its links point
+        into), and EMOJI_FONT when a page has emoji: what its findings depend on (check.kept)."""
 
     def html(self, translation: Translation) -> PageParser | None:
+        self.read.add(translation.path.resolve())
         if translation.path not in self._parsed:
             self._parsed[translation.path] = self._parse(translation)
         return self._parsed[translation.path]
@@ -208,7 +213,8 @@ def check_page(project: Project, translation: Translation, page: PageParser,
                 f"{_shown_folder(project, resources.site_root(project.folders))}); "
                 f"{outcome}. Copy the file into the project, or set [paths] site_root to the "
                 "folder that holds the site's files")
-    if not emoji.font_available() and any(emoji.EMOJI.search(t) for t in page.prose):
+    if any(emoji.EMOJI.search(t) for t in page.prose) and (
+            pages.read.add(EMOJI_FONT) or not emoji.font_available()):
         problem("warning", "markdown", "", "emoji are printed as their names in brackets: no "
                 "emoji font is installed; install Debian's fonts-noto-color-emoji")
     for src, alt in page.images:

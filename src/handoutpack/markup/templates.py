@@ -19,7 +19,7 @@ from . import colours, numbers
 from .formats import long_date
 from .jinja import template_line
 from .memory import kept_call, kept_typeset
-from .scripts import direction, isolated, own_direction
+from .scripts import direction, isolated, own_direction, script_fonts
 from .theme import builtin_dir, check_given
 
 
@@ -49,7 +49,8 @@ def _page_env(folders: tuple[Path, ...]) -> jinja2.Environment:
         loader=jinja2.FileSystemLoader([str(f) for f in folders]),
         autoescape=jinja2.select_autoescape(("html", "xml")), undefined=jinja2.StrictUndefined)
     env.add_filters({"long_date": _long_date, "digits": _digits, "direction": direction,
-                     "isolated": isolated, "own_direction": own_direction})
+                     "isolated": isolated, "own_direction": own_direction,
+                     "script_fonts": script_fonts})
     return env
 
 

@@ -116,6 +116,9 @@ class Cover(PackPage):
 class Contents(PackPage):
     entries: list[Any]
     """pack.Entry: each document (title, summary, section, kind) and its first page."""
+    balance_at: int | None
+    """The entry that starts the second page of a contents that runs onto two (half the
+    entries on each), or None."""
 
 
 class Stamp(PackPage):

@@ -4,8 +4,9 @@ render, and the Plan of documents and packs each output needs."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -14,10 +15,13 @@ from ..markup import jinja
 from ..markup import formats, templates
 from ..markup import markdown
 from ..markup import decks
+from ..markup import memory
+from ..store import memos
 from ..markup import labels, numbers
 from ..project import paper
 from ..sources import resources
 from ..project.config import PRESENTATION_LAYOUTS, Event, PackSpec, Printing, Project
+from .inputs import setting as inputs_setting, source_state
 from .selection import Selection
 from ..project.keys import suggest
 from ..sources.content import Document, Translation, check_packs
@@ -97,8 +101,10 @@ class Plan:
                                   if p.layout in PRESENTATION_LAYOUTS))
 
 
-def plan(project: Project, documents: dict[str, Document], selection: Selection) -> Plan:
-    """Decide every output and the document render each needs; render nothing yet."""
+def plan(project: Project, documents: dict[str, Document], selection: Selection,
+         started: Callable[[Job], None] = lambda job: None) -> Plan:
+    """Decide every output and the document render each needs, giving `started` each render as
+    soon as it is laid out (a build starts rendering it while it plans the rest)."""
     selection.check(project)
     check_packs(project.folders, project.packs, documents)
     specs = selection.pack_specs(project)
@@ -120,21 +126,31 @@ def plan(project: Project, documents: dict[str, Document], selection: Selection)
             if translation.meta.kind == "presentation":
                 deck = deck_planned(project, document, translation, context, project.event,
                                     on_screen)
-                result.documents += [(document_path(lang, slug, layout), planned)
-                                     for layout, planned in deck.items()]
+                made = [(document_path(lang, slug, layout), planned)
+                        for layout, planned in deck.items()]
             else:
                 job = document_job(project, translation, context, on_screen,
                                    linkable=frozenset())
-                result.documents.append((document_path(lang, slug),
-                                         Planned(document, translation, job)))
+                made = [(document_path(lang, slug), Planned(document, translation, job))]
+            result.documents += made
+            for _, planned in made:
+                _start(planned, started)
         for spec in (s for s in specs if not s.languages or lang in s.languages):
             result.packs.append(PlannedPack(spec, lang, spec.printing, _pack_parts(
-                project, documents, spec, lang, spec.printing)))
+                project, documents, spec, lang, spec.printing, started)))
             if spec.printing.booklet:
                 printing = booklet_pages(spec.printing)
                 result.packs.append(PlannedPack(spec, lang, printing, _pack_parts(
-                    project, documents, spec, lang, printing), booklet=True))
+                    project, documents, spec, lang, printing, started), booklet=True))
     return result
+
+
+def _start(planned: Planned, started: Callable[[Job], None]) -> None:
+    """Hand on a planned document's renders: a deck's slides first (its handout and notes
+    pages are drawn around them once both are made)."""
+    for job in (planned.slides, planned.job):
+        if job is not None:
+            started(job)
 
 
 def booklet_pages(printing: Printing) -> Printing:
@@ -144,7 +160,8 @@ def booklet_pages(printing: Printing) -> Printing:
 
 
 def _pack_parts(project: Project, documents: dict[str, Document], spec: PackSpec,
-                lang: str, printing: Printing) -> list[Planned]:
+                lang: str, printing: Printing,
+                started: Callable[[Job], None] = lambda job: None) -> list[Planned]:
     title = project.text(spec.titles, lang)
     context = jinja.make_context(project.theme, lang, spec.event, title, spec.id, spec.audience,
                                  project.templating)
@@ -161,6 +178,7 @@ def _pack_parts(project: Project, documents: dict[str, Document], spec: PackSpec
             job = document_job(project, translation, context, printing, note_lang, in_pack=True,
                                linkable=frozenset(spec.documents) - {slug})
             parts.append(Planned(document, translation, job, note_lang is not None))
+        _start(parts[-1], started)
     return parts
 
 
@@ -170,6 +188,15 @@ def document_job(project: Project, translation: Translation, context: jinja.Cont
     """The render job for one document; `note_lang` adds the fallback note in that language.
     On paper (`printing.qr`) its links get numbers and QR codes in the margin beside them;
     `in_pack` leaves page numbers to the pack; links to the `linkable` documents jump to them."""
+    inputs = ("document", repr(context), repr(printing), str(note_lang), str(in_pack),
+              repr(sorted(linkable) if linkable is not None else None))
+    return kept_jobs(project, translation, inputs, lambda: [_document_job(
+        project, translation, context, printing, note_lang, in_pack, linkable)])[0]
+
+
+def _document_job(project: Project, translation: Translation, context: jinja.Context,
+                  printing: Printing, note_lang: str | None, in_pack: bool,
+                  linkable: frozenset[str] | None) -> Job:
     body = resources.adapt(markdown.document_body(
         translation, context, labels.labels(project.theme, translation.lang)), project.links,
         translation.path.parent, translation.lang)
@@ -191,6 +218,20 @@ def deck_planned(project: Project, document: Document, translation: Translation,
     """A deck's `layouts`: its slides, and handout and notes pages the slides are placed into
     (so each slide is rendered once). `note_lang` adds the fallback note in that language; only
     the layouts asked for are laid out, a pack showing one of them."""
+    layouts = tuple(layouts)
+    inputs = ("deck", repr(context), repr(event), repr(printing), str(note_lang), str(in_pack),
+              *layouts)
+    plain, *own = kept_jobs(project, translation, inputs, lambda: _deck_jobs(
+        project, translation, context, event, printing, note_lang, in_pack, layouts))
+    return {layout: Planned(document, translation, job, note_lang is not None, layout,
+                            None if layout == "slides" else plain)
+            for layout, job in zip(layouts, own)}
+
+
+def _deck_jobs(project: Project, translation: Translation, context: jinja.Context,
+               event: Event, printing: Printing, note_lang: str | None, in_pack: bool,
+               layouts: tuple[str, ...]) -> list[Job]:
+    """The deck's slides render as placed into handout and notes pages, then each layout's."""
     slides = deck_slides(project, translation, context)
 
     def job(template: str, note: str | None = None, numbered_by_pack: bool = False) -> Job:
@@ -199,17 +240,27 @@ def deck_planned(project: Project, document: Document, translation: Translation,
                         numbered_by_pack, frame_lang=note_lang)
 
     plain = job("slides.html")
-    fell_back = note_lang is not None
-    made = {
-        "slides": lambda: Planned(document, translation, job("slides.html", note_lang)
-                                  if fell_back else plain, fell_back, "slides"),
-        "handout": lambda: Planned(document, translation,
-                                   job("slide-handout.html", note_lang, in_pack),
-                                   fell_back, "handout", plain),
-        "notes": lambda: Planned(document, translation, job("slide-notes.html", note_lang, in_pack),
-                                 fell_back, "notes", plain),
-    }
-    return {layout: made[layout]() for layout in layouts}
+    made = {"slides": lambda: job("slides.html", note_lang) if note_lang is not None else plain,
+            "handout": lambda: job("slide-handout.html", note_lang, in_pack),
+            "notes": lambda: job("slide-notes.html", note_lang, in_pack)}
+    return [plain, *(made[layout]() for layout in layouts)]
+
+
+def kept_jobs(project: Project, translation: Translation, inputs: tuple[str, ...],
+              make: Callable[[], list[Job]]) -> list[Job]:
+    """make()'s jobs, or those it made in an earlier build from the same source, settings and
+    files (plan.inputs): an edit lays out again the documents it changed, not every page."""
+    if not memos.active():
+        return make()
+    setting = memos.once_a_build("setting", (id(project),), lambda: inputs_setting(project))
+    kept = memory.kept_call("jobs", (setting, source_state(translation), *inputs),
+                            lambda: json.dumps([_job_fields(job) for job in make()]))
+    return [Job(**{**fields, "base": Path(fields["base"])}) for fields in json.loads(kept)]
+
+
+def _job_fields(job: Job) -> dict:
+    return {"name": job.name, "html": job.html, "base": str(job.base), "lang": job.lang,
+            "source": job.source, "variant": job.variant}
 
 
 def deck_slides(project: Project, translation: Translation,
@@ -235,9 +286,9 @@ def deck_job(project: Project, translation: Translation, slides: list[decks.Slid
 def page_job(project: Project, translation: Translation, context: jinja.Context) -> Job:
     """How a translation reads on its own: a document's pages, or a deck's slides."""
     if translation.meta.kind == "presentation":
-        slides = deck_slides(project, translation, context)
-        return deck_job(project, translation, slides, "slides.html", project.event,
-                        project.printing)
+        return kept_jobs(project, translation, ("page", repr(context)), lambda: [deck_job(
+            project, translation, deck_slides(project, translation, context), "slides.html",
+            project.event, project.printing)])[0]
     return document_job(project, translation, context, project.printing)
 
 

@@ -61,9 +61,16 @@ def write_zip(stage: Staging, relative: str, folder: str, members: list[Member])
             info = zipfile.ZipInfo(f"{folder}/{member.name}", date_time=ZIP_TIME)
             info.create_system = 3  # Unix, so the permissions below mean the same everywhere
             info.external_attr = 0o644 << 16
-            info.compress_type = zipfile.ZIP_DEFLATED
+            info.compress_type = compression(member.name)
             archive.writestr(info, member.read())
     return stage.write(relative, out.getvalue())
+
+
+def compression(name: str) -> int:
+    """PDFs are stored as they are: their streams are compressed already, and deflating them
+    again saved 8 % of the sample's zips for most of the time spent writing them (0.2 s of CPU
+    for its 10 MB, every time a pack changes); text is deflated."""
+    return zipfile.ZIP_STORED if name.endswith(".pdf") else zipfile.ZIP_DEFLATED
 
 
 def _holds(path: Path, folder: str, members: list[Member]) -> bool:

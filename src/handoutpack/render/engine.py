@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 from urllib.parse import unquote, urlsplit
 
 from ..markup.scripts import direction
-from . import squeeze, textlayer
+from . import squeeze, stylesheets, textlayer
 from ..store.digests import file_digest
 from ..errors import HandoutpackError, Problem
 from ..store.memos import memo
@@ -254,6 +254,7 @@ class Renderer:
 
         if self._fonts is None:
             self._fonts = _font_configuration(self.fetcher)
+            stylesheets.keep_sheets(self._fonts, self.fetcher, Refused)  # parsed once a worker
         self.fetcher.refused.clear()
         self.fetcher.too_big.clear()
         self.fetcher.read.clear()

@@ -62,14 +62,22 @@ class Pool:
         items = list(items)
         if not items:
             return
+        yield from self.results({self.submit(task, item): item for item in items}, items)
+
+    def submit(self, task: Task, item: T) -> Future:
+        """Start task(item) on a worker now; its result comes through results()."""
         executor = self._start()
-        order = {id(item): index for index, item in enumerate(items)}
         try:
-            pending: dict[Future, T] = {executor.submit(_call, task, item): item
-                                        for item in items}
+            return executor.submit(_call, task, item)
         except BrokenProcessPool:
             self.broken = True
             raise
+
+    def results(self, pending: dict[Future, T], order: list[T]) -> Iterator[tuple[T, Any]]:
+        """(item, result) of each submitted task in `pending`, as each finishes. When tasks
+        fail, no new one starts, and the error is that of the first failed item in `order`."""
+        index = {id(item): number for number, item in enumerate(order)}
+        pending = dict(pending)
         failed: list[tuple[int, BaseException]] = []
         try:
             while pending:
@@ -80,7 +88,8 @@ class Pool:
                         continue
                     if future.exception() is not None:
                         self.broken |= isinstance(future.exception(), BrokenProcessPool)
-                        failed.append((order[id(item)], _explained(future.exception(), item)))
+                        failed.append((index.get(id(item), len(order)),
+                                       _explained(future.exception(), item)))
                         for other in pending:  # no new work; what runs already finishes
                             other.cancel()
                     elif not failed:
@@ -164,6 +173,20 @@ class Inline:
     def run(self, task: Task, items: Iterable[T]) -> Iterator[tuple[T, Any]]:
         for item in items:
             yield item, task(self.renderer, item)
+
+    def submit(self, task: Task, item: T) -> Future:
+        """task(item), done at once: its result or error in a finished Future."""
+        future: Future = Future()
+        try:
+            future.set_result(task(self.renderer, item))
+        except Exception as error:  # given back in order by results(), as the pool does
+            future.set_exception(error)
+        return future
+
+    def results(self, pending: dict[Future, T], order: list[T]) -> Iterator[tuple[T, Any]]:
+        index = {id(item): number for number, item in enumerate(order)}
+        for future, item in sorted(pending.items(), key=lambda pair: index.get(id(pair[1]), 0)):
+            yield item, future.result()
 
 
 def _start_worker(make_renderer: Callable[[], Renderer], temp: str, build: int) -> None:

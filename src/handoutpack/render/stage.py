@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable
+from concurrent.futures import Future
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -58,6 +59,10 @@ class Rendering:
         self.cache = spec.open()
         self.fetcher = Fetcher(*_fetcher_args(settings))
         self.done: dict[Job, Rendered] = {}
+        self.pending: dict[Job, Future] = {}
+        """Renders started and not yet collected (see start)."""
+        self.reasons: dict[Job, str] = {}
+        """Why each started render is made again, for the log."""
         self._keys: dict[Job, str] = {}
 
     def key(self, job: Job) -> str:
@@ -69,24 +74,31 @@ class Rendering:
                                   job.html, job.base.as_posix(), job.lang)
         return self._keys[job]
 
+    def start(self, job: Job) -> None:
+        """Start rendering `job` on the pool now, unless it is done, under way or in the cache:
+        a build starts each render as soon as its page is laid out, while it plans the rest."""
+        if job in self.done or job in self.pending:
+            return
+        found = self.cache.render(self.key(job), self.fetcher)
+        if isinstance(found, Miss):
+            self.reasons[job] = self._why(job, found.reason)
+            self.reporter.expect(1)
+            self.pending[job] = self.pool.submit(_render, job)
+        else:
+            self.done[job] = found
+            self.reporter.reused += 1
+
     def get(self, jobs: Iterable[Job]) -> dict[Job, Rendered]:
+        """Each job's render, once all are done (those not started yet are started now)."""
         jobs = list(dict.fromkeys(jobs))
-        reasons = {}
         for job in jobs:
-            if job in self.done:
-                continue
-            found = self.cache.render(self.key(job), self.fetcher)
-            if isinstance(found, Miss):
-                reasons[job] = self._why(job, found.reason)
-            else:
-                self.done[job] = found
-                self.reporter.reused += 1
-        self.reporter.expect(len(reasons))
-        for job, rendered in self.pool.run(_render, reasons):
+            self.start(job)
+        waiting = {self.pending.pop(job): job for job in jobs if job in self.pending}
+        for job, rendered in self.pool.results(waiting, jobs):
             self.done[job] = rendered
             self.cache.store_render(self.key(job), rendered)
             self.cache.remember(job.name, f"{self.key(job)} {self._source_digest(job)}")
-            self.reporter.did("rendered", job.name, reasons[job])
+            self.reporter.did("rendered", job.name, self.reasons.pop(job))
         return {job: self.done[job] for job in jobs}
 
     def _why(self, job: Job, reason: str) -> str:
@@ -139,20 +151,37 @@ class Renders:
             return self.rendered[planned.job]
         pair = (planned.job, planned.slides)
         if pair not in self._placed:
-            self._placed[pair] = self._place(self.rendered[planned.job],
-                                             self.rendered[planned.slides])
+            self.place([planned], Inline(None))
         return self._placed[pair]
 
-    def _place(self, sheets: Rendered, slides: Rendered) -> Rendered:
-        entry = key("placed", code_digest(), hashlib.sha256(sheets.pdf).hexdigest(),
-                    hashlib.sha256(slides.pdf).hexdigest())
-        found = self.cache.read("placed", entry)
-        if not isinstance(found, Miss):
-            return Rendered(found[1], int(found[0]["pages"]), tuple(found[0]["warnings"]))
-        placed = place_slides(sheets, slides)
-        self.cache.write("placed", entry, placed.pdf, pages=placed.pages,
-                         warnings=list(placed.warnings))
-        return placed
+    def place(self, planned: Iterable[Planned], pool: Pool | Inline) -> None:
+        """Place the slides of every deck's handout and notes pages in `planned` now, those the
+        cache does not have on the pool's workers, at once."""
+        todo: dict[tuple[Job, Job], str] = {}
+        for pair in dict.fromkeys((p.job, p.slides) for p in planned if p.slides is not None):
+            if pair in self._placed or pair in todo:
+                continue
+            sheets, slides = self.rendered[pair[0]], self.rendered[pair[1]]
+            entry = key("placed", code_digest(), hashlib.sha256(sheets.pdf).hexdigest(),
+                        hashlib.sha256(slides.pdf).hexdigest())
+            found = self.cache.read("placed", entry)
+            if isinstance(found, Miss):
+                todo[pair] = entry
+            else:
+                self._placed[pair] = Rendered(found[1], int(found[0]["pages"]),
+                                              tuple(found[0]["warnings"]))
+        items = {id(item): (pair, item) for pair in todo
+                 for item in [(pair[0].name, self.rendered[pair[0]], self.rendered[pair[1]])]}
+        for item, placed in pool.run(_place, [item for _, item in items.values()]):
+            pair = items[id(item)][0]
+            self._placed[pair] = placed
+            self.cache.write("placed", todo[pair], placed.pdf, pages=placed.pages,
+                             warnings=list(placed.warnings))
+
+
+def _place(renderer: Renderer | None, item: tuple[str, Rendered, Rendered]) -> Rendered:
+    """On a worker: a deck's handout or notes pages (named item[0]) with its slides placed."""
+    return place_slides(item[1], item[2])
 
 
 def kept_pages(folders: Folders, reuse: bool = True) -> Kept:

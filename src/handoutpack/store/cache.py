@@ -25,6 +25,8 @@ MAGIC = b"handoutpack-cache 2\n"
 KEY_BYTES = 32
 KEEP_DAYS = 30
 """Entries no build has used for this long are deleted at the end of a build."""
+PRUNED = "pruned"
+"""A file in the cache's folder whose date says when it was last pruned."""
 
 
 @dataclass(frozen=True)
@@ -151,7 +153,14 @@ class Cache:
     # ------------------------------------------------------------ upkeep
 
     def prune(self, days: int = KEEP_DAYS) -> int:
-        """Delete entries unused for `days` (every read touches its entry); return how many."""
+        """Delete entries unused for `days` (every read touches its entry); return how many.
+        Done at most once a day: looking at every entry takes longer than an edit's build."""
+        marker = self.folder / PRUNED
+        try:
+            if marker.stat().st_mtime > time.time() - 86400:
+                return 0
+        except OSError:
+            pass
         limit, removed = time.time() - days * 86400, 0
         for path in self.folder.glob("*/*/*"):
             try:
@@ -160,6 +169,10 @@ class Cache:
                     removed += 1
             except OSError:
                 continue
+        try:
+            marker.touch()
+        except OSError:
+            pass  # pruned again next time
         return removed
 
 

@@ -57,11 +57,18 @@ def build_lock(build_dir: Path) -> Iterator[None]:
 def remove_leftovers(build_dir: Path) -> None:
     """Delete temporary files a killed build left behind: only files named as write_atomic
     names them, inside build/ (no finished file is ever one, and no file of the user's)."""
-    for leftover in build_dir.rglob(f".*{TEMPORARY_SUFFIX}"):
-        if leftover.is_file() and not leftover.is_symlink() and inside(build_dir, leftover):
-            leftover.unlink(missing_ok=True)
-    for folder in build_dir.rglob(TEMP_DIR):
-        remove_dead_builds_folders(folder)
+    temp_folder = Path(TEMP_DIR)
+    for folder, folders, files in os.walk(build_dir):  # one pass: the cache holds thousands
+        here = Path(folder)
+        for name in files:
+            if name.startswith(".") and name.endswith(TEMPORARY_SUFFIX):
+                leftover = here / name
+                if leftover.is_file() and not leftover.is_symlink() \
+                        and inside(build_dir, leftover):
+                    leftover.unlink(missing_ok=True)
+        if here.parts[-len(temp_folder.parts):] == temp_folder.parts:
+            remove_dead_builds_folders(here)
+            folders.clear()  # a live build's fonts: nothing of ours to remove in there
     for root in (build_dir, build_dir / PREVIEW_DIR):
         remove_dead_builds_folders(root, STAGING_PREFIX)
 

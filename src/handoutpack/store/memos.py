@@ -111,6 +111,11 @@ def building(kept: Any) -> Iterator[BuildMemory]:
         _build.reset(token)
 
 
+def active() -> bool:
+    """Whether a build is running in this thread (within `building`): what it keeps is kept."""
+    return _build.get() is not None
+
+
 def kept(entry: str, compute: Callable[[], str]) -> str:
     """compute(), or the result the running build (or an earlier one) kept under `entry`, a
     key of everything it depends on; outside a build, compute()."""

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from ..project.config import PRESENTATION_LAYOUTS
 from ..errors import HandoutpackError
+from .memos import memo
 from .writing import unwritable, write_atomic
 
 LOCK_NAME = ".handoutpack.lock"
@@ -167,12 +168,21 @@ def _genuine(build_dir: Path, output: Output, locate: Callable[[str], Path]) -> 
     if path.is_symlink() or not inside(build_dir, path):
         return False
     try:
-        if not path.is_file() or path.stat().st_size != output.bytes:
+        info = path.stat()
+        if not path.is_file() or info.st_size != output.bytes:
             return False
-        with path.open("rb") as file:
-            return hashlib.file_digest(file, "sha256").hexdigest() == output.sha256
+        return _sha256_at(str(path), info.st_ino, info.st_size, info.st_mtime_ns,
+                          info.st_ctime_ns) == output.sha256
     except OSError:
         return False
+
+
+@memo("inputs", maxsize=4096)  # by inode, size and times: a file written since is read again
+def _sha256_at(path: str, inode: int, size: int, modified: int, changed: int) -> str:
+    """The SHA-256 of the file at `path` in this state: a build reads the manifest's outputs
+    three or four times (before writing, for the manifest, for publishing)."""
+    with open(path, "rb") as file:
+        return hashlib.file_digest(file, "sha256").hexdigest()
 
 
 def inside(folder: Path, path: Path) -> bool:

@@ -1,0 +1,82 @@
+"""A worker parses each stylesheet once: later renders get the same PDF as a fresh worker would
+make, see an edited sheet, and still report the sheet's warnings and the files it read."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import subprocess
+
+import pikepdf
+
+from handoutpack.render.engine import Renderer
+
+SHEET = """
+@font-face { font-family: "Body"; src: url(fonts/body.ttf); }
+body { font-family: "Body"; colour: red; }
+h1 { color: #0b4f6c; font-size: 20pt; }
+@page { size: A5; @bottom-center { content: "page " counter(page); } }
+"""
+
+
+def page(title: str, style: str = "") -> str:
+    return (f'<html><head><link rel="stylesheet" href="style.css"><style>{style}</style></head>'
+            f"<body><h1>{title}</h1><p>{'Words to set. ' * 40}</p></body></html>")
+
+
+def project(tmp_path):
+    (tmp_path / "fonts").mkdir()
+    font = subprocess.run(["fc-match", "-f", "%{file}", "DejaVu Sans"], capture_output=True,
+                          text=True, check=True).stdout
+    (tmp_path / "fonts/body.ttf").write_bytes(open(font, "rb").read())
+    (tmp_path / "style.css").write_text(SHEET, encoding="utf-8")
+    return tmp_path
+
+
+def render(renderer: Renderer, folder, html: str):
+    return renderer.render(html, folder, "page.html", "en")
+
+
+def kept(renderer: Renderer):
+    return renderer._fonts._handoutpack_sheets
+
+
+def test_a_kept_sheet_gives_the_pdf_a_fresh_worker_makes(tmp_path):
+    folder = project(tmp_path)
+    worker = Renderer([folder], [])
+    first = render(worker, folder, page("One"))
+    second = render(worker, folder, page("Two", "h1 { color: #333; }"))
+    assert kept(worker).reused >= 1, "the linked sheet was not parsed again"
+    fresh = render(Renderer([folder], []), folder, page("Two", "h1 { color: #333; }"))
+    assert second.pdf == fresh.pdf
+    assert second.warnings == fresh.warnings and any("colour" in w for w in second.warnings), \
+        "the sheet's warning (an unknown property) is reported by every render using it"
+    css, font = folder.joinpath("style.css").as_uri(), folder.joinpath("fonts/body.ttf").as_uri()
+    for rendered in (first, second):
+        read = dict(rendered.dependencies)
+        assert read[css] == hashlib.sha256(SHEET.encode()).hexdigest()
+        assert font in read, "the font the sheet declares is a file the render read"
+    for rendered in (first, second):  # the kept sheet's @page rule still sets A5
+        with pikepdf.open(io.BytesIO(rendered.pdf)) as pdf:
+            assert round(float(pdf.pages[0].MediaBox[2])) == 420
+
+
+def test_an_edited_sheet_is_parsed_again(tmp_path):
+    folder = project(tmp_path)
+    worker = Renderer([folder], [])
+    before = render(worker, folder, page("Same"))
+    (folder / "style.css").write_text(SHEET.replace("20pt", "40pt"), encoding="utf-8")
+    after = render(worker, folder, page("Same"))
+    fresh = render(Renderer([folder], []), folder, page("Same"))
+    assert after.pdf == fresh.pdf != before.pdf
+    css = folder.joinpath("style.css").as_uri()
+    assert dict(after.dependencies)[css] != dict(before.dependencies)[css]
+
+
+def test_other_uses_of_weasyprint_parse_as_before(tmp_path):
+    import weasyprint
+
+    folder = project(tmp_path)
+    render(Renderer([folder], []), folder, page("Installed"))
+    plain = weasyprint.HTML(string=page("Plain"), base_url=folder.as_uri() + "/").write_pdf()
+    assert plain.startswith(b"%PDF")
