@@ -291,7 +291,7 @@ def recorded_renders(project: Path, scratch: Path) -> tuple[list, dict]:
     try:
         loaded = loader.load(scratch)
         documents = content.load(loaded.reading)
-        planned = plan.plan(loaded, documents, plan.Selection())
+        planned = plan.plan(loaded.planning, documents, plan.Selection())
         with outputs.Staging(loaded.build_dir) as stage:
             build.build(loaded, documents, jobs=1, reuse=False, stage=stage)
         pack_pages(loaded, planned)
@@ -398,7 +398,7 @@ def naive_packs(project: Path, out: Path) -> list[Saved]:
     from handoutpack.plan.selection import Selection
 
     loaded = loader.load(project)
-    planned = plan(loaded, content.load(loaded.reading), Selection())
+    planned = plan(loaded.planning, content.load(loaded.reading), Selection())
     everything = recorded_renders(project, out / "scratch")[1]
     out.mkdir(exist_ok=True)
     files = []

@@ -119,7 +119,7 @@ def own_render(project: Path) -> tuple[float, float]:
         from handoutpack.plan.jobs import plan
         from handoutpack.plan.selection import Selection
         project = loader.load(Path({str(project)!r}))
-        planned = plan(project, content.load(project.reading),
+        planned = plan(project.planning, content.load(project.reading),
                        Selection(documents=("case-for-investors",), languages=("en",)))
         job = next(job for job in planned.jobs() if "case-for-investors" in job.name)
         Path({str(html_dir / "page.html")!r}).write_text(job.html, encoding="utf-8")

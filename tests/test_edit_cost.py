@@ -26,12 +26,12 @@ def test_a_build_lists_the_theme_once_and_the_next_sees_an_edit(make_project, mo
                         lambda folders: listed.append(tuple(folders)) or real(folders))
     kept = kept_pages(project.folders, reuse=False)
     with memos.building(kept):
-        first = plan(project, documents, Selection())
+        first = plan(project.planning, documents, Selection())
     assert len(first.jobs()) >= 4 + 1  # the documents, and the pack's own pages
     assert len(listed) == len(set(listed)) == 1, "the theme's files listed once a build"
     (project_dir / "templates/cover.html").unlink()
     with memos.building(kept):
-        plan(project, documents, Selection())
+        plan(project.planning, documents, Selection())
     assert len(listed) == 2, "the next build lists them again"
 
 
@@ -143,7 +143,7 @@ def test_an_edit_lays_out_again_only_the_documents_it_changed(make_project, monk
         laid_out.clear()
         project = loader.load(project_dir)
         with memos.building(kept_pages(project.folders)) as build:
-            made = plan(project, content.load(project.reading), Selection())
+            made = plan(project.planning, content.load(project.reading), Selection())
             build.kept.save()
         return {job.name: job.html for job in made.jobs()}
 

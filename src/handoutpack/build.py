@@ -72,7 +72,7 @@ def make(project: Project, documents: dict[str, Document], selection: Selection 
                                              temp_root=project.build_dir / TEMP_DIR) as pool:
         rendering = Rendering(project.render_settings, spec, pool, reporter)
         with memos.building(kept):  # each render starts as soon as its page is laid out
-            planned = plan(project, documents, selection, started=rendering.start)
+            planned = plan(project.planning, documents, selection, started=rendering.start)
         reporter.jobs = len(planned.jobs())
         reporter.notes += prepress.brand_notes(project.press, planned)
         rendered = rendering.get(planned.jobs())
@@ -120,14 +120,15 @@ def write(made: Made, stage: Staging) -> list[Output]:
                                      **{path: len(pack[0]) for path, pack in packs.items()}})
     outputs = [save(stage, path, made.documents[path], kind=p.layout,
                     lang=p.translation.lang, document=p.document.slug, pages=renders[p].pages,
-                    sources=[source_name(project, p.translation)])
+                    sources=[source_name(project.root, p.translation)])
                for path, p in planned.documents]
     for pack in planned.packs:
         pdf, pages, pack_pages = packs[pack.path]
         outputs.append(save(stage, pack.path, pdf,
                             kind="booklet" if pack.booklet else "pack", lang=pack.lang,
                             pack=pack.spec.id, pages=pages,
-                            sources=[source_name(project, p.translation) for p in pack.parts],
+                            sources=[source_name(project.root, p.translation)
+                                     for p in pack.parts],
                             fallbacks=[p.document.slug for p in pack.parts if p.fell_back],
                             print=prepress.ticket_data(project.press, pack, pack_pages)))
     prepress.write_tickets(project.langs, planned,

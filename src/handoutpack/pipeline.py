@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Callable
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -58,8 +58,10 @@ def build_and_publish(project: Project, documents: dict[str, Document] | None = 
     kept = kept_pages(project.folders, reuse=reuse)
     with memos.building(kept):
         noticed, errors = triage(project, documents, selection, strict, unread)
-    failure = failing.failed(project, errors)
-    project, documents, wanted = failing.left_out(project, documents, selection, failure)
+    failure = failing.failed(project.packs, errors)
+    packs, documents, wanted = failing.left_out(project.folders, project.default_language,
+                                                project.packs, documents, selection, failure)
+    project = replace(project, packs=packs)  # the packs whose documents failed are not built
     outputs, warnings = [], []
     with build_lock(project.build_dir):
         with Staging(project.build_dir) as stage:  # the PDFs, zips and pages move in together

@@ -102,8 +102,8 @@ def triage(project: Project, documents: dict[str, Document], selection: Selectio
 def inspect(project: Project, documents: dict[str, Document], selection: Selection,
             history: bool) -> list[Problem]:
     """Every check on a loaded project, limited to the packs and languages selected."""
-    selection.check(project)
-    langs = selection.langs(project)
+    selection.check(project.packs, project.langs)
+    langs = selection.langs(project.langs)
     wanted = _wanted(project, documents, selection)
     unreadable = {match["slug"] for path in project.content_dir.rglob("*.md")
                   if (match := content.FILE_RE.match(path.name)) and match["slug"] not in documents}
@@ -113,7 +113,7 @@ def inspect(project: Project, documents: dict[str, Document], selection: Selecti
     findings += check_fonts(project)
     findings += empty_packs(project, documents, selection)
     findings += untranslated_words(project, langs)
-    pages = Pages(project, documents)
+    pages = Pages(project.planning, documents)
     for document in wanted.values():
         for lang, translation in document.translations.items():
             if lang not in langs:
@@ -142,5 +142,5 @@ def _wanted(project: Project, documents: dict[str, Document],
             selection: Selection) -> dict[str, Document]:
     if not selection.packs:
         return documents
-    slugs = {slug for spec in selection.pack_specs(project) for slug in spec.documents}
+    slugs = {slug for spec in selection.pack_specs(project.packs) for slug in spec.documents}
     return {slug: d for slug, d in documents.items() if slug in slugs}

@@ -27,7 +27,8 @@ def kept_findings(project: Project, documents: dict[str, Document], translation:
         return check()
     states = memos.once_a_build("source states", (id(documents),),
                                  lambda: sources_state(documents))
-    shared = memos.once_a_build("setting", (id(project),), lambda: setting(project))
+    shared = memos.once_a_build("setting", (id(project),),
+                                lambda: setting(project.folders, project))
     own = translation.path.resolve()
     base = (shared, str(own), states.get(own, ""))
     checked: list[list[Problem]] = []

@@ -14,9 +14,9 @@ def empty_packs(project: Project, documents: dict[str, Document],
     """A pack none of whose documents exist in a language is the English pack with another cover:
     worth a warning, unless the pack lists that language on purpose."""
     findings = []
-    for spec in selection.pack_specs(project):
+    for spec in selection.pack_specs(project.packs):
         slugs = list(dict.fromkeys(s for s in spec.documents if s in documents))
-        for lang in selection.langs(project):
+        for lang in selection.langs(project.langs):
             if lang == project.default_language or not slugs or spec.languages:
                 continue
             if not any(lang in documents[s].translations for s in slugs):

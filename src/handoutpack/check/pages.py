@@ -13,6 +13,7 @@ from ..markup import jinja
 from ..markup.memory import kept_call
 from ..sources import resources
 from ..project.config import Project
+from ..project.parts import Planning
 from ..project.keys import suggest
 from ..sources.content import Document, Translation
 from ..errors import HandoutpackError
@@ -141,8 +142,8 @@ def css_urls(css: str) -> list[str]:
 class Pages:
     """Each translation's page HTML (on its own, in its own language), made once, and the ids in it."""
 
-    def __init__(self, project: Project, documents: dict[str, Document]):
-        self.project = project
+    def __init__(self, planning: Planning, documents: dict[str, Document]):
+        self.planning = planning
         self.documents = documents
         self.by_path = {t.path.resolve(): t for d in documents.values()
                         for t in d.translations.values()}
@@ -159,10 +160,11 @@ class Pages:
         return self._parsed[translation.path]
 
     def _parse(self, translation: Translation) -> PageParser | None:
-        context = jinja.make_context(self.project.theme, translation.lang, self.project.event,
-                                     templating=self.project.templating)
+        planning = self.planning
+        context = jinja.make_context(planning.theme, translation.lang, planning.event,
+                                     templating=planning.templating)
         try:
-            job = page_job(self.project, translation, context)
+            job = page_job(planning, translation, context)
         except HandoutpackError as error:
             if any(p.file == translation.path.name for p in error.problems):
                 return None  # a Jinja error in the content: check_jinja reports it

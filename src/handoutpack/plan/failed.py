@@ -9,7 +9,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from ..errors import HandoutpackError, Problems
-from ..project.config import Project
+from ..project.parts import Folders
+from ..project.settings import PackSpec
 from ..sources.content import FILE_RE, Document
 from .selection import Selection
 
@@ -41,42 +42,36 @@ class Failed:
         return Problems(messages)
 
 
-def failed(project: Project, errors: list) -> Failed:
+def failed(packs: dict[str, PackSpec], errors: list) -> Failed:
+    """What the `errors` of documents leave out: their files, and the `packs` holding them."""
     files = {f.file for f in errors}
     slugs = {match["slug"] for file in files if (match := FILE_RE.match(Path(file).name))}
-    packs = {spec.id: sorted(f for f in files if FILE_RE.match(Path(f).name)
+    stale = {spec.id: sorted(f for f in files if FILE_RE.match(Path(f).name)
                              and FILE_RE.match(Path(f).name)["slug"] in spec.documents)
-             for spec in project.packs.values() if slugs & set(spec.documents)}
-    return Failed(errors, files, packs)
+             for spec in packs.values() if slugs & set(spec.documents)}
+    return Failed(errors, files, stale)
 
 
-def left_out(project: Project, documents: dict[str, Document], selection: Selection,
-             failure: Failed) -> tuple[Project, dict[str, Document], Selection | None]:
-    """The project, documents and selection without what failed; None for the selection when
+def left_out(folders: Folders, default: str, packs: dict[str, PackSpec],
+             documents: dict[str, Document], selection: Selection, failure: Failed
+             ) -> tuple[dict[str, PackSpec], dict[str, Document], Selection | None]:
+    """The packs, documents and selection without what failed (a document without its
+    translation in the `default` language is left out whole); None for the selection when
     nothing asked for is left to build."""
     if not failure:
-        return project, documents, selection
+        return packs, documents, selection
     kept: dict[str, Document] = {}
     for slug, document in documents.items():
         good = {lang: t for lang, t in document.translations.items()
-                if _name(project, t.path) not in failure.files}
-        if project.default_language in good:
+                if folders.shown(t.path) not in failure.files}
+        if default in good:
             kept[slug] = replace(document, translations=good)
-    packs = {pack_id: spec for pack_id, spec in project.packs.items()
-             if pack_id not in failure.packs}
+    packs = {pack_id: spec for pack_id, spec in packs.items() if pack_id not in failure.packs}
     chosen = tuple(p for p in selection.packs if p in packs)
     wanted_docs = tuple(d for d in selection.documents if d in kept)
     if (selection.packs or selection.documents) and not chosen and not wanted_docs:
-        return replace(project, packs=packs), kept, None
-    return (replace(project, packs=packs), kept,
-            replace(selection, packs=chosen, documents=wanted_docs))
-
-
-def _name(project: Project, path: Path) -> str:
-    try:
-        return str(path.relative_to(project.root))
-    except ValueError:
-        return str(path)
+        return packs, kept, None
+    return packs, kept, replace(selection, packs=chosen, documents=wanted_docs)
 
 
 def stale_record(build_dir: Path, failure: Failed, built_packs: set[str]) -> bytes:

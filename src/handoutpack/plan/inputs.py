@@ -11,24 +11,25 @@ from pathlib import Path
 
 from ..markup.theme import builtin_dir
 from ..markup import templates
-from ..project.config import Project
+from ..project.parts import Folders
 from ..sources.content import Document, Translation
 from ..store.digests import code_digest, key
 
 
-def setting(project: Project) -> str:
+def setting(folders: Folders, config: object) -> str:
     """Everything a document's pages and findings may depend on besides the documents' sources:
-    handoutpack's code, the configuration as loaded (the profile, config texts), the settings
+    handoutpack's code, the configuration as loaded that they are made from (`config`: the
+    slice, or the project, by its repr: the profile and the config texts in it), the settings
     from the environment, every other file of the project and of its template and style folders
     (templates, labels, translation catalogues, styles, images: by path, size and date), and the
     sources' names (a link to another document works when its file exists). Files outside the
     project are not seen, as for a build with nothing changed (pipeline.Unchanged)."""
-    folders = [project.root, *templates.template_dirs(project.folders), *templates.style_dirs(project.folders),
-               builtin_dir("templates"), builtin_dir("styles")]
-    sources = project.content_dir.resolve()
-    listing = [line for folder in dict.fromkeys(f.resolve() for f in folders)
-               for line in _listing(folder, project.build_dir.resolve(), sources)]
-    return key("setting", code_digest(), repr(project), os.environ.get("SOURCE_DATE_EPOCH", ""),
+    tops = [folders.root, *templates.template_dirs(folders), *templates.style_dirs(folders),
+            builtin_dir("templates"), builtin_dir("styles")]
+    sources = folders.content.resolve()
+    listing = [line for top in dict.fromkeys(f.resolve() for f in tops)
+               for line in _listing(top, folders.build.resolve(), sources)]
+    return key("setting", code_digest(), repr(config), os.environ.get("SOURCE_DATE_EPOCH", ""),
                *listing)
 
 

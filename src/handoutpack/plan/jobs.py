@@ -20,7 +20,8 @@ from ..store import memos
 from ..markup import labels, numbers
 from ..project import paper
 from ..sources import resources
-from ..project.config import PRESENTATION_LAYOUTS, Event, PackSpec, Printing, Project
+from ..project.parts import Planning
+from ..project.settings import PRESENTATION_LAYOUTS, Event, PackSpec, Printing
 from .inputs import setting as inputs_setting, source_state
 from .selection import Selection
 from ..project.keys import suggest
@@ -101,13 +102,13 @@ class Plan:
                                   if p.layout in PRESENTATION_LAYOUTS))
 
 
-def plan(project: Project, documents: dict[str, Document], selection: Selection,
+def plan(planning: Planning, documents: dict[str, Document], selection: Selection,
          started: Callable[[Job], None] = lambda job: None) -> Plan:
     """Decide every output and the document render each needs, giving `started` each render as
     soon as it is laid out (a build starts rendering it while it plans the rest)."""
-    selection.check(project)
-    check_packs(project.folders, project.packs, documents)
-    specs = selection.pack_specs(project)
+    selection.check(planning.packs, planning.languages)
+    check_packs(planning.folders, planning.packs, documents)
+    specs = selection.pack_specs(planning.packs)
     wanted = (documents if not selection.packs and not selection.documents
               else {slug: documents[slug] for spec in specs for slug in spec.documents})
     for slug in selection.documents:
@@ -115,21 +116,21 @@ def plan(project: Project, documents: dict[str, Document], selection: Selection,
             raise HandoutpackError(f"no document '{slug}'{suggest(slug, documents)}")
         wanted[slug] = documents[slug]
     result = Plan()
-    for lang in selection.langs(project):
-        context = jinja.make_context(project.theme, lang, project.event,
-                                     templating=project.templating)
-        on_screen = replace(project.printing, qr=False)  # links work there; QR codes are for paper
+    for lang in selection.langs(planning.languages):
+        context = jinja.make_context(planning.theme, lang, planning.event,
+                                     templating=planning.templating)
+        on_screen = replace(planning.printing, qr=False)  # links work on screen; QR codes on paper
         for slug, document in wanted.items():
             if lang not in document.translations:
                 continue
             translation = document.translations[lang]
             if translation.meta.kind == "presentation":
-                deck = deck_planned(project, document, translation, context, project.event,
+                deck = deck_planned(planning, document, translation, context, planning.event,
                                     on_screen)
                 made = [(document_path(lang, slug, layout), planned)
                         for layout, planned in deck.items()]
             else:
-                job = document_job(project, translation, context, on_screen,
+                job = document_job(planning, translation, context, on_screen,
                                    linkable=frozenset())
                 made = [(document_path(lang, slug), Planned(document, translation, job))]
             result.documents += made
@@ -137,11 +138,11 @@ def plan(project: Project, documents: dict[str, Document], selection: Selection,
                 _start(planned, started)
         for spec in (s for s in specs if not s.languages or lang in s.languages):
             result.packs.append(PlannedPack(spec, lang, spec.printing, _pack_parts(
-                project, documents, spec, lang, spec.printing, started)))
+                planning, documents, spec, lang, spec.printing, started)))
             if spec.printing.booklet:
                 printing = booklet_pages(spec.printing)
                 result.packs.append(PlannedPack(spec, lang, printing, _pack_parts(
-                    project, documents, spec, lang, printing, started), booklet=True))
+                    planning, documents, spec, lang, printing, started), booklet=True))
     return result
 
 
@@ -159,30 +160,30 @@ def booklet_pages(printing: Printing) -> Printing:
                    pdf_variant=printing.variant)
 
 
-def _pack_parts(project: Project, documents: dict[str, Document], spec: PackSpec,
+def _pack_parts(planning: Planning, documents: dict[str, Document], spec: PackSpec,
                 lang: str, printing: Printing,
                 started: Callable[[Job], None] = lambda job: None) -> list[Planned]:
-    title = project.text(spec.titles, lang)
-    context = jinja.make_context(project.theme, lang, spec.event, title, spec.id, spec.audience,
-                                 project.templating)
+    title = planning.theme.text(spec.titles, lang)
+    context = jinja.make_context(planning.theme, lang, spec.event, title, spec.id,
+                                 spec.audience, planning.templating)
     parts = []
     for slug in spec.documents:
         document = documents[slug]
-        translation = document.best(lang, project.default_language)
+        translation = document.best(lang, planning.languages.default)
         note_lang = lang if translation.lang != lang else None
         if translation.meta.kind == "presentation":
-            parts.append(deck_planned(project, document, translation, context, spec.event,
+            parts.append(deck_planned(planning, document, translation, context, spec.event,
                                       printing, note_lang, in_pack=True,
                                       layouts=(spec.presentations,))[spec.presentations])
         else:
-            job = document_job(project, translation, context, printing, note_lang, in_pack=True,
-                               linkable=frozenset(spec.documents) - {slug})
+            job = document_job(planning, translation, context, printing, note_lang,
+                               in_pack=True, linkable=frozenset(spec.documents) - {slug})
             parts.append(Planned(document, translation, job, note_lang is not None))
         _start(parts[-1], started)
     return parts
 
 
-def document_job(project: Project, translation: Translation, context: jinja.Context,
+def document_job(planning: Planning, translation: Translation, context: jinja.Context,
                  printing: Printing, note_lang: str | None = None, in_pack: bool = False,
                  linkable: frozenset[str] | None = None) -> Job:
     """The render job for one document; `note_lang` adds the fallback note in that language.
@@ -190,28 +191,28 @@ def document_job(project: Project, translation: Translation, context: jinja.Cont
     `in_pack` leaves page numbers to the pack; links to the `linkable` documents jump to them."""
     inputs = ("document", repr(context), repr(printing), str(note_lang), str(in_pack),
               repr(sorted(linkable) if linkable is not None else None))
-    return kept_jobs(project, translation, inputs, lambda: [_document_job(
-        project, translation, context, printing, note_lang, in_pack, linkable)])[0]
+    return kept_jobs(planning, translation, inputs, lambda: [_document_job(
+        planning, translation, context, printing, note_lang, in_pack, linkable)])[0]
 
 
-def _document_job(project: Project, translation: Translation, context: jinja.Context,
+def _document_job(planning: Planning, translation: Translation, context: jinja.Context,
                   printing: Printing, note_lang: str | None, in_pack: bool,
                   linkable: frozenset[str] | None) -> Job:
     body = resources.adapt(markdown.document_body(
-        translation, context, labels.labels(project.theme, translation.lang)), project.links,
-        translation.path.parent, translation.lang)
+        translation, context, labels.labels(planning.theme, translation.lang)),
+        planning.links, translation.path.parent, translation.lang)
     if linkable is not None:  # None: the source's links as written, for `check` to follow
         body = links.link_documents(body, translation.path.parent, linkable)
     if printing.qr:
         frame_lang = note_lang or translation.lang
         body, _ = links.number_links(
-            body, labels.labels(project.theme, frame_lang)["links_qr_alt"],
+            body, labels.labels(planning.theme, frame_lang)["links_qr_alt"],
             frame_lang if frame_lang != translation.lang else "")
-    return _job(project, translation, "document.html", printing, note_lang, body=body,
+    return _job(planning, translation, "document.html", printing, note_lang, body=body,
                 numbered_by_pack=in_pack)
 
 
-def deck_planned(project: Project, document: Document, translation: Translation,
+def deck_planned(planning: Planning, document: Document, translation: Translation,
                  context: jinja.Context, event: Event, printing: Printing,
                  note_lang: str | None = None, in_pack: bool = False,
                  layouts: Iterable[str] = PRESENTATION_LAYOUTS) -> dict[str, Planned]:
@@ -221,22 +222,22 @@ def deck_planned(project: Project, document: Document, translation: Translation,
     layouts = tuple(layouts)
     inputs = ("deck", repr(context), repr(event), repr(printing), str(note_lang), str(in_pack),
               *layouts)
-    plain, *own = kept_jobs(project, translation, inputs, lambda: _deck_jobs(
-        project, translation, context, event, printing, note_lang, in_pack, layouts))
+    plain, *own = kept_jobs(planning, translation, inputs, lambda: _deck_jobs(
+        planning, translation, context, event, printing, note_lang, in_pack, layouts))
     return {layout: Planned(document, translation, job, note_lang is not None, layout,
                             None if layout == "slides" else plain)
             for layout, job in zip(layouts, own)}
 
 
-def _deck_jobs(project: Project, translation: Translation, context: jinja.Context,
+def _deck_jobs(planning: Planning, translation: Translation, context: jinja.Context,
                event: Event, printing: Printing, note_lang: str | None, in_pack: bool,
                layouts: tuple[str, ...]) -> list[Job]:
     """The deck's slides render as placed into handout and notes pages, then each layout's."""
-    slides = deck_slides(project, translation, context)
+    slides = deck_slides(planning, translation, context)
 
     def job(template: str, note: str | None = None, numbered_by_pack: bool = False) -> Job:
         # in a pack, even the slides placed in its pages speak the pack's language
-        return deck_job(project, translation, slides, template, event, printing, note,
+        return deck_job(planning, translation, slides, template, event, printing, note,
                         numbered_by_pack, frame_lang=note_lang)
 
     plain = job("slides.html")
@@ -246,13 +247,14 @@ def _deck_jobs(project: Project, translation: Translation, context: jinja.Contex
     return [plain, *(made[layout]() for layout in layouts)]
 
 
-def kept_jobs(project: Project, translation: Translation, inputs: tuple[str, ...],
+def kept_jobs(planning: Planning, translation: Translation, inputs: tuple[str, ...],
               make: Callable[[], list[Job]]) -> list[Job]:
     """make()'s jobs, or those it made in an earlier build from the same source, settings and
     files (plan.inputs): an edit lays out again the documents it changed, not every page."""
     if not memos.active():
         return make()
-    setting = memos.once_a_build("setting", (id(project),), lambda: inputs_setting(project))
+    setting = memos.once_a_build("setting", (id(planning),),
+                                 lambda: inputs_setting(planning.folders, planning))
     kept = memory.kept_call("jobs", (setting, source_state(translation), *inputs),
                             lambda: json.dumps([_job_fields(job) for job in make()]))
     return [Job(**{**fields, "base": Path(fields["base"])}) for fields in json.loads(kept)]
@@ -263,62 +265,64 @@ def _job_fields(job: Job) -> dict:
             "source": job.source, "variant": job.variant}
 
 
-def deck_slides(project: Project, translation: Translation,
+def deck_slides(planning: Planning, translation: Translation,
                 context: jinja.Context) -> list[decks.Slide]:
     """A deck's slides, their images and links adapted as a document's are (resources.adapt)."""
     folder, lang = translation.path.parent, translation.lang
-    return [replace(slide, html=resources.adapt(slide.html, project.links, folder, lang),
-                    notes_html=resources.adapt(slide.notes_html, project.links, folder, lang))
-            for slide in decks.deck(translation, context, labels.labels(project.theme, lang))]
+    links = planning.links
+    return [replace(slide, html=resources.adapt(slide.html, links, folder, lang),
+                    notes_html=resources.adapt(slide.notes_html, links, folder, lang))
+            for slide in decks.deck(translation, context, labels.labels(planning.theme, lang))]
 
 
-def deck_job(project: Project, translation: Translation, slides: list[decks.Slide],
+def deck_job(planning: Planning, translation: Translation, slides: list[decks.Slide],
              template: str, event: Event, printing: Printing,
              note_lang: str | None = None, in_pack: bool = False,
              frame_lang: str | None = None) -> Job:
     """The render job for one layout of a deck (slides.html, slide-handout.html...);
     `in_pack` leaves the page numbers of handout and notes pages to the pack; `frame_lang`
     is the language of the words around the slides' own text (the pack's)."""
-    return _job(project, translation, template, printing, note_lang, slides=slides, event=event,
-                slide_link=SLIDE_LINK, numbered_by_pack=in_pack, frame_lang=frame_lang)
+    return _job(planning, translation, template, printing, note_lang, slides=slides,
+                event=event, slide_link=SLIDE_LINK, numbered_by_pack=in_pack,
+                frame_lang=frame_lang)
 
 
-def page_job(project: Project, translation: Translation, context: jinja.Context) -> Job:
+def page_job(planning: Planning, translation: Translation, context: jinja.Context) -> Job:
     """How a translation reads on its own: a document's pages, or a deck's slides."""
     if translation.meta.kind == "presentation":
-        return kept_jobs(project, translation, ("page", repr(context)), lambda: [deck_job(
-            project, translation, deck_slides(project, translation, context), "slides.html",
-            project.event, project.printing)])[0]
-    return document_job(project, translation, context, project.printing)
+        return kept_jobs(planning, translation, ("page", repr(context)), lambda: [deck_job(
+            planning, translation, deck_slides(planning, translation, context), "slides.html",
+            planning.event, planning.printing)])[0]
+    return document_job(planning, translation, context, planning.printing)
 
 
-def _job(project: Project, translation: Translation, template: str, printing: Printing,
+def _job(planning: Planning, translation: Translation, template: str, printing: Printing,
          note_lang: str | None, frame_lang: str | None = None, event: Event = Event(),
          **values) -> Job:
     """A job rendering `template` for one translation, with what every layout shows. The
     words the layout prints around the text (labels, captions, the event) are in `frame_lang`,
     else the fallback note's language, else the translation's: a French pack's frame is French
     around an English document."""
-    meta = translation.meta
+    meta, theme = translation.meta, planning.theme
     frame_lang = frame_lang or note_lang or translation.lang
-    words = labels.labels(project.theme, frame_lang)
+    words = labels.labels(theme, frame_lang)
     note = ""
     if note_lang:
-        note = labels.labels(project.theme, note_lang)["fallback_note"].format(
+        note = labels.labels(theme, note_lang)["fallback_note"].format(
             source_language=formats.language_name(translation.lang, note_lang))
     html = templates.page(
-        project.theme, template, org=project.org, brand=project.brand, lang=translation.lang,
+        theme, template, org=theme.org, brand=theme.brand, lang=translation.lang,
         words=words, title=meta.title, summary=meta.summary, kind=meta.kind,
         keywords=meta.keywords, date=fixed_date(meta.date), printing=printing,
         page_css=templates.page_css(printing),
-        logo=project.org.logo.as_uri() if project.org.logo else "",
-        styles=stylesheets(project.theme, *TEMPLATE_STYLES.get(template, ())),
+        logo=theme.org.logo.as_uri() if theme.org.logo else "",
+        styles=stylesheets(theme, *TEMPLATE_STYLES.get(template, ())),
         page_counter=templates.page_counter_css(
-            words, frame_lang, numbers.numerals(project.typography.numerals, frame_lang)),
+            words, frame_lang, numbers.numerals(theme.typography.numerals, frame_lang)),
         fallback_lang=note_lang,
         fallback_note=note, frame_lang=frame_lang,
-        event=event.shown(frame_lang, project.default_language), **values)
-    source = source_name(project, translation)
+        event=event.shown(frame_lang, theme.languages.default), **values)
+    source = source_name(planning.folders.root, translation)
     variant = [*([template.removesuffix(".html")] if template != "document.html" else []),
                *(["in packs"] if values.get("numbered_by_pack") else []),
                *([f"{frame_lang} fallback"] if frame_lang != translation.lang else [])]
@@ -326,8 +330,9 @@ def _job(project: Project, translation: Translation, template: str, printing: Pr
     return Job(name, html, translation.path.parent, translation.lang, source, printing.variant)
 
 
-def source_name(project: Project, translation: Translation) -> str:
-    return str(translation.path.relative_to(project.root))
+def source_name(root: Path, translation: Translation) -> str:
+    """A translation's source as messages and the manifest name it: from the project folder."""
+    return str(translation.path.relative_to(root))
 
 
 def fixed_date(date: dt.date | None) -> dt.date | None:

@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..errors import HandoutpackError
-from ..project.config import PackSpec, Project
+from ..project.parts import Languages
+from ..project.settings import CONFIG_NAME, PackSpec
 from ..project.keys import suggest
 
 
@@ -18,21 +19,23 @@ class Selection:
     languages: tuple[str, ...] = ()
     documents: tuple[str, ...] = ()
 
-    def check(self, project: Project) -> None:
+    def check(self, packs: dict[str, PackSpec], languages: Languages) -> None:
+        """The packs and languages asked for are the project's (`packs`, `languages`)."""
         for pack in self.packs:
-            if pack not in project.packs:
+            if pack not in packs:
                 raise HandoutpackError(
-                    f"no pack '{pack}'{suggest(pack, project.packs)}; the packs in "
-                    f"{project.config_path.name} are: {', '.join(project.packs)}")
+                    f"no pack '{pack}'{suggest(pack, packs)}; the packs in "
+                    f"{CONFIG_NAME} are: {', '.join(packs)}")
+        every = languages.all
         for lang in self.languages:
-            if lang not in project.languages:
+            if lang not in every:
                 raise HandoutpackError(
                     f"--lang {lang}: not one of the project's languages "
-                    f"({', '.join(project.languages)}){suggest(lang, project.languages)}")
+                    f"({', '.join(every)}){suggest(lang, every)}")
 
-    def pack_specs(self, project: Project) -> list[PackSpec]:
+    def pack_specs(self, packs: dict[str, PackSpec]) -> list[PackSpec]:
         everything = not self.packs and not self.documents
-        return [p for p in project.packs.values() if everything or p.id in self.packs]
+        return [p for p in packs.values() if everything or p.id in self.packs]
 
-    def langs(self, project: Project) -> tuple[str, ...]:
-        return self.languages or project.languages
+    def langs(self, languages: Languages) -> tuple[str, ...]:
+        return self.languages or languages.all

@@ -8,8 +8,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from ..errors import Problem
-from .parts import (Folders, Languages, Links, Mail, Press, Publishing, Reading, RenderSettings,
-                    Theme, Translating)
+from .parts import (Folders, Languages, Links, Mail, Planning, Press, Publishing, Reading,
+                    RenderSettings, Theme, Translating)
 from .presenter import Presenter
 from .sending import Email
 from .settings import (  # noqa: F401  (re-exported: where most code imports them from)
@@ -118,6 +118,11 @@ class Project:
     def theme(self) -> Theme:
         return Theme(self.template_dirs, self.style_dirs, self.root, self.langs, self.org,
                      self.brand, self.typography, self.presenter, self.audiences, self.labels)
+
+    @property
+    def planning(self) -> Planning:
+        return Planning(self.folders, self.theme, self.links, self.printing, self.packs,
+                        self.event, self.templating)
 
     @property
     def press(self) -> Press:

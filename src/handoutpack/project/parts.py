@@ -1,8 +1,8 @@
 """The slices of the configuration that stages take. A stage is given the part of the Project it
 uses, never the whole: what it can read is in its signature, and a test can tell what a change
 of config reaches. Project makes each slice (project.folders, .langs, .reading, .links,
-.theme, .press, .render_settings, .publishing, .mail, .translating); only the loader, the
-pipeline and the user interfaces hold a whole Project."""
+.theme, .planning, .press, .render_settings, .publishing, .mail, .translating); only the
+loader, the pipeline and the user interfaces hold a whole Project."""
 
 from __future__ import annotations
 
@@ -13,7 +13,8 @@ from ..errors import Problem
 from .keys import key_lines, line_of
 from .presenter import Presenter
 from .sending import Email
-from .settings import Audience, Brand, DownloadPage, Org, PackSpec, Printing, Typography
+from .settings import (Audience, Brand, DownloadPage, Event, Org, PackSpec, Printing,
+                       Typography)
 
 
 @dataclass(frozen=True)
@@ -116,6 +117,26 @@ class Theme:
         """An audience as a sentence names it in `lang` ('' for none)."""
         audience = self.audiences.get(audience_id)
         return self.text(audience.names, lang) if audience else ""
+
+
+@dataclass(frozen=True)
+class Planning:
+    """What planning a build reads: the folders, the theme its pages are laid out in, how
+    sources' links and images are found, the print defaults, the packs, the event documents on
+    their own are handed out at, and whether Jinja runs over documents ([content] templating).
+    A document's planned renders are made from these and its source alone (plan.inputs)."""
+
+    folders: Folders
+    theme: Theme
+    links: Links
+    printing: Printing
+    packs: dict[str, PackSpec] = field(default_factory=dict)
+    event: Event = Event()
+    templating: bool = True
+
+    @property
+    def languages(self) -> Languages:
+        return self.theme.languages
 
 
 @dataclass(frozen=True)

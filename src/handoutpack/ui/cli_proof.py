@@ -54,7 +54,7 @@ def proof_command(run: Run, paths: tuple[Path, ...], variants: tuple[str, ...],
         sources = command.proof_paths(known, [(p, None) for p in command.pdfs(paths)], report,
                                       jobs=jobs)
     else:
-        Selection(packs, languages).check(project)
+        Selection(packs, languages).check(project.packs, project.langs)
         report, sources = command.run_matrix(
             run.project_dir, known, list(variants) or ["a4", "letter", "a5-booklet",
                                                            "print-ready"],
