@@ -103,9 +103,9 @@ def test_an_edit_checks_its_page_and_the_pages_linking_to_it_only(make_project, 
              .replace("## Welcome", "## Savings" if n == 1 else "## Welcome") for n in range(4)}
     project_dir = make_project({**files, "content/handouts/doc-0.en.md": LINKING})
     checked = []
-    real = checking._check_translation
-    monkeypatch.setattr(checking, "_check_translation",
-                        lambda *args: checked.append(args[3].slug) or real(*args))
+    real = checking.Topics.check
+    monkeypatch.setattr(checking.Topics, "check",  # (documents, document, translation, ...)
+                        lambda self, *args: checked.append(args[2].slug) or real(self, *args))
 
     def check() -> list:
         checked.clear()

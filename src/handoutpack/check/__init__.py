@@ -3,14 +3,19 @@ accessibility, translations, packs and fonts; one module per topic."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 
 from ..errors import Problem, Problems
 from ..plan.selection import Selection
-from ..project import config, loader
+from ..project import config, loader, texts
 from ..project.presenter import PROFILES_DIR
 from ..project.config import Project
+from ..plan.inputs import setting
+from ..project.parts import Planning, RenderSettings, Translating
+from ..project.settings import PackSpec
+from ..store import memos
 from ..sources import content
 from ..sources.content import Document, Translation
 from .findings import Report, found, rel, text_report
@@ -38,7 +43,7 @@ def run(root: Path, overrides: dict[str, str] | None = None, for_print: bool = F
     documents, problems = content.scan(project.reading)
     report = Report(found(problems, "content"), project.languages)
     report.findings += inspect(project, documents, Selection(), history=True)
-    report.coverage = coverage(project, documents)
+    report.coverage = coverage(project.translating, documents)
     if profile is None:
         report.findings += _profile_problems(root, overrides)
     if for_print and not report.errors:
@@ -93,7 +98,7 @@ def triage(project: Project, documents: dict[str, Document], selection: Selectio
     found_now = found(unread, "content") + inspect(project, documents, selection, history=False)
     errors = [f for f in found_now if f.severity == "error"]
     blocking = [f for f in found_now if f.severity in ("error", "warning")] if strict else errors
-    sources = {rel(project, path) for path in project.content_dir.rglob("*.md")}
+    sources = {rel(project.folders, path) for path in project.content_dir.rglob("*.md")}
     if strict and blocking or any(f.file not in sources for f in errors):
         raise Problems(blocking)
     return [f for f in found_now if f.topic in SHOWN_IN_BUILD], errors
@@ -101,46 +106,62 @@ def triage(project: Project, documents: dict[str, Document], selection: Selectio
 
 def inspect(project: Project, documents: dict[str, Document], selection: Selection,
             history: bool) -> list[Problem]:
-    """Every check on a loaded project, limited to the packs and languages selected."""
+    """Every check on a loaded project, limited to the packs and languages selected: each
+    topic is given the slice of the project it reads."""
     selection.check(project.packs, project.langs)
     langs = selection.langs(project.langs)
-    wanted = _wanted(project, documents, selection)
+    wanted = _wanted(project.packs, documents, selection)
     unreadable = {match["slug"] for path in project.content_dir.rglob("*.md")
                   if (match := content.FILE_RE.match(path.name)) and match["slug"] not in documents}
     findings = found(content.pack_problems(project.folders, project.packs, documents,
                                            unreadable), "packs")
-    findings += ignored_keys(project, wanted, langs)
-    findings += check_fonts(project)
-    findings += empty_packs(project, documents, selection)
-    findings += untranslated_words(project, langs)
-    pages = Pages(project.planning, documents)
+    findings += ignored_keys(project.folders, wanted, langs)
+    findings += check_fonts(project.theme, project.render_settings)
+    planning = project.planning
+    findings += empty_packs(planning, documents, selection)
+    findings += untranslated_words(project.theme, project.folders, texts.config_texts(project),
+                                   langs)
+    pages = Pages(planning, documents)
+    topics = Topics(planning, project.render_settings, project.translating)
+    shared = memos.once_a_build("setting", (id(project),),
+                                lambda: setting(project.folders, project))
     for document in wanted.values():
         for lang, translation in document.translations.items():
             if lang not in langs:
                 continue
-            check = partial(_check_translation, project, documents, document, translation,
-                            pages, history)
+            check = partial(topics.check, documents, document, translation, pages, history)
             findings += (check() if history  # git history: not a build's, never kept
-                         else kept_findings(project, documents, translation, pages.read, check))
+                         else kept_findings(shared, documents, translation, pages.read, check))
     return list(dict.fromkeys(findings))
 
 
-def _check_translation(project: Project, documents: dict[str, Document], document: Document,
-                       translation: Translation, pages: Pages, history: bool) -> list[Problem]:
-    """Its Jinja, its page (links, images, headings) and, for a translation, its status."""
-    findings = check_jinja(project, documents, translation)
-    if (page := pages.html(translation)) is not None:
-        findings += check_page(project, translation, page, pages)
-    findings += pages.problems.pop(translation.path, [])
-    if translation.lang != project.default_language:
-        pages.read.add(document.main(project.default_language).path.resolve())
-        findings += check_translation(project, document, translation, history)
-    return findings
+@dataclass(frozen=True)
+class Topics:
+    """What each translation's checks read: its Jinja and its links planned as a build would
+    (`planning`), its page's files as a render loads them (`settings`), its status against the
+    English and its catalogue (`translating`)."""
+
+    planning: Planning
+    settings: RenderSettings
+    translating: Translating
+
+    def check(self, documents: dict[str, Document], document: Document,
+              translation: Translation, pages: Pages, history: bool) -> list[Problem]:
+        """Its Jinja, its page (links, images, headings) and, for a translation, its status."""
+        findings = check_jinja(self.planning, documents, translation)
+        if (page := pages.html(translation)) is not None:
+            findings += check_page(self.settings, translation, page, pages)
+        findings += pages.problems.pop(translation.path, [])
+        default = self.translating.languages.default
+        if translation.lang != default:
+            pages.read.add(document.main(default).path.resolve())
+            findings += check_translation(self.translating, document, translation, history)
+        return findings
 
 
-def _wanted(project: Project, documents: dict[str, Document],
+def _wanted(packs: dict[str, PackSpec], documents: dict[str, Document],
             selection: Selection) -> dict[str, Document]:
     if not selection.packs:
         return documents
-    slugs = {slug for spec in selection.pack_specs(project.packs) for slug in spec.documents}
+    slugs = {slug for spec in selection.pack_specs(packs) for slug in spec.documents}
     return {slug: d for slug, d in documents.items() if slug in slugs}

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from ..project.config import Project
+from ..project.parts import Folders
 from ..sources.content import Translation
 from ..errors import Problem, printable
 
@@ -52,11 +52,9 @@ class Report:
                 "findings": [f.record() for f in self.findings], "coverage": self.coverage}
 
 
-def rel(project: Project, path: Path) -> str:
-    try:
-        return str(path.relative_to(project.root))
-    except ValueError:
-        return str(path)
+def rel(folders: Folders, path: Path) -> str:
+    """`path` as findings name it: from the project folder (folders.shown)."""
+    return folders.shown(path)
 
 
 def source_line(translation: Translation, needle: str) -> int | None:

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from urllib.parse import urljoin
 
 from ..markup import templates
-from ..project.config import Project
+from ..project.parts import RenderSettings, Theme
 from ..errors import HandoutpackError
 from ..render.engine import Refused
 from ..render.stage import make_renderer
@@ -19,39 +20,42 @@ FAMILY_RE = re.compile(r"font-family\s*:\s*(['\"]?)(?P<name>[^;'\"]+)\1", re.I)
 FONT_MAGIC = (b"\x00\x01\x00\x00", b"true", b"OTTO", b"wOFF", b"wOF2", b"ttcf")
 
 
-def check_fonts(project: Project) -> list[Problem]:
-    """The brand's fonts are declared in fonts.css, and every font file there loads."""
+def check_fonts(theme: Theme, settings: RenderSettings) -> list[Problem]:
+    """The brand's fonts are declared in fonts.css, and every font file there loads (as a
+    render with `settings` loads it)."""
     try:
-        css_path = templates.find_style(project.theme, "fonts.css")
+        css_path = templates.find_style(theme, "fonts.css")
     except HandoutpackError as error:
         return found(error.problems, "fonts")
     css = css_path.read_text(encoding="utf-8", errors="replace")
-    name = rel(project, css_path)
-    fetcher = make_renderer(project.render_settings).fetcher
+    folders = settings.folders
+    name = rel(folders, css_path)
+    fetcher = make_renderer(settings).fetcher
     findings, families = [], set()
     for face in FONT_FACE_RE.finditer(css):
         line = css.count("\n", 0, face.start()) + 1
         if family := FAMILY_RE.search(face["body"]):
             families.add(family["name"].strip().lower())
         for url in css_urls(face["body"]):
-            findings += _font_file(project, fetcher, urljoin(css_path.as_uri(), url), url, name, line)
+            findings += _font_file(folders.root, fetcher, urljoin(css_path.as_uri(), url), url,
+                                   name, line)
     for key in ("heading_font", "body_font"):
-        family = getattr(project.brand, key)
+        family = getattr(theme.brand, key)
         if family.lower() not in families:
-            findings += found([project.problem(
+            findings += found([folders.config_problem(
                 f"brand.{key}", f"'{family}' is not declared in {name}; add an @font-face for it "
                 "there, or PDFs use whatever font this computer has by that name", "warning")],
                 "fonts")
     return findings
 
 
-def _font_file(project: Project, fetcher, url: str, shown: str, css: str,
+def _font_file(root: Path, fetcher, url: str, shown: str, css: str,
                line: int) -> list[Problem]:
     try:
         path = fetcher.resolve(url)
     except Refused as refusal:
         return [finding("error", "fonts", css, line, f"font '{shown}': "
-                        f"{str(refusal).replace(str(project.root) + '/', '')}")]
+                        f"{str(refusal).replace(str(root) + '/', '')}")]
     if path.read_bytes()[:4] not in FONT_MAGIC:
         return [finding("error", "fonts", css, line, f"font '{shown}' is not a font file "
                         "(TTF, OTF, WOFF or WOFF2) and will not load; replace it")]

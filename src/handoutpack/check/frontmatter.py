@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from ..sources import frontmatter
-from ..project.config import Project
+from ..project.parts import Folders
 from ..project.keys import suggest
 from ..sources.content import Document
 from ..errors import Problem
@@ -14,7 +14,7 @@ from .findings import finding, rel
 USED_KEYS = sorted(set(frontmatter.FrontMatter.__dataclass_fields__) - {"ignored", "kind_given"})
 
 
-def ignored_keys(project: Project, documents: dict[str, Document],
+def ignored_keys(folders: Folders, documents: dict[str, Document],
                  langs: Iterable[str]) -> list[Problem]:
     """One warning per front matter key handoutpack does not use (other tools' `layout`,
     `permalink`, `teaching`...), at its first place, counting the files that have it."""
@@ -23,7 +23,7 @@ def ignored_keys(project: Project, documents: dict[str, Document],
         for lang, translation in document.translations.items():
             if lang in langs:
                 for key, line in translation.meta.ignored:
-                    places.setdefault(key, []).append((rel(project, translation.path), line))
+                    places.setdefault(key, []).append((rel(folders, translation.path), line))
     findings = []
     for key, found in sorted(places.items()):
         (name, line), others = found[0], len(found) - 1

@@ -8,7 +8,7 @@ from jinja2 import meta, nodes
 
 from ..markup import jinja
 from .. import syntax
-from ..project.config import Project
+from ..project.parts import Planning
 from ..project.keys import suggest
 from ..sources.content import Document, Translation
 from ..errors import HandoutpackError
@@ -16,12 +16,12 @@ from ..errors import Problem
 from .findings import finding, found, rel, source_line
 
 
-def check_jinja(project: Project, documents: dict[str, Document],
+def check_jinja(planning: Planning, documents: dict[str, Document],
                 translation: Translation) -> list[Problem]:
     """Syntax errors and every unknown name, with lines; then a render in each context the
     document is used in, for what only shows when it runs."""
-    name = rel(project, translation.path)
-    contexts = list(_contexts(project, documents, translation))
+    name = rel(planning.folders, translation.path)
+    contexts = list(_contexts(planning, documents, translation))
     text, notes = jinja.source_text(translation, contexts[0])
     rewritten = [finding("warning", "markdown", name, source_line(translation, needle), message)
                  for needle, message in notes.items]
@@ -37,11 +37,11 @@ def check_jinja(project: Project, documents: dict[str, Document],
             "error", "jinja", name, jinja.file_line(translation, protected, error.lineno or 1),
             f"template syntax error: {error.message}"
             + (jinja.system_hint(system) if system else ""))]
-    return rewritten + _names(project, translation, contexts, tree, name, protected)
+    return rewritten + _names(translation, contexts, tree, name, protected)
 
 
-def _names(project: Project, translation: Translation, contexts: list, tree,
-           name: str, text: str) -> list[Problem]:
+def _names(translation: Translation, contexts: list, tree, name: str, text: str
+           ) -> list[Problem]:
     """Unknown names and keys, then what only a render in each context shows."""
     names = contexts[0].as_dict()
     known = set(names) | set(jinja.content_env.globals)
@@ -88,16 +88,16 @@ def _jinja_finding(name: str, translation: Translation, text: str, line: int,
                    f"audience and lang (see docs/authoring.md){liquid}")
 
 
-def _contexts(project: Project, documents: dict[str, Document], translation: Translation):
+def _contexts(planning: Planning, documents: dict[str, Document], translation: Translation):
     """Every context the translation is rendered in: on its own, and in each pack using it."""
-    yield jinja.make_context(project.theme, translation.lang, project.event,
-                             templating=project.templating)
-    for spec in project.packs.values():
+    yield jinja.make_context(planning.theme, translation.lang, planning.event,
+                             templating=planning.templating)
+    for spec in planning.packs.values():
         if translation.slug not in spec.documents:
             continue
-        for lang in project.languages:
+        for lang in planning.languages.all:
             document = documents[translation.slug]
-            if document.best(lang, project.default_language) is translation:
-                yield jinja.make_context(project.theme, lang, spec.event,
-                                         project.text(spec.titles, lang), spec.id,
-                                         spec.audience, project.templating)
+            if document.best(lang, planning.languages.default) is translation:
+                yield jinja.make_context(planning.theme, lang, spec.event,
+                                         planning.theme.text(spec.titles, lang), spec.id,
+                                         spec.audience, planning.templating)

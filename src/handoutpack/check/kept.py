@@ -13,22 +13,20 @@ from pathlib import Path
 from ..errors import Problem
 from ..markup import memory
 from ..store import memos
-from ..plan.inputs import setting, sources_state
-from ..project.config import Project
+from ..plan.inputs import sources_state
 from ..sources.content import Document, Translation
 from ..syntax import emoji
 
 
-def kept_findings(project: Project, documents: dict[str, Document], translation: Translation,
+def kept_findings(shared: str, documents: dict[str, Document], translation: Translation,
                   read: set[Path], check: Callable[[], list[Problem]]) -> list[Problem]:
     """check()'s findings for `translation`, or those of an earlier build made from the same
-    sources. `read` is where the checks note every other source they read (Pages.read)."""
+    sources and `shared` setting (plan.inputs.setting: what every document's findings depend
+    on). `read` is where the checks note every other source they read (Pages.read)."""
     if not memos.active():
         return check()
     states = memos.once_a_build("source states", (id(documents),),
                                  lambda: sources_state(documents))
-    shared = memos.once_a_build("setting", (id(project),),
-                                lambda: setting(project.folders, project))
     own = translation.path.resolve()
     base = (shared, str(own), states.get(own, ""))
     checked: list[list[Problem]] = []

@@ -12,8 +12,7 @@ from urllib.parse import unquote, urljoin, urlsplit
 from ..markup import jinja
 from ..markup.memory import kept_call
 from ..sources import resources
-from ..project.config import Project
-from ..project.parts import Planning
+from ..project.parts import Folders, Planning, RenderSettings
 from ..project.keys import suggest
 from ..sources.content import Document, Translation
 from ..errors import HandoutpackError
@@ -173,11 +172,14 @@ class Pages:
         return PageParser.parsed(job.html)
 
 
-def check_page(project: Project, translation: Translation, page: PageParser,
+def check_page(settings: RenderSettings, translation: Translation, page: PageParser,
                pages: Pages) -> list[Problem]:
-    name = rel(project, translation.path)
+    """A page's links, images, paths, emoji and headings, as a render with `settings` would
+    load and print them."""
+    folders = settings.folders
+    name = rel(folders, translation.path)
     base = translation.path.parent.as_uri() + "/"
-    fetcher = make_renderer(project.render_settings).fetcher
+    fetcher = make_renderer(settings).fetcher
     findings = []
 
     def problem(severity: str, topic: str, needle: str, message: str) -> None:
@@ -186,11 +188,11 @@ def check_page(project: Project, translation: Translation, page: PageParser,
         findings.append(finding(severity, topic, name, line, message))
 
     for tag, url in page.resources:
-        if reason := _refusal(fetcher, project, urljoin(base, url)):
+        if reason := _refusal(fetcher, settings, urljoin(base, url)):
             what = "image" if tag in ("img", "image") else f"<{tag}>"
             problem("error", "links", url, f"{what} '{url}' is refused: {reason}")
     for href, text in page.links:
-        if reason := _broken_link(project, translation, page, pages, href):
+        if reason := _broken_link(folders.root, translation, page, pages, href):
             problem("error", "links", href, f"link '{href}' leads nowhere: {reason}")
         if not text.strip():
             problem("warning", "accessibility", href, f"link '{href}' has no text; screen readers "
@@ -212,7 +214,7 @@ def check_page(project: Project, translation: Translation, page: PageParser,
                    else "only its text prints (set org.website to link to the site)")
         problem("warning", "paths", path, f"'{path}' is a website path with no file in the "
                 "project (looked in "
-                f"{_shown_folder(project, resources.site_root(project.folders))}); "
+                f"{_shown_folder(folders, resources.site_root(folders))}); "
                 f"{outcome}. Copy the file into the project, or set [paths] site_root to the "
                 "folder that holds the site's files")
     if any(emoji.EMOJI.search(t) for t in page.prose) and (
@@ -238,31 +240,33 @@ def check_page(project: Project, translation: Translation, page: PageParser,
     return findings
 
 
-def _shown_folder(project: Project, folder: Path) -> str:
-    return "the project folder" if folder == project.root else f"{rel(project, folder)}/"
+def _shown_folder(folders: Folders, folder: Path) -> str:
+    return "the project folder" if folder == folders.root else f"{rel(folders, folder)}/"
 
 
-def _refusal(fetcher, project: Project, url: str) -> str | None:
+def _refusal(fetcher, settings: RenderSettings, url: str) -> str | None:
     """Why the renderer would refuse `url`, or None when it would load it."""
     scheme = urlsplit(url).scheme.lower()
     if scheme == "data":
         return None
     if scheme in ("http", "https"):
-        return None if project.allow_remote else (
+        return None if settings.allow_remote else (
             "is on the network; use a copy inside the project (or set security.allow_remote "
             "in handoutpack.toml)")
     try:
         fetcher.resolve(url)
     except Refused as refusal:
-        reason = str(refusal).replace(str(project.root) + "/", "")
+        reason = str(refusal).replace(str(settings.folders.root) + "/", "")
         if reason.endswith("does not exist"):
             return f"{reason}; check the name and the folder (relative to the document)"
         return f"{reason}; documents may only use files inside the project: {WHAT_TO_WRITE}"
     return None
 
 
-def _broken_link(project: Project, translation: Translation, page: PageParser, pages: Pages,
+def _broken_link(root: Path, translation: Translation, page: PageParser, pages: Pages,
                  href: str) -> str | None:
+    """Why the link `href` of a page (its source in the project folder `root`) leads nowhere,
+    or None when it leads somewhere."""
     parts = urlsplit(href)
     if parts.scheme in SAFE_SCHEMES or is_placeholder(href):
         return None
@@ -276,7 +280,7 @@ def _broken_link(project: Project, translation: Translation, page: PageParser, p
             return None
         return f"no heading or anchor '#{fragment}' here{suggest(fragment, page.ids)}"
     target = (translation.path.parent / unquote(parts.path)).resolve()
-    if not target.is_relative_to(project.root):
+    if not target.is_relative_to(root):
         return "it is outside the project"
     if not target.exists():
         return f"'{parts.path}' does not exist"

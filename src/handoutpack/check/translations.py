@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import difflib
 
-from ..project.config import Project
+from ..project.parts import Translating
 from ..sources.content import Document, Translation
 from ..errors import HandoutpackError, Problem
 from .findings import finding, rel
@@ -14,37 +14,39 @@ from ..sources.history import english_at
 DIFF_LINES = 40
 
 
-def coverage(project: Project, documents: dict[str, Document]) -> dict[str, dict[str, str]]:
-    return {slug: {lang: _status(project, d, lang) for lang in project.languages}
+def coverage(translating: Translating, documents: dict[str, Document]
+             ) -> dict[str, dict[str, str]]:
+    return {slug: {lang: _status(translating, d, lang) for lang in translating.languages.all}
             for slug, d in documents.items()}
 
 
-def coverage_of(project: Project, document: Document, lang: str) -> str:
+def coverage_of(translating: Translating, document: Document, lang: str) -> str:
     """source, current, stale, unknown (no source_revision) or missing."""
-    return _status(project, document, lang)
+    return _status(translating, document, lang)
 
 
-def _status(project: Project, document: Document, lang: str) -> str:
-    if lang == project.default_language:
+def _status(translating: Translating, document: Document, lang: str) -> str:
+    if lang == translating.languages.default:
         return "source"
     translation = document.translations.get(lang)
     if translation is None:
         return "missing"
-    if (found := paragraphs(project, document, lang)) is not None:
+    if (found := paragraphs(translating, document, lang)) is not None:
         return "current" if found.current == found.total else "stale"
     if translation.meta.source_revision is None:
         return "unknown"
-    current = document.main(project.default_language).revision
+    current = document.main(translating.languages.default).revision
     return "current" if translation.meta.source_revision == current else "stale"
 
 
-def check_translation(project: Project, document: Document, translation: Translation,
+def check_translation(translating: Translating, document: Document, translation: Translation,
                       history: bool) -> list[Problem]:
-    if (found := paragraphs(project, document, translation.lang)) is not None:
-        return _paragraph_findings(project, document, translation, found)
-    source = document.main(project.default_language)
-    name, source_name = rel(project, translation.path), rel(project, source.path)
-    status = _status(project, document, translation.lang)
+    if (found := paragraphs(translating, document, translation.lang)) is not None:
+        return _paragraph_findings(translating, document, translation, found)
+    source = document.main(translating.languages.default)
+    folders = translating.folders
+    name, source_name = rel(folders, translation.path), rel(folders, source.path)
+    status = _status(translating, document, translation.lang)
     line = _front_matter_line(translation, "source_revision")
     if status == "unknown":
         return [finding("warning", "translations", name, 1,
@@ -56,7 +58,7 @@ def check_translation(project: Project, document: Document, translation: Transla
                         "reads from git history (then check lists what changed since)")]
     if status != "stale":
         return []
-    old = (english_at(project.root, source.path, translation.meta.source_revision)
+    old = (english_at(translating.root, source.path, translation.meta.source_revision)
            if history else None)
     if old is None:
         details = ("(what changed cannot be shown: the English text of that revision is not in "
@@ -70,26 +72,27 @@ def check_translation(project: Project, document: Document, translation: Transla
                     details)]
 
 
-def paragraphs(project: Project, document: Document, lang: str):
+def paragraphs(translating: Translating, document: Document, lang: str):
     """The status, block by block, of a translation kept in a PO file; None without one."""
     from ..translate import catalog, files
 
-    if not catalog.po_path(project.root, document.slug, lang).is_file():
+    if not catalog.po_path(translating.root, document.slug, lang).is_file():
         return None
     try:
-        return catalog.status(files.merged(project.translating, document, lang))
+        return catalog.status(files.merged(translating, document, lang))
     except HandoutpackError:
         return None  # unreadable: `translate import` says why
 
 
-def _paragraph_findings(project: Project, document: Document, translation: Translation,
+def _paragraph_findings(translating: Translating, document: Document, translation: Translation,
                         found) -> list[Problem]:
     """'12 of 14 paragraphs current; 2 changed (lines 31, 48)', with the English of each."""
     from ..translate import catalog
 
     if found.current == found.total:
-        return _not_imported(project, document, translation)
-    po = rel(project, catalog.po_path(project.root, document.slug, translation.lang))
+        return _not_imported(translating, document, translation)
+    folders = translating.folders
+    po = rel(folders, catalog.po_path(translating.root, document.slug, translation.lang))
     parts = [f"{found.current} of {found.total} paragraphs current"]
     if found.changed:
         parts.append(f"{len(found.changed)} changed "
@@ -99,8 +102,8 @@ def _paragraph_findings(project: Project, document: Document, translation: Trans
     details = []
     for line, old, new in found.changed:
         details += [f"line {line}, English when translated: {old}", f"line {line}, English now: {new}"]
-    source = rel(project, document.main(project.default_language).path)
-    return [finding("warning", "translations", rel(project, translation.path), None,
+    source = rel(folders, document.main(translating.languages.default).path)
+    return [finding("warning", "translations", rel(folders, translation.path), None,
                     f"{'; '.join(parts)} in {source}; run `handoutpack translate export --lang "
                     f"{translation.lang} {document.slug}`, translate the fuzzy and empty entries "
                     f"of {po}, then `handoutpack translate import`", tuple(details))]
@@ -110,22 +113,24 @@ def _lines(numbers: list[int]) -> str:
     return ("line " if len(numbers) == 1 else "lines ") + ", ".join(map(str, numbers))
 
 
-def _not_imported(project: Project, document: Document, translation: Translation) -> list[Problem]:
+def _not_imported(translating: Translating, document: Document, translation: Translation
+                  ) -> list[Problem]:
     """A PO file whose translations are not yet in the document: the translator delivered,
     nobody imported (or the document was edited by hand, and the next import will undo it)."""
     from ..translate import catalog, files, patch
 
-    po_name = rel(project, catalog.po_path(project.root, document.slug, translation.lang))
+    folders, default = translating.folders, translating.languages.default
+    po_name = rel(folders, catalog.po_path(translating.root, document.slug, translation.lang))
     try:
-        text, _ = catalog.translated_markdown(project.default_language, document, files.merged(
-            project.translating, document, translation.lang), po_name, translation.lang)
+        text, _ = catalog.translated_markdown(default, document, files.merged(
+            translating, document, translation.lang), po_name, translation.lang)
     except HandoutpackError as error:
         return [finding("warning", "translations", po_name, None, str(error))]
     current = translation.path.read_text(encoding="utf-8")
-    notes = document.main(project.default_language).meta.kind == "presentation"
+    notes = document.main(default).meta.kind == "presentation"
     if patch.keep_lines(current, text, notes) == current:  # what an import would leave as it is
         return []
-    return [finding("warning", "translations", rel(project, translation.path), None,
+    return [finding("warning", "translations", rel(folders, translation.path), None,
                     f"differs from what {po_name} says: run `handoutpack translate import` (edit "
                     "the PO file, not this one: import rewrites it)")]
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 from ..markup.labels import labels as labels_in, theme_labels
 from ..markup.formats import language_name
 from ..project import texts
-from ..project.config import Project
+from ..project.parts import Folders, Theme
 from ..errors import Problem
 from .findings import finding
 
@@ -17,43 +17,46 @@ WORKBENCH = "wb_"
 """The workbench's own words (its page, not the packs): its languages are its own concern."""
 
 
-def untranslated_words(project: Project, langs: tuple[str, ...]) -> list[Problem]:
-    english = labels_in(project.theme, project.default_language)
+def untranslated_words(theme: Theme, folders: Folders, printed: list[texts.ConfigText],
+                       langs: tuple[str, ...]) -> list[Problem]:
+    """Per language, the labels and the config's `printed` texts (texts.config_texts) that
+    would print in the default language instead."""
+    english = labels_in(theme, theme.languages.default)
     findings = []
     for lang in langs:
-        if lang == project.default_language:
+        if lang == theme.languages.default:
             continue
-        configured = texts.untranslated(project, lang)
-        translated = theme_labels(project.theme, lang)
+        configured = texts.untranslated(printed, lang)
+        translated = theme_labels(theme, lang)
         labels = [key for key in english if not translated.get(key)
                   and not key.startswith(WORKBENCH)]
         if configured or labels:
-            findings.append(_finding(project, lang, configured, labels))
+            findings.append(_finding(theme, folders, lang, configured, labels))
         findings += [finding("warning", "untranslated", f"translations/{lang}/config.po", line,
                              "the translation adds template code, HTML, a link or an "
                              "address its English does not have, so it is not used; write it "
                              "as plain text", key=key)
-                     for line, key in texts.refused(project.root, lang)]
+                     for line, key in texts.refused(folders.root, lang)]
     return findings
 
 
-def _finding(project: Project, lang: str, configured: list[texts.ConfigText],
+def _finding(theme: Theme, folders: Folders, lang: str, configured: list[texts.ConfigText],
              labels: list[str]) -> Problem:
-    source = project.default_language
-    english = labels_in(project.theme, source)
+    source = theme.languages.default
+    english = labels_in(theme, source)
     every = len(labels) == len([k for k in english if not k.startswith(WORKBENCH)]) > 3
     what = " and ".join(part for part in (
         _count(len(configured), "config text"), _count(len(labels), "label")) if part)
     where = " and ".join(name for name, wanted in (
         (f"translations/{lang}/config.po", configured),
         (f"translations/{lang}/labels.po", labels)) if wanted)
-    details = tuple([f"{project.where(text.key)}: {_short(text.texts[source])!r}"
+    details = tuple([f"{folders.where(text.key)}: {_short(text.texts[source])!r}"
                      for text in configured]
                     + ([] if every else [f"label {key}: {_short(english[key])!r}"
                                          for key in labels]))
     names = [text.key for text in configured] + (
         ["every label"] if every else [f"label {key}" for key in labels])
-    return finding("warning", "untranslated", project.config_path.name, None,
+    return finding("warning", "untranslated", folders.config.name, None,
                    f"{lang}: {what} would print in {language_name(source, 'en')} instead: "
                    f"{', '.join(names)}; translate "
                    f"them in {where} (`handoutpack translate export --lang {lang}` writes "

@@ -83,8 +83,7 @@ class Project:
 
     def where(self, key: str) -> str:
         """'handoutpack.toml:12: packs.media.documents[2]': a config key as messages name it."""
-        problem = self.problem(key, "")
-        return f"{problem.where}: {key}"
+        return self.folders.where(key)
 
     def problem(self, key: str, message: str, severity: str = "error") -> Problem:
         """A problem with config key `key`, pointing at its line in handoutpack.toml."""

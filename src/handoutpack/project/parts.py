@@ -42,6 +42,10 @@ class Folders:
         except ValueError:
             return str(path)
 
+    def where(self, key: str) -> str:
+        """'handoutpack.toml:12: packs.media.documents[2]': a config key as messages name it."""
+        return f"{self.config_problem(key, '').where}: {key}"
+
     def config_problem(self, key: str, message: str, severity: str = "error") -> Problem:
         """A problem with config key `key`, pointing at its line in handoutpack.toml."""
         try:

@@ -56,9 +56,10 @@ def _event_texts(key: str, event: Event, languages: tuple[str, ...]) -> list[Con
             ConfigText(f"{key}.place", event.place, languages)]
 
 
-def untranslated(project: Project, lang: str) -> list[ConfigText]:
-    """The config texts that would print in another language in `lang`."""
-    return [text for text in config_texts(project)
+def untranslated(printed: list[ConfigText], lang: str) -> list[ConfigText]:
+    """The config texts (of those `printed`: config_texts) that would print in another language
+    in `lang`."""
+    return [text for text in printed
             if lang in text.languages and not text.texts.get(lang, "").strip()]
 
 

@@ -288,9 +288,9 @@ def _translated(project: config.Project, document: Document, lang: str) -> str:
     """'source', '86%' (of the paragraphs, from the PO file), '100%', 'stale', '?' or '·'."""
     from .. import check
 
-    if (found := check.translations.paragraphs(project, document, lang)) is not None:
+    if (found := check.translations.paragraphs(project.translating, document, lang)) is not None:
         return f"{100 * found.current // max(found.total, 1)}%"
-    status = check.translations.coverage_of(project, document, lang)
+    status = check.translations.coverage_of(project.translating, document, lang)
     return {"source": "source", "current": "100%", "stale": "stale", "unknown": "?",
             "missing": "·"}[status]
 
