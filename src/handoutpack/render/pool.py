@@ -54,6 +54,8 @@ class Pool:
         self.temp_root = temp_root
         self.fresh_stages = fresh_stages
         """Whether next_stage() gives the next tasks new workers (a build's own pool)."""
+        self._tasks = 0
+        """Tasks given to the workers since the stage began."""
         self._executor: ProcessPoolExecutor | None = None
         self._temp: str | None = None
         self.broken = False
@@ -70,6 +72,7 @@ class Pool:
     def submit(self, task: Task, item: T) -> Future:
         """Start task(item) on a worker now; its result comes through results()."""
         executor = self._start()
+        self._tasks += 1
         try:
             return executor.submit(_call, task, item)
         except BrokenProcessPool:
@@ -107,9 +110,10 @@ class Pool:
         """Between a build's renders and its packs: new workers for what comes next, when the
         pool is the build's own. A worker that has laid out hundreds of pages holds the memory
         its largest needed; packs then need pikepdf's and fontTools' on top (the build's peak)."""
-        if self.fresh_stages and self._executor is not None:
+        if self.fresh_stages and self._executor is not None and self._tasks >= FRESH_AFTER:
             self._executor.shutdown(wait=True)
             self._executor = None
+        self._tasks = 0
 
     def _start(self) -> ProcessPoolExecutor:
         """The executor; it starts a worker for a task when none is idle, up to `jobs`."""
@@ -212,6 +216,10 @@ def _start_worker(make_renderer: Callable[[], Renderer], temp: str, build: int) 
         os.environ.setdefault("SOURCE_DATE_EPOCH", FIXED_FONT_TIME)
     _worker_renderer = make_renderer()
 
+
+FRESH_AFTER = 24
+"""Workers that did fewer tasks in a stage are kept for the next: new ones would pay their
+start (fonts, stylesheets) again for an edit's few renders, and these have not grown much."""
 
 WORKERS_DIR = "workers"
 """The folder of a pool's temporary folder where its workers write their pids (empty files)."""
