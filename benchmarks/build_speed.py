@@ -57,6 +57,8 @@ class Row:
     """How the targets find the row."""
     ours: float = float("nan")
     """For a rebuild: its wall time less WeasyPrint alone's for the same renders."""
+    ours_cpu: float = float("nan")
+    """For a rebuild: its CPU time less WeasyPrint alone's for the same renders."""
     renders: int = 0
 
 
@@ -130,24 +132,28 @@ def run(temp: Path, repeat: int, jobs: int) -> list[Row]:
 
 
 def targets(rows: list[Row]) -> list[str]:
-    """Each target of the issue, met or not, from the rows of this one run."""
+    """Each target of the issue, pass or miss, from the rows of this one run: by wall time (what
+    the targets say, to read on an idle machine), with the CPU time beside it (what to read on
+    a shared one)."""
     by = {row.key: row for row in rows if row.key}
-    found = ["Targets (from this run):"]
+    found = ["Targets (issue 28, from this run; wall time decides, CPU time beside it):"]
 
     def line(what: str, value: str, met: bool) -> None:
-        found.append(f"- {what}: {value} — {'met' if met else 'MISSED'}")
+        found.append(f"- {'pass' if met else 'MISS'}: {what}: {value}")
 
-    ratio = by["cold 1"].time.wall / by["yardstick"].time.wall
+    cold, yardstick = by["cold 1"].time, by["yardstick"].time
+    ratio = cold.wall / yardstick.wall
     line("cold full build, --jobs 1, at most 1.15x WeasyPrint alone for the same renders",
-         f"{ratio:.2f}x (CPU {by['cold 1'].time.cpu / by['yardstick'].time.cpu:.2f}x)",
-         ratio <= 1.15)
+         f"{ratio:.2f}x (CPU {cold.cpu / yardstick.cpu:.2f}x)", ratio <= 1.15)
     line("--jobs 2 at least 1.85x faster than --jobs 1", f"{by['cold n'].ours:.2f}x",
          by["cold n"].ours >= 1.85)
-    share = by["no-op"].time.wall / by["cold 1"].time.wall
+    share = by["no-op"].time.wall / cold.wall
     line("nothing changed: under 1 % of the cold build",
-         f"{by['no-op'].time.wall:.2f} s, {share:.1%}", share < 0.01)
+         f"{by['no-op'].time.wall:.2f} s, {share:.1%} (CPU {by['no-op'].time.cpu:.2f} s, "
+         f"{by['no-op'].time.cpu / cold.cpu:.1%})", share < 0.01)
+    edited = by["edited"]
     line("one edited English handout: its renders plus at most 0.3 s",
-         f"plus {by['edited'].ours:.2f} s", by["edited"].ours <= 0.3)
+         f"plus {edited.ours:.2f} s (CPU plus {edited.ours_cpu:.2f} s)", edited.ours <= 0.3)
     peak = by["cold n"].time.peak / 2**20
     line("peak memory with 2 jobs, all processes, under 400 MB", f"{peak:.0f} MiB", peak < 400)
     if "packs" in by:
@@ -378,8 +384,9 @@ def edit_row(project: Path, temp: Path, repeat: int, relative: str, what: str, e
     seconds, yardstick = middle(times), middle(alone)
     return Row(f"handoutpack: rebuild, {what}", seconds,
                f"{count} renders, which WeasyPrint alone does in {yardstick.wall:.2f} s: "
-               f"{seconds.wall - yardstick.wall:+.2f} s is ours", key=key,
-               ours=seconds.wall - yardstick.wall)
+               f"{seconds.wall - yardstick.wall:+.2f} s is ours (CPU "
+               f"{seconds.cpu - yardstick.cpu:+.2f} s)", key=key,
+               ours=seconds.wall - yardstick.wall, ours_cpu=seconds.cpu - yardstick.cpu)
 
 
 def renders_named(project: Path, log: str, folder: Path) -> list[Saved]:

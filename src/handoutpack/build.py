@@ -14,7 +14,7 @@ from .store.cache import Cache, Kept
 from .store.digests import file_digest
 from .project.config import Project, with_printing
 from .sources.content import Document
-from .errors import Problem, Problems, warning
+from .errors import HandoutpackError, Problem, Problems, warning
 from .store.outputs import TEMP_DIR, Output, Staging, save, write_manifest
 from .store.outputs import ensure_space
 from .render.pool import Pool, default_jobs
@@ -54,28 +54,51 @@ class Made:
                                        self.documents, self.packs, self.cache, screen_images)
 
 
+def cache_spec(project: Project, reuse: bool) -> CacheSpec:
+    return CacheSpec(project.build_dir / CACHE_DIR, reuse, project.root,
+                     make_renderer(project.render_settings).options)
+
+
+def build_pool(project: Project, jobs: int | None) -> Pool:
+    """The workers of one build (`jobs` of them, default one per core)."""
+    return Pool(partial(make_renderer, project.render_settings), jobs or default_jobs(),
+                temp_root=project.build_dir / TEMP_DIR, fresh_stages=True)
+
+
+def start_renders(project: Project, documents: dict[str, Document], selection: Selection,
+                  rendering: Rendering) -> None:
+    """Lay out what a build of `selection` needs and start rendering it, before the check: what
+    the check passes is rendering while it runs. It stops at the first page it cannot lay out
+    (the check says why); the build plans again once the check is done, and renders of
+    documents the check left out are dropped (Rendering.drop_unused)."""
+    try:
+        plan(project.planning, documents, selection, started=rendering.start)
+    except HandoutpackError:
+        pass
+
+
 def make(project: Project, documents: dict[str, Document], selection: Selection = Selection(),
          reporter: Reporter | None = None, jobs: int | None = None, reuse: bool = True,
-         strict: bool = False, kept: Kept | None = None, pool: Pool | None = None) -> Made:
+         strict: bool = False, kept: Kept | None = None, pool: Pool | None = None,
+         rendering: Rendering | None = None) -> Made:
     """Plan, render and assemble the selected documents and packs in memory. `jobs` processes
     render at once (default: one per core); `reuse=False` ignores the cache; `strict`:
     WeasyPrint's warnings fail before anything is written; `kept`: the typeset pages kept
     between builds (see kept_pages), if the caller has them already; `pool`: workers the
-    caller keeps warm between builds (the preview's), else this build's own."""
+    caller keeps warm between builds (the preview's), else this build's own; `rendering`: the
+    renders the caller started on `pool` already (start_renders)."""
     reporter = reporter or Reporter()
     ensure_space(project.build_dir, {})  # renders need room in build/.cache too
     kept = kept or kept_pages(project.folders, reuse)
-    spec = CacheSpec(project.build_dir / CACHE_DIR, reuse, project.root,
-                     make_renderer(project.render_settings).options)
-    with nullcontext(pool) if pool else Pool(partial(make_renderer, project.render_settings),
-                                             jobs or default_jobs(),
-                                             temp_root=project.build_dir / TEMP_DIR) as pool:
-        rendering = Rendering(project.render_settings, spec, pool, reporter)
+    spec = rendering.spec if rendering else cache_spec(project, reuse)
+    with nullcontext(pool) if pool else build_pool(project, jobs) as pool:
+        rendering = rendering or Rendering(project.render_settings, spec, pool, reporter)
         with memos.building(kept):  # each render starts as soon as its page is laid out
             planned = plan(project.planning, documents, selection, started=rendering.start)
         reporter.jobs = len(planned.jobs())
         reporter.notes += prepress.brand_notes(project.press, planned)
         rendered = rendering.get(planned.jobs())
+        rendering.drop_unused()
         warnings = [warning(job.source or job.name, w, topic="render")
                     for job, r in rendered.items() for w in r.warnings]
         warnings += [warning(job.source or job.name, w, topic="slides")
@@ -86,6 +109,7 @@ def make(project: Project, documents: dict[str, Document], selection: Selection 
                             "(--strict: warnings fail the build; nothing was written)"])
         renders = Renders(rendered, rendering.cache)
         renders.place(planned.planned(), pool)  # decks' handout and notes pages, on the pool
+        pool.next_stage()
         packs = assemble_packs(project.theme, project.render_settings, planned, renders, spec,
                                pool, reporter)
     covers = prepress.covers(planned, packs)  # takes a booklet's cover sheet out of its pack
@@ -98,14 +122,15 @@ def make(project: Project, documents: dict[str, Document], selection: Selection 
 def build(project: Project, documents: dict[str, Document], selection: Selection = Selection(),
           reporter: Reporter | None = None, jobs: int | None = None, reuse: bool = True,
           strict: bool = False, pdf_variant: str | None = None,
-          kept: Kept | None = None, stage: Staging | None = None, pool: Pool | None = None
-          ) -> tuple[list[Output], list[Problem]]:
+          kept: Kept | None = None, stage: Staging | None = None, pool: Pool | None = None,
+          rendering: Rendering | None = None) -> tuple[list[Output], list[Problem]]:
     """Write the selected documents and packs into `stage`, for the caller to switch into
     build/; return the outputs and warnings. `pdf_variant` wins over every pack's and the
     config's; the other options are make()'s."""
     if pdf_variant:
         project = with_printing(project, pdf_variant=pdf_variant)
-    made = make(project, documents, selection, reporter, jobs, reuse, strict, kept, pool)
+    made = make(project, documents, selection, reporter, jobs, reuse, strict, kept, pool,
+                rendering)
     printed = made.print_warnings()
     if strict and printed:
         raise Problems([*dict.fromkeys(printed),

@@ -46,37 +46,44 @@ def build_and_publish(project: Project, documents: dict[str, Document] | None = 
     from .sources import content
     from .publish.stage import publish
     from .store import memos
-    from .build import build
+    from .build import build, build_pool, cache_spec, start_renders
     from .render.pool import start_early
-    from .render.stage import kept_pages
+    from .render.stage import Rendering, kept_pages
+    from .project.config import with_printing
     from .check import triage
     from .plan import failed as failing
 
     start_early()
     documents, unread = content.scan(project.reading) if documents is None else (documents, [])
     reporter.notes += [str(p) for p in unread if p.severity == "note"]  # files left out
+    if pdf_variant:  # it wins over every pack's and the config's
+        project = with_printing(project, pdf_variant=pdf_variant)
     kept = kept_pages(project.folders, reuse=reuse)
-    with memos.building(kept):
-        noticed, errors = triage(project, documents, selection, strict, unread)
-    failure = failing.failed(project.packs, errors)
-    packs, documents, wanted = failing.left_out(project.folders, project.default_language,
-                                                project.packs, documents, selection, failure)
-    project = replace(project, packs=packs)  # the packs whose documents failed are not built
-    outputs, warnings = [], []
-    with build_lock(project.build_dir):
-        with Staging(project.build_dir) as stage:  # the PDFs, zips and pages move in together
-            if wanted is not None:
-                outputs, warnings = build(project, documents, wanted, reporter, jobs=jobs,
-                                          reuse=reuse, strict=strict, pdf_variant=pdf_variant,
-                                          kept=kept, stage=stage)
-                with memos.building(kept):
-                    warnings += publish(project.publishing, documents, stage, log)
-            if failure or (project.build_dir / failing.STALE).exists():
-                stage.write(failing.STALE, failing.stale_record(
-                    project.build_dir, failure, {o.pack for o in outputs if o.pack}))
-        kept.save()
-        if not failure:
-            unchanged.remember(outputs, [*noticed, *warnings], reporter.jobs)  # build/ switched
+    with build_pool(project, jobs) as pool:
+        rendering = Rendering(project.render_settings, cache_spec(project, reuse), pool, reporter)
+        with memos.building(kept):
+            start_renders(project, documents, selection, rendering)  # while the check runs
+            noticed, errors = triage(project, documents, selection, strict, unread)
+        failure = failing.failed(project.packs, errors)
+        packs, documents, wanted = failing.left_out(project.folders, project.default_language,
+                                                    project.packs, documents, selection, failure)
+        project = replace(project, packs=packs)  # the packs whose documents failed are not built
+        outputs, warnings = [], []
+        with build_lock(project.build_dir):
+            with Staging(project.build_dir) as stage:  # the PDFs, zips and pages move together
+                if wanted is not None:
+                    outputs, warnings = build(project, documents, wanted, reporter, jobs=jobs,
+                                              reuse=reuse, strict=strict, kept=kept,
+                                              stage=stage, pool=pool, rendering=rendering)
+                    pool.close()  # its workers' memory is free while the pages are written
+                    with memos.building(kept):
+                        warnings += publish(project.publishing, documents, stage, log)
+                if failure or (project.build_dir / failing.STALE).exists():
+                    stage.write(failing.STALE, failing.stale_record(
+                        project.build_dir, failure, {o.pack for o in outputs if o.pack}))
+            kept.save()
+            if not failure:
+                unchanged.remember(outputs, [*noticed, *warnings], reporter.jobs)
     if failure:
         raise Incomplete(failure.problem(len(outputs)), outputs, [*noticed, *warnings])
     return outputs, [*noticed, *warnings]

@@ -3,6 +3,7 @@ that live as long as their build and no longer, whatever ends it (even kill -9).
 
 from __future__ import annotations
 
+import ctypes
 import multiprocessing
 from multiprocessing import forkserver
 import os
@@ -47,10 +48,14 @@ class Pool:
     removes the temporary folders of builds that are gone."""
 
     def __init__(self, make_renderer: Callable[[], Renderer], jobs: int,
-                 temp_root: Path | None = None):
+                 temp_root: Path | None = None, fresh_stages: bool = False):
         self.make_renderer = make_renderer
         self.jobs = max(1, jobs)
         self.temp_root = temp_root
+        self.fresh_stages = fresh_stages
+        """Whether next_stage() gives the next tasks new workers (a build's own pool)."""
+        self._tasks = 0
+        """Tasks given to the workers since the stage began."""
         self._executor: ProcessPoolExecutor | None = None
         self._temp: str | None = None
         self.broken = False
@@ -67,6 +72,7 @@ class Pool:
     def submit(self, task: Task, item: T) -> Future:
         """Start task(item) on a worker now; its result comes through results()."""
         executor = self._start()
+        self._tasks += 1
         try:
             return executor.submit(_call, task, item)
         except BrokenProcessPool:
@@ -99,6 +105,15 @@ class Pool:
                 future.cancel()
         if failed:
             raise min(failed, key=lambda pair: pair[0])[1]
+
+    def next_stage(self) -> None:
+        """Between a build's renders and its packs: new workers for what comes next, when the
+        pool is the build's own. A worker that has laid out hundreds of pages holds the memory
+        its largest needed; packs then need pikepdf's and fontTools' on top (the build's peak)."""
+        if self.fresh_stages and self._executor is not None and self._tasks >= FRESH_AFTER:
+            self._executor.shutdown(wait=True)
+            self._executor = None
+        self._tasks = 0
 
     def _start(self) -> ProcessPoolExecutor:
         """The executor; it starts a worker for a task when none is idle, up to `jobs`."""
@@ -202,6 +217,10 @@ def _start_worker(make_renderer: Callable[[], Renderer], temp: str, build: int) 
     _worker_renderer = make_renderer()
 
 
+FRESH_AFTER = 24
+"""Workers that did fewer tasks in a stage are kept for the next: new ones would pay their
+start (fonts, stylesheets) again for an edit's few renders, and these have not grown much."""
+
 WORKERS_DIR = "workers"
 """The folder of a pool's temporary folder where its workers write their pids (empty files)."""
 
@@ -241,7 +260,19 @@ def _end_with(pid: int) -> None:
 
 def _call(task: Task, item):
     assert _worker_renderer is not None
-    return _limited(task, _worker_renderer, item)
+    try:
+        return _limited(task, _worker_renderer, item)
+    finally:
+        _give_back_memory()
+
+
+def _give_back_memory() -> None:
+    """Hand the memory a task freed back to the system: glibc keeps freed heap pages for the
+    process otherwise, and a worker's footprint would grow to the largest render's and stay."""
+    try:
+        ctypes.CDLL(None).malloc_trim(0)
+    except (OSError, AttributeError):  # not glibc
+        pass
 
 
 # ---------------------------------------------------------------- limits on each render

@@ -101,6 +101,15 @@ class Rendering:
             self.reporter.did("rendered", job.name, self.reasons.pop(job))
         return {job: self.done[job] for job in jobs}
 
+    def drop_unused(self) -> None:
+        """Give up the renders started and never asked for (of documents a build left out once
+        its check had run): those not begun yet are not made; none is kept or counted."""
+        for job, future in self.pending.items():
+            future.cancel()
+            self.reporter.expect(-1)
+            self.reasons.pop(job, None)
+        self.pending.clear()
+
     def _why(self, job: Job, reason: str) -> str:
         """Say what changed since `job.name` was last rendered, when the cache cannot."""
         before = self.cache.recall(job.name) if reason == "new" else None
