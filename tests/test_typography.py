@@ -308,3 +308,14 @@ def test_a_title_slides_subtitle_keeps_its_last_two_words_together():
     page = typeset(band, "en", Typography())
     assert 'for<span class="gap"> </span><span class="together">going further</span></p>' in page
     assert "<p>A paragraph ends as it will</p>" in page
+
+
+def test_a_links_words_are_never_kept_together_in_a_span_of_their_own():
+    """A span inside a link makes WeasyPrint 70 write the link twice, one of them outside the
+    PDF's tagged structure: a title's last words that are a link's stay in the link as written."""
+    band = ('<html lang="en" class="paper-a4"><body><div class="title-band"><h1>Intro</h1><p>'
+            'Some words, and <a href="https://example.org/slides">a link</a>.</p></div>'
+            '<h2>See <a href="#guide">the whole guide</a></h2></body></html>')
+    page = typeset(band, "en", Typography())
+    assert '<a href="https://example.org/slides">a link</a>' in page
+    assert '<a href="#guide">the whole guide</a>' in page

@@ -194,8 +194,10 @@ class _Typesetter(HTMLParser):
         if not skipped and not _shows(self.link, data):
             data = punctuate(data, lang, self.settings, self.previous)
         together = ""
-        if not skipped and (self.titled is not None
-                            or any(entry[0] in HEADINGS for entry in self.stack)):
+        if not skipped and not self.link and (self.titled is not None
+                                              or any(entry[0] in HEADINGS for entry in self.stack)):
+            # not a link's words: WeasyPrint 70 gives a link holding a nowrap span two link
+            # annotations, one of them outside the tagged structure (PDF/UA)
             data, together = _last_words(data)
         gap = ""
         if together and self.paper and data.endswith(" "):  # see SPACE_INSIDE: the space apart
