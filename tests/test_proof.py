@@ -145,6 +145,24 @@ def test_a_page_set_in_columns_keeps_to_its_own(tmp_path):
     assert "ana.torres@example.org" in found[0].message
 
 
+def test_a_table_across_the_frame_keeps_to_its_cells(tmp_path):
+    """A table may take the frame's width beside a narrower column of text: its cells are
+    neither past the margin nor paragraphs (a one-word header over a long cell); a line of
+    running text past the column still is."""
+    cell = "border-bottom:0.5pt solid #999;padding:1.6mm 2.5mm;font-size:9pt"
+    rows = "".join(f'<tr><td style="{cell}">Row {n}</td><td style="{cell}">{PROSE}</td></tr>'
+                   for n in range(4))
+    table = (f'<table style="width:160mm;border-collapse:collapse"><tr><th style="{cell};'
+             f'background:#0b4f6c;color:white">Need</th><th style="{cell};background:#0b4f6c;'
+             f'color:white">Resource</th></tr>{rows}</table>')
+    page = f'<div style="break-after:page">{column(5)}</div>' + column(2, extra=table)
+    assert checks_found(pdf(tmp_path, page, "table.pdf")) == []
+    long = ('<p style="white-space:nowrap">ana.torres@example.org, ana.torres@example.org, '
+            "ana.torres@example.org</p>")
+    found = proof_file(pdf(tmp_path, page.replace("</table>", "</table>" + long)), LATO)[0]
+    assert [f.check for f in found] == ["margin"] and "ana.torres" in found[0].message
+
+
 def test_a_slide_whose_lower_part_stands_empty(tmp_path):
     style = "@page { size: 254mm 142.9mm; margin: 12mm } h2 { font: 28pt Lato }"
     short = "<h2>Key takeaways</h2><p>One line of text.</p>"

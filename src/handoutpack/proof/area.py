@@ -26,8 +26,10 @@ def text_lines(page: Page) -> list[Line]:
 
 
 def is_cover(page: Page) -> bool:
-    """A pack's first page: a title, a few lines, no running text and no table."""
-    return page.number == 1 and len(body_lines(page)) + len(page.in_cells) < 8
+    """A pack's first page: a title, a line or two at its body size (the rights, the
+    website), no running text and no table. (A document's first page holds its masthead and
+    a paragraph or more: four lines on an A5 page.)"""
+    return page.number == 1 and len(body_lines(page)) + len(page.in_cells) < 4
 
 
 def text_area(pages: list[Page]) -> Box | None:

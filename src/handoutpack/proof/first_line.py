@@ -15,12 +15,14 @@ def check(pages: list[Page], context: Context) -> Iterator[Finding]:
     for page in pages:
         if page.booklet:
             continue
-        for line in page.lines:
+        for line in page.running:  # a table's cell may hold one word a line
             if len(line.words) != 1 or not any(c.isalpha() for c in line.text):
                 continue
             after = next_line(page, line)
             if after is None or len(after.words) < 3 or previous_line(page, line) is not None:
                 continue  # a paragraph's FIRST line (a last line may be short)
+            if _shares_its_baseline(page, line):
+                continue  # more words stand on it, parted by a wide space (Arabic, as read)
             space = 0.3 * line.size
             if line.rtl:
                 word = after.words[-1]  # the first word read, at the right
@@ -35,3 +37,11 @@ def check(pages: list[Page], context: Context) -> Iterator[Finding]:
                               "give the paragraph the column's whole width (move what "
                               "squeezes it, e.g. a QR code, beside another paragraph or "
                               "below it)", line.box)
+
+
+def _shares_its_baseline(page: Page, line) -> bool:
+    """Whether other words of its size stand on the same line: pdfplumber may part an Arabic
+    line where a word's marks widen the space before the next (a line of words, not one)."""
+    return any(other is not line and abs(other.size - line.size) < 0.3
+               and abs(other.box.bottom - line.box.bottom) < 0.3 * line.size
+               for other in page.running)

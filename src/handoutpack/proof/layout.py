@@ -180,8 +180,10 @@ def _page(page, name: str, booklet: bool) -> Page:
 
 
 def _holds(cell: Box, line: Box) -> bool:
+    """Whether a line stands in a cell: across, wholly; down, by its middle (an Arabic font's
+    box stands taller than its letters)."""
     return (cell.x0 - 1 <= line.x0 and line.x1 <= cell.x1 + 1
-            and cell.top - 1 <= line.top and line.bottom <= cell.bottom + 1)
+            and cell.top <= (line.top + line.bottom) / 2 <= cell.bottom)
 
 
 def _slide_frames(page) -> list[Box]:
