@@ -46,7 +46,7 @@ def build_and_publish(project: Project, documents: dict[str, Document] | None = 
     from .sources import content
     from .publish.stage import publish
     from .markup import memory
-    from .build import build, build_pool, cache_spec, start_renders
+    from .build import build, build_pool, cache_spec, drawing_on, start_renders
     from .render.pool import start_early
     from .render.stage import Rendering, kept_pages
     from .project.config import with_printing
@@ -73,9 +73,9 @@ def build_and_publish(project: Project, documents: dict[str, Document] | None = 
                     outputs, warnings = build(project, documents, wanted, reporter, jobs=jobs,
                                               reuse=reuse, strict=strict, kept=kept,
                                               stage=stage, pool=pool, rendering=rendering)
-                    pool.close()  # its workers' memory is free while the pages are written
+                    pool.close()  # new workers draw the thumbnails, if there are many
                     with memory.keeping(kept):
-                        warnings += publish(project, documents, stage, log)
+                        warnings += publish(project, documents, stage, log, drawing_on(pool))
                 if failure or (project.build_dir / failing.STALE).exists():
                     stage.write(failing.STALE, failing.stale_record(
                         project.build_dir, failure, {o.pack for o in outputs if o.pack}))
