@@ -27,14 +27,20 @@ LOOSER = "loosen"
 
 
 def better(document, html: str, render) -> object:
-    """The render to keep: `document`, or one set tighter with a page fewer, or one set looser
-    whose last page holds more (`render(html)` lays out a variant of the page)."""
+    """The render to keep: `document`, or one set tighter with a page fewer (the gentlest level
+    that saves it), or one set looser whose last page holds more (`render(html)` lays out a
+    variant of the page). The tightest level is tried first: setting the text tighter never
+    makes it longer, so when that saves no page none does, and a document that cannot lose its
+    page (most of those tried) is laid out twice more, not three times."""
     if not wants_squeeze(document, html):
         return document
-    for level in LEVELS:
-        tighter = render(squeezed(html, level))
-        if len(tighter.pages) < len(document.pages):
-            return tighter
+    tightest = render(squeezed(html, LEVELS[-1]))
+    if len(tightest.pages) < len(document.pages):
+        for level in LEVELS[:-1]:
+            tighter = render(squeezed(html, level))
+            if len(tighter.pages) < len(document.pages):
+                return tighter
+        return tightest
     looser = render(squeezed(html, LOOSER))
     if (len(looser.pages) == len(document.pages)
             and _filled_share(looser.pages[-1]) > _filled_share(document.pages[-1])):
