@@ -296,7 +296,7 @@ def recorded_renders(project: Path, scratch: Path) -> tuple[list, dict]:
     rendering.Rendering.get = get  # in this process: the packs' own pages are seen on workers
     try:
         loaded = loader.load(scratch)
-        documents = content.load(loaded)
+        documents = content.load(loaded.reading)
         planned = plan.plan(loaded, documents, plan.Selection())
         with outputs.Staging(loaded.build_dir) as stage:
             build.build(loaded, documents, jobs=1, reuse=False, stage=stage)
@@ -315,9 +315,9 @@ def pack_pages(loaded, planned) -> None:
     from handoutpack.store.outputs import CACHE_DIR
     from handoutpack.render.pool import Inline
 
-    renderer = rendering.make_renderer(loaded)
+    renderer = rendering.make_renderer(loaded.render_settings)
     spec = rendering.CacheSpec(loaded.build_dir / CACHE_DIR, True, loaded.root, renderer.options)
-    inline = rendering.Rendering(loaded, spec, Inline(renderer), rendering.Reporter())
+    inline = rendering.Rendering(loaded.render_settings, spec, Inline(renderer), rendering.Reporter())
     renders = rendering.Renders(inline.get(planned.jobs()), inline.cache)
     for pack in planned.packs:
         assembly._assemble(renderer, (pack.path, (
@@ -405,7 +405,7 @@ def naive_packs(project: Path, out: Path) -> list[Saved]:
     from handoutpack.plan.selection import Selection
 
     loaded = loader.load(project)
-    planned = plan(loaded, content.load(loaded), Selection())
+    planned = plan(loaded, content.load(loaded.reading), Selection())
     everything = recorded_renders(project, out / "scratch")[1]
     out.mkdir(exist_ok=True)
     files = []

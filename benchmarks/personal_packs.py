@@ -89,12 +89,12 @@ def covers_alone(project: Path, profile: Path, people: Path, out: Path, jobs: in
     from handoutpack.distribute.recipients import read_recipients
 
     loaded = loader.load(project, profile=profile)
-    recipients, _ = read_recipients(people, loaded)
+    recipients, _ = read_recipients(people, loaded.langs)
     out.mkdir(parents=True, exist_ok=True)
     saved = []
     for index, recipient in enumerate(recipients):
         path = out / f"{index:05}.html"
-        path.write_text(personalise.cover_html(loaded, PACK, recipient.lang,
+        path.write_text(personalise.cover_html(loaded.theme, loaded.packs[PACK], recipient.lang,
                                                personalise.recipient_line(recipient)),
                         encoding="utf-8")
         saved.append((str(path), recipient.lang))
@@ -111,7 +111,7 @@ def covers_alone(project: Path, profile: Path, people: Path, out: Path, jobs: in
 
         if __name__ == "__main__":
             project = loader.load(Path({str(project)!r}), profile=Path({str(profile)!r}))
-            with Pool(partial(build.make_renderer, project), {jobs}) as pool:
+            with Pool(partial(build.make_renderer, project.render_settings), {jobs}) as pool:
                 for _ in pool.run(render, {saved!r}):
                     pass
     """)

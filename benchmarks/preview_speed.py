@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import re
 import socket
 import statistics
 import subprocess
@@ -120,7 +119,7 @@ def own_render(project: Path) -> tuple[float, float]:
         from handoutpack.plan.jobs import plan
         from handoutpack.plan.selection import Selection
         project = loader.load(Path({str(project)!r}))
-        planned = plan(project, content.load(project),
+        planned = plan(project, content.load(project.reading),
                        Selection(documents=("case-for-investors",), languages=("en",)))
         job = next(job for job in planned.jobs() if "case-for-investors" in job.name)
         Path({str(html_dir / "page.html")!r}).write_text(job.html, encoding="utf-8")

@@ -33,7 +33,7 @@ def project() -> config.Project:
 
 @pytest.fixture(scope="module")
 def documents(project) -> dict[str, content.Document]:
-    return content.load(project)
+    return content.load(project.reading)
 
 
 def translations(documents):
@@ -204,18 +204,13 @@ def test_about_documents_fit_one_page_in_every_language(sample, documents):
                 assert count == 1, f"{lang}/{slug}: {count} pages"
 
 
-LONGER_HANDOUTS = {"companion-resources-guide": 5}
-"""The one handout allowed a fifth page: a reference list that the measure of about 70
-characters a line (issue 24) took past four; re-fitting it is open work (issue 24's note)."""
-
-
 def test_handouts_run_one_to_four_pages(sample, documents):
     for slug, document in documents.items():
         if document.main("en").meta.kind == "handout":
             for lang in document.translations:
                 path = sample / "build" / lang / "documents" / f"{slug}.pdf"
                 count = pages(path)
-                assert 1 <= count <= LONGER_HANDOUTS.get(slug, 4), f"{lang}/{slug}: {count} pages"
+                assert 1 <= count <= 4, f"{lang}/{slug}: {count} pages"
 
 
 def test_documents_keep_their_length_inside_packs(sample, project, documents):
@@ -229,7 +224,6 @@ def test_documents_keep_their_length_inside_packs(sample, project, documents):
             assert len(starts) == len(pack.documents) + 1
             for slug, first, after in zip(pack.documents, starts, starts[1:]):
                 limit = limits.get(documents[slug].main("en").meta.kind)
-                limit = LONGER_HANDOUTS.get(slug, limit)
                 if limit:
                     count = after - first
                     assert count <= limit, f"{lang}/{pack.id}: {slug} runs {count} pages"

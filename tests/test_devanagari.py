@@ -51,7 +51,7 @@ def test_in_page_links_to_devanagari_headings_work(make_project):
     from handoutpack.sources import content
 
     loaded = loader.load(project)
-    documents = content.load(loaded)
+    documents = content.load(loaded.reading)
     page = Pages(loaded, documents).html(documents["hello"].translations["hi"])
     assert {"अन्य-कोड-एडिटर", "मुअल्लिम-معلّم"} <= set(page.ids)
 

@@ -284,7 +284,7 @@ def test_a_link_to_name_md_finds_the_document_in_its_language(tmp_path):
     from handoutpack.project import loader
     from handoutpack.sources import resources
     project = loader.load(root)
-    body = resources.adapt('<a href="next.md#a">n</a>', project, handouts, "fr")
+    body = resources.adapt('<a href="next.md#a">n</a>', project.links, handouts, "fr")
     assert 'href="next.fr.md#a"' in body
 
 
@@ -332,7 +332,7 @@ def test_a_document_with_an_error_does_not_stop_the_others(tmp_path):
     from handoutpack.distribute import outbox
     from handoutpack.project import loader
     with pytest.raises(HandoutpackError, match="welcome-pack' is stale"):
-        outbox.prepare(loader.load(root), {}, "welcome-pack", tmp_path / "none.csv")
+        outbox.prepare(loader.load(root).mail, {}, "welcome-pack", tmp_path / "none.csv")
     strict = invoke(root, "build", "--strict")
     assert strict.exit_code == 2
 
@@ -362,8 +362,9 @@ def test_templating_turned_off_prints_braces_as_written(tmp_path, where):
     from handoutpack.project import loader
     from handoutpack.sources import content
     project = loader.load(root)
-    welcome = content.load(project)["welcome"].translations["en"]
-    expanded = jinja.expand(welcome, jinja.make_context(project, "en", project.event))
+    welcome = content.load(project.reading)["welcome"].translations["en"]
+    expanded = jinja.expand(welcome, jinja.make_context(project.theme, "en", project.event,
+                                                          templating=project.templating))
     assert "{{ .Site.Title }}" in expanded and '<div class="block note"' in expanded
 
 

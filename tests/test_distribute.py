@@ -58,8 +58,9 @@ def test_pack_bundle_holds_the_pack_its_documents_and_a_readme(sample, lang):
         assert "en anglais" not in readme  # the French media pack is French throughout
         with zipfile.ZipFile(build / "fr" / "investors.zip") as bundle:
             readme = bundle.read("sptf-investors-fr/README.txt").decode("utf-8")
-        assert re.search(r"Making the Case for SPM: A Note for Investors, Donors and MIVs \(\d+ "
-                         r"pages, en anglais\)", readme)
+        assert re.search(r"Pourquoi la GPS : note aux investisseurs, bailleurs de fonds et VIM "
+                         r"\(\d+ pages\)", readme)
+        assert "en anglais" not in readme  # the investors' note has its French text now
 
 
 def test_everything_zip_holds_every_pdf_in_build(sample):

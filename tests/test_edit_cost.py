@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from conftest import HELLO
-from handoutpack.markup import memory, templates
+from handoutpack.markup import templates
 from handoutpack.markup.theme import builtin_dir
 from handoutpack.plan.jobs import plan
 from handoutpack.plan.selection import Selection
 from handoutpack.project import loader
 from handoutpack.render.stage import kept_pages
 from handoutpack.sources import content
+from handoutpack.store import memos
 
 
 def test_a_build_lists_the_theme_once_and_the_next_sees_an_edit(make_project, monkeypatch):
@@ -18,18 +19,18 @@ def test_a_build_lists_the_theme_once_and_the_next_sees_an_edit(make_project, mo
     cover = (builtin_dir("templates") / "cover.html").read_text(encoding="utf-8")
     project_dir = make_project({**files, "templates/cover.html": cover})
     project = loader.load(project_dir)
-    documents = content.load(project)
+    documents = content.load(project.reading)
     listed = []
     real = templates._list_files
     monkeypatch.setattr(templates, "_list_files",
                         lambda folders: listed.append(tuple(folders)) or real(folders))
-    kept = kept_pages(project, reuse=False)
-    with memory.keeping(kept):
+    kept = kept_pages(project.folders, reuse=False)
+    with memos.building(kept):
         first = plan(project, documents, Selection())
     assert len(first.jobs()) >= 4 + 1  # the documents, and the pack's own pages
     assert len(listed) == len(set(listed)) == 1, "the theme's files listed once a build"
     (project_dir / "templates/cover.html").unlink()
-    with memory.keeping(kept):
+    with memos.building(kept):
         plan(project, documents, Selection())
     assert len(listed) == 2, "the next build lists them again"
 
@@ -48,9 +49,9 @@ def test_the_check_reads_again_only_the_pages_that_changed(make_project, monkeyp
 
     def check() -> list:
         project = loader.load(project_dir)
-        with memory.keeping(kept_pages(project)) as kept:
-            found = inspect(project, content.load(project), Selection(), history=False)
-            kept.save()
+        with memos.building(kept_pages(project.folders)) as memory:
+            found = inspect(project, content.load(project.reading), Selection(), history=False)
+            memory.kept.save()
         return found
 
     first = check()
@@ -109,9 +110,9 @@ def test_an_edit_checks_its_page_and_the_pages_linking_to_it_only(make_project, 
     def check() -> list:
         checked.clear()
         project = loader.load(project_dir)
-        with memory.keeping(kept_pages(project)) as kept:
-            found = inspect(project, content.load(project), Selection(), history=False)
-            kept.save()
+        with memos.building(kept_pages(project.folders)) as build:
+            found = inspect(project, content.load(project.reading), Selection(), history=False)
+            build.kept.save()
         return [p.message for p in found if p.topic == "links"]
 
     assert check() == [] and len(checked) == 5  # four documents and hello
@@ -141,9 +142,9 @@ def test_an_edit_lays_out_again_only_the_documents_it_changed(make_project, monk
     def planned():
         laid_out.clear()
         project = loader.load(project_dir)
-        with memory.keeping(kept_pages(project)) as kept:
-            made = plan(project, content.load(project), Selection())
-            kept.save()
+        with memos.building(kept_pages(project.folders)) as build:
+            made = plan(project, content.load(project.reading), Selection())
+            build.kept.save()
         return {job.name: job.html for job in made.jobs()}
 
     first = planned()

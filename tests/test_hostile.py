@@ -180,7 +180,7 @@ def test_an_image_linked_from_outside_is_refused(make_project, tmp_path):
 def renderer(make_project):
     project = load(make_project({"content/handouts/inside.svg":
                                  '<svg xmlns="http://www.w3.org/2000/svg" width="4" height="4"/>'}))
-    return project, make_renderer(project)
+    return project, make_renderer(project.render_settings)
 
 
 @pytest.mark.parametrize("html, refused", [
@@ -298,7 +298,7 @@ def test_remote_resources_when_allowed_are_fetched_over_http_only(make_project, 
     outcome = build(project)
     assert outcome.exit_code == 0, outcome.output
     assert "/square.svg" in Recorder.requests, "the test server does see requests"
-    render = make_renderer(load(project))
+    render = make_renderer(load(project).render_settings)
     with pytest.raises(HandoutpackError, match="is not a file in the project"):
         render.render('<img src="ftp://127.0.0.1/x.png" alt="x">', project, "ftp.html", "en")
 
@@ -306,7 +306,7 @@ def test_remote_resources_when_allowed_are_fetched_over_http_only(make_project, 
 def test_fetcher_never_leaves_the_project_through_an_override_folder(make_project):
     """A styles/ override falls back to the theme for missing files, never beyond it."""
     project = load(make_project({"styles/handout.css": "p { color: black; }"}))
-    fetcher = make_renderer(project).fetcher
+    fetcher = make_renderer(project.render_settings).fetcher
     escape = (project.root / "styles" / ".." / ".." / ".." / "etc" / "passwd").as_uri()
     with pytest.raises(Refused):
         fetcher.resolve(escape)

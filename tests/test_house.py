@@ -133,3 +133,108 @@ def test_no_module_is_over_400_lines():
     long = {str(p.relative_to(PACKAGE)): n for p in PACKAGE.rglob("*.py")
             if (n := len(p.read_text(encoding="utf-8").splitlines())) > 400}
     assert long == {}
+
+
+# ---------------------------------------------------------------- config reaches stages in slices
+
+STAGES = ("assemble", "distribute", "markup", "pdf", "proof", "publish", "render", "sources",
+          "store", "syntax", "translate")
+"""Folders whose functions take the slice of config they use (project/parts.py), never the
+whole Project."""
+STILL_TAKING = {"check": 30, "plan": 19}
+"""Stages not moved over yet: how many of their functions take the Project may only go down."""
+HOLDERS = ("project", "ui")
+"""The loader and the user interfaces hold the whole Project, as the pipeline (build.py,
+pipeline.py) does."""
+
+
+def _takes_project(argument: ast.arg) -> bool:
+    annotation = ast.unparse(argument.annotation).strip("'\"") if argument.annotation else ""
+    return argument.arg == "project" or annotation.split("|")[0].strip() in (
+        "Project", "config.Project")
+
+
+def project_takers(path: Path) -> list[str]:
+    """The functions of `path` with a parameter that is the Project (by its name or its type),
+    and the classes with a field that is."""
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
+            arguments = node.args.posonlyargs + node.args.args + node.args.kwonlyargs
+            if any(_takes_project(a) for a in arguments):
+                found.append(f"{getattr(node, 'name', 'lambda')}:{node.lineno}")
+        elif isinstance(node, ast.AnnAssign) and "Project" in ast.unparse(node.annotation):
+            found.append(f"{ast.unparse(node.target)}:{node.lineno}")
+    return found
+
+
+def takers_by_folder() -> dict[str, list[str]]:
+    found: dict[str, list[str]] = {}
+    for path in sorted(PACKAGE.rglob("*.py")):
+        relative = path.relative_to(PACKAGE)
+        folder = relative.parts[0] if len(relative.parts) > 1 else "(top)"
+        found.setdefault(folder, []).extend(f"{relative}:{t}" for t in project_takers(path))
+    return found
+
+
+def test_stages_take_the_slices_of_config_they_use_not_the_project():
+    found = takers_by_folder()
+    assert {folder: found.get(folder) for folder in STAGES if found.get(folder)} == {}
+    grown = {folder: len(found.get(folder, [])) for folder, most in STILL_TAKING.items()
+             if len(found.get(folder, [])) > most}
+    assert grown == {}, "pass these stages the slice they use (project/parts.py) instead"
+    known = set(STAGES) | set(STILL_TAKING) | set(HOLDERS) | {"(top)"}
+    assert {folder for folder, takers in found.items() if takers} <= known
+
+
+def test_the_project_finder_finds_a_parameter_and_a_field(tmp_path):
+    path = tmp_path / "stage.py"
+    path.write_text("from dataclasses import dataclass\n\n"
+                    "def plain(theme, lang): ...\n"
+                    "def named(project, lang): ...\n"
+                    "def typed(where: 'config.Project'): ...\n"
+                    "@dataclass\nclass Holder:\n    project: Project\n", encoding="utf-8")
+    assert project_takers(path) == ["named:4", "typed:5", "project:8"]
+
+
+# ---------------------------------------------------------------- one place keeps, one forgets
+
+def test_a_build_keeps_results_only_within_its_memory():
+    from handoutpack.store import memos
+
+    class Kept:
+        def __init__(self):
+            self.seen = {}
+
+        def get(self, entry, compute):
+            if entry not in self.seen:
+                self.seen[entry] = compute()
+            return self.seen[entry]
+
+    made = []
+    compute = lambda: made.append(1) or "result"  # noqa: E731
+    memos.kept("entry", compute)
+    memos.kept("entry", compute)
+    assert len(made) == 2, "outside a build nothing is kept"
+    with memos.building(Kept()) as memory:
+        memos.kept("entry", compute)
+        memos.kept("entry", compute)
+        memos.once_a_build("listing", ("a",), compute)
+        memos.once_a_build("listing", ("a",), compute)
+        assert memory.kept.seen == {"entry": "result"}
+    assert len(made) == 4, "within a build, each once"
+    with memos.building(Kept()):
+        memos.once_a_build("listing", ("a",), compute)
+    assert len(made) == 5, "the next build looks up again"
+
+
+def test_a_changed_font_forgets_what_the_machine_memos_found():
+    from handoutpack.store import memos
+    from handoutpack.syntax import emoji
+
+    emoji.font_available()
+    name = "handoutpack.syntax.emoji.font_available"
+    assert memos.changed([Path("content/handouts/hello.en.md")]) == []
+    assert memos.held()[name] == 1, "a source's edit leaves it"
+    assert name in memos.changed([Path("styles/fonts/Lato-Bold.TTF")])
+    assert memos.held()[name] == 0

@@ -62,9 +62,6 @@ def test_every_code_line_is_printed_whole(corpus, lang):
         assert folded(line) in text, line
 
 
-@pytest.mark.xfail(strict=False, reason=(
-    "issue 24, open: at the 122 mm measure an eight-column table breaks words inside its cells "
-    "('Insuranc e'); wide tables need the page's whole width"))
 def test_every_word_of_long_lines_wide_tables_and_urls_is_printed(corpus):
     root, _ = corpus
     text = all_text(root / "build/en/documents/pricing-notes.pdf")

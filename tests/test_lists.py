@@ -41,17 +41,17 @@ def project(make_project):
 def listed(project, text: str | bytes, encoding: str | None = None, name: str = "list.csv"):
     path = project.root / name
     path.write_bytes(text if isinstance(text, bytes) else text.encode("utf-8"))
-    return read_recipients(path, project, encoding)
+    return read_recipients(path, project.langs, encoding)
 
 
 def message_for(project, recipient) -> email.message.EmailMessage:
     """The message `recipient` would be sent, parsed back (its attachment a stand-in)."""
-    documents = content.load(project)
+    documents = content.load(project.reading)
     attachment = letters.Attachment(project.root / "pack.pdf", "pack.pdf", 1, 100)
-    letter = letters.Letter(recipient, letters.find_template(project, "starter", recipient.lang),
-                            attachment)
-    draft = letters.draft(project, documents, "starter", letter)
-    made = letters.compose(project, "starter", draft, letters.encoded(b"%PDF-1.7 stand-in"))
+    letter = letters.Letter(recipient, letters.find_template(project.folders, "starter",
+                                                             recipient.lang), attachment)
+    draft = letters.draft(project.theme, project.packs["starter"], documents, letter)
+    made = letters.compose(project.email, "starter", draft, letters.encoded(b"%PDF-1.7 stand-in"))
     # an SMTPUTF8 message carries UTF-8 headers, which a mail program reads as text
     return email.message_from_string(made.data.decode("utf-8"), policy=policy.default)
 
@@ -130,8 +130,10 @@ def test_line_breaks_inside_a_quoted_cell_stay_in_the_cell(project, inside):
     assert [p.name for p in people] == [f"First{inside}Last", "Second"]
     breaks = 1 if inside in ("\r\n", "\n") else 0
     assert people[1].line == 3 + breaks, "line numbers count the file's own lines"
-    assert problems == [f"list.csv:{4 + breaks}: 'bad' is not an email address (An email "
-                        "address must have an @-sign.); skipped"]
+    assert [str(p) for p in problems] == [
+        f"list.csv:{4 + breaks}: 'bad' is not an email address (An email address must have an "
+        "@-sign.); skipped"]
+    assert problems[0].label == "wb_row_email" and dict(problems[0].values) == {"value": "bad"}
 
 
 def test_a_quote_left_open_is_an_error_naming_its_line(project):
@@ -257,10 +259,76 @@ def test_the_workbench_shows_a_non_ascii_address_with_its_name(project):
 
     (recipient,), _ = listed(project, 'email,name,language,outlet\n'
                                       'josé@exämple.org,"Peña, José",en,\n')
-    documents = content.load(project)
+    documents = content.load(project.reading)
     attachment = letters.Attachment(project.root / "build/en/starter.pdf", "pack.pdf", 1, 100)
-    letter = letters.Letter(recipient, letters.find_template(project, "starter", "en"), attachment)
-    shown = shown_message(project, letters.draft(project, documents, "starter", letter),
+    letter = letters.Letter(recipient, letters.find_template(project.folders, "starter", "en"),
+                            attachment)
+    shown = shown_message(project, letters.draft(project.theme, project.packs["starter"],
+                                                 documents, letter),
                           project.root / "build/en/starter.pdf")
     assert shown["to"] == '"Peña, José" <josé@exämple.org>' and shown["lang"] == "en"
     json.dumps(shown)
+
+
+# ---------------------------------------------------------------- problems in the page's words
+
+@pytest.mark.parametrize("lang,expected", [
+    ("en", ["Row 3 of journalists.csv: 'bad' is not an email address; skipped.",
+            "Row 4 of journalists.csv: the language 'de' is not one of the toolkit's (en, fr); "
+            "skipped.",
+            "Row 5 of journalists.csv: it has 2 cells, while the first line names 3 columns (a "
+            "comma inside a cell needs quotes around the cell); skipped.",
+            "Row 6 of journalists.csv: ADA@example.org is already on row 2; skipped."]),
+    ("fr", ["Ligne 3 de journalists.csv : « bad » n'est pas une adresse de courriel ; ignorée.",
+            "Ligne 4 de journalists.csv : la langue « de » n'est pas une de celles de la boîte à "
+            "outils (en, fr) ; ignorée.",
+            "Ligne 5 de journalists.csv : elle a 2 cellules, alors que la première ligne nomme 3 "
+            "colonnes (une virgule dans une cellule demande des guillemets autour de la "
+            "cellule) ; ignorée.",
+            "Ligne 6 de journalists.csv : ADA@example.org figure déjà à la ligne 2 ; ignorée."]),
+])
+def test_the_workbench_says_what_is_wrong_with_a_row_in_its_own_language(project, lang,
+                                                                          expected):
+    """The list reader's problems are records (file, line, a label and its values), so the
+    workbench says each one whole in the page's language, not half English."""
+    from handoutpack.ui.workbench import Workbench
+
+    shown = Workbench(project.root).save_list(
+        "email,name,language\nada@example.org,Ada,en\nbad,Nobody,en\nb@example.org,Bea,de\n"
+        "c@example.org,Cy\nADA@example.org,Ada again,fr\n", "journalists.csv", lang)
+    assert [p["email"] for p in shown["people"]] == ["ada@example.org"]
+    assert shown["problems"] == expected
+
+
+def test_the_workbench_says_what_is_wrong_with_a_field_from_the_problem_record(project):
+    """A field's problem is said from the reader's record (its label and values), in the page's
+    language, never pieced together from the English message."""
+    from handoutpack.ui.workbench import Workbench
+
+    form = {"presenter": {"name": "", "role": "Ambassador", "email": "nobody",
+                          "phone": "call me"},
+            "event": {"date": "14 June"}, "packs": ["starter"], "languages": []}
+    said = Workbench(project.root).check(form, "fr")
+    assert said == {"presenter.name": "Veuillez remplir ce champ.",
+                    "presenter.email": "« nobody » n'est pas une adresse de courriel.",
+                    "presenter.phone": said["presenter.phone"],
+                    "event.date": said["event.date"],
+                    "languages": said["languages"]}
+    assert "« call me »" in said["presenter.phone"] and "« 14 June »" in said["event.date"]
+    assert not any("is not" in text or "write" in text for text in said.values()), said
+
+
+def test_the_workbench_lists_a_builds_warnings_as_lines_of_text():
+    """A build's warnings are records; the page is sent each formatted, as the command line
+    prints it (the page joins them into lines: a record would read '[object Object]')."""
+    from dataclasses import asdict
+
+    from handoutpack.errors import warning
+    from handoutpack.ui.workbench import Job
+    from handoutpack.ui.workbench_shown import shown_problems
+
+    job = Job("build")
+    job.result = {"warnings": shown_problems([warning("content/a.en.md", "a chart is 90 ppi",
+                                                      3, "print")])}
+    assert json.loads(json.dumps(asdict(job)))["result"]["warnings"] == [
+        "content/a.en.md:3: a chart is 90 ppi"]

@@ -12,7 +12,7 @@ import pytest
 from pypdf import PdfReader
 from pypdf.generic import ContentStream
 
-from conftest import MINIMAL_CONFIG, invoke
+from conftest import invoke
 from test_email import MESSAGES, email_config, smtp  # noqa: F401 - smtp is a fixture
 
 BONJOUR = "---\ntitle: Bonjour\nsummary: Un premier document.\nkind: handout\n---\n## Bienvenue\n\nBonjour.\n"

@@ -40,15 +40,15 @@ def test_a_count_label_reads_right_for_0_1_2_3_11_and_100(sample_project, lang):
     from handoutpack.markup.labels import labels
     from handoutpack.publish.catalogue import pages_text
 
-    words = labels(sample_project, lang)
-    assert [pages_text(words, n, lang, sample_project) for n in COUNTS] == EXPECTED[lang]
+    words = labels(sample_project.theme, lang)
+    assert [pages_text(words, n, lang, sample_project.typography) for n in COUNTS] == EXPECTED[lang]
 
 
 def test_a_million_takes_de_in_french_spanish_and_portuguese(sample_project):
     from handoutpack.markup.labels import labels
     from handoutpack.markup.numbers import counted
 
-    found = [counted(labels(sample_project, lang), "n_pages", 1_000_000, lang)
+    found = [counted(labels(sample_project.theme, lang), "n_pages", 1_000_000, lang)
              for lang in ("fr", "es", "pt")]
     assert found == ["1000000 de pages", "1000000 de páginas", "1000000 de páginas"]
 
@@ -70,7 +70,7 @@ def test_eastern_numerals_are_a_setting_and_a_wrong_one_is_named(make_project):
     config = MINIMAL_CONFIG.replace('["en", "fr"]', '["en", "fr", "ar"]') + \
         '\n[typography]\nnumerals = { ar = "eastern" }\n'
     project = loader.load(make_project({"handoutpack.toml": config}))
-    words = labels.labels(project, "ar")
+    words = labels.labels(project.theme, "ar")
     assert numbers.counted(words, "n_pages", 11, "ar", numbers.numerals(
         project.typography.numerals, "ar")) == "١١ pages"  # no Arabic labels in this project
     assert "counter(page, arabic-indic)" in templates.page_counter_css(words, "ar", "eastern")
@@ -155,8 +155,8 @@ def test_an_arabic_cover_puts_a_latin_place_before_the_date_right_to_left(make_p
         'documents = ["hello"]', 'documents = ["hello"]\nevent.name = "Forum"\n'
         'event.place = "Lima"\nevent.date = 2027-06-14')
     project = loader.load(make_project({"handoutpack.toml": config}))
-    html = templates.page(project, "cover.html", **page_values(
-        project, project.packs["starter"], "ar", None, Printing()))
+    html = templates.page(project.theme, "cover.html", **page_values(
+        project.theme, project.packs["starter"], "ar", None, Printing()))
     pdf = weasyprint.HTML(string=html, base_url=str(project.root) + "/").write_pdf()
     with pdfplumber.open(io.BytesIO(pdf)) as opened:
         words = {w["text"]: w["x0"] for w in opened.pages[0].extract_words()}

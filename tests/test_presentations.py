@@ -294,7 +294,7 @@ def test_download_page_bundles_and_preview_offer_each_layout(make_project):
         held = bundle.read("example-trust-starter-en/documents/saving-groups.pdf")
     assert held == (project / "build" / "en" / "notes" / "saving-groups.pdf").read_bytes()
     loaded = loader.load(project)
-    found = targets(loaded, content.load(loaded))
+    found = targets(loaded, content.load(loaded.reading))
     assert {"en/slides/saving-groups.pdf", "en/handouts/saving-groups.pdf",
             "en/notes/saving-groups.pdf", "en/documents/hello.pdf"} <= set(found)
     assert found["en/handouts/saving-groups.pdf"].title == "Saving Groups · Participant handout"

@@ -12,7 +12,7 @@ import zxingcpp
 from pypdf import PdfReader
 
 from conftest import invoke, write_files
-from pdfs import all_text, bookmarks, link_targets, page_text
+from pdfs import bookmarks, link_targets, page_text
 
 MM = 72 / 25.4
 A4 = (595.276, 841.89)

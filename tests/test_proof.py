@@ -119,6 +119,32 @@ def test_a_page_with_almost_nothing_on_it(tmp_path):
     assert checks_found(pdf(tmp_path, full + column(2), "full.pdf")) == []
 
 
+def test_a_handout_page_of_a_few_framed_slides_is_not_empty(tmp_path):
+    """A deck handout's last page holds two of its three slides: pictures, however few their
+    words; the same few words without their frames make a near-empty page."""
+    full = f'<div style="break-after:page">{column(5)}</div>' * 2
+    slide = ('<div style="width:100mm;height:56.25mm;border:0.5pt solid #ccc;margin:0 0 20mm">'
+             "<p>Where the Standards came from</p></div>")
+    found = proof_file(pdf(tmp_path, full + slide.replace("border:0.5pt solid #ccc", "") * 2),
+                       LATO)[0]
+    assert [(f.check, f.page) for f in found] == [("empty-page", 3)]
+    assert checks_found(pdf(tmp_path, full + slide * 2, "handout.pdf")) == []
+
+
+def test_a_page_set_in_columns_keeps_to_its_own(tmp_path):
+    """A one-page flyer in two columns across the page, in a pack whose other pages keep to a
+    narrower column: its right column is not past the pack's margin, but a line past the
+    flyer's own columns is."""
+    pages = f'<div style="break-after:page">{column(5)}</div>' * 2
+    flyer = ('<div style="columns:2;column-gap:8mm;width:160mm">' + f"<p>{PROSE}</p>" * 8
+             + "{}</div>")
+    assert checks_found(pdf(tmp_path, pages + flyer.format(""), "flyer.pdf")) == []
+    long = '<p style="white-space:nowrap">ana.torres@example.org, ana.torres@example.org</p>'
+    found = proof_file(pdf(tmp_path, pages + flyer.format(long)), LATO)[0]
+    assert [(f.check, f.page) for f in found] == [("margin", 3)]
+    assert "ana.torres@example.org" in found[0].message
+
+
 def test_a_slide_whose_lower_part_stands_empty(tmp_path):
     style = "@page { size: 254mm 142.9mm; margin: 12mm } h2 { font: 28pt Lato }"
     short = "<h2>Key takeaways</h2><p>One line of text.</p>"

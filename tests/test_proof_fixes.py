@@ -32,6 +32,51 @@ def test_a_paragraph_breaks_after_more_than_its_first_word_before_emphasis(tmp_p
     assert "about<strong> doing good</strong>" in page
 
 
+def test_a_line_breaks_after_more_than_its_first_word_before_a_name(tmp_path):
+    """WeasyPrint 70 broke the Arabic flyer's "الفريق" onto a line of its own (81 mm column,
+    12 pt) when the text before "Cerise+SPTF", a name kept whole in a span, ran a hair past the
+    line's end. Right to left, names get no span now; left to right, the space before a name
+    moves into its span, as into emphasis."""
+    text = ("والباحثين والجهات الرقابية. وقد تجاوز عدد أعضاء الفريق 2600 عضو في الفترة "
+            "2015–2017 تقريبًا؛ أما Cerise+SPTF فتتحدث في ديسمبر 2026 عن أكثر من 8000 مشارك.")
+    names = Typography(never_hyphenate=("Cerise+SPTF",))
+    page = typeset(f'<html lang="ar" dir="rtl" class="paper-a4"><body><p>{text}</p></body></html>',
+                   "ar", names)
+    english = typeset('<html lang="en" class="paper-a4"><body><p>Today it works under the name '
+                      "Cerise+SPTF.</p></body></html>", "en", names)
+    assert 'name<span class="no-hyphens"> Cerise+SPTF</span>' in english
+    assert "no-hyphens" not in page
+    in_span = page.replace("أما Cerise+SPTF", 'أما <span class="no-hyphens">Cerise+SPTF</span>')
+    regular = (FONTS / "NotoSerif-Regular.ttf").as_uri()
+    style = (f"<style>@font-face {{ font-family: N; src: url({regular}) }}"
+             "@page { size: A4; margin: 20mm } "
+             'p { font: 12pt/1.5 N, "Noto Naskh Arabic"; width: 81mm }</style>')
+    for name, html in (("typeset.pdf", page), ("in-span.pdf", in_span)):
+        HTML(string=html.replace("<body>", style + "<body>")).write_pdf(tmp_path / name)
+    assert proof_file(tmp_path / "typeset.pdf", Context("ar", True))[0] == []
+    assert [f.check for f in proof_file(tmp_path / "in-span.pdf", Context("ar", True))[0]] \
+        == ["first-line"]
+
+
+def test_a_title_breaks_after_more_than_its_first_word_before_its_last_two(tmp_path):
+    """The French key figures' title on Letter printed "La" alone on its first line: the text
+    before the span keeping its last two words together ended with a space a hair past the
+    line's end; the space stands in a span of its own."""
+    page = typeset('<html lang="fr" class="paper-letter"><body><h1>La performance sociale en '
+                   "chiffres : fiche pour les journalistes</h1></body></html>", "fr", Typography())
+    assert 'pour<span class="gap"> </span><span class="together">les journalistes</span>' in page
+    as_written = page.replace('<span class="gap"> </span>', " ")
+    black = (FONTS / "Lato-Black.ttf").as_uri()
+    style = (f"<style>@font-face {{ font-family: L; font-weight: 900; src: url({black}) }}"
+             "@page { size: Letter; margin: 20mm } .together { white-space: nowrap }"
+             "h1 { font: 900 24pt/1.12 L; width: 175.9mm; margin: 0 }</style>")
+    for name, html in (("typeset.pdf", page), ("as-written.pdf", as_written)):
+        HTML(string=html.replace("<body>", style + "<body>")).write_pdf(tmp_path / name)
+    assert proof_file(tmp_path / "typeset.pdf", Context("fr"))[0] == []
+    assert [f.check for f in proof_file(tmp_path / "as-written.pdf", Context("fr"))[0]] == [
+        "first-line"]
+
+
 def test_a_right_to_left_booklet_is_bound_on_the_right(tmp_path):
     """The Arabic booklet had its cover on the right half of the first sheet, as an English
     one: bound on the left, it opens at the back for an Arabic reader."""

@@ -45,7 +45,7 @@ def project(tmp_path_factory):
 def parse(project, text: str) -> None:
     """Parse `text` as a source: it is fine, or a HandoutpackError naming the file; never else."""
     try:
-        content.parse("content/handouts/fuzz.en.md", text, project)
+        content.parse("content/handouts/fuzz.en.md", text, project.audiences)
     except HandoutpackError as error:
         assert str(error).startswith("content/handouts/fuzz.en.md"), str(error)
 
@@ -78,7 +78,7 @@ def test_front_matter_that_once_could_crash(project, text):
 
 def test_a_revision_of_digits_is_read_as_written(project):
     source = HELLO.replace("kind: handout", "kind: handout\nsource_revision: 012345678901")
-    meta, _, _ = content.parse("hello.fr.md", source, project)
+    meta, _, _ = content.parse("hello.fr.md", source, project.audiences)
     assert meta.source_revision == "012345678901"
 
 

@@ -35,11 +35,15 @@ documents = ["hello", "extra"]
 
 [print]
 qr = false
+
+[typography]
+never_hyphenate = ["Grameen"]
 """
 
 TEXTS = {
     "en": ("Hello", "Social performance is doing good; see https://example.org for 2,600 members."),
-    "ar": ("مرحبا", "الأداء الاجتماعي هو فعل الخير؛ انظر https://example.org لأكثر من 2600 عضو."),
+    "ar": ("مرحبا", "الأداء الاجتماعي هو فعل الخير؛ انظر https://example.org لأكثر من 2600 عضو "
+           "مع Grameen Foundation."),
     "hi": ("नमस्ते", "सामाजिक प्रदर्शन का अर्थ है भलाई करना; 2600 सदस्यों के लिए https://example.org देखें।"),
     "ja": ("こんにちは", "社会的パフォーマンスとは善を行うことです。詳しくは https://example.org をご覧ください。"),
 }
@@ -129,6 +133,8 @@ def test_arabic_runs_right_to_left_and_its_page_number_is_on_the_left(built):
     assert found[text.index("example")][1] < found[text.index("org")][1]
     # pdfium orders a line's words by the PDF's /Direction /R2L, so the English footer comes out
     # as "1 of 1 Page": where its words are on the page is what counts
+    # a Latin name stays in its order inside Arabic (a never_hyphenate word is not split off)
+    assert found[text.index("Grameen")][1] < found[text.index("Foundation")][1]
     page = text.index("Page")
     assert found[page][1] < width / 2  # the page number at the foot's left, where an Arabic page ends
 

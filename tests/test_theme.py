@@ -12,7 +12,8 @@ from handoutpack.markup.theme import builtin_dir
 
 TEMPLATES = builtin_dir("templates")
 ENV = jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES)))
-ENV.filters.update(dict.fromkeys(("long_date", "digits", "direction", "isolated", "own_direction"),
+ENV.filters.update(dict.fromkeys(("long_date", "digits", "direction", "isolated", "own_direction",
+                                  "script_fonts"),
                                  str))  # parsed, not run
 
 

@@ -202,7 +202,7 @@ def test_labels_export_and_are_read_by_the_build(project):
     po.save()
     from handoutpack.project import loader
     from handoutpack.markup import labels
-    assert labels.labels(loader.load(project), "fr")["contents"] == "Table des matières"
+    assert labels.labels(loader.load(project).theme, "fr")["contents"] == "Table des matières"
 
 
 def test_unknown_language_and_document(project):

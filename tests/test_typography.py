@@ -298,3 +298,13 @@ def test_a_bad_figure_label_is_named(make_project):
     outcome = invoke(make_project({"handoutpack.toml": config}), "build", "-q")
     assert outcome.exit_code == 2 and "Traceback" not in outcome.output
     assert "labels: figure = 'Fig. {num}' (en): write the number as {number}" in outcome.stderr
+
+
+def test_a_title_slides_subtitle_keeps_its_last_two_words_together():
+    """A title slide's band sets its subtitle as a title: no last line of one word ("…for going
+    / further"), as headings (the proof's title-last-line check)."""
+    band = ('<html lang="en" class="paper-a4"><body><div class="title-band"><h1>Intro</h1><p>A '
+            "framework for going further</p></div><p>A paragraph ends as it will</p></body></html>")
+    page = typeset(band, "en", Typography())
+    assert 'for<span class="gap"> </span><span class="together">going further</span></p>' in page
+    assert "<p>A paragraph ends as it will</p>" in page

@@ -401,7 +401,8 @@ def test_10_after_an_interrupted_run_the_count_and_table_say_who_is_left(browser
     from handoutpack.project import loader
 
     project, base = bench
-    with SentLog(outbox.outbox_dir(loader.load(project), "media")) as log:  # a run cut short
+    build_dir = loader.load(project).build_dir
+    with SentLog(outbox.outbox_dir(build_dir, "media")) as log:  # a run cut short
         log.record("jane@example.org", "en", "jane.eml", "sent")
     page = open_page(browser, base)
     page.wait_for_selector("#sent tbody tr")  # the table shows the earlier run at once

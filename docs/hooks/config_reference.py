@@ -1,6 +1,6 @@
 """The configuration reference, written from the schema itself: every table of
 handoutpack.toml, and each key with its type, default, choices and the docstring its dataclass
-field carries (src/handoutpack/project/config.py, keys declared with `setting()` from
+field carries (src/handoutpack/project/settings.py, keys declared with `setting()` from
 project/schema.py). MkDocs runs this as a hook (mkdocs.yml) and puts the reference where
 docs/configuration.md has the marker line, so the page cannot drift from the code; a new key
 is one field with a docstring, and tests/test_docs.py fails on a table nobody documented."""
@@ -16,9 +16,10 @@ import textwrap
 from dataclasses import MISSING, dataclass, fields, is_dataclass
 from typing import Any
 
-from handoutpack.project.config import (PRINT_KEYS, Audience, Brand, ContentSettings,
-                                        DownloadPage, Event, Languages, Org, PackSpec, Paths,
-                                        Printing, Project, Security, Typography)
+from handoutpack.project.config import Project
+from handoutpack.project.settings import (PRINT_KEYS, Audience, Brand, ContentSettings,
+                                          DownloadPage, Event, LanguageSettings, Org, PackSpec,
+                                          PathSettings, Printing, Security, Typography)
 from handoutpack.project.sending import Email, Smtp
 from handoutpack.project.presenter import Partner, Presenter
 from handoutpack.project.schema import toml_keys
@@ -51,7 +52,7 @@ TABLES = (
           "in print-ready files, instead of a conversion. A key per colour of `[brand]` "
           "(`primary`, `accent`), each four percentages of cyan, magenta, yellow and black: "
           "`primary = [100, 45, 20, 35]`."),
-    Table("[languages]", "languages", Languages, "The languages the project is made in."),
+    Table("[languages]", "languages", LanguageSettings, "The languages the project is made in."),
     Table("[event]", "event", Event, "The event documents built on their own are handed out "
           "at (title slides, covers). A pack has its own (`[packs.<id>.event]`, the same "
           "keys): only a pack tied to an event shows one. A profile's `[event]` (`--as`) and "
@@ -69,7 +70,7 @@ TABLES = (
           "where it applies. A pack's own keys win over these, and the command line "
           "(`--duplex`, `--print-ready`...) over both. The paper is `brand.paper`.",
           keys=frozenset(PRINT_KEYS), also=(("cmyk_profile", Project, "cmyk_profile"),)),
-    Table("[paths]", "paths", Paths, "Where the project's folders are, relative to it. "
+    Table("[paths]", "paths", PathSettings, "Where the project's folders are, relative to it. "
           "Optional: the defaults are shown."),
     Table("[download]", "download", DownloadPage, "What the download page (`build/index.html`)"
           " says above the materials."),

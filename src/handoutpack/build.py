@@ -10,7 +10,7 @@ from pathlib import Path
 
 from .assemble import prepress
 from .assemble.stage import packs as assemble_packs
-from .markup import memory
+from .store import memos
 from .store.cache import Cache, Kept
 from .store.digests import file_digest
 from .project.config import Project, with_printing
@@ -53,18 +53,18 @@ class Made:
 
     def print_warnings(self, screen_images: bool = False) -> list[Problem]:
         """The preflight of what was made (of screen files' images too, with `screen_images`)."""
-        return prepress.print_warnings(self.project, self.planned, self.rendered, self.documents,
-                                       self.packs, self.cache, screen_images)
+        return prepress.print_warnings(self.project.press, self.planned, self.rendered,
+                                       self.documents, self.packs, self.cache, screen_images)
 
 
 def cache_spec(project: Project, reuse: bool) -> CacheSpec:
     return CacheSpec(project.build_dir / CACHE_DIR, reuse, project.root,
-                     make_renderer(project).options)
+                     make_renderer(project.render_settings).options)
 
 
 def build_pool(project: Project, jobs: int | None) -> Pool:
     """The workers of one build (`jobs` of them, default one per core)."""
-    return Pool(partial(make_renderer, project), jobs or default_jobs(),
+    return Pool(partial(make_renderer, project.render_settings), jobs or default_jobs(),
                 temp_root=project.build_dir / TEMP_DIR, fresh_stages=True)
 
 
@@ -115,14 +115,14 @@ def make(project: Project, documents: dict[str, Document], selection: Selection 
     renders the caller started on `pool` already (start_renders)."""
     reporter = reporter or Reporter()
     ensure_space(project.build_dir, {})  # renders need room in build/.cache too
-    kept = kept or kept_pages(project, reuse)
+    kept = kept or kept_pages(project.folders, reuse)
     spec = rendering.spec if rendering else cache_spec(project, reuse)
     with nullcontext(pool) if pool else build_pool(project, jobs) as pool:
-        rendering = rendering or Rendering(project, spec, pool, reporter)
-        with memory.keeping(kept):  # each render starts as soon as its page is laid out
+        rendering = rendering or Rendering(project.render_settings, spec, pool, reporter)
+        with memos.building(kept):  # each render starts as soon as its page is laid out
             planned = plan(project, documents, selection, started=rendering.start)
         reporter.jobs = len(planned.jobs())
-        reporter.notes += prepress.brand_notes(project, planned)
+        reporter.notes += prepress.brand_notes(project.press, planned)
         rendered = rendering.get(planned.jobs())
         rendering.drop_unused()
         warnings = [warning(job.source or job.name, w, topic="render")
@@ -136,9 +136,10 @@ def make(project: Project, documents: dict[str, Document], selection: Selection 
         renders = Renders(rendered, rendering.cache)
         renders.place(planned.planned(), pool)  # decks' handout and notes pages, on the pool
         pool.next_stage()
-        packs = assemble_packs(project, planned, renders, spec, pool, reporter)
+        packs = assemble_packs(project.theme, project.render_settings, planned, renders, spec,
+                               pool, reporter)
     covers = prepress.covers(planned, packs)  # takes a booklet's cover sheet out of its pack
-    documents_out = {path: prepress.document_pdf(project, renders[p])
+    documents_out = {path: prepress.document_pdf(project.press, renders[p])
                      for path, p in planned.documents}
     return Made(project, planned, rendered, renders, rendering.cache, documents_out, packs, covers,
                 kept, warnings)
@@ -179,9 +180,9 @@ def write(made: Made, stage: Staging) -> list[Output]:
                             pack=pack.spec.id, pages=pages,
                             sources=[source_name(project, p.translation) for p in pack.parts],
                             fallbacks=[p.document.slug for p in pack.parts if p.fell_back],
-                            print=prepress.ticket_data(project, pack, pack_pages)))
-    prepress.write_tickets(project, planned, outputs[-len(planned.packs):] if planned.packs else [],
-                           stage)
+                            print=prepress.ticket_data(project.press, pack, pack_pages)))
+    prepress.write_tickets(project.langs, planned,
+                           outputs[-len(planned.packs):] if planned.packs else [], stage)
     outputs += [save(stage, path, pdf, kind="cover", lang=pack.lang,
                      pack=pack.spec.id, pages=pages)
                 for path, (pack, pdf, pages) in made.covers.items()]

@@ -1,7 +1,8 @@
 """Diagnostics a user can act on: each Problem names the file, the line or key, and what to do.
 Problem is the one record every stage reports with (config and content errors, check findings,
-build warnings); the command line, `check --format json` and the pages format it, and nothing
-parses a message back."""
+build warnings, the rows of a list an email run skips); the command line, `check --format json`
+and the pages (in their own language, through Problem.label) format it, and nothing parses a
+message back."""
 
 from __future__ import annotations
 
@@ -28,6 +29,10 @@ class Problem:
     render..."""
     details: tuple[str, ...] = ()
     """More lines to show, e.g. what changed in the English since a translation was made."""
+    label: str = ""
+    """The label (templates/labels.toml) that says `message` in a reader's own language, for a
+    page that speaks it (the workbench); its {names} are filled from `values`."""
+    values: tuple[tuple[str, str], ...] = ()
 
     @property
     def text(self) -> str:
@@ -37,7 +42,8 @@ class Problem:
     @classmethod
     def from_dict(cls, data: dict) -> Problem:
         """A problem from dataclasses.asdict(problem), as kept in the cache."""
-        return cls(**{**data, "details": tuple(data.get("details", ()))})
+        return cls(**{**data, "details": tuple(data.get("details", ())),
+                      "values": tuple(tuple(pair) for pair in data.get("values", ()))})
 
     def record(self) -> dict:
         """The problem as JSON data: `message` holds the key too, as people read it."""

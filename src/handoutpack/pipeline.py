@@ -48,21 +48,21 @@ def build_and_publish(project: Project, documents: dict[str, Document] | None = 
     start_early()  # the workers' WeasyPrint loads while this process loads the rest
     from .sources import content
     from .publish.stage import publish
-    from .markup import memory
+    from .store import memos
     from .build import build, build_pool, cache_spec, drawing_on, start_renders
     from .render.stage import Rendering, kept_pages
     from .project.config import with_printing
     from .check import triage
     from .plan import failed as failing
 
-    documents, unread = content.scan(project) if documents is None else (documents, [])
+    documents, unread = content.scan(project.reading) if documents is None else (documents, [])
     reporter.notes += [str(p) for p in unread if p.severity == "note"]  # files left out
     if pdf_variant:  # it wins over every pack's and the config's
         project = with_printing(project, pdf_variant=pdf_variant)
-    kept = kept_pages(project, reuse=reuse)
+    kept = kept_pages(project.folders, reuse=reuse)
     with build_pool(project, jobs) as pool:
-        rendering = Rendering(project, cache_spec(project, reuse), pool, reporter)
-        with memory.keeping(kept):
+        rendering = Rendering(project.render_settings, cache_spec(project, reuse), pool, reporter)
+        with memos.building(kept):
             start_renders(project, documents, selection, rendering)  # while the check runs
             noticed, errors = triage(project, documents, selection, strict, unread)
         failure = failing.failed(project, errors)
@@ -75,8 +75,9 @@ def build_and_publish(project: Project, documents: dict[str, Document] | None = 
                                               reuse=reuse, strict=strict, kept=kept,
                                               stage=stage, pool=pool, rendering=rendering)
                     pool.close()  # new workers draw the thumbnails, if there are many
-                    with memory.keeping(kept):
-                        warnings += publish(project, documents, stage, log, drawing_on(pool))
+                    with memos.building(kept):
+                        warnings += publish(project.publishing, documents, stage, log,
+                                            drawing_on(pool))
                 if failure or (project.build_dir / failing.STALE).exists():
                     stage.write(failing.STALE, failing.stale_record(
                         project.build_dir, failure, {o.pack for o in outputs if o.pack}))

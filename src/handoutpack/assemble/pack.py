@@ -7,13 +7,12 @@ from dataclasses import dataclass
 
 from ..markup import formats, templates
 from ..markup import labels, numbers
-from ..project.config import PackSpec, Printing, Project
+from ..project.parts import Theme
+from ..project.settings import PackSpec, Printing
 from ..pdf import imposition
 from ..pdf.merge import Merger
 from ..pdf.placeholders import DOCUMENT_LINK, PAGE_LINK
 from ..render.engine import Rendered, Renderer
-
-
 
 @dataclass(frozen=True)
 class Part:
@@ -42,58 +41,78 @@ def layout(cover: int, contents: int, parts: list[Part], duplex: bool) -> list[i
     return imposition.starts([cover, contents, *(p.rendered.pages for p in parts)], duplex)
 
 
-def assemble(project: Project, spec: PackSpec, lang: str, parts: list[Part],
+def assemble(theme: Theme, spec: PackSpec, lang: str, parts: list[Part],
              renderer: Renderer, date: dt.date | None, printing: Printing) -> tuple[bytes, int]:
     """The pack's PDF bytes and page count, printed as `printing` says."""
-    words = labels.labels(project, lang)
-    title = project.text(spec.titles, lang)
-    common = page_values(project, spec, lang, date, printing)
+    words = labels.labels(theme, lang)
+    title = theme.text(spec.titles, lang)
+    common = page_values(theme, spec, lang, date, printing)
     variant = printing.variant
-    cover = renderer.render(templates.page(project, "cover.html", **common), project.root,
+    cover = renderer.render(templates.page(theme, "cover.html", **common), theme.root,
                             f"cover of pack '{spec.id}'", lang, variant)
-    contents_pages, contents = 1, None
-    for _ in range(4):  # the contents' own length moves the numbers it prints
-        starts = layout(cover.pages, contents_pages, parts, printing.duplex)
-        entries = [Entry(part, page) for part, page in zip(parts, starts[2:])]
-        contents = renderer.render(templates.page(project, "contents.html", entries=entries, **common),
-                                   project.root, f"contents of pack '{spec.id}'", lang, variant)
-        if contents.pages == contents_pages:
-            break
-        contents_pages = contents.pages
+    contents = _contents(theme, spec, lang, parts, renderer, cover.pages, common)
     starts = layout(cover.pages, contents.pages, parts, printing.duplex)
     numbers = renderer.render(
-        templates.page(project, "stamp.html", pages=starts[-1] + parts[-1].rendered.pages - 1,
-                    **common), project.root, f"page numbers of pack '{spec.id}'", lang, variant)
+        templates.page(theme, "stamp.html", pages=starts[-1] + parts[-1].rendered.pages - 1,
+                    **common), theme.root, f"page numbers of pack '{spec.id}'", lang, variant)
     contact = None
-    if project.presenter:  # the pack ends with whom to ask, in its language
-        contact = renderer.render(templates.page(project, "contact.html", **common), project.root,
+    if theme.presenter:  # the pack ends with whom to ask, in its language
+        contact = renderer.render(templates.page(theme, "contact.html", **common), theme.root,
                                   f"contact page of pack '{spec.id}'", lang, variant)
-    return merge(project, spec, lang, title, [cover, contents, numbers], parts,
+    return merge(theme, spec, lang, title, [cover, contents, numbers], parts,
                  words["contents"], printing, date, contact)
 
 
-def page_values(project: Project, spec: PackSpec, lang: str, date: dt.date | None,
+def _contents(theme: Theme, spec: PackSpec, lang: str, parts: list[Part],
+              renderer: Renderer, cover_pages: int, common: dict) -> Rendered:
+    """The contents, with the pack's page numbers. Run onto a second page, it is balanced:
+    half its entries on each page (the first, under the title, takes the smaller half), rather
+    than a full page and a few lines alone."""
+    printing = common["printing"]
+
+    def render(pages: int, balance_at: int | None = None) -> Rendered:
+        starts = layout(cover_pages, pages, parts, printing.duplex)
+        entries = [Entry(part, page) for part, page in zip(parts, starts[2:])]
+        return renderer.render(templates.page(theme, "contents.html", entries=entries,
+                                              balance_at=balance_at, **common),
+                               theme.root, f"contents of pack '{spec.id}'", lang,
+                               printing.variant)
+
+    contents_pages, contents = 1, None
+    for _ in range(4):  # the contents' own length moves the numbers it prints
+        contents = render(contents_pages)
+        if contents.pages == contents_pages:
+            break
+        contents_pages = contents.pages
+    if contents.pages == 2:
+        balanced = render(2, balance_at=len(parts) // 2)
+        if balanced.pages == 2:
+            return balanced
+    return contents
+
+
+def page_values(theme: Theme, spec: PackSpec, lang: str, date: dt.date | None,
                 printing: Printing) -> dict:
     """What a pack's own pages (cover, contents, page numbers, contact) are rendered with."""
-    words = labels.labels(project, lang)
-    return dict(org=project.org, brand=project.brand, lang=lang, words=words,
-                title=project.text(spec.titles, lang), pack=spec, printing=printing,
+    words = labels.labels(theme, lang)
+    return dict(org=theme.org, brand=theme.brand, lang=lang, words=words,
+                title=theme.text(spec.titles, lang), pack=spec, printing=printing,
                 page_css=templates.page_css(printing),
-                audience=project.text(project.audiences[spec.audience].names, lang),
-                event=spec.event.shown(lang, project.default_language),
-                logo=project.org.logo.as_uri() if project.org.logo else "",
-                styles=stylesheets(project), page_counter=templates.page_counter_css(
-                    words, lang, numbers.numerals(project.typography.numerals, lang)),
+                audience=theme.audience(spec.audience, lang),
+                event=spec.event.shown(lang, theme.languages.default),
+                logo=theme.org.logo.as_uri() if theme.org.logo else "",
+                styles=stylesheets(theme), page_counter=templates.page_counter_css(
+                    words, lang, numbers.numerals(theme.typography.numerals, lang)),
                 date=date, language_name=formats.language_name, page_link=PAGE_LINK)
 
 
-def stylesheets(project: Project, *names: str) -> list[str]:
+def stylesheets(theme: Theme, *names: str) -> list[str]:
     """The URLs of the named stylesheets (by default the documents'), the user's first."""
-    return [templates.find_style(project, name).as_uri()
+    return [templates.find_style(theme, name).as_uri()
             for name in names or ("fonts.css", "handout.css")]
 
 
-def merge(project: Project, spec: PackSpec, lang: str, title: str, front: list[Rendered],
+def merge(theme: Theme, spec: PackSpec, lang: str, title: str, front: list[Rendered],
           parts: list[Part], contents_label: str, printing: Printing,
           date: dt.date | None = None, contact: Rendered | None = None) -> tuple[bytes, int]:
     """Cover, contents and documents in one PDF, each from the page `layout` gives it, the
@@ -112,7 +131,7 @@ def merge(project: Project, spec: PackSpec, lang: str, title: str, front: list[R
                              for page in range(start - 1, start - 1 + part.rendered.pages)])
     if contact is not None:  # on a right-hand page of its own when printed both sides
         pack.pad(imposition.starts([pack.pages, contact.pages], printing.duplex)[1] - 1)
-        pack.append(contact.pdf, lang, bookmark=labels.labels(project, lang)["contact_title"])
+        pack.append(contact.pdf, lang, bookmark=labels.labels(theme, lang)["contact_title"])
     if printing.duplex:  # an even count, so the next copy's cover is not on this one's back
         pack.pad(pack.pages + pack.pages % 2)
     titles = {start: part.title for part, start in zip(parts, starts[2:])}
@@ -124,8 +143,8 @@ def merge(project: Project, spec: PackSpec, lang: str, title: str, front: list[R
     pages = pack.pages
     return pack.finish(lang, {
         "/Title": title,
-        "/Author": project.org.name,
-        "/Subject": project.text(project.audiences[spec.audience].names, lang),
+        "/Author": theme.org.name,
+        "/Subject": theme.audience(spec.audience, lang),
         "/Keywords": ", ".join(p.title for p in parts),
         "/Creator": "handoutpack",
         **({"/CreationDate": _pdf_date(date), "/ModDate": _pdf_date(date)} if date else {}),

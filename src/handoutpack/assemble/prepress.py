@@ -14,7 +14,8 @@ from ..pdf import imposition
 from ..errors import Problem, warning
 from ..store.cache import Cache, Miss
 from ..store.digests import code_digest, key
-from ..project.config import Printing, Project
+from ..project.parts import Languages, Press
+from ..project.settings import Printing
 from ..store.outputs import Output, Staging
 from ..pdf import colour
 from ..plan.jobs import Job, Plan, PlannedPack
@@ -24,21 +25,22 @@ BINDING_MULTIPLE = 4
 """A saddle-stitched booklet's sheets each carry four pages."""
 
 
-def image_warnings(project: Project, source: str, rendered: Rendered,
+def image_warnings(root: Path, source: str, rendered: Rendered,
                    for_print: bool) -> list[Problem]:
     """Each image of a document's render printed coarser than print (300 ppi) or screens
-    (150 ppi) need, named with the line of the source that places it."""
+    (150 ppi) need, named with the line of `source` (in the project folder `root`) that places
+    it."""
     from ..pdf import preflight  # pikepdf: only print builds pay for it
 
     minimum = preflight.PRINT_PPI if for_print else preflight.SCREEN_PPI
-    roots = [project.root]
+    roots = [root]
     names = preflight.image_sizes(rendered.dependencies, roots)
     warnings = []
     for placed in preflight.placed_images(rendered.pdf):
         if placed.ppi >= minimum - 0.5:
             continue
         name = names.get(placed.pixels, f"an image of {placed.pixels[0]} × {placed.pixels[1]} px")
-        line = _line_of(project.root / source, Path(name).name) if source else None
+        line = _line_of(root / source, Path(name).name) if source else None
         needed = round(placed.points[0] / 72 * minimum)
         warnings.append(warning(
             source, f"{name} is {placed.ppi:.0f} ppi at its printed size ({placed.printed_mm}, "
@@ -142,26 +144,26 @@ def ticket(printing: Printing, profile: str, file: str, pages: int, booklet: boo
                   printing.copies, bleed, cover)
 
 
-def brand_notes(project: Project, planned: Plan) -> list[str]:
+def brand_notes(press: Press, planned: Plan) -> list[str]:
     """How each brand colour prints, once per build that makes print files."""
-    if not (is_print(project.printing.variant)
+    if not (is_print(press.printing.variant)
             or any(is_print(pack.printing.variant) for pack in planned.packs)):
         return []
-    inks = colour.project_inks(project)
+    inks = colour.inks_for(press)
     return [ink.report(inks.profile) for ink in inks.brand]
 
 
-def document_pdf(project: Project, rendered: Rendered) -> bytes:
+def document_pdf(press: Press, rendered: Rendered) -> bytes:
     """A document's file as written: print-ready boxes, a print file's finish."""
-    pdf = imposition.print_ready(rendered.pdf) if project.printing.print_ready else rendered.pdf
-    if is_print(project.printing.variant):
+    pdf = imposition.print_ready(rendered.pdf) if press.printing.print_ready else rendered.pdf
+    if is_print(press.printing.variant):
         from ..pdf import printfile  # pikepdf: only print builds pay for it
 
-        pdf = printfile.finish(pdf, colour.project_inks(project), project.printing.variant)
+        pdf = printfile.finish(pdf, colour.inks_for(press), press.printing.variant)
     return pdf
 
 
-def print_warnings(project: Project, planned: Plan, rendered: dict[Job, Rendered],
+def print_warnings(press: Press, planned: Plan, rendered: dict[Job, Rendered],
                    documents: dict[str, bytes], packs: dict[str, tuple[bytes, int, int]],
                    cache: Cache, screen_images: bool = False) -> list[Problem]:
     """The preflight of every print file a build makes, kept in the cache by the bytes they
@@ -171,9 +173,10 @@ def print_warnings(project: Project, planned: Plan, rendered: dict[Job, Rendered
         for_print = is_print(job.variant)
         if job.source and (for_print or screen_images):
             warnings += _cached(cache, ("images", job.source, str(for_print)), render.pdf,
-                                lambda: image_warnings(project, job.source, render, for_print))
+                                lambda: image_warnings(press.root, job.source, render,
+                                                       for_print))
     finals = [(path, documents[path]) for path, _ in planned.documents
-              if is_print(project.printing.variant)]
+              if is_print(press.printing.variant)]
     finals += [(pack.path, packs[pack.path][0]) for pack in planned.packs
                if is_print(pack.printing.variant)]
     for path, pdf in finals:
@@ -195,12 +198,12 @@ def _cached(cache: Cache, what: tuple[str, ...], pdf: bytes, check) -> list[Prob
     return warnings
 
 
-def ticket_data(project: Project, pack: PlannedPack, pack_pages: int) -> dict | None:
+def ticket_data(press: Press, pack: PlannedPack, pack_pages: int) -> dict | None:
     """The job ticket of a print file's pack, for the manifest and <pack>-print.txt."""
     printing = pack.printing
     if not (printing.print_ready or is_print(printing.variant)):
         return None
-    profile = colour.project_inks(project).profile.description if is_print(
+    profile = colour.inks_for(press).profile.description if is_print(
         printing.variant) else ""
     cover = (f"{pack.spec.id}-cover.pdf: "
              + ("the outer sheet, both sides; the booklet holds the sheets inside it"
@@ -210,7 +213,7 @@ def ticket_data(project: Project, pack: PlannedPack, pack_pages: int) -> dict | 
     return asdict(ticket(printing, profile, Path(pack.path).name, pack_pages, pack.booklet, cover))
 
 
-def write_tickets(project: Project, planned: Plan, outputs: list[Output],
+def write_tickets(languages: Languages, planned: Plan, outputs: list[Output],
                   stage: Staging) -> None:
     """build/<lang>/<pack>-print.txt beside each print file (`outputs` are the packs'): the
     booklet's when there is one. Not an output of the manifest, which lists PDFs: the pack's
@@ -220,7 +223,7 @@ def write_tickets(project: Project, planned: Plan, outputs: list[Output],
         if output.print:
             tickets[(pack.lang, pack.spec.id)] = (pack, output)  # the booklet comes after
     for (lang, pack_id), (pack, output) in tickets.items():
-        title = f"{project.text(pack.spec.titles, lang)} ({lang})"
+        title = f"{languages.text(pack.spec.titles, lang)} ({lang})"
         stage.write(f"{lang}/{pack_id}-print.txt",
                     Ticket(**output.print).text(title).encode("utf-8"))
 

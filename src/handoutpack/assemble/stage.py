@@ -12,7 +12,8 @@ from ..markup import scripts, templates
 from ..project import paper
 from ..store.cache import Cache, Miss
 from ..store.digests import code_digest, file_digest, key
-from ..project.config import Project
+from ..project.parts import RenderSettings, Theme
+from ..project.settings import Event
 from .pack import Part, assemble
 from ..render.pool import Pool
 from ..pdf import imposition
@@ -22,15 +23,15 @@ from ..render.stage import CachedRenderer, CacheSpec, Renders, Reporter
 from ..store.memos import memo
 
 
-def packs(project: Project, planned: Plan, renders: Renders, spec: CacheSpec, pool: Pool,
-           reporter: Reporter) -> dict[str, tuple[bytes, int, int]]:
+def packs(theme: Theme, settings: RenderSettings, planned: Plan, renders: Renders,
+          spec: CacheSpec, pool: Pool, reporter: Reporter) -> dict[str, tuple[bytes, int, int]]:
     """Each pack's PDF, page count and its pack's own page count (a booklet's before
     imposition): from the cache when it is made of the same renders and settings as before,
-    else assembled anew (its cover, contents and page numbers rendered or taken from the cache)
-    on the pool."""
+    else assembled anew (its cover, contents and page numbers, from the `theme`, rendered with
+    `settings` or taken from the cache) on the pool."""
     cache, made, todo = renders.cache, {}, {}
     for pack in planned.packs:
-        entry = _pack_key(project, pack, renders, spec.options)
+        entry = _pack_key(theme, settings, pack, renders, spec.options)
         found = cache.read("packs", entry)
         if isinstance(found, Miss):
             todo[pack.path] = (entry, pack, _pack_why(cache, entry, pack, renders, found.reason))
@@ -38,7 +39,7 @@ def packs(project: Project, planned: Plan, renders: Renders, spec: CacheSpec, po
             made[pack.path] = (found[1], int(found[0]["pages"]),
                                int(found[0].get("pack_pages", found[0]["pages"])))
     reporter.expect(len(todo))
-    items = [(path, (project, pack.spec, pack.lang, pack.printing, pack.booklet,
+    items = [(path, (theme, settings, pack.spec, pack.lang, pack.printing, pack.booklet,
                      _parts(pack, renders), _pack_date(pack.parts), spec))
              for path, (_, pack, _) in todo.items()]
     for (path, _), (pdf, pages, pack_pages, heard) in pool.run(_assemble, items):
@@ -66,9 +67,9 @@ def _pack_date(parts: list[Planned]) -> dt.date | None:
 def _assemble(renderer: Renderer, item: tuple) -> tuple[bytes, int, int, tuple]:
     """On a worker: one pack, its own pages rendered through the cache; a print file finished
     as its PDF variant asks."""
-    project, spec, lang, printing, booklet, parts, date, cache_spec = item[1]
-    pages_renderer = CachedRenderer(project, cache_spec, renderer)
-    pdf, pages = assemble(project, spec, lang, parts, pages_renderer, date, printing)
+    theme, settings, spec, lang, printing, booklet, parts, date, cache_spec = item[1]
+    pages_renderer = CachedRenderer(settings, cache_spec, renderer)
+    pdf, pages = assemble(theme, spec, lang, parts, pages_renderer, date, printing)
     cover, pack_pages = pdf, pages
     if booklet:
         pdf, pages = imposition.booklet(pdf, paper.BOOKLET[spec.printing.paper][1],
@@ -82,13 +83,15 @@ def _assemble(renderer: Renderer, item: tuple) -> tuple[bytes, int, int, tuple]:
     return pdf, pages, pack_pages, (heard.rendered, heard.reused, pages_renderer.messages)
 
 
-def _pack_key(project: Project, pack: PlannedPack, renders: Renders, options: str) -> str:
+def _pack_key(theme: Theme, settings: RenderSettings, pack: PlannedPack, renders: Renders,
+              options: str) -> str:
     """Everything a pack's bytes come from, without rendering its own pages: its settings, its
-    parts' renders, and (for its cover, contents and page numbers) the theme's and the
-    project's templates and styles, and this code."""
-    return key("pack", code_digest(), version("pikepdf"), options, repr(project), repr(pack.spec),
-               pack.lang, repr(pack.printing), str(pack.booklet), repr(_pack_date(pack.parts)),
-               _theme_digest(project), _pieces(pack, renders),
+    parts' renders, and (for its cover, contents and page numbers) the theme, the theme's and
+    the project's templates and styles, the render settings, and this code."""
+    return key("pack", code_digest(), version("pikepdf"), options, repr(theme), repr(settings),
+               repr(pack.spec), pack.lang, repr(pack.printing), str(pack.booklet),
+               repr(_pack_date(pack.parts)), _theme_digest(theme, pack.spec.event),
+               _pieces(pack, renders),
                repr([(p.document.slug, p.translation.meta, p.translation.lang, p.fell_back,
                       p.layout) for p in pack.parts]))
 
@@ -115,21 +118,22 @@ def _pack_why(cache: Cache, entry: str, pack: PlannedPack, renders: Renders,
             else "its settings, templates or styles changed")
 
 
-def _theme_digest(project: Project) -> str:
-    """Every template and style file the pack's own pages may use, and the logo."""
-    folders = [*templates.template_dirs(project), *templates.style_dirs(project)]
+def _theme_digest(theme: Theme, event: Event) -> str:
+    """Every template and style file the pack's own pages may use, and the pictures of people
+    they show (at `event`)."""
+    folders = [*templates.template_dirs(theme), *templates.style_dirs(theme)]
     files = sorted({f for folder in folders if folder.is_dir() for f in folder.rglob("*")
                     if f.is_file()})
-    files += [f for f in people_files(project) if f.is_file()]
+    files += [f for f in people_files(theme, event) if f.is_file()]
     return key(*(f"{f} {_file_digest(f)}" for f in files))
 
 
-def people_files(project: Project) -> list[Path]:
-    """The logo, partners' logos and presenter's photo: the pack's own pages show them."""
-    partners = {p.logo for event in (project.event, *(s.event for s in project.packs.values()))
-                for p in event.partners}
-    photo = project.presenter.photo if project.presenter else None
-    return [f for f in (project.org.logo, *sorted(partners), photo) if f]
+def people_files(theme: Theme, event: Event) -> list[Path]:
+    """The logo, the partners' logos at `event` and the presenter's photo: a pack's own pages
+    show them."""
+    partners = {partner.logo for partner in event.partners}
+    photo = theme.presenter.photo if theme.presenter else None
+    return [f for f in (theme.org.logo, *sorted(partners), photo) if f]
 
 
 def _file_digest(path: Path) -> str:

@@ -35,7 +35,7 @@ def run(root: Path, overrides: dict[str, str] | None = None, for_print: bool = F
         project = loader.load(root, overrides, None, profile)
     except Problems as problems:
         return Report(found(problems.problems, "config"))
-    documents, problems = content.scan(project)
+    documents, problems = content.scan(project.reading)
     report = Report(found(problems, "content"), project.languages)
     report.findings += inspect(project, documents, Selection(), history=True)
     report.coverage = coverage(project, documents)
@@ -107,7 +107,8 @@ def inspect(project: Project, documents: dict[str, Document], selection: Selecti
     wanted = _wanted(project, documents, selection)
     unreadable = {match["slug"] for path in project.content_dir.rglob("*.md")
                   if (match := content.FILE_RE.match(path.name)) and match["slug"] not in documents}
-    findings = found(content.pack_problems(project, documents, unreadable), "packs")
+    findings = found(content.pack_problems(project.folders, project.packs, documents,
+                                           unreadable), "packs")
     findings += ignored_keys(project, wanted, langs)
     findings += check_fonts(project)
     findings += empty_packs(project, documents, selection)

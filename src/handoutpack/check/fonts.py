@@ -22,12 +22,12 @@ FONT_MAGIC = (b"\x00\x01\x00\x00", b"true", b"OTTO", b"wOFF", b"wOF2", b"ttcf")
 def check_fonts(project: Project) -> list[Problem]:
     """The brand's fonts are declared in fonts.css, and every font file there loads."""
     try:
-        css_path = templates.find_style(project, "fonts.css")
+        css_path = templates.find_style(project.theme, "fonts.css")
     except HandoutpackError as error:
         return found(error.problems, "fonts")
     css = css_path.read_text(encoding="utf-8", errors="replace")
     name = rel(project, css_path)
-    fetcher = make_renderer(project).fetcher
+    fetcher = make_renderer(project.render_settings).fetcher
     findings, families = [], set()
     for face in FONT_FACE_RE.finditer(css):
         line = css.count("\n", 0, face.start()) + 1

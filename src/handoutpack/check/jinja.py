@@ -90,12 +90,14 @@ def _jinja_finding(name: str, translation: Translation, text: str, line: int,
 
 def _contexts(project: Project, documents: dict[str, Document], translation: Translation):
     """Every context the translation is rendered in: on its own, and in each pack using it."""
-    yield jinja.make_context(project, translation.lang, project.event)
+    yield jinja.make_context(project.theme, translation.lang, project.event,
+                             templating=project.templating)
     for spec in project.packs.values():
         if translation.slug not in spec.documents:
             continue
         for lang in project.languages:
             document = documents[translation.slug]
             if document.best(lang, project.default_language) is translation:
-                yield jinja.make_context(project, lang, spec.event, project.text(spec.titles, lang),
-                                          spec.id, spec.audience)
+                yield jinja.make_context(project.theme, lang, spec.event,
+                                         project.text(spec.titles, lang), spec.id,
+                                         spec.audience, project.templating)

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from ..errors import Problem
 from ..markup import memory
+from ..store import memos
 from ..plan.inputs import setting, sources_state
 from ..project.config import Project
 from ..sources.content import Document, Translation
@@ -22,11 +23,11 @@ def kept_findings(project: Project, documents: dict[str, Document], translation:
                   read: set[Path], check: Callable[[], list[Problem]]) -> list[Problem]:
     """check()'s findings for `translation`, or those of an earlier build made from the same
     sources. `read` is where the checks note every other source they read (Pages.read)."""
-    if not memory.active():
+    if not memos.active():
         return check()
-    states = memory.once_a_build("source states", (id(documents),),
+    states = memos.once_a_build("source states", (id(documents),),
                                  lambda: sources_state(documents))
-    shared = memory.once_a_build("setting", (id(project),), lambda: setting(project))
+    shared = memos.once_a_build("setting", (id(project),), lambda: setting(project))
     own = translation.path.resolve()
     base = (shared, str(own), states.get(own, ""))
     checked: list[list[Problem]] = []

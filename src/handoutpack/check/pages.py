@@ -69,7 +69,7 @@ class PageParser(HTMLParser):
     @classmethod
     def parsed(cls, html: str) -> PageParser:
         """What `html` holds, read again only when the page changed: what was found in it is
-        kept between builds (memory.keeping), so an edit parses its own page, not every one."""
+        kept between builds (memos.building), so an edit parses its own page, not every one."""
         kept = json.loads(kept_call("page-found", (code_digest(), html),
                                     lambda: json.dumps(cls._read(html))))
         page = cls()
@@ -159,7 +159,8 @@ class Pages:
         return self._parsed[translation.path]
 
     def _parse(self, translation: Translation) -> PageParser | None:
-        context = jinja.make_context(self.project, translation.lang, self.project.event)
+        context = jinja.make_context(self.project.theme, translation.lang, self.project.event,
+                                     templating=self.project.templating)
         try:
             job = page_job(self.project, translation, context)
         except HandoutpackError as error:
@@ -174,7 +175,7 @@ def check_page(project: Project, translation: Translation, page: PageParser,
                pages: Pages) -> list[Problem]:
     name = rel(project, translation.path)
     base = translation.path.parent.as_uri() + "/"
-    fetcher = make_renderer(project).fetcher
+    fetcher = make_renderer(project.render_settings).fetcher
     findings = []
 
     def problem(severity: str, topic: str, needle: str, message: str) -> None:
@@ -208,7 +209,8 @@ def check_page(project: Project, translation: Translation, page: PageParser,
         outcome = (f"it links to {became}" if became.startswith("http")
                    else "only its text prints (set org.website to link to the site)")
         problem("warning", "paths", path, f"'{path}' is a website path with no file in the "
-                f"project (looked in {_shown_folder(project, resources.site_root(project))}); "
+                "project (looked in "
+                f"{_shown_folder(project, resources.site_root(project.folders))}); "
                 f"{outcome}. Copy the file into the project, or set [paths] site_root to the "
                 "folder that holds the site's files")
     if any(emoji.EMOJI.search(t) for t in page.prose) and (

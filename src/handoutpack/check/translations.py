@@ -56,7 +56,8 @@ def check_translation(project: Project, document: Document, translation: Transla
                         "reads from git history (then check lists what changed since)")]
     if status != "stale":
         return []
-    old = english_at(project, source.path, translation.meta.source_revision) if history else None
+    old = (english_at(project.root, source.path, translation.meta.source_revision)
+           if history else None)
     if old is None:
         details = ("(what changed cannot be shown: the English text of that revision is not in "
                    "this project's git history; keep the project in git to see it)",) if history else ()
@@ -73,10 +74,10 @@ def paragraphs(project: Project, document: Document, lang: str):
     """The status, block by block, of a translation kept in a PO file; None without one."""
     from ..translate import catalog, files
 
-    if not catalog.po_path(project, document.slug, lang).is_file():
+    if not catalog.po_path(project.root, document.slug, lang).is_file():
         return None
     try:
-        return catalog.status(files.merged(project, document, lang))
+        return catalog.status(files.merged(project.translating, document, lang))
     except HandoutpackError:
         return None  # unreadable: `translate import` says why
 
@@ -88,7 +89,7 @@ def _paragraph_findings(project: Project, document: Document, translation: Trans
 
     if found.current == found.total:
         return _not_imported(project, document, translation)
-    po = rel(project, catalog.po_path(project, document.slug, translation.lang))
+    po = rel(project, catalog.po_path(project.root, document.slug, translation.lang))
     parts = [f"{found.current} of {found.total} paragraphs current"]
     if found.changed:
         parts.append(f"{len(found.changed)} changed "
@@ -114,10 +115,10 @@ def _not_imported(project: Project, document: Document, translation: Translation
     nobody imported (or the document was edited by hand, and the next import will undo it)."""
     from ..translate import catalog, files, patch
 
-    po_name = rel(project, catalog.po_path(project, document.slug, translation.lang))
+    po_name = rel(project, catalog.po_path(project.root, document.slug, translation.lang))
     try:
-        text, _ = catalog.translated_markdown(project, document, files.merged(
-            project, document, translation.lang), po_name, translation.lang)
+        text, _ = catalog.translated_markdown(project.default_language, document, files.merged(
+            project.translating, document, translation.lang), po_name, translation.lang)
     except HandoutpackError as error:
         return [finding("warning", "translations", po_name, None, str(error))]
     current = translation.path.read_text(encoding="utf-8")

@@ -18,13 +18,13 @@ WORKBENCH = "wb_"
 
 
 def untranslated_words(project: Project, langs: tuple[str, ...]) -> list[Problem]:
-    english = labels_in(project, project.default_language)
+    english = labels_in(project.theme, project.default_language)
     findings = []
     for lang in langs:
         if lang == project.default_language:
             continue
         configured = texts.untranslated(project, lang)
-        translated = theme_labels(project, lang)
+        translated = theme_labels(project.theme, lang)
         labels = [key for key in english if not translated.get(key)
                   and not key.startswith(WORKBENCH)]
         if configured or labels:
@@ -40,7 +40,7 @@ def untranslated_words(project: Project, langs: tuple[str, ...]) -> list[Problem
 def _finding(project: Project, lang: str, configured: list[texts.ConfigText],
              labels: list[str]) -> Problem:
     source = project.default_language
-    english = labels_in(project, source)
+    english = labels_in(project.theme, source)
     every = len(labels) == len([k for k in english if not k.startswith(WORKBENCH)]) > 3
     what = " and ".join(part for part in (
         _count(len(configured), "config text"), _count(len(labels), "label")) if part)

@@ -23,7 +23,8 @@ from pathlib import Path
 from ..errors import HandoutpackError
 from ..markup import jinja, labels, markdown, templates
 from ..project.sending import Email
-from ..project.config import Project
+from ..project.parts import Folders, Theme
+from ..project.settings import PackSpec
 from ..project.keys import suggest
 from ..publish.catalogue import in_language, pages_text, size_text
 from ..sources.content import Document
@@ -66,26 +67,29 @@ class Template:
     subject_line: int
 
 
-def find_template(project: Project, pack: str, lang: str) -> Template | None:
+def find_template(folders: Folders, pack: str, lang: str) -> Template | None:
+    """The message for `pack` in `lang`: emails/<pack>.<lang>.md, else emails/default.<lang>.md;
+    None when there is neither."""
     for stem in (pack, "default"):
-        path = project.emails_dir / f"{stem}.{lang}.md"
+        path = folders.emails / f"{stem}.{lang}.md"
         if path.is_file():
-            return read_template(project, path)
+            return read_template(folders, path)
     return None
 
 
-def read_template(project: Project, path: Path) -> Template:
-    name = str(path.relative_to(project.root))
+def read_template(folders: Folders, path: Path) -> Template:
+    name = folders.shown(path)
     text = read_text(name, path, "Markdown", MAX_MESSAGE_BYTES, "an email message should be "
                      "short", "write front matter with a subject, then the message")
     data, lines, body, body_line = split_front_matter(name, text, "subject")
     for key in data:
         if key not in MESSAGE_KEYS:
-            raise HandoutpackError(f"{name}:{lines.get(str(key), 1)}: front matter '{key}': "
-                                   f"unknown key{suggest(str(key), MESSAGE_KEYS)}; allowed: subject")
+            raise HandoutpackError(f"front matter '{key}': unknown key"
+                                   f"{suggest(str(key), MESSAGE_KEYS)}; allowed: subject",
+                                   file=name, line=lines.get(str(key), 1))
     if not isinstance(data.get("subject"), str) or not data["subject"].strip():
-        raise HandoutpackError(f"{name}:{lines.get('subject', 1)}: front matter 'subject' is "
-                               "required and must be text")
+        raise HandoutpackError("front matter 'subject' is required and must be text",
+                               file=name, line=lines.get("subject", 1))
     return Template(name, data["subject"], body, body_line, lines.get("subject", 2))
 
 
@@ -138,16 +142,17 @@ class Message:
     data: bytes
 
 
-def draft(project: Project, documents: dict[str, Document], pack_id: str, letter: Letter
+def draft(theme: Theme, spec: PackSpec, documents: dict[str, Document], letter: Letter
           ) -> Draft:
-    """One recipient's subject, plain text and HTML, from their template."""
-    spec, recipient, template = project.packs[pack_id], letter.recipient, letter.template
+    """One recipient's subject, plain text and HTML, from their template, about the pack
+    `spec`, laid out in the `theme`."""
+    recipient, template = letter.recipient, letter.template
     lang, attachment = recipient.lang, letter.attachment
-    words = labels.labels(project, lang)
-    pack_title = project.text(spec.titles, lang)
-    context = jinja.make_context(project, lang, spec.event, pack_title, spec.id, spec.audience)
+    words = labels.labels(theme, lang)
+    context = jinja.make_context(theme, lang, spec.event, theme.text(spec.titles, lang), spec.id,
+                                 spec.audience)
     values = {**context.as_dict(), "recipient": recipient.fields,
-              "documents": [_document(documents[slug], lang, project) for slug in spec.documents],
+              "documents": [_document(documents[slug], lang, theme) for slug in spec.documents],
               "attachment": {"name": attachment.filename, "pages": attachment.pages,
                              "size": size_text(attachment.size, lang)}}
     values.pop("callout")  # its HTML box has no plain-text form
@@ -160,12 +165,12 @@ def draft(project: Project, documents: dict[str, Document], pack_id: str, letter
     text = re.sub(r"\n{3,}", "\n\n", render(template.body, template.body_line)).strip() + "\n"
     with _held_aside() as held:  # put back after the page's typography too
         body_html = _body_html(render(template.body, template.body_line, _hold_aside))
-        page = templates.page(project, "email.html", lang=lang, org=project.org,
-                              brand=project.brand, words=words, body=body_html,
+        page = templates.page(theme, "email.html", lang=lang, org=theme.org,
+                              brand=theme.brand, words=words, body=body_html,
                               subject=TOKEN.sub("", subject),  # the one value not held aside
                               attachment=values["attachment"] | {
                                   "pages_text": pages_text(words, attachment.pages, lang,
-                                                           project)})
+                                                           theme.typography)})
         return Draft(letter, subject, text, held.put_back(page))
 
 
@@ -201,9 +206,10 @@ time: most of the cost of a message)."""
 PLACEHOLDER_LINE = base64.encodebytes(PLACEHOLDER).replace(b"\n", b"\r\n")
 
 
-def compose(project: Project, pack_id: str, draft: Draft, attachment: Encoded) -> Message:
-    """The message itself: the draft's text and HTML, and the PDF attached."""
-    recipient, email = draft.letter.recipient, project.email
+def compose(email: Email, pack_id: str, draft: Draft, attachment: Encoded) -> Message:
+    """The message itself, from the [email] settings: the draft's text and HTML, and the PDF
+    attached."""
+    recipient = draft.letter.recipient
     message = EmailMessage(policy=SMTP_POLICY if recipient.address.isascii() else SMTPUTF8_POLICY)
     message["From"] = email.sender
     message["To"] = draft.to
@@ -223,12 +229,12 @@ def compose(project: Project, pack_id: str, draft: Draft, attachment: Encoded) -
     return Message(recipient, draft.letter.file, head + attachment.base64 + tail)
 
 
-def _document(document: Document, lang: str, project: Project) -> dict[str, str]:
+def _document(document: Document, lang: str, theme: Theme) -> dict[str, str]:
     """A pack's document as a message lists it: its title, and 'in English' where the pack
     gives it in another language."""
-    translation = document.best(lang, project.default_language)
+    translation = document.best(lang, theme.languages.default)
     return {"title": translation.meta.title,
-            "note": in_language(labels.labels(project, lang), translation.lang, lang)}
+            "note": in_language(labels.labels(theme, lang), translation.lang, lang)}
 
 
 TOKEN = re.compile("\ue000([\ue010-\ue019]+)\ue001")

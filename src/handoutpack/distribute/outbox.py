@@ -6,16 +6,17 @@ from __future__ import annotations
 import csv
 import io
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from email.utils import parseaddr
 from pathlib import Path
 
 from email_validator import EmailNotValidError, validate_email
 
-from ..errors import HandoutpackError
+from ..errors import HandoutpackError, Problem
 from ..markup import formats
 from ..plan.failed import refuse_stale
-from ..project.config import Project
+from ..project.parts import Folders, Mail
 from ..project.keys import suggest
 from ..sources.content import Document
 from ..store.digests import file_digest
@@ -33,11 +34,11 @@ from .letters import (
     encoded,
     find_template,
 )
-from .recipients import Recipient, read_recipients
+from .recipients import Recipient, read_recipients, skipped_row
 
 
-def outbox_dir(project: Project, pack: str) -> Path:
-    return guarded(project.build_dir, f"{OUTBOX_DIR}/{pack}")
+def outbox_dir(build_dir: Path, pack: str) -> Path:
+    return guarded(build_dir, f"{OUTBOX_DIR}/{pack}")
 
 
 @dataclass
@@ -45,43 +46,42 @@ class Outbox:
     """A run's letters, and how to make each one's message when it is its turn: a run holds one
     message at a time, and one copy of each pack that goes to many."""
 
-    project: Project
+    mail: Mail
     documents: dict[str, Document]
     pack_id: str
     folder: Path
     letters: list[Letter]
-    problems: list[str]
+    problems: list[Problem]
+    """A warning for each row of the list that gets no letter, in the order of the list."""
     shared: dict[Path, Encoded] = field(default_factory=dict)
     """Each language's pack, read and encoded once."""
 
     def draft(self, letter: Letter) -> Draft:
-        return draft(self.project, self.documents, self.pack_id, letter)
+        return draft(self.mail.theme, self.mail.packs[self.pack_id], self.documents, letter)
 
     def message(self, letter: Letter) -> Message:
-        return compose(self.project, self.pack_id, self.draft(letter),
+        return compose(self.mail.email, self.pack_id, self.draft(letter),
                        self.attachment(letter.attachment))
 
     def attachment(self, attachment: Attachment) -> Encoded:
         if attachment.path in self.shared:
             return self.shared[attachment.path]
-        found = encoded(read_attachment(self.project, attachment))
+        found = encoded(read_attachment(self.mail.folders, attachment))
         if attachment.shared:
             self.shared[attachment.path] = found
         return found
 
 
-def read_attachment(project: Project, attachment: Attachment) -> bytes:
+def read_attachment(folders: Folders, attachment: Attachment) -> bytes:
     """The PDF's bytes, as checked before the run began."""
     try:
         data = attachment.path.read_bytes()
     except OSError as error:
-        raise HandoutpackError(f"cannot be read "
-                               f"({error.strerror}); run the same command again",
-                               file=shown_path(project, attachment.path)) from None
+        raise HandoutpackError(f"cannot be read ({error.strerror}); run the same command again",
+                               file=folders.shown(attachment.path)) from None
     if len(data) != attachment.size:
-        raise HandoutpackError(f"{shown_path(project, attachment.path)} changed during the run; "
-                               "run the "
-                               "same command again (nobody is sent anything twice)")
+        raise HandoutpackError("changed during the run; run the same command again (nobody is "
+                               "sent anything twice)", file=folders.shown(attachment.path))
     return data
 
 
@@ -112,7 +112,7 @@ def write_preview(outbox: Outbox, wanted: tuple[str, ...] = ()) -> Preview:
         languages.add(recipient.lang)
         listing.writerow([recipient.line, recipient.email, _cell(recipient.name), recipient.lang,
                           _cell(shown.subject), letter.attachment.filename,
-                          shown_path(outbox.project, letter.attachment.path),
+                          outbox.mail.folders.shown(letter.attachment.path),
                           letter.file if eml else ""])
     for old in outbox.folder.glob("*.eml"):
         if old.name not in emls:
@@ -134,112 +134,115 @@ LISTING = "messages.csv"
 LISTING_COLUMNS = ("line", "email", "name", "language", "subject", "attachment", "pdf", "eml")
 
 
-def prepare(project: Project, documents: dict[str, Document], pack_id: str, recipients_csv: Path,
+Personal = Callable[[list[Recipient]], dict[str, Path]]
+"""Makes each recipient's own pack (or finds it kept from an earlier run): their packs' paths by
+recipient key (personalise.make, with the renderers of the caller's choosing)."""
+
+
+def prepare(mail: Mail, documents: dict[str, Document], pack_id: str, recipients_csv: Path,
             languages: tuple[str, ...] = (), max_mb: float | None = None,
-            personal: bool = False, encoding: str | None = None) -> Outbox:
+            personal: Personal | None = None, encoding: str | None = None) -> Outbox:
     """Read the list, check the pack, its size and the templates, and give each recipient a
-    letter; `personal`: each with their own pack, its cover prepared for them (see personalise).
-    `encoding`: the list's, when it is not UTF-8. Nothing is written to the outbox here: see
-    write_preview and send."""
-    _check_request(project, pack_id, languages)
-    recipients, problems = read_recipients(recipients_csv, project, encoding)
+    letter; with `personal`, each with their own pack, its cover prepared for them (see
+    personalise). `encoding`: the list's, when it is not UTF-8. Nothing is written to the
+    outbox here: see write_preview and send."""
+    _check_request(mail, pack_id, languages)
+    recipients, problems = read_recipients(recipients_csv, mail.languages, encoding)
     if languages:
         recipients = [r for r in recipients if r.lang in languages]
     templates, attachments = {}, {}
     for lang in dict.fromkeys(r.lang for r in recipients):
-        templates[lang] = find_template(project, pack_id, lang)
+        templates[lang] = find_template(mail.folders, pack_id, lang)
         if templates[lang] is not None:
-            attachments[lang] = _attachment(project, pack_id, lang, max_mb)
+            attachments[lang] = _attachment(mail, pack_id, lang, max_mb)
     chosen = []
     for recipient in recipients:
         if templates[recipient.lang] is None:
-            problems.append(
-                f"{recipients_csv.name}:{recipient.line}: no message in "
-                f"{formats.language_name(recipient.lang, 'en')} "
-                f"({shown_path(project, project.emails_dir)}"
-                f"/{pack_id}.{recipient.lang}.md or default.{recipient.lang}.md); skipped")
+            problems.append(_no_message(mail.folders, recipients_csv.name, recipient, pack_id))
         else:
             chosen.append(recipient)
-    own = _personal_attachments(project, pack_id, chosen, attachments, max_mb) if personal else {}
+    own = (_personal_attachments(mail, pack_id, chosen, attachments, max_mb, personal)
+           if personal else {})
     letters = [Letter(r, templates[r.lang], own.get(r.key) or attachments[r.lang])
                for r in chosen]
-    return Outbox(project, documents, pack_id, outbox_dir(project, pack_id), letters,
-                  sorted(problems, key=_line_number))
+    return Outbox(mail, documents, pack_id, outbox_dir(mail.folders.build, pack_id), letters,
+                  sorted(problems, key=lambda problem: problem.line or 0))
 
 
-def _check_request(project: Project, pack_id: str, languages: tuple[str, ...]) -> None:
+def _no_message(folders: Folders, list_name: str, recipient: Recipient, pack_id: str) -> Problem:
+    lang = recipient.lang
+    return skipped_row(list_name, recipient.line,
+                       f"no message in {formats.language_name(lang, 'en')} "
+                       f"({folders.shown(folders.emails)}/{pack_id}.{lang}.md or "
+                       f"default.{lang}.md); skipped", "wb_row_no_message",
+                       language=formats.language_name(lang, lang))
+
+
+def _check_request(mail: Mail, pack_id: str, languages: tuple[str, ...]) -> None:
     """The [email] settings, the pack and the languages asked for."""
-    if project.email is None or not project.email.sender:
+    config_name = mail.folders.config.name
+    if mail.email is None or not mail.email.sender:
         raise HandoutpackError(
             "add an [email] table with at least from = \"Name "
-            "<address@example.org>\" (see docs/email.md)", file=project.config_path.name)
-    sender = parseaddr(project.email.sender)[1]
+            "<address@example.org>\" (see docs/email.md)", file=config_name)
+    sender = parseaddr(mail.email.sender)[1]
     try:
         validate_email(sender, check_deliverability=False)
     except EmailNotValidError as error:
-        raise HandoutpackError(f"email.from: "
-                               f"'{project.email.sender}' has no valid address ({error})",
-                               file=project.config_path.name) from None
-    if pack_id not in project.packs:
-        raise HandoutpackError(f"no pack '{pack_id}'{suggest(pack_id, project.packs)}; the packs "
-                               f"are: {', '.join(project.packs)}")
-    refuse_stale(project.build_dir, pack_id)  # the workbench's requests come this way too
+        raise HandoutpackError(f"'{mail.email.sender}' has no valid address ({error})",
+                               file=config_name, key="email.from") from None
+    if pack_id not in mail.packs:
+        raise HandoutpackError(f"no pack '{pack_id}'{suggest(pack_id, mail.packs)}; the packs "
+                               f"are: {', '.join(mail.packs)}")
+    refuse_stale(mail.folders.build, pack_id)  # the workbench's requests come this way too
     for lang in languages:
-        if lang not in project.languages:
+        if lang not in mail.languages.all:
             raise HandoutpackError(f"--lang {lang}: not one of the project's languages "
-                                   f"({', '.join(project.languages)})")
+                                   f"({', '.join(mail.languages.all)})")
 
 
-def _personal_attachments(project: Project, pack_id: str, recipients: list[Recipient],
-                          packs: dict[str, Attachment], max_mb: float | None
-                          ) -> dict[str, Attachment]:
+def _personal_attachments(mail: Mail, pack_id: str, recipients: list[Recipient],
+                          packs: dict[str, Attachment], max_mb: float | None,
+                          personal: Personal) -> dict[str, Attachment]:
     """Each recipient's own pack (made now, or kept from an earlier run), by recipient key;
     only its size is read here, the bytes when the message goes."""
-    from . import personalise  # here: it needs the build, which sending alone does not
-
-    made = personalise.make(project, pack_id, recipients)
+    paths = personal(recipients)
     result = {}
     for recipient in recipients:
-        path, pack = made.paths[recipient.key], packs[recipient.lang]
+        path, pack = paths[recipient.key], packs[recipient.lang]
         size = path.stat().st_size
-        _check_size(project, pack_id, path, size, max_mb)
+        _check_size(mail, pack_id, path, size, max_mb)
         result[recipient.key] = Attachment(path, portable(f"{pack.filename[:-4]}-{path.name}"),
                                            pack.pages, size, shared=False)
     return result
 
 
-def _line_number(problem: str) -> int:
-    match = re.search(r":(\d+):", problem)
-    return int(match[1]) if match else 0
-
-
-def _attachment(project: Project, pack_id: str, lang: str, max_mb: float | None) -> Attachment:
-    relative = pack_path(lang, pack_id)
-    path = project.build_dir / relative
-    output = read_outputs(project.build_dir).get(relative)
+def _attachment(mail: Mail, pack_id: str, lang: str, max_mb: float | None) -> Attachment:
+    relative, folders = pack_path(lang, pack_id), mail.folders
+    path = folders.build / relative
+    output = read_outputs(folders.build).get(relative)
     if output is None:
-        raise HandoutpackError(f"{shown_path(project, path)} is not built yet: run "
-                               "`handoutpack build "
-                               f"{pack_id} --lang {lang}` first")
-    changed = [source for source in output.sources if _changed(project.root / source,
+        raise HandoutpackError(f"is not built yet: run `handoutpack build {pack_id} --lang "
+                               f"{lang}` first", file=folders.shown(path))
+    changed = [source for source in output.sources if _changed(folders.root / source,
                                                                  output.source_sha256.get(source))]
     if changed:
-        raise HandoutpackError(
-            f"{', '.join(changed)} changed after {shown_path(project, path)} was built: run "
+        raise HandoutpackError(  # names both files: the source to check, the pack to build
+            f"{', '.join(changed)} changed after {folders.shown(path)} was built: run "
             f"`handoutpack build {pack_id} --lang {lang}` so that nobody gets an old pack")
     size = path.stat().st_size
-    _check_size(project, pack_id, path, size, max_mb)
-    short = re.sub(r"[^A-Za-z0-9]+", "-", project.org.short_name).strip("-")
+    _check_size(mail, pack_id, path, size, max_mb)
+    short = re.sub(r"[^A-Za-z0-9]+", "-", mail.theme.org.short_name).strip("-")
     return Attachment(path, portable(f"{short}-{pack_id}-{lang}.pdf".lstrip("-")), output.pages,
                       size)
 
 
-def _check_size(project: Project, pack_id: str, path: Path, size: int, max_mb: float | None
+def _check_size(mail: Mail, pack_id: str, path: Path, size: int, max_mb: float | None
                 ) -> None:
-    limit = max_mb if max_mb is not None else project.email.max_attachment_mb
+    limit = max_mb if max_mb is not None else mail.email.max_attachment_mb
     if size > limit * 1_000_000:
         raise HandoutpackError(
-            f"{shown_path(project, path)} is {size / 1_000_000:.1f} MB, more than the {limit:g} MB "
+            f"{mail.folders.shown(path)} is {size / 1_000_000:.1f} MB, more than the {limit:g} MB "
             "an email may carry here (email.max_attachment_mb, or --max-size). Make it smaller: "
             f"`handoutpack build {pack_id} --image-dpi 150` resamples and recompresses its "
             "images (try 100 if that is not enough); or leave large documents out of the pack "
@@ -256,9 +259,3 @@ def _changed(source: Path, built_from: str | None) -> bool:
     except OSError:
         return False  # gone: the pack says what it was built from, and check reports the rest
 
-
-def shown_path(project: Project, path: Path) -> str:
-    try:
-        return str(path.relative_to(project.root))
-    except ValueError:
-        return str(path)

@@ -16,8 +16,9 @@ from functools import partial
 from pathlib import Path
 
 from ..markup import templates
-from ..build import make_renderer
-from ..project.config import Project
+from ..project.parts import Mail, RenderSettings, Theme
+from ..project.settings import PackSpec
+from ..render.stage import make_renderer
 from ..errors import HandoutpackError
 from ..store.names import portable
 from .recipients import Recipient
@@ -63,8 +64,8 @@ def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:60]
 
 
-def personal_dir(project: Project, lang: str, pack: str) -> Path:
-    return project.build_dir / PERSONAL_DIR / lang / pack
+def personal_dir(build_dir: Path, lang: str, pack: str) -> Path:
+    return build_dir / PERSONAL_DIR / lang / pack
 
 
 @dataclass(frozen=True)
@@ -77,28 +78,30 @@ class Made:
     kept: int
 
 
-def make(project: Project, pack_id: str, recipients: list[Recipient], jobs: int | None = None,
-         progress: Callable[[int, int], None] = lambda done, total: None) -> Made:
+def make(mail: Mail, settings: RenderSettings, pack_id: str, recipients: list[Recipient],
+         jobs: int | None = None, progress: Callable[[int, int], None] = lambda done, total: None
+         ) -> Made:
     """Write each recipient's pack to build/personal/<lang>/<pack>/<name>.pdf from the built
-    pack in their language; a pack made before from the same pack and cover is kept."""
-    names = file_names(recipients)
+    pack in their language, their covers rendered with `settings`; a pack made before from the
+    same pack and cover is kept."""
+    names, build_dir, spec = file_names(recipients), mail.folders.build, mail.packs[pack_id]
     todo, paths, kept = [], {}, 0
-    bases = {lang: _base(project, pack_id, lang)
+    bases = {lang: _base(build_dir, pack_id, lang)
              for lang in dict.fromkeys(r.lang for r in recipients)}
-    logs = {lang: MadeLog(personal_dir(project, lang, pack_id) / LOG_NAME) for lang in bases}
+    logs = {lang: MadeLog(personal_dir(build_dir, lang, pack_id) / LOG_NAME) for lang in bases}
     for recipient in recipients:
-        path = personal_dir(project, recipient.lang, pack_id) / names[recipient.key]
+        path = personal_dir(build_dir, recipient.lang, pack_id) / names[recipient.key]
         paths[recipient.key] = path
-        cover = cover_html(project, pack_id, recipient.lang, recipient_line(recipient))
+        cover = cover_html(mail.theme, spec, recipient.lang, recipient_line(recipient))
         made_from = _key(bases[recipient.lang].digest, cover)
         if logs[recipient.lang].get(path.name) == made_from and path.is_file():
             kept += 1
             continue
         todo.append(Cover(recipient.lang, cover, str(path), made_from, bases[recipient.lang],
-                          project.packs[pack_id].printing.variant))
+                          spec.printing.variant))
     made = 0
-    with Pool(partial(make_renderer, project), jobs or default_jobs(),
-              temp_root=project.build_dir / ".cache" / "tmp") as pool:
+    with Pool(partial(make_renderer, settings), jobs or default_jobs(),
+              temp_root=build_dir / ".cache" / "tmp") as pool:
         for batch in _batches(todo, BATCH):
             for item, _ in pool.run(_personal_pack, batch):
                 logs[item.lang].add(Path(item.path).name, item.made_from)
@@ -107,11 +110,10 @@ def make(project: Project, pack_id: str, recipients: list[Recipient], jobs: int 
     return Made(paths, made, kept)
 
 
-def cover_html(project: Project, pack_id: str, lang: str, recipient: str) -> str:
+def cover_html(theme: Theme, spec: PackSpec, lang: str, recipient: str) -> str:
     """The pack's cover as the pack has it, saying whom it was prepared for."""
-    spec = project.packs[pack_id]
-    values = page_values(project, spec, lang, None, spec.printing)
-    return templates.page(project, "cover.html", recipient=recipient, **values)
+    values = page_values(theme, spec, lang, None, spec.printing)
+    return templates.page(theme, "cover.html", recipient=recipient, **values)
 
 
 def _key(*parts: str) -> str:
@@ -135,10 +137,10 @@ class Base:
     first: FirstPage
 
 
-def _base(project: Project, pack_id: str, lang: str) -> Base:
+def _base(build_dir: Path, pack_id: str, lang: str) -> Base:
     relative = f"{lang}/{pack_id}.pdf"
-    path = project.build_dir / relative
-    if relative not in read_outputs(project.build_dir) or not path.is_file():
+    path = build_dir / relative
+    if relative not in read_outputs(build_dir) or not path.is_file():
         raise HandoutpackError(f"{relative} is not built yet: run `handoutpack build {pack_id} "
                                f"--lang {lang}` first")
     data = path.read_bytes()

@@ -15,8 +15,8 @@ from pathlib import Path
 
 from email_validator import EmailNotValidError, validate_email
 
-from ..errors import HandoutpackError
-from ..project.config import Project
+from ..errors import HandoutpackError, Problem
+from ..project.parts import Languages
 from ..project.keys import suggest
 from ..sources.files import read_regular
 
@@ -61,10 +61,11 @@ class Recipient:
         return Address(" ".join(CONTROLS.sub(" ", self.name).split()), local, domain)
 
 
-def read_recipients(path: Path, project: Project, encoding: str | None = None
-                    ) -> tuple[list[Recipient], list[str]]:
-    """The list's good rows, and one message per bad row (line number, what is wrong).
-    `encoding`: the file's, when it is not UTF-8 (a byte-order mark wins over it)."""
+def read_recipients(path: Path, languages: Languages, encoding: str | None = None
+                    ) -> tuple[list[Recipient], list[Problem]]:
+    """The list's good rows, and a warning for each bad row (its line, what is wrong), which is
+    skipped. `languages`: the project's, which a row's language must be one of. `encoding`: the
+    file's, when it is not UTF-8 (a byte-order mark wins over it)."""
     name = path.name
     text = list_text(name, path, encoding)
     rows = csv.reader(io.StringIO(text, newline=""), _dialect(text))
@@ -75,23 +76,27 @@ def read_recipients(path: Path, project: Project, encoding: str | None = None
     missing = [column for column in REQUIRED_COLUMNS if column not in header]
     if missing:
         raise HandoutpackError(
-            f"{name}:1: the first line must name the columns, with at least "
+            f"the first line must name the columns, with at least "
             f"{', '.join(REQUIRED_COLUMNS)}; missing: {', '.join(missing)} "
-            f"(found: {', '.join(header) or 'nothing'})")
+            f"(found: {', '.join(header) or 'nothing'})", file=name, line=1)
     recipients, problems, seen = [], [], {}
     for line, row in _numbered(name, rows):
         if not any(cell.strip() for cell in row):
             continue
         if len(row) != len(header):
-            problems.append(f"{name}:{line}: has {len(row)} cells, the header {len(header)}; "
-                            "skipped (a comma inside a cell needs quotes around the cell)")
+            problems.append(skipped_row(
+                name, line, f"has {len(row)} cells, the header {len(header)}; skipped (a comma "
+                "inside a cell needs quotes around the cell)", "wb_row_cells", cells=len(row),
+                columns=len(header)))
             continue
         fields = {column: cell.strip() for column, cell in zip(header, row)}
-        problem, recipient = _recipient(line, fields, project)
+        problem, recipient = _recipient(name, line, fields, languages)
         if recipient and recipient.key in seen:
-            problem = f"{recipient.email} is already on line {seen[recipient.key]}"
+            problem = skipped_row(name, line, f"{recipient.email} is already on line "
+                                  f"{seen[recipient.key]}; skipped", "wb_row_twice",
+                                  email=recipient.email, row=seen[recipient.key])
         if problem:
-            problems.append(f"{name}:{line}: {problem}; skipped")
+            problems.append(problem)
             continue
         seen[recipient.key] = line
         recipients.append(recipient)
@@ -171,28 +176,38 @@ def _unreadable(name: str, line: int, error: csv.Error) -> HandoutpackError:
         "one, and a quote inside a quoted cell is written twice (\"\")", file=name, line=line)
 
 
-def _recipient(line: int, fields: dict[str, str], project: Project) -> tuple[str, Recipient | None]:
+def skipped_row(file: str, line: int, message: str, label: str, **values: object) -> Problem:
+    """A row of a list that is skipped: its file and line, what is wrong in English, and the
+    label that says it in the workbench's language (`values` fill its {names})."""
+    return Problem(file, line, None, message, "warning", "recipients", label=label,
+                   values=tuple((name, str(value)) for name, value in values.items()))
+
+
+def _recipient(name: str, line: int, fields: dict[str, str], languages: Languages
+               ) -> tuple[Problem | None, Recipient | None]:
     try:
         valid = validate_email(fields["email"], check_deliverability=False)
         email = valid.normalized
     except EmailNotValidError as error:
-        return f"'{fields['email']}' is not an email address ({error})", None
-    lang = language_code(fields["language"], project)
+        return skipped_row(name, line, f"'{fields['email']}' is not an email address ({error}); "
+                           "skipped", "wb_row_email", value=fields["email"]), None
+    lang = language_code(fields["language"], languages)
     if lang is None:
-        return (f"language '{fields['language']}' is not one of the project's "
-                f"({', '.join(project.languages)}){suggest(fields['language'], project.languages)}"
-                ), None
-    return "", Recipient(line, email, fields["name"], lang, {**fields, "email": email,
-                                                                 "language": lang},
-                         valid.ascii_email or "")
+        given, every = fields["language"], languages.all
+        return skipped_row(name, line, f"language '{given}' is not one of the project's "
+                           f"({', '.join(every)}){suggest(given, every)}; skipped",
+                           "wb_row_language", value=given, languages=", ".join(every)), None
+    return None, Recipient(line, email, fields["name"], lang, {**fields, "email": email,
+                                                                   "language": lang},
+                           valid.ascii_email or "")
 
 
-def language_code(value: str, project: Project) -> str | None:
+def language_code(value: str, languages: Languages) -> str | None:
     """'fr', 'FR' and 'fr-CA' are French for a project in 'fr'; empty means the default."""
     code = value.strip().replace("_", "-")
     if not code:
-        return project.default_language
+        return languages.default
     for candidate in (code, code.lower(), code.split("-")[0].lower()):
-        if candidate in project.languages:
+        if candidate in languages.all:
             return candidate
     return None

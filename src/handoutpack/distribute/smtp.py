@@ -12,12 +12,12 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from email.utils import parseaddr
-from pathlib import Path
 
 from ..errors import HandoutpackError
-from ..project.config import Project
+from ..project.sending import Smtp
+from ..project.settings import CONFIG_NAME
 from .letters import Letter, Message
-from .outbox import Outbox, shown_path
+from .outbox import Outbox
 from .sentlog import JOURNAL, SentLog
 
 Log = Callable[[str], None]
@@ -38,22 +38,23 @@ class Sent:
     """Addresses this server cannot take (non-ASCII, without SMTPUTF8)."""
 
 
-def send(project: Project, outbox: Outbox, pace: float, log: Log,
+def send(outbox: Outbox, pace: float, log: Log,
          sleep: Callable[[float], None] = time.sleep) -> Sent:
     """Send what the sent-log does not list as sent, one message at a time, `pace` seconds apart,
-    each made when it goes. An address the server refuses is recorded, and tried again by the
-    next run; when the server fails or goes away, the run stops and what is left waits for the
-    next run."""
+    each made when it goes, through the server of the outbox's [email] settings. An address the
+    server refuses is recorded, and tried again by the next run; when the server fails or goes
+    away, the run stops and what is left waits for the next run."""
     with SentLog(outbox.folder) as sent_log:
         result, todo = _where_each_stands(outbox.letters, sent_log)
         if not todo:
             return result
         for letter in {each.recipient.lang: each for each in reversed(todo)}.values():
             outbox.draft(letter)  # a template that fails does so before anything is sent
-        password = _password(project)
-        with _connect(project, password) as server:
-            run = _Run(project, server, parseaddr(project.email.sender)[1], outbox, sent_log,
-                       result, pace, log, sleep)
+        email = outbox.mail.email
+        password = _password(email.smtp)
+        with _connect(email.smtp, password) as server:
+            run = _Run(server, parseaddr(email.sender)[1], outbox, sent_log, result, pace, log,
+                       sleep)
             later = run.each(todo)
             if later:  # once more at the end of the run; what is still deferred waits for the next
                 result.deferred.clear()
@@ -79,7 +80,6 @@ def _where_each_stands(letters: list[Letter], sent_log: SentLog) -> tuple[Sent, 
 
 @dataclass(frozen=True)
 class _Run:
-    project: Project
     server: smtplib.SMTP
     sender: str
     outbox: Outbox
@@ -106,10 +106,10 @@ class _Run:
         self.sent_log.record(address, lang, message.file, "sending")
         status, reply = _deliver(self.server, self.sender, message)
         if status == "sending":  # lost during DATA: it may have arrived, so never resend it
-            raise _stopped(self.project, reply, result.sent, count, self.outbox.folder)
+            raise _stopped(self.outbox, reply, result.sent, count)
         self.sent_log.record(address, lang, message.file, status, reply)
         if status == "failed":
-            raise _stopped(self.project, reply, result.sent, count, self.outbox.folder)
+            raise _stopped(self.outbox, reply, result.sent, count)
         if status == "refused":
             result.refused.append(address)
             self.log(f"refused by the server: {address} ({reply})")
@@ -160,8 +160,7 @@ def _deliver(server: smtplib.SMTP, sender: str, message: Message) -> tuple[str, 
     return ("refused" if 500 <= code < 600 and code != 552 else "failed"), text
 
 
-def _password(project: Project) -> str:
-    smtp = project.email.smtp
+def _password(smtp: Smtp) -> str:
     if not smtp.user:
         return ""
     variable = smtp.password_env
@@ -178,11 +177,10 @@ def _password(project: Project) -> str:
     return password
 
 
-def _connect(project: Project, password: str) -> smtplib.SMTP:
-    smtp = project.email.smtp
+def _connect(smtp: Smtp, password: str) -> smtplib.SMTP:
     if not smtp.host:
-        raise HandoutpackError("handoutpack.toml: email.smtp.host is not set; name the mail "
-                               "server to send through (see docs/email.md)")
+        raise HandoutpackError("is not set; name the mail server to send through (see "
+                               "docs/email.md)", file=CONFIG_NAME, key="email.smtp.host")
     context = ssl.create_default_context()
     try:
         if smtp.security == "tls":
@@ -216,10 +214,10 @@ def _utf8_options(*addresses: str) -> list[str]:
     return ["SMTPUTF8"] if any(not a.isascii() for a in addresses) else []
 
 
-def _stopped(project: Project, reply: str, sent: list[str], count: int, folder: Path
-             ) -> HandoutpackError:
+def _stopped(outbox: Outbox, reply: str, sent: list[str], count: int) -> HandoutpackError:
+    folders = outbox.mail.folders
     return HandoutpackError(
-        f"{project.email.smtp.host} stopped the run after {len(sent)} of {count} messages "
+        f"{outbox.mail.email.smtp.host} stopped the run after {len(sent)} of {count} messages "
         f"({reply}). Run the same command again to send the other {count - len(sent)}: "
-        f"{shown_path(project, folder / JOURNAL)} remembers who has the pack, and nobody gets it "
+        f"{folders.shown(outbox.folder / JOURNAL)} remembers who has the pack, and nobody gets it "
         "twice.")

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..project.config import Brand
+from ..project.settings import Brand
 from ..store.memos import memo
 
 NORMAL_TEXT = 4.5

@@ -15,7 +15,8 @@ import jinja2
 
 from .. import bounds, syntax
 from ..errors import HandoutpackError
-from ..project.config import Event, Project
+from ..project.parts import Theme
+from ..project.settings import Event
 from ..sources.content import Translation
 from ..store.memos import memo
 from . import numbers
@@ -42,19 +43,19 @@ class Context:
                 "audience": self.audience, "lang": self.lang, "callout": callout}
 
 
-def make_context(project: Project, lang: str, event: Event, pack_title: str = "",
-                 pack_id: str = "", audience_id: str = "") -> Context:
-    audience = project.audiences.get(audience_id)
-    shown = event.shown(lang, project.default_language)
+def make_context(theme: Theme, lang: str, event: Event, pack_title: str = "",
+                 pack_id: str = "", audience_id: str = "", templating: bool = True) -> Context:
+    """What content in `lang` may refer to; `templating`: [content] templating."""
+    shown = event.shown(lang, theme.languages.default)
     return Context(
-        org={"name": project.org.name, "short_name": project.org.short_name,
-             "website": project.org.website},
+        org={"name": theme.org.name, "short_name": theme.org.short_name,
+             "website": theme.org.website},
         event={"name": shown.name, "place": shown.place,
                "date": numbers.digits(long_date(shown.date, lang), lang,
-                                      numbers.numerals(project.typography.numerals, lang))},
+                                      numbers.numerals(theme.typography.numerals, lang))},
         pack={"id": pack_id, "title": pack_title},
-        audience={"id": audience_id, "name": project.text(audience.names, lang) if audience else ""},
-        lang=lang, templating=project.templating, root=str(project.root),
+        audience={"id": audience_id, "name": theme.audience(audience_id, lang)},
+        lang=lang, templating=templating, root=str(theme.root),
     )
 
 

@@ -10,23 +10,23 @@ from pathlib import Path
 import polib
 
 from ..errors import HandoutpackError
-from ..project.config import Project
+from ..project.parts import Theme
 from ..store.memos import memo
 from .templates import template_dirs
 
 
-def labels(project: Project, lang: str) -> dict[str, str]:
+def labels(theme: Theme, lang: str) -> dict[str, str]:
     """The theme's labels for `lang`, English where it has none, then the config's overrides."""
-    table = _labels_file(tuple(template_dirs(project)))
-    return {**table.get("en", {}), **theme_labels(project, lang)}
+    table = _labels_file(tuple(template_dirs(theme)))
+    return {**table.get("en", {}), **theme_labels(theme, lang)}
 
 
-def theme_labels(project: Project, lang: str) -> dict[str, str]:
+def theme_labels(theme: Theme, lang: str) -> dict[str, str]:
     """The labels translated into `lang`: the theme's labels.toml, then the translators'
     translations/<lang>/labels.po, then the config's [labels.<lang>]."""
-    table = _labels_file(tuple(template_dirs(project)))
-    return {**table.get(lang, {}), **read_labels(project.root, lang),
-            **project.labels.get(lang, {})}
+    table = _labels_file(tuple(template_dirs(theme)))
+    return {**table.get(lang, {}), **read_labels(theme.root, lang),
+            **theme.labels.get(lang, {})}
 
 
 def _labels_file(folders: tuple[Path, ...]) -> dict:

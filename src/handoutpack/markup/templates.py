@@ -11,31 +11,33 @@ import jinja2
 from .. import bounds
 from ..errors import HandoutpackError
 from ..project import paper
-from ..project.config import Printing, Project
+from ..project.parts import Folders, Theme
+from ..project.settings import Printing, Typography
 from ..store.digests import code_digest, key
-from ..store.memos import memo
-from . import colours, numbers, theme
+from ..store.memos import memo, once_a_build
+from . import colours, numbers
 from .formats import long_date
 from .jinja import template_line
-from .memory import kept_call, kept_typeset, once_a_build
-from .scripts import direction, isolated, own_direction
-from .theme import builtin_dir
+from .memory import kept_call, kept_typeset
+from .scripts import direction, isolated, own_direction, script_fonts
+from .theme import builtin_dir, check_given
 
 
-def template_dirs(project: Project) -> list[Path]:
-    return [*project.template_dirs, builtin_dir("templates")]
+def template_dirs(where: Theme | Folders) -> list[Path]:
+    """Where templates are looked up: the project's folders, then the built-in theme's."""
+    return [*where.templates, builtin_dir("templates")]
 
 
-def style_dirs(project: Project) -> list[Path]:
-    return [*project.style_dirs, builtin_dir("styles")]
+def style_dirs(where: Theme | Folders) -> list[Path]:
+    return [*where.styles, builtin_dir("styles")]
 
 
-def find_style(project: Project, name: str) -> Path:
+def find_style(theme: Theme, name: str) -> Path:
     """The first `name` along the style chain: the user's folders, then the built-in theme."""
-    for folder in style_dirs(project):
+    for folder in style_dirs(theme):
         if (folder / name).is_file():
             return folder / name
-    raise HandoutpackError(f"no '{name}' in {', '.join(map(str, style_dirs(project)))}",
+    raise HandoutpackError(f"no '{name}' in {', '.join(map(str, style_dirs(theme)))}",
                            file="styles")
 
 
@@ -47,7 +49,8 @@ def _page_env(folders: tuple[Path, ...]) -> jinja2.Environment:
         loader=jinja2.FileSystemLoader([str(f) for f in folders]),
         autoescape=jinja2.select_autoescape(("html", "xml")), undefined=jinja2.StrictUndefined)
     env.add_filters({"long_date": _long_date, "digits": _digits, "direction": direction,
-                     "isolated": isolated, "own_direction": own_direction})
+                     "isolated": isolated, "own_direction": own_direction,
+                     "script_fonts": script_fonts})
     return env
 
 
@@ -65,23 +68,24 @@ def _long_date(context, date, lang: str) -> str:
     return _digits(context, long_date(date, lang), lang)
 
 
-def page(project: Project, template: str, **values) -> str:
+def page(theme: Theme, template: str, **values) -> str:
     """Render one of the theme's layouts (document.html, cover.html...): an .html one escaped and
-    its text punctuated for its language, a .txt one as it is. Kept between builds (keeping)
+    its text punctuated for its language, a .txt one as it is. Kept between builds (memos.building)
     under everything it is made from: the values, the theme's files and the code."""
-    theme.check_given(template, values)
-    values.setdefault("typography", project.typography)
-    values.setdefault("palette_css", colours.css_variables(project.brand))
-    values.setdefault("colours", colours.palette(project.brand))
+    check_given(template, values)
+    default = theme.languages.default
+    values.setdefault("typography", theme.typography)
+    values.setdefault("palette_css", colours.css_variables(theme.brand))
+    values.setdefault("colours", colours.palette(theme.brand))
     # the project's own statement of what readers may do with its materials; none: no line
-    values.setdefault("rights", project.org.rights_in(values.get("lang", project.default_language),
-                                                      project.default_language))
-    values.setdefault("presenter", project.presenter and project.presenter.in_language(
-        values.get("lang", project.default_language)))  # the role in the page's language
-    folders = template_dirs(project)
+    values.setdefault("rights", theme.org.rights_in(values.get("lang", default), default))
+    values.setdefault("presenter", theme.presenter and theme.presenter.in_language(
+        values.get("lang", default)))  # the role in the page's language
+    folders = template_dirs(theme)
     return kept_call("page", (code_digest(), template, _files_state(folders),
                               repr(sorted(values.items()))),
-                     lambda: _layout(_page_env(tuple(folders)), template, values, project))
+                     lambda: _layout(_page_env(tuple(folders)), template, values,
+                                     theme.typography))
 
 
 def _files_state(folders: list[Path]) -> str:
@@ -102,13 +106,14 @@ def _list_files(folders: list[Path]) -> str:
     return key(*lines)
 
 
-def _layout(env: jinja2.Environment, template: str, values: dict, project: Project) -> str:
+def _layout(env: jinja2.Environment, template: str, values: dict, typography: Typography
+            ) -> str:
     try:
         with bounds.deadline(bounds.TEMPLATE_SECONDS, f"templates: {template}"):
             text = bounds.render(env.get_template(template), values)
         if not template.endswith(".html"):
             return text
-        return kept_typeset(text, values["lang"], project.typography)
+        return kept_typeset(text, values["lang"], typography)
     except RecursionError:
         raise HandoutpackError("includes or calls itself without end; fix the "
                                "template", file=template) from None

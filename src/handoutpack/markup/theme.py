@@ -8,7 +8,7 @@ import datetime as dt
 from pathlib import Path
 from typing import Any, NotRequired, TypedDict
 
-from ..project.config import Brand, Event, Org, PackSpec, Printing, Typography
+from ..project.settings import Brand, Event, Org, PackSpec, Printing, Typography
 from ..project.presenter import Presenter
 
 PACKAGE_THEME = Path(__file__).parents[1] / "theme"
@@ -116,6 +116,9 @@ class Cover(PackPage):
 class Contents(PackPage):
     entries: list[Any]
     """pack.Entry: each document (title, summary, section, kind) and its first page."""
+    balance_at: int | None
+    """The entry that starts the second page of a contents that runs onto two (half the
+    entries on each), or None."""
 
 
 class Stamp(PackPage):

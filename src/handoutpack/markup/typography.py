@@ -12,7 +12,7 @@ from markdown import Extension, Markdown
 from markdown.extensions.footnotes import NBSP_PLACEHOLDER
 from markdown.treeprocessors import Treeprocessor
 
-from ..project.config import Typography
+from ..project.settings import Typography
 from .scripts import direction, isolate
 
 NNBSP = "\u202f"  # narrow no-break space: French spacing before ; : ! ? and inside « »
@@ -105,23 +105,30 @@ def unbreakable_words(settings: Typography) -> re.Pattern:
     return re.compile(rf"(?<![\w+])(?:{listed + '|' if listed else ''}{NAME_LIKE})(?![\w+])")
 
 
-def keep_whole(text: str, words: re.Pattern) -> str:
-    """Escaped `text`, each name in it in a span that hyphenation leaves alone."""
+def keep_whole(text: str, words: re.Pattern, space_inside: bool = False) -> str:
+    """Escaped `text`, each name in it in a span that hyphenation leaves alone (with the space
+    before it inside, when `space_inside`: see SPACE_INSIDE)."""
     out, last = [], 0
     for match in words.finditer(text):
         if len(match[0]) < 5:  # too short to be hyphenated anyway
             continue
-        out += [html.escape(text[last:match.start()], quote=False),
-                f'<span class="no-hyphens">{html.escape(match[0], quote=False)}</span>']
+        before, lead = text[last:match.start()], ""
+        if space_inside and before.endswith(" "):
+            before, lead = before[:-1], " "
+        out += [html.escape(before, quote=False),
+                f'<span class="no-hyphens">{lead}{html.escape(match[0], quote=False)}</span>']
         last = match.end()
     return "".join(out) + html.escape(text[last:], quote=False)
 
 
 SPACE_INSIDE = {"strong", "em", "b", "i"}
-"""Emphasis whose space before it moves inside it (the same text), on pages for paper:
-WeasyPrint 70, when such a word does not fit at a line's end, may break the line after its
-FIRST word instead ("The" alone, then the rest); with the break inside the element it breaks
-where it should. Emails and web pages keep their markup as written."""
+"""Emphasis whose space before it moves inside it (the same text), on pages for paper, as does
+a name kept whole (keep_whole): WeasyPrint 70, when the text before such an element runs a
+hair past the line's end, may break the line after its FIRST word instead ("The" alone, then
+the rest; an Arabic flyer's "الفريق" when "Cerise+SPTF" was in a span); with the break inside the element
+it breaks where it should. A heading's last two words, kept together in a span that may not
+break (see _last_words), get the space before them in a span of its own instead. Emails and
+web pages keep their markup as written."""
 
 
 class _Typesetter(HTMLParser):
@@ -139,6 +146,7 @@ class _Typesetter(HTMLParser):
         self.link = ""  # the href of the link being read: a link that shows its URL is kept
         self.names = unbreakable_words(settings) if settings.hyphenate else None
         self.paper = False
+        self.titled: int | None = None  # the depth of the stack under a TITLED element
 
     def handle_starttag(self, tag, attrs):
         if tag == "html":  # a page for paper (base.html names its paper): WeasyPrint lays it out
@@ -158,6 +166,8 @@ class _Typesetter(HTMLParser):
             self.link = values.get("href") or ""
         if tag == "body":
             skipped = False
+        if self.titled is None and TITLED.search(values.get("class") or ""):
+            self.titled = len(self.stack)
         self.stack.append((tag, values.get("lang") or lang, skipped or tag in SKIPPED))
 
     def handle_startendtag(self, tag, attrs):
@@ -173,6 +183,8 @@ class _Typesetter(HTMLParser):
             if self.stack[depth][0] == tag:
                 del self.stack[depth:]
                 break
+        if self.titled is not None and len(self.stack) <= self.titled:
+            self.titled = None
 
     def handle_data(self, data):
         tag, lang, skipped = self.stack[-1]
@@ -182,14 +194,22 @@ class _Typesetter(HTMLParser):
         if not skipped and not _shows(self.link, data):
             data = punctuate(data, lang, self.settings, self.previous)
         together = ""
-        if not skipped and any(entry[0] in HEADINGS for entry in self.stack):
+        if not skipped and (self.titled is not None
+                            or any(entry[0] in HEADINGS for entry in self.stack)):
             data, together = _last_words(data)
-        if not skipped and self.names and tag not in ("title", "option", "textarea"):
-            self.out.append(keep_whole(data, self.names))
+        gap = ""
+        if together and self.paper and data.endswith(" "):  # see SPACE_INSIDE: the space apart
+            data, gap = data.rstrip(" "), '<span class="gap"> </span>'
+        # Right to left, no span: WeasyPrint orders the boxes of a Latin run split by spans as
+        # Arabic ("Foundation Grameen"), and nothing is hyphenated there anyway (handout.css)
+        if (not skipped and self.names and tag not in ("title", "option", "textarea")
+                and direction(lang) == "ltr"):
+            self.out.append(keep_whole(data, self.names, self.paper))
         else:
             self.out.append(html.escape(data, quote=False))
         if together:
-            self.out.append(f'<span class="together">{html.escape(together, quote=False)}</span>')
+            self.out.append(f'{gap}<span class="together">{html.escape(together, quote=False)}'
+                            "</span>")
         if data:
             self.previous = data[-1]
 
@@ -207,6 +227,8 @@ class _Typesetter(HTMLParser):
 
 
 HEADINGS = {"h1", "h2", "h3"}
+TITLED = re.compile(r"\btitle-band\b")
+"""Classes of elements whose text is set as a title (a title slide's band: its subtitle)."""
 LAST_WORDS = re.compile(r"(\S+) +(\S+)(\s*)$")
 
 

@@ -12,6 +12,8 @@ from pathlib import Path
 from PIL import Image, ImageCms
 
 from ..errors import HandoutpackError
+from ..project.parts import Press
+from ..store.memos import memo
 
 DEBIAN_CMYK_PROFILE = Path("/usr/share/color/icc/ghostscript/default_cmyk.icc")
 """Ghostscript's 'Artifex CMYK SWOP Profile' (AGPL-3+, Debian's libgs-common, which ghostscript
@@ -150,16 +152,22 @@ def _cmyk(pixel) -> CMYK:
     return tuple(round(value / 255, 4) for value in pixel)
 
 
-_INKS: dict[tuple, Inks] = {}
+def inks_for(press: Press) -> Inks:
+    """The Inks files are printed with: the print shop's profile (print.cmyk_profile, else
+    Debian's) and the brand's colours; made once a process for the same profile file (by its
+    date and size too) and colours."""
+    path = press.cmyk_profile or DEBIAN_CMYK_PROFILE
+    try:
+        stat = path.stat()
+        stamp = (stat.st_mtime_ns, stat.st_size)
+    except OSError:
+        stamp = (0, 0)  # load_profile says what is wrong
+    shown = str(press.cmyk_profile.relative_to(press.root)) if press.cmyk_profile else ""
+    return _inks(press.cmyk_profile, shown, stamp, tuple(brand_colours(press.brand).items()),
+                 tuple(sorted(press.brand.cmyk.items())))
 
 
-def project_inks(project) -> Inks:
-    """A project's Inks: its profile (print.cmyk_profile, else Debian's) and brand colours,
-    made once per process."""
-    shown = (str(project.cmyk_profile.relative_to(project.root)) if project.cmyk_profile
-             else "")
-    key = (project.cmyk_profile, repr(project.brand))
-    if key not in _INKS:
-        _INKS[key] = Inks(load_profile(project.cmyk_profile, shown), brand_colours(project.brand),
-                          project.brand.cmyk)
-    return _INKS[key]
+@memo("inputs", maxsize=8)  # `stamp`: the profile's date and size, so an edited one is read again
+def _inks(profile: Path | None, shown: str, stamp: tuple[int, int],
+          colours: tuple[tuple[str, str], ...], given: tuple[tuple[str, CMYK], ...]) -> Inks:
+    return Inks(load_profile(profile, shown), dict(colours), dict(given))

@@ -23,7 +23,7 @@ def setting(project: Project) -> str:
     (templates, labels, translation catalogues, styles, images: by path, size and date), and the
     sources' names (a link to another document works when its file exists). Files outside the
     project are not seen, as for a build with nothing changed (pipeline.Unchanged)."""
-    folders = [project.root, *templates.template_dirs(project), *templates.style_dirs(project),
+    folders = [project.root, *templates.template_dirs(project.folders), *templates.style_dirs(project.folders),
                builtin_dir("templates"), builtin_dir("styles")]
     sources = project.content_dir.resolve()
     listing = [line for folder in dict.fromkeys(f.resolve() for f in folders)

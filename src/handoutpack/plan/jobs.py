@@ -16,6 +16,7 @@ from ..markup import formats, templates
 from ..markup import markdown
 from ..markup import decks
 from ..markup import memory
+from ..store import memos
 from ..markup import labels, numbers
 from ..project import paper
 from ..sources import resources
@@ -105,7 +106,7 @@ def plan(project: Project, documents: dict[str, Document], selection: Selection,
     """Decide every output and the document render each needs, giving `started` each render as
     soon as it is laid out (a build starts rendering it while it plans the rest)."""
     selection.check(project)
-    check_packs(project, documents)
+    check_packs(project.folders, project.packs, documents)
     specs = selection.pack_specs(project)
     wanted = (documents if not selection.packs and not selection.documents
               else {slug: documents[slug] for spec in specs for slug in spec.documents})
@@ -115,7 +116,8 @@ def plan(project: Project, documents: dict[str, Document], selection: Selection,
         wanted[slug] = documents[slug]
     result = Plan()
     for lang in selection.langs(project):
-        context = jinja.make_context(project, lang, project.event)
+        context = jinja.make_context(project.theme, lang, project.event,
+                                     templating=project.templating)
         on_screen = replace(project.printing, qr=False)  # links work there; QR codes are for paper
         for slug, document in wanted.items():
             if lang not in document.translations:
@@ -161,7 +163,8 @@ def _pack_parts(project: Project, documents: dict[str, Document], spec: PackSpec
                 lang: str, printing: Printing,
                 started: Callable[[Job], None] = lambda job: None) -> list[Planned]:
     title = project.text(spec.titles, lang)
-    context = jinja.make_context(project, lang, spec.event, title, spec.id, spec.audience)
+    context = jinja.make_context(project.theme, lang, spec.event, title, spec.id, spec.audience,
+                                 project.templating)
     parts = []
     for slug in spec.documents:
         document = documents[slug]
@@ -195,14 +198,14 @@ def _document_job(project: Project, translation: Translation, context: jinja.Con
                   printing: Printing, note_lang: str | None, in_pack: bool,
                   linkable: frozenset[str] | None) -> Job:
     body = resources.adapt(markdown.document_body(
-        translation, context, labels.labels(project, translation.lang)), project,
+        translation, context, labels.labels(project.theme, translation.lang)), project.links,
         translation.path.parent, translation.lang)
     if linkable is not None:  # None: the source's links as written, for `check` to follow
         body = links.link_documents(body, translation.path.parent, linkable)
     if printing.qr:
         frame_lang = note_lang or translation.lang
         body, _ = links.number_links(
-            body, labels.labels(project, frame_lang)["links_qr_alt"],
+            body, labels.labels(project.theme, frame_lang)["links_qr_alt"],
             frame_lang if frame_lang != translation.lang else "")
     return _job(project, translation, "document.html", printing, note_lang, body=body,
                 numbered_by_pack=in_pack)
@@ -247,9 +250,9 @@ def kept_jobs(project: Project, translation: Translation, inputs: tuple[str, ...
               make: Callable[[], list[Job]]) -> list[Job]:
     """make()'s jobs, or those it made in an earlier build from the same source, settings and
     files (plan.inputs): an edit lays out again the documents it changed, not every page."""
-    if not memory.active():
+    if not memos.active():
         return make()
-    setting = memory.once_a_build("setting", (id(project),), lambda: inputs_setting(project))
+    setting = memos.once_a_build("setting", (id(project),), lambda: inputs_setting(project))
     kept = memory.kept_call("jobs", (setting, source_state(translation), *inputs),
                             lambda: json.dumps([_job_fields(job) for job in make()]))
     return [Job(**{**fields, "base": Path(fields["base"])}) for fields in json.loads(kept)]
@@ -264,9 +267,9 @@ def deck_slides(project: Project, translation: Translation,
                 context: jinja.Context) -> list[decks.Slide]:
     """A deck's slides, their images and links adapted as a document's are (resources.adapt)."""
     folder, lang = translation.path.parent, translation.lang
-    return [replace(slide, html=resources.adapt(slide.html, project, folder, lang),
-                    notes_html=resources.adapt(slide.notes_html, project, folder, lang))
-            for slide in decks.deck(translation, context, labels.labels(project, lang))]
+    return [replace(slide, html=resources.adapt(slide.html, project.links, folder, lang),
+                    notes_html=resources.adapt(slide.notes_html, project.links, folder, lang))
+            for slide in decks.deck(translation, context, labels.labels(project.theme, lang))]
 
 
 def deck_job(project: Project, translation: Translation, slides: list[decks.Slide],
@@ -298,18 +301,18 @@ def _job(project: Project, translation: Translation, template: str, printing: Pr
     around an English document."""
     meta = translation.meta
     frame_lang = frame_lang or note_lang or translation.lang
-    words = labels.labels(project, frame_lang)
+    words = labels.labels(project.theme, frame_lang)
     note = ""
     if note_lang:
-        note = labels.labels(project, note_lang)["fallback_note"].format(
+        note = labels.labels(project.theme, note_lang)["fallback_note"].format(
             source_language=formats.language_name(translation.lang, note_lang))
     html = templates.page(
-        project, template, org=project.org, brand=project.brand, lang=translation.lang,
+        project.theme, template, org=project.org, brand=project.brand, lang=translation.lang,
         words=words, title=meta.title, summary=meta.summary, kind=meta.kind,
         keywords=meta.keywords, date=fixed_date(meta.date), printing=printing,
         page_css=templates.page_css(printing),
         logo=project.org.logo.as_uri() if project.org.logo else "",
-        styles=stylesheets(project, *TEMPLATE_STYLES.get(template, ())),
+        styles=stylesheets(project.theme, *TEMPLATE_STYLES.get(template, ())),
         page_counter=templates.page_counter_css(
             words, frame_lang, numbers.numerals(project.typography.numerals, frame_lang)),
         fallback_lang=note_lang,

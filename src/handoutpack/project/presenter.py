@@ -96,7 +96,8 @@ def read_presenter(r, data: Any, key: str, root: Path) -> Presenter | None:
         return None
     name = r.string(table, "name", f"{key}.name")
     if not name.strip() and "name" in table:
-        r.problem(f"{key}.name", "is empty; write the name printed under 'Presented by'")
+        r.problem(f"{key}.name", "is empty; write the name printed under 'Presented by'",
+                  "wb_err_required")
     email = r.string(table, "email", f"{key}.email", "")
     if email:
         # imported here: loading it compiles large patterns, which every command paid for
@@ -105,11 +106,12 @@ def read_presenter(r, data: Any, key: str, root: Path) -> Presenter | None:
         try:
             email = validate_email(email, check_deliverability=False).normalized
         except EmailNotValidError as error:
-            r.problem(f"{key}.email", f"'{email}' is not an email address ({error})")
+            r.problem(f"{key}.email", f"'{email}' is not an email address ({error})",
+                      "wb_err_email", value=email)
     phone = r.string(table, "phone", f"{key}.phone", "")
     if phone and not PHONE_RE.match(phone):
         r.problem(f"{key}.phone", f"'{phone}' is not a phone number; write digits, spaces and "
-                  "an optional leading +, e.g. +33 1 23 45 67 89")
+                  "an optional leading +, e.g. +33 1 23 45 67 89", "wb_err_phone", value=phone)
     photo = None
     if table.get("photo"):
         photo = r.path(root, table["photo"], f"{key}.photo", file=True)
@@ -170,7 +172,8 @@ def check_logo(r, key: str, path: Path) -> bool:
     try:
         width, height = png_size(path)
     except ValueError:
-        r.problem(key, f"'{path.name}' is cut short: its PNG header is not whole; export it again")
+        r.problem(key, f"'{path.name}' is cut short: its PNG header is not whole; export it again",
+                  name=path.name)
         return False
     box_w, box_h = PARTNER_LOGO_MM
     printed_mm = min(box_w, box_h * width / height)  # fitted into the box, never stretched
@@ -180,7 +183,8 @@ def check_logo(r, key: str, path: Path) -> bool:
                    "dpi": f"{dpi:.0f}", "min_dpi": MIN_PRINT_DPI, "needed": MIN_LOGO_PIXELS}
         r.problem(key, "'{name}' is {width} × {height} pixels: printed {mm} mm wide that is {dpi} "
                   "dpi, too few for print (at least {min_dpi}); use an SVG, or a PNG at least "
-                  "{needed} pixels wide".format(name=path.name, **figures))
+                  "{needed} pixels wide".format(name=path.name, **figures), "wb_err_logo_small",
+                  name=path.name, width=width, height=height, needed=MIN_LOGO_PIXELS)
         return False
     return True
 
@@ -196,19 +200,20 @@ def _check_type(r, key: str, path: Path, suffixes: tuple[str, ...], what: str) -
     kinds = " or ".join(s.lstrip(".").upper() for s in dict.fromkeys(
         s.replace(".jpeg", ".jpg") for s in suffixes))
     if suffix not in suffixes:
-        r.problem(key, f"'{path.name}' is not {kinds}; save {what} as {kinds}")
+        r.problem(key, f"'{path.name}' is not {kinds}; save {what} as {kinds}", name=path.name)
         return False
     try:
         head = read_head(key, path, 4096)
     except HandoutpackError as error:
-        r.problem(key, f"'{path.name}' {error.problems[0].message}")
+        r.problem(key, f"'{path.name}' {error.problems[0].message}", name=path.name)
         return False
     looks = {".png": head.startswith(b"\x89PNG\r\n\x1a\n"),
              ".jpg": head.startswith(b"\xff\xd8\xff"), ".jpeg": head.startswith(b"\xff\xd8\xff"),
              ".svg": _is_svg(path)}[suffix]
     if not looks:
-        r.problem(key, f"'{path.name}' is named {suffix} but is not a{'n' if suffix == '.svg' else ''}"
-                  f" {suffix.lstrip('.').upper()} file; export it again as {kinds}")
+        r.problem(key, f"'{path.name}' is named {suffix} but is not a"
+                  f"{'n' if suffix == '.svg' else ''} {suffix.lstrip('.').upper()} file; export it "
+                  f"again as {kinds}", name=path.name)
     return looks
 
 

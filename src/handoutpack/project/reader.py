@@ -9,7 +9,10 @@ from typing import Any
 from ..errors import collect
 from ..store.guard import build_dir_problem
 from ..store.names import ID_RE, usable_name
-from .config import COLOUR_RE, CONFIG_NAME, LANG_RE, PDF_VARIANTS, PRINT_KEYS, Audience, Brand, ContentSettings, DownloadPage, Event, Languages, Org, PackSpec, Paths, Printing, Project, Security, Typography
+from .config import Project
+from .settings import (COLOUR_RE, CONFIG_NAME, LANG_RE, PDF_VARIANTS, PRINT_KEYS, Audience, Brand,
+                       ContentSettings, DownloadPage, Event, LanguageSettings, Org, PackSpec,
+                       PathSettings, Printing, Security, Typography)
 from .sending import SMTP_SECURITY, Email, Smtp
 from .keys import suggest
 from .presenter import read_partners, read_presenter
@@ -32,8 +35,8 @@ def read_project(root: Path, config_path: Path, data: dict, overrides: dict[str,
             r.problem(name, f"unknown key{suggest(name, TOP_KEYS)}; allowed: "
                       f"{', '.join(sorted(TOP_KEYS))}")
 
-    langs = r.table(data.get("languages"), "languages", toml_keys(Languages))
-    default = r.settings(Languages, langs, "languages")["default"]
+    langs = r.table(data.get("languages"), "languages", toml_keys(LanguageSettings))
+    default = r.settings(LanguageSettings, langs, "languages")["default"]
     available = langs.get("available", [default])
     if not isinstance(available, list) or not all(
             isinstance(x, str) and LANG_RE.match(x) for x in available):
@@ -54,17 +57,19 @@ def read_project(root: Path, config_path: Path, data: dict, overrides: dict[str,
     brand = Brand(**r.settings(Brand, brand_data, "brand"))
     brand = replace(brand, cmyk=_inks(r, brand_data.get("cmyk"), brand))
 
-    paths = r.table(data.get("paths"), "paths", toml_keys(Paths))
-    content_dir = (r.path(root, paths.get("content", Paths.content), "paths.content")
-                   or root / Paths.content)
-    build_dir = r.path(root, paths.get("build", Paths.build), "paths.build", must_exist=False)
-    emails_dir = r.path(root, paths.get("emails", Paths.emails), "paths.emails", must_exist=False)
+    paths = r.table(data.get("paths"), "paths", toml_keys(PathSettings))
+    content_dir = (r.path(root, paths.get("content", PathSettings.content), "paths.content")
+                   or root / PathSettings.content)
+    build_dir = r.path(root, paths.get("build", PathSettings.build), "paths.build",
+                       must_exist=False)
+    emails_dir = r.path(root, paths.get("emails", PathSettings.emails), "paths.emails",
+                        must_exist=False)
     site_root = r.path(root, paths["site_root"], "paths.site_root") if "site_root" in paths else None
     template_dirs = _override_dirs(r, root, paths, "templates")
     style_dirs = _override_dirs(r, root, paths, "styles")
     if build_dir and (problem := build_dir_problem(build_dir, root, [
             content_dir, *template_dirs, *style_dirs, *([emails_dir] if emails_dir else [])])):
-        r.problem("paths.build", f"'{paths.get('build', Paths.build)}' {problem}; a build "
+        r.problem("paths.build", f"'{paths.get('build', PathSettings.build)}' {problem}; a build "
                   "writes and deletes files there, so it must be a folder of its own, e.g. "
                   "\"build\"")
 

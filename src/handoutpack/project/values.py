@@ -26,8 +26,12 @@ class Reader:
         self.languages: tuple[str, ...] = ()
         """The project's languages, once [languages] is read: texts may be given in these."""
 
-    def problem(self, key: str, message: str) -> None:
-        self.problems.append(Problem(self.source, line_of(self.lines, key), key, message))
+    def problem(self, key: str, message: str, label: str = "", **values: object) -> None:
+        """A problem with `key`; `label` and `values` say it in a page's language (the
+        workbench's, beside the field the key is read from: see Problem.label)."""
+        self.problems.append(Problem(
+            self.source, line_of(self.lines, key), key, message, label=label,
+            values=tuple((name, str(value)) for name, value in values.items())))
 
     def settings(self, cls, data: dict, key: str, base: Any = None, given: dict | None = None,
                  defaults: dict | None = None) -> dict[str, Any]:
@@ -72,7 +76,7 @@ class Reader:
             return self.choice(data, name, key, choices, default)
         value = data.get(name, default)
         if value is None:
-            self.problem(key, "is required")
+            self.problem(key, "is required", "wb_err_required")
             return ""
         if not isinstance(value, str) or (pattern and not pattern.match(value)):
             self.problem(key, f"{value!r} is not valid{hint}")
@@ -107,7 +111,8 @@ class Reader:
                     self.problem(f"{key}.{lang}", "must be a non-empty string")
             # a language taken out of languages.available keeps its texts, unused, for its return
             return {k: v for k, v in value.items() if isinstance(v, str) and k in languages}
-        self.problem(key, "is required: a string, or a table with one string per language")
+        self.problem(key, "is required: a string, or a table with one string per language",
+                     "wb_err_required")
         return {}
 
     def localised(self, data: dict, name: str, key: str, default: dict | None = None,
@@ -139,7 +144,8 @@ class Reader:
         try:
             return dt.date.fromisoformat(str(value))
         except ValueError:
-            self.problem(key, f"{value!r} is not a date; write it as YYYY-MM-DD")
+            self.problem(key, f"{value!r} is not a date; write it as YYYY-MM-DD", "wb_err_date",
+                         value=value)
             return default
 
     def path(self, root: Path, value: Any, key: str, must_exist: bool = True,
@@ -151,15 +157,16 @@ class Reader:
             return None
         path = (root / value).resolve()
         if not path.is_relative_to(root):
-            self.problem(key, f"'{value}' is outside the project folder; keep project files inside it")
+            self.problem(key, f"'{value}' is outside the project folder; keep project files "
+                         "inside it", name=value)
             return None
         if must_exist and not path.exists():
-            self.problem(key, f"'{value}' does not exist")
+            self.problem(key, f"'{value}' does not exist", name=value)
         elif is_special(path):
-            self.problem(key, f"'{value}' {NOT_REGULAR}")
+            self.problem(key, f"'{value}' {NOT_REGULAR}", name=value)
             return None
         elif file and path.is_dir():
-            self.problem(key, f"'{value}' is a folder; name a file in it")
+            self.problem(key, f"'{value}' is a folder; name a file in it", name=value)
             return None
         return path
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from .area import text_area
+from .area import page_area, text_area
 from .context import Context
 from .findings import Finding
 from .flow import next_line, previous_line
@@ -18,11 +18,10 @@ SHARED = 1 * MM
 
 
 def check(pages: list[Page], context: Context) -> Iterator[Finding]:
-    area = text_area(pages)
-    if area is None:
-        return
+    file_area = text_area(pages)
     for page in pages:
-        if page.slide or page.booklet or page.sheet:
+        area = page_area(page, file_area)
+        if page.slide or page.booklet or page.sheet or area is None:
             continue
         badges = _numbers(page)
         for label, line in badges:
@@ -54,9 +53,10 @@ def _code(page: Page, label: Word) -> Box:
 
 
 def _numbers(page: Page) -> list[tuple[Word, Line]]:
-    """The small figures of link badges and codes' numbers, each with its line."""
+    """The small figures of link badges and codes' numbers, each with its line (not a
+    table's figures)."""
     small = 0.8 * page.body_size
-    return [(word, line) for line in page.lines for word in line.words
+    return [(word, line) for line in page.running for word in line.words
             if word.text.isdigit() and word.size < small]
 
 

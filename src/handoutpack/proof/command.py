@@ -10,9 +10,9 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from ..plan.selection import Selection
-from ..project.config import Project
+from ..project.parts import Languages
 from . import matrix, proof_file
-from .context import project_context
+from .context import Known, project_context
 from .findings import Report
 
 
@@ -34,18 +34,18 @@ def pdfs(paths: Iterable[Path]) -> list[Path]:
     return found
 
 
-def language_of(path: Path, project: Project) -> str:
+def language_of(path: Path, languages: Languages) -> str:
     """The language folder a built file is in (build/<lang>/..., personal/<lang>/...)."""
-    return next((part for part in reversed(path.parts[:-1]) if part in project.languages),
-                project.default_language)
+    return next((part for part in reversed(path.parts[:-1]) if part in languages.all),
+                languages.default)
 
 
-def proof_paths(project: Project, paths: list[tuple[Path, int | None]], report: Report,
+def proof_paths(known: Known, paths: list[tuple[Path, int | None]], report: Report,
                 label: str = "", base: Path | None = None, jobs: int | None = None,
                 seen: set[str] | None = None) -> dict[str, Path]:
-    """Proof each (PDF, first pages to read or None) into `report`, on `jobs` processes; a
-    file whose bytes were proofed before (in `seen`) is not read again. The names shown, with
-    the files they stand for."""
+    """Proof each (PDF, first pages to read or None) into `report`, against what is `known`
+    of the project, on `jobs` processes; a file whose bytes were proofed before (in `seen`) is
+    not read again. The names shown, with the files they stand for."""
     seen = set() if seen is None else seen
     contexts, sources, work = {}, {}, []
     for path, first in paths:
@@ -53,9 +53,9 @@ def proof_paths(project: Project, paths: list[tuple[Path, int | None]], report: 
         if digest in seen:
             continue
         seen.add(digest)
-        lang = language_of(path, project)
+        lang = language_of(path, known.theme.languages)
         if lang not in contexts:
-            contexts[lang] = project_context(project, lang)
+            contexts[lang] = project_context(known, lang)
         name = _name(path, base)
         name = f"{label}: {name}" if label else name
         sources[name] = path
@@ -91,7 +91,7 @@ def _name(path: Path, base: Path | None) -> str:
         return str(path)
 
 
-def run_matrix(root: Path, project: Project, variants: list[str], selection: Selection,
+def run_matrix(root: Path, known: Known, variants: list[str], selection: Selection,
                profile: Path | None, recipients: Path | None, jobs: int | None,
                log: Callable[[str], None]) -> tuple[Report, dict[str, Path]]:
     """Make each step of the matrix and proof it before the next one writes over it; the
@@ -106,7 +106,7 @@ def run_matrix(root: Path, project: Project, variants: list[str], selection: Sel
     for step, made in matrix.steps(root, variants, selection, profile, recipients, jobs, log):
         report.variants.append(step.name)
         before = len(report.findings)
-        shown = proof_paths(project, made, report, step.name, step.build_dir, jobs, seen)
+        shown = proof_paths(known, made, report, step.name, step.build_dir, jobs, seen)
         flagged = {f.file for f in report.findings[before:]}
         for name in flagged:  # kept: the next step writes over this one's files
             copy = keep / f"{len(sources):04d}.pdf"

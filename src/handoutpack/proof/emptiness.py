@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from .area import is_cover, text_area
+from .area import is_cover, page_area, text_area
 from .context import Context
 from .findings import Finding
 from .layout import Box, Page
@@ -16,8 +16,9 @@ SLIDE_FOOT = 0.12
 
 
 def check(pages: list[Page], context: Context) -> Iterator[Finding]:
-    area = text_area(pages)
+    file_area = text_area(pages)
     for page in pages:
+        area = page_area(page, file_area)
         if page.booklet:
             continue
         if page.slide:
@@ -32,9 +33,10 @@ def check(pages: list[Page], context: Context) -> Iterator[Finding]:
 
 
 def inked_share(page: Page, area: Box) -> float:
-    """The share of the text area's height that holds a line or a drawing."""
+    """The share of the text area's height that holds a line, a drawing or a slide (a
+    handout's slides are pictures, however little their text)."""
     spans = sorted((max(b.top, area.top), min(b.bottom, area.bottom))
-                   for b in [line.box for line in page.lines] + page.graphics
+                   for b in [line.box for line in page.lines] + page.graphics + page.frames
                    if b.bottom > area.top and b.top < area.bottom and b.x1 > area.x0
                    and b.x0 < area.x1 and b.height < area.height * 0.9)
     covered, reach = 0.0, area.top

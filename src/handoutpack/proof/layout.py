@@ -7,7 +7,10 @@ import re
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
+
+from .cells import cells
 
 MM = 72 / 25.4
 SUBSET_TAG = re.compile(r"^[A-Z]{6}\+")
@@ -96,18 +99,40 @@ class Page:
     """A booklet's sheet: two pages side by side, folded down the middle."""
     strokes: list[Box] = field(default_factory=list)
     """Rectangles and strokes (a QR code's modules, a badge, a panel)."""
-    sheet: bool = False
-    """A handout's or notes' page: slides placed in 16:9 frames, not flowing text."""
+    frames: list[Box] = field(default_factory=list)
+    """The 16:9 frames a handout's or notes' page places its slides in."""
+    cells: list[Box] = field(default_factory=list)
+    """The boxes of its tables' cells (see cells.py)."""
+
+    @cached_property
+    def in_cells(self) -> list[Line]:
+        """The lines that stand in a table's cells."""
+        return [line for line in self.lines if any(_holds(cell, line.box) for cell in self.cells)]
+
+    @property
+    def running(self) -> list[Line]:
+        """Its lines but those in tables' cells: the running text, headings, captions..."""
+        inside = {id(line) for line in self.in_cells}
+        return [line for line in self.lines if id(line) not in inside]
+
+    @property
+    def sheet(self) -> bool:
+        """A handout's or notes' page: slides placed in 16:9 frames, not flowing text."""
+        return bool(self.frames)
 
     @property
     def slide(self) -> bool:
         return self.trim.width > self.trim.height * 1.2 and not self.booklet
 
-    @property
+    @cached_property
     def body_size(self) -> float:
-        """The size most of the page's words are set in."""
+        """The size most of the page's words outside tables are set in (on a page of tables,
+        with a heading or two and its running head and foot, the tables' size)."""
+        running = self.running
+        if 3 * sum(len(line.text) for line in running) < sum(len(l.text) for l in self.lines):
+            running = self.lines
         sizes: dict[float, int] = {}
-        for line in self.lines:
+        for line in running:
             for word in line.words:
                 sizes[round(word.size, 1)] = sizes.get(round(word.size, 1), 0) + len(word.text)
         return max(sizes, key=sizes.get) if sizes else 0.0
@@ -150,16 +175,31 @@ def _page(page, name: str, booklet: bool) -> Page:
                if (r in page.lines or min(r["width"], r["height"]) > 0.2)
                and max(r["width"], r["height"]) < 200]
     fonts = {SUBSET_TAG.sub("", c["fontname"]) for c in page.chars if c["text"].strip()}
-    return Page(name, page.page_number, trim, media,
-                lines_of(words), graphics, fonts, booklet, strokes, _holds_slides(page))
+    return Page(name, page.page_number, trim, media, lines_of(words), graphics, fonts, booklet,
+                strokes, _slide_frames(page), [Box(*c) for c in cells(page.rects, page.lines)])
 
 
-def _holds_slides(page) -> bool:
-    """Whether a portrait page shows a slide in a frame: a 16:9 rectangle over a third as wide
-    as the page."""
-    return page.width < page.height and any(
-        r["width"] > page.width / 3 and 1.7 < r["width"] / max(r["height"], 1) < 1.85
-        for r in page.rects)
+def _holds(cell: Box, line: Box) -> bool:
+    return (cell.x0 - 1 <= line.x0 and line.x1 <= cell.x1 + 1
+            and cell.top - 1 <= line.top and line.bottom <= cell.bottom + 1)
+
+
+def _slide_frames(page) -> list[Box]:
+    """The frames a portrait page shows slides in: 16:9 rectangles over a third as wide as the
+    page, drawn with a border (a second 16:9 rectangle just inside: a box of text in a flyer's
+    column may happen to be 16:9 too)."""
+    if page.width >= page.height:
+        return []
+    wide = [Box(r["x0"], r["top"], r["x1"], r["bottom"]) for r in page.rects
+            if r["width"] > page.width / 3 and 1.7 < r["width"] / max(r["height"], 1) < 1.85]
+    return [box for box in wide if any(_ring(box, other) for other in wide)]
+
+
+def _ring(outer: Box, inner: Box) -> bool:
+    """Whether `inner` stands just inside `outer` on all four sides: a border's width apart."""
+    gaps = (inner.x0 - outer.x0, inner.top - outer.top, outer.x1 - inner.x1,
+            outer.bottom - inner.bottom)
+    return all(0.1 < gap < 3 for gap in gaps)
 
 
 def lines_of(words: list[Word]) -> list[Line]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from .area import is_cover, text_area
+from .area import is_cover, page_area, text_area, text_lines
 from .context import Context
 from .findings import Finding, short
 from .layout import MM, Page
@@ -15,15 +15,15 @@ SLACK = 2 * MM
 
 
 def check(pages: list[Page], context: Context) -> Iterator[Finding]:
-    area = text_area(pages)
-    if area is None:
-        return
+    file_area = text_area(pages)
     for page in pages:
         if is_cover(page) or page.slide or page.booklet or page.sheet:
             continue
-        for line in page.lines:  # titles may stand wider than the text, notes in the margin
-            if abs(line.size - page.body_size) > 0.2 * page.body_size or not (
-                    area.top <= line.box.top <= area.bottom):
+        area = page_area(page, file_area)
+        if area is None:
+            continue
+        for line in text_lines(page):
+            if not area.top <= line.box.top <= area.bottom:
                 continue
             past = max(area.x0 - line.box.x0, line.box.x1 - area.x1)
             if past > SLACK and _inside_before(line, area):

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from ..plan.selection import Selection
 from ..project import loader
-from ..project.config import Project
+from ..project.parts import Mail, RenderSettings
 
 PROOF_DIR = "proof"
 
@@ -63,20 +63,21 @@ def steps(root: Path, variants: list[str], selection: Selection, profile: Path |
             if recipients is not None and who == "plain":
                 log(f"personalising {variant} for {recipients.name}")
                 yield Step(variant, f"for {recipients.name}", build_dir), [
-                    (path, 1) for path in _personal(project, selection, recipients, jobs)]
+                    (path, 1) for path in _personal(project.mail, project.render_settings,
+                                                    selection, recipients, jobs)]
 
 
-def _personal(project: Project, selection: Selection, recipients: Path,
+def _personal(mail: Mail, settings: RenderSettings, selection: Selection, recipients: Path,
               jobs: int | None) -> list[Path]:
-    from ..distribute import mailing, personalise
+    from ..distribute import personalise, recipients as lists
 
-    people, _ = mailing.read_recipients(recipients, project)
+    people, _ = lists.read_recipients(recipients, mail.languages)
     paths: list[Path] = []
-    for pack_id, spec in project.packs.items():
+    for pack_id, spec in mail.packs.items():
         if selection.packs and pack_id not in selection.packs:
             continue
         chosen = [p for p in people if (not spec.languages or p.lang in spec.languages)
                   and (not selection.languages or p.lang in selection.languages)]
         if chosen:
-            paths += personalise.make(project, pack_id, chosen, jobs).paths.values()
+            paths += personalise.make(mail, settings, pack_id, chosen, jobs).paths.values()
     return paths

@@ -15,7 +15,7 @@ def check(pages: list[Page], context: Context) -> Iterator[Finding]:
         if page.booklet or page.sheet:  # a notes page's text is large beside its slide's
             continue
         big = 1.25 * page.body_size
-        for line in page.lines:
+        for line in page.running:  # a table's cells hold no titles
             if line.size < big or len(line.words) != 1 or len(line.text) < 2:
                 continue
             before = previous_line(page, line)

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from ..errors import HandoutpackError, Problem, warning
 from ..markup import labels, templates
-from ..project.config import PackSpec, Project
+from ..project.settings import Org, PackSpec
 from ..sources.content import Document
 from ..store import outputs as paths
 from ..store.outputs import EVERYTHING, Output, Staging, pack_path
@@ -102,24 +102,24 @@ def _pdf_member(stage: Staging, name: str, output: Output) -> Member:
     return Member(name, output.sha256, path=stage.path(output.path))
 
 
-def folder_name(project: Project, *parts: str) -> str:
+def folder_name(org: Org, *parts: str) -> str:
     """'sptf-media-fr': the folder a bundle unpacks into."""
-    prefix = re.sub(r"[^a-z0-9]+", "-", project.org.short_name.lower()).strip("-")
+    prefix = re.sub(r"[^a-z0-9]+", "-", org.short_name.lower()).strip("-")
     return "-".join(p for p in (prefix, *parts) if p)
 
 
 def write_pack_bundles(catalogue: Catalogue, log: Log) -> list[Problem]:
     """<lang>/<pack>.zip for every built pack: the pack, its documents, a README; returns
     warnings for packs whose documents are not all built."""
-    project, stage, warnings = catalogue.project, catalogue.stage, []
-    for spec in project.packs.values():
-        for lang in project.languages:
+    languages, stage, warnings = catalogue.languages, catalogue.stage, []
+    for spec in catalogue.specs.values():
+        for lang in languages.all:
             pack = catalogue.pack_pdf(spec.id, lang)
             zip_path = paths.bundle_path(lang, spec.id)
             if not pack:
                 continue
             parts = catalogue.pack_documents(spec, lang)
-            missing = [f"{d.slug} ({d.best(lang, project.default_language).lang})"
+            missing = [f"{d.slug} ({d.best(lang, languages.default).lang})"
                        for d, pdf in parts if pdf is None]
             if missing:
                 stage.remove(zip_path)  # never offer a bundle older than its pack
@@ -132,48 +132,49 @@ def write_pack_bundles(catalogue: Catalogue, log: Log) -> list[Problem]:
                        *(_pdf_member(stage, f"documents/{d.slug}.pdf", pdf)
                          for d, pdf in parts),
                        Member.text("README.txt", _pack_readme(catalogue, spec, lang, pack, parts))]
-            if write_zip(stage, zip_path, folder_name(project, spec.id, lang), members):
+            if write_zip(stage, zip_path, folder_name(catalogue.theme.org, spec.id, lang),
+                         members):
                 log(f"bundling {paths.bundle_path(lang, spec.id)}")
     return warnings
 
 
 def _pack_readme(catalogue: Catalogue, spec: PackSpec, lang: str, pack: Output,
                  parts: list[tuple[Document, Output]]) -> str:
-    project = catalogue.project
-    words = labels.labels(project, lang)
+    theme = catalogue.theme
+    words, typography = labels.labels(theme, lang), theme.typography
     return templates.page(
-        project, "readme-pack.txt", org=project.org, words=words, lang=lang,
-        title=project.text(spec.titles, lang),
-        audience=project.text(project.audiences[spec.audience].names, lang),
-        pack_file=f"{spec.id}.pdf", pack_pages=pages_text(words, pack.pages, lang, project),
-        documents=[(f"documents/{d.slug}.pdf", d.best(lang, project.default_language).meta.title,
-                    pages_text(words, pdf.pages, lang, project), in_language(words, pdf.lang, lang))
+        theme, "readme-pack.txt", org=theme.org, words=words, lang=lang,
+        title=theme.text(spec.titles, lang), audience=theme.audience(spec.audience, lang),
+        pack_file=f"{spec.id}.pdf", pack_pages=pages_text(words, pack.pages, lang, typography),
+        documents=[(f"documents/{d.slug}.pdf", d.best(lang, theme.languages.default).meta.title,
+                    pages_text(words, pdf.pages, lang, typography),
+                    in_language(words, pdf.lang, lang))
                    for d, pdf in parts])
 
 
 def write_everything(catalogue: Catalogue, log: Log) -> None:
     """build/everything.zip: every PDF in build/, in its language's folder, and a README."""
-    project = catalogue.project
+    theme = catalogue.theme
     members = [_pdf_member(catalogue.stage, output.path, output)
                for output in catalogue.outputs.values()]
     if not members:
         return
     languages = []
-    for lang in project.languages:
-        words = labels.labels(project, lang)
-        packs = [(pack_path(lang, spec.id), project.text(spec.titles, lang),
-                  pages_text(words, pdf.pages, lang, project))
-                 for spec in project.packs.values() if (pdf := catalogue.pack_pdf(spec.id, lang))]
+    for lang in catalogue.languages.all:
+        words = labels.labels(theme, lang)
+        packs = [(pack_path(lang, spec.id), theme.text(spec.titles, lang),
+                  pages_text(words, pdf.pages, lang, theme.typography))
+                 for spec in catalogue.specs.values()
+                 if (pdf := catalogue.pack_pdf(spec.id, lang))]
         documents = [(pdf.path, " · ".join(filter(None, [d.translations[lang].meta.title,
                                                          layout_label(words, layout)])),
-                      pages_text(words, pdf.pages, lang, project))
+                      pages_text(words, pdf.pages, lang, theme.typography))
                      for slug, d in catalogue.documents.items() if lang in d.translations
                      for layout in catalogue.layouts(slug)
                      if (pdf := catalogue.document_pdf(slug, lang, layout))]
         if packs or documents:
             languages.append((own_name(lang), words, packs, documents))
-    readme = templates.page(project, "readme-everything.txt", org=project.org,
-                         languages=languages)
-    if write_zip(catalogue.stage, EVERYTHING, folder_name(project, "all"),
+    readme = templates.page(theme, "readme-everything.txt", org=theme.org, languages=languages)
+    if write_zip(catalogue.stage, EVERYTHING, folder_name(theme.org, "all"),
                  [*members, Member.text("README.txt", readme)]):
         log(f"bundling {EVERYTHING}")

@@ -9,7 +9,8 @@ from dataclasses import dataclass, field
 from babel.units import format_unit
 
 from ..markup import formats, labels, numbers
-from ..project.config import PackSpec, Project
+from ..project.parts import Publishing
+from ..project.settings import PackSpec, Typography
 from ..sources.content import Document
 from ..store.outputs import (
     Output,
@@ -35,11 +36,11 @@ def size_text(size: int, lang: str) -> str:
                        locale=locale, format="#,##0.#")
 
 
-def pages_text(words: dict[str, str], pages: int, lang: str, project: Project) -> str:
+def pages_text(words: dict[str, str], pages: int, lang: str, typography: Typography) -> str:
     """'1 page', '12 pages', '١٢ صفحة': the count label in the plural form CLDR gives the
-    number in `lang`, in the language's digits."""
+    number in `lang`, in the digits `typography` gives the language."""
     return numbers.counted(words, "n_pages", pages, lang,
-                           numbers.numerals(project.typography.numerals, lang))
+                           numbers.numerals(typography.numerals, lang))
 
 
 def layout_label(words: dict[str, str], layout: str) -> str:
@@ -94,11 +95,14 @@ class Section:
 
 
 class Catalogue:
-    """The built PDFs of a project as the download page and the bundles need them."""
+    """The built PDFs of a project as the download page and the bundles need them, and what
+    they are published with (`publishing`: its theme, packs and languages)."""
 
-    def __init__(self, project: Project, documents: dict[str, Document], stage: Staging,
+    def __init__(self, publishing: Publishing, documents: dict[str, Document], stage: Staging,
                  outputs: dict[str, Output], thumbnails: dict[str, Thumbnail]):
-        self.project, self.documents, self.stage = project, documents, stage
+        self.documents, self.stage = documents, stage
+        self.theme, self.specs = publishing.theme, publishing.packs
+        self.languages = publishing.theme.languages
         self.outputs, self.thumbnails = outputs, thumbnails
 
     def document_pdf(self, slug: str, lang: str, layout: str | None = None) -> Output | None:
@@ -106,7 +110,7 @@ class Catalogue:
         return self.outputs.get(document_path(lang, slug, layout or self.layouts(slug)[0]))
 
     def layouts(self, slug: str) -> tuple[str, ...]:
-        return layouts(self.documents[slug].main(self.project.default_language).meta.kind)
+        return layouts(self.documents[slug].main(self.languages.default).meta.kind)
 
     def pack_pdf(self, pack: str, lang: str) -> Output | None:
         return self.outputs.get(pack_path(lang, pack))
@@ -116,20 +120,20 @@ class Catalogue:
         PDF where the pack fell back to it."""
         pack = self.pack_pdf(spec.id, lang)
         fallbacks = set(pack.fallbacks) if pack else set()
-        default = self.project.default_language
+        default = self.languages.default
         return [(self.documents[slug],
                  self.document_pdf(slug, default if slug in fallbacks else lang,
                                    spec.presentations if len(self.layouts(slug)) > 1 else None))
                 for slug in spec.documents if slug in self.documents]
 
     def sections(self, lang: str, root: str) -> list[Section]:
-        words = labels.labels(self.project, lang)
+        words = labels.labels(self.theme, lang)
         sections: dict[str, list[Entry]] = {}
         for slug, document in self.documents.items():
             pdfs = self._by_language(lambda code: self.document_pdf(slug, code))
             if not pdfs:
                 continue
-            translation = document.best(lang, self.project.default_language)
+            translation = document.best(lang, self.languages.default)
             shown = pdfs.get(lang) or pdfs.get(translation.lang) or next(iter(pdfs.values()))
             files = [file for layout in self.layouts(slug) for file in self._files(
                 self._by_language(lambda code: self.document_pdf(slug, code, layout)), lang, root,
@@ -141,22 +145,22 @@ class Catalogue:
                         entries) for name, entries in sections.items()]
 
     def packs(self, lang: str, root: str) -> list[Entry]:
-        words = labels.labels(self.project, lang)
+        words = labels.labels(self.theme, lang)
         entries = []
-        default = self.project.default_language
-        for spec in self.project.packs.values():
+        default = self.languages.default
+        for spec in self.specs.values():
             pdfs = self._by_language(lambda code: self.pack_pdf(spec.id, code))
             if not pdfs:
                 continue
             # a pack not made in the reader's language is offered in the default one
             shown = lang if lang in pdfs else default if default in pdfs else next(iter(pdfs))
-            audience = self.project.text(self.project.audiences[spec.audience].names, lang)
+            audience = self.theme.audience(spec.audience, lang)
             summary = " · ".join(filter(None, [numbers.fill(words["for_audience"], lang,
                                                             audience=audience),
                                                in_language(words, shown, lang)]))
             bundle = bundle_path(shown, spec.id)
             entries.append(Entry(
-                spec.id, self.project.text(spec.titles, shown), summary, shown,
+                spec.id, self.theme.text(spec.titles, shown), summary, shown,
                 self.thumbnails[pdfs[shown].path], self._files(pdfs, shown, root, words, lang),
                 bundle=Download(root + bundle, shown, own_name(shown),
                                 f"ZIP · {size_text(self.size(bundle), lang)}")
@@ -171,7 +175,7 @@ class Catalogue:
 
     def _by_language(self, pdf: Callable[[str], Output | None]) -> dict[str, Output]:
         """The PDFs `pdf` finds for each of the project's languages, where built."""
-        found = {code: pdf(code) for code in self.project.languages}
+        found = {code: pdf(code) for code in self.languages.all}
         return {code: output for code, output in found.items() if output}
 
     def _files(self, pdfs: dict[str, Output], first: str, root: str, words: dict[str, str],
@@ -181,7 +185,7 @@ class Catalogue:
         lang = lang or first
         ordered = sorted(pdfs.values(), key=lambda pdf: pdf.lang != first)
         return [Download(root + pdf.path, pdf.lang, own_name(pdf.lang), " · ".join(filter(None, [
-                    kind, "PDF", pages_text(words, pdf.pages, lang, self.project),
+                    kind, "PDF", pages_text(words, pdf.pages, lang, self.theme.typography),
                     size_text(pdf.bytes, lang)])))
                 for pdf in ordered]
 

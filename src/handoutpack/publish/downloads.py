@@ -11,7 +11,8 @@ from pathlib import Path
 
 from ..errors import HandoutpackError
 from ..markup import labels, markdown, templates
-from ..project.config import Project
+from ..project.parts import Languages, Theme
+from ..project.settings import DownloadPage
 from ..store import outputs as paths
 from ..store.outputs import (
     EVERYTHING,
@@ -19,42 +20,31 @@ from ..store.outputs import (
 )
 from .catalogue import Catalogue, Download, own_name, size_text
 
-# ---------------------------------------------------------------- words and numbers
-
-
-# ---------------------------------------------------------------- pictures of pages
-
-
-# ---------------------------------------------------------------- what the page lists
-
-
-# ---------------------------------------------------------------- the download page
-
-
-def page_path(project: Project, lang: str) -> str:
+def page_path(languages: Languages, lang: str) -> str:
     """Where the page in `lang` goes: index.html for the default language, fr/index.html..."""
-    return paths.page_path(lang, project.default_language)
+    return paths.page_path(lang, languages.default)
 
 
-def write_pages(catalogue: Catalogue) -> list[str]:
-    """build/index.html and one page per other language; returns their paths."""
-    project, stage = catalogue.project, catalogue.stage
+def write_pages(catalogue: Catalogue, download: DownloadPage) -> list[str]:
+    """build/index.html and one page per other language, headed by the `download` page's own
+    texts; returns their paths."""
+    theme, stage, languages = catalogue.theme, catalogue.stage, catalogue.languages
     written = []
-    for lang in project.languages:
-        path = page_path(project, lang)
+    for lang in languages.all:
+        path = page_path(languages, lang)
         root = "../" * path.count("/")
-        words = labels.labels(project, lang)
+        words = labels.labels(theme, lang)
         html = templates.page(
-            project, "download.html", lang=lang, words=words, org=project.org,
-            brand=project.brand, root=root, title=project.text(project.download.titles, lang)
-            if project.download.titles else project.org.name,
-            intro=markdown.to_html(escape_html(project.text(project.download.intros, lang),
+            theme, "download.html", lang=lang, words=words, org=theme.org,
+            brand=theme.brand, root=root, title=theme.text(download.titles, lang)
+            if download.titles else theme.org.name,
+            intro=markdown.to_html(escape_html(theme.text(download.intros, lang),
                                              quote=False))  # Markdown, never raw HTML
-            if project.download.intros else "",
-            logo=_data_uri(project.org.logo) if project.org.logo else "",
-            css=brand_fonts(project, stage, root) + "\n" + _page_css(project),
-            languages=[(code, own_name(code), root + page_path(project, code))
-                       for code in project.languages],
+            if download.intros else "",
+            logo=_data_uri(theme.org.logo) if theme.org.logo else "",
+            css=brand_fonts(theme, stage, root) + "\n" + _page_css(theme),
+            languages=[(code, own_name(code), root + page_path(languages, code))
+                       for code in languages.all],
             packs=catalogue.packs(lang, root), sections=catalogue.sections(lang, root),
             everything=Download(root + EVERYTHING, lang, own_name(lang),
                                 f"ZIP · {size_text(catalogue.size(EVERYTHING), lang)}")
@@ -69,11 +59,11 @@ FONT_URL = re.compile(r"url\(\s*['\"]?([^'\")]+)['\"]?\s*\)")
 """Where the download page's fonts go in build/."""
 
 
-def brand_fonts(project: Project, stage: Staging, root: str) -> str:
+def brand_fonts(theme: Theme, stage: Staging, root: str) -> str:
     """The @font-face rules of the brand's two families from fonts.css, their files copied into
     build/fonts/, so that the page looks like the PDFs (it still loads nothing from elsewhere)."""
-    sheet = templates.find_style(project, "fonts.css")
-    families = {project.brand.heading_font, project.brand.body_font}
+    sheet = templates.find_style(theme, "fonts.css")
+    families = {theme.brand.heading_font, theme.brand.body_font}
     rules = []
     for rule in FONT_FACE.findall(sheet.read_text(encoding="utf-8")):
         family = re.search(r"font-family:\s*['\"]?([^;'\"]+)", rule)
@@ -91,9 +81,9 @@ def brand_fonts(project: Project, stage: Staging, root: str) -> str:
     return "\n".join(rules)
 
 
-def _page_css(project: Project) -> str:
+def _page_css(theme: Theme) -> str:
     """download.css, which the page holds in a <style>: text that would end it is refused."""
-    path = templates.find_style(project, "download.css")
+    path = templates.find_style(theme, "download.css")
     css = path.read_text(encoding="utf-8")
     if re.search(r"</style|<!--|<script", css, re.I):
         raise HandoutpackError("holds '</style', '<script' or '<!--', which would end "
@@ -105,11 +95,5 @@ def _page_css(project: Project) -> str:
 def _data_uri(path: Path) -> str:
     kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
     return f"data:{kind};base64,{base64.b64encode(path.read_bytes()).decode('ascii')}"
-
-
-# ---------------------------------------------------------------- bundles
-
-
-# ---------------------------------------------------------------- all of it
 
 

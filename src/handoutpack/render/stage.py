@@ -13,7 +13,7 @@ from pathlib import Path
 from ..markup import templates
 from ..store.cache import Cache, Kept, Miss
 from ..store.digests import code_digest, file_digest, key
-from ..project.config import Project
+from ..project.parts import Folders, RenderSettings
 from ..store.outputs import CACHE_DIR
 from .pool import Inline, Pool
 from ..plan.jobs import Job, Planned
@@ -23,15 +23,17 @@ from .engine import Fetcher, Rendered, Renderer, engine, is_print
 from ..markup.theme import builtin_dir
 from ..assemble.decks import overflow_warnings, place_slides
 
-def make_renderer(project: Project, pdf_variant: str | None = None) -> Renderer:
-    return Renderer(*_fetcher_args(project), pdf_variant=pdf_variant, image_dpi=project.image_dpi,
-                    inks=partial(colour.project_inks, project),
-                    max_image_pixels=project.max_image_pixels)
+def make_renderer(settings: RenderSettings, pdf_variant: str | None = None) -> Renderer:
+    return Renderer(*_fetcher_args(settings), pdf_variant=pdf_variant,
+                    image_dpi=settings.image_dpi, inks=partial(colour.inks_for, settings.press),
+                    max_image_pixels=settings.max_image_pixels)
 
 
-def _fetcher_args(project: Project) -> tuple:
-    return ([project.root, builtin_dir("templates"), builtin_dir("styles")],
-            [templates.style_dirs(project), templates.template_dirs(project)], project.allow_remote)
+def _fetcher_args(settings: RenderSettings) -> tuple:
+    folders = settings.folders
+    return ([folders.root, builtin_dir("templates"), builtin_dir("styles")],
+            [templates.style_dirs(folders), templates.template_dirs(folders)],
+            settings.allow_remote)
 
 
 @dataclass(frozen=True)
@@ -51,10 +53,11 @@ class Rendering:
     """The renders of one build: each from the cache when nothing it read has changed, the
     rest on the pool; each new one is kept in the cache."""
 
-    def __init__(self, project: Project, spec: CacheSpec, pool: Pool | Inline, reporter: Reporter):
-        self.project, self.spec, self.pool, self.reporter = project, spec, pool, reporter
+    def __init__(self, settings: RenderSettings, spec: CacheSpec, pool: Pool | Inline,
+                 reporter: Reporter):
+        self.settings, self.spec, self.pool, self.reporter = settings, spec, pool, reporter
         self.cache = spec.open()
-        self.fetcher = Fetcher(*_fetcher_args(project))
+        self.fetcher = Fetcher(*_fetcher_args(settings))
         self.done: dict[Job, Rendered] = {}
         self.pending: dict[Job, Future] = {}
         """Renders started and not yet collected (see start)."""
@@ -66,7 +69,7 @@ class Rendering:
         """The cache key of a job with this build's options (the files it reads are checked
         on top: see Cache.render)."""
         if job not in self._keys:
-            inks = colour.project_inks(self.project).key if is_print(job.variant) else ""
+            inks = colour.inks_for(self.settings.press).key if is_print(job.variant) else ""
             self._keys[job] = key("render", engine(), self.spec.options, str(job.variant), inks,
                                   job.html, job.base.as_posix(), job.lang)
         return self._keys[job]
@@ -120,7 +123,7 @@ class Rendering:
         return "its template, labels or settings changed"
 
     def _source_digest(self, job: Job) -> str:
-        return file_digest(self.project.root / job.source) if job.source else ""
+        return file_digest(self.settings.folders.root / job.source) if job.source else ""
 
 
 def _render(renderer: Renderer, job: Job) -> Rendered:
@@ -131,10 +134,10 @@ class CachedRenderer:
     """A renderer for the pages a pack renders itself (cover, contents, page numbers) that
     takes them from the cache when it can, noting what it rendered and why."""
 
-    def __init__(self, project: Project, spec: CacheSpec, renderer: Renderer):
+    def __init__(self, settings: RenderSettings, spec: CacheSpec, renderer: Renderer):
         self.messages: list[str] = []
         self.reporter = Reporter(log=self.messages.append)
-        self.rendering = Rendering(project, spec, Inline(renderer), self.reporter)
+        self.rendering = Rendering(settings, spec, Inline(renderer), self.reporter)
 
     def render(self, html: str, base: Path, name: str, lang: str,
                variant: str | None = None) -> Rendered:
@@ -190,9 +193,9 @@ def _place(renderer: Renderer | None, item: tuple[str, Rendered, Rendered]) -> R
     return place_slides(item[1], item[2])
 
 
-def kept_pages(project: Project, reuse: bool = True) -> Kept:
-    """The typeset pages of earlier builds (memory.keeping)."""
-    return Kept(Cache(project.build_dir / CACHE_DIR, reuse=reuse, root=project.root), "pages")
+def kept_pages(folders: Folders, reuse: bool = True) -> Kept:
+    """The typeset pages of earlier builds (memos.building)."""
+    return Kept(Cache(folders.build / CACHE_DIR, reuse=reuse, root=folders.root), "pages")
 
 
 def overflow_warnings_cached(cache: Cache, slides: Rendered) -> list[str]:

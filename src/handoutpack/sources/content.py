@@ -9,7 +9,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from ..errors import HandoutpackError, Problem, collect
-from ..project.config import Project
+from ..project.parts import Folders, Reading
+from ..project.settings import Audience, PackSpec
 from ..project.keys import suggest
 from ..store.names import WINDOWS_RESERVED
 from .files import read_text
@@ -65,126 +66,125 @@ def revision(body: str) -> str:
     return hashlib.sha256(body.encode("utf-8")).hexdigest()[:12]
 
 
-def load(project: Project, kept: dict | None = None) -> dict[str, Document]:
+def load(reading: Reading, kept: dict | None = None) -> dict[str, Document]:
     """Every document under the content folder, validated, keyed by slug in toolkit order.
     `kept`: files read before, by their path and stat, for a caller that reads the sources again
     and again under one configuration (the preview): an unchanged file is not parsed again."""
-    documents, problems = scan(project, kept)
+    documents, problems = scan(reading, kept)
     collect(p for p in problems if p.severity != "note")
     return documents
 
 
-def scan(project: Project, kept: dict | None = None
+def scan(reading: Reading, kept: dict | None = None
          ) -> tuple[dict[str, Document], list[Problem]]:
     """The documents that could be read, and each problem found on the way."""
     problems: list[Problem] = []
     documents: dict[str, Document] = {}
-    if not project.content_dir.is_dir():
+    folders = reading.folders
+    if not folders.content.is_dir():
         raise HandoutpackError("no content folder; create it and put documents in "
                                "content/<section>/<slug>.<lang>.md",
-                               file=_rel(project, project.content_dir))
-    for path in sorted(project.content_dir.rglob("*.md")):
+                               file=folders.shown(folders.content))
+    for path in sorted(folders.content.rglob("*.md")):
         # README.md, SOURCES.md and other names in capitals are notes for editors, not documents
         # (a document's slug is lower-case).
         if path.stem.isupper() or path.name.lower() == "readme.md" or path.name.startswith("_") \
                 or path.is_dir():
             continue
         try:
-            translation, section, found = _read_kept(project, path, kept)
+            translation, section, found = _read_kept(reading, path, kept)
             problems += found  # front matter problems: reported, the body still checked
         except HandoutpackError as error:
             problems += error.problems
             continue
         document = documents.setdefault(translation.slug, Document(translation.slug, section))
         if document.section != section:
-            problems.append(Problem(_rel(project, path), message=(
+            problems.append(Problem(folders.shown(path), message=(
                 f"'{translation.slug}' is also in section '{document.section}'; keep all its "
                 "languages in one folder")))
         document.translations[translation.lang] = translation
     for slug, document in list(documents.items()):
-        if found := _check_document(project, document):
+        if found := _check_document(folders, reading.languages.default, document):
             problems += found
             del documents[slug]
-    ordered = sorted(documents.items(), key=lambda item: _sort_key(project, item[1]))
+    ordered = sorted(documents.items(),
+                     key=lambda item: _sort_key(reading.languages.default, item[1]))
     return dict(ordered), problems
 
 
-def check_packs(project: Project, documents: dict[str, Document]) -> None:
+def check_packs(folders: Folders, packs: dict[str, PackSpec],
+                documents: dict[str, Document]) -> None:
     """Every pack names documents that exist, once each."""
-    collect(pack_problems(project, documents))
+    collect(pack_problems(folders, packs, documents))
 
 
-def pack_problems(project: Project, documents: dict[str, Document],
+def pack_problems(folders: Folders, packs: dict[str, PackSpec], documents: dict[str, Document],
                   unreadable: Iterable[str] = ()) -> list[Problem]:
-    """Packs naming documents that do not exist (other than `unreadable` ones), or one twice."""
+    """Packs naming documents that do not exist (other than `unreadable` ones), or one twice;
+    each problem at its key in the config file (in `folders`)."""
     problems = []
-    for pack in project.packs.values():
+    for pack in packs.values():
         seen = set()
         for index, slug in enumerate(pack.documents):
             key = f"packs.{pack.id}.documents[{index}]"
             if slug not in documents and slug not in unreadable:
-                problems.append(project.problem(key, f"no document '{slug}'"
-                                                f"{suggest(slug, documents)}"))
+                problems.append(folders.config_problem(key, f"no document '{slug}'"
+                                                       f"{suggest(slug, documents)}"))
             elif slug in seen:
-                problems.append(project.problem(key, f"'{slug}' is listed twice"))
+                problems.append(folders.config_problem(key, f"'{slug}' is listed twice"))
             seen.add(slug)
     return problems
 
 
-def _sort_key(project: Project, document: Document):
-    meta = document.translations[project.default_language].meta
+def _sort_key(default: str, document: Document):
+    meta = document.translations[default].meta
     return (SECTION_ORDER.get(document.section, 99), document.section, meta.order, document.slug)
 
 
 SECTION_ORDER = {"presentations": 0, "handouts": 1, "about": 2}
 
 
-def _rel(project: Project, path: Path) -> str:
-    try:
-        return str(path.relative_to(project.root))
-    except ValueError:
-        return str(path)
-
-
-def _read_kept(project: Project, path: Path, kept: dict | None
+def _read_kept(reading: Reading, path: Path, kept: dict | None
                ) -> tuple[Translation, str, list[Problem]]:
     """_read, or what it gave for this file when its inode, date and size were the same (one
     entry a file: an edited file's old reading is replaced)."""
     if kept is None:
-        return _read(project, path)
+        return _read(reading, path)
     info = path.stat()
     signature = (info.st_ino, info.st_mtime_ns, info.st_size)
     if path not in kept or kept[path][0] != signature:
-        kept[path] = (signature, _read(project, path))
+        kept[path] = (signature, _read(reading, path))
     return kept[path][1]
 
 
-def _read(project: Project, path: Path) -> tuple[Translation, str, list[Problem]]:
-    name = _rel(project, path)
+def _read(reading: Reading, path: Path) -> tuple[Translation, str, list[Problem]]:
+    folders, every = reading.folders, reading.languages.all
+    name = folders.shown(path)
     match = FILE_RE.match(path.name)
     if not match:
         raise HandoutpackError("name it <slug>.<language>.md, e.g. client-protection.en.md "
                                "(slug in lower-case letters, digits and hyphens)", file=name)
-    if path.parent == project.content_dir:
+    if path.parent == folders.content:
         raise HandoutpackError("put it in a section folder, e.g. content/handouts/", file=name)
     slug, lang = match["slug"], match["lang"]
     if slug in WINDOWS_RESERVED:
         raise HandoutpackError(f"'{slug}' is a name Windows reserves for a device, and "
                                "the zips holding it would not unpack there; rename the file",
                                file=name)
-    if lang not in project.languages and not suggest(lang, project.languages):
+    if lang not in every and not suggest(lang, every):
         raise HandoutpackError(Problem(name, message=(
-            f"left out: '{lang}' is not in languages.available ({', '.join(project.languages)});"
-            f" add it to {project.config_path.name} to build this translation"), severity="note"))
-    if lang not in project.languages:
+            f"left out: '{lang}' is not in languages.available ({', '.join(every)});"
+            f" add it to {folders.config.name} to build this translation"), severity="note"))
+    if lang not in every:
         raise HandoutpackError(f"language '{lang}' is not in languages.available "
-                               f"({', '.join(project.languages)}){suggest(lang, project.languages)}; "
-                               f"add it to {project.config_path.name} or rename the file", file=name)
-    if not path.resolve().is_relative_to(project.root):
+                               f"({', '.join(every)}){suggest(lang, every)}; "
+                               f"add it to {folders.config.name} or rename the file", file=name)
+    if not path.resolve().is_relative_to(folders.root):
         raise HandoutpackError("is a link to a file outside the project; copy the file into the "
                                "project instead", file=name)
-    meta, body, body_line, problems = parse_leniently(name, read_source(name, path), project, lang)
-    section = path.parent.relative_to(project.content_dir).parts[0]
+    meta, body, body_line, problems = parse_leniently(name, read_source(name, path),
+                                                      reading.audiences, lang)
+    section = path.parent.relative_to(folders.content).parts[0]
     return Translation(slug, lang, path, meta, body, body_line), section, problems
 
 
@@ -195,16 +195,17 @@ def read_source(name: str, path: Path) -> str:
                      "write front matter and text, or delete it")
 
 
-def parse(name: str, text: str, project: Project, lang: str | None = None
+def parse(name: str, text: str, audiences: dict[str, Audience], lang: str | None = None
           ) -> tuple[FrontMatter, str, int]:
-    """Split front matter from body and validate the front matter (`lang`: the file name's)."""
-    meta, body, body_line, problems = parse_leniently(name, text, project, lang)
+    """Split front matter from body and validate the front matter (`lang`: the file name's;
+    `audiences`: the project's, which it may name)."""
+    meta, body, body_line, problems = parse_leniently(name, text, audiences, lang)
     collect(problems)
     return meta, body, body_line
 
 
-def parse_leniently(name: str, text: str, project: Project, lang: str | None = None
-                    ) -> tuple[FrontMatter, str, int, list[Problem]]:
+def parse_leniently(name: str, text: str, audiences: dict[str, Audience],
+                    lang: str | None = None) -> tuple[FrontMatter, str, int, list[Problem]]:
     """As parse, but with the front matter's problems returned beside what could be read, so
     that `check` still looks at the body of a document whose front matter has errors."""
     if not text.startswith("---\n") and (heading := TITLE_HEADING.search(text)):
@@ -225,7 +226,7 @@ def parse_leniently(name: str, text: str, project: Project, lang: str | None = N
         return stand_in, text[end + 5:], body_line, error.problems
     if "title" not in data and (heading := TITLE_HEADING.search(body)):
         data["title"] = heading["title"].strip()  # as Docusaurus and MkDocs take it
-    meta, problems = read_front_matter(name, data, lines, project, lang)
+    meta, problems = read_front_matter(name, data, lines, audiences, lang)
     return meta, body, body_line, problems
 
 
@@ -237,18 +238,19 @@ def _inherit_kind(document: Document, kind: str) -> None:
                 translation, meta=replace(translation.meta, kind=kind))
 
 
-def _check_document(project: Project, document: Document) -> list[Problem]:
-    if project.default_language in document.translations:
-        _inherit_kind(document, document.main(project.default_language).meta.kind)
+def _check_document(folders: Folders, default: str, document: Document) -> list[Problem]:
+    """A document has a translation in the `default` language, and one kind in all."""
+    if default in document.translations:
+        _inherit_kind(document, document.main(default).meta.kind)
         kinds = {t.meta.kind for t in document.translations.values()}
         if len(kinds) > 1:
-            return [Problem(_rel(project, t.path), message=(
+            return [Problem(folders.shown(t.path), message=(
                 f"kind '{t.meta.kind}' differs between languages ({', '.join(sorted(kinds))}); "
                 "use one kind")) for t in document.translations.values()][:1]
         return []
     some = next(iter(document.translations.values()))
-    return [Problem(_rel(project, some.path), message=(
-        f"there is no {project.default_language} version "
-        f"'{document.slug}.{project.default_language}.md'; every document needs one, "
+    return [Problem(folders.shown(some.path), message=(
+        f"there is no {default} version "
+        f"'{document.slug}.{default}.md'; every document needs one, "
         "as the source of its translations and the fallback for packs"))]
 

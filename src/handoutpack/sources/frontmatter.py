@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import yaml
 
 from ..errors import HandoutpackError, Problem
-from ..project.config import Project
+from ..project.settings import Audience
 from ..project.keys import suggest
 
 KINDS = ("presentation", "handout", "about", "document")
@@ -131,9 +131,11 @@ def _yaml(name: str, text: str) -> tuple[object, dict[str, int]]:
     return data, lines
 
 
-def read_front_matter(name: str, data: dict, lines: dict[str, int], project: Project,
-                  lang: str | None) -> tuple[FrontMatter, list[Problem]]:
-    """The front matter read as far as it can be, and a message for each problem in it."""
+def read_front_matter(name: str, data: dict, lines: dict[str, int],
+                      audiences: dict[str, Audience], lang: str | None
+                      ) -> tuple[FrontMatter, list[Problem]]:
+    """The front matter read as far as it can be, and a message for each problem in it; the
+    `audiences` it may name are the project's."""
     problems = []
 
     def bad(key: str, message: str) -> None:
@@ -188,8 +190,8 @@ def read_front_matter(name: str, data: dict, lines: dict[str, int], project: Pro
             value = []
         lists[key] = tuple(value)
     for audience in lists["audiences"]:
-        if audience not in project.audiences:
-            bad("audiences", f"no audience '{audience}'{suggest(audience, project.audiences)}")
+        if audience not in audiences:
+            bad("audiences", f"no audience '{audience}'{suggest(audience, audiences)}")
     source_revision = data.get("source_revision")
     if source_revision is not None and not REVISION_RE.fullmatch(str(source_revision)):
         bad("source_revision", "must be 12 hex digits (see `handoutpack revision FILE`)")

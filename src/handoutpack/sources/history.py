@@ -10,16 +10,15 @@ from pathlib import Path
 
 from . import content
 from . import frontmatter
-from ..project.config import Project
 from ..errors import HandoutpackError
 
 
-def revision_at(project: Project, source: Path, when: str) -> str:
+def revision_at(root: Path, source: Path, when: str) -> str:
     """The revision `source` had at `when`: a date (YYYY-MM-DD, its last commit that day or
     before) or a commit; an error saying why when history cannot tell."""
-    name = _relative(project, source)
-    commit = _commit_at(project, name, when)
-    text = git(project.root, "show", f"{commit}:{name}")
+    name = _relative(root, source)
+    commit = _commit_at(root, name, when)
+    text = git(root, "show", f"{commit}:{name}")
     body = frontmatter.body_of(text) if text is not None else None
     if body is None:
         raise HandoutpackError(f"not in the project's git history at {when} (commit "
@@ -27,9 +26,9 @@ def revision_at(project: Project, source: Path, when: str) -> str:
     return content.revision(body)
 
 
-def _commit_at(project: Project, name: str, when: str) -> str:
-    if not shutil.which("git") or git(project.root, "rev-parse", "--git-dir") is None:
-        raise HandoutpackError(f"--as-of {when}: {project.root} is not in a git repository, so "
+def _commit_at(root: Path, name: str, when: str) -> str:
+    if not shutil.which("git") or git(root, "rev-parse", "--git-dir") is None:
+        raise HandoutpackError(f"--as-of {when}: {root} is not in a git repository, so "
                                "the history of the source cannot be read; keep the project in "
                                "git, or ask the translator which version they used")
     try:
@@ -37,24 +36,24 @@ def _commit_at(project: Project, name: str, when: str) -> str:
     except ValueError:
         day = None
     if day is not None:
-        found = git(project.root, "rev-list", "-1", f"--before={day.isoformat()} 23:59:59",
+        found = git(root, "rev-list", "-1", f"--before={day.isoformat()} 23:59:59",
                      "HEAD", "--", name)
         if not found or not found.strip():
             raise HandoutpackError(f"--as-of {when}: {name} has no commit on or before that date; "
                                    "give a later date")
         return found.strip()
-    found = git(project.root, "rev-parse", "--verify", "--quiet", f"{when}^{{commit}}")
+    found = git(root, "rev-parse", "--verify", "--quiet", f"{when}^{{commit}}")
     if not found or not found.strip():
         raise HandoutpackError(f"--as-of {when}: neither a date (YYYY-MM-DD) nor a commit of "
                                "this repository")
     return found.strip()
 
 
-def _relative(project: Project, source: Path) -> str:
+def _relative(root: Path, source: Path) -> str:
     try:
-        return source.relative_to(project.root).as_posix()
+        return source.relative_to(root).as_posix()
     except ValueError:
-        raise HandoutpackError(f"is not inside the project {project.root}",
+        raise HandoutpackError(f"is not inside the project {root}",
                                file=str(source)) from None
 
 
@@ -70,18 +69,18 @@ def git(root: Path, *args: str) -> str | None:
 HISTORY_LIMIT = 200
 
 
-def english_at(project: Project, path: Path, revision: str) -> tuple[str, str] | None:
+def english_at(root: Path, path: Path, revision: str) -> tuple[str, str] | None:
     """(a description of the commit, the body) of the source at `revision`, from git history."""
     if not shutil.which("git"):
         return None
-    relative = path.relative_to(project.root).as_posix()
-    log = git(project.root, "log", f"-{HISTORY_LIMIT}", "--follow", "--name-only",
+    relative = path.relative_to(root).as_posix()
+    log = git(root, "log", f"-{HISTORY_LIMIT}", "--follow", "--name-only",
               "--format=%x00%h %ad", "--date=short", "--", relative)
     for entry in (log or "").split("\0")[1:]:
         lines = entry.strip().splitlines()
         if len(lines) < 2:
             continue
-        text = git(project.root, "show", f"{lines[0].split()[0]}:{lines[-1]}")
+        text = git(root, "show", f"{lines[0].split()[0]}:{lines[-1]}")
         body = frontmatter.body_of(text or "")
         if body is not None and content.revision(body) == revision:
             return f"commit {lines[0]}", body

@@ -13,7 +13,7 @@ import re
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from ..project.config import Project
+from ..project.parts import Folders, Links
 
 IMAGE = re.compile(r"<img\b[^>]*>", re.I)
 LINK = re.compile(r"""<a\b(?P<before>[^>]*?)\shref=(?P<q>["'])(?P<href>[^"']*)(?P=q)(?P<after>[^>]*)>"""
@@ -35,15 +35,16 @@ def with_attribute(tag: str, name: str, value: str) -> str:
     return tag.replace("<img", f'<img {name}="{escaped}"', 1)
 
 
-def site_root(project: Project) -> Path:
-    return project.site_root or project.root
+def site_root(folders: Folders) -> Path:
+    """Where paths starting with '/' start: [paths] site_root, else the project folder."""
+    return folders.site_root or folders.root
 
 
-def site_file(project: Project, path: str) -> Path | None:
+def site_file(folders: Folders, path: str) -> Path | None:
     """The file a site-root path (`/assets/x.png`) names in the project, if there is one."""
     relative = unquote(urlsplit(path).path).lstrip("/")
-    found = (site_root(project) / relative).resolve()
-    if relative and found.is_relative_to(project.root) and found.exists():
+    found = (site_root(folders) / relative).resolve()
+    if relative and found.is_relative_to(folders.root) and found.exists():
         return found / "index.md" if found.is_dir() and (found / "index.md").exists() else found
     return None
 
@@ -52,8 +53,9 @@ def is_site_path(url: str) -> bool:
     return url.startswith("/") and not url.startswith("//")
 
 
-def website_url(project: Project, path: str) -> str | None:
-    return project.org.website.rstrip("/") + path if project.org.website else None
+def website_url(website: str, path: str) -> str | None:
+    """`path` on the organisation's `website`, if it has one."""
+    return website.rstrip("/") + path if website else None
 
 
 def for_language(path: Path, lang: str) -> Path:
@@ -62,26 +64,26 @@ def for_language(path: Path, lang: str) -> Path:
     return localised if localised.is_file() else path
 
 
-def adapt(body: str, project: Project, folder: Path, lang: str) -> str:
+def adapt(body: str, links: Links, folder: Path, lang: str) -> str:
     """A page body with its images and links adapted (see the module's description); `folder`
     is the source's, against which relative paths are read."""
-    body = IMAGE.sub(lambda m: _image(m[0], project, folder, lang), body)
-    return LINK.sub(lambda m: _link(m, project, folder, lang), body)
+    body = IMAGE.sub(lambda m: _image(m[0], links, folder, lang), body)
+    return LINK.sub(lambda m: _link(m, links, folder, lang), body)
 
 
-def _image(tag: str, project: Project, folder: Path, lang: str) -> str:
+def _image(tag: str, links: Links, folder: Path, lang: str) -> str:
     src = attribute(tag, "src") or ""
     if is_site_path(src):
-        found = site_file(project, src)
+        found = site_file(links.folders, src)
         if found is None and Path(src).exists():
             return tag  # a real path on this computer: check says what to write instead
         if found is None:
-            src = website_url(project, src) or src
+            src = website_url(links.website, src) or src
             tag = with_attribute(tag, "data-site-path", attribute(tag, "src") or "")
         else:
             return with_attribute(tag, "src", for_language(found, lang).as_uri())
     if REMOTE.match(src):
-        return tag if project.allow_remote else _placeholder(tag, src)
+        return tag if links.allow_remote else _placeholder(tag, src)
     parts = urlsplit(src)
     if not parts.scheme and parts.path:
         local = folder / unquote(parts.path)
@@ -105,14 +107,14 @@ PAGE_SUFFIXES = {"", ".md", ".mdx", ".html", ".htm"}
 """What a link to a page of the site looks like: `../legal/`, `reference.md#commit`, `faq.html`."""
 
 
-def _link(match: re.Match, project: Project, folder: Path, lang: str) -> str:
+def _link(match: re.Match, links: Links, folder: Path, lang: str) -> str:
     href = html.unescape(match["href"])
     parts = urlsplit(href)
     if not parts.scheme and parts.path and not is_site_path(href):
-        return _relative_link(match, parts, project, folder, lang)
-    if not is_site_path(href) or Path(href).exists() and site_file(project, href) is None:
+        return _relative_link(match, parts, links, folder, lang)
+    if not is_site_path(href) or Path(href).exists() and site_file(links.folders, href) is None:
         return match[0]
-    found = site_file(project, href)
+    found = site_file(links.folders, href)
     if found is not None:
         relative = Path(os.path.relpath(found, folder))
         fragment = urlsplit(href).fragment
@@ -120,14 +122,14 @@ def _link(match: re.Match, project: Project, folder: Path, lang: str) -> str:
         return (f'<a{match["before"]} href="{html.escape(target)}"{match["after"]}>'
                 f'{match["text"]}</a>')
     marker = f' data-site-path="{html.escape(href)}"'
-    if url := website_url(project, href):
+    if url := website_url(links.website, href):
         return (f'<a{match["before"]} href="{html.escape(url)}"{marker}{match["after"]}>'
                 f'{match["text"]}</a>')
     return f'<span class="site-path"{marker}>{match["text"]}</span>'
 
 
 
-def _relative_link(match: re.Match, parts, project: Project, folder: Path, lang: str) -> str:
+def _relative_link(match: re.Match, parts, links: Links, folder: Path, lang: str) -> str:
     """A link to `name.md` leads to `name.<lang>.md` (the name handoutpack gives documents), or
     the default language's; a link to a page the project does not hold prints as its text, and
     links to the page on the site when org.website is known (check warns about each)."""
@@ -137,25 +139,25 @@ def _relative_link(match: re.Match, parts, project: Project, folder: Path, lang:
         return match[0]
     fragment = f"#{parts.fragment}" if parts.fragment else ""
     if target.suffix.lower() in (".md", ".mdx"):
-        for code in dict.fromkeys([lang, project.default_language]):
+        for code in dict.fromkeys([lang, links.default]):
             named = target.with_name(f"{target.stem}.{code}.md")
             if named.is_file():
                 href = Path(path).with_name(named.name).as_posix() + fragment
                 return (f'<a{match["before"]} href="{html.escape(href)}"{match["after"]}>'
                         f'{match["text"]}</a>')
     marker = f' data-outside-page="{html.escape(unquote(match["href"]))}"'
-    if url := _page_on_site(project, target, trailing=path.endswith("/")):
+    if url := _page_on_site(links, target, trailing=path.endswith("/")):
         return (f'<a{match["before"]} href="{html.escape(url + fragment)}"{marker}'
                 f'{match["after"]}>{match["text"]}</a>')
     return f'<span class="outside-page"{marker}>{match["text"]}</span>'
 
 
-def _page_on_site(project: Project, target: Path, trailing: bool) -> str | None:
+def _page_on_site(links: Links, target: Path, trailing: bool) -> str | None:
     """The address on the organisation's website of the page `target` (a path as the source's
     site had it, relative to the content folder), if the website is known."""
-    if not project.org.website:
+    if not links.website:
         return None
-    base = project.content_dir.resolve()
+    base = links.folders.content.resolve()
     resolved = Path(os.path.normpath(target.absolute()))
     if not resolved.is_relative_to(base):
         return None
@@ -163,4 +165,4 @@ def _page_on_site(project: Project, target: Path, trailing: bool) -> str | None:
     page = re.sub(r"(?:^|/)(?:_?index)?(?:\.[a-z]{2,3}(?:-[A-Za-z0-9]+)?)?\.(?:mdx?|html?)$", "/", page)
     page = re.sub(r"(?:\.[a-z]{2,3})?\.(?:mdx?|html?)$", "/", page)
     page = page + "/" if trailing and not page.endswith("/") else page
-    return project.org.website.rstrip("/") + "/" + page.lstrip("/")
+    return links.website.rstrip("/") + "/" + page.lstrip("/")

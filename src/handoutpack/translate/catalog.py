@@ -12,7 +12,7 @@ from pathlib import Path
 
 import polib
 
-from ..project.config import Project
+from ..project.parts import Folders, Translating
 from ..sources.content import Document, Translation
 from ..errors import HandoutpackError
 from ..store.writing import write_atomic
@@ -30,13 +30,15 @@ fuzzy suggestion (difflib's ratio); below it the block starts untranslated."""
 FRONT_MATTER = ("title", "summary")
 
 
-def po_path(project: Project, slug: str, lang: str) -> Path:
-    return project.root / FOLDER / lang / f"{slug}.po"
+def po_path(root: Path, slug: str, lang: str) -> Path:
+    """Where a document's catalogue in `lang` is, in the project folder `root`."""
+    return root / FOLDER / lang / f"{slug}.po"
 
 
-def source_segments(project: Project, document: Document) -> tuple[list[Segment], Skeleton]:
-    """The English document's segments (its title and summary first) and its body's skeleton."""
-    source = document.main(project.default_language)
+def source_segments(default: str, document: Document) -> tuple[list[Segment], Skeleton]:
+    """The English (`default` language's) document's segments (its title and summary first)
+    and its body's skeleton."""
+    source = document.main(default)
     skeleton = _skeleton(source)
     return _front_segments(source) + skeleton.segments, skeleton
 
@@ -70,12 +72,12 @@ class Written:
     summary: str
 
 
-def read(project: Project, path: Path) -> polib.POFile:
+def read(folders: Folders, path: Path) -> polib.POFile:
     """A PO file through polib, or an error naming it."""
     try:
         return polib.pofile(str(path), wrapwidth=0)
     except (OSError, ValueError, UnicodeDecodeError) as error:
-        raise HandoutpackError(f"{_rel(project, path)}: not a PO file polib can read ({error}); "
+        raise HandoutpackError(f"{folders.shown(path)}: not a PO file polib can read ({error}); "
                                "open it in Poedit to find the broken line, or export it "
                                "again") from None
 
@@ -102,11 +104,11 @@ def write_if_changed(path: Path, po: polib.POFile) -> bytes | None:
 # ---------------------------------------------------------------- making and merging
 
 
-def new_catalogue(project: Project, document: Document, lang: str) -> polib.POFile:
-    source = document.main(project.default_language)
+def new_catalogue(translating: Translating, document: Document, lang: str) -> polib.POFile:
+    source = document.main(translating.languages.default)
     po = polib.POFile(wrapwidth=0)
     po.metadata = {
-        "Project-Id-Version": f"{project.org.name} {document.slug}",
+        "Project-Id-Version": f"{translating.theme.org.name} {document.slug}",
         "Report-Msgid-Bugs-To": "",
         "POT-Creation-Date": _stamp(source),
         "PO-Revision-Date": _stamp(source),
@@ -209,17 +211,19 @@ def _line(entry: polib.POEntry) -> int:
 # ---------------------------------------------------------------- aligning a hand-made translation
 
 
-def align(project: Project, document: Document, translation: Translation,
+def align(translating: Translating, document: Document, translation: Translation,
           segments: list[Segment], old_english: str | None) -> polib.POFile:
     """A catalogue holding the work of a hand-made translation: its blocks paired with the
     English's in order (by kind of block), its inline markup mapped onto the English
     placeholders. When the translation was made from an older English (`old_english`, from git)
     the blocks that changed since are fuzzy; when that is unknown, every block is."""
-    po = new_catalogue(project, document, translation.lang)
+    po = new_catalogue(translating, document, translation.lang)
     theirs = _front_segments(translation) + _skeleton(translation).segments
-    current = _current_english(project, document, translation, segments, old_english)
+    current = _current_english(translating.languages.default, document, translation, segments,
+                               old_english)
+    source = translating.folders.shown(document.main(translating.languages.default).path)
     for mine, other in _aligned(segments, theirs):
-        entry = _entry(mine, _rel(project, document.main(project.default_language).path), "")
+        entry = _entry(mine, source, "")
         text, exact = _renamed(other, mine)
         entry.msgstr = text
         previous = current.get(mine.text, "unknown")
@@ -232,15 +236,15 @@ def align(project: Project, document: Document, translation: Translation,
         _add(po, entry)
     for seg in segments:
         if all((e.msgctxt, e.msgid) != (_context(seg), seg.text) for e in po):
-            po.append(_entry(seg, _rel(project, document.main(project.default_language).path), ""))
+            po.append(_entry(seg, source, ""))
     return po
 
 
-def _current_english(project: Project, document: Document, translation: Translation,
+def _current_english(default: str, document: Document, translation: Translation,
                      segments: list[Segment], old_english: str | None) -> dict[str, str]:
     """English text → 'current' when the translation was made from it, the old English it
     replaced when it changed since, or 'unknown'."""
-    source = document.main(project.default_language)
+    source = document.main(default)
     if translation.meta.source_revision == source.revision:
         return {seg.text: "current" for seg in segments}
     if old_english is None:
@@ -320,13 +324,13 @@ def status(merged: polib.POFile) -> Status:
     return Status(len(entries), current, sorted(changed), sorted(untranslated))
 
 
-def translated_markdown(project: Project, document: Document, po: polib.POFile, po_name: str,
+def translated_markdown(default: str, document: Document, po: polib.POFile, po_name: str,
                         lang: str) -> tuple[str, list[str]]:
     """The translation's Markdown from its catalogue, and warnings (blocks left in English).
     A fuzzy entry keeps its translation (check reports it), or gives the English when its markup
     no longer fits (a suggestion carried over from other English); a missing one gives the
     English."""
-    segments, skeleton = source_segments(project, document)
+    segments, skeleton = source_segments(default, document)
     entries = {(e.msgctxt, e.msgid): e for e in po if not e.obsolete}
     texts, missing, problems, unfit = {}, [], [], []
     for seg in segments:
@@ -350,7 +354,7 @@ def translated_markdown(project: Project, document: Document, po: polib.POFile, 
         raise HandoutpackError("; ".join(problems) + "; fix these translations and import again")
     body_texts = [restore(texts[s], s.markup) for s in skeleton.segments]
     title, summary = (restore(texts[s], s.markup) for s in segments[:2])
-    front = front_matter(project, document, lang, title, summary, po.metadata)
+    front = front_matter(default, document, lang, title, summary, po.metadata)
     warnings = []
     if unfit:
         warnings.append(f"{po_name}: fuzzy translations whose markup does not fit their English "
@@ -367,10 +371,3 @@ def _short(text: str) -> str:
 
 def _lines(lines: Iterable[int]) -> str:
     return ", ".join(str(n) for n in lines)
-
-
-def _rel(project: Project, path: Path) -> str:
-    try:
-        return str(path.relative_to(project.root))
-    except ValueError:
-        return str(path)

@@ -8,7 +8,7 @@ from __future__ import annotations
 import polib
 
 from ..project import texts
-from ..project.config import Project
+from ..project.parts import Translating
 from . import catalog, labels
 from .segments import Segment
 
@@ -21,27 +21,31 @@ WHERE = {"org.rights": "what readers may do with the materials: pack covers, dow
                            "blank lines between paragraphs)"}
 
 
-def export(project: Project, lang: str) -> catalog.Written:
-    target = texts.path(project.root, lang)
+def export(translating: Translating, lang: str, printed: list[texts.ConfigText]
+           ) -> catalog.Written:
+    """Write translations/<lang>/config.po: the config's `printed` texts
+    (texts.config_texts) that print in `lang`."""
+    target = texts.path(translating.root, lang)
+    org_name, default = translating.theme.org.name, translating.languages.default
     if target.is_file():
-        po = catalog.read(project, target)
+        po = catalog.read(translating.folders, target)
     else:
         po = polib.POFile(wrapwidth=0)
-        po.metadata = {**labels._header(project, lang),
-                       "Project-Id-Version": f"{project.org.name} config texts"}
-    wanted = [text for text in texts.config_texts(project) if lang in text.languages]
+        po.metadata = {**labels.header(org_name, lang),
+                       "Project-Id-Version": f"{org_name} config texts"}
+    wanted = [text for text in printed if lang in text.languages]
     for text in wanted:  # the config's own translation, when it has one, is the one
         own = text.texts.get(lang, "")
-        entry = po.find(text.texts[project.default_language], msgctxt=text.key)
+        entry = po.find(text.texts[default], msgctxt=text.key)
         if own and (entry is None or not entry.msgstr):
-            po.append(polib.POEntry(msgctxt=text.key, msgid=text.texts[project.default_language],
-                                    msgstr=own))
-    segments = [Segment(text.texts[project.default_language], "config text", 0, context=text.key)
+            po.append(polib.POEntry(msgctxt=text.key, msgid=text.texts[default], msgstr=own))
+    segments = [Segment(text.texts[default], "config text", 0, context=text.key)
                 for text in wanted]
-    merged = catalog.merge(po, segments, project.config_path.name, "")
+    config_name = translating.folders.config.name
+    merged = catalog.merge(po, segments, config_name, "")
     for entry in merged:
         entry.occurrences = []
-        entry.comment = f"{project.config_path.name}: {entry.msgctxt}; {_where(entry.msgctxt)}"
+        entry.comment = f"{config_name}: {entry.msgctxt}; {_where(entry.msgctxt)}"
     merged.metadata.pop("X-Source-File", None)
     merged.metadata.pop("X-Source-Revision", None)
     catalog.write_if_changed(target, merged)

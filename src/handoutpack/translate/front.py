@@ -6,15 +6,15 @@ from __future__ import annotations
 
 import yaml
 
-from ..project.config import Project
 from ..sources.content import Document, Translation
 
 
-def front_matter(project: Project, document: Document, lang: str, title: str, summary: str,
+def front_matter(default: str, document: Document, lang: str, title: str, summary: str,
                   metadata: dict) -> str:
-    """The translation's front matter: its own keys kept (keywords, notes), the English's kind,
-    order, date and audiences, the translated title and summary, the revision translated from."""
-    source = document.main(project.default_language)
+    """The translation's front matter: its own keys kept (keywords, notes), the English's (the
+    `default` language's) kind, order, date and audiences, the translated title and summary, the
+    revision translated from."""
+    source = document.main(default)
     own = document.translations.get(lang)
     data = _front_data(own) if own else {}
     english = _front_data(source)

@@ -3,25 +3,29 @@ A build reads it directly, so adding a language needs this one translated file a
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import polib
 
 from ..markup import labels, numbers
 from ..markup.labels import FIELD, po_path
-from ..project.config import Project
+from ..project.parts import Translating
 from .segments import Segment
 
 
-def export(project: Project, lang: str):
+def export(translating: Translating, lang: str):
     """Write translations/<lang>/labels.po: every English label, with the translation the theme,
     the config or the file already has."""
     from . import catalog
 
-    english = _plural_forms(labels.labels(project, project.default_language), lang)
-    known = labels.theme_labels(project, lang)
-    target = po_path(project.root, lang)
-    po = catalog.read(project, target) if target.is_file() else polib.POFile(wrapwidth=0)
+    theme = translating.theme
+    english = _plural_forms(labels.labels(theme, theme.languages.default), lang)
+    known = labels.theme_labels(theme, lang)
+    target = po_path(translating.root, lang)
+    po = catalog.read(translating.folders, target) if target.is_file() else polib.POFile(
+        wrapwidth=0)
     if not target.is_file():
-        po.metadata = _header(project, lang)
+        po.metadata = header(theme.org.name, lang)
         for key, text in known.items():
             if key in english:
                 po.append(polib.POEntry(msgctxt=key, msgid=english[key], msgstr=text))
@@ -56,8 +60,9 @@ def _plural_forms(english: dict[str, str], lang: str) -> dict[str, str]:
     return result
 
 
-def _header(project: Project, lang: str) -> dict[str, str]:
-    return {"Project-Id-Version": f"{project.org.name} labels", "Report-Msgid-Bugs-To": "",
+def header(org_name: str, lang: str) -> dict[str, str]:
+    """A new catalogue's header (the organisation names it)."""
+    return {"Project-Id-Version": f"{org_name} labels", "Report-Msgid-Bugs-To": "",
             "POT-Creation-Date": "2000-01-01 00:00+0000",
             "PO-Revision-Date": "2000-01-01 00:00+0000", "Last-Translator": "",
             "Language-Team": "", "Language": lang, "MIME-Version": "1.0",
@@ -65,12 +70,12 @@ def _header(project: Project, lang: str) -> dict[str, str]:
             "X-Generator": "handoutpack"}
 
 
-def check_file(project: Project, lang: str) -> list[str]:
+def check_file(root: Path, lang: str) -> list[str]:
     """Problems of a labels catalogue: unreadable, or a translation that drops a {field}."""
-    target = po_path(project.root, lang)
+    target = po_path(root, lang)
     if not target.is_file():
         return []
-    name = str(target.relative_to(project.root))
+    name = str(target.relative_to(root))
     try:
         po = polib.pofile(str(target))
     except (OSError, ValueError, UnicodeDecodeError) as error:

@@ -10,7 +10,8 @@ from pathlib import Path
 
 import markdown
 
-from ..project.config import Project
+from ..project.parts import Translating
+from ..render.engine import Renderer
 from ..sources.content import Document
 from ..store.outputs import review_path
 from ..store.writing import write_atomic
@@ -42,33 +43,33 @@ tr.missing td.translation { background: #fbe9e7; color: #8e2f1f; font-style: ita
 """
 
 
-def review(project: Project, document: Document, lang: str) -> Path:
-    """Write build/<lang>/review/<slug>.pdf and return its path."""
-    from ..render.stage import make_renderer  # WeasyPrint only for this command
-
-    files.languages_to_translate(project, lang)
-    po = files.merged(project, document, lang)
-    page = review_html(project, document, lang, po)
-    rendered = make_renderer(project).render(page, project.root, f"review of {document.slug}", lang)
-    target = project.build_dir / review_path(lang, document.slug)
+def review(translating: Translating, document: Document, lang: str, renderer: Renderer) -> Path:
+    """Write build/<lang>/review/<slug>.pdf, rendered by `renderer`, and return its path."""
+    files.languages_to_translate(translating, lang)
+    po = files.merged(translating, document, lang)
+    page = review_html(translating, document, lang, po)
+    rendered = renderer.render(page, translating.root, f"review of {document.slug}", lang)
+    target = translating.folders.build / review_path(lang, document.slug)
     target.parent.mkdir(parents=True, exist_ok=True)
     write_atomic(target, rendered.pdf)
     return target
 
 
-def review_html(project: Project, document: Document, lang: str, po) -> str:
-    segments, _ = catalog.source_segments(project, document)
+def review_html(translating: Translating, document: Document, lang: str, po) -> str:
+    default = translating.languages.default
+    segments, _ = catalog.source_segments(default, document)
     entries = {(e.msgctxt, e.msgid): e for e in po if not e.obsolete}
     status = catalog.status(po)
     rows = [_row(seg, entries.get((seg.context, seg.text)), lang) for seg in segments]
-    source = document.main(project.default_language)
+    source = document.main(default)
     title = html.escape(source.meta.title)
     counts = (f"{status.current} of {status.total} blocks current; {len(status.changed)} changed "
               f"since translated; {len(status.untranslated)} not translated")
-    links = "".join(f'<link rel="stylesheet" href="{href}">' for href in stylesheets(project, "fonts.css"))
-    english_name = html.escape(project.default_language)
+    links = "".join(f'<link rel="stylesheet" href="{href}">'
+                    for href in stylesheets(translating.theme, "fonts.css"))
+    english_name = html.escape(default)
     return f"""<!doctype html>
-<html lang="{project.default_language}"><head><meta charset="utf-8">
+<html lang="{default}"><head><meta charset="utf-8">
 <title>Review: {title} ({lang})</title>{links}<style>{STYLE}</style></head><body>
 <h1>Review: {title} — {english_name} / {html.escape(lang)}</h1>
 <p class="summary">{html.escape(counts)}. Highlighted: the English changed since it was translated

@@ -112,7 +112,7 @@ def build_command(run: Run, packs: tuple[str, ...], languages: tuple[str, ...],
     people = None
     if recipients is not None:  # a list that cannot be read is found before the build
         from ..distribute.recipients import read_recipients
-        people = read_recipients(recipients, project, encoding)
+        people = read_recipients(recipients, project.langs, encoding)
     selection = Selection(packs, languages)
     progress = Progress(enabled=not quiet and not verbose and sys.stderr.isatty())
     reporter = Reporter(log=log_unless_quiet(not verbose), progress=progress.show)
@@ -151,7 +151,7 @@ def build_command(run: Run, packs: tuple[str, ...], languages: tuple[str, ...],
                    f"{counted(len(reporter.assembled), 'pack')} assembled")
         if recipients is not None and incomplete is None:
             from ..distribute import personalise
-            where = shown_path(personalise.personal_dir(project, "<lang>", packs[0]))
+            where = shown_path(personalise.personal_dir(project.build_dir, "<lang>", packs[0]))
             click.echo(f"Wrote {counted(len(personal.paths), 'personalised pack')} to {where}/: "
                        f"{personal.made} made, {personal.kept} already there")
     if incomplete is not None:
@@ -170,7 +170,8 @@ def _personal_packs(project: config.Project, pack: str, recipients: Path, read: 
     for person in missing:
         click.echo(f"warning: {recipients.name}:{person.line}: the pack '{pack}' is not made in "
                    f"{person.lang}; skipped", err=True)
-    return personalise.make(project, pack, [p for p in people if p not in missing], jobs,
+    return personalise.make(project.mail, project.render_settings, pack,
+                            [p for p in people if p not in missing], jobs,
                             lambda done, total: progress.show(done, total, "personal covers"))
 
 
@@ -254,7 +255,7 @@ def list_command(run: Run) -> None:
     from ..sources import content
 
     project = run.project()
-    documents = content.load(project)
+    documents = content.load(project.reading)
     langs = project.languages
     width = max(len(slug) for slug in documents) if documents else 10
     click.echo("Translations: the share of each document's paragraphs translated and current "

@@ -60,7 +60,7 @@ def email_command(run: Run, pack: str, recipients: Path, languages: tuple[str, .
 
     project = run.project()
     refuse_stale(project.build_dir, pack)  # before reading the sources, whose error it names
-    documents = content.load(project)
+    documents = content.load(project.reading)
     with build_lock(project.build_dir):  # a build must not change build/ under a run, nor two runs
         _email(project, documents, pack, recipients, languages, send, pace, max_mb, quiet,
                personal, emls, encoding)
@@ -70,11 +70,14 @@ def _email(project: config.Project, documents: dict[str, Document], pack: str,
            recipients: Path, languages: tuple[str, ...], send: bool, pace: float | None,
            max_mb: float | None, quiet: bool, personal: bool = False,
            emls: tuple[str, ...] = (), encoding: str | None = None) -> None:
-    from ..distribute import sentlog, smtp
+    from ..distribute import personalise, sentlog, smtp
     from ..distribute.outbox import prepare, write_preview
 
-    outbox = prepare(project, documents, pack, recipients, languages, max_mb, personal,
-                      encoding)
+    def own_packs(people: list) -> dict[str, Path]:  # each person's pack, made or kept
+        return personalise.make(project.mail, project.render_settings, pack, people).paths
+
+    outbox = prepare(project.mail, documents, pack, recipients, languages, max_mb,
+                     own_packs if personal else None, encoding)
     for problem in outbox.problems:
         click.echo(f"warning: {printable(str(problem))}", err=True)
     where = shown_path(outbox.folder)
@@ -89,8 +92,8 @@ def _email(project: config.Project, documents: dict[str, Document], pack: str,
             f"written to {where}/ as .eml to open in a mail program (the first in each language; "
             "--eml ADDRESS or --eml all for others). Check them, then add --send."))
         return
-    result = smtp.send(project, outbox, project.email.pace_seconds if pace is None else pace,
-                          log_unless_quiet(quiet))
+    result = smtp.send(outbox, project.email.pace_seconds if pace is None else pace,
+                       log_unless_quiet(quiet))
     journal = f"{where}/{sentlog.JOURNAL}"
     for address in result.uncertain:
         click.echo(printable(f"warning: {address}: the last run stopped while sending to this "

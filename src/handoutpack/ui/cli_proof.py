@@ -43,17 +43,20 @@ def proof_command(run: Run, paths: tuple[Path, ...], variants: tuple[str, ...],
     to change. Slower than `check`: see docs/proof.md."""
     from ..proof import command
     from ..proof import sheet as contact_sheet
+    from ..proof.context import Known, frame_texts
     from ..proof.findings import Report
 
     project = run.project()
+    known = Known(project.theme, project.content_dir,
+                  frame_texts(project.theme, project.packs, project.download))
     if paths:
         report = Report()
-        sources = command.proof_paths(project, [(p, None) for p in command.pdfs(paths)], report,
+        sources = command.proof_paths(known, [(p, None) for p in command.pdfs(paths)], report,
                                       jobs=jobs)
     else:
         Selection(packs, languages).check(project)
         report, sources = command.run_matrix(
-            run.project_dir, project, list(variants) or ["a4", "letter", "a5-booklet",
+            run.project_dir, known, list(variants) or ["a4", "letter", "a5-booklet",
                                                            "print-ready"],
             Selection(packs, languages), run.profile, recipients, jobs,
             lambda message: click.echo(message, err=True))

@@ -24,11 +24,14 @@ def translate_group() -> None:
 def translate_export(run: Run, slugs: tuple[str, ...], lang: str, xliff: bool) -> None:
     """Write translations/LANG/<DOC>.po for every document (or the DOCs named), one entry per
     block, and translations/LANG/labels.po; bring existing files up to date with the English."""
+    from ..project import texts
     from ..sources import content
     from ..translate import files
 
     project = run.project()
-    for written in files.export(project, content.load(project), lang, slugs, xliff):
+    documents = content.load(project.reading)
+    for written in files.export(project.translating, documents, lang, slugs, xliff,
+                                texts.config_texts(project)):
         click.echo(f"{shown_path(written.path)}: {written.summary}")
 
 
@@ -43,7 +46,8 @@ def translate_import(run: Run, slugs: tuple[str, ...], lang: str | None) -> None
     from ..translate import files
 
     project = run.project()
-    written, warnings = files.import_(project, content.load(project), lang, slugs)
+    written, warnings = files.import_(project.translating, content.load(project.reading), lang,
+                                      slugs)
     for warning in warnings:
         click.echo(f"warning: {warning}", err=True)
     for item in written:
@@ -60,19 +64,22 @@ def translate_review(run: Run, slugs: tuple[str, ...], lang: str | None) -> None
     """Write build/<LANG>/review/<DOC>.pdf: the English and the translation side by side, block
     against block, changed blocks highlighted and untranslated ones marked; for every
     translation of the DOCs named (default: every document)."""
+    from ..render.stage import make_renderer  # WeasyPrint only for this command
     from ..sources import content
     from ..translate import catalog, files, review
 
     project = run.project()
-    documents = content.load(project)
+    documents, translating = content.load(project.reading), project.translating
     langs = [lang] if lang else [code for code in project.languages
                                   if code != project.default_language]
     for code in langs:
-        files.languages_to_translate(project, code)
+        files.languages_to_translate(translating, code)
         for document in files.chosen(documents, slugs):
-            if code in document.translations or catalog.po_path(project, document.slug,
+            if code in document.translations or catalog.po_path(project.root, document.slug,
                                                                 code).is_file():
-                click.echo(f"Wrote {shown_path(review.review(project, document, code))}")
+                written = review.review(translating, document, code,
+                                        make_renderer(project.render_settings))
+                click.echo(f"Wrote {shown_path(written)}")
 
 
 @click.command("revision")
@@ -91,7 +98,8 @@ def revision_command(run: Run, source: Path, as_of: str | None) -> None:
 
     project = run.project()
     if as_of:
-        click.echo(history.revision_at(project, source.resolve(), as_of))
+        click.echo(history.revision_at(project.root, source.resolve(), as_of))
         return
-    _, body, _ = content.parse(str(source), content.read_source(str(source), source), project)
+    text = content.read_source(str(source), source)
+    _, body, _ = content.parse(str(source), text, project.audiences)
     click.echo(content.revision(body))

@@ -24,7 +24,6 @@ KEEP_ALIVE_SECONDS = 15
 """A comment line this often on a quiet stream: a closed page is noticed and its thread ends."""
 BUSY_RETRY_SECONDS = 1
 """While `handoutpack build` holds build/, how often an open page's render is tried again."""
-FONT_FILES = {".ttf", ".otf", ".woff", ".woff2", ".ttc"}
 QUIET_MS = 20
 """A save is taken once no further change came for this long (an editor's write, rename...)."""
 
@@ -69,8 +68,7 @@ class Live:
                        stop_event=self.stop, ignore_permission_denied=True):
             with self.changed:
                 self.generation += 1
-            if any(Path(path).suffix.lower() in FONT_FILES for _, path in changes):
-                self.preview.workers.close()  # their font set-up holds the old file
+            self.preview.changed([Path(path) for _, path in changes])
             for path in list(self.open):
                 self.preview.warm(path)  # the new version and its first page, before telling
             with self.changed:
@@ -135,7 +133,7 @@ class Workers:
                 self.workers.close()
                 self.workers = None
             if self.workers is None:
-                self.workers = Pool(partial(make_renderer, project), default_jobs(),
+                self.workers = Pool(partial(make_renderer, project.render_settings), default_jobs(),
                                     temp_root=project.build_dir / TEMP_DIR)
                 self.key = key
             return self.workers

@@ -86,7 +86,7 @@ class Preview:
         configuration = project.config_path.read_bytes()
         if configuration != self.sources_config:
             self.sources, self.sources_config = {}, configuration
-        return project, content.load(project, self.sources)
+        return project, content.load(project.reading, self.sources)
 
     def stamp(self) -> str:
         """Changes whenever a file that can change a render is saved, added or removed: the
@@ -103,6 +103,15 @@ class Preview:
                 digest.update(f"{path}\0{info.st_mtime_ns}\0{info.st_size}\n".encode())
         return digest.hexdigest()
 
+    def changed(self, paths: list[Path]) -> None:
+        """Files were saved: what they make stale is forgotten through the one place that knows
+        every memo (memos.changed); a font among them also leaves the render workers' font
+        set-up behind, so they are made anew. The renders themselves are rebuilt when asked for
+        (their stamp changed)."""
+        memos.changed(paths)
+        if any(memos.is_font(path) for path in paths):
+            self.workers.close()
+
     def render(self, path: str) -> Render | None:
         """The current build of the target at `path` (None when there is no such target),
         rebuilt first when a source changed since the last one."""
@@ -111,7 +120,7 @@ class Preview:
             known = self.renders.get(path)
             if known and known.stamp == stamp:
                 return known
-            memos.forget("machine")  # a font installed meanwhile is seen; file memos key on dates
+            memos.forget("machine")  # fonts installed on the system (not watched) are seen too
             result, keep = self._build(path, stamp)
             if self.workers.broken():  # a kept worker died since the last build: new ones
                 self.workers.close()
@@ -183,7 +192,7 @@ def targets(project: config.Project, documents: dict[str, content.Document]) -> 
             for layout in layouts(translation.meta.kind):
                 path = document_path(lang, slug, layout)
                 title = " · ".join(filter(None, [translation.meta.title, layout_label(
-                    labels.labels(project, lang), layout)]))
+                    labels.labels(project.theme, lang), layout)]))
                 found[path] = Target(path, "document", slug, lang, title)
     for spec in project.packs.values():
         for lang in project.languages:

@@ -143,7 +143,7 @@ class Handler(BaseHTTPRequestHandler):
 
     def _index(self) -> None:
         project, documents = self.preview.load()
-        words = labels.labels(project, project.default_language)
+        words = labels.labels(project.theme, project.default_language)
         rows = [(" · ".join(filter(None, [meta.title, layout_label(words, layout)])), d.section,
                  [(lang, own_name(lang), document_path(lang, slug, layout))
                   for lang in project.languages if lang in d.translations])
@@ -153,7 +153,7 @@ class Handler(BaseHTTPRequestHandler):
         packs = [(project.text(spec.titles, project.default_language), "",
                   [(lang, own_name(lang), pack_path(lang, spec.id)) for lang in project.languages])
                  for spec in project.packs.values()]
-        page = templates.page(project, "preview.html", lang=project.default_language,
+        page = templates.page(project.theme, "preview.html", lang=project.default_language,
                            org=project.org, brand=project.brand, packs=packs, documents=rows,
                            target=None)
         self._send(HTTPStatus.OK, page.encode("utf-8"), "text/html")
@@ -163,7 +163,7 @@ class Handler(BaseHTTPRequestHandler):
         target = targets(project, documents).get(path)
         if target is None:
             return self._send(HTTPStatus.NOT_FOUND, b"No such document or pack", "text/plain")
-        page = templates.page(project, "preview.html", lang=target.lang, org=project.org,
+        page = templates.page(project.theme, "preview.html", lang=target.lang, org=project.org,
                            brand=project.brand, target=target, packs=[], documents=[])
         self._send(HTTPStatus.OK, page.encode("utf-8"), "text/html")
 

@@ -147,5 +147,5 @@ class _Messages:
     def __init__(self):
         self.messages: list[str] = []
 
-    def problem(self, key: str, message: str) -> None:
+    def problem(self, key: str, message: str, label: str = "", **values: object) -> None:
         self.messages.append(message)

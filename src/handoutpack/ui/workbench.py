@@ -38,7 +38,7 @@ from ..store.lock import build_lock
 from ..store.writing import write_atomic
 from . import uploads
 from .workbench_forms import form_profile, profile_form
-from .workbench_shown import described, page_image, pack_files, shown_message
+from .workbench_shown import described, page_image, pack_files, shown_message, shown_problems
 from .workbench_words import FIELD_KEY, field_problem, row_problem, say, words
 
 PROFILES = "profiles"
@@ -112,10 +112,10 @@ class Workbench:
             for problem in error.problems:
                 key = re.sub(r"^partners\[(\d)\]", r"partners.\1", problem.key or "")
                 key = key if FIELD_KEY.match(key) else re.sub(r"\.\w+$", "", key)
-                problems.setdefault(key, field_problem(said, key, problem.message))
+                problems.setdefault(key, field_problem(said, key, problem))
         for choice in ("packs", "languages"):
             if not form.get(choice):
-                problems[choice] = field_problem(said, choice, "")
+                problems[choice] = say(said, f"wb_err_choose_{choice}")
         return problems
 
     # ------------------------------------------------------------ jobs
@@ -179,7 +179,7 @@ class Workbench:
         """What `handoutpack build PACKS --lang ... --as profile` does, then each person's pack
         when asked (`--for`), in their language whether or not it is ticked."""
         project = self.project(form)
-        documents = content.load(project)
+        documents = content.load(project.reading)
         packs, langs = tuple(form["packs"]), tuple(form["languages"])
         people = self._recipients(project, said) if form.get("personalise") else []
         extra = tuple(dict.fromkeys(p.lang for p in people if p.lang not in langs))
@@ -191,7 +191,7 @@ class Workbench:
         files = [file for pack in packs for lang in langs for file in pack_files(project, pack, lang)]
         if people:
             files += self._personal(job, project, packs, people, said)
-        job.result = {"files": files, "warnings": warnings}
+        job.result = {"files": files, "warnings": shown_problems(warnings)}
         job.summary = say(said, "wb_built", count=len(files))
         if extra:
             job.summary += " " + say(said, "wb_built_extra", languages=", ".join(
@@ -202,8 +202,9 @@ class Workbench:
         for pack in packs:
             chosen = in_pack(project, pack, people)
             with build_lock(project.build_dir):
-                made = personalise.make(project, pack, chosen, progress=lambda done, total: (
-                    job.progress(done, total, say(said, "wb_personal_covers"))))
+                made = personalise.make(project.mail, project.render_settings, pack, chosen,
+                                        progress=lambda done, total: job.progress(
+                                            done, total, say(said, "wb_personal_covers")))
             titles = project.packs[pack].titles
             files += [described(project, made.paths[p.key], f"{project.text(titles, p.lang)}"
                                 f" — {personalise.recipient_line(p)}", p.lang, "personal")
@@ -214,12 +215,12 @@ class Workbench:
         path = project.build_dir / WORKBENCH_DIR / "recipients.csv"
         if not path.is_file():
             raise HandoutpackError(say(said, "wb_err_no_list"))
-        return recipients.read_recipients(path, project)[0]
+        return recipients.read_recipients(path, project.langs)[0]
 
     def _mailing(self, job: Job, form: dict, said: dict[str, str]) -> None:
         """`handoutpack email PACK --to list --personalise` (and `--send` for the kind send)."""
         project = self.project(form)
-        documents = content.load(project)
+        documents = content.load(project.reading)
         pack = form.get("mail_pack") or ""
         if pack not in project.packs:
             raise HandoutpackError(say(said, "wb_err_choose_mail_pack"))
@@ -230,10 +231,12 @@ class Workbench:
             dict.fromkeys(p.lang for p in people))), Reporter())
         self._built_from(project, form)
         with build_lock(project.build_dir):
-            made = personalise.make(project, pack, people, progress=lambda done, total: (
-                job.progress(done, total, say(said, "wb_personal_covers"))))
-            outbox = prepare(project, documents, pack, csv, (), None, personal=True)
-            log = SentLog(outbox_dir(project, pack)).entries
+            made = personalise.make(project.mail, project.render_settings, pack, people,
+                                    progress=lambda done, total: job.progress(
+                                        done, total, say(said, "wb_personal_covers")))
+            outbox = prepare(project.mail, documents, pack, csv, (), None,
+                             personal=lambda chosen: made.paths)
+            log = SentLog(outbox_dir(project.build_dir, pack)).entries
             due = [letter for letter in outbox.letters if (log.get(
                 letter.recipient.email.lower()) or {}).get("status") not in ("sent", "sending")]
             job.result = {"messages": [shown_message(project, outbox.draft(letter),
@@ -253,7 +256,7 @@ class Workbench:
             job.log.append(message)
             job.progress(min(job.done + 1, job.total), job.total, say(said, "wb_sending"))
 
-        sent = smtp.send(project, outbox, project.email.pace_seconds, heard)
+        sent = smtp.send(outbox, project.email.pace_seconds, heard)
         job.result["sent"] = asdict(sent)
         job.result["due"] = 0
         job.summary = say(said, "wb_sent_summary", sent=len(sent.sent),
@@ -320,7 +323,7 @@ class Workbench:
         said = words(project, lang)
         path = project.build_dir / WORKBENCH_DIR / "recipients.csv"
         write_atomic(path, text.encode("utf-8"), sync=False)
-        people, problems = recipients.read_recipients(path, project)
+        people, problems = recipients.read_recipients(path, project.langs)
         return {"people": [{"line": p.line, "email": p.email, "name": p.name, "lang": p.lang,
                             "lang_name": own_name(p.lang),
                             "prepared_for": personalise.recipient_line(p)} for p in people],
@@ -331,7 +334,7 @@ class Workbench:
         if pack not in project.packs:
             return []
         try:
-            return list(SentLog(outbox_dir(project, pack)).entries.values())
+            return list(SentLog(outbox_dir(project.build_dir, pack)).entries.values())
         except HandoutpackError:
             return []
 

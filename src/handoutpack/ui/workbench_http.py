@@ -37,7 +37,7 @@ def page(workbench: Workbench, nonce: str, lang: str) -> str:
     project = loader.load(workbench.root)
     said = words(project, lang)
     return templates.page(
-        project, "workbench.html", lang=lang, org=project.org, brand=project.brand,
+        project.theme, "workbench.html", lang=lang, org=project.org, brand=project.brand,
         w=said, script_words=said, nonce=nonce, token=workbench.token, version=_version(),
         partner_help=say(said, "wb_partner_help", needed=MIN_LOGO_PIXELS),
         packs=[(spec.id, project.text(spec.titles, lang), spec.languages or project.languages)

@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 
 from ..distribute import letters
+from ..errors import Problem, printable
 from ..markup.scripts import direction
 from ..pdf.files import page_count
 from ..project import config
@@ -17,6 +18,12 @@ from ..store.outputs import PERSONAL_DIR, bundle_path, pack_path, read_outputs
 
 PAGE_WIDTH = 900
 """Pixels across a page picture: sharp in the preview's column."""
+
+
+def shown_problems(problems: list[Problem]) -> list[str]:
+    """A build's warnings as the page lists them: each record formatted as the command line
+    does ('content/x.en.md:12: ...'), one line each."""
+    return [printable(str(problem)) for problem in problems]
 
 
 def page_image(path: Path, number: int) -> bytes | None:

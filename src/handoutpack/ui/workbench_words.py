@@ -7,10 +7,10 @@ from __future__ import annotations
 
 import re
 
+from ..errors import Problem
 from ..markup import labels
 from ..markup.scripts import direction
 from ..project import config
-from ..project.presenter import MIN_LOGO_PIXELS
 from ..publish.catalogue import own_name
 
 PREFIX = "wb_"
@@ -52,7 +52,8 @@ class Words(dict):
 
 def words(project: config.Project, lang: str) -> Words:
     """The page's words in `lang` (English where a word is not translated yet)."""
-    found = Words({k: v for k, v in labels.labels(project, lang).items() if k.startswith(PREFIX)})
+    found = Words({k: v for k, v in labels.labels(project.theme, lang).items()
+                   if k.startswith(PREFIX)})
     found.rtl = direction(lang) == "rtl"
     return found
 
@@ -71,33 +72,23 @@ def page_languages(project: config.Project) -> list[tuple[str, str]]:
     return [(lang, own_name(lang)) for lang in project.languages]
 
 
-def field_problem(words: dict[str, str], key: str, message: str) -> str:
-    """A problem the profile reader found with a field, said in plain words beside the field."""
-    quoted = re.match(r"'([^']*)'", message)
-    value = quoted[1] if quoted else ""
-    if "required" in message or "is empty" in message:
-        return say(words, "wb_err_required")
-    if key == "event.date":
-        return say(words, "wb_err_date", value=value)
-    if key.endswith(".email"):
-        return say(words, "wb_err_email", value=value)
-    if key.endswith(".phone"):
-        return say(words, "wb_err_phone", value=value)
+def field_problem(words: dict[str, str], key: str, problem: Problem) -> str:
+    """A problem the profile reader found with the field `key`, said in plain words of the page
+    beside the field: in the words of its label when it has one; a picture that cannot be used,
+    named; else, to look at the field."""
+    values = dict(problem.values)
+    if problem.label in words:
+        return say(words, problem.label, **values)
     if key.endswith((".logo", ".photo")):
-        size = re.search(r"is (\d+) × (\d+) pixels", message)
-        if size:
-            return say(words, "wb_err_logo_small", name=value, width=size[1], height=size[2],
-                       needed=MIN_LOGO_PIXELS)
-        return say(words, "wb_err_picture", name=value or "?")
-    if key in ("packs", "languages"):
-        return say(words, f"wb_err_choose_{key}")
+        return say(words, "wb_err_picture", name=values.get("name") or "?")
     return say(words, "wb_err_field")
 
 
-def row_problem(words: dict[str, str], file_name: str, message: str) -> str:
-    """A problem with a row of the user's list: 'Row 10 of journalists.csv: ...' in their
-    language, the detail as the list reader gives it."""
-    found = re.match(r"^[^:]*?:(\d+):?\s*(.*)$", message, re.S)
-    if not found:
-        return message
-    return say(words, "wb_list_row_problem", row=found[1], file=file_name, problem=found[2])
+def row_problem(words: dict[str, str], file_name: str, problem: Problem) -> str:
+    """A problem with a row of the user's list: 'Row 10 of journalists.csv: ...', all of it in
+    their language (the detail in the words of the problem's label, when it has one)."""
+    detail = (say(words, problem.label, **dict(problem.values)) if problem.label in words
+              else problem.message)
+    if problem.line is None:
+        return detail
+    return say(words, "wb_list_row_problem", row=problem.line, file=file_name, problem=detail)
