@@ -6,6 +6,7 @@ from __future__ import annotations
 from contextlib import nullcontext
 from dataclasses import dataclass
 from functools import partial
+from pathlib import Path
 
 from .assemble import prepress
 from .assemble.stage import packs as assemble_packs
@@ -21,6 +22,8 @@ from .render.pool import Pool, default_jobs
 from .plan.jobs import Plan, plan, source_name
 from .plan.selection import Selection
 from .progress import Reporter
+from .publish.thumbnails import first_page, first_pages
+from .render.engine import Renderer
 from .render.stage import (
     CACHE_DIR,
     CacheSpec,
@@ -63,6 +66,29 @@ def build_pool(project: Project, jobs: int | None) -> Pool:
     """The workers of one build (`jobs` of them, default one per core)."""
     return Pool(partial(make_renderer, project.render_settings), jobs or default_jobs(),
                 temp_root=project.build_dir / TEMP_DIR, fresh_stages=True)
+
+
+FEW_THUMBNAILS = 8
+"""Fewer thumbnails to draw than this are drawn in the build's own process: starting workers
+for them would take longer."""
+
+
+def drawing_on(pool: Pool):
+    """How publishing draws the thumbnails that are missing: on `pool`'s workers when there are
+    many (a first build's hundred and more), else here."""
+
+    def draw(pdfs: list[Path]) -> list[tuple[bytes, int, int]]:
+        if len(pdfs) < FEW_THUMBNAILS:
+            return list(first_pages(pdfs))
+        drawn = dict(pool.run(_first_page, pdfs))
+        return [drawn[pdf] for pdf in pdfs]
+
+    return draw
+
+
+def _first_page(renderer: Renderer, pdf: Path) -> tuple[bytes, int, int]:
+    """On a worker: a PDF's thumbnail."""
+    return first_page(pdf)
 
 
 def start_renders(project: Project, documents: dict[str, Document], selection: Selection,

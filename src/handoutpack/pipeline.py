@@ -43,17 +43,18 @@ def build_and_publish(project: Project, documents: dict[str, Document] | None = 
         remove_dead_builds_folders(project.build_dir / TEMP_DIR)  # a killed build's, if any
         outputs, warnings, reporter.reused = done
         return outputs, warnings
+    from .render.pool import start_early
+
+    start_early()  # the workers' WeasyPrint loads while this process loads the rest
     from .sources import content
     from .publish.stage import publish
     from .store import memos
-    from .build import build, build_pool, cache_spec, start_renders
-    from .render.pool import start_early
+    from .build import build, build_pool, cache_spec, drawing_on, start_renders
     from .render.stage import Rendering, kept_pages
     from .project.config import with_printing
     from .check import triage
     from .plan import failed as failing
 
-    start_early()
     documents, unread = content.scan(project.reading) if documents is None else (documents, [])
     reporter.notes += [str(p) for p in unread if p.severity == "note"]  # files left out
     if pdf_variant:  # it wins over every pack's and the config's
@@ -75,9 +76,10 @@ def build_and_publish(project: Project, documents: dict[str, Document] | None = 
                     outputs, warnings = build(project, documents, wanted, reporter, jobs=jobs,
                                               reuse=reuse, strict=strict, kept=kept,
                                               stage=stage, pool=pool, rendering=rendering)
-                    pool.close()  # its workers' memory is free while the pages are written
+                    pool.close()  # new workers draw the thumbnails, if there are many
                     with memos.building(kept):
-                        warnings += publish(project.publishing, documents, stage, log)
+                        warnings += publish(project.publishing, documents, stage, log,
+                                            drawing_on(pool))
                 if failure or (project.build_dir / failing.STALE).exists():
                     stage.write(failing.STALE, failing.stale_record(
                         project.build_dir, failure, {o.pack for o in outputs if o.pack}))

@@ -10,7 +10,10 @@ from babel import Locale
 from babel.dates import format_date
 from babel.numbers import NumberPattern, format_currency, is_currency
 
+from ..store.memos import memo
 
+
+@memo("inputs", maxsize=256)  # Babel reads its locale data anew for each Locale made
 def language_name(code: str, in_lang: str) -> str:
     """'anglais' for ('en', 'fr'): a language's name as written in another."""
     try:

@@ -10,12 +10,13 @@ every distinct component after them, pointing each composite at its components' 
 
 from __future__ import annotations
 
-import copy
+import array
 import io
 import logging
 import struct
+import sys
 
-from fontTools.ttLib import TTFont, TTLibError
+from fontTools.ttLib import TTFont, TTLibError, newTable
 from fontTools.ttLib.tables._g_l_y_f import Glyph
 
 # Tables a subset may carry that name no glyph (or that the union rebuilds: glyf, hmtx, loca,
@@ -41,9 +42,8 @@ def union_program(subsets: list[tuple[bytes, int]]) -> bytes | None:
     try:
         # Glyphs are copied as bytes: no bounding box needs recomputing, and the tables that
         # sum them up (head, hhea, maxp) take the extremes of the subsets', which hold them all.
-        fonts = [(TTFont(io.BytesIO(data), recalcBBoxes=False, recalcTimestamp=False), kept)
-                 for data, kept in subsets]
-        if any(not _supported(font, kept) for font, kept in fonts):
+        fonts = [(_Subset(data), kept) for data, kept in subsets]
+        if any(not _supported(subset.font, kept) for subset, kept in fonts):
             return None
         return _Union(fonts).save()
     except (_Mismatch, TTLibError, AssertionError, KeyError, IndexError, struct.error):
@@ -56,8 +56,61 @@ def _supported(font: TTFont, kept: int) -> bool:
             and kept <= font["maxp"].numGlyphs)
 
 
+class _Subset:
+    """One subset's glyphs and metrics by glyph id, read from its tables' bytes. fontTools would
+    make an object and a name for each of the thousands of ids a subset keeps from the full font,
+    most of them empty (most of the time a union took)."""
+
+    def __init__(self, data: bytes):
+        self.font = font = TTFont(io.BytesIO(data), recalcBBoxes=False, recalcTimestamp=False)
+        self.count = count = font["maxp"].numGlyphs
+        font.setGlyphOrder([".notdef", *(f"g{gid}" for gid in range(1, count))])
+        self.extended = False  # what Glyph.expand asks of a glyf table, with getGlyphName
+        if not {"glyf", "loca", "hmtx", "hhea", "head"} <= set(font.reader.keys()):
+            raise KeyError("not a TrueType font with glyf")
+        short = font["head"].indexToLocFormat == 0
+        offsets = array.array("H" if short else "I", font.reader["loca"])
+        if sys.byteorder != "big":
+            offsets.byteswap()
+        self.offsets = [offset * 2 for offset in offsets] if short else list(offsets)
+        if len(self.offsets) < count + 1:
+            raise IndexError("loca shorter than the glyph count")
+        self.glyf = font.reader["glyf"]
+        metrics = min(font["hhea"].numberOfHMetrics, count)
+        hmtx = font.reader["hmtx"]
+        pairs = struct.unpack(f">{metrics * 'Hh'}", hmtx[:4 * metrics])
+        bearings = array.array("h", hmtx[4 * metrics:4 * metrics + 2 * (count - metrics)])
+        if sys.byteorder != "big":
+            bearings.byteswap()
+        self.advances = [*pairs[0::2], *([pairs[-2]] * (count - metrics))]
+        self.bearings = [*pairs[1::2], *bearings]
+
+    def data(self, gid: int) -> bytes:
+        return self.glyf[self.offsets[gid]:self.offsets[gid + 1]]
+
+    def glyph(self, gid: int) -> Glyph:
+        """A new glyph object each time: the union renumbers a composite's components."""
+        return Glyph(self.data(gid))
+
+    def metrics(self, gid: int) -> tuple[int, int]:
+        return self.advances[gid], self.bearings[gid]
+
+    def composite(self, gid: int) -> bool:
+        start, end = self.offsets[gid], self.offsets[gid + 1]
+        return end - start >= 2 and self.glyf[start:start + 2] == b"\xff\xff"
+
+    def getGlyphName(self, gid: int) -> int:
+        """A component's glyph, as Glyph.expand names it: by its id."""
+        return gid
+
+    def codes(self) -> dict[int, int]:
+        """Character -> glyph id, from the subset's best cmap."""
+        return {code: 0 if name == ".notdef" else int(name[1:])
+                for code, name in (self.font.getBestCmap() or {}).items()}
+
+
 class _Union:
-    def __init__(self, fonts: list[tuple[TTFont, int]]):
+    def __init__(self, fonts: list[tuple[_Subset, int]]):
         self.fonts = fonts
         self.kept = max(kept for _, kept in fonts)
         self.glyphs: list[tuple[Glyph, tuple] | None] = [None] * self.kept
@@ -71,39 +124,36 @@ class _Union:
         largest_first = sorted(range(len(fonts)), key=lambda index: -fonts[index][1])
         for composites in (False, True):
             for index in largest_first:
-                font, kept = fonts[index]
-                order, glyphs = font.getGlyphOrder(), font["glyf"].glyphs
-                metrics = font["hmtx"].metrics
+                subset, kept = fonts[index]
+                offsets, advances = subset.offsets, subset.advances
                 for gid in range(kept):
-                    glyph = glyphs[order[gid]]
-                    if _composite(glyph) == composites and (_has_data(glyph)
-                                                             or metrics[order[gid]][0]):
+                    if (offsets[gid + 1] > offsets[gid] or advances[gid]) \
+                            and subset.composite(gid) == composites:
                         self._add(index, gid)
-        for font, kept in fonts:
-            for code, name in (font.getBestCmap() or {}).items():
-                if font.getGlyphID(name) < kept:
-                    self.codes.setdefault(code, font.getGlyphID(name))
+        for subset, kept in fonts:
+            for code, gid in subset.codes().items():
+                if gid < kept:
+                    self.codes.setdefault(code, gid)
 
     def _add(self, index: int, gid: int) -> None:
-        font, _ = self.fonts[index]
-        name = font.getGlyphOrder()[gid]
-        entry = self._entry(index, font["glyf"].glyphs[name], font["hmtx"].metrics[name])
+        entry = self._entry(index, gid)
         if self.glyphs[gid] is None:
             self.glyphs[gid] = entry
             self.known.setdefault(entry[1], gid)
         elif self.glyphs[gid][1] != entry[1]:
             raise _Mismatch(gid)
 
-    def _entry(self, index: int, glyph: Glyph, metrics: tuple) -> tuple[Glyph, tuple]:
-        """The glyph ready for the union (its components renumbered) and its signature."""
-        font, _ = self.fonts[index]
-        if not _composite(glyph):
+    def _entry(self, index: int, gid: int) -> tuple[Glyph, tuple]:
+        """Glyph `gid` of subset `index` ready for the union (its components renumbered) and
+        its signature."""
+        subset, _ = self.fonts[index]
+        glyph, metrics = subset.glyph(gid), subset.metrics(gid)
+        if not subset.composite(gid):
             return glyph, ("simple", getattr(glyph, "data", b""), metrics)
-        glyph = copy.deepcopy(glyph)
-        glyph.expand(font["glyf"])
+        glyph.expand(subset)
         parts = []
         for component in glyph.components:
-            new_id = self._component(index, font.getGlyphID(component.glyphName))
+            new_id = self._component(index, component.glyphName)
             component.glyphName = new_id  # a number until the union's names are made
             parts.append((new_id, component.x, component.y, component.flags,
                           getattr(component, "transform", None)))
@@ -112,12 +162,11 @@ class _Union:
         return glyph, ("composite", repr(parts), program, box, metrics)
 
     def _component(self, index: int, gid: int) -> int:
-        font, kept = self.fonts[index]
+        _, kept = self.fonts[index]
         if gid < kept:
             self._add(index, gid)
             return gid
-        name = font.getGlyphOrder()[gid]
-        entry = self._entry(index, font["glyf"].glyphs[name], font["hmtx"].metrics[name])
+        entry = self._entry(index, gid)
         if entry[1] in self.known:
             return self.known[entry[1]]
         if entry[1] not in self.extras:
@@ -126,7 +175,7 @@ class _Union:
         return self.extras[entry[1]]
 
     def save(self) -> bytes:
-        fonts = [font for font, _ in self.fonts]
+        fonts = [subset.font for subset, _ in self.fonts]
         font = max(fonts, key=lambda f: f["maxp"].numGlyphs)
         cmaps = font["cmap"].tables  # read while the font's own names still stand
         entries = self.glyphs + self.extra_glyphs
@@ -142,7 +191,10 @@ class _Union:
             del font[tag]
         _extremes(font, fonts)
         font.setGlyphOrder(order)
+        font["loca"] = newTable("loca")  # made anew from the glyphs when the font is saved
+        font["glyf"] = newTable("glyf")
         font["glyf"].glyphOrder, font["glyf"].glyphs = order, glyphs
+        font["hmtx"] = newTable("hmtx")
         font["hmtx"].metrics = metrics
         font["post"].formatType = 3.0  # no glyph names: a PDF never reads them
         # The characters' glyphs stay listed: a rasteriser's auto-hinter finds its reference

@@ -13,7 +13,6 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from email_validator import EmailNotValidError, validate_email
 
 from ..errors import HandoutpackError
 from ..sources.files import read_head
@@ -101,6 +100,9 @@ def read_presenter(r, data: Any, key: str, root: Path) -> Presenter | None:
                   "wb_err_required")
     email = r.string(table, "email", f"{key}.email", "")
     if email:
+        # imported here: loading it compiles large patterns, which every command paid for
+        from email_validator import EmailNotValidError, validate_email
+
         try:
             email = validate_email(email, check_deliverability=False).normalized
         except EmailNotValidError as error:

@@ -6,7 +6,9 @@ from __future__ import annotations
 import io
 import re
 import struct
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from pathlib import Path
 
 from ..store import outputs as paths
 from ..store.outputs import Output, Staging
@@ -46,18 +48,38 @@ class Thumbnail:
     height: int
 
 
-def make_thumbnails(stage: Staging, outputs: dict[str, Output]) -> dict[str, Thumbnail]:
-    """A first-page thumbnail for every PDF, by the PDF's path; old thumbnails are removed."""
-    thumbnails = {}
+Draw = Callable[[list[Path]], Iterable[tuple[bytes, int, int]]]
+"""Draws the first page of each PDF (by its path) as a thumbnail, in order: one after the other
+here (first_pages), or on a build's workers."""
+
+
+def first_pages(pdfs: list[Path]) -> Iterable[tuple[bytes, int, int]]:
+    """Each PDF's first page as a thumbnail, one after the other."""
+    return (first_page(pdf) for pdf in pdfs)
+
+
+def first_page(pdf: Path) -> tuple[bytes, int, int]:
+    return page_images(pdf.read_bytes(), THUMBNAIL_WIDTH, pages=range(1))[0]
+
+
+def make_thumbnails(stage: Staging, outputs: dict[str, Output],
+                    draw: Draw = first_pages) -> dict[str, Thumbnail]:
+    """A first-page thumbnail for every PDF, by the PDF's path; old thumbnails are removed.
+    `draw` draws those that are missing."""
+    thumbnails, missing = {}, {}
     for output in outputs.values():
         name = f"{paths.THUMBNAILS_DIR}/{output.sha256[:24]}.webp"
         try:
             width, height = _webp_size(stage.path(name).read_bytes())
         except (OSError, ValueError):  # none yet, or not a picture: draw it
-            data, width, height = page_images(stage.path(output.path).read_bytes(),
-                                              THUMBNAIL_WIDTH, pages=range(1))[0]
-            stage.write(name, data)
+            missing[output.path] = name
+            continue
         thumbnails[output.path] = Thumbnail(name, width, height)
+    drawn = draw([stage.path(path) for path in missing])
+    for (path, name), (data, width, height) in zip(missing.items(), drawn):
+        stage.write(name, data)
+        thumbnails[path] = Thumbnail(name, width, height)
+    thumbnails = {path: thumbnails[path] for path in outputs}  # in the outputs' order
     kept = {t.path for t in thumbnails.values()}
     for old in (stage.build_dir / paths.THUMBNAILS_DIR).glob("*.webp"):
         if THUMBNAIL_NAME.fullmatch(old.name) and f"{paths.THUMBNAILS_DIR}/{old.name}" not in kept \

@@ -1,5 +1,7 @@
-"""A worker parses each stylesheet once: later renders get the same PDF as a fresh worker would
-make, see an edited sheet, and still report the sheet's warnings and the files it read."""
+"""What a build's workers do to be quick gives what the slow way gives: a worker parses each
+stylesheet once, and later renders get the same PDF as a fresh worker would make, see an edited
+sheet, and still report the sheet's warnings and the files it read; thumbnails drawn on the
+workers are those drawn in the build's process."""
 
 from __future__ import annotations
 
@@ -80,3 +82,23 @@ def test_other_uses_of_weasyprint_parse_as_before(tmp_path):
     render(Renderer([folder], []), folder, page("Installed"))
     plain = weasyprint.HTML(string=page("Plain"), base_url=folder.as_uri() + "/").write_pdf()
     assert plain.startswith(b"%PDF")
+
+
+def test_thumbnails_drawn_on_workers_are_those_drawn_here(tmp_path):
+    from functools import partial
+
+    from handoutpack.build import FEW_THUMBNAILS, drawing_on
+    from handoutpack.publish.thumbnails import first_pages
+    from handoutpack.render.pool import Pool
+
+    folder = project(tmp_path)
+    worker = Renderer([folder], [])
+    pdfs = []
+    for number in range(FEW_THUMBNAILS):
+        path = tmp_path / f"{number}.pdf"
+        path.write_bytes(render(worker, folder, page(f"Page {number}")).pdf)
+        pdfs.append(path)
+    with Pool(partial(Renderer, [folder], []), 2) as pool:
+        drawn = drawing_on(pool)(pdfs)
+    assert drawn == list(first_pages(pdfs))
+    assert len({data for data, _, _ in drawn}) == len(pdfs), "each PDF its own picture"
