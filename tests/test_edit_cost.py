@@ -50,7 +50,8 @@ def test_the_check_reads_again_only_the_pages_that_changed(make_project, monkeyp
     def check() -> list:
         project = loader.load(project_dir)
         with memos.building(kept_pages(project.folders)) as memory:
-            found = inspect(project, content.load(project.reading), Selection(), history=False)
+            found = inspect(project.checking, content.load(project.reading), Selection(),
+                            history=False)
             memory.kept.save()
         return found
 
@@ -103,15 +104,16 @@ def test_an_edit_checks_its_page_and_the_pages_linking_to_it_only(make_project, 
              .replace("## Welcome", "## Savings" if n == 1 else "## Welcome") for n in range(4)}
     project_dir = make_project({**files, "content/handouts/doc-0.en.md": LINKING})
     checked = []
-    real = checking.Topics.check
-    monkeypatch.setattr(checking.Topics, "check",  # (documents, document, translation, ...)
-                        lambda self, *args: checked.append(args[2].slug) or real(self, *args))
+    real = checking._topics
+    monkeypatch.setattr(checking, "_topics",  # (checking, documents, document, translation, ...)
+                        lambda *args: checked.append(args[3].slug) or real(*args))
 
     def check() -> list:
         checked.clear()
         project = loader.load(project_dir)
         with memos.building(kept_pages(project.folders)) as build:
-            found = inspect(project, content.load(project.reading), Selection(), history=False)
+            found = inspect(project.checking, content.load(project.reading), Selection(),
+                            history=False)
             build.kept.save()
         return [p.message for p in found if p.topic == "links"]
 

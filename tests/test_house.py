@@ -137,14 +137,11 @@ def test_no_module_is_over_400_lines():
 
 # ---------------------------------------------------------------- config reaches stages in slices
 
-STAGES = ("assemble", "distribute", "markup", "pdf", "plan", "proof", "publish", "render",
-          "sources", "store", "syntax", "translate")
+STAGES = ("assemble", "check", "distribute", "markup", "pdf", "plan", "proof", "publish",
+          "render", "sources", "store", "syntax", "translate")
 """Folders whose functions take the slice of config they use (project/parts.py), never the
-whole Project."""
-STILL_TAKING = {"check": 5}
-"""check's entry points, which the pipeline and the command call with the whole Project and
-which hand each topic its slice (preflight, triage, inspect, the print topic), and check
---print, which is a build: how many functions take the Project may only go down."""
+whole Project. (check.run loads the project from its folder, as the command does, and hands
+the check its slice; `check --print` is a build: build.print_files_preflight.)"""
 HOLDERS = ("project", "ui")
 """The loader and the user interfaces hold the whole Project, as the pipeline (build.py,
 pipeline.py) does."""
@@ -182,10 +179,7 @@ def takers_by_folder() -> dict[str, list[str]]:
 def test_stages_take_the_slices_of_config_they_use_not_the_project():
     found = takers_by_folder()
     assert {folder: found.get(folder) for folder in STAGES if found.get(folder)} == {}
-    grown = {folder: len(found.get(folder, [])) for folder, most in STILL_TAKING.items()
-             if len(found.get(folder, [])) > most}
-    assert grown == {}, "pass these stages the slice they use (project/parts.py) instead"
-    known = set(STAGES) | set(STILL_TAKING) | set(HOLDERS) | {"(top)"}
+    known = set(STAGES) | set(HOLDERS) | {"(top)"}
     assert {folder for folder, takers in found.items() if takers} <= known
 
 

@@ -4,7 +4,7 @@ around it, check and publishing, is pipeline.py's)."""
 from __future__ import annotations
 
 from contextlib import nullcontext
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import partial
 from pathlib import Path
 
@@ -18,6 +18,7 @@ from .sources.content import Document
 from .errors import HandoutpackError, Problem, Problems, warning
 from .store.outputs import TEMP_DIR, Output, Staging, save, write_manifest
 from .store.outputs import ensure_space
+from .store.lock import build_lock
 from .render.pool import Pool, default_jobs
 from .plan.jobs import Plan, plan, source_name
 from .plan.selection import Selection
@@ -162,6 +163,18 @@ def build(project: Project, documents: dict[str, Document], selection: Selection
         raise Problems([*dict.fromkeys(printed),
                         "(--strict: warnings fail the build; nothing was written)"])
     return write(made, stage), list(dict.fromkeys(made.warnings + printed))
+
+
+def print_files_preflight(project: Project, documents: dict[str, Document]) -> list[Problem]:
+    """`check --print`: a build that writes nothing. Every pack made print-ready (PDF/X-4
+    unless the config names another variant) and the documents as they are built, read back by
+    the preflight, screen files' images too. Only the build's cache is written, which the next
+    build reuses."""
+    packs = {pack_id: replace(spec, printing=replace(spec.printing, print_ready=True))
+             for pack_id, spec in project.packs.items()}
+    with build_lock(project.build_dir):
+        made = make(replace(project, packs=packs), documents)
+    return list(dict.fromkeys(made.warnings + made.print_warnings(screen_images=True)))
 
 
 def write(made: Made, stage: Staging) -> list[Output]:

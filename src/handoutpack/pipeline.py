@@ -64,7 +64,7 @@ def build_and_publish(project: Project, documents: dict[str, Document] | None = 
         rendering = Rendering(project.render_settings, cache_spec(project, reuse), pool, reporter)
         with memos.building(kept):
             start_renders(project, documents, selection, rendering)  # while the check runs
-            noticed, errors = triage(project, documents, selection, strict, unread)
+            noticed, errors = triage(project.checking, documents, selection, strict, unread)
         failure = failing.failed(project.packs, errors)
         packs, documents, wanted = failing.left_out(project.folders, project.default_language,
                                                     project.packs, documents, selection, failure)

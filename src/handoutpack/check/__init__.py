@@ -3,17 +3,15 @@ accessibility, translations, packs and fonts; one module per topic."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 
 from ..errors import Problem, Problems
 from ..plan.selection import Selection
-from ..project import config, loader, texts
+from ..project import config, loader
 from ..project.presenter import PROFILES_DIR
-from ..project.config import Project
 from ..plan.inputs import setting
-from ..project.parts import Planning, RenderSettings, Translating
+from ..project.parts import Checking
 from ..project.settings import PackSpec
 from ..store import memos
 from ..sources import content
@@ -42,12 +40,14 @@ def run(root: Path, overrides: dict[str, str] | None = None, for_print: bool = F
         return Report(found(problems.problems, "config"))
     documents, problems = content.scan(project.reading)
     report = Report(found(problems, "content"), project.languages)
-    report.findings += inspect(project, documents, Selection(), history=True)
+    report.findings += inspect(project.checking, documents, Selection(), history=True)
     report.coverage = coverage(project.translating, documents)
     if profile is None:
         report.findings += _profile_problems(root, overrides)
     if for_print and not report.errors:
-        report.findings += _print_findings(project, documents)
+        from ..build import print_files_preflight  # renders: only `check --print` pays for it
+
+        report.findings += found(print_files_preflight(project, documents), "print")
     report.findings.sort(key=lambda f: (f.file != config.CONFIG_NAME, f.file, f.line or 0))
     return report
 
@@ -66,97 +66,81 @@ def _profile_problems(root: Path, overrides: dict[str, str] | None) -> list[Prob
     return problems
 
 
-def _print_findings(project: Project, documents: dict[str, Document]) -> list[Problem]:
-    """The print topic: the preflight of the files a print shop would get (prepress)."""
-    from .printing import check_print  # renders: only `check --print` pays for it
-
-    return found(check_print(project, documents), "print")
-
-
 SHOWN_IN_BUILD = {"markdown", "front matter", "paths", "untranslated"}
 """Warnings a build prints too: text printed as written, images left out, keys ignored, words
 that print in another language."""
 
 
-def preflight(project: Project, documents: dict[str, Document], selection: Selection,
+def preflight(checking: Checking, documents: dict[str, Document], selection: Selection,
               strict: bool = False) -> list[Problem]:
     """The blocking part of the check, before a build: errors (and, when strict, warnings).
     Returns the warnings about what will print differently from the source (SHOWN_IN_BUILD)."""
-    found = inspect(project, documents, selection, history=False)
+    found = inspect(checking, documents, selection, history=False)
     blocking = [f for f in found if f.severity == "error" or strict]
     if blocking:
         raise Problems(blocking)
     return [f for f in found if f.topic in SHOWN_IN_BUILD]
 
 
-def triage(project: Project, documents: dict[str, Document], selection: Selection,
+def triage(checking: Checking, documents: dict[str, Document], selection: Selection,
            strict: bool, unread: list) -> tuple[list[Problem], list[Problem]]:
     """As preflight, for a build that keeps going: (the warnings to print, the errors of
     documents, whose documents are left out while the rest is built). Errors elsewhere (config,
     packs, fonts, templates) still stop it, and so does any warning when strict. `unread` are
     the problems of sources that could not be read at all."""
-    found_now = found(unread, "content") + inspect(project, documents, selection, history=False)
+    found_now = found(unread, "content") + inspect(checking, documents, selection, history=False)
     errors = [f for f in found_now if f.severity == "error"]
     blocking = [f for f in found_now if f.severity in ("error", "warning")] if strict else errors
-    sources = {rel(project.folders, path) for path in project.content_dir.rglob("*.md")}
+    folders = checking.folders
+    sources = {rel(folders, path) for path in folders.content.rglob("*.md")}
     if strict and blocking or any(f.file not in sources for f in errors):
         raise Problems(blocking)
     return [f for f in found_now if f.topic in SHOWN_IN_BUILD], errors
 
 
-def inspect(project: Project, documents: dict[str, Document], selection: Selection,
+def inspect(checking: Checking, documents: dict[str, Document], selection: Selection,
             history: bool) -> list[Problem]:
     """Every check on a loaded project, limited to the packs and languages selected: each
     topic is given the slice of the project it reads."""
-    selection.check(project.packs, project.langs)
-    langs = selection.langs(project.langs)
-    wanted = _wanted(project.packs, documents, selection)
-    unreadable = {match["slug"] for path in project.content_dir.rglob("*.md")
+    planning, folders, languages = checking.planning, checking.folders, checking.languages
+    selection.check(planning.packs, languages)
+    langs = selection.langs(languages)
+    wanted = _wanted(planning.packs, documents, selection)
+    unreadable = {match["slug"] for path in folders.content.rglob("*.md")
                   if (match := content.FILE_RE.match(path.name)) and match["slug"] not in documents}
-    findings = found(content.pack_problems(project.folders, project.packs, documents,
-                                           unreadable), "packs")
-    findings += ignored_keys(project.folders, wanted, langs)
-    findings += check_fonts(project.theme, project.render_settings)
-    planning = project.planning
+    findings = found(content.pack_problems(folders, planning.packs, documents, unreadable),
+                     "packs")
+    findings += ignored_keys(folders, wanted, langs)
+    findings += check_fonts(planning.theme, checking.render_settings)
     findings += empty_packs(planning, documents, selection)
-    findings += untranslated_words(project.theme, project.folders, texts.config_texts(project),
-                                   langs)
+    findings += untranslated_words(planning.theme, folders, list(checking.printed), langs)
     pages = Pages(planning, documents)
-    topics = Topics(planning, project.render_settings, project.translating)
-    shared = memos.once_a_build("setting", (id(project),),
-                                lambda: setting(project.folders, project))
+    shared = memos.once_a_build("setting", (repr(checking),),
+                                lambda: setting(folders, checking))
     for document in wanted.values():
         for lang, translation in document.translations.items():
             if lang not in langs:
                 continue
-            check = partial(topics.check, documents, document, translation, pages, history)
+            check = partial(_topics, checking, documents, document, translation, pages, history)
             findings += (check() if history  # git history: not a build's, never kept
                          else kept_findings(shared, documents, translation, pages.read, check))
     return list(dict.fromkeys(findings))
 
 
-@dataclass(frozen=True)
-class Topics:
-    """What each translation's checks read: its Jinja and its links planned as a build would
-    (`planning`), its page's files as a render loads them (`settings`), its status against the
-    English and its catalogue (`translating`)."""
-
-    planning: Planning
-    settings: RenderSettings
-    translating: Translating
-
-    def check(self, documents: dict[str, Document], document: Document,
-              translation: Translation, pages: Pages, history: bool) -> list[Problem]:
-        """Its Jinja, its page (links, images, headings) and, for a translation, its status."""
-        findings = check_jinja(self.planning, documents, translation)
-        if (page := pages.html(translation)) is not None:
-            findings += check_page(self.settings, translation, page, pages)
-        findings += pages.problems.pop(translation.path, [])
-        default = self.translating.languages.default
-        if translation.lang != default:
-            pages.read.add(document.main(default).path.resolve())
-            findings += check_translation(self.translating, document, translation, history)
-        return findings
+def _topics(checking: Checking, documents: dict[str, Document], document: Document,
+            translation: Translation, pages: Pages, history: bool) -> list[Problem]:
+    """A translation's own checks: its Jinja and its links as a build would plan them, its
+    page's files as a render loads them (links, images, headings) and, for a translation, its
+    status against the English and its catalogue."""
+    findings = check_jinja(checking.planning, documents, translation)
+    if (page := pages.html(translation)) is not None:
+        findings += check_page(checking.render_settings, translation, page, pages)
+    findings += pages.problems.pop(translation.path, [])
+    default = checking.languages.default
+    if translation.lang != default:
+        pages.read.add(document.main(default).path.resolve())
+        findings += check_translation(checking.translating, document, translation, history)
+    return findings
 
 
 def _wanted(packs: dict[str, PackSpec], documents: dict[str, Document],

@@ -19,7 +19,7 @@ WORKBENCH = "wb_"
 
 def untranslated_words(theme: Theme, folders: Folders, printed: list[texts.ConfigText],
                        langs: tuple[str, ...]) -> list[Problem]:
-    """Per language, the labels and the config's `printed` texts (texts.config_texts) that
+    """Per language, the labels and the config's `printed` texts (Project.printed_texts) that
     would print in the default language instead."""
     english = labels_in(theme, theme.languages.default)
     findings = []

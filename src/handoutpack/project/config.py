@@ -8,8 +8,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from ..errors import Problem
-from .parts import (Folders, Languages, Links, Mail, Planning, Press, Publishing, Reading,
-                    RenderSettings, Theme, Translating)
+from .parts import (Checking, ConfigText, Folders, Languages, Links, Mail, Planning, Press,
+                    Publishing, Reading, RenderSettings, Theme, Translating)
 from .presenter import Presenter
 from .sending import Email
 from .settings import (  # noqa: F401  (re-exported: where most code imports them from)
@@ -143,6 +143,36 @@ class Project:
     @property
     def translating(self) -> Translating:
         return Translating(self.folders, self.theme)
+
+    @property
+    def checking(self) -> Checking:
+        return Checking(self.planning, self.render_settings, self.translating,
+                        tuple(self.printed_texts))
+
+    @property
+    def printed_texts(self) -> list[ConfigText]:
+        """Every text of the config that prints, with the English (the default language's) to
+        translate, in the order of handoutpack.toml."""
+        every = self.languages
+        found = [ConfigText("org.rights", self.org.rights, every),
+                 *_event_texts("event", self.event, every),
+                 ConfigText("download.title", self.download.titles, every),
+                 ConfigText("download.intro", self.download.intros, every)]
+        used: dict[str, set[str]] = {}
+        for spec in self.packs.values():
+            languages = spec.languages or every
+            used.setdefault(spec.audience, set()).update(languages)
+            found.append(ConfigText(f"packs.{spec.id}.title", spec.titles, languages))
+            found += _event_texts(f"packs.{spec.id}.event", spec.event, languages)
+        for audience in self.audiences.values():
+            languages = tuple(lang for lang in every if lang in used.get(audience.id, ()))
+            found.append(ConfigText(f"audiences.{audience.id}.name", audience.names, languages))
+        return [text for text in found if text.texts.get(self.default_language, "").strip()]
+
+
+def _event_texts(key: str, event: Event, languages: tuple[str, ...]) -> list[ConfigText]:
+    return [ConfigText(f"{key}.name", event.name, languages),
+            ConfigText(f"{key}.place", event.place, languages)]
 
 
 def with_printing(project: Project, **changes) -> Project:

@@ -1,7 +1,7 @@
 """The slices of the configuration that stages take. A stage is given the part of the Project it
 uses, never the whole: what it can read is in its signature, and a test can tell what a change
 of config reaches. Project makes each slice (project.folders, .langs, .reading, .links,
-.theme, .planning, .press, .render_settings, .publishing, .mail, .translating); only the
+.theme, .planning, .press, .render_settings, .publishing, .mail, .translating, .checking); only the
 loader, the pipeline and the user interfaces hold a whole Project."""
 
 from __future__ import annotations
@@ -209,3 +209,36 @@ class Translating:
     @property
     def languages(self) -> Languages:
         return self.theme.languages
+
+
+@dataclass(frozen=True)
+class ConfigText:
+    """A text of handoutpack.toml that prints (Project.printed_texts): translators translate
+    it in translations/<lang>/config.po."""
+
+    key: str
+    """Its key in handoutpack.toml: 'event.name', 'packs.media.title', 'audiences.media.name'."""
+    texts: dict[str, str]
+    languages: tuple[str, ...]
+    """The languages it prints in (a pack's texts: the pack's)."""
+
+
+@dataclass(frozen=True)
+class Checking:
+    """What the check reads: the pages planned as a build would (`planning`: folders, theme,
+    packs), the files a render loads (`render_settings`: fonts, images), the translations'
+    status and catalogues (`translating`), and the config's texts that print
+    (Project.printed_texts), each of which a language may leave untranslated."""
+
+    planning: Planning
+    render_settings: RenderSettings
+    translating: Translating
+    printed: tuple[ConfigText, ...] = ()
+
+    @property
+    def folders(self) -> Folders:
+        return self.planning.folders
+
+    @property
+    def languages(self) -> Languages:
+        return self.planning.languages

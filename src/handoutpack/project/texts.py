@@ -10,54 +10,21 @@ still print in another language.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 
 import polib
 
 from .config import Event, Project
-
-
-@dataclass(frozen=True)
-class ConfigText:
-    key: str
-    """Its key in handoutpack.toml: 'event.name', 'packs.media.title', 'audiences.media.name'."""
-    texts: dict[str, str]
-    languages: tuple[str, ...]
-    """The languages it prints in (a pack's texts: the pack's)."""
+from .parts import ConfigText
 
 
 def path(root: Path, lang: str) -> Path:
     return root / "translations" / lang / "config.po"
 
 
-def config_texts(project: Project) -> list[ConfigText]:
-    """Every text of the config that prints, with the English (the default language's) to
-    translate, in the order of handoutpack.toml."""
-    every = project.languages
-    found = [ConfigText("org.rights", project.org.rights, every),
-             *_event_texts("event", project.event, every),
-             ConfigText("download.title", project.download.titles, every),
-             ConfigText("download.intro", project.download.intros, every)]
-    used: dict[str, set[str]] = {}
-    for spec in project.packs.values():
-        languages = spec.languages or every
-        used.setdefault(spec.audience, set()).update(languages)
-        found.append(ConfigText(f"packs.{spec.id}.title", spec.titles, languages))
-        found += _event_texts(f"packs.{spec.id}.event", spec.event, languages)
-    for audience in project.audiences.values():
-        languages = tuple(lang for lang in every if lang in used.get(audience.id, ()))
-        found.append(ConfigText(f"audiences.{audience.id}.name", audience.names, languages))
-    return [text for text in found if text.texts.get(project.default_language, "").strip()]
-
-
-def _event_texts(key: str, event: Event, languages: tuple[str, ...]) -> list[ConfigText]:
-    return [ConfigText(f"{key}.name", event.name, languages),
-            ConfigText(f"{key}.place", event.place, languages)]
-
-
 def untranslated(printed: list[ConfigText], lang: str) -> list[ConfigText]:
-    """The config texts (of those `printed`: config_texts) that would print in another language
+    """The config texts (of those `printed`: Project.printed_texts) that would print in another language
     in `lang`."""
     return [text for text in printed
             if lang in text.languages and not text.texts.get(lang, "").strip()]

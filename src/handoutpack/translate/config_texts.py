@@ -24,7 +24,7 @@ WHERE = {"org.rights": "what readers may do with the materials: pack covers, dow
 def export(translating: Translating, lang: str, printed: list[texts.ConfigText]
            ) -> catalog.Written:
     """Write translations/<lang>/config.po: the config's `printed` texts
-    (texts.config_texts) that print in `lang`."""
+    (Project.printed_texts) that print in `lang`."""
     target = texts.path(translating.root, lang)
     org_name, default = translating.theme.org.name, translating.languages.default
     if target.is_file():

@@ -44,7 +44,7 @@ def export(translating: Translating, documents: dict[str, Document], lang: str,
            printed: list[ConfigText] | None = None) -> list[Written]:
     """Write (or bring up to date) translations/<lang>/<slug>.po for each chosen document (and
     <slug>.xlf beside it, `with_xliff`), and when no document is named the labels' catalogue
-    and the catalogue of the config's `printed` texts (project.texts.config_texts)."""
+    and the catalogue of the config's `printed` texts (Project.printed_texts)."""
     languages_to_translate(translating, lang)
     written = [export_document(translating, document, lang, with_xliff)
                for document in chosen(documents, slugs)]

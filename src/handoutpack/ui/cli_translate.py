@@ -24,14 +24,13 @@ def translate_group() -> None:
 def translate_export(run: Run, slugs: tuple[str, ...], lang: str, xliff: bool) -> None:
     """Write translations/LANG/<DOC>.po for every document (or the DOCs named), one entry per
     block, and translations/LANG/labels.po; bring existing files up to date with the English."""
-    from ..project import texts
     from ..sources import content
     from ..translate import files
 
     project = run.project()
     documents = content.load(project.reading)
     for written in files.export(project.translating, documents, lang, slugs, xliff,
-                                texts.config_texts(project)):
+                                project.printed_texts):
         click.echo(f"{shown_path(written.path)}: {written.summary}")
 
 
