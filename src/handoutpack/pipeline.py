@@ -31,14 +31,15 @@ def build_and_publish(project: Project, documents: dict[str, Document] | None = 
                       selection: Selection = Selection(), reporter: Reporter | None = None,
                       jobs: int | None = None, reuse: bool = True, strict: bool = False,
                       pdf_variant: str | None = None,
-                      log: Callable[[str], None] = lambda message: None
-                      ) -> tuple[list[Output], list[Problem]]:
+                      log: Callable[[str], None] = lambda message: None,
+                      publishing: bool = True) -> tuple[list[Output], list[Problem]]:
     """Check what is selected (errors, and warnings when strict, stop it before anything is
     written), then under the lock build it, and write the download page and bundles (`log`
-    hears what they do). `documents` are read from content/ when not given. Return the outputs
-    and warnings (the check's about what prints differently from the source first)."""
+    hears what they do; not when `publishing` is False: the proof reads the PDFs alone).
+    `documents` are read from content/ when not given. Return the outputs and warnings (the
+    check's about what prints differently from the source first)."""
     reporter = reporter or Reporter()
-    unchanged = Unchanged(project, selection, strict, pdf_variant)
+    unchanged = Unchanged(project, selection, strict, pdf_variant, publishing)
     if reuse and (done := unchanged.recall()) is not None:
         remove_dead_builds_folders(project.build_dir / TEMP_DIR)  # a killed build's, if any
         outputs, warnings, reporter.reused = done
@@ -77,9 +78,10 @@ def build_and_publish(project: Project, documents: dict[str, Document] | None = 
                                               reuse=reuse, strict=strict, kept=kept,
                                               stage=stage, pool=pool, rendering=rendering)
                     pool.close()  # new workers draw the thumbnails, if there are many
-                    with memos.building(kept):
-                        warnings += publish(project.publishing, documents, stage, log,
-                                            drawing_on(pool))
+                    if publishing:
+                        with memos.building(kept):
+                            warnings += publish(project.publishing, documents, stage, log,
+                                                drawing_on(pool))
                 if failure or (project.build_dir / failing.STALE).exists():
                     stage.write(failing.STALE, failing.stale_record(
                         project.build_dir, failure, {o.pack for o in outputs if o.pack}))
@@ -112,11 +114,12 @@ class Unchanged:
     --no-cache after installing one."""
 
     def __init__(self, project: Project, selection: Selection, strict: bool,
-                 pdf_variant: str | None):
+                 pdf_variant: str | None, publishing: bool = True):
         self.build_dir = project.build_dir
         self.cache = Cache(project.build_dir / CACHE_DIR, root=project.root)
         self.entry = key("build", code_digest(), repr(project), repr(selection), str(strict),
-                         str(pdf_variant), os.environ.get("SOURCE_DATE_EPOCH", ""),
+                         str(pdf_variant), str(publishing),
+                         os.environ.get("SOURCE_DATE_EPOCH", ""),
                          *(_files_digest(folder, project.build_dir) for folder in (
                              project.root, builtin_dir("templates"), builtin_dir("styles"))))
 

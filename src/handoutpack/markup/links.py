@@ -47,11 +47,13 @@ def number_links(body: str, qr_alt: str = "QR code for {url}",
     """`body` with a number after each external link (one per distinct URL), and the links.
     Where a URL first appears, its QR code follows, which the styles place in the margin beside
     that line with the same number: no page of codes alone, and a one-page document stays one
-    page. `qr_alt` (with {url}) is the codes' alt text, in `lang`."""
+    page. The codes of several links in one block all follow its last one, stacked up the
+    margin from that line: anchored at their own links' lines, the earlier ones went up beside
+    the block before. `qr_alt` (with {url}) is the codes' alt text, in `lang`."""
     numbers: dict[str, int] = {}
     blocks = [m.start() for m in BLOCK_START.finditer(body)]
     coded = _first_links_by_block(body, blocks)  # how many codes each block puts in the margin
-    placed: dict[int, int] = {}
+    waiting: dict[int, list[PrintedLink]] = {}
 
     def mark(match: re.Match) -> str:
         url = html.unescape(match[2])
@@ -61,9 +63,12 @@ def number_links(body: str, qr_alt: str = "QR code for {url}",
         if not first:
             return match[0] + badge
         block = bisect.bisect_right(blocks, match.start())
-        placed[block] = placed.get(block, 0) + 1
-        link = PrintedLink(number, url, qr_code(url))
-        return match[0] + badge + _code_note(link, qr_alt, lang, coded[block] - placed[block])
+        links = waiting.setdefault(block, [])
+        links.append(PrintedLink(number, url, qr_code(url)))
+        if len(links) < coded[block]:
+            return match[0] + badge
+        return match[0] + badge + "".join(_code_note(link, qr_alt, lang, len(links) - 1 - index)
+                                          for index, link in enumerate(links))
 
     body = EXTERNAL_LINK.sub(mark, body)
     return body, [PrintedLink(number, url, qr_code(url)) for url, number in numbers.items()]
@@ -83,9 +88,10 @@ def _first_links_by_block(body: str, blocks: list[int]) -> dict[int, int]:
 
 
 def _code_note(link: PrintedLink, qr_alt: str, lang: str, after: int) -> str:
-    """A link's QR code with its number, for the margin beside the link; `after` more codes of
-    the same block follow, so it goes that many places up the margin: codes read 1, 2, 3 down
-    the margin and the last sits beside its line, clear of the footer when the block ends a page."""
+    """A link's QR code with its number, for the margin beside its block's last link; `after`
+    more codes of the block follow, so it goes that many places up the margin: codes read 1, 2,
+    3 down the margin and the last sits beside its line, clear of the footer when the block ends
+    a page."""
     alt = html.escape(qr_alt.format(url=link.url))
     lang_attr = f' lang="{html.escape(lang)}"' if lang else ""
     stack = f" stack-{min(after, 3)}" if after else ""

@@ -11,6 +11,7 @@ from . import (bidi, binding, codes, emptiness, first_line, fonts, frame, hyphen
 from .context import Context
 from .findings import Finding, Report
 from .layout import read
+from .read_before import PageStore
 
 CHECKS = (safe_area, overlap, margin, first_line, titles, hyphens, emptiness, line_length, bidi,
           frame, fonts, binding, codes)
@@ -18,11 +19,12 @@ CHECKS = (safe_area, overlap, margin, first_line, titles, hyphens, emptiness, li
 __all__ = ["CHECKS", "Context", "Finding", "Report", "proof_file"]
 
 
-def proof_file(path: Path, context: Context, name: str | None = None,
-               checks=CHECKS, first: int | None = None) -> tuple[list[Finding], int]:
+def proof_file(path: Path, context: Context, name: str | None = None, checks=CHECKS,
+               first: int | None = None, store: PageStore | None = None
+               ) -> tuple[list[Finding], int]:
     """The findings of every check on the PDF at `path` (its `first` pages only, when given),
-    and the number of pages read."""
-    pages = list(read(path, name, first))
+    and the number of pages read; pages the `store` holds are not parsed again."""
+    pages = list(read(path, name, first, store))
     if pages and pages[0].booklet:  # its pages are the pack's, proofed there: here the fold
         checks = [check for check in checks if check in (safe_area, binding)]
     findings = [finding for check in checks for finding in check.check(pages, context)]

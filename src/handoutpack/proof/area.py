@@ -25,11 +25,17 @@ def text_lines(page: Page) -> list[Line]:
             and not all("mono" in word.font.lower() for word in line.words)]
 
 
+TITLE_SIZE = 16.0
+"""Points: text this large is a title, not text to read (an A5 cover's title in four lines
+of Arabic holds most of its words)."""
+
+
 def is_cover(page: Page) -> bool:
     """A pack's first page: a title, a line or two at its body size (the rights, the
     website), no running text and no table. (A document's first page holds its masthead and
     a paragraph or more: four lines on an A5 page.)"""
-    return page.number == 1 and len(body_lines(page)) + len(page.in_cells) < 4
+    return page.number == 1 and (page.body_size >= TITLE_SIZE
+                                 or len(body_lines(page)) + len(page.in_cells) < 4)
 
 
 def text_area(pages: list[Page]) -> Box | None:
@@ -48,12 +54,12 @@ def text_area(pages: list[Page]) -> Box | None:
         return None
     starts = Counter(round(line.box.x1 if rtl else line.box.x0) for line in lines)
     ends = Counter(round(line.box.x0 if rtl else line.box.x1) for line in lines)
+    wrapped = [line for page, _ in bodies for line in _wrapped(page)]
     if ends.most_common(1)[0][1] >= 0.2 * len(lines):  # justified: most lines end at one edge
-        end = _edge(ends, min if rtl else max)
+        end = _further(_edge(ends, min if rtl else max), wrapped, rtl)
     else:
         end = _ragged_edge([(line, page.number) for page, page_lines in bodies
-                            for line in page_lines],
-                           [line for page, _ in bodies for line in _wrapped(page)], rtl)
+                            for line in page_lines], wrapped, rtl)
     start = _edge(starts, max if rtl else min)
     tall = lines + [line for page, _ in bodies for line in page.in_cells]  # tables stand in it
     top, bottom = min(line.box.top for line in tall), max(line.box.bottom for line in tall)
@@ -121,7 +127,13 @@ def _ragged_edge(lines: list[tuple[Line, int]], wrapped: list[Line], rtl: bool) 
     width further out, shows where it is, as the breaker kept it inside."""
     ends = sorted(((line.box.x0 if rtl else line.box.x1, page) for line, page in lines),
                   reverse=not rtl)  # outermost first
-    edge = _paired_edge(ends)
+    return _further(_paired_edge(ends), wrapped, rtl)
+
+
+def _further(edge: float, wrapped: list[Line], rtl: bool) -> float:
+    """`edge`, or the outermost of the `wrapped` lines a word's width or less past it: the line
+    breaker kept them inside the column, so it reaches that far (ragged text's lines near the
+    edge may happen to end together, and a summary set larger wraps further out than the body)."""
     further = sorted((line.box.x0 if rtl else line.box.x1 for line in wrapped
                       if 0 < (edge - line.box.x0 if rtl else line.box.x1 - edge) <= WORD),
                      reverse=not rtl)

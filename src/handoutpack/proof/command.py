@@ -14,6 +14,7 @@ from ..project.parts import Languages
 from . import matrix, proof_file
 from .context import Known, project_context
 from .findings import Report
+from .read_before import PageStore
 
 
 def cpu_seconds() -> float:
@@ -42,10 +43,12 @@ def language_of(path: Path, languages: Languages) -> str:
 
 def proof_paths(known: Known, paths: list[tuple[Path, int | None]], report: Report,
                 label: str = "", base: Path | None = None, jobs: int | None = None,
-                seen: set[str] | None = None) -> dict[str, Path]:
+                seen: set[str] | None = None, store: PageStore | None = None
+                ) -> dict[str, Path]:
     """Proof each (PDF, first pages to read or None) into `report`, against what is `known`
     of the project, on `jobs` processes; a file whose bytes were proofed before (in `seen`) is
-    not read again. The names shown, with the files they stand for."""
+    not read again, nor a page the `store` holds. The names shown, with the files they stand
+    for."""
     seen = set() if seen is None else seen
     contexts, sources, work = {}, {}, []
     for path, first in paths:
@@ -59,7 +62,7 @@ def proof_paths(known: Known, paths: list[tuple[Path, int | None]], report: Repo
         name = _name(path, base)
         name = f"{label}: {name}" if label else name
         sources[name] = path
-        work.append((path, contexts[lang], name, first))
+        work.append((path, contexts[lang], name, first, store))
     for findings, pages in _map(_proof_one, work, jobs):
         report.findings += findings
         report.files += 1
@@ -68,8 +71,8 @@ def proof_paths(known: Known, paths: list[tuple[Path, int | None]], report: Repo
 
 
 def _proof_one(item: tuple) -> tuple[list, int]:
-    path, context, name, first = item
-    return proof_file(path, context, name, first=first)
+    path, context, name, first, store = item
+    return proof_file(path, context, name, first=first, store=store)
 
 
 def _map(function, items: list, jobs: int | None):
@@ -97,20 +100,33 @@ def run_matrix(root: Path, known: Known, variants: list[str], selection: Selecti
     """Make each step of the matrix and proof it before the next one writes over it; the
     sources are copied aside so that the contact sheet can show them afterwards."""
     import shutil
+    import tempfile
 
     report = Report(variants=[])
     sources: dict[str, Path] = {}
     keep = Path(root, "build", matrix.PROOF_DIR, "flagged")
     shutil.rmtree(keep, ignore_errors=True)
     seen: set[str] = set()  # a file the step before made the same is not read again
-    for step, made in matrix.steps(root, variants, selection, profile, recipients, jobs, log):
-        report.variants.append(step.name)
-        before = len(report.findings)
-        shown = proof_paths(known, made, report, step.name, step.build_dir, jobs, seen)
-        flagged = {f.file for f in report.findings[before:]}
-        for name in flagged:  # kept: the next step writes over this one's files
-            copy = keep / f"{len(sources):04d}.pdf"
-            copy.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(shown[name], copy)
-            sources[name] = copy
+    with tempfile.TemporaryDirectory(prefix="handoutpack-proof-") as pages_read:
+        store = PageStore(Path(pages_read))  # outside build/: what it holds is unpickled
+        for step, made in matrix.steps(root, variants, selection, profile, recipients, jobs,
+                                       log):
+            report.variants.append(step.name)
+            before = len(report.findings)
+            shown = proof_paths(known, made, report, step.name, step.build_dir, jobs, seen,
+                                store)
+            _keep_flagged(report.findings[before:], shown, keep, sources)
     return report, sources
+
+
+def _keep_flagged(findings: list, shown: dict[str, Path], keep: Path,
+                  sources: dict[str, Path]) -> None:
+    """A copy of each file with findings, for the contact sheet: the next step writes over
+    the step's own files."""
+    import shutil
+
+    for name in {f.file for f in findings}:
+        copy = keep / f"{len(sources):04d}.pdf"
+        copy.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(shown[name], copy)
+        sources[name] = copy

@@ -1,5 +1,7 @@
-"""A line broken after its first word when the next word would have fitted: something beside
-the paragraph (a float, a QR code) squeezed it, and one word stands alone."""
+"""A line of one word when the next word would have fitted: something beside the paragraph (a
+float, a QR code) squeezed its first line, or a word kept whole ran past the end of the line
+before and the breaker left one word alone. A paragraph's last line may be short, and a line
+after a short one may be a line break's."""
 
 from __future__ import annotations
 
@@ -19,8 +21,11 @@ def check(pages: list[Page], context: Context) -> Iterator[Finding]:
             if len(line.words) != 1 or not any(c.isalpha() for c in line.text):
                 continue
             after = next_line(page, line)
-            if after is None or len(after.words) < 3 or previous_line(page, line) is not None:
-                continue  # a paragraph's FIRST line (a last line may be short)
+            if after is None or len(after.words) < 3:
+                continue  # a paragraph's last line, or a short paragraph
+            before = previous_line(page, line)
+            if before is not None and before.box.width < 0.8 * after.box.width:
+                continue  # after a short line: a line break's (an address, a verse)
             if _shares_its_baseline(page, line):
                 continue  # more words stand on it, parted by a wide space (Arabic, as read)
             space = 0.3 * line.size

@@ -11,6 +11,7 @@ from functools import cached_property
 from pathlib import Path
 
 from .cells import cells
+from .read_before import PageStore, page_digests
 
 MM = 72 / 25.4
 SUBSET_TAG = re.compile(r"^[A-Z]{6}\+")
@@ -60,21 +61,26 @@ class Line:
 
     words: list[Word]
 
-    @property
+    @cached_property
     def box(self) -> Box:
         return Box(min(w.box.x0 for w in self.words), min(w.box.top for w in self.words),
                    max(w.box.x1 for w in self.words), max(w.box.bottom for w in self.words))
 
-    @property
+    @cached_property
     def text(self) -> str:
         """The words as they stand on paper, left to right (visual order)."""
         return " ".join(w.text for w in self.words)
 
-    @property
+    @cached_property
     def size(self) -> float:
         return max(w.size for w in self.words)
 
-    @property
+    @cached_property
+    def baseline(self) -> float:
+        """Where its text stands: its largest word's baseline (a link's number is raised)."""
+        return max(self.words, key=lambda w: w.size).baseline
+
+    @cached_property
     def rtl(self) -> bool:
         letters = [c for c in self.text if c.isalpha()]
         return sum(unicodedata.bidirectional(c) in ("R", "AL") for c in letters) > len(letters) / 2
@@ -138,8 +144,10 @@ class Page:
         return max(sizes, key=sizes.get) if sizes else 0.0
 
 
-def read(path: Path, name: str | None = None, first: int | None = None) -> Iterator[Page]:
-    """Every page of the PDF at `path` (or its `first` pages), as lines and graphics."""
+def read(path: Path, name: str | None = None, first: int | None = None,
+         store: PageStore | None = None) -> Iterator[Page]:
+    """Every page of the PDF at `path` (or its `first` pages), as lines and graphics; a page
+    `store` holds already (read_before) is taken from it, and the others are put there."""
     import pdfplumber
 
     from pdfplumber.utils.exceptions import PdfminerException
@@ -153,9 +161,16 @@ def read(path: Path, name: str | None = None, first: int | None = None) -> Itera
         raise HandoutpackError(f"{name or path}: not a PDF that can be read ({error}); proof "
                                "reads the PDFs handoutpack makes: give those, or a folder of "
                                "them") from None
+    shown = name or path.name
     with pdf:
-        for page in pdf.pages[:first]:
-            yield _page(page, name or path.name, booklet)
+        digests = page_digests(path, first) if store else []
+        for index, page in enumerate(pdf.pages[:first]):
+            known = store.get(digests[index], booklet, shown, index + 1) if store else None
+            if known is None:
+                known = _page(page, shown, booklet)
+                if store:
+                    store.put(digests[index], known)
+            yield known
             page.close()  # pdfplumber keeps each page's objects otherwise
 
 
@@ -205,14 +220,15 @@ def _ring(outer: Box, inner: Box) -> bool:
 
 
 def lines_of(words: list[Word]) -> list[Line]:
-    """Words grouped into lines: the same baseline (a raised link number too), and no gap wider
-    than the text is tall (a wider one parts two columns, or a label and its value)."""
+    """Words grouped into lines: the same baseline (a raised link number too: 6.5 pt beside
+    Arabic text's 12 pt), and no gap wider than the text is tall (a wider one parts two
+    columns, or a label and its value)."""
     rows: list[list[Word]] = []
     for word in sorted(words, key=lambda w: w.baseline):
         if rows:
             last = rows[-1][0]
             if (abs(word.baseline - last.baseline) < 0.35 * max(last.size, word.size)
-                    and 0.6 < word.size / last.size < 1.7):
+                    and 0.5 < word.size / last.size < 2):
                 rows[-1].append(word)
                 continue
         rows.append([word])

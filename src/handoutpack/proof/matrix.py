@@ -57,7 +57,8 @@ def steps(root: Path, variants: list[str], selection: Selection, profile: Path |
             project = dataclasses.replace(
                 loader.load(root, None, VARIANTS[variant], with_profile), build_dir=build_dir)
             log(f"building {variant} ({who})")
-            outputs, _ = build_and_publish(project, None, selection, jobs=jobs)
+            outputs, _ = build_and_publish(project, None, selection, jobs=jobs,
+                                           publishing=False)  # the PDFs are what it reads
             step = Step(variant, who, build_dir)
             yield step, [(build_dir / o.path, None) for o in outputs if o.path.endswith(".pdf")]
             if recipients is not None and who == "plain":

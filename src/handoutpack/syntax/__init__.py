@@ -9,11 +9,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from . import attributes, emoji, fenced_divs, fences, kramdown, list_start, overflow, tasks
+from . import (attributes, bare_urls, emoji, fenced_divs, fences, kramdown, list_start, overflow,
+               tasks)
 from .dialects import before_templating, looks_like, protect as protect_from_jinja
 from .prose import Notes, Page
 
-MODULES = (attributes, emoji, fenced_divs, fences, kramdown, list_start, overflow, tasks)
+MODULES = (attributes, bare_urls, emoji, fenced_divs, fences, kramdown, list_start, overflow,
+           tasks)
 
 __all__ = ["Notes", "Page", "before_templating", "extensions", "looks_like", "protect_from_jinja",
            "sources"]
