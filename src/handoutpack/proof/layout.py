@@ -150,9 +150,9 @@ def read(path: Path, name: str | None = None, first: int | None = None) -> Itera
     try:
         pdf = pdfplumber.open(path)
     except (PdfminerException, OSError) as error:
-        raise HandoutpackError(f"{name or path}: not a PDF that can be read ({error}); proof "
-                               "reads the PDFs handoutpack makes: give those, or a folder of "
-                               "them") from None
+        raise HandoutpackError(f"not a PDF that can be read ({error}); proof reads the PDFs "
+                               "handoutpack makes: give those, or a folder of them",
+                               file=str(name or path)) from None
     with pdf:
         for page in pdf.pages[:first]:
             yield _page(page, name or path.name, booklet)
