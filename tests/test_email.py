@@ -267,7 +267,7 @@ def test_a_password_in_the_config_is_refused(make_project):
 def test_too_big_an_attachment_is_refused_with_advice(mailing_project):
     result = email_run(mailing_project, "--max-size", "0.001")
     assert result.exit_code == 2
-    assert re.search(r"build/en/starter.pdf is \d\.\d MB, more than the 0.001 MB", result.stderr)
+    assert re.search(r"build/en/starter.pdf: it is \d\.\d MB, more than the 0.001 MB", result.stderr)
     assert "--image-dpi 150" in result.stderr
     assert not list((mailing_project / "build/outbox").glob("*/*.eml"))
 
@@ -289,7 +289,7 @@ def test_a_changed_source_asks_for_a_build_first(mailing_project):
     source.write_text(source.read_text() + "\nOne more line.\n")
     result = email_run(mailing_project, "--lang", "en")
     assert result.exit_code == 2
-    assert "content/handouts/hello.en.md changed after build/en/starter.pdf was built" in result.stderr
+    assert "content/handouts/hello.en.md: changed after build/en/starter.pdf was built" in result.stderr
 
 
 def test_the_sample_media_list(sample):

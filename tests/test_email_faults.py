@@ -119,5 +119,5 @@ def test_a_source_touched_but_not_changed_needs_no_build(make_project, smtp):
     os.utime(source, (later - 7200, later - 7200))  # changed, and dated before the build
     changed = email_run(project, "--send")
     assert changed.exit_code == 2
-    assert "content/handouts/hello.en.md changed after build/en/starter.pdf was built" \
+    assert "content/handouts/hello.en.md: changed after build/en/starter.pdf was built" \
         in changed.stderr

@@ -234,3 +234,24 @@ def test_a_changed_font_forgets_what_the_machine_memos_found():
     assert memos.held()[name] == 1, "a source's edit leaves it"
     assert name in memos.changed([Path("styles/fonts/Lato-Bold.TTF")])
     assert memos.held()[name] == 0
+
+
+def _placed_in_message(call: ast.Call) -> bool:
+    """A HandoutpackError whose message starts with a value and then a colon or ' is ': a
+    file written into the message instead of given as file= (which Problem shows, and check
+    --format json and the workbench read)."""
+    if not call.args or not isinstance(call.args[0], ast.JoinedStr):
+        return False
+    parts = call.args[0].values
+    return (len(parts) > 1 and isinstance(parts[0], ast.FormattedValue)
+            and isinstance(parts[1], ast.Constant)
+            and str(parts[1].value).startswith((":", " is ", " changed")))
+
+
+def test_errors_name_their_file_as_data_not_in_their_message():
+    placed = [f"{path.relative_to(PACKAGE)}:{node.lineno}"
+              for path in sorted(PACKAGE.rglob("*.py"))
+              for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+              if isinstance(node, ast.Call) and getattr(node.func, "id", "") == "HandoutpackError"
+              and _placed_in_message(node) and not any(k.arg == "file" for k in node.keywords)]
+    assert placed == [], "give the file as HandoutpackError(message, file=...)"

@@ -269,8 +269,8 @@ def deadline(seconds: float, what: str, advice: str = SIMPLIFY) -> Iterator[None
     except TooSlow as slow:
         if slow.args[0] is not token:
             raise  # an outer deadline's, for it to report
-        raise HandoutpackError(f"{what}: took longer than {seconds:g} s and was stopped; "
-                               f"{advice}") from None
+        raise HandoutpackError(f"took longer than {seconds:g} s and was stopped; {advice}",
+                               file=what) from None
 
 
 def _alarm_usable() -> bool:

@@ -227,9 +227,10 @@ def _attachment(mail: Mail, pack_id: str, lang: str, max_mb: float | None) -> At
     changed = [source for source in output.sources if _changed(folders.root / source,
                                                                  output.source_sha256.get(source))]
     if changed:
-        raise HandoutpackError(  # names both files: the source to check, the pack to build
-            f"{', '.join(changed)} changed after {folders.shown(path)} was built: run "
-            f"`handoutpack build {pack_id} --lang {lang}` so that nobody gets an old pack")
+        raise HandoutpackError(*(  # names both files: the source to check, the pack to build
+            Problem(source, message=f"changed after {folders.shown(path)} was built: run "
+                    f"`handoutpack build {pack_id} --lang {lang}` so that nobody gets an old pack")
+            for source in changed))
     size = path.stat().st_size
     _check_size(mail, pack_id, path, size, max_mb)
     short = re.sub(r"[^A-Za-z0-9]+", "-", mail.theme.org.short_name).strip("-")
@@ -242,12 +243,12 @@ def _check_size(mail: Mail, pack_id: str, path: Path, size: int, max_mb: float |
     limit = max_mb if max_mb is not None else mail.email.max_attachment_mb
     if size > limit * 1_000_000:
         raise HandoutpackError(
-            f"{mail.folders.shown(path)} is {size / 1_000_000:.1f} MB, more than the {limit:g} MB "
+            f"it is {size / 1_000_000:.1f} MB, more than the {limit:g} MB "
             "an email may carry here (email.max_attachment_mb, or --max-size). Make it smaller: "
             f"`handoutpack build {pack_id} --image-dpi 150` resamples and recompresses its "
             "images (try 100 if that is not enough); or leave large documents out of the pack "
             "and link to them; or, if every recipient's mail server takes bigger messages, "
-            "raise the limit.")
+            "raise the limit.", file=mail.folders.shown(path))
 
 
 def _changed(source: Path, built_from: str | None) -> bool:

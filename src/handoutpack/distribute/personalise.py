@@ -141,8 +141,8 @@ def _base(build_dir: Path, pack_id: str, lang: str) -> Base:
     relative = f"{lang}/{pack_id}.pdf"
     path = build_dir / relative
     if relative not in read_outputs(build_dir) or not path.is_file():
-        raise HandoutpackError(f"{relative} is not built yet: run `handoutpack build {pack_id} "
-                               f"--lang {lang}` first")
+        raise HandoutpackError(f"not built yet: run `handoutpack build {pack_id} --lang {lang}` "
+                               "first", file=str(relative))
     data = path.read_bytes()
     first = first_page(data)
     if first is None:
@@ -178,8 +178,8 @@ def _personal_pack(renderer: Renderer, item: Cover) -> None:
 def _base_bytes(path: str, digest: str) -> bytes:
     data = Path(path).read_bytes()
     if hashlib.sha256(data).hexdigest() != digest:
-        raise HandoutpackError(f"{path} changed while personal packs were made from it; run the "
-                               "same command again")
+        raise HandoutpackError("changed while personal packs were made from it; run the same "
+                               "command again", file=str(path))
     return data
 
 

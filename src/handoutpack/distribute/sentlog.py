@@ -101,10 +101,10 @@ class SentLog:
 
     def _damaged(self, line: int, what: str) -> HandoutpackError:
         return HandoutpackError(
-            f"{self.path}:{line}: {what}, so it is not known who already has the pack. Nothing "
+            f"{what}, so it is not known who already has the pack. Nothing "
             "was sent. Repair or remove that line (each line is one address's status; an "
             "address without a line is sent the pack), or remove the file to send to everyone "
-            "again.")
+            "again.", file=str(self.path), line=line)
 
     # ------------------------------------------------------------ writing
 

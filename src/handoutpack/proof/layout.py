@@ -158,9 +158,9 @@ def read(path: Path, name: str | None = None, first: int | None = None,
     try:
         pdf = pdfplumber.open(path)
     except (PdfminerException, OSError) as error:
-        raise HandoutpackError(f"{name or path}: not a PDF that can be read ({error}); proof "
-                               "reads the PDFs handoutpack makes: give those, or a folder of "
-                               "them") from None
+        raise HandoutpackError(f"not a PDF that can be read ({error}); proof reads the PDFs "
+                               "handoutpack makes: give those, or a folder of them",
+                               file=str(name or path)) from None
     shown = name or path.name
     with pdf:
         digests = page_digests(path, first) if store else []

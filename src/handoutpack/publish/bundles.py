@@ -97,8 +97,8 @@ def _zip_comment(path: Path) -> str | None:
 def _pdf_member(stage: Staging, name: str, output: Output) -> Member:
     """A PDF of build/ in a zip; never a file outside build/, whatever its manifest says."""
     if ".." in Path(name).parts or name.startswith("/"):
-        raise HandoutpackError(f"{stage.build_dir}/manifest.json: '{name}' is not a name for a "
-                               "file in a zip; delete build/ and build again")
+        raise HandoutpackError(f"'{name}' is not a name for a file in a zip; delete build/ and "
+                               "build again", file=f"{stage.build_dir}/manifest.json")
     return Member(name, output.sha256, path=stage.path(output.path))
 
 

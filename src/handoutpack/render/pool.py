@@ -335,9 +335,9 @@ def _limited(task: Task, renderer: Renderer, item):
     except Exception as error:
         if not isinstance(error, MemoryError) and not _near_memory_limit():
             raise  # a bug of ours, not a render too large
-        raise HandoutpackError(f"{describe(item)}: rendering it needs more than "
-                               f"{render_memory()} MB of memory; make it smaller (large images, "
-                               "very long tables) or raise HANDOUTPACK_RENDER_MEMORY_MB") from None
+        raise HandoutpackError(f"rendering it needs more than {render_memory()} MB of memory; "
+                               "make it smaller (large images, very long tables) or raise "
+                               "HANDOUTPACK_RENDER_MEMORY_MB", file=describe(item)) from None
 
 
 MEMORY_MARGIN_MB = 64
@@ -369,7 +369,7 @@ def _explained(error: BaseException, item) -> BaseException:
     """A worker that died (killed by the system for its memory, or crashed) says what it was
     making; other errors are already explained."""
     if isinstance(error, BrokenProcessPool):
-        return HandoutpackError(f"{describe(item)}: the process rendering it died (out of "
-                                "memory?); make it smaller, or raise "
-                                "HANDOUTPACK_RENDER_MEMORY_MB")
+        return HandoutpackError("the process rendering it died (out of memory?); make it "
+                                "smaller, or raise HANDOUTPACK_RENDER_MEMORY_MB",
+                                file=describe(item))
     return error

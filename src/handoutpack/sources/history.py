@@ -39,8 +39,8 @@ def _commit_at(root: Path, name: str, when: str) -> str:
         found = git(root, "rev-list", "-1", f"--before={day.isoformat()} 23:59:59",
                      "HEAD", "--", name)
         if not found or not found.strip():
-            raise HandoutpackError(f"--as-of {when}: {name} has no commit on or before that date; "
-                                   "give a later date")
+            raise HandoutpackError(f"--as-of {when}: no commit on or before that date; give a "
+                                   "later date", file=str(name))
         return found.strip()
     found = git(root, "rev-parse", "--verify", "--quiet", f"{when}^{{commit}}")
     if not found or not found.strip():

@@ -251,8 +251,8 @@ class Staging:
         there while the build runs would have the build write, then move, a file of the user's."""
         if not path.resolve().is_relative_to(self.build_dir.resolve() / self.folder.name):
             raise HandoutpackError(
-                f"{path}: leads outside {self.folder} (a link put there while the build ran?); "
-                "nothing was written through it, and build/ is as it was. Build again.")
+                f"leads outside {self.folder} (a link put there while the build ran?); nothing "
+                "was written through it, and build/ is as it was. Build again.", file=str(path))
 
     def path(self, relative: str) -> Path:
         """Where build/relative is as this build leaves it: staged, or in place."""
@@ -275,8 +275,9 @@ class Staging:
                  for relative in sorted(self.staged, key=_switch_order)]
         for staged, _ in moves:  # all checked before the first moves: all or nothing
             if staged.is_symlink() or not staged.is_file():
-                raise HandoutpackError(f"{staged}: is no longer the file this build wrote (a "
-                                       "link put there?); build/ is as it was. Build again.")
+                raise HandoutpackError("is no longer the file this build wrote (a link put "
+                                       "there?); build/ is as it was. Build again.",
+                                       file=str(staged))
             self._check_staged(staged)
         for staged, live in moves:
             self._move(staged, live)
@@ -289,8 +290,9 @@ class Staging:
         writes through a link)."""
         live = self.build_dir / relative
         if ".." in Path(relative).parts or not inside(self.build_dir, live.parent):
-            raise HandoutpackError(f"{live}: leads outside {self.build_dir} (a link put there?); "
-                                   "remove it, as a build writes only inside its build folder")
+            raise HandoutpackError(f"leads outside {self.build_dir} (a link put there?); remove "
+                                   "it, as a build writes only inside its build folder",
+                                   file=str(live))
         return live
 
     @staticmethod

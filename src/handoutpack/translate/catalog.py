@@ -77,9 +77,9 @@ def read(folders: Folders, path: Path) -> polib.POFile:
     try:
         return polib.pofile(str(path), wrapwidth=0)
     except (OSError, ValueError, UnicodeDecodeError) as error:
-        raise HandoutpackError(f"{folders.shown(path)}: not a PO file polib can read ({error}); "
-                               "open it in Poedit to find the broken line, or export it "
-                               "again") from None
+        raise HandoutpackError(f"not a PO file polib can read ({error}); open it in Poedit to "
+                               "find the broken line, or export it again",
+                               file=folders.shown(path)) from None
 
 
 def po_bytes(po: polib.POFile) -> bytes:

@@ -116,13 +116,13 @@ def read_into(po: polib.POFile, xlf: Path, shown: str) -> int:
     try:  # defusedxml: no entities, no DTD, no external references (a file from outside)
         root = safe_xml.parse(xlf, forbid_dtd=True).getroot()
     except DefusedXmlException as error:
-        raise HandoutpackError(f"{shown}: declares a DTD or entities ({type(error).__name__}), "
-                               "which a translation file has no need of and which can read "
-                               "files or exhaust memory; export it again, or remove the "
-                               "<!DOCTYPE ...> and the entities from it") from None
+        raise HandoutpackError(f"declares a DTD or entities ({type(error).__name__}), which a "
+                               "translation file has no need of and which can read files or "
+                               "exhaust memory; export it again, or remove the <!DOCTYPE ...> "
+                               "and the entities from it", file=shown) from None
     except (etree.ParseError, OSError) as error:
-        raise HandoutpackError(f"{shown}: not XLIFF that can be read ({error}); export it "
-                               "again") from None
+        raise HandoutpackError(f"not XLIFF that can be read ({error}); export it again",
+                               file=shown) from None
     targets = {}
     for unit in root.iter(f"{Q}trans-unit"):
         target = unit.find(f"{Q}target")
