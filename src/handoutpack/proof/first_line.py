@@ -5,12 +5,13 @@ after a short one may be a line break's."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from .context import Context
 from .findings import Finding
 from .flow import next_line, previous_line
-from .layout import Page
+from .layout import Line, Page
 
 
 def check(pages: list[Page], context: Context) -> Iterator[Finding]:
@@ -24,8 +25,8 @@ def check(pages: list[Page], context: Context) -> Iterator[Finding]:
             if after is None or len(after.words) < 3:
                 continue  # a paragraph's last line, or a short paragraph
             before = previous_line(page, line)
-            if before is not None and before.box.width < 0.8 * after.box.width:
-                continue  # after a short line: a line break's (an address, a verse)
+            if before is not None and not _inside_a_paragraph(before, line, after):
+                continue  # a paragraph's last line, the next one's first after it
             if _shares_its_baseline(page, line):
                 continue  # more words stand on it, parted by a wide space (Arabic, as read)
             space = 0.3 * line.size
@@ -42,6 +43,19 @@ def check(pages: list[Page], context: Context) -> Iterator[Finding]:
                               "give the paragraph the column's whole width (move what "
                               "squeezes it, e.g. a QR code, beside another paragraph or "
                               "below it)", line.box)
+
+
+LIST_MARK = re.compile(r"^(\d+[.)]|[•◦▪‣–-])$")
+
+
+def _inside_a_paragraph(before: Line, line: Line, after: Line) -> bool:
+    """Whether `line` stands inside one paragraph with the lines around it: the one before
+    runs to the column's edge (not a line break's), the two steps down are the same (a new
+    paragraph or list stands further down), and the next line is no list's item."""
+    pitch_before, pitch_after = line.baseline - before.baseline, after.baseline - line.baseline
+    return (before.box.width >= 0.8 * after.box.width
+            and abs(pitch_after - pitch_before) < 0.1 * line.size
+            and not LIST_MARK.match(after.words[-1 if after.rtl else 0].text))
 
 
 def _shares_its_baseline(page: Page, line) -> bool:
