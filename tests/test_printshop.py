@@ -508,3 +508,18 @@ def test_bad_inks_or_an_rgb_profile_are_refused_with_their_key(tmp_path_factory)
     outcome = invoke(root, "build", "--print-ready")
     assert outcome.exit_code == 2
     assert "screen.icc: is a RGB" in outcome.stderr and "CMYK output" in outcome.stderr
+
+
+def test_a_booklet_with_a_back_cover_puts_its_blank_pages_before_it():
+    """A presenter's pack ends with the contact page: on a booklet it is the outside back
+    cover, and the blank pages a multiple of four needs stand inside, before it."""
+    from handoutpack.pdf import imposition
+
+    pdf, sides = imposition.booklet(numbered_pages(9), "A4", back_cover=True)
+    assert sides == 6  # 12 pages: 3 blank
+    read = [tuple(int(word[1:]) for word, _ in side) for side in halves(pdf)]
+    assert read[0] == (9, 1), "the contact page on the outside back cover"
+    assert 9 not in [n for side in read[1:] for n in side] and read[1] == (2,)
+    plain, _ = imposition.booklet(numbered_pages(9), "A4")
+    assert [tuple(int(w[1:]) for w, _ in side) for side in halves(plain)][0] == (1,), \
+        "without one, the back cover is blank"

@@ -74,7 +74,8 @@ def _assemble(renderer: Renderer, item: tuple) -> tuple[bytes, int, int, tuple]:
     if booklet:
         pdf, pages = imposition.booklet(pdf, paper.BOOKLET[spec.printing.paper][1],
                                         printing.paper_thickness_mm, printing.print_ready,
-                                        scripts.direction(lang) == "rtl")
+                                        scripts.direction(lang) == "rtl",
+                                        back_cover=bool(theme.presenter) and not printing.duplex)
     if is_print(printing.variant):
         from ..pdf import printfile  # pikepdf: only print builds pay for it
 

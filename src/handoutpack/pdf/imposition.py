@@ -90,21 +90,25 @@ Half = tuple[pikepdf.Object | None, float, float]
 edge, and how far the page moves to the right (creep)."""
 
 
-def booklet(pdf: bytes, sheet: str, thickness_mm: float = 0.0,
-            marks: bool = False, right_to_left: bool = False) -> tuple[bytes, int]:
+def booklet(pdf: bytes, sheet: str, thickness_mm: float = 0.0, marks: bool = False,
+            right_to_left: bool = False, back_cover: bool = False) -> tuple[bytes, int]:
     """`pdf`'s pages two-up on landscape `sheet`s in booklet order, padded with blank pages to
     a multiple of four: print on both sides (flip on the short edge), fold, staple. Each page is
     placed whole as a vector Form XObject, trimmed to its TrimBox, each half clipped at the fold;
     links and bookmarks have no place on paper. Creep is compensated for `thickness_mm` paper.
     With `marks` (pages rendered print-ready), each sheet is a print shop's: the pages' bleed
     kept at the sheet's edges, crop marks at its corners, fold marks at the spine. A
-    `right_to_left` booklet (Arabic, Hebrew...) is bound on the right."""
+    `right_to_left` booklet (Arabic, Hebrew...) is bound on the right. With `back_cover`, the
+    last page (a presenter's contact page) stays on the outside back cover, and the blank pages
+    go before it."""
     height, width = paper.points(sheet)  # the sheet turned landscape: two pages side by side
     bleed = BLEED_PT if marks else 0.0
     with read(pdf) as source:
         imposed = pikepdf.new()
         forms = [_halves(imposed, page, bleed) for page in source.pages]
-        forms += [(None, None)] * (-len(forms) % 4)  # blank pages at the back
+        blanks = [(None, None)] * (-len(forms) % 4)  # blank pages at the back
+        at = len(forms) - 1 if back_cover and len(forms) > 1 else len(forms)
+        forms[at:at] = blanks
         creep = creep_offsets(len(forms), thickness_mm)
         for side, (left, right) in enumerate(booklet_order(len(forms), right_to_left)):
             shift = creep[side // 2] * paper.POINTS_PER_MM
