@@ -74,8 +74,8 @@ def binding_warning(shown: str, pages: int) -> Problem | None:
         return None
     return warning(shown, f"the pack has {pages} pages, not a multiple of {BINDING_MULTIPLE} as a "
                    f"saddle-stitched booklet needs: {blanks} blank page{'s' if blanks > 1 else ''} "
-                   f"added at the back. To use every page, add {blanks} "
-                   f"page{'s' if blanks > 1 else ''} or cut {BINDING_MULTIPLE - blanks}",
+                   "added (at the back, or before a contact page). To use every page, add "
+                   f"{blanks} page{'s' if blanks > 1 else ''} or cut {BINDING_MULTIPLE - blanks}",
                    topic="print")
 
 
