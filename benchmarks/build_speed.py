@@ -321,8 +321,9 @@ def pack_pages(loaded, planned) -> None:
     renders = rendering.Renders(inline.get(planned.jobs()), inline.cache)
     for pack in planned.packs:
         assembly._assemble(renderer, (pack.path, (
-            loaded, pack.spec, pack.lang, pack.printing, pack.booklet,
-            assembly._parts(pack, renders), assembly._pack_date(pack.parts), spec)))
+            loaded.theme, loaded.render_settings, pack.spec, pack.lang, pack.printing,
+            pack.booklet, assembly._parts(pack, renders), assembly._pack_date(pack.parts),
+            spec)))
 
 
 Saved = tuple[Path, str]
