@@ -314,3 +314,16 @@ def test_a_paragraphs_last_word_alone_before_the_next_paragraph_is_no_finding(tm
                   'made. <span style="white-space:nowrap">Members meet each week to repay '
                   "what they owe</span> and save.</p></div>")  # a word alone in a paragraph
     assert "first-line" in checks_found(pdf(tmp_path, kept_whole, "kept-whole.pdf"))
+
+
+def test_the_matrix_is_made_in_the_projects_own_build_folder(make_project):
+    """A project whose config moves its build folder (paths.build) finds the proof's builds
+    there, and no build/ folder appears beside it."""
+    from conftest import MINIMAL_CONFIG
+
+    project = make_project({"handoutpack.toml": MINIMAL_CONFIG + '\n[paths]\nbuild = "out"\n'})
+    result = CliRunner().invoke(cli, ["--project", str(project), "proof", "--variant", "a4",
+                                      "--lang", "en", "--format", "json"])
+    assert json.loads(result.stdout)["files"] >= 2, result.output
+    assert (project / "out/proof/a4/en/starter.pdf").is_file()
+    assert not (project / "build").exists()

@@ -94,9 +94,9 @@ def _name(path: Path, base: Path | None) -> str:
         return str(path)
 
 
-def run_matrix(root: Path, known: Known, variants: list[str], selection: Selection,
-               profile: Path | None, recipients: Path | None, jobs: int | None,
-               log: Callable[[str], None]) -> tuple[Report, dict[str, Path]]:
+def run_matrix(root: Path, build_dir: Path, known: Known, variants: list[str],
+               selection: Selection, profile: Path | None, recipients: Path | None,
+               jobs: int | None, log: Callable[[str], None]) -> tuple[Report, dict[str, Path]]:
     """Make each step of the matrix and proof it before the next one writes over it; the
     sources are copied aside so that the contact sheet can show them afterwards."""
     import shutil
@@ -104,7 +104,7 @@ def run_matrix(root: Path, known: Known, variants: list[str], selection: Selecti
 
     report = Report(variants=[])
     sources: dict[str, Path] = {}
-    keep = Path(root, "build", matrix.PROOF_DIR, "flagged")
+    keep = matrix.proof_dir(build_dir, "flagged")
     shutil.rmtree(keep, ignore_errors=True)
     seen: set[str] = set()  # a file the step before made the same is not read again
     with tempfile.TemporaryDirectory(prefix="handoutpack-proof-") as pages_read:

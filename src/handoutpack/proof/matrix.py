@@ -24,6 +24,11 @@ VARIANTS = {
 """The paper and print variants, as the command line's print options."""
 
 
+def proof_dir(build_dir: Path, name: str) -> Path:
+    """A folder of the proof's own in the project's build folder (paths.build)."""
+    return build_dir / PROOF_DIR / name
+
+
 @dataclass(frozen=True)
 class Step:
     """One build of the matrix: a variant, and who it is made for."""
@@ -50,12 +55,12 @@ def steps(root: Path, variants: list[str], selection: Selection, profile: Path |
 
     root = root.resolve()  # personalised covers need the logos' absolute paths
     for variant in variants:
-        build_dir = Path(root, "build", PROOF_DIR, variant)
         for who, with_profile in (("plain", None), (f"as {profile}", profile)):
             if who != "plain" and with_profile is None:
                 continue
-            project = dataclasses.replace(
-                loader.load(root, None, VARIANTS[variant], with_profile), build_dir=build_dir)
+            loaded = loader.load(root, None, VARIANTS[variant], with_profile)
+            build_dir = proof_dir(loaded.build_dir, variant)
+            project = dataclasses.replace(loaded, build_dir=build_dir)
             log(f"building {variant} ({who})")
             outputs, _ = build_and_publish(project, None, selection, jobs=jobs,
                                            publishing=False)  # the PDFs are what it reads

@@ -45,6 +45,7 @@ def proof_command(run: Run, paths: tuple[Path, ...], variants: tuple[str, ...],
     from ..proof import sheet as contact_sheet
     from ..proof.context import Known, frame_texts
     from ..proof.findings import Report
+    from ..proof.matrix import proof_dir
 
     project = run.project()
     known = Known(project.theme, project.content_dir,
@@ -56,13 +57,13 @@ def proof_command(run: Run, paths: tuple[Path, ...], variants: tuple[str, ...],
     else:
         Selection(packs, languages).check(project.packs, project.langs)
         report, sources = command.run_matrix(
-            run.project_dir, known, list(variants) or ["a4", "letter", "a5-booklet",
+            run.project_dir, project.build_dir, known, list(variants) or ["a4", "letter", "a5-booklet",
                                                            "print-ready"],
             Selection(packs, languages), run.profile, recipients, jobs,
             lambda message: click.echo(message, err=True))
     report.seconds = command.cpu_seconds()
     if report.findings:
-        folder = sheet or project.build_dir / "proof" / "sheet"
+        folder = sheet or proof_dir(project.build_dir, "sheet")
         index = contact_sheet.write(report.findings, sources, folder)
         click.echo(f"contact sheet: {index}", err=True)
     if output_format == "json":
