@@ -9,6 +9,7 @@ import time
 import traceback
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cache, partial
 from pathlib import Path
 
 from ..build import build
@@ -27,6 +28,9 @@ from .live import Live, Workers
 Log = Callable[[str], None]
 PAGE_WIDTH = 1000
 """Pixels across a page image: sharp at the viewer's widest (about 800 CSS pixels)."""
+PAGE_FORMAT = "JPEG"
+"""How page images are sent (see thumbnails.IMAGE_OPTIONS): the quickest to make that looks
+the same as the page."""
 
 
 @dataclass(frozen=True)
@@ -173,13 +177,13 @@ class Preview:
                 "warnings": [str(w) for w in render.warnings]}
 
     def page_image(self, path: str, number: int, version: str) -> bytes | None:
-        """Page `number` (from 1) of the render with this `version`, as a PNG."""
+        """Page `number` (from 1) of the render with this `version`, as an image."""
         with self.lock:  # pdfium, which draws the pages, is not safe across threads
             known = self.renders.get(path)
             if not known or known.version != version or not 1 <= number <= known.pages:
                 return None
             if number not in known.images:
-                known.images[number] = page_images(known.pdf, PAGE_WIDTH, "PNG",
+                known.images[number] = page_images(known.pdf, PAGE_WIDTH, PAGE_FORMAT,
                                                    range(number - 1, number))[0][0]
             return known.images[number]
 
@@ -187,12 +191,13 @@ class Preview:
 def targets(project: config.Project, documents: dict[str, content.Document]) -> dict[str, Target]:
     """Every document in every language it exists in, and every pack in every language."""
     found = {}
+    words = cache(partial(labels.labels, project.theme))  # once a language, not a file
     for slug, document in documents.items():
         for lang, translation in document.translations.items():
             for layout in layouts(translation.meta.kind):
                 path = document_path(lang, slug, layout)
                 title = " · ".join(filter(None, [translation.meta.title, layout_label(
-                    labels.labels(project.theme, lang), layout)]))
+                    words(lang), layout)]))
                 found[path] = Target(path, "document", slug, lang, title)
     for spec in project.packs.values():
         for lang in project.languages:

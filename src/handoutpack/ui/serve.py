@@ -39,7 +39,7 @@ IDLE_SECONDS = 60
 class Handler(BaseHTTPRequestHandler):
     """GET / (the list), /view/<path> (a target's pages), /state/<path> (JSON: its version,
     pages and problem, rebuilt if needed), /events/<path> (the same state as server-sent events,
-    at once and after each change), /page/<n>/<path>?v=<version> (PNG), /pdf/<path>."""
+    at once and after each change), /page/<n>/<path>?v=<version> (JPEG), /pdf/<path>."""
 
     preview: Preview
     workbench: workbench.Workbench
@@ -89,7 +89,7 @@ class Handler(BaseHTTPRequestHandler):
                 version = url.query.removeprefix("v=")
                 image = self.preview.page_image(path, int(number), version) \
                     if PAGE_NUMBER.fullmatch(number) else None  # not '²', nor 5,000 digits
-                return self._send_or_404(image, "image/png", cache=True)
+                return self._send_or_404(image, "image/jpeg", cache=True)
             if route == "pdf":
                 render = self.preview.render(rest)
                 return self._send_or_404(render.pdf if render else None, "application/pdf")
