@@ -6,6 +6,8 @@ Boxes here are (x0, top, x1, bottom) in points from the page's top left, as pdfp
 
 from __future__ import annotations
 
+from collections import defaultdict
+
 Edges = tuple[float, float, float, float]
 
 TOUCH = 0.6
@@ -21,8 +23,7 @@ def cells(rects: list[dict], lines: list[dict]) -> list[Edges]:
     filled = [_edges(r) for r in rects if r.get("fill") and r["height"] > RULE]
     rules = [_edges(r) for r in rects if r["height"] <= RULE] + [
         _edges(line) for line in lines if line["height"] < TOUCH]
-    boxes = [box for box in filled if _beside(box, filled)]
-    borders = [rule for rule in rules if _beside(rule, rules)]
+    boxes, borders = _beside_another(filled), _beside_another(rules)
     tops = [(x0, bottom, x1) for x0, _, x1, bottom in boxes] + [
         (x0, top, x1) for x0, top, x1, _ in borders]
     for x0, top, x1, _ in borders:  # a row's cell: from its bottom border up to the row above
@@ -36,10 +37,29 @@ def _edges(item: dict) -> Edges:
     return item["x0"], item["top"], item["x1"], item["bottom"]
 
 
-def _beside(box: Edges, others: list[Edges]) -> bool:
-    """Whether another box of the same height meets `box` end to end: the next cell."""
-    x0, top, x1, bottom = box
-    return any(other is not box and abs(other[1] - top) < TOUCH
-               and abs(other[3] - bottom) < TOUCH
-               and (abs(other[0] - x1) < TOUCH or abs(other[2] - x0) < TOUCH)
-               for other in others)
+def _beside_another(boxes: list[Edges]) -> list[Edges]:
+    """The boxes another box of the same height meets end to end: the next cell. Looked up by
+    where their edges are (a page of rules or a QR code has thousands: not each against each)."""
+    starts: dict[tuple[int, int], list[Edges]] = defaultdict(list)
+    ends: dict[tuple[int, int], list[Edges]] = defaultdict(list)
+    for box in boxes:
+        starts[_place(box[0]), _place(box[1])].append(box)
+        ends[_place(box[2]), _place(box[1])].append(box)
+
+    def beside(box: Edges) -> bool:
+        x0, top, x1, bottom = box
+        near = [other for across in (-1, 0, 1) for down in (-1, 0, 1) for other in
+                starts.get((_place(x1) + across, _place(top) + down), [])
+                + ends.get((_place(x0) + across, _place(top) + down), [])]
+        return any(other is not box and abs(other[1] - top) < TOUCH
+                   and abs(other[3] - bottom) < TOUCH
+                   and (abs(other[0] - x1) < TOUCH or abs(other[2] - x0) < TOUCH)
+                   for other in near)
+
+    return [box for box in boxes if beside(box)]
+
+
+def _place(x: float) -> int:
+    """Where an edge is, in steps of TOUCH: edges less than TOUCH apart are at most a step
+    apart."""
+    return round(x / TOUCH)

@@ -11,6 +11,7 @@ from functools import cached_property
 from pathlib import Path
 
 from .cells import cells
+from .objects import page_objects
 from .read_before import PageStore, page_digests
 
 MM = 72 / 25.4
@@ -175,23 +176,27 @@ def read(path: Path, name: str | None = None, first: int | None = None,
 
 
 def _page(page, name: str, booklet: bool) -> Page:
+    from pdfplumber.utils import extract_words
+
     media = Box(*page.bbox)  # pdfplumber's boxes and objects share one space, from the top
     trim = Box(*(getattr(page, "trimbox", None) or page.bbox))
+    found = page_objects(page)
+    chars, rects, lines = found["char"], found["rect"], found["line"]
     words = [Word(w["text"], Box(w["x0"], w["top"], w["x1"], w["bottom"]), w["size"],
                   SUBSET_TAG.sub("", w["fontname"]), page.height - w["chars"][0]["matrix"][5])
-             for w in page.extract_words(x_tolerance=1.5, extra_attrs=["size", "fontname"],
-                                         return_chars=True)
+             for w in extract_words(chars, x_tolerance=1.5, extra_attrs=["size", "fontname"],
+                                    return_chars=True)
              if w["text"].strip()]
-    graphics = [Box(i["x0"], i["top"], i["x1"], i["bottom"]) for i in page.images]
-    graphics += [Box(c["x0"], c["top"], c["x1"], c["bottom"]) for c in page.curves]
+    graphics = [Box(i["x0"], i["top"], i["x1"], i["bottom"])
+                for i in found["image"] + found["curve"]]
     # QR codes are drawn as strokes, badges and panels as rectangles: the safe area counts them
     # (hairline rules apart); they sit on text on purpose, so the overlaps do not
-    strokes = [Box(r["x0"], r["top"], r["x1"], r["bottom"]) for r in page.rects + page.lines
-               if (r in page.lines or min(r["width"], r["height"]) > 0.2)
-               and max(r["width"], r["height"]) < 200]
-    fonts = {SUBSET_TAG.sub("", c["fontname"]) for c in page.chars if c["text"].strip()}
+    shapes = [r for r in rects if min(r["width"], r["height"]) > 0.2] + lines
+    strokes = [Box(r["x0"], r["top"], r["x1"], r["bottom"]) for r in shapes
+               if max(r["width"], r["height"]) < 200]
+    fonts = {SUBSET_TAG.sub("", c["fontname"]) for c in chars if c["text"].strip()}
     return Page(name, page.page_number, trim, media, lines_of(words), graphics, fonts, booklet,
-                strokes, _slide_frames(page), [Box(*c) for c in cells(page.rects, page.lines)])
+                strokes, _slide_frames(page, rects), [Box(*c) for c in cells(rects, lines)])
 
 
 def _holds(cell: Box, line: Box) -> bool:
@@ -201,13 +206,13 @@ def _holds(cell: Box, line: Box) -> bool:
             and cell.top <= (line.top + line.bottom) / 2 <= cell.bottom)
 
 
-def _slide_frames(page) -> list[Box]:
+def _slide_frames(page, rects: list[dict]) -> list[Box]:
     """The frames a portrait page shows slides in: 16:9 rectangles over a third as wide as the
     page, drawn with a border (a second 16:9 rectangle just inside: a box of text in a flyer's
     column may happen to be 16:9 too)."""
     if page.width >= page.height:
         return []
-    wide = [Box(r["x0"], r["top"], r["x1"], r["bottom"]) for r in page.rects
+    wide = [Box(r["x0"], r["top"], r["x1"], r["bottom"]) for r in rects
             if r["width"] > page.width / 3 and 1.7 < r["width"] / max(r["height"], 1) < 1.85]
     return [box for box in wide if any(_ring(box, other) for other in wide)]
 
