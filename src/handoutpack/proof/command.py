@@ -63,7 +63,7 @@ def proof_paths(known: Known, paths: list[tuple[Path, int | None]], report: Repo
         name = f"{label}: {name}" if label else name
         sources[name] = path
         work.append((path, contexts[lang], name, first, store))
-    for findings, pages in _map(_proof_one, work, jobs):
+    for findings, pages in _map(_proof_one, work, jobs, _file_size):
         report.findings += findings
         report.files += 1
         report.pages += pages
@@ -75,16 +75,23 @@ def _proof_one(item: tuple) -> tuple[list, int]:
     return proof_file(path, context, name, first=first, store=store)
 
 
-def _map(function, items: list, jobs: int | None):
-    """`function` over `items` in order, on `jobs` processes (one per core) when there are
-    enough items to be worth starting them."""
+def _file_size(item: tuple) -> int:
+    return item[0].stat().st_size
+
+
+def _map(function, items: list, jobs: int | None, size: Callable[[object], int]):
+    """`function` over `items`, the results in the items' order, on `jobs` processes (one per
+    core) when there are enough items to be worth starting them: the largest first (by
+    `size`), so that no process is left reading a long pack alone at the end."""
     workers = min(jobs or os.cpu_count() or 1, len(items))
     if workers < 2 or len(items) < 4:
         return map(function, items)
     from concurrent.futures import ProcessPoolExecutor
 
+    largest_first = sorted(range(len(items)), key=lambda index: -size(items[index]))
     with ProcessPoolExecutor(workers) as pool:  # pdfplumber is pure Python: one core a file
-        return list(pool.map(function, items, chunksize=2))
+        done = dict(zip(largest_first, pool.map(function, [items[i] for i in largest_first])))
+    return [done[index] for index in range(len(items))]
 
 
 def _name(path: Path, base: Path | None) -> str:
