@@ -86,3 +86,22 @@ def test_a_damaged_stored_page_is_parsed_again(tmp_path):
     for kept in (tmp_path / "read").iterdir():
         kept.write_bytes(b"not a page")
     assert list(read(source, store=store)) == first
+
+
+def test_files_are_read_largest_first_and_reported_in_their_order():
+    """On two processes, the largest first (a long pack read alone at the end leaves a core
+    idle); the results come back in the order the files were given."""
+    from handoutpack.proof.command import _map
+
+    items = [(name, size) for name, size in zip("abcdefg", (3, 90, 1, 40, 7, 200, 2))]
+    started = _map(_started_at, items, 2, size=lambda item: item[1])
+    assert [name for name, _ in started] == list("abcdefg")
+    order = sorted(started, key=lambda result: result[1])
+    assert order[0][0] in "fb" and order[-1][0] in "gc", order
+
+
+def _started_at(item: tuple) -> tuple[str, float]:
+    import time
+
+    time.sleep(0.05)
+    return item[0], time.monotonic()
