@@ -102,3 +102,16 @@ def test_thumbnails_drawn_on_workers_are_those_drawn_here(tmp_path):
         drawn = drawing_on(pool)(pdfs)
     assert drawn == list(first_pages(pdfs))
     assert len({data for data, _, _ in drawn}) == len(pdfs), "each PDF its own picture"
+
+
+def test_a_worker_starting_after_its_pools_folder_went_makes_it_again(tmp_path):
+    """Someone cleaned build/ while a build ran: the next worker to start (the packs' stage
+    starts new ones) makes the pool's folder again rather than dying as it starts."""
+    import os
+
+    from handoutpack.render.pool import WORKERS_DIR, _report_worker, _reported_workers
+
+    gone = tmp_path / ".cache" / "tmp" / "handoutpack-1-x"
+    _report_worker(str(gone))
+    assert (gone / WORKERS_DIR / str(os.getpid())).is_file()
+    assert _reported_workers(str(gone)) == {os.getpid()}

@@ -227,7 +227,9 @@ WORKERS_DIR = "workers"
 
 def _report_worker(temp: str) -> None:
     folder = Path(temp, WORKERS_DIR)
-    folder.mkdir(exist_ok=True)
+    # the pool's folder too, if it went (a user cleaning build/ while the build runs): the
+    # worker keeps its fonts there, and would die starting otherwise
+    folder.mkdir(parents=True, exist_ok=True)
     (folder / str(os.getpid())).touch()
 
 
