@@ -327,3 +327,20 @@ def test_the_matrix_is_made_in_the_projects_own_build_folder(make_project):
     assert json.loads(result.stdout)["files"] >= 2, result.output
     assert (project / "out/proof/a4/en/starter.pdf").is_file()
     assert not (project / "build").exists()
+
+
+def test_a_link_planted_where_the_proof_keeps_its_files_is_not_written_through(make_project,
+                                                                              tmp_path):
+    """build/ is not trusted: links to a folder of the user's, planted where the proof keeps
+    the files it reads and the flagged copies, are removed, and nothing is written there."""
+    project = make_project()
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (project / "build/proof").mkdir(parents=True)
+    for name in ("reading", "flagged"):
+        (project / "build/proof" / name).symlink_to(outside, target_is_directory=True)
+    result = CliRunner().invoke(cli, ["--project", str(project), "proof", "--variant", "a4",
+                                      "--format", "json"])
+    assert json.loads(result.stdout)["files"] >= 2, result.output
+    assert not list(outside.iterdir())
+    assert not (project / "build/proof/reading").exists()

@@ -7,6 +7,7 @@ import hashlib
 import os
 import resource
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from pathlib import Path
 
 from ..plan.selection import Selection
@@ -42,14 +43,20 @@ def language_of(path: Path, languages: Languages) -> str:
 
 
 def proof_paths(known: Known, paths: list[tuple[Path, int | None]], report: Report,
-                label: str = "", base: Path | None = None, jobs: int | None = None,
-                seen: set[str] | None = None, store: PageStore | None = None
+                label: str = "", base: Path | None = None, jobs: int | None = None
                 ) -> dict[str, Path]:
     """Proof each (PDF, first pages to read or None) into `report`, against what is `known`
-    of the project, on `jobs` processes; a file whose bytes were proofed before (in `seen`) is
-    not read again, nor a page the `store` holds. The names shown, with the files they stand
-    for."""
-    seen = set() if seen is None else seen
+    of the project, on `jobs` processes. The names shown, with the files they stand for."""
+    work, sources = _work(known, paths, label, base, set(), None)
+    _add(report, _map(_proof_one, work, jobs, _file_size))
+    return sources
+
+
+def _work(known: Known, paths: list[tuple[Path, int | None]], label: str, base: Path | None,
+          seen: set[str], store: PageStore | None) -> tuple[list[tuple], dict[str, Path]]:
+    """What _proof_one reads for each file, and the names shown with the files they stand
+    for: a file whose bytes were proofed before (in `seen`) is not read again, nor a page the
+    `store` holds."""
     contexts, sources, work = {}, {}, []
     for path, first in paths:
         digest = hashlib.sha256(path.read_bytes()).hexdigest()
@@ -63,11 +70,14 @@ def proof_paths(known: Known, paths: list[tuple[Path, int | None]], report: Repo
         name = f"{label}: {name}" if label else name
         sources[name] = path
         work.append((path, contexts[lang], name, first, store))
-    for findings, pages in _map(_proof_one, work, jobs, _file_size):
+    return work, sources
+
+
+def _add(report: Report, results: Iterable[tuple[list, int]]) -> None:
+    for findings, pages in results:
         report.findings += findings
         report.files += 1
         report.pages += pages
-    return sources
 
 
 def _proof_one(item: tuple) -> tuple[list, int]:
@@ -104,26 +114,104 @@ def _name(path: Path, base: Path | None) -> str:
 def run_matrix(root: Path, build_dir: Path, known: Known, variants: list[str],
                selection: Selection, profile: Path | None, recipients: Path | None,
                jobs: int | None, log: Callable[[str], None]) -> tuple[Report, dict[str, Path]]:
-    """Make each step of the matrix and proof it before the next one writes over it; the
-    sources are copied aside so that the contact sheet can show them afterwards."""
-    import shutil
+    """Make each step of the matrix and proof it while the next one builds; the sources of
+    the files with findings are copied aside so that the contact sheet can show them."""
     import tempfile
 
     report = Report(variants=[])
     sources: dict[str, Path] = {}
-    keep = matrix.proof_dir(build_dir, "flagged")
-    shutil.rmtree(keep, ignore_errors=True)
-    seen: set[str] = set()  # a file the step before made the same is not read again
-    with tempfile.TemporaryDirectory(prefix="handoutpack-proof-") as pages_read:
-        store = PageStore(Path(pages_read))  # outside build/: what it holds is unpickled
+    keep = _emptied(matrix.proof_dir(build_dir, "flagged"))
+    with tempfile.TemporaryDirectory(prefix="handoutpack-proof-") as pages_read, \
+            Readers(known, PageStore(Path(pages_read)),  # outside build/: it holds pickles
+                    matrix.proof_dir(build_dir, "reading"), jobs) as readers:
+        behind = None
         for step, made in matrix.steps(root, variants, selection, profile, recipients, jobs,
                                        log):
             report.variants.append(step.name)
-            before = len(report.findings)
-            shown = proof_paths(known, made, report, step.name, step.build_dir, jobs, seen,
-                                store)
-            _keep_flagged(report.findings[before:], shown, keep, sources)
+            ahead = readers.start(step, made)
+            if behind is not None:  # read while this step was built
+                readers.finish(behind, report, keep, sources)
+            behind = ahead  # read while the next step builds
+        if behind is not None:
+            readers.finish(behind, report, keep, sources)
     return report, sources
+
+
+@dataclass
+class Reading:
+    """A step's files being read: the futures of their findings in the files' order, and the
+    names shown with the files read (links to the step's outputs)."""
+
+    futures: list
+    shown: dict[str, Path]
+    links: Path
+
+
+class Readers:
+    """Processes that read each step of the matrix while the next step builds (its renders
+    leave a core idle between stages). They read links to the step's files: a build replaces
+    the files it changes (it never writes into one), so a link keeps what the step made."""
+
+    def __init__(self, known: Known, store: PageStore, links: Path, jobs: int | None):
+        from concurrent.futures import ProcessPoolExecutor
+
+        self.known, self.store, self.links = known, store, links
+        self.seen: set[str] = set()  # a file a step before made the same is not read again
+        self.steps = 0
+        self.pool = ProcessPoolExecutor(jobs or os.cpu_count() or 1)
+
+    def start(self, step: matrix.Step, made: list[tuple[Path, int | None]]) -> Reading:
+        folder = self.links / f"{self.steps:02d}"
+        self.steps += 1
+        linked = [(_linked(path, step.build_dir, folder), first) for path, first in made]
+        work, shown = _work(self.known, linked, step.name, folder, self.seen, self.store)
+        futures = {id(item): self.pool.submit(_proof_one, item)
+                   for item in sorted(work, key=_file_size, reverse=True)}
+        return Reading([futures[id(item)] for item in work], shown, folder)
+
+    def finish(self, reading: Reading, report: Report, keep: Path,
+               sources: dict[str, Path]) -> None:
+        """Wait for a step's findings, add them to `report`, keep copies of its flagged files."""
+        import shutil
+
+        before = len(report.findings)
+        _add(report, (future.result() for future in reading.futures))
+        _keep_flagged(report.findings[before:], reading.shown, keep, sources)
+        shutil.rmtree(reading.links, ignore_errors=True)
+
+    def __enter__(self) -> Readers:
+        _emptied(self.links)  # a killed proof's
+        return self
+
+    def __exit__(self, kind, error, trace) -> None:
+        import shutil
+
+        self.pool.shutdown(wait=True, cancel_futures=True)
+        shutil.rmtree(self.links, ignore_errors=True)
+
+
+def _emptied(folder: Path) -> Path:
+    """`folder` gone, to be made anew: a link planted in its place too (never written through)."""
+    import shutil
+
+    if folder.is_symlink():
+        folder.unlink()
+    shutil.rmtree(folder, ignore_errors=True)
+    return folder
+
+
+def _linked(path: Path, build_dir: Path, folder: Path) -> Path:
+    """A hard link to `path` in `folder`, where it stands in build_dir (its language folder
+    says the page's language); a copy where links cannot be made."""
+    import shutil
+
+    link = folder / path.relative_to(build_dir)
+    link.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        os.link(path, link)
+    except OSError:
+        shutil.copyfile(path, link)
+    return link
 
 
 def _keep_flagged(findings: list, shown: dict[str, Path], keep: Path,
