@@ -33,6 +33,10 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 SAMPLE = ("handoutpack.toml", "content", "templates", "styles")
+SAMPLE_FROM = Path(os.environ.get("HANDOUTPACK_BENCH_SAMPLE") or REPO)
+"""Where every benchmark copies the sample from: the repository, or a smaller project of the
+same shape (tests/test_benchmarks.py runs each script once on one, untimed, to keep them
+working as the code moves)."""
 EDITED_HANDOUT = "content/handouts/case-for-investors.en.md"
 EDITED_TEMPLATE = "templates/cover.html"
 
@@ -260,7 +264,7 @@ def scale_project(root: Path) -> Path:
 def copy_sample(target: Path) -> Path:
     target.mkdir(parents=True)
     for part in SAMPLE:
-        source = REPO / part
+        source = SAMPLE_FROM / part
         (shutil.copytree if source.is_dir() else shutil.copy)(source, target / part)
     return target
 

@@ -101,8 +101,9 @@ def covers_alone(project: Path, profile: Path, people: Path, out: Path, jobs: in
     script = textwrap.dedent(f"""
         from functools import partial
         from pathlib import Path
-        from handoutpack import build, config
-        from handoutpack.parallel import Pool
+        from handoutpack.project import loader
+        from handoutpack.render.pool import Pool
+        from handoutpack.render.stage import make_renderer
 
         def render(renderer, item):
             html, lang = item
@@ -111,7 +112,7 @@ def covers_alone(project: Path, profile: Path, people: Path, out: Path, jobs: in
 
         if __name__ == "__main__":
             project = loader.load(Path({str(project)!r}), profile=Path({str(profile)!r}))
-            with Pool(partial(build.make_renderer, project.render_settings), {jobs}) as pool:
+            with Pool(partial(make_renderer, project.render_settings), {jobs}) as pool:
                 for _ in pool.run(render, {saved!r}):
                     pass
     """)
