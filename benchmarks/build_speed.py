@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
-SAMPLE = ("handoutpack.toml", "content", "templates", "styles")
+SAMPLE = ("handoutpack.toml", "content", "templates", "styles", "translations")
 SAMPLE_FROM = Path(os.environ.get("HANDOUTPACK_BENCH_SAMPLE") or REPO)
 """Where every benchmark copies the sample from: the repository, or a smaller project of the
 same shape (tests/test_benchmarks.py runs each script once on one, untimed, to keep them

@@ -34,7 +34,7 @@ def small_sample(tmp_path_factory) -> Path:
     """The sample with one handout in its five languages, in one pack named as the sample's
     media pack (the one personal_packs.py and email_scale.py build)."""
     root = tmp_path_factory.mktemp("small-sample")
-    for part in ("templates", "styles"):
+    for part in ("templates", "styles", "translations"):
         shutil.copytree(REPO / part, root / part)
     for source in (REPO / "content/handouts").glob(f"{DOCUMENT}.*.md"):
         target = root / "content/handouts" / source.name
