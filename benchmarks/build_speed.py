@@ -277,9 +277,15 @@ def unique_renders(project: Path, folder: Path) -> tuple[list[Saved], list[Saved
             save_html(everything.values(), folder / "all"))
 
 
+def digest(text: str) -> str:
+    import hashlib
+
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
 def recorded_renders(project: Path, scratch: Path) -> tuple[list, dict]:
-    """The document renders of a full build, and every render it asks for by name: a build of
-    a copy of `project` in this process, with nothing reused, watched."""
+    """The document renders of a full build, and every render it asks for, by name and HTML:
+    a build of a copy of `project` in this process, with nothing reused, watched."""
     from handoutpack import build
     from handoutpack.project import loader
     from handoutpack.sources import content
@@ -294,7 +300,8 @@ def recorded_renders(project: Path, scratch: Path) -> tuple[list, dict]:
 
     def get(self, jobs):
         jobs = list(jobs)
-        seen.update((job.name, job) for job in jobs)
+        # by name and HTML: a deck's slides on their own and as a pack holds them share a name
+        seen.update(((job.name, digest(job.html)), job) for job in jobs)
         return real(self, jobs)
 
     rendering.Rendering.get = get  # in this process: the packs' own pages are seen on workers
@@ -398,7 +405,7 @@ def renders_named(project: Path, log: str, folder: Path) -> list[Saved]:
     """The HTML of the renders a `build -v` log names."""
     names = set(re.findall(r"^  rendered (.+?): ", log, re.M))
     everything = recorded_renders(project, folder / "scratch")[1]
-    return save_html([job for name, job in everything.items() if name in names], folder)
+    return save_html([job for (name, _), job in everything.items() if name in names], folder)
 
 
 def naive_packs(project: Path, out: Path) -> list[Saved]:
@@ -415,7 +422,8 @@ def naive_packs(project: Path, out: Path) -> list[Saved]:
     out.mkdir(exist_ok=True)
     files = []
     for pack in (p for p in planned.packs if not p.booklet):
-        cover = everything[f"cover of pack '{pack.spec.id}' ({pack.lang})"]
+        cover = next(job for (name, _), job in everything.items()
+                     if name == f"cover of pack '{pack.spec.id}' ({pack.lang})")
         pages = [cover.html, *(p.job.html for p in pack.parts)]
         head = pages[0].split("<body", 1)[0]
         bodies = [re.search(r"<body[^>]*>(.*)</body>", page, re.S)[1] for page in pages]
