@@ -115,3 +115,20 @@ def test_a_worker_starting_after_its_pools_folder_went_makes_it_again(tmp_path):
     _report_worker(str(gone))
     assert (gone / WORKERS_DIR / str(os.getpid())).is_file()
     assert _reported_workers(str(gone)) == {os.getpid()}
+
+
+def test_a_build_whose_temporary_folder_has_a_long_path_renders(make_project, tmp_path):
+    """A deep TMPDIR: the forkserver's socket, named in the temporary folder, would pass the
+    107 bytes a socket's path may take; the build renders all the same."""
+    import os
+    import sys
+
+    project = make_project()
+    deep = tmp_path / ("a-temporary-folder-deep-in-a-home-directory-" * 2) / "tmp"
+    deep.mkdir(parents=True)
+    assert len(str(deep)) > 110
+    result = subprocess.run([sys.executable, "-m", "handoutpack", "--project", str(project),
+                             "build", "-q"], capture_output=True, text=True,
+                            env={**os.environ, "TMPDIR": str(deep)}, timeout=300)
+    assert result.returncode == 0, result.stderr
+    assert (project / "build/en/documents/hello.pdf").is_file()

@@ -173,9 +173,32 @@ def _context() -> multiprocessing.context.BaseContext:
     (such as the build lock, which must go when this process goes, however it ends)."""
     if "forkserver" not in multiprocessing.get_all_start_methods():
         return multiprocessing.get_context("spawn")
+    _room_for_the_socket()
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(["handoutpack.render._forkserver", "weasyprint", "handoutpack.build"])
     return context
+
+
+SOCKET_PATH_ROOM = 100
+"""Bytes a Unix socket's path may take (107 on Linux, 103 on macOS), with a margin."""
+SOCKET_NAME = "/pymp-XXXXXXXX/listener-XXXXXXXX"
+"""Where multiprocessing puts the forkserver's socket, in the system's temporary folder."""
+
+
+def _room_for_the_socket() -> None:
+    """The forkserver's socket in /tmp when the temporary folder's path is too long to name a
+    socket in (a deep TMPDIR): multiprocessing keeps its folder for the whole process from its
+    first use, and would fail there with 'AF_UNIX path too long' (Python 3.13 does this)."""
+    from multiprocessing import util
+
+    fits = len(tempfile.gettempdir()) + len(SOCKET_NAME) < SOCKET_PATH_ROOM
+    if fits or not Path("/tmp").is_dir():
+        return
+    chosen, tempfile.tempdir = tempfile.tempdir, "/tmp"
+    try:
+        util.get_temp_dir()  # made and kept now: in /tmp
+    finally:
+        tempfile.tempdir = chosen
 
 
 class Inline:
