@@ -316,6 +316,7 @@ def test_a_paragraphs_last_word_alone_before_the_next_paragraph_is_no_finding(tm
     assert "first-line" in checks_found(pdf(tmp_path, kept_whole, "kept-whole.pdf"))
 
 
+@pytest.mark.slow
 def test_the_matrix_is_made_in_the_projects_own_build_folder(make_project):
     """A project whose config moves its build folder (paths.build) finds the proof's builds
     there, and no build/ folder appears beside it."""
@@ -329,6 +330,7 @@ def test_the_matrix_is_made_in_the_projects_own_build_folder(make_project):
     assert not (project / "build").exists()
 
 
+@pytest.mark.slow
 def test_a_link_planted_where_the_proof_keeps_its_files_is_not_written_through(make_project,
                                                                               tmp_path):
     """build/ is not trusted: links to a folder of the user's, planted where the proof keeps

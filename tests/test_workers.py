@@ -10,6 +10,7 @@ import io
 import subprocess
 
 import pikepdf
+import pytest
 
 from handoutpack.render.engine import Renderer
 
@@ -117,6 +118,7 @@ def test_a_worker_starting_after_its_pools_folder_went_makes_it_again(tmp_path):
     assert _reported_workers(str(gone)) == {os.getpid()}
 
 
+@pytest.mark.slow
 def test_a_build_whose_temporary_folder_has_a_long_path_renders(make_project, tmp_path):
     """A deep TMPDIR: the forkserver's socket, named in the temporary folder, would pass the
     107 bytes a socket's path may take; the build renders all the same."""
