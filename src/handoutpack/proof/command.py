@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import os
 import resource
+from collections import deque
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -124,17 +125,22 @@ def run_matrix(root: Path, build_dir: Path, known: Known, variants: list[str],
     with tempfile.TemporaryDirectory(prefix="handoutpack-proof-") as pages_read, \
             Readers(known, PageStore(Path(pages_read)),  # outside build/: it holds pickles
                     matrix.proof_dir(build_dir, "reading"), jobs) as readers:
-        behind = None
+        reading: deque[Reading] = deque()  # read while the next steps build
         for step, made in matrix.steps(root, variants, selection, profile, recipients, jobs,
                                        log):
             report.variants.append(step.name)
-            ahead = readers.start(step, made)
-            if behind is not None:  # read while this step was built
-                readers.finish(behind, report, keep, sources)
-            behind = ahead  # read while the next step builds
-        if behind is not None:
-            readers.finish(behind, report, keep, sources)
+            reading.append(readers.start(step, made))
+            while len(reading) > STEPS_AHEAD:
+                readers.finish(reading.popleft(), report, keep, sources)
+        while reading:
+            readers.finish(reading.popleft(), report, keep, sources)
     return report, sources
+
+
+STEPS_AHEAD = 3
+"""Steps of the matrix built while the readers have yet to finish the oldest: a personalised
+step takes seconds and its neighbours minutes, so waiting for the step just before would leave
+the readers idle while the next long build runs."""
 
 
 @dataclass
