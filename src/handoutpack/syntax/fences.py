@@ -1,5 +1,6 @@
 """Code fences with attributes after the language, as Starlight, Docusaurus and MkDocs write them
-(```` ```astro title="src/pages/index.astro" {3-5} ````, ```` ```js showLineNumbers ````): the
+(```` ```astro title="src/pages/index.astro" {3-5} ````, ```` ```js showLineNumbers ````), and
+Hugo's in braces (```` ```md {file="content/example.md"} ````): the
 language is kept, the title prints as the block's caption and highlighted lines are marked.
 Python-Markdown's fences take only a bare language, and read these as text; nor do they nest in
 list items (as Starlight's <Steps> write them), which these do, whatever their info string."""
@@ -32,8 +33,8 @@ def highlighted(info: str) -> set[int]:
 
 
 def block(lang: str, info: str, code: list[str]) -> str:
-    args = attributes(RANGES.sub(" ", info))
-    title = args.get("title") or args.get("filename") or ""
+    args = attributes(RANGES.sub(" ", info).strip().removeprefix("{").removesuffix("}"))
+    title = args.get("title") or args.get("filename") or args.get("file") or ""
     marked = highlighted(info)
     rows = [f'<mark class="code-line">{html.escape(line)}</mark>' if number in marked
             else html.escape(line) for number, line in enumerate(code, 1)]
@@ -48,8 +49,9 @@ class AttributedFences(Preprocessor):
         while index < len(lines):
             match = OPENING.match(lines[index])
             nested = match is not None and len(match["indent"].expandtabs(4)) >= 4
-            if match is None or not (nested or match["info"]) or (match["info"] or "").startswith(
-                    "{"):  # a bare fence or `{ .lang }`: fenced_code's own
+            if match is None or not (nested or match["info"]) or (
+                    not match["lang"] and (match["info"] or "").startswith("{")):
+                # a bare fence or `{ .lang }`: fenced_code's own (Hugo's `md {file=...}` is ours)
                 result.append(lines[index])
                 index += 1
                 continue
