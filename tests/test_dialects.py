@@ -161,6 +161,38 @@ def test_fence_attributes_keep_the_language_print_the_title_and_mark_lines():
     assert '<h2 id="page">' in page and "<script" not in page
 
 
+
+def test_a_hugo_fence_with_its_attributes_in_braces_after_the_language_stays_code():
+    """Hugo's docs write ```` ```md {file="content/example.md"} ````: Python-Markdown's fences
+    take `{...}` only without a language, and read this one as text up to the next fence
+    (its `+++` lines and the heading after it printed as prose)."""
+    page = html('## Manual summary\n\n```md {file="content/example.md"}\n+++\n'
+                "title: 'Example'\n+++\n\nThis is the first paragraph.\n```\n\n"
+                "## Comparison\n\nText.\n")
+    assert '<p class="code-title"><code>content/example.md</code></p>' in page
+    assert '<code class="language-md">+++\ntitle: \'Example\'\n+++' in page
+    assert '<h2 id="comparison">' in page and "```" not in page and "{file" not in page
+
+
+@pytest.mark.parametrize("lang, source, kind, title", [
+    ("en", "> [!NOTE]\n> Place the divider on its own line.\n", "note", "Note"),
+    ("fr", "> [!WARNING]\n> Ne coupez pas le bloc.\n> Deux lignes.\n", "warning", "Avertissement"),
+    ("en", "> [!tip]- A title of its own\n> Folded there.\n", "tip", "A title of its own"),
+    ("en", "> [!example]\n> A kind GitHub does not have.\n", "note", "Example"),
+])
+def test_github_alerts_print_as_titled_boxes(lang, source, kind, title):
+    """GitHub's alerts (Hugo and Obsidian read them too) printed `[!NOTE]` as written."""
+    page = html(f"## Page\n\nBefore.\n\n{source}\nAfter.\n", lang=lang)
+    assert f'<div class="block {kind}">' in page, page
+    assert f'<p class="block-title">{title}</p>' in page, page
+    assert "[!" not in page and "&gt;" not in page and "<blockquote>" not in page
+    assert "<p>After.</p>" in page
+
+
+def test_an_alert_written_in_a_code_block_stays_code():
+    page = html("## Page\n\n```md\n> [!NOTE]\n> Shown as written.\n```\n")
+    assert "&gt; [!NOTE]" in page and "block note" not in page
+
 # ---------------------------------------------------------------- the corpus, built
 
 LANGS = ["en", "fr", "es", "ru", "ja", "zh", "ko", "hi", "ar"]

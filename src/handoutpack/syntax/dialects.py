@@ -7,11 +7,11 @@ from __future__ import annotations
 
 import re
 
-from . import admonitions, hugo, mdn, mdx
+from . import admonitions, alerts, hugo, mdn, mdx
 from .attributes import protect_from_jinja as protect_attribute_lists
 from .prose import Notes, Page, code_ranges
 
-DIALECTS = (hugo, mdx, mdn, admonitions)
+DIALECTS = (hugo, mdx, mdn, admonitions, alerts)
 OPENERS = re.compile(r"\{[{%#]")
 OURS = re.compile(r"\{\{-?\s*(?:org|event|pack|audience|lang)\b")
 """In code, `{{ org.name }}` is still ours: it names what content may refer to."""
