@@ -319,3 +319,27 @@ def test_a_links_words_are_never_kept_together_in_a_span_of_their_own():
     page = typeset(band, "en", Typography())
     assert '<a href="https://example.org/slides">a link</a>' in page
     assert '<a href="#guide">the whole guide</a>' in page
+
+
+@pytest.mark.slow
+def test_a_boxs_title_is_never_left_alone_at_the_foot_of_a_page(make_project):
+    """Boxes of three lines (too few to split) after paragraphs of every length, so that some
+    title falls near a page's foot:
+    each title stands on the same page as its first line (it stood alone under the last
+    paragraph of a page of Hugo's docs, its text on the next)."""
+    sentence = "Savings groups keep records that members read aloud at each meeting. "
+    parts = [f"{sentence * (1 + 3 * n % 11)}\n\n::: {{.warning title=\"Mind {n}\"}}\n"
+             f"Box {n} says this. {sentence * 2}\n:::\n" for n in range(40)]  # 3 lines: unsplit
+    project = make_project({"content/handouts/hello.en.md":
+                            "---\ntitle: Hello\nkind: handout\n---\n## Boxes\n\n" + "\n".join(parts)})
+    assert invoke(project, "build", "-q").exit_code == 0
+    pdf = project / "build/en/documents/hello.pdf"
+    pages = len(reader(pdf).pages)
+    assert pages >= 3
+    for number in range(1, pages + 1):
+        lines = [text for _, text in text_lines(pdf, number)]
+        for index, line in enumerate(lines):
+            if line.upper().startswith("MIND "):
+                box = line.split()[-1]
+                assert index + 1 < len(lines) and lines[index + 1].startswith(f"Box {box}"), (
+                    number, lines[index:])
