@@ -1,7 +1,6 @@
 """Pages read before: a page whose PDF objects are the same as a page the proof has read already
 (the pages a profile leaves as they were, a document's pages inside its pack) is not parsed
-again. pdfplumber's parse is most of the proof's time, and a profile changes only a pack's cover
-and contact page.
+again: parsing a page's content (pdfminer's interpreter) is most of reading it.
 
 A page is known by a digest of what it draws: its boxes, its content streams and, through its
 resources, every image and form it uses and the face of every font (its name without the subset
