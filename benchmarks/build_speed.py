@@ -323,11 +323,11 @@ def pack_pages(loaded, planned) -> None:
     on its workers, are asked for here, where Rendering.get is watched."""
     from handoutpack.assemble import stage as assembly
     from handoutpack.render import stage as rendering
-    from handoutpack.store.outputs import CACHE_DIR
+    from handoutpack.build import cache_spec
     from handoutpack.render.pool import Inline
 
     renderer = rendering.make_renderer(loaded.render_settings)
-    spec = rendering.CacheSpec(loaded.build_dir / CACHE_DIR, True, loaded.root, renderer.options)
+    spec = cache_spec(loaded, reuse=True)
     inline = rendering.Rendering(loaded.render_settings, spec, Inline(renderer), rendering.Reporter())
     renders = rendering.Renders(inline.get(planned.jobs()), inline.cache)
     for pack in planned.packs:

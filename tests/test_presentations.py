@@ -203,6 +203,24 @@ def test_an_overflowing_slide_is_reported_and_kept(make_project):
         "/Slide1", "/Slide2", "/Slide3", "/Slide4"]
 
 
+def test_slides_are_one_render_whatever_the_paper(make_project):
+    """A deck's slides have a page of their own: built on A4, then on Letter, the slides are
+    taken from the cache, the same bytes, and the handout pages around them are made anew."""
+    project = talk_project(make_project)
+    slides = project / "build" / "en" / "slides" / "saving-groups.pdf"
+    handout = project / "build" / "en" / "handouts" / "saving-groups.pdf"
+    first = invoke(project, "build", "-v", "--lang", "en", "--paper", "a4")
+    assert first.exit_code == 0, first.output
+    on_a4, handout_a4 = slides.read_bytes(), handout.read_bytes()
+    second = invoke(project, "build", "-v", "--lang", "en", "--paper", "letter")
+    assert second.exit_code == 0, second.output
+    rendered = set(re.findall(r"^  rendered (.+?): ", second.stderr, re.M))
+    assert "content/presentations/saving-groups.en.md (slides)" not in rendered
+    assert "content/presentations/saving-groups.en.md (slide-handout)" in rendered
+    assert slides.read_bytes() == on_a4 and handout.read_bytes() != handout_a4
+    assert reader(handout).pages[0].mediabox[2:] == [612, 792], "Letter: 8.5 by 11 inches"
+
+
 @pytest.mark.slow
 def test_pack_shows_handout_pages_by_default_with_true_contents(make_project):
     project = talk_project(make_project)

@@ -319,7 +319,7 @@ def test_a_paragraphs_last_word_alone_before_the_next_paragraph_is_no_finding(tm
 @pytest.mark.slow
 def test_the_matrix_is_made_in_the_projects_own_build_folder(make_project):
     """A project whose config moves its build folder (paths.build) finds the proof's builds
-    there, and no build/ folder appears beside it."""
+    there, and no build/ folder appears beside it; the variants share one render cache."""
     from conftest import MINIMAL_CONFIG
 
     project = make_project({"handoutpack.toml": MINIMAL_CONFIG + '\n[paths]\nbuild = "out"\n'})
@@ -328,6 +328,9 @@ def test_the_matrix_is_made_in_the_projects_own_build_folder(make_project):
     assert json.loads(result.stdout)["files"] >= 2, result.output
     assert (project / "out/proof/a4/en/starter.pdf").is_file()
     assert not (project / "build").exists()
+    # the variants keep their renders in one cache (a deck's slides are the same on each paper)
+    assert list((project / "out/proof/.cache/renders").rglob("*"))
+    assert not (project / "out/proof/a4/.cache/renders").exists()
 
 
 @pytest.mark.slow

@@ -17,7 +17,7 @@ from .project.config import Project, with_printing
 from .sources.content import Document
 from .errors import HandoutpackError, Problem, Problems, warning
 from .store.outputs import TEMP_DIR, Output, Staging, save, write_manifest
-from .store.outputs import ensure_space
+from .store.outputs import cache_folder, ensure_space
 from .store.lock import build_lock
 from .render.pool import Pool, default_jobs
 from .plan.jobs import Plan, plan, source_name
@@ -26,7 +26,6 @@ from .progress import Reporter
 from .publish.thumbnails import first_page, first_pages
 from .render.engine import Renderer
 from .render.stage import (
-    CACHE_DIR,
     CacheSpec,
     Renders,
     Rendering,
@@ -59,7 +58,7 @@ class Made:
 
 
 def cache_spec(project: Project, reuse: bool) -> CacheSpec:
-    return CacheSpec(project.build_dir / CACHE_DIR, reuse, project.root,
+    return CacheSpec(cache_folder(project.folders), reuse, project.root,
                      make_renderer(project.render_settings).options)
 
 

@@ -18,7 +18,7 @@ from .store.digests import code_digest, key
 from .errors import Problem, Problems
 from .project.config import Project
 from .plan.selection import Selection
-from .store.outputs import CACHE_DIR, TEMP_DIR, Output, Staging, published_state
+from .store.outputs import TEMP_DIR, Output, Staging, cache_folder, published_state
 from .store.lock import build_lock, remove_dead_builds_folders
 from .progress import Reporter
 from .markup.theme import builtin_dir
@@ -116,7 +116,7 @@ class Unchanged:
     def __init__(self, project: Project, selection: Selection, strict: bool,
                  pdf_variant: str | None, publishing: bool = True):
         self.build_dir = project.build_dir
-        self.cache = Cache(project.build_dir / CACHE_DIR, root=project.root)
+        self.cache = Cache(cache_folder(project.folders), root=project.root)
         self.entry = key("build", code_digest(), repr(project), repr(selection), str(strict),
                          str(pdf_variant), str(publishing),
                          os.environ.get("SOURCE_DATE_EPOCH", ""),

@@ -154,6 +154,14 @@ def _start(planned: Planned, started: Callable[[Job], None]) -> None:
             started(job)
 
 
+def slide_printing(printing: Printing) -> Printing:
+    """What slides take of the print options: their page is their own, whatever the paper
+    (duplex and booklets are the paper's too), so one render of a deck's slides serves every
+    paper a build asks for: the proof's variants share it."""
+    return Printing(paper=paper.SLIDE, print_ready=printing.print_ready,
+                    pdf_variant=printing.pdf_variant)
+
+
 def booklet_pages(printing: Printing) -> Printing:
     """A booklet's pages are half its sheet; print-ready, the sheets get bleed and marks."""
     return replace(printing, paper=paper.BOOKLET[printing.paper][0],
@@ -282,6 +290,8 @@ def deck_job(planning: Planning, translation: Translation, slides: list[decks.Sl
     """The render job for one layout of a deck (slides.html, slide-handout.html...);
     `in_pack` leaves the page numbers of handout and notes pages to the pack; `frame_lang`
     is the language of the words around the slides' own text (the pack's)."""
+    if template == "slides.html":
+        printing = slide_printing(printing)
     return _job(planning, translation, template, printing, note_lang, slides=slides,
                 event=event, slide_link=SLIDE_LINK, numbered_by_pack=in_pack,
                 frame_lang=frame_lang)

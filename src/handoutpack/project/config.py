@@ -55,6 +55,9 @@ class Project:
     template_dirs: tuple[Path, ...] = ()
     style_dirs: tuple[Path, ...] = ()
     build_dir: Path = Path("build")
+    cache_dir: Path | None = None
+    """Where builds keep renders between runs; None: build_dir/.cache. The proof's paper
+    variants, each built into a folder of its own, share one."""
     allow_remote: bool = False
     max_image_pixels: int = 50_000_000
     """Images larger than this are refused: decoding one takes memory by the pixel."""
@@ -98,7 +101,8 @@ class Project:
     @property
     def folders(self) -> Folders:
         return Folders(self.root, self.content_dir, self.build_dir, self.emails_dir,
-                       self.config_path, self.template_dirs, self.style_dirs, self.site_root)
+                       self.config_path, self.template_dirs, self.style_dirs, self.site_root,
+                       self.cache_dir)
 
     @property
     def langs(self) -> Languages:

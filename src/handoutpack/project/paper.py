@@ -12,8 +12,13 @@ PAGE_MM = {
     "A5": (148.0, 210.0),
     "Letter": (215.9, 279.4),
     "Half-letter": (139.7, 215.9),
+    "Slide": (1280 * 25.4 / 96, 720 * 25.4 / 96),
 }
-"""Width and height of every page size, booklet pages included."""
+"""Width and height of every page size, booklet pages and slides included."""
+
+SLIDE = "Slide"
+"""A deck's slides have a page of their own (1280 by 720 CSS pixels, styles/slides.css),
+whatever paper the build prints on."""
 
 BOOKLET = {"A4": ("A5", "A4"), "A5": ("A5", "A4"), "Letter": ("Half-letter", "Letter")}
 """A pack's paper → (its booklet's page size, the sheet two such pages are printed on)."""

@@ -34,6 +34,9 @@ class Folders:
     styles: tuple[Path, ...] = ()
     site_root: Path | None = None
     """Where paths starting with '/' start ([paths] site_root); the project folder when None."""
+    cache: Path | None = None
+    """Where builds keep renders and layouts for the next; None: the build folder's own
+    (store.outputs.cache_folder)."""
 
     def shown(self, path: Path) -> str:
         """`path` as messages name it: inside the project, from its folder."""

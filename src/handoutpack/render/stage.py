@@ -14,7 +14,7 @@ from ..markup import templates
 from ..store.cache import Cache, Kept, Miss
 from ..store.digests import code_digest, file_digest, key
 from ..project.parts import Folders, RenderSettings
-from ..store.outputs import CACHE_DIR
+from ..store.outputs import cache_folder
 from .pool import Inline, Pool
 from ..plan.jobs import Job, Planned
 from ..progress import Reporter
@@ -195,7 +195,7 @@ def _place(renderer: Renderer | None, item: tuple[str, Rendered, Rendered]) -> R
 
 def kept_pages(folders: Folders, reuse: bool = True) -> Kept:
     """The typeset pages of earlier builds (memos.building)."""
-    return Kept(Cache(folders.build / CACHE_DIR, reuse=reuse, root=folders.root), "pages")
+    return Kept(Cache(cache_folder(folders), reuse=reuse, root=folders.root), "pages")
 
 
 def overflow_warnings_cached(cache: Cache, slides: Rendered) -> list[str]:

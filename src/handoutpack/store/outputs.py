@@ -13,6 +13,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from ..project.config import PRESENTATION_LAYOUTS
+from ..project.parts import Folders
 from ..errors import HandoutpackError
 from .memos import memo
 from .writing import unwritable, write_atomic
@@ -46,6 +47,12 @@ and email outboxes."""
 LAYOUT_FOLDERS = {"document": "documents", "slides": "slides", "handout": "handouts",
                   "notes": "notes"}
 """Where each layout of a document goes in build/<lang>/; a presentation is built in three."""
+
+
+def cache_folder(folders: Folders) -> Path:
+    """Where a build keeps renders and layouts for the next: build/.cache, unless the caller
+    shares one between build folders."""
+    return folders.cache or folders.build / CACHE_DIR
 
 
 def layouts(kind: str) -> tuple[str, ...]:
