@@ -417,6 +417,11 @@ def test_text_closer_than_5mm_to_the_trim_is_found():
     ((page, text),) = preflight.text_near_trim(near)  # the letters within 5 mm of the edge
     assert page == 1 and text and "Cut off".startswith(text)
     assert preflight.text_near_trim(safe) == []
+    # a page of text well inside, and a page number run into the foot's 5 mm
+    footed = weasyprint.HTML(string="<style>@page { size: A5; margin: 20mm; bleed: 3mm;"
+                                    " @bottom-right { content: '7'; margin-bottom: -17mm } }"
+                                    "</style>" + "<p>Well inside the page.</p>" * 10).write_pdf()
+    assert preflight.text_near_trim(footed) == [(1, "7")]
 
 
 BOOKLET_CONFIG = CONFIG + """

@@ -116,6 +116,11 @@ def rgb_left(pdf: bytes) -> list[str]:
     return list(dict.fromkeys(found))
 
 
+RGB_OPERATORS = "rg RG cs CS sh Do"
+"""The operators that can bring RGB onto a page: only these are parsed (pikepdf leaves the
+rest, most of a page, in C++)."""
+
+
 def _rgb_on(stream, resources, seen: set) -> list[str]:
     if stream.objgen != (0, 0) and stream.objgen in seen:
         return []
@@ -124,9 +129,7 @@ def _rgb_on(stream, resources, seen: set) -> list[str]:
     group = stream.get(Name.Group)
     if group is not None and _is_rgb(group.get(Name.CS)):
         found.append("a transparency group in RGB")
-    for instruction in pikepdf.parse_content_stream(stream):
-        if isinstance(instruction, pikepdf.ContentStreamInlineImage):
-            continue
+    for instruction in pikepdf.parse_content_stream(stream, RGB_OPERATORS):
         operator = str(instruction.operator)
         if operator in ("rg", "RG"):
             found.append("text or shapes in RGB")
@@ -207,6 +210,9 @@ def text_near_trim(pdf: bytes, safe_mm: float = SAFE_MM) -> list[tuple[int, str]
             page = document[index]
             left, bottom, right, top = page.get_trimbox()
             text = page.get_textpage()
+            inner = (left + safe, bottom + safe, right - safe, top - safe)
+            if all(_within(text.get_rect(line), inner) for line in range(text.count_rects())):
+                continue  # every run of text is clear: no need to look at each character
             near = []
             for char in range(text.count_chars()):
                 x0, y0, x1, y1 = text.get_charbox(char)
@@ -222,9 +228,19 @@ def text_near_trim(pdf: bytes, safe_mm: float = SAFE_MM) -> list[tuple[int, str]
     return found
 
 
+def _within(box: tuple[float, float, float, float],
+            area: tuple[float, float, float, float]) -> bool:
+    """Whether `box` (left, bottom, right, top) lies inside `area`. pdfium's text rectangles
+    are its characters' boxes run together, so characters inside one are inside too."""
+    return (box[0] >= area[0] and box[1] >= area[1] and box[2] <= area[2]
+            and box[3] <= area[3])
+
+
 RICH_BLACK_K = 0.5
 """Text with at least this much black, and other inks besides, is rich black."""
 TEXT_SHOWING = {"Tj", "TJ", "'", '"'}
+INK_OPERATORS = "q Q k g rg cs sc scn Do " + " ".join(TEXT_SHOWING)
+"""The operators that set the fill colour, save or restore it, or show text."""
 
 
 def rich_black_text(pdf: bytes) -> list[tuple[int, str]]:
@@ -244,9 +260,7 @@ def _rich_text(stream, resources, seen: set) -> list[str]:
         return []
     seen.add(stream.objgen)
     found, fill, saved, space = [], None, [], None
-    for instruction in pikepdf.parse_content_stream(stream):
-        if isinstance(instruction, pikepdf.ContentStreamInlineImage):
-            continue
+    for instruction in pikepdf.parse_content_stream(stream, INK_OPERATORS):
         operator, operands = str(instruction.operator), instruction.operands
         if operator == "q":
             saved.append((fill, space))
