@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 import tomllib
 from pathlib import Path
+from stat import S_ISREG
 
 import polib
 
@@ -80,8 +81,17 @@ def read_labels(root: Path, lang: str) -> dict[str, str]:
     """The translated labels of translations/<lang>/labels.po (fuzzy ones not: their English
     changed), keyed by label name; {} when there is no such file or it cannot be read."""
     target = po_path(root, lang)
-    if not target.is_file():
+    try:
+        info = target.stat()
+    except OSError:
         return {}
+    if not S_ISREG(info.st_mode):
+        return {}
+    return dict(_read_po(target, info.st_mtime_ns, info.st_size))
+
+
+@memo("inputs", maxsize=16)  # a build asks for a language's labels once a layout: 800 times
+def _read_po(target: Path, modified: int, size: int) -> dict[str, str]:
     try:
         po = polib.pofile(str(target))
     except (OSError, ValueError, UnicodeDecodeError):
