@@ -328,9 +328,37 @@ def test_the_matrix_is_made_in_the_projects_own_build_folder(make_project):
     assert json.loads(result.stdout)["files"] >= 2, result.output
     assert (project / "out/proof/a4/en/starter.pdf").is_file()
     assert not (project / "build").exists()
-    # the variants keep their renders in one cache (a deck's slides are the same on each paper)
-    assert list((project / "out/proof/.cache/renders").rglob("*"))
+    # the variants keep their renders in the project's cache (a deck's slides are the same on
+    # every paper, and a build on A4 before the proof has rendered its A4 pages)
+    assert list((project / "out/.cache/renders").rglob("*"))
     assert not (project / "out/proof/a4/.cache/renders").exists()
+
+
+def test_a_variants_build_reads_nothing_in_the_projects_build_folder(make_project):
+    """The proof builds each variant in build/proof/<variant>: what the other variants, the
+    readers' links and `handoutpack build` write in build/ is no input of it (else each step
+    would plan and check anew), and its renders go to build/.cache."""
+    import dataclasses
+
+    from handoutpack.pipeline import Unchanged
+    from handoutpack.plan.inputs import setting
+    from handoutpack.plan.selection import Selection
+    from handoutpack.project import loader
+    from handoutpack.store.outputs import cache_folder
+
+    project = make_project()
+    loaded = loader.load(project)
+    variant = dataclasses.replace(loaded, build_dir=loaded.build_dir / "proof" / "a4",
+                                  build_root=loaded.build_dir)
+    before = (setting(variant.folders, variant), Unchanged(variant, Selection(), False, None).entry)
+    for stray in ("en/starter.pdf", "proof/letter/en/starter.pdf", "proof/reading/00/x.pdf"):
+        (loaded.build_dir / stray).parent.mkdir(parents=True, exist_ok=True)
+        (loaded.build_dir / stray).write_bytes(b"%PDF-1.7 made by another step")
+    assert (setting(variant.folders, variant),
+            Unchanged(variant, Selection(), False, None).entry) == before
+    assert cache_folder(variant.folders) == loaded.build_dir / ".cache"
+    (project / "logo-new.svg").write_text("<svg/>")  # a file of the project still counts
+    assert setting(variant.folders, variant) != before[0]
 
 
 @pytest.mark.slow

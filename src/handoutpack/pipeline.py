@@ -120,7 +120,7 @@ class Unchanged:
         self.entry = key("build", code_digest(), repr(project), repr(selection), str(strict),
                          str(pdf_variant), str(publishing),
                          os.environ.get("SOURCE_DATE_EPOCH", ""),
-                         *(_files_digest(folder, project.build_dir) for folder in (
+                         *(_files_digest(folder, project.folders.outputs) for folder in (
                              project.root, builtin_dir("templates"), builtin_dir("styles"))))
 
     def recall(self) -> tuple[list[Output], list[Problem], int] | None:

@@ -28,7 +28,7 @@ def setting(folders: Folders, config: object) -> str:
             builtin_dir("templates"), builtin_dir("styles")]
     sources = folders.content.resolve()
     listing = [line for top in dict.fromkeys(f.resolve() for f in tops)
-               for line in _listing(top, folders.build.resolve(), sources)]
+               for line in _listing(top, folders.outputs.resolve(), sources)]
     return key("setting", code_digest(), repr(config), os.environ.get("SOURCE_DATE_EPOCH", ""),
                *listing)
 

@@ -55,9 +55,10 @@ class Project:
     template_dirs: tuple[Path, ...] = ()
     style_dirs: tuple[Path, ...] = ()
     build_dir: Path = Path("build")
-    cache_dir: Path | None = None
-    """Where builds keep renders between runs; None: build_dir/.cache. The proof's paper
-    variants, each built into a folder of its own, share one."""
+    build_root: Path | None = None
+    """The project's build folder (paths.build) when build_dir is a folder inside it: the
+    proof builds each paper variant in build/proof/<variant>, and they share build/'s
+    cache (a deck's slides are the same on every paper). None: build_dir is."""
     allow_remote: bool = False
     max_image_pixels: int = 50_000_000
     """Images larger than this are refused: decoding one takes memory by the pixel."""
@@ -102,7 +103,7 @@ class Project:
     def folders(self) -> Folders:
         return Folders(self.root, self.content_dir, self.build_dir, self.emails_dir,
                        self.config_path, self.template_dirs, self.style_dirs, self.site_root,
-                       self.cache_dir)
+                       self.build_root)
 
     @property
     def langs(self) -> Languages:

@@ -34,9 +34,15 @@ class Folders:
     styles: tuple[Path, ...] = ()
     site_root: Path | None = None
     """Where paths starting with '/' start ([paths] site_root); the project folder when None."""
-    cache: Path | None = None
-    """Where builds keep renders and layouts for the next; None: the build folder's own
-    (store.outputs.cache_folder)."""
+    build_root: Path | None = None
+    """The project's build folder (paths.build) when `build` is a folder inside it (the
+    proof's variants, build/proof/<variant>); None: `build` is."""
+
+    @property
+    def outputs(self) -> Path:
+        """The folder of everything builds write: never read as an input, and where builds keep
+        what they render for the next (store.outputs.cache_folder)."""
+        return self.build_root or self.build
 
     def shown(self, path: Path) -> str:
         """`path` as messages name it: inside the project, from its folder."""

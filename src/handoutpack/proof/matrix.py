@@ -12,7 +12,6 @@ from pathlib import Path
 from ..plan.selection import Selection
 from ..project import loader
 from ..project.parts import Mail, RenderSettings
-from ..store.outputs import CACHE_DIR
 
 PROOF_DIR = "proof"
 
@@ -61,8 +60,8 @@ def steps(root: Path, variants: list[str], selection: Selection, profile: Path |
                 continue
             loaded = loader.load(root, None, VARIANTS[variant], with_profile)
             build_dir = proof_dir(loaded.build_dir, variant)
-            project = dataclasses.replace(loaded, build_dir=build_dir, cache_dir=proof_dir(
-                loaded.build_dir, CACHE_DIR))  # slides are the same on every paper
+            project = dataclasses.replace(loaded, build_dir=build_dir,
+                                          build_root=loaded.build_dir)
             log(f"building {variant} ({who})")
             outputs, _ = build_and_publish(project, None, selection, jobs=jobs,
                                            publishing=False)  # the PDFs are what it reads

@@ -50,9 +50,9 @@ LAYOUT_FOLDERS = {"document": "documents", "slides": "slides", "handout": "hando
 
 
 def cache_folder(folders: Folders) -> Path:
-    """Where a build keeps renders and layouts for the next: build/.cache, unless the caller
-    shares one between build folders."""
-    return folders.cache or folders.build / CACHE_DIR
+    """Where a build keeps renders and layouts for the next: build/.cache (the project's build
+    folder's, for a build into a folder inside it)."""
+    return folders.outputs / CACHE_DIR
 
 
 def layouts(kind: str) -> tuple[str, ...]:
