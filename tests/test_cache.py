@@ -394,3 +394,34 @@ def _counting(started: list):
         return real(*args, **kwargs)
 
     return make
+
+
+def test_links_planted_in_the_cache_carry_no_write_and_no_deletion(make_project, tmp_path):
+    """build/ is not trusted: a link planted as build/.cache, or as a folder inside it, is never
+    written through, and pruning deletes nothing where it points (it would delete a user's
+    files untouched for 30 days)."""
+    import shutil
+
+    from handoutpack.store.cache import Cache
+
+    outside = tmp_path / "outside"
+    (outside / "ab").mkdir(parents=True)
+    keepsake = outside / "ab" / "holiday.jpg"
+    keepsake.write_bytes(b"a user's photo")
+    os.utime(keepsake, (time.time() - 90 * 86400,) * 2)
+    project = make_project()
+    (project / "build").mkdir()
+    (project / "build" / CACHE_DIR).symlink_to(outside, target_is_directory=True)
+    build(project)
+    assert sorted(outside.rglob("*")) == [outside / "ab", keepsake]
+    assert (project / "build" / CACHE_DIR / "renders").is_dir(), "a cache of its own instead"
+    for kind in ("renders", "pages", "history"):
+        shutil.rmtree(project / "build" / CACHE_DIR / kind, ignore_errors=True)
+        (project / "build" / CACHE_DIR / kind).symlink_to(outside, target_is_directory=True)
+    (project / "content/handouts/hello.en.md").write_text(HELLO + "\nOne more line.\n")
+    build(project)
+    cache = Cache(project / "build" / CACHE_DIR, root=project)
+    (project / "build" / CACHE_DIR / "pruned").unlink(missing_ok=True)
+    cache.prune()
+    assert sorted(outside.rglob("*")) == [outside / "ab", keepsake]
+    assert keepsake.read_bytes() == b"a user's photo"

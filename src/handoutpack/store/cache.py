@@ -45,6 +45,11 @@ class Cache:
         self.reuse = reuse
         self.root = root
         self.secret = project_secret(root or folder)
+        if folder.is_symlink():  # planted in build/ (not trusted): made anew, never written through
+            try:
+                folder.unlink()
+            except OSError:
+                pass  # then nothing is written or pruned there (_ours)
 
     # ------------------------------------------------------------ entries
 
@@ -64,12 +69,15 @@ class Cache:
             return Miss(f"cache entry unreadable ({error.strerror})")
         header, data = _parse(blob, self._signer(kind, entry))
         if header is None:
-            path.unlink(missing_ok=True)
+            if self._ours(path.parent):
+                path.unlink(missing_ok=True)
             return Miss("cache entry damaged")
         _touch(path)
         return header, data
 
     def write(self, kind: str, entry: str, data: bytes, **header) -> None:
+        if not self._ours(self._path(kind, entry).parent):
+            return  # a link planted in the cache: kept renders are only a saving
         header = {**header, "bytes": len(data)}
         line = json.dumps(header, ensure_ascii=False, sort_keys=True).encode("utf-8")
         seal = self._signer(kind, entry)(line, data).encode("ascii")
@@ -141,6 +149,8 @@ class Cache:
     def remember(self, name: str, value: str) -> None:
         """Note what `name` was last made from, to say what changed when it is made again."""
         path = self._path("history", key(name))
+        if not self._ours(path.parent):
+            return
         if not path.is_file() or path.read_text(encoding="utf-8") != value:
             write_atomic(path, value.encode("utf-8"), sync=False)
 
@@ -156,13 +166,18 @@ class Cache:
         """Delete entries unused for `days` (every read touches its entry); return how many.
         Done at most once a day: looking at every entry takes longer than an edit's build."""
         marker = self.folder / PRUNED
+        if self.folder.is_symlink():
+            return 0
         try:
             if marker.stat().st_mtime > time.time() - 86400:
                 return 0
         except OSError:
             pass
         limit, removed = time.time() - days * 86400, 0
+        ours: dict[Path, bool] = {}
         for path in self.folder.glob("*/*/*"):
+            if not ours.setdefault(path.parent, self._ours(path.parent)):
+                continue  # never delete through a link planted in the cache
             try:
                 if path.stat().st_mtime < limit:
                     path.unlink()
@@ -174,6 +189,15 @@ class Cache:
         except OSError:
             pass  # pruned again next time
         return removed
+
+
+    def _ours(self, folder: Path) -> bool:
+        """Whether `folder` is the cache's own, inside its folder through no link: build/ is
+        not trusted, and a link planted in it must carry no write, and no deletion, elsewhere."""
+        if self.folder.is_symlink():
+            return False
+        own = os.path.realpath(self.folder)
+        return os.path.realpath(folder).startswith(own + os.sep)
 
 
 class Kept:
