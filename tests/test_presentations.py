@@ -72,6 +72,15 @@ def test_slides_show_title_sections_and_content(sample):
     assert [s.title for s in marks[0].children[2].children][0] == "The Client Protection Principles"
 
 
+def test_the_title_slides_web_address_stays_whole_in_every_language(sample):
+    """Broken at its hyphen, the address wrapped under the event's line, and a right-to-left
+    slide printed the hyphen before "cerise"."""
+    decks = sorted((sample / "build").glob(f"*/slides/{DECK}.pdf"))
+    assert len(decks) >= 4
+    for path in decks:
+        assert "cerise-sptf.org" in page_text(path, 1), path
+
+
 def handout_counts(slides: int) -> list[int]:
     """Slides on each A4 handout page: three a page, but a deck one slide past a multiple of
     three ends two and two, so that no page holds a single slide."""
