@@ -190,7 +190,6 @@ class Cache:
             pass  # pruned again next time
         return removed
 
-
     def _ours(self, folder: Path) -> bool:
         """Whether `folder` is the cache's own, inside its folder through no link: build/ is
         not trusted, and a link planted in it must carry no write, and no deletion, elsewhere."""
