@@ -56,6 +56,15 @@ def test_kramdown_block_attributes_go_to_the_quote_they_end():
     assert "{:" not in out
 
 
+def test_a_kramdown_attribute_list_right_after_a_table_goes_to_the_table():
+    """As Jekyll sites write it (`{: .table}` on the line after the last row); Python-Markdown
+    read it as one more row, printing `{: .table}` in a cell."""
+    out = html("| Option | Default |\n|---|---|\n| `theme` | `minima` |\n{: .table #options}\n\n"
+               "After.\n")
+    assert '<table class="table" id="options">' in out and "{:" not in out
+    assert out.count("<tr>") == 2 and "<p>After.</p>" in out
+
+
 def test_task_lists():
     out = html("- [ ] open\n- [X] done\n- plain\n")
     assert '<ul class="tasks">' in out and "☐</span> open" in out and "☑</span> done" in out

@@ -16,6 +16,7 @@ from .fenced_divs import code_fences
 
 IAL_LINE = re.compile(r"^(?P<quotes>(?:>\s?)*)\{:(?P<attrs>[^}]*)\}\s*$")
 QUOTES = re.compile(r"^(?:>\s?)*")
+TABLE_ROW = re.compile(r"^(?:>\s?)*\s{0,3}\|")
 
 
 def depth(line: str) -> int:
@@ -24,7 +25,8 @@ def depth(line: str) -> int:
 
 class QuoteAttributes(Preprocessor):
     """An IAL line that ends a deeper quote becomes a paragraph of its own, last in that quote
-    (without this, it would be read as the end of the quote's last paragraph)."""
+    (without this, it would be read as the end of the quote's last paragraph); one right after
+    a table's last row becomes a paragraph after the table (else the table reads it as a row)."""
 
     def run(self, lines):
         result, previous = [], 0
@@ -35,6 +37,8 @@ class QuoteAttributes(Preprocessor):
                 result += [prefix.rstrip(), prefix + "{:" + match["attrs"] + "}"]
                 previous = depth(line)  # the deeper quote is closed now
                 continue
+            if match and result and TABLE_ROW.match(result[-1]):
+                result.append(QUOTES.match(line)[0].rstrip())
             result.append(line)
             if line.strip():
                 previous = depth(line)
