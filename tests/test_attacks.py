@@ -4,6 +4,7 @@ project, deletes nothing of the user's, and leaves the previous build intact and
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
 import os
@@ -407,6 +408,19 @@ def test_a_full_disk_stops_the_build_before_it_replaces_anything(project, small_
     (project / "content/handouts/hello.en.md").write_text(HELLO + "\nChanged.\n", "utf-8")
     result = run(project, "build", "-q")
     assert_refused(project, result, str(small_disk), "MB", before=before)
+
+
+def test_a_full_disk_met_at_a_write_of_unknown_size_still_says_how_much_is_free(tmp_path):
+    # The disk may fill at any write: a folder's, a link's, a file's whose size is not known.
+    from handoutpack.store.writing import unwritable
+    error = unwritable(tmp_path, OSError(errno.ENOSPC, "No space left on device"))
+    free = shutil.disk_usage(tmp_path).free / 1_000_000
+    [problem] = error.problems
+    assert problem.file == str(tmp_path)
+    assert f"{free:.1f} MB free" in problem.message, problem.message
+    [sized] = unwritable(tmp_path / "pack.pdf", OSError(errno.ENOSPC, "No space"),
+                         2_500_000).problems
+    assert "MB free, 2.5 MB needed" in sized.message and "pack.pdf" in sized.message
 
 
 @pytest.mark.slow

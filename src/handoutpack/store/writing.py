@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import errno
 import os
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -47,7 +48,7 @@ def unwritable(path: Path, error: OSError, size: int = 0) -> HandoutpackError:
     folder, what = (path, "its files") if path.is_dir() else (path.parent, path.name)
     if error.errno in (errno.ENOSPC, errno.EDQUOT):
         return HandoutpackError(
-            f"no space left on its disk to write {what} ({_megabytes(size)}); "
+            f"no space left on its disk to write {what} ({_space(folder, size)}); "
             "free some space there (or move paths.build), then build again. Files already in "
             "the build folder are unchanged.", file=str(folder))
     if error.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
@@ -57,5 +58,20 @@ def unwritable(path: Path, error: OSError, size: int = 0) -> HandoutpackError:
     return HandoutpackError(f"cannot be written ({error.strerror or error})", file=str(path))
 
 
-def _megabytes(size: int) -> str:
-    return f"{max(size, 1) / 1_000_000:.1f} MB needed" if size else "space needed"
+def _space(folder: Path, size: int) -> str:
+    """'0.2 MB free, 1.5 MB needed': what the disk has left, and what the write needed when known
+    (a full disk can be met at any write, some of which do not know their size)."""
+    free = _free_bytes(folder)
+    parts = ([f"{free / 1_000_000:.1f} MB free"] if free is not None else []) + (
+        [f"{max(size, 1) / 1_000_000:.1f} MB needed"] if size else [])
+    return ", ".join(parts) or "no room left"
+
+
+def _free_bytes(folder: Path) -> int | None:
+    """The free bytes of the disk holding `folder` (or its nearest existing parent)."""
+    for candidate in (folder, *folder.parents):
+        try:
+            return shutil.disk_usage(candidate).free
+        except OSError:
+            continue
+    return None
