@@ -81,11 +81,15 @@ def link_targets(path: Path, page: int) -> list[int]:
     """1-based target pages of the internal links on a page, top to bottom."""
     pdf = reader(path)
     numbers = {p.indirect_reference.idnum: i + 1 for i, p in enumerate(pdf.pages)}
+    named = pdf.named_destinations  # a document's own links name their anchors
     targets = []
     for annotation in pdf.pages[page - 1].get("/Annots", []):
         annotation = annotation.get_object()
         dest = annotation.get("/Dest")
-        if dest is not None:
+        if isinstance(dest, str):
+            targets.append((float(annotation["/Rect"][3]), pdf.get_page_number(
+                named[dest].page) + 1))
+        elif dest is not None:
             targets.append((float(annotation["/Rect"][3]), numbers[dest[0].idnum]))
     return [page for _, page in sorted(targets, reverse=True)]
 

@@ -11,7 +11,7 @@ import pypdfium2
 import pytest
 
 from conftest import invoke
-from pdfs import all_text, bookmarks, reader
+from pdfs import all_text, bookmarks, link_targets, reader, text_lines
 
 CORPUS = Path(__file__).parent / "corpus"
 LANGS = ("en", "fr", "es")
@@ -153,10 +153,10 @@ def test_what_prints_differently_is_warned_once_with_file_and_line(corpus):
     _, output = corpus
     assert output.count("front matter 'layout' is not used") == 1
     assert "(and in 2 other files)" in output
-    assert ("content/jekyll/client-protection.en.md:28: image "
+    assert ("content/jekyll/client-protection.en.md:31: image "
             "'https://avatars.example.org/u/42.png' is on the network, so it is not fetched") \
         in output
-    assert ("content/jekyll/client-protection.en.md:25: '/notices/' is a website path with no "
+    assert ("content/jekyll/client-protection.en.md:28: '/notices/' is a website path with no "
             "file in the project (looked in the project folder)") in output
     assert "it links to https://sptf.example.org/notices/" in output
 
@@ -173,6 +173,25 @@ def test_a_first_heading_repeating_the_title_prints_once(corpus):
     root, _ = corpus
     text = all_text(root / "build/en/documents/reporting-guide.pdf")
     assert text.count("Reporting social performance") == 1
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_a_kramdown_toc_list_prints_the_contents_not_its_placeholder(corpus, lang):
+    """`* TOC` then `{:toc}`, as Jekyll themes write it: the document's headings as links to
+    them, and no bullet saying "TOC"."""
+    root, _ = corpus
+    pdf = root / f"build/{lang}/documents/client-protection.pdf"
+    assert "TOC" not in [line.strip() for _, line in text_lines(pdf, 1)]
+    assert link_targets(pdf, 1)[:2] == [1, 1]  # Exercise, Solution: on the first page
+
+
+def test_a_markdown_toc_marker_lists_the_headings_under_the_title(corpus):
+    root, _ = corpus
+    pdf = root / "build/en/documents/reporting-guide.pdf"
+    text = all_text(pdf)
+    assert "[TOC]" not in text
+    assert text.count("The categories") == 2 and text.count("Where to ask") == 2
+    assert len(link_targets(pdf, 1)) == 2  # not the title, which the page prints above
 
 
 def test_remote_image_prints_its_alt_text(corpus):

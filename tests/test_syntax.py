@@ -103,3 +103,19 @@ def test_a_numbered_list_starting_past_one_prints_its_own_numbers():
     pdf = weasyprint.HTML(string=f"<html><body>{body}</body></html>").write_pdf()
     text = PdfReader(io.BytesIO(pdf)).pages[0].extract_text()
     assert re.findall(r"(\d+)\.", text) == ["7", "8"], text  # the markers, wherever drawn
+
+
+def test_a_kramdown_toc_list_is_the_contents_without_the_no_toc_headings():
+    out = html("# Guide\n{:.no_toc}\n\n* TOC\n{:toc}\n\n## First\n\n### Aside\n{: .no_toc}\n\n"
+               "#### Deeper\n\n## Second\n\n```\n* TOC\n{:toc}\n```\n")
+    contents = out.split('<div class="document-contents">')[1].split("</div>")[0]
+    assert re.findall(r'href="#([\w-]+)"', contents) == ["first", "deeper", "second"]
+    assert "<li>TOC" not in out and "<li toc" not in out
+    assert "* TOC\n{:toc}" in out  # in code, as written
+
+
+def test_contents_whose_one_root_is_the_leading_heading_list_what_is_under_it():
+    out = html("# Guide\n\n[TOC]\n\n## A\n\n## B\n")
+    contents = out.split('<div class="document-contents">')[1].split("</div>")[0]
+    assert re.findall(r'href="#([\w-]+)"', contents) == ["a", "b"]
+    assert "<ul>\n<li>" in contents and contents.count("<ul>") == 1

@@ -46,7 +46,8 @@ def heading_slug(value: str, separator: str = "-") -> str:
     return re.sub(rf"[{re.escape(separator)}\s]+", separator, kept.strip().lower())
 
 
-MARKDOWN_CONFIG = {"toc": {"slugify": heading_slug, "permalink": False},
+MARKDOWN_CONFIG = {"toc": {"slugify": heading_slug, "permalink": False,
+                           "toc_class": syntax.kramdown.CONTENTS},
                    "pymdownx.magiclink": {"hide_protocol": True},
                    "pymdownx.emoji": {"emoji_generator": emoji_to_alt,
                                       "emoji_index": lambda options, md: _emoji_index()}}

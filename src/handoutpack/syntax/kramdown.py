@@ -1,6 +1,9 @@
 """kramdown's block attribute lists on a line of their own after a block (`{: .challenge}` after
 a blockquote, as Jekyll lessons write them, nested quotes included): the attributes go to that
-block. Python-Markdown's attr_list reads IALs at the end of a block's own last line only."""
+block. Python-Markdown's attr_list reads IALs at the end of a block's own last line only.
+And kramdown's table of contents: a one-item list marked `{:toc}` (`* TOC`, as Jekyll themes
+write it) is the document's contents, as `[TOC]` makes it in Python-Markdown, without the
+headings marked `{:.no_toc}`."""
 
 from __future__ import annotations
 
@@ -17,6 +20,11 @@ from .fenced_divs import code_fences
 IAL_LINE = re.compile(r"^(?P<quotes>(?:>\s?)*)\{:(?P<attrs>[^}]*)\}\s*$")
 QUOTES = re.compile(r"^(?:>\s?)*")
 TABLE_ROW = re.compile(r"^(?:>\s?)*\s{0,3}\|")
+LIST_ITEM = re.compile(r"^\s{0,3}(?:[*+-]|\d{1,9}[.)])\s+\S")
+TOC_MARK = re.compile(r"(?:^|\s)toc(?:\s|$)")
+NO_TOC = "no_toc"
+CONTENTS = "document-contents"
+"""The class of a document's own contents (`[TOC]`, `{:toc}`); a pack's contents are `.toc`."""
 
 
 def depth(line: str) -> int:
@@ -43,6 +51,68 @@ class QuoteAttributes(Preprocessor):
             if line.strip():
                 previous = depth(line)
         return result
+
+
+class ContentsList(Preprocessor):
+    """`* TOC` then `{:toc}`: the list stands for the contents, and becomes Python-Markdown's
+    `[TOC]` marker (which the toc extension replaces with the headings' list)."""
+
+    def run(self, lines):
+        result = []
+        for line, in_code in code_fences(lines):
+            match = None if in_code else IAL_LINE.match(line)
+            if (match and not match["quotes"] and TOC_MARK.search(match["attrs"])
+                    and result and LIST_ITEM.match(result[-1])
+                    and (len(result) == 1 or not result[-2].strip())):
+                result[-1] = "[TOC]"
+                continue
+            result.append(line)
+        return result
+
+
+class ContentsEntries(Treeprocessor):
+    """The contents without the headings marked `.no_toc` (their entries' own entries move up
+    in their place), and without a root that only repeats the page's leading heading."""
+
+    def run(self, root):
+        skipped = {h.get("id") for h in root.iter() if NO_TOC in h.get("class", "").split()}
+        leading = root[0].get("id") if len(root) and root[0].tag == "h1" else None
+        for contents in [e for e in root.iter("div") if e.get("class") == CONTENTS]:
+            for parent in list(contents.iter()):
+                for item in [c for c in parent if c.tag == "li"]:
+                    if _target(item) in skipped:
+                        _lift(parent, item)
+            roots = [item for top in contents.findall("ul") for item in top.findall("li")]
+            if len(roots) == 1 and leading and _target(roots[0]) == leading:
+                _lift(contents.find("ul"), roots[0])
+            _without_empty_lists(contents)
+            if not list(contents.iter("li")):
+                _parent(root, contents).remove(contents)
+
+
+def _target(item: etree.Element) -> str | None:
+    link = item.find("a")
+    return (link.get("href") or "")[1:] if link is not None else None
+
+
+def _without_empty_lists(element: etree.Element) -> None:
+    for child in list(element):
+        _without_empty_lists(child)
+        if child.tag == "ul" and not len(child):
+            element.remove(child)
+
+
+def _parent(root: etree.Element, element: etree.Element) -> etree.Element:
+    return next(p for p in root.iter() if element in list(p))
+
+
+def _lift(parent: etree.Element, item: etree.Element) -> None:
+    """`item` out of its list, the entries under it in its place."""
+    at = list(parent).index(item)
+    parent.remove(item)
+    for sublist in item.findall("ul"):
+        for entry in reversed(list(sublist)):
+            parent.insert(at, entry)
 
 
 class BlockAttributes(Treeprocessor):
@@ -72,4 +142,6 @@ class BlockAttributes(Treeprocessor):
 class Extension(markdown.Extension):
     def extendMarkdown(self, md):
         md.preprocessors.register(QuoteAttributes(md), "kramdown_quote_attributes", 28)
+        md.preprocessors.register(ContentsList(md), "kramdown_contents_list", 27)
         md.treeprocessors.register(BlockAttributes(md), "kramdown_block_attributes", 7.5)
+        md.treeprocessors.register(ContentsEntries(md), "kramdown_contents_entries", 4)  # after toc
