@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from conftest import invoke
+from pdfs import all_text
 from handoutpack import syntax
 from handoutpack.errors import HandoutpackError
 from handoutpack.markup import jinja, markdown
@@ -398,6 +399,30 @@ def test_templating_turned_off_prints_braces_as_written(tmp_path, where):
     expanded = jinja.expand(welcome, jinja.make_context(project.theme, "en", project.event,
                                                           templating=project.templating))
     assert "{{ .Site.Title }}" in expanded and '<div class="block note"' in expanded
+
+
+def test_without_templating_raw_markers_go_and_other_template_tags_are_warned(tmp_path):
+    """A Jekyll page with templating off: `{% raw %}` only asked for what happens anyway, so it
+    does not print; Liquid that no template runs prints as written, with a warning at its line
+    (in code, everything stays as written)."""
+    root = new_project(tmp_path, ["en"])
+    page = root / "content/handouts/welcome.en.md"
+    text = page.read_text(encoding="utf-8").replace("---\n", "---\ntemplating: false\n", 1)
+    body = ('\n{% raw %}\nWrite {{ page.title }} in a layout.\n{% endraw %}\n\n'
+            'See {{ site.title }} and {{ .Site.Title }}.\n\n{% include note.html content="Hi" %}\n\n'
+            '```liquid\n{% raw %}{{ x }}{% endraw %}\n```\n')
+    page.write_text(text + body, encoding="utf-8")
+    first = (text + "\n").count("\n") + 1
+    outcome = invoke(root, "build")
+    assert outcome.exit_code == 0, outcome.output
+    printed = all_text(root / "build/en/documents/welcome.pdf")
+    assert "Write {{ page.title }} in a layout." in printed
+    assert printed.count("{% raw %}") == 1 and printed.count("{% endraw %}") == 1  # the code's
+    for needle, line in (("{{ site.title }}", first + 4), ("{{ .Site.Title }}", first + 4),
+                         ("{% include note.html", first + 6)):
+        assert re.search(rf"welcome.en.md:{line}: '{re.escape(needle)}[^']*' prints as written",
+                         outcome.output), (needle, outcome.output)
+    assert "{% raw %}' prints" not in outcome.output
 
 
 def test_a_template_error_after_rewritten_syntax_names_its_line_in_the_file(tmp_path):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -58,10 +59,17 @@ def rel(folders: Folders, path: Path) -> str:
 
 
 def source_line(translation: Translation, needle: str) -> int | None:
-    """The file line where `needle` first appears in the body, for pointing at a problem."""
-    if needle and (at := translation.body.find(needle)) >= 0:
-        return translation.body_line + translation.body.count("\n", 0, at)
-    return None
+    """The file line where `needle` (text as it prints) first appears in the body, for pointing
+    at a problem; its quotes may have been curled on the way (content="Hello" prints ”Hello”)."""
+    if not needle:
+        return None
+    found = re.search("".join(QUOTE_CLASSES.get(c, re.escape(c)) for c in needle),
+                      translation.body)
+    return translation.body_line + translation.body.count("\n", 0, found.start()) if found else None
+
+
+QUOTE_CLASSES = {**dict.fromkeys('"“”„«»', '["“”„«»]'), **dict.fromkeys("'‘’‚", "['‘’‚]")}
+"""A quote as it prints, and what it may have been written as."""
 
 
 def text_report(report: Report) -> list[str]:

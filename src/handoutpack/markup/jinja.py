@@ -86,7 +86,7 @@ def expand(translation: Translation, context: Context) -> str:
     line."""
     text, _ = source_text(translation, context)
     if not templating(translation, context):
-        return text
+        return syntax.without_raw_markers(text)
     try:
         return kept_call("expand", (text, repr(context), translation.lang),
                          lambda: render_text(translation.path.name,

@@ -12,13 +12,14 @@ from pathlib import Path
 from . import (attributes, bare_urls, emoji, fenced_divs, fences, kramdown, list_start, overflow,
                tasks)
 from .dialects import before_templating, looks_like, protect as protect_from_jinja
+from .dialects import without_raw_markers
 from .prose import Notes, Page
 
 MODULES = (attributes, bare_urls, emoji, fenced_divs, fences, kramdown, list_start, overflow,
            tasks)
 
 __all__ = ["Notes", "Page", "before_templating", "extensions", "looks_like", "protect_from_jinja",
-           "sources"]
+           "sources", "without_raw_markers"]
 
 
 def extensions() -> list:

@@ -9,7 +9,7 @@ import re
 
 from . import admonitions, alerts, hugo, mdn, mdx
 from .attributes import protect_from_jinja as protect_attribute_lists
-from .prose import Notes, Page, code_ranges
+from .prose import Notes, Page, code_ranges, outside_code
 
 DIALECTS = (hugo, mdx, mdn, admonitions, alerts)
 OPENERS = re.compile(r"\{[{%#]")
@@ -21,6 +21,8 @@ SYSTEMS = (
                                    r"comment|unless|case)\b|\{\{\s*(?:site|page|jekyll|include)\.")),
     ("KumaScript (MDN)", re.compile(r"\{\{\s*[A-Za-z][\w-]*\s*\(")),
 )
+RAW_MARKER = re.compile(r"\{%-?\s*(?:end)?raw\s*-?%\}")
+"""Liquid's and Jinja's `{% raw %}` ... `{% endraw %}`: 'print this as written'."""
 TURN_OFF = ("turn templating off for this document with 'templating: false' in its front matter, "
             "or for the whole project with [content] templating = false in handoutpack.toml")
 
@@ -31,6 +33,15 @@ def before_templating(text: str, page: Page) -> tuple[str, Notes]:
     for dialect in DIALECTS:
         text = dialect.convert(text, page, notes)
     return text, notes
+
+
+def without_raw_markers(text: str) -> str:
+    """`text` without its `{% raw %}` and `{% endraw %}` markers outside code: they only ask for
+    what a document without templating does anyway (print as written), and would print."""
+    found = list(outside_code(RAW_MARKER, text))
+    for marker in reversed(found):
+        text = text[:marker.start()] + text[marker.end():]
+    return text
 
 
 def protect(text: str) -> str:

@@ -1,5 +1,6 @@
 """Markdown-looking text that reached the page unconverted: a fenced div line that opened or
-closed nothing, an attribute list attached to nothing, an HTML entity printed as written.
+closed nothing, an attribute list attached to nothing, an HTML entity printed as written, a
+template tag of a document whose templating is off (Liquid's `{% include %}`, `{{ site.title }}`).
 `check` (and so every build) warns about each, with its line: it is never printed silently."""
 
 from __future__ import annotations
@@ -16,6 +17,10 @@ PATTERNS = (
     (re.compile(r"\{\s*[#.][\w-][^}\n]*\}|\{\s*[\w-]+=[^}\n]*\}"),
      "an attribute list attached to nothing; write it right after the image, link, heading or "
      "[bracketed text] it is for, with no space between"),
+    (re.compile(r"\{%-?\s*\w+[^%\n]*%\}"
+                r"|\{\{-?\s*(?:\.\w|\$|(?:site|page|jekyll|include|layout)\.)[^}\n]*\}\}"),
+     "a template tag (Liquid, Jinja) that no template ran; write the text it stands for, or put "
+     "it in `code` to show it"),
     (re.compile(r"&(?:[A-Za-z][A-Za-z0-9]{1,31}|#[0-9]{1,7}|#[xX][0-9A-Fa-f]{1,6});"),
      "an HTML entity printed as written; write the character itself"),
 )
