@@ -92,3 +92,6 @@ def test_the_pdf_operations_and_tagging_benchmarks_run(small_sample, tmp_path):
     assert "| the real booklet of the biggest, creep and marks | — |" in shown
     shown = run_benchmark(small_sample, "tagging.py", "--pages", "2", "--repeat", "1")
     assert re.search(r"mended", shown)
+    shown = run_benchmark(small_sample, "proof_reading.py", str(project / "build/fr"),
+                          "--every", "1")
+    assert re.search(r"\d+ files, [1-9]\d* pages, 0 differ", shown), shown

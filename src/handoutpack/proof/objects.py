@@ -39,8 +39,24 @@ def page_objects(page) -> Objects:
                 "bottom": height - item.y0 + origin_top, "doctop": doctop + top,
                 "width": item.width, "height": item.height}))
 
-    visit(page.layout)
+    visit(_layout(page))
     return found
+
+
+def _layout(page):
+    """pdfplumber's page.layout, read by the FastInterpreter (proof/interpreter.py)."""
+    from pdfplumber.page import PDFPageAggregatorWithMarkedContent
+    from pdfplumber.utils.exceptions import PdfminerException
+
+    from .interpreter import FastInterpreter
+
+    device = PDFPageAggregatorWithMarkedContent(page.pdf.rsrcmgr, pageno=page.page_number,
+                                                laparams=page.pdf.laparams)
+    try:
+        FastInterpreter(page.pdf.rsrcmgr, device).process_page(page.page_obj)
+    except Exception as error:  # as pdfplumber's own page.layout reports any failure
+        raise PdfminerException(error) from error
+    return device.get_result()
 
 
 def _attributes(item, kind: str, box: dict) -> dict:
