@@ -14,7 +14,7 @@ import urllib.request
 import pytest
 from pypdf import PdfReader
 
-from conftest import HELLO, serving
+from conftest import HELLO, invoke, serving
 from handoutpack.markup.theme import builtin_dir
 from handoutpack.ui.serve import IDLE_SECONDS, make_server
 
@@ -240,6 +240,35 @@ def test_a_save_is_pushed_to_the_open_page_without_it_asking(preview, browser):
 def test_events_for_no_such_target_are_not_found(preview):
     project, base = preview
     assert get(base + "/events/en/documents/nothing.pdf")[0] == 404
+
+
+def test_the_preview_shows_what_a_build_rendered_without_rendering_it_again(make_project):
+    """The preview builds into build/.preview with build/'s own render cache: after
+    `handoutpack build`, opening a document renders nothing (and builds of the preview's do
+    not change what `handoutpack build` finds unchanged)."""
+    from handoutpack.pipeline import Unchanged
+    from handoutpack.plan.selection import Selection
+    from handoutpack.project import loader
+    from handoutpack.ui.preview import Preview
+
+    project = make_project()
+    assert invoke(project, "build", "-q").exit_code == 0
+    unchanged = lambda: Unchanged(loader.load(project), Selection(), False, None).recall()
+    assert unchanged() is not None
+    cache = project / "build/.cache"
+    renders = lambda: {p.name for p in cache.rglob("*") if p.is_file() and "renders" in p.parts}
+    made = renders()
+    assert made, "the build keeps its renders in build/.cache"
+    preview = Preview(project)
+    preview.workers.start()
+    try:
+        render = preview.render("en/documents/hello.pdf")
+    finally:
+        preview.workers.close()
+    assert not render.error and render.pages
+    assert renders() == made, "nothing rendered again"
+    assert not (project / "build/.preview/.cache").exists()
+    assert unchanged() is not None, "the next `handoutpack build` still has nothing to do"
 
 
 def test_the_preview_keeps_its_workers_warm_and_replaces_one_that_died(make_project):

@@ -141,7 +141,11 @@ class Preview:
             target = targets(project, documents).get(path)
             if target is None:
                 return None, False
-            preview = dataclasses.replace(project, build_dir=project.build_dir / PREVIEW_DIR)
+            # build/.preview is a build of the project's build folder: its renders join
+            # build/.cache (a page `handoutpack build` made shows at once), and nothing in
+            # build/ is one of its inputs
+            preview = dataclasses.replace(project, build_dir=project.build_dir / PREVIEW_DIR,
+                                          build_root=project.build_dir)
             with build_lock(project.build_dir), Staging(preview.build_dir) as stage:
                 outputs, warnings = build(preview, documents, target.selection(),
                                           stage=stage,  # build/.preview is in build/
