@@ -134,6 +134,8 @@ def page_name(text: str) -> str | None:
         return "contents"
     if "Prepared for" in text:
         return "cover"
+    if text.split() == ["EXAMPLE", "TRUST"]:
+        return "back"  # a booklet's outside back cover: the organisation
     found = [w for w in WORDS if f"{w} document" in text]
     assert len(found) == 1, text
     return found[0] + ("" if "HANDOUT" in text else "/2")  # the kind label opens a document
@@ -163,7 +165,9 @@ def test_booklet_pages_are_in_signature_order(printshop, pack, order):
     names = page_names(normal)
     assert len(names) == {"eight": 8, "ten": 10, "duplex": 10}[pack], names
     assert (None in names) == (pack == "duplex"), "only duplex packs have blank pages"
-    padded = names + [None] * (-len(names) % 4)  # blank pages at the back
+    padded = names + [None] * (-len(names) % 4)  # blank pages at the back...
+    if len(names) % 4:
+        padded[-1] = "back"  # ...but the outside back cover: the organisation's
     expected = [(padded[left - 1], padded[right - 1]) for left, right in order]
     assert sheet_halves(booklet) == expected
     for side in PdfReader(str(booklet)).pages:
@@ -188,7 +192,7 @@ def test_letter_booklet_is_half_letter_on_letter(make_project):
     sheets = PdfReader(str(project / "build/en/starter-booklet.pdf")).pages
     assert len(sheets) == 2 and close(size(sheets[0]), (LETTER[1], LETTER[0]))
     assert sheet_halves(project / "build/en/starter-booklet.pdf") == [
-        (None, "cover"), ("contents", "Alpha")]
+        ("back", "cover"), ("contents", "Alpha")]  # the outside back cover: the organisation
 
 
 # ---------------------------------------------------------------- duplex

@@ -42,8 +42,10 @@ def layout(cover: int, contents: int, parts: list[Part], duplex: bool) -> list[i
 
 
 def assemble(theme: Theme, spec: PackSpec, lang: str, parts: list[Part],
-             renderer: Renderer, date: dt.date | None, printing: Printing) -> tuple[bytes, int]:
-    """The pack's PDF bytes and page count, printed as `printing` says."""
+             renderer: Renderer, date: dt.date | None, printing: Printing,
+             booklet: bool = False) -> tuple[bytes, int]:
+    """The pack's PDF bytes and page count, printed as `printing` says; the pages of a
+    `booklet` (imposed after) end with its outside back cover when it has a blank to spare."""
     words = labels.labels(theme, lang)
     title = theme.text(spec.titles, lang)
     common = page_values(theme, spec, lang, date, printing)
@@ -55,12 +57,17 @@ def assemble(theme: Theme, spec: PackSpec, lang: str, parts: list[Part],
     numbers = renderer.render(
         templates.page(theme, "stamp.html", pages=starts[-1] + parts[-1].rendered.pages - 1,
                     **common), theme.root, f"page numbers of pack '{spec.id}'", lang, variant)
-    contact = None
+    contact = back = None
     if theme.presenter:  # the pack ends with whom to ask, in its language
         contact = renderer.render(templates.page(theme, "contact.html", **common), theme.root,
                                   f"contact page of pack '{spec.id}'", lang, variant)
+    elif booklet and (starts[-1] + parts[-1].rendered.pages - 1) % 4:
+        # the sheets hold a blank page or more: the last, the outside back cover, shows the
+        # organisation (a pack that fills its sheets keeps its last page there: no sheet added)
+        back = renderer.render(templates.page(theme, "back.html", **common), theme.root,
+                               f"back cover of pack '{spec.id}'", lang, variant)
     return merge(theme, spec, lang, title, [cover, contents, numbers], parts,
-                 words["contents"], printing, date, contact)
+                 words["contents"], printing, date, contact, back)
 
 
 def _contents(theme: Theme, spec: PackSpec, lang: str, parts: list[Part],
@@ -114,9 +121,11 @@ def stylesheets(theme: Theme, *names: str) -> list[str]:
 
 def merge(theme: Theme, spec: PackSpec, lang: str, title: str, front: list[Rendered],
           parts: list[Part], contents_label: str, printing: Printing,
-          date: dt.date | None = None, contact: Rendered | None = None) -> tuple[bytes, int]:
+          date: dt.date | None = None, contact: Rendered | None = None,
+          back: Rendered | None = None) -> tuple[bytes, int]:
     """Cover, contents and documents in one PDF, each from the page `layout` gives it, the
-    documents' pages numbered as the contents count them."""
+    documents' pages numbered as the contents count them; then the `contact` page, or a
+    booklet's `back` cover (last: its imposition puts the blank pages before it)."""
     cover, contents, numbers = front
     starts = layout(cover.pages, contents.pages, parts, printing.duplex)
     pack = Merger()
@@ -132,7 +141,9 @@ def merge(theme: Theme, spec: PackSpec, lang: str, title: str, front: list[Rende
     if contact is not None:  # on a right-hand page of its own when printed both sides
         pack.pad(imposition.starts([pack.pages, contact.pages], printing.duplex)[1] - 1)
         pack.append(contact.pdf, lang, bookmark=labels.labels(theme, lang)["contact_title"])
-    if printing.duplex:  # an even count, so the next copy's cover is not on this one's back
+    if back is not None:
+        pack.append(back.pdf, lang)
+    elif printing.duplex:  # an even count, so the next copy's cover is not on this one's back
         pack.pad(pack.pages + pack.pages % 2)
     titles = {start: part.title for part, start in zip(parts, starts[2:])}
     pack.link_pages(starts[1] - 1, starts[1] - 1 + contents.pages, PAGE_LINK,

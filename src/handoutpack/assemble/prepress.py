@@ -68,13 +68,14 @@ def file_warnings(shown: str, pdf: bytes) -> list[Problem]:
 
 
 def binding_warning(shown: str, pages: int) -> Problem | None:
-    """A booklet whose pages are not a multiple of four gets blank pages at the back."""
+    """A booklet whose pages are not a multiple of four gets blank pages, before its outside back
+    cover (`pages` counts that cover: the organisation's, or the presenter's contact page)."""
     blanks = -pages % BINDING_MULTIPLE
     if not blanks:
         return None
     return warning(shown, f"the pack has {pages} pages, not a multiple of {BINDING_MULTIPLE} as a "
                    f"saddle-stitched booklet needs: {blanks} blank page{'s' if blanks > 1 else ''} "
-                   "added (at the back, or before a contact page). To use every page, add "
+                   "added, before the outside back cover. To use every page, add "
                    f"{blanks} page{'s' if blanks > 1 else ''} or cut {BINDING_MULTIPLE - blanks}",
                    topic="print")
 

@@ -69,13 +69,14 @@ def _assemble(renderer: Renderer, item: tuple) -> tuple[bytes, int, int, tuple]:
     as its PDF variant asks."""
     theme, settings, spec, lang, printing, booklet, parts, date, cache_spec = item[1]
     pages_renderer = CachedRenderer(settings, cache_spec, renderer)
-    pdf, pages = assemble(theme, spec, lang, parts, pages_renderer, date, printing)
+    pdf, pages = assemble(theme, spec, lang, parts, pages_renderer, date, printing, booklet)
     cover, pack_pages = pdf, pages
-    if booklet:
+    if booklet:  # its last page on the outside back: the contact page (printed one side at a
+        # time, else on a right-hand page of its own), or the organisation's back cover
         pdf, pages = imposition.booklet(pdf, paper.BOOKLET[spec.printing.paper][1],
                                         printing.paper_thickness_mm, printing.print_ready,
                                         scripts.direction(lang) == "rtl",
-                                        back_cover=bool(theme.presenter) and not printing.duplex)
+                                        back_cover=not theme.presenter or not printing.duplex)
     if is_print(printing.variant):
         from ..pdf import printfile  # pikepdf: only print builds pay for it
 

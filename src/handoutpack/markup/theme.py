@@ -219,7 +219,7 @@ TEMPLATES: dict[str, type] = {
     "base.html": Page, "document.html": Document, "slides.html": Deck,
     "slide-handout.html": Deck, "slide-notes.html": Deck, "slide-sheet.html": Deck,
     "slide-parts.html": Deck, "cover.html": Cover, "contents.html": Contents,
-    "contact.html": PackPage, "workbench.html": Workbench,
+    "contact.html": PackPage, "back.html": PackPage, "workbench.html": Workbench,
     "stamp.html": Stamp, "download.html": Download, "email.html": Email,
     "preview.html": Preview, "readme-pack.txt": ReadmePack,
     "readme-everything.txt": ReadmeEverything,
