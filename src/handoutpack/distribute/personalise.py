@@ -22,7 +22,7 @@ from ..render.stage import make_renderer
 from ..errors import HandoutpackError
 from ..store.names import portable
 from .recipients import Recipient
-from ..store.outputs import PERSONAL_DIR, read_outputs
+from ..store.outputs import PERSONAL_DIR, TEMP_DIR, read_outputs
 from ..store.writing import write_atomic
 from ..assemble.pack import page_values
 from ..render.pool import Pool, default_jobs
@@ -101,7 +101,7 @@ def make(mail: Mail, settings: RenderSettings, pack_id: str, recipients: list[Re
                           spec.printing.variant))
     made = 0
     with Pool(partial(make_renderer, settings), jobs or default_jobs(),
-              temp_root=build_dir / ".cache" / "tmp") as pool:
+              temp_root=build_dir / TEMP_DIR) as pool:
         for batch in _batches(todo, BATCH):
             for item, _ in pool.run(_personal_pack, batch):
                 logs[item.lang].add(Path(item.path).name, item.made_from)
