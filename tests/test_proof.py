@@ -193,6 +193,21 @@ def test_a_left_to_right_run_reordered_in_a_right_to_left_page(tmp_path):
     assert proof_file(pdf(tmp_path, isolated, "isolated.pdf"), context)[0] == []
 
 
+@pytest.mark.parametrize("width", [22, 28, 42, 16])  # run broken after 2, 3, 1 pieces; 3 lines
+def test_a_left_to_right_run_reordered_across_the_lines_it_is_broken_over(tmp_path, width):
+    """Broken over two lines (or three) of a right-to-left paragraph, an unisolated run's
+    pieces are reordered in each line: "1 51" ends one line, "5678 234" starts the next. The
+    same run isolated, broken at the same places, reads in order."""
+    context = Context("ar", True, ("+51 1 234 5678",))
+    narrow = f"width:{width}mm;font:11pt 'Noto Naskh Arabic'"
+    plain = f'<p dir="rtl" lang="ar" style="{narrow}">للاستفسار اتصل بالرقم +51 1 234 5678 في أي وقت</p>'
+    isolated = plain.replace("+51 1 234 5678", '<bdi dir="ltr">+51 1 234 5678</bdi>')
+    found = proof_file(pdf(tmp_path, plain), context)[0]
+    assert [f.check for f in found] == ["bidi"], found
+    assert " / " in found[0].message, found[0].message
+    assert proof_file(pdf(tmp_path, isolated, "isolated.pdf"), context)[0] == []
+
+
 def test_words_of_the_default_language_in_another_languages_frame(tmp_path):
     context = Context("ar", True, frame_words=("In partnership with", "Email"))
     cover = (f'<p dir="rtl" style="text-transform:uppercase">In partnership with</p>'
