@@ -153,10 +153,10 @@ def test_what_prints_differently_is_warned_once_with_file_and_line(corpus):
     _, output = corpus
     assert output.count("front matter 'layout' is not used") == 1
     assert "(and in 2 other files)" in output
-    assert ("content/jekyll/client-protection.en.md:31: image "
+    assert ("content/jekyll/client-protection.en.md:35: image "
             "'https://avatars.example.org/u/42.png' is on the network, so it is not fetched") \
         in output
-    assert ("content/jekyll/client-protection.en.md:28: '/notices/' is a website path with no "
+    assert ("content/jekyll/client-protection.en.md:32: '/notices/' is a website path with no "
             "file in the project (looked in the project folder)") in output
     assert "it links to https://sptf.example.org/notices/" in output
 
@@ -183,6 +183,12 @@ def test_a_kramdown_toc_list_prints_the_contents_not_its_placeholder(corpus, lan
     pdf = root / f"build/{lang}/documents/client-protection.pdf"
     assert "TOC" not in [line.strip() for _, line in text_lines(pdf, 1)]
     assert link_targets(pdf, 1)[:2] == [1, 1]  # Exercise, Solution: on the first page
+
+
+def test_a_kramdown_comment_is_left_out(corpus):
+    root, _ = corpus
+    text = all_text(root / "build/en/documents/client-protection.pdf")
+    assert "working group" not in text and "comment" not in text and "Remember:" in text
 
 
 def test_a_markdown_toc_marker_lists_the_headings_under_the_title(corpus):

@@ -119,3 +119,14 @@ def test_contents_whose_one_root_is_the_leading_heading_list_what_is_under_it():
     contents = out.split('<div class="document-contents">')[1].split("</div>")[0]
     assert re.findall(r'href="#([\w-]+)"', contents) == ["a", "b"]
     assert "<ul>\n<li>" in contents and contents.count("<ul>") == 1
+
+
+def test_kramdown_extensions_do_what_kramdown_does_with_them():
+    """`{::comment}` is left out, `{::nomarkdown}` keeps its HTML, `{::options /}` goes; in
+    code, all stay as written."""
+    out = html('{::options parse_block_html="true" /}\n\nIntro {::comment}a note{:/} here.\n\n'
+               "{::comment}\nHidden.\n{:/comment}\n\n{::nomarkdown}\n<b>raw</b>\n{:/nomarkdown}\n\n"
+               "```\n{::comment}kept{:/}\n```\n")
+    assert "{::" not in out.split("<pre>")[0] and "Hidden" not in out and "a note" not in out
+    assert "<p>Intro  here.</p>" in out and "<b>raw</b>" in out
+    assert "{::comment}kept{:/}" in out

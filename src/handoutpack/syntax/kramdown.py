@@ -3,7 +3,9 @@ a blockquote, as Jekyll lessons write them, nested quotes included): the attribu
 block. Python-Markdown's attr_list reads IALs at the end of a block's own last line only.
 And kramdown's table of contents: a one-item list marked `{:toc}` (`* TOC`, as Jekyll themes
 write it) is the document's contents, as `[TOC]` makes it in Python-Markdown, without the
-headings marked `{:.no_toc}`."""
+headings marked `{:.no_toc}`. And kramdown's extensions: `{::comment}...{:/comment}` is left
+out, `{::nomarkdown}...{:/}` keeps its text (HTML, as written), `{::options ... /}` (the
+parser's settings) goes."""
 
 from __future__ import annotations
 
@@ -16,12 +18,16 @@ from markdown.treeprocessors import Treeprocessor
 
 from .attributes import parse
 from .fenced_divs import code_fences
+from .prose import code_ranges, inside
 
 IAL_LINE = re.compile(r"^(?P<quotes>(?:>\s?)*)\{:(?P<attrs>[^}]*)\}\s*$")
 QUOTES = re.compile(r"^(?:>\s?)*")
 TABLE_ROW = re.compile(r"^(?:>\s?)*\s{0,3}\|")
 LIST_ITEM = re.compile(r"^\s{0,3}(?:[*+-]|\d{1,9}[.)])\s+\S")
 TOC_MARK = re.compile(r"(?:^|\s)toc(?:\s|$)")
+EXTENSION = re.compile(r"\{::comment\}(?P<comment>.*?)\{:/(?:comment)?\}"
+                       r"|\{::nomarkdown\}(?P<raw>.*?)\{:/(?:nomarkdown)?\}"
+                       r"|\{::options\b[^}\n]*/\}", re.S)
 NO_TOC = "no_toc"
 CONTENTS = "document-contents"
 """The class of a document's own contents (`[TOC]`, `{:toc}`); a pack's contents are `.toc`."""
@@ -51,6 +57,26 @@ class QuoteAttributes(Preprocessor):
             if line.strip():
                 previous = depth(line)
         return result
+
+
+class Extensions(Preprocessor):
+    """kramdown's `{::name}` extensions outside code: a comment goes (its lines kept blank, so
+    that the lines after it keep their numbers), nomarkdown's text stays as written, options
+    go."""
+
+    def run(self, lines):
+        text = "\n".join(lines)
+        if "{::" not in text:
+            return lines
+        code = code_ranges(text)
+        return EXTENSION.sub(lambda m: m[0] if inside(code, m.start()) else _extension(m),
+                             text).split("\n")
+
+
+def _extension(match: re.Match) -> str:
+    if match["comment"] is not None:
+        return "\n" * match["comment"].count("\n")
+    return match["raw"] or ""
 
 
 class ContentsList(Preprocessor):
@@ -142,6 +168,7 @@ class BlockAttributes(Treeprocessor):
 class Extension(markdown.Extension):
     def extendMarkdown(self, md):
         md.preprocessors.register(QuoteAttributes(md), "kramdown_quote_attributes", 28)
+        md.preprocessors.register(Extensions(md), "kramdown_extensions", 29)
         md.preprocessors.register(ContentsList(md), "kramdown_contents_list", 27)
         md.treeprocessors.register(BlockAttributes(md), "kramdown_block_attributes", 7.5)
         md.treeprocessors.register(ContentsEntries(md), "kramdown_contents_entries", 4)  # after toc
