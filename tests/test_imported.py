@@ -11,11 +11,12 @@ import pypdfium2
 import pytest
 
 from conftest import invoke
-from pdfs import all_text, bookmarks, link_targets, reader, text_lines
+from pdfs import all_text, bookmarks, link_targets, page_text, reader, text_lines
 
 CORPUS = Path(__file__).parent / "corpus"
 LANGS = ("en", "fr", "es")
-RAW = re.compile(r":::|\{:|\{#|\{\.|\{alt=|\{width=|!!!|\[[ xX]\]|&[A-Za-z]+;|&#\d+;")
+RAW = re.compile(r":::|\{:|\{#|\{\.|\{-|\{alt=|\{width=|\{=|!!!|\?\?\?|^===|==\w|\+\+\w|"
+                 r"\^\[|\^\d|~~|--8<--|\\newpage|\[[ xX]\]|&[A-Za-z]+;|&#\d+;", re.M)
 """What Pandoc, kramdown, MkDocs and GitHub syntax looks like when it prints unconverted."""
 
 
@@ -66,7 +67,9 @@ def test_every_word_of_long_lines_wide_tables_and_urls_is_printed(corpus):
     root, _ = corpus
     text = all_text(root / "build/en/documents/pricing-notes.pdf")
     printed = set(re.findall(r"\w+", text))
+    printed |= {word.rstrip("0123456789") for word in printed}  # a footnote's number after it
     body = source(root, "pandoc/pricing-notes.en.md").split("---\n", 2)[2]
+    body = re.sub(r"```\{=latex\}.*?```|\\newpage|[~^]", "", body, flags=re.S)  # LaTeX's only
     prose = re.sub(r"\{[^}]*\}|!\[[^\]]*\]\([^)]*\)|^:+.*$|^```\w*|\[x\]|https://", "", body,
                    flags=re.M)  # syntax, images (their alt text is not printed), link schemes
     missing = {word for word in re.findall(r"\w+", prose) if word not in printed
@@ -197,7 +200,35 @@ def test_a_markdown_toc_marker_lists_the_headings_under_the_title(corpus):
     text = all_text(pdf)
     assert "[TOC]" not in text
     assert text.count("The categories") == 2 and text.count("Where to ask") == 2
-    assert len(link_targets(pdf, 1)) == 2  # not the title, which the page prints above
+    # the categories, the two tabs (headed sections on paper), where to ask; not the title,
+    # which the page prints above
+    assert len(link_targets(pdf, 1)) == 4
+
+
+def test_material_for_mkdocs_blocks_print_open(corpus):
+    """A collapsible admonition prints open, content tabs one after the other under their
+    titles, a snippet as the file's text; marks and keys as text."""
+    root, output = corpus
+    text = " ".join(all_text(root / "build/en/documents/reporting-guide.pdf").split())
+    text = text.replace("\u2019", "'").casefold()  # apostrophes curled, box titles in capitals
+    for words in ("who reads the report?", "funders, networks and the institution's own board.",
+                  "funders they compare institutions", "networks they benchmark their members.",
+                  "press ctrl + p to print", "the figures are the institution's own",
+                  "the report is due each year in march."):
+        assert words in text, (words, text)
+    assert "snippet" not in output
+
+
+def test_pandoc_notes_page_breaks_and_raw_blocks(corpus):
+    root, output = corpus
+    pdf = root / "build/en/documents/pricing-notes.pdf"
+    text = " ".join(all_text(pdf).split())
+    assert "Most compare the instalment, not the rate" in text  # the inline note, as a footnote
+    assert "10 3 soles" in text or "103 soles" in text
+    assert "vspace" not in text
+    assert "pricing-notes.en.md" in output and "a raw latex block" in output
+    last = page_text(pdf, len(reader(pdf).pages))  # \newpage: the annex starts a page
+    assert "Annex: the formulas" in last and "In the field" not in last, last
 
 
 def test_remote_image_prints_its_alt_text(corpus):

@@ -24,8 +24,11 @@ from .memory import kept_call
 H1_LINE = re.compile(r"#[ \t]+\S")
 LEADING_H1 = re.compile(r"\s*<h1\b[^>]*>(?P<text>.*?)</h1>\s*", re.S)
 MARKDOWN_EXTENSIONS = ["extra", "sane_lists", "toc", "pymdownx.magiclink", "admonition",
-                       "pymdownx.emoji"]
-"""admonition and pymdownx.emoji read MkDocs' `!!! note` blocks and `:smile:` short codes."""
+                       "pymdownx.emoji", "pymdownx.tilde", "pymdownx.caret", "pymdownx.mark",
+                       "pymdownx.keys"]
+"""admonition and pymdownx.emoji read MkDocs' `!!! note` blocks and `:smile:` short codes;
+tilde and caret Pandoc's and GitHub's ~~strikeout~~, H~2~O and 2^10^ (and ^^inserted^^), mark
+and keys Material for MkDocs' ==marked== text and ++ctrl+alt+del++ keys."""
 
 
 @memo("process")

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from .prose import (Notes, Page, Tag, attributes, callout, heading_levels, indent_at,
+from .prose import (Notes, Page, Tag, attributes, callout, find_file, heading_levels, indent_at,
                     nest, outside_code, section, word)
 
 SHORTCODE = re.compile(r"\{\{(?P<delim>[<%])(?P<comment>/\*)?\s*(?P<close>/)?\s*"
@@ -57,7 +57,7 @@ def _shortcode(token: re.Match, inner: str | None, text: str, levels, page: Page
         text = HEADINGS.get(key, key)
         return text if _in_heading(text_before(token)) else f"\n\n## {text}\n\n"
     if name == "include":
-        found = _find(args.get("0", ""), page)
+        found = find_file(args.get("0", ""), page)
         if found is not None and found.stat().st_size <= MAX_FILE_BYTES:
             return found.read_text(encoding="utf-8", errors="replace")
         notes.add(token[0], f"'{args.get('0', '')}' (included by a Hugo shortcode) is not in the "
@@ -126,7 +126,7 @@ def _in_heading(line: str) -> bool:
 def _file_block(name: str, language: str, token: re.Match, page: Page, notes: Notes) -> str:
     """The code file a shortcode names, as a code block under its name; its name alone (and a
     warning) when the project does not hold it."""
-    found = _find(name, page)
+    found = find_file(name, page)
     language = language or Path(name).suffix.lstrip(".")
     caption = f'<p class="code-title"><code>{name}</code></p>\n\n' if name else ""
     if found is None or found.stat().st_size > MAX_FILE_BYTES:
@@ -136,17 +136,3 @@ def _file_block(name: str, language: str, token: re.Match, page: Page, notes: No
     code = found.read_text(encoding="utf-8", errors="replace").rstrip("\n")
     fence = "`" * max(3, max((len(m) for m in re.findall(r"`+", code)), default=0) + 1)
     return f"\n\n{caption}{fence}{language}\n{code}\n{fence}\n\n"
-
-
-def _find(name: str, page: Page) -> Path | None:
-    if not name or page.folder is None or page.root is None:
-        return None
-    folder = page.folder
-    while True:
-        for candidate in (folder / name, folder / "examples" / name):
-            real = candidate.resolve()
-            if real.is_file() and real.is_relative_to(page.root.resolve()):
-                return real
-        if folder == page.root or folder.parent == folder or not folder.is_relative_to(page.root):
-            return None
-        folder = folder.parent

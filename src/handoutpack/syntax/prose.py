@@ -68,12 +68,42 @@ def inside(ranges: list[tuple[int, int]], position: int) -> bool:
     return index >= 0 and ranges[index][0] <= position < ranges[index][1]
 
 
+def find_file(name: str, page: Page) -> Path | None:
+    """The file `name` beside the page, or in an `examples` folder there, or in a folder above
+    it up to the project's (where Hugo's code shortcodes and MkDocs' snippets look); never a
+    file outside the project."""
+    if not name or page.folder is None or page.root is None:
+        return None
+    folder = page.folder
+    while True:
+        for candidate in (folder / name, folder / "examples" / name):
+            real = candidate.resolve()
+            if real.is_file() and real.is_relative_to(page.root.resolve()):
+                return real
+        if folder == page.root or folder.parent == folder or not folder.is_relative_to(page.root):
+            return None
+        folder = folder.parent
+
+
+
 def outside_code(pattern: re.Pattern, text: str, start: int = 0):
     """pattern.finditer(text) without the matches that start inside code."""
     ranges = code_ranges(text)
     for match in pattern.finditer(text, start):
         if not inside(ranges, match.start()):
             yield match
+
+
+def replace_outside_code(pattern: re.Pattern, replace, text: str) -> str:
+    """`text` with each match of `pattern` outside code (and not inside a match before it)
+    replaced by `replace(match)`."""
+    out, position = [], 0
+    for match in outside_code(pattern, text):
+        if match.start() < position:
+            continue
+        out += [text[position:match.start()], replace(match)]
+        position = match.end()
+    return "".join(out) + text[position:]
 
 
 @dataclass(frozen=True)
