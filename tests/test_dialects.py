@@ -435,3 +435,36 @@ def test_a_template_error_after_rewritten_syntax_names_its_line_in_the_file(tmp_
     outcome = invoke(root, "check")
     assert f"error: content/handouts/welcome.en.md:{line}: template error: 'org' has no " \
            "'nmae'" in outcome.output, outcome.output
+
+
+# ---------------------------------------------------------------- Pandoc and Material for MkDocs
+
+
+def test_pandoc_notes_breaks_line_blocks_and_raw_text():
+    out, notes = rewritten("Costs^[Fees [included](https://example.org).] rise.\n\n\\newpage\n\n"
+                           "## Annex {- #annex}\n\n| The Task Force\n|    Lima\n|\n| Peru\n\n"
+                           "`<b>bold</b>`{=html} `\\pagebreak`{=latex}\n\n```{=latex}\n\\vspace{1cm}\n```\n\n"
+                           "```\n^[kept] `x`{=html}\n| kept\n```\n")
+    page = markdown.to_html(out)
+    assert '<span class="footnote">Fees <a href="https://example.org">included</a>.</span>' in page
+    assert page.count('<div class="page-break"></div>') == 2  # \newpage, `\pagebreak`{=latex}
+    assert '<h2 class="unnumbered" id="annex">Annex</h2>' in page
+    assert "The Task Force<br />\n\u00a0\u00a0\u00a0Lima<br />\n<br />\nPeru" in page
+    assert "<b>bold</b>" in page and "vspace" not in page and "pagebreak" not in page
+    assert "^[kept] `x`{=html}\n| kept" in page  # code, as written
+    assert len(notes) == 1 and "a raw latex block" in notes[0]
+
+
+def test_material_for_mkdocs_collapsibles_tabs_and_snippets(tmp_path):
+    (tmp_path / "includes").mkdir()
+    (tmp_path / "includes" / "footer.md").write_text("*Due in March.*\n", encoding="utf-8")
+    docs = tmp_path / "content" / "guide"
+    docs.mkdir(parents=True)
+    out, notes = rewritten('## Readers\n\n??? note "Who?"\n    Funders.\n\n=== "Linux"\n\n    apt\n\n'
+                           '=== "macOS"\n    brew\n\n--8<-- "includes/footer.md"\n\n'
+                           '--8<-- "../../../etc/passwd"\n', folder=docs, root=tmp_path)
+    page = markdown.to_html(out)
+    assert '<p class="admonition-title">Who?</p>' in page and "???" not in page
+    assert re.search(r'<h3 id="linux">Linux</h3>\s*<p>apt</p>\s*<h3 id="macos">macOS</h3>', page)
+    assert "<em>Due in March.</em>" in page and "8&lt;" not in page and "root:" not in page
+    assert len(notes) == 1 and "'../../../etc/passwd'" in notes[0]

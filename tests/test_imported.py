@@ -229,6 +229,10 @@ def test_pandoc_notes_page_breaks_and_raw_blocks(corpus):
     assert "pricing-notes.en.md" in output and "a raw latex block" in output
     last = page_text(pdf, len(reader(pdf).pages))  # \newpage: the annex starts a page
     assert "Annex: the formulas" in last and "In the field" not in last, last
+    lines = [line.strip() for _, line in text_lines(pdf, len(reader(pdf).pages))]
+    at = lines.index("Workshop team")  # a line block: each line its own
+    assert lines[at + 1:at + 3] == ["Social Performance Task Force", "Lima, Peru"], lines
+    assert "'[@mft2011, p. 4]' prints as written: a Pandoc citation" in output
 
 
 def test_remote_image_prints_its_alt_text(corpus):

@@ -1,6 +1,7 @@
 """Markdown-looking text that reached the page unconverted: a fenced div line that opened or
 closed nothing, an attribute list attached to nothing, an HTML entity printed as written, a
-template tag of a document whose templating is off (Liquid's `{% include %}`, `{{ site.title }}`).
+template tag of a document whose templating is off (Liquid's `{% include %}`, `{{ site.title }}`),
+a Pandoc citation (`[@smith2020]`).
 `check` (and so every build) warns about each, with its line: it is never printed silently."""
 
 from __future__ import annotations
@@ -21,6 +22,9 @@ PATTERNS = (
                 r"|\{\{-?\s*(?:\.\w|\$|(?:site|page|jekyll|include|layout)\.)[^}\n]*\}\}"),
      "a template tag (Liquid, Jinja) that no template ran; write the text it stands for, or put "
      "it in `code` to show it"),
+    (re.compile(r"\[[^\]\n]*?(?<![\w.])-?@[A-Za-z0-9_][^\]\n]*\]"),
+     "a Pandoc citation, which only Pandoc with a bibliography makes a reference of; write the "
+     "reference out (author, year, title)"),
     (re.compile(r"&(?:[A-Za-z][A-Za-z0-9]{1,31}|#[0-9]{1,7}|#[xX][0-9A-Fa-f]{1,6});"),
      "an HTML entity printed as written; write the character itself"),
 )

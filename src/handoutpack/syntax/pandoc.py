@@ -1,9 +1,11 @@
 """Pandoc's Markdown beyond its attributes and fenced divs (attributes.py, fenced_divs.py),
 rewritten before Jinja into what Python-Markdown reads: inline notes `^[text]` become footnotes,
 as `[^1]` makes them; `\\newpage` or `\\pagebreak` on a line of its own is a page break, as in
-Pandoc's PDF; a heading's `{-}` is `{.unnumbered}`; a raw block ```` ```{=html} ```` keeps its
-HTML, and one for another format (```` ```{=latex} ````), which Pandoc leaves out of HTML, is left
-out with a note. Sub- and superscripts (`H~2~O`, `2^10^`) and ~~strikeout~~ are pymdownx's
+Pandoc's PDF; a heading's `{-}` is `{.unnumbered}`; line blocks (`| ` before each line, for
+addresses and verse) keep their lines; raw blocks ```` ```{=html} ```` and inline raw
+`` `<b>x</b>`{=html} `` keep their HTML, and those of another format (```` ```{=latex} ````),
+which Pandoc leaves out of HTML, are left out with a note (but `` `\\newpage`{=latex} ``, a page
+break). Sub- and superscripts (`H~2~O`, `2^10^`) and ~~strikeout~~ are pymdownx's
 (markup/markdown.py)."""
 
 from __future__ import annotations
@@ -17,11 +19,16 @@ PAGE_BREAK = re.compile(r"^[ \t]*\\(?:newpage|pagebreak|clearpage)[ \t]*$", re.M
 UNNUMBERED = re.compile(r"^(?P<heading>#{1,6}[ \t].*?\{[^}\n]*?)(?<=[{ \t])-(?=[ \t}])", re.M)
 RAW_BLOCK = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})[ \t]*\{=(?P<format>[\w-]+)\}"
                        r"[ \t]*\n(?P<body>.*?)^[ \t]*(?P=fence)[ \t]*$", re.M | re.S)
+INLINE_RAW = re.compile(r"(?<!`)(?P<ticks>`+)(?P<body>[^`\n]+?)(?P=ticks)\{=(?P<format>[\w-]+)\}")
+LINE_BLOCK = re.compile(r"(?:^|(?<=\n\n))(?P<block>(?:\|(?: [^\n]*)?\n(?: [^|\n][^\n]*\n)*)+)",
+                        re.M)
 PAGE_BREAK_HTML = '<div class="page-break"></div>'
 
 
 def convert(text: str, page: Page, notes: Notes) -> str:
     text = _raw_blocks(text, notes)
+    text = _inline_raw(text, notes)
+    text = replace_outside_code(LINE_BLOCK, _line_block, text)
     text = replace_outside_code(PAGE_BREAK, lambda m: f"\n{PAGE_BREAK_HTML}\n", text)
     text = replace_outside_code(UNNUMBERED, lambda m: m["heading"] + ".unnumbered", text)
     return _inline_notes(text)
@@ -37,6 +44,46 @@ def _raw_blocks(text: str, notes: Notes) -> str:
                   "prints, is left out; write what it shows in Markdown to print it")
         return ""
     return RAW_BLOCK.sub(block, text)
+
+
+def _inline_raw(text: str, notes: Notes) -> str:
+    """`` `<b>x</b>`{=html} `` as its HTML, `` `\\newpage`{=latex} `` as a page break (where it
+    stands, as in Pandoc's PDF); another format's left out, with a note. Not in fenced code."""
+    if "{=" not in text:
+        return text
+    fenced = [(start, end) for start, end in code_ranges(text) if "\n" in text[start:end]]
+
+    def raw(match: re.Match) -> str:
+        if inside(fenced, match.start()):
+            return match[0]
+        body, kind = match["body"].strip(), match["format"].lower()
+        if kind == "html":
+            return body
+        if kind in ("latex", "tex") and PAGE_BREAK.fullmatch(body):
+            return f"\n{PAGE_BREAK_HTML}\n"
+        notes.add(match[0], f"raw {match['format']} (`...`{{={match['format']}}}), which only "
+                  f"Pandoc's {match['format']} output prints, is left out; write what it shows "
+                  "in Markdown to print it")
+        return ""
+    return INLINE_RAW.sub(raw, text)
+
+
+def _line_block(match: re.Match) -> str:
+    """A Pandoc line block: each `| ` line a line of its own, its leading spaces kept; a line
+    that starts with a space continues the one before. Unless it reads as a table (a line with
+    another `|`), which it is then."""
+    lines = match["block"].rstrip("\n").split("\n")
+    if any("|" in line[1:] for line in lines):
+        return match[0]
+    joined: list[str] = []
+    for line in lines:
+        if line.startswith("|"):
+            content = line[2:]
+            kept = len(content) - len(content.lstrip(" "))
+            joined.append("\u00a0" * kept + content.lstrip(" ") or "\u00a0")  # "|": a blank line
+        else:
+            joined[-1] += " " + line.strip()
+    return "  \n".join(joined) + "\n"
 
 
 def _inline_notes(text: str) -> str:
