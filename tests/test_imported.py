@@ -233,6 +233,8 @@ def test_pandoc_notes_page_breaks_and_raw_blocks(corpus):
     at = lines.index("Workshop team")  # a line block: each line its own
     assert lines[at + 1:at + 3] == ["Social Performance Task Force", "Lima, Peru"], lines
     assert "'[@mft2011, p. 4]' prints as written: a Pandoc citation" in output
+    assert ("pricing-notes.en.md:63: '$(1 + r)^{12} – 1$' prints as written: TeX math, which is "
+            "not typeset") in output  # its line found, though the page's dash is typeset
 
 
 def test_remote_image_prints_its_alt_text(corpus):

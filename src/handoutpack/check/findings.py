@@ -60,16 +60,17 @@ def rel(folders: Folders, path: Path) -> str:
 
 def source_line(translation: Translation, needle: str) -> int | None:
     """The file line where `needle` (text as it prints) first appears in the body, for pointing
-    at a problem; its quotes may have been curled on the way (content="Hello" prints ”Hello”)."""
+    at a problem; typography may have changed it on the way (content="Hello" prints ”Hello”,
+    `r - 1` prints `r – 1`)."""
     if not needle:
         return None
-    found = re.search("".join(QUOTE_CLASSES.get(c, re.escape(c)) for c in needle),
-                      translation.body)
+    found = re.search("".join(AS_WRITTEN.get(c, re.escape(c)) for c in needle), translation.body)
     return translation.body_line + translation.body.count("\n", 0, found.start()) if found else None
 
 
-QUOTE_CLASSES = {**dict.fromkeys('"“”„«»', '["“”„«»]'), **dict.fromkeys("'‘’‚", "['‘’‚]")}
-"""A quote as it prints, and what it may have been written as."""
+AS_WRITTEN = {**dict.fromkeys('"“”„«»', '["“”„«»]'), **dict.fromkeys("'‘’‚", "['‘’‚]"),
+              "–": "(?:–|--?)", "—": "(?:—|-{2,3})", "…": r"(?:…|\.\.\.)"}
+"""A character as typography prints it, and what it may have been written as."""
 
 
 def text_report(report: Report) -> list[str]:

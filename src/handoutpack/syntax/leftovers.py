@@ -1,7 +1,7 @@
 """Markdown-looking text that reached the page unconverted: a fenced div line that opened or
 closed nothing, an attribute list attached to nothing, an HTML entity printed as written, a
 template tag of a document whose templating is off (Liquid's `{% include %}`, `{{ site.title }}`),
-a Pandoc citation (`[@smith2020]`).
+a Pandoc citation (`[@smith2020]`), TeX math (`$$E = mc^2$$`).
 `check` (and so every build) warns about each, with its line: it is never printed silently."""
 
 from __future__ import annotations
@@ -22,6 +22,10 @@ PATTERNS = (
                 r"|\{\{-?\s*(?:\.\w|\$|(?:site|page|jekyll|include|layout)\.)[^}\n]*\}\}"),
      "a template tag (Liquid, Jinja) that no template ran; write the text it stands for, or put "
      "it in `code` to show it"),
+    (re.compile(r"\$\$[^$]+\$\$|\\\([^\n]*?\\\)|\\\[[^\n]*?\\\]"
+                r"|(?<![\w$])\$[^\s$][^$\n]*?[\\^_{][^$\n]*?(?<=\S)\$(?![\w$])"),
+     "TeX math, which is not typeset here; write the formula as text (E = mc², APR = 12 × r), "
+     "or as an image"),
     (re.compile(r"\[[^\]\n]*?(?<![\w.])-?@[A-Za-z0-9_][^\]\n]*\]"),
      "a Pandoc citation, which only Pandoc with a bibliography makes a reference of; write the "
      "reference out (author, year, title)"),
