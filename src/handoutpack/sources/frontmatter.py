@@ -56,12 +56,23 @@ class FrontMatter:
     kept out of the way, and reported once per key name by `check`."""
 
 
+OTHER_FRONT_MATTER = {
+    "+++": "; this is Hugo's TOML front matter (between '+++' lines), which handoutpack does not "
+           "read: write it as YAML between '---' lines (title = \"A page\" becomes title: A page)",
+    "{": "; this is JSON front matter, which handoutpack does not read: write it as YAML between "
+         "'---' lines (\"title\": \"A page\" becomes title: A page)",
+}
+"""Other tools' front matter, named when a page starts with it."""
+
+
 def split_front_matter(name: str, text: str, keys: str) -> tuple[dict, dict[str, int], str, int]:
     """(the YAML front matter, the line of each of its keys, the body, the body's first line);
     `keys` says what the front matter holds, for messages."""
     if not text.startswith("---\n"):
+        other = next((why for start, why in OTHER_FRONT_MATTER.items()
+                      if text.startswith(start)), "")
         raise HandoutpackError(f"must start with front matter: a line '---', YAML ({keys}), then "
-                               "another line '---'", file=name, line=1)
+                               f"another line '---'{other}", file=name, line=1)
     end = front_matter_end(text)
     if end < 0:
         raise HandoutpackError("front matter is not closed; add a line '---' after it", file=name,
