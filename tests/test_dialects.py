@@ -468,3 +468,17 @@ def test_material_for_mkdocs_collapsibles_tabs_and_snippets(tmp_path):
     assert re.search(r'<h3 id="linux">Linux</h3>\s*<p>apt</p>\s*<h3 id="macos">macOS</h3>', page)
     assert "<em>Due in March.</em>" in page and "8&lt;" not in page and "root:" not in page
     assert len(notes) == 1 and "'../../../etc/passwd'" in notes[0]
+
+
+def test_a_hugo_page_with_toml_front_matter_builds(tmp_path):
+    root = new_project(tmp_path, ["en"])
+    (root / "content/handouts/hugo.en.md").write_text(
+        '+++\ntitle = "Savings groups"\ndescription = "What members keep."\ndraft = false\n'
+        'tags = ["savings"]\n\n[params]\nicon = "piggy"\n+++\n\nMembers meet **weekly**.\n',
+        encoding="utf-8")
+    outcome = invoke(root, "build")
+    assert outcome.exit_code == 0, outcome.output
+    text = all_text(root / "build/en/documents/hugo.pdf")
+    assert "Savings groups" in text and "What members keep." in text and "+++" not in text
+    assert "hugo.en.md:4: front matter 'draft' is not used by handoutpack and is ignored;" \
+        in outcome.output  # its line; no "did you mean 'date'?" for another tool's key

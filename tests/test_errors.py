@@ -75,8 +75,9 @@ def test_toml_syntax_error(make_project):
     ("---\ntitle: Hello\nsummary: [unclosed\nkind: handout\n---\nText\n",
      "hello.en.md:4: front matter is not valid YAML"),
     ("No front matter here\n", "hello.en.md:1: must start with front matter"),
-    ('+++\ntitle = "Hello"\n+++\nText\n', "hello.en.md:1: must start with front matter: a line "
-     "'---', YAML (title, summary, kind...), then another line '---'; this is Hugo's TOML"),
+    ('+++\ntitle = "Hello"\nkind = handout\n+++\nText\n',
+     "hello.en.md:3: front matter is not valid TOML"),
+    ('+++\ntitle = "Hello"\n', "hello.en.md:1: front matter is not closed; add a line '+++'"),
     ('{\n  "title": "Hello"\n}\nText\n', "hello.en.md:1: must start with front matter: a line "
      "'---', YAML (title, summary, kind...), then another line '---'; this is JSON"),
     ("---\ntitle: Hello\nsummary: x\n", "hello.en.md:1: front matter is not closed"),

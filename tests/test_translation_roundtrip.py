@@ -184,3 +184,52 @@ def test_xliff_with_entities_or_external_references_is_refused(toolkit):
         assert "translations/pt/sptf-introduction.xlf: declares a DTD or entities" in result.output
         assert "Traceback" not in result.output
         assert target.read_bytes() == before
+
+
+HUGO_EN = """+++
+title = "Pricing in plain words"
+summary = "How to state a loan's price."
+kind = "handout"
+date = 2026-03-02
+draft = false
+tags = ["pricing"]
++++
+
+State the **APR**, fees included.
+"""
+HUGO_FR = """+++
+# a Hugo page's front matter, as Hugo sites write it
+title = "Le prix en mots simples"
+summary = "Comment annoncer le prix d'un prêt."
+kind = "handout"
+date = 2026-03-02
+draft = false
+weight = 3
+source_revision = "{revision}"
++++
+
+Annoncez le **TAEG**, frais compris.
+"""
+
+
+def test_a_translation_with_hugos_toml_front_matter_keeps_it_as_written(toolkit):
+    """Export then import changes no byte of it; a new title changes that line only, Hugo's own
+    keys and the comment kept, in TOML."""
+    english = toolkit / "content/handouts/hugo-pricing.en.md"
+    english.write_text(HUGO_EN, encoding="utf-8")
+    revision = invoke(toolkit, "revision", str(english)).output.strip()
+    french = toolkit / "content/handouts/hugo-pricing.fr.md"
+    french.write_text(HUGO_FR.format(revision=revision), encoding="utf-8")
+    before = french.read_bytes()
+    assert invoke(toolkit, "translate", "export", "--lang", "fr").exit_code == 0
+    imported(toolkit)
+    assert french.read_bytes() == before
+    po = toolkit / "translations/fr/hugo-pricing.po"
+    catalogue = polib.pofile(str(po))
+    next(e for e in catalogue if e.msgid == "Pricing in plain words").msgstr = "Le prix, simplement"
+    catalogue.save()
+    imported(toolkit)
+    changed = [line for line in difflib.ndiff(before.decode().splitlines(),
+                                              french.read_text("utf-8").splitlines())
+               if line[:1] in "+-"]
+    assert changed == ['- title = "Le prix en mots simples"', '+ title = "Le prix, simplement"']

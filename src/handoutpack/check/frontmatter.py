@@ -12,6 +12,13 @@ from ..errors import Problem
 from .findings import finding, rel
 
 USED_KEYS = sorted(set(frontmatter.FrontMatter.__dataclass_fields__) - {"ignored", "kind_given"})
+OTHER_TOOLS_KEYS = frozenset({
+    "layout", "permalink", "draft", "tags", "categories", "weight", "aliases", "author",
+    "authors", "sidebar_position", "sidebar_label", "nav_order", "parent", "hide", "toc",
+    "teaching", "exercises", "questions", "objectives", "keypoints", "bibliography", "lastmod",
+    "publishdate", "expirydate", "linkTitle", "url", "type", "menu", "image", "excerpt"})
+"""Keys Jekyll, Hugo, MkDocs, Docusaurus, Pandoc and Carpentries lessons use: never a
+misspelling of ours ('draft' is not 'date'), so no suggestion."""
 
 
 def ignored_keys(folders: Folders, documents: dict[str, Document],
@@ -30,6 +37,8 @@ def ignored_keys(folders: Folders, documents: dict[str, Document],
         also = f" (and in {others} other file{'s' if others > 1 else ''})" if others else ""
         findings.append(finding("warning", "front matter", name, line,
                                 f"front matter '{key}' is not used by handoutpack and is "
-                                f"ignored{also}{suggest(key, USED_KEYS)}; keep it for the tool "
+                                f"ignored{also}"
+                                f"{'' if key in OTHER_TOOLS_KEYS else suggest(key, USED_KEYS)}; "
+                                "keep it for the tool "
                                 "it was written for, or remove it"))
     return findings

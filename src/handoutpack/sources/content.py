@@ -18,6 +18,7 @@ from .frontmatter import (
     DEFAULT_KIND,
     FrontMatter,
     front_matter_end,
+    front_matter_fence,
     read_front_matter,
     split_front_matter,
 )
@@ -208,7 +209,7 @@ def parse_leniently(name: str, text: str, audiences: dict[str, Audience],
                     lang: str | None = None) -> tuple[FrontMatter, str, int, list[Problem]]:
     """As parse, but with the front matter's problems returned beside what could be read, so
     that `check` still looks at the body of a document whose front matter has errors."""
-    if not text.startswith("---\n") and (heading := TITLE_HEADING.search(text)):
+    if front_matter_fence(text) is None and (heading := TITLE_HEADING.search(text)):
         # a page without front matter (as MkDocs allows): its first heading is its title
         body = text[:heading.start()] + text[heading.end():]
         return FrontMatter(title=heading["title"].strip(), summary="", kind=DEFAULT_KIND,
@@ -216,7 +217,7 @@ def parse_leniently(name: str, text: str, audiences: dict[str, Audience],
     try:
         data, lines, body, body_line = split_front_matter(name, text, "title, summary, kind...")
     except HandoutpackError as error:
-        end = front_matter_end(text) if text.startswith("---\n") else -1
+        end = front_matter_end(text)
         if end < 0:
             raise
         # unreadable YAML: its error, and the body still checked under a stand-in title

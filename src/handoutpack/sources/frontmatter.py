@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 import re
+import tomllib
 from dataclasses import dataclass
 
 import yaml
@@ -57,44 +58,80 @@ class FrontMatter:
 
 
 OTHER_FRONT_MATTER = {
-    "+++": "; this is Hugo's TOML front matter (between '+++' lines), which handoutpack does not "
-           "read: write it as YAML between '---' lines (title = \"A page\" becomes title: A page)",
     "{": "; this is JSON front matter, which handoutpack does not read: write it as YAML between "
          "'---' lines (\"title\": \"A page\" becomes title: A page)",
 }
 """Other tools' front matter, named when a page starts with it."""
+FENCES = ("---", "+++")
+"""YAML's front matter between '---' lines; Hugo's TOML between '+++' lines."""
+TOML_KEY = re.compile(r"^(?P<key>[A-Za-z0-9_-]+|\"[^\"\n]*\")[ \t]*=", re.M)
 
 
 def split_front_matter(name: str, text: str, keys: str) -> tuple[dict, dict[str, int], str, int]:
-    """(the YAML front matter, the line of each of its keys, the body, the body's first line);
-    `keys` says what the front matter holds, for messages."""
-    if not text.startswith("---\n"):
+    """(the front matter, the line of each of its keys, the body, the body's first line): YAML
+    between '---' lines, or Hugo's TOML between '+++' lines; `keys` says what the front matter
+    holds, for messages."""
+    fence = front_matter_fence(text)
+    if fence is None:
         other = next((why for start, why in OTHER_FRONT_MATTER.items()
                       if text.startswith(start)), "")
         raise HandoutpackError(f"must start with front matter: a line '---', YAML ({keys}), then "
                                f"another line '---'{other}", file=name, line=1)
     end = front_matter_end(text)
     if end < 0:
-        raise HandoutpackError("front matter is not closed; add a line '---' after it", file=name,
-                               line=1)
-    data, lines = _yaml(name, text[4:end + 1])
+        raise HandoutpackError(f"front matter is not closed; add a line '{fence}' after it",
+                               file=name, line=1)
+    reader = _toml if fence == "+++" else _yaml
+    data, lines = reader(name, text[4:end + 1])
     if not isinstance(data, dict):
         raise HandoutpackError("front matter must be 'key: value' lines", file=name, line=2)
     body_line = text[: end + 5].count("\n") + 1
     return data, lines, text[end + 5:], body_line
 
 
+def front_matter_fence(text: str) -> str | None:
+    """'---' or '+++': the line a source's front matter opens with, if it has any."""
+    return next((fence for fence in FENCES if text.startswith(fence + "\n")), None)
+
+
 def front_matter_end(text: str) -> int:
     """Where the line closing the front matter starts (its newline), or -1."""
-    end = text.find("\n---\n", 3)
-    return end if end >= 0 else (len(text) - 4 if text.endswith("\n---") else -1)
+    fence = front_matter_fence(text)
+    if fence is None:
+        return -1
+    end = text.find(f"\n{fence}\n", 3)
+    return end if end >= 0 else (len(text) - 4 if text.endswith("\n" + fence) else -1)
 
 
 def body_of(text: str) -> str | None:
     """A source text's body, as its revision is computed; None when it has no front matter."""
     text = text.lstrip("\ufeff").replace("\r\n", "\n")
-    end = front_matter_end(text) if text.startswith("---\n") else -1
+    end = front_matter_end(text)
     return text[end + 5:] if end >= 0 else None
+
+
+def front_matter_data(name: str, text: str) -> dict:
+    """A source text's front matter as data ({} when it has none)."""
+    try:
+        return split_front_matter(name, text, "")[0]
+    except HandoutpackError:
+        return {}
+
+
+def _toml(name: str, text: str) -> tuple[dict, dict[str, int]]:
+    """Hugo's TOML front matter: its data, and the file line of each top-level key (those
+    before the first [table])."""
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        found = re.search(r"line (\d+)", str(error))
+        raise HandoutpackError(f"front matter is not valid TOML ({error}); check quoting there",
+                               file=name, line=int(found[1]) + 1 if found else None) from None
+    top = text.split("\n[", 1)[0]
+    lines = {}
+    for match in TOML_KEY.finditer(top):
+        lines.setdefault(match["key"].strip('"'), top.count("\n", 0, match.start()) + 2)
+    return data, lines
 
 
 class FrontMatterLoader(yaml.SafeLoader):

@@ -7,6 +7,7 @@ from __future__ import annotations
 import yaml
 
 from ..sources.content import Document, Translation
+from ..sources.frontmatter import front_matter_data
 
 
 def front_matter(default: str, document: Document, lang: str, title: str, summary: str,
@@ -43,6 +44,4 @@ def front_matter_line(key: str, value) -> str:
 
 
 def _front_data(translation: Translation) -> dict:
-    text = translation.path.read_text(encoding="utf-8")
-    end = text.find("\n---\n", 3)
-    return yaml.safe_load(text[4:end + 1]) or {}
+    return front_matter_data(str(translation.path), translation.path.read_text(encoding="utf-8"))

@@ -10,11 +10,16 @@ whatever says the same keeps the file's own lines, wrapping, quoting and all.
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
+import json
 import re
+import tomllib
 
 import yaml
 
+from ..sources.frontmatter import TOML_KEY, front_matter_end
+from .front import front_matter_line
 from .segments import restore, segment
 
 KEY = re.compile(r"^(?P<key>[A-Za-z_][\w-]*)\s*:")
@@ -25,21 +30,76 @@ they go from the file. Any other key the file has is the translator's and stays.
 
 def keep_lines(old: str, new: str, notes: bool = False) -> str:
     """`new`, with each front matter key and body block that `old` already says the same way
-    given back as `old` has it; `old` itself when nothing differs."""
+    given back as `old` has it; `old` itself when nothing differs. A file with Hugo's TOML
+    front matter keeps it, as written, while it says what the new one says."""
     old_parts, new_parts = _split(old), _split(new)
     if old_parts is None or new_parts is None:
         return new
-    front = _front(old_parts[0], new_parts[0])
-    body = _body(old_parts[1], new_parts[1], notes)
-    return f"---\n{front}---\n{body}"
+    fence, old_front, old_body = old_parts
+    if fence == "+++":
+        fence, front = _toml_front(old_front, new_parts[1])
+    else:
+        front = _front(old_front, new_parts[1])
+    body = _body(old_body, new_parts[2], notes)
+    return f"{fence}\n{front}{fence}\n{body}"
 
 
-def _split(text: str) -> tuple[str, str] | None:
-    """(front matter with its final newline, body), or None without front matter."""
-    if not text.startswith("---\n"):
-        return None
-    end = text.find("\n---\n", 3)
-    return (text[4:end + 1], text[end + 5:]) if end >= 0 else None
+def _split(text: str) -> tuple[str, str, str] | None:
+    """(its fence, front matter with its final newline, body), or None without front matter."""
+    end = front_matter_end(text)
+    return (text[:3], text[4:end + 1], text[end + 5:]) if end >= 0 else None
+
+
+def _toml_front(old: str, new: str) -> tuple[str, str]:
+    """A translation's TOML front matter with the import's keys (the YAML `new` holds) set in
+    it, one `key = value` line each, every other line as written (Hugo's own keys, comments);
+    the import's YAML, with the file's other keys, where a line to change holds more than one
+    line's value or the TOML cannot be read."""
+    try:
+        had, wanted = tomllib.loads(old), yaml.safe_load(new) or {}
+        lines, seen = [], set()
+        for line in old.splitlines(keepends=True):
+            key = TOML_KEY.match(line)
+            name = key["key"].strip('"') if key else None
+            if name in wanted or name in ENGLISH_OWNED:
+                if tomllib.loads(line).get(name) != had.get(name):
+                    raise ValueError(f"{name}'s value runs over several lines")
+                seen.add(name)
+                if name in wanted:
+                    lines.append(line if had[name] == wanted[name] else _toml_line(name, wanted[name]))
+                continue
+            lines.append(line)
+        at = next((i for i, line in enumerate(lines) if line.startswith("[")), len(lines))
+        lines[at:at] = [_toml_line(key, value) for key, value in wanted.items() if key not in seen]
+        return "+++", "".join(lines)
+    except (tomllib.TOMLDecodeError, yaml.YAMLError, ValueError, TypeError):
+        others = {key: value for key, value in _toml_data(old).items()
+                  if key not in ENGLISH_OWNED and key not in (yaml.safe_load(new) or {})}
+        return "---", new + "".join(front_matter_line(key, value) for key, value in others.items())
+
+
+def _toml_data(text: str) -> dict:
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError:
+        return {}
+
+
+def _toml_line(key: str, value) -> str:
+    """`key = value` in TOML, for the values front matter holds (text, numbers, dates, lists)."""
+    return f"{key} = {_toml_value(value)}\n"
+
+
+def _toml_value(value) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float, dt.date)):
+        return value.isoformat() if isinstance(value, dt.date) else repr(value)
+    if isinstance(value, str):
+        return json.dumps(value, ensure_ascii=False)  # a JSON string is a TOML basic string
+    if isinstance(value, list):
+        return "[" + ", ".join(_toml_value(item) for item in value) + "]"
+    raise TypeError(f"no TOML for {value!r}")
 
 
 # ---------------------------------------------------------------- front matter
