@@ -198,13 +198,14 @@ tags = ["pricing"]
 State the **APR**, fees included.
 """
 HUGO_FR = """+++
-# a Hugo page's front matter, as Hugo sites write it
+# a Hugo page's front matter, as Hugo sites write it: their keys first
+weight = 3
+draft = false
+
 title = "Le prix en mots simples"
 summary = "Comment annoncer le prix d'un prêt."
 kind = "handout"
 date = 2026-03-02
-draft = false
-weight = 3
 source_revision = "{revision}"
 +++
 
