@@ -188,6 +188,20 @@ def test_a_kramdown_toc_list_prints_the_contents_not_its_placeholder(corpus, lan
     assert link_targets(pdf, 1)[:2] == [1, 1]  # Exercise, Solution: on the first page
 
 
+def test_a_lessons_code_in_a_quote_and_its_root_relative_link(corpus):
+    """A Carpentries lesson's (kramdown) code inside a challenge's quote, its `{: .language-*}`
+    after it, and a link from `{{ page.root }}`: code, not a paragraph between `~~~` lines; a
+    link to the project's page, not a template error."""
+    root, output = corpus
+    pdf = root / "build/en/documents/client-protection.pdf"
+    lines = [line.strip() for page in range(1, len(reader(pdf).pages) + 1)
+             for _, line in text_lines(pdf, page)]
+    assert "share_resolved = complaints_resolved / complaints_received" in lines
+    assert not [line for line in lines if "~~~" in line or "{{" in line]
+    assert "The terms are in the glossary." in lines
+    assert "page.root" not in output
+
+
 def test_a_kramdown_comment_is_left_out(corpus):
     root, _ = corpus
     text = all_text(root / "build/en/documents/client-protection.pdf")

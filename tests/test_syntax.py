@@ -130,3 +130,14 @@ def test_kramdown_extensions_do_what_kramdown_does_with_them():
     assert "{::" not in out.split("<pre>")[0] and "Hidden" not in out and "a note" not in out
     assert "<p>Intro  here.</p>" in out and "<b>raw</b>" in out
     assert "{::comment}kept{:/}" in out
+
+
+def test_code_in_a_quote_is_code_and_takes_the_attribute_list_after_it():
+    """As Carpentries' kramdown lessons write solutions: `> ~~~` fences in a quote, and
+    `{: .language-python}` on the line after a code block (its <pre> takes it, not a <p>)."""
+    out = html("~~~\nls -la\n~~~\n{: .language-bash}\n\n> ## Solution\n>\n> ~~~\n> print(1)\n"
+               ">     indented()\n> ~~~\n> {: .language-python}\n{: .solution}\n")
+    assert '<pre class="language-bash"><code>ls -la\n</code></pre>' in out
+    assert '<blockquote class="solution">' in out and "~~~" not in out
+    assert '<pre class="language-python"><code>print(1)\n    indented()\n</code></pre>' in out
+    assert "<p" not in out.split("<pre")[1]  # no paragraph around a code block

@@ -7,11 +7,11 @@ from __future__ import annotations
 
 import re
 
-from . import admonitions, alerts, hugo, mdn, mdx, mkdocs, pandoc
+from . import admonitions, alerts, hugo, liquid, mdn, mdx, mkdocs, pandoc
 from .attributes import protect_from_jinja as protect_attribute_lists
 from .prose import Notes, Page, code_ranges, outside_code
 
-DIALECTS = (hugo, mdx, mdn, admonitions, alerts, mkdocs, pandoc)
+DIALECTS = (hugo, mdx, mdn, admonitions, alerts, mkdocs, pandoc, liquid)
 OPENERS = re.compile(r"\{[{%#]")
 OURS = re.compile(r"\{\{-?\s*(?:org|event|pack|audience|lang)\b")
 """In code, `{{ org.name }}` is still ours: it names what content may refer to."""

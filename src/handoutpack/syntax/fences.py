@@ -17,6 +17,7 @@ from .prose import attributes
 
 OPENING = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})[ \t]*(?P<lang>[\w#.+-]*)"
                      r"(?:[ \t]+(?P<info>[^`\n]*\S))?[ \t]*$")
+QUOTE = re.compile(r"^(?:[ ]{0,3}>[ ]?)+")
 RANGES = re.compile(r"(?:^|\s|mark=|ins=|del=)\{(?P<lines>[\d,\s-]+)\}")
 
 
@@ -41,6 +42,41 @@ def block(lang: str, info: str, code: list[str]) -> str:
     css = f' class="language-{html.escape(lang)}"' if lang else ""
     caption = f'<p class="code-title"><code>{html.escape(title)}</code></p>\n' if title else ""
     return f'{caption}<pre><code{css}>' + "\n".join(rows) + "\n</code></pre>"
+
+
+class QuotedFences(Preprocessor):
+    """A fenced block inside a quote (`> ~~~`, as Carpentries lessons' solutions hold their
+    code): Python-Markdown's fences are read at the top level only, and printed these as a
+    paragraph between `~~~` lines."""
+
+    def run(self, lines):
+        result, index = [], 0
+        while index < len(lines):
+            quoted = QUOTE.match(lines[index])
+            match = OPENING.match(lines[index][quoted.end():]) if quoted else None
+            if match is None:
+                result.append(lines[index])
+                index += 1
+                continue
+            prefix, fence = quoted[0], match["fence"]
+            end = index + 1
+            while end < len(lines) and QUOTE.match(lines[end]) and not (
+                    _body(lines[end]).strip().startswith(fence)
+                    and not _body(lines[end]).strip().strip(fence[0])):
+                end += 1
+            code = [_body(line) for line in lines[index + 1:end]]
+            placeholder = self.md.htmlStash.store(
+                block(match["lang"], match["info"] or "", code))
+            quote = prefix.rstrip()
+            result += [quote, f"{prefix}{placeholder}", quote]
+            index = end + 1
+        return result
+
+
+def _body(line: str) -> str:
+    """A quoted line without its quote marks (and the one space after the last)."""
+    quoted = QUOTE.match(line)
+    return line[quoted.end():] if quoted else line
 
 
 class AttributedFences(Preprocessor):
@@ -71,3 +107,4 @@ class AttributedFences(Preprocessor):
 class Extension(markdown.Extension):
     def extendMarkdown(self, md):
         md.preprocessors.register(AttributedFences(md), "attributed_fences", 26)  # before fences
+        md.preprocessors.register(QuotedFences(md), "quoted_fences", 26.5)

@@ -9,6 +9,7 @@ parser's settings) goes."""
 
 from __future__ import annotations
 
+import html
 import re
 import xml.etree.ElementTree as etree
 
@@ -28,6 +29,10 @@ TOC_MARK = re.compile(r"(?:^|\s)toc(?:\s|$)")
 EXTENSION = re.compile(r"\{::comment\}(?P<comment>.*?)\{:/(?:comment)?\}"
                        r"|\{::nomarkdown\}(?P<raw>.*?)\{:/(?:nomarkdown)?\}"
                        r"|\{::options\b[^}\n]*/\}", re.S)
+STASHED = re.compile(r"\x02?wzxhzdk:(\d+)\x03?")
+"""A paragraph Python-Markdown holds a block of HTML in (markdown.util.HTML_PLACEHOLDER): a
+fenced code block's, until it is written out."""
+PRE = re.compile(r'<pre(?: class="(?P<class>[^"]*)")?>')
 NO_TOC = "no_toc"
 CONTENTS = "document-contents"
 """The class of a document's own contents (`[TOC]`, `{:toc}`); a pack's contents are `.toc`."""
@@ -158,11 +163,29 @@ class BlockAttributes(Treeprocessor):
                   else children[index - 1] if index else None)
         if target is None:
             return
-        for name, value in parse(IAL_LINE.match(paragraph.text)["attrs"]).items():
+        attributes = parse(IAL_LINE.match(paragraph.text)["attrs"])
+        parent.remove(paragraph)
+        stashed = STASHED.fullmatch((target.text or "").strip()) \
+            if target.tag == "p" and not len(target) else None
+        if stashed:  # a code block (`{: .language-bash}` after it): its <pre> takes them
+            self._to_stashed(int(stashed[1]), attributes)
+            return
+        for name, value in attributes.items():
             if name == "class" and target.get("class"):
                 value = f"{target.get('class')} {value}"
             target.set(name, value)
-        parent.remove(paragraph)
+
+    def _to_stashed(self, index: int, attributes: dict[str, str]) -> None:
+        blocks = self.md.htmlStash.rawHtmlBlocks
+        found = PRE.search(blocks[index])
+        if found is None:
+            return
+        written = "".join(f' {name}="{html.escape(value)}"' for name, value in attributes.items()
+                          if name != "class")
+        classes = " ".join(filter(None, [found["class"], attributes.get("class", "")]))
+        classes = f' class="{html.escape(classes)}"' if classes else ""
+        blocks[index] = blocks[index][:found.start()] + f"<pre{classes}{written}>" + \
+            blocks[index][found.end():]
 
 
 class Extension(markdown.Extension):
