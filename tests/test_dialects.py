@@ -482,3 +482,17 @@ def test_a_hugo_page_with_toml_front_matter_builds(tmp_path):
     assert "Savings groups" in text and "What members keep." in text and "+++" not in text
     assert "hugo.en.md:4: front matter 'draft' is not used by handoutpack and is ignored;" \
         in outcome.output  # its line; no "did you mean 'date'?" for another tool's key
+
+
+def test_jekylls_site_paths_are_read_without_running_liquid():
+    """How Jekyll's own documentation and Carpentries lessons write links and images: each
+    leaves the path from the site's root, which handoutpack resolves as it does `/docs/x/`."""
+    page = html("[Posts]({{ '/docs/posts/' | relative_url }}), [pages]({% link _docs/pages.md %}),"
+                ' [home]({{ "/" | absolute_url }}), ![Chart]({{ page.root }}/fig/chart.png),'
+                " [setup]({{ site.url }}{{ site.baseurl }}/setup.html).\n\n"
+                "`{{ '/kept/' | relative_url }}` and `{% link kept.md %}` in code.\n")
+    for href in ('href="/docs/posts/"', 'href="/_docs/pages.md"', 'href="/"',
+                 'src="/fig/chart.png"', 'href="/setup.html"'):
+        assert href in page, (href, page)
+    assert "<code>{{ '/kept/' | relative_url }}</code>" in page
+    assert "<code>{% link kept.md %}</code>" in page

@@ -1,9 +1,11 @@
-"""Jekyll's Liquid that says only where the site starts, read without running it: a site's root
-before a path (`{{ page.root }}/fig/chart.png`, `{{ site.baseurl }}/about/`, `{{ relative_root_path
-}}/reference.html`, as Carpentries lessons and Jekyll sites write links and images) leaves the
-path from the site's root, `/fig/chart.png`, which handoutpack reads from the project (or
-[paths] site_root) as such paths always are, and links to the website when no file matches.
-Other Liquid is Jinja's to run, or to refuse naming the system it looks like (dialects.py)."""
+"""Jekyll's Liquid that says only where on the site a path is, read without running it: a site's
+root before a path (`{{ page.root }}/fig/chart.png`, `{{ site.baseurl }}/about/`, `{{
+relative_root_path }}/reference.html`, as Carpentries lessons write links and images), a path
+through `relative_url` or `absolute_url` (`{{ '/docs/posts/' | relative_url }}`, as Jekyll's own
+documentation links its pages) and `{% link _docs/posts.md %}` leave the path from the site's
+root, `/docs/posts/`, which handoutpack reads from the project (or [paths] site_root) as such
+paths always are, and links to the website when no file matches. Other Liquid is Jinja's to
+run, or to refuse naming the system it looks like (dialects.py)."""
 
 from __future__ import annotations
 
@@ -15,7 +17,14 @@ SITE_ROOT = re.compile(r"(?:\{\{-?\s*(?:page\.root|site\.baseurl|site\.url|relat
                        r"\s*-?\}\})+(?=/)")
 
 
+URL_FILTER = re.compile(r"""\{\{-?\s*(?P<quote>['"])(?P<path>[^'"\n{}]*)(?P=quote)\s*\|\s*"""
+                        r"(?:relative_url|absolute_url)\s*-?\}\}")
+LINK_TAG = re.compile(r"\{%-?\s*link\s+(?P<path>[^\s%{}]+)\s*-?%\}")
+
+
 def convert(text: str, page: Page, notes: Notes) -> str:
-    if "{{" not in text:
+    if "{{" not in text and "{%" not in text:
         return text
-    return replace_outside_code(SITE_ROOT, lambda match: "", text)
+    text = replace_outside_code(SITE_ROOT, lambda match: "", text)
+    text = replace_outside_code(URL_FILTER, lambda match: match["path"], text)
+    return replace_outside_code(LINK_TAG, lambda match: "/" + match["path"].lstrip("/"), text)
