@@ -203,4 +203,4 @@ LIQUID = re.compile(r"'(site|page|layout|jekyll|include)' is undefined|no filter
 
 LIQUID_HINT = (". This looks like Liquid, Jekyll's template language, which handoutpack does not "
                "run: write the text it stood for (e.g. the site's name for '{{ site.title }}'), "
-               "or use {{ org.name }} and {{ org.website }}")
+               "use {{ org.name }} and {{ org.website }}, or " + syntax.dialects.TURN_OFF)
