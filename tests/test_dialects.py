@@ -253,7 +253,7 @@ def corpus(tmp_path_factory):
     pack = ('\n[packs.site-pages]\ntitle = "Pages from documentation sites"\n'
             'audience = "newcomers"\ndocuments = ["http-get", "project-structure", "components"]\n')
     root = new_project(tmp_path_factory.mktemp("corpus"), LANGS, pack)
-    for site in ("mdn", "kubernetes", "astro", "docusaurus"):
+    for site in ("mdn", "kubernetes", "astro", "docusaurus", "jekyll"):
         bring(root, site)
     outcome = invoke(root, "build")
     return root, outcome
