@@ -45,7 +45,7 @@ def assemble(theme: Theme, spec: PackSpec, lang: str, parts: list[Part],
              renderer: Renderer, date: dt.date | None, printing: Printing,
              booklet: bool = False) -> tuple[bytes, int]:
     """The pack's PDF bytes and page count, printed as `printing` says; the pages of a
-    `booklet` (imposed after) end with its outside back cover when it has a blank to spare."""
+    `booklet` (imposed after) end with its outside back cover."""
     words = labels.labels(theme, lang)
     title = theme.text(spec.titles, lang)
     common = page_values(theme, spec, lang, date, printing)
@@ -61,9 +61,7 @@ def assemble(theme: Theme, spec: PackSpec, lang: str, parts: list[Part],
     if theme.presenter:  # the pack ends with whom to ask, in its language
         contact = renderer.render(templates.page(theme, "contact.html", **common), theme.root,
                                   f"contact page of pack '{spec.id}'", lang, variant)
-    elif booklet and (starts[-1] + parts[-1].rendered.pages - 1) % 4:
-        # the sheets hold a blank page or more: the last, the outside back cover, shows the
-        # organisation (a pack that fills its sheets keeps its last page there: no sheet added)
+    elif booklet:  # the outside back cover shows the organisation, never a page of a document
         back = renderer.render(templates.page(theme, "back.html", **common), theme.root,
                                f"back cover of pack '{spec.id}'", lang, variant)
     return merge(theme, spec, lang, title, [cover, contents, numbers], parts,

@@ -73,7 +73,8 @@ def binding_warning(shown: str, pages: int) -> Problem | None:
     blanks = -pages % BINDING_MULTIPLE
     if not blanks:
         return None
-    return warning(shown, f"the pack has {pages} pages, not a multiple of {BINDING_MULTIPLE} as a "
+    return warning(shown, f"the pack has {pages} pages with its outside back cover, not a "
+                   f"multiple of {BINDING_MULTIPLE} as a "
                    f"saddle-stitched booklet needs: {blanks} blank page{'s' if blanks > 1 else ''} "
                    "added, before the outside back cover. To use every page, add "
                    f"{blanks} page{'s' if blanks > 1 else ''} or cut {BINDING_MULTIPLE - blanks}",
