@@ -496,3 +496,10 @@ def test_jekylls_site_paths_are_read_without_running_liquid():
         assert href in page, (href, page)
     assert "<code>{{ '/kept/' | relative_url }}</code>" in page
     assert "<code>{% link kept.md %}</code>" in page
+
+
+def test_jekylls_highlight_blocks_are_code_and_its_comments_are_left_out():
+    page = html("{% highlight ruby linenos %}\ndef hello\n  puts \"{{ page.title }}\"\nend\n"
+                "{% endhighlight %}\n\n{% comment %}\nFor editors.\n{% endcomment %}\n\nAfter.\n")
+    assert '<code class="language-ruby">def hello\n  puts "{{ page.title }}"\nend' in page
+    assert "For editors" not in page and "highlight" not in page and "<p>After.</p>" in page

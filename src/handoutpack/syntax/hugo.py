@@ -9,8 +9,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from .prose import (Notes, Page, Tag, attributes, callout, find_file, heading_levels, indent_at,
-                    nest, outside_code, section, word)
+from .prose import (Notes, Page, Tag, attributes, callout, code_block, find_file, heading_levels,
+                    indent_at, nest, outside_code, section, word)
 
 SHORTCODE = re.compile(r"\{\{(?P<delim>[<%])(?P<comment>/\*)?\s*(?P<close>/)?\s*"
                        r"(?P<name>[\w.-]+)(?P<args>[^{}]*?)(?P<self>/)?\s*(?:\*/)?(?P<end>[>%])\}\}")
@@ -134,5 +134,4 @@ def _file_block(name: str, language: str, token: re.Match, page: Page, notes: No
                   "examples/ folders above it): only its name prints. Copy the file there")
         return f"\n\n{caption}"
     code = found.read_text(encoding="utf-8", errors="replace").rstrip("\n")
-    fence = "`" * max(3, max((len(m) for m in re.findall(r"`+", code)), default=0) + 1)
-    return f"\n\n{caption}{fence}{language}\n{code}\n{fence}\n\n"
+    return f"\n\n{caption}{code_block(code, language)}\n\n"

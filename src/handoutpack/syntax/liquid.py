@@ -4,14 +4,16 @@ relative_root_path }}/reference.html`, as Carpentries lessons write links and im
 through `relative_url` or `absolute_url` (`{{ '/docs/posts/' | relative_url }}`, as Jekyll's own
 documentation links its pages) and `{% link _docs/posts.md %}` leave the path from the site's
 root, `/docs/posts/`, which handoutpack reads from the project (or [paths] site_root) as such
-paths always are, and links to the website when no file matches. Other Liquid is Jinja's to
-run, or to refuse naming the system it looks like (dialects.py)."""
+paths always are, and links to the website when no file matches. `{% highlight ruby %}` ...
+`{% endhighlight %}` is a code block in that language, and `{% comment %}` ... `{% endcomment %}`
+is left out, as on the site. Other Liquid is Jinja's to run, or to refuse naming the system it
+looks like (dialects.py)."""
 
 from __future__ import annotations
 
 import re
 
-from .prose import Notes, Page, replace_outside_code
+from .prose import Notes, Page, code_block, replace_outside_code
 
 SITE_ROOT = re.compile(r"(?:\{\{-?\s*(?:page\.root|site\.baseurl|site\.url|relative_root_path)"
                        r"\s*-?\}\})+(?=/)")
@@ -22,9 +24,16 @@ URL_FILTER = re.compile(r"""\{\{-?\s*(?P<quote>['"])(?P<path>[^'"\n{}]*)(?P=quot
 LINK_TAG = re.compile(r"\{%-?\s*link\s+(?P<path>[^\s%{}]+)\s*-?%\}")
 
 
+HIGHLIGHT = re.compile(r"\{%-?\s*highlight\s+(?P<lang>[\w+#.-]+)[^%\n]*-?%\}\n?(?P<code>.*?)"
+                       r"\n?[ \t]*\{%-?\s*endhighlight\s*-?%\}", re.S)
+COMMENT = re.compile(r"\{%-?\s*comment\s*-?%\}(?P<text>.*?)\{%-?\s*endcomment\s*-?%\}", re.S)
+
+
 def convert(text: str, page: Page, notes: Notes) -> str:
     if "{{" not in text and "{%" not in text:
         return text
+    text = replace_outside_code(HIGHLIGHT, lambda m: code_block(m["code"], m["lang"]), text)
+    text = replace_outside_code(COMMENT, lambda match: "\n" * match["text"].count("\n"), text)
     text = replace_outside_code(SITE_ROOT, lambda match: "", text)
     text = replace_outside_code(URL_FILTER, lambda match: match["path"], text)
     return replace_outside_code(LINK_TAG, lambda match: "/" + match["path"].lstrip("/"), text)

@@ -187,6 +187,12 @@ def callout(kind: str, title: str, body: str, indent: str = "") -> str:
             f"{body.strip()}\n\n</div>\n\n")
 
 
+def code_block(code: str, language: str = "") -> str:
+    """`code` as a fenced block, its fence longer than any run of backticks inside it."""
+    fence = "`" * max(3, max((len(m) for m in re.findall(r"`+", code)), default=0) + 1)
+    return f"{fence}{language}\n{code}\n{fence}"
+
+
 def dedent(text: str) -> str:
     return textwrap.dedent(text.strip("\n"))
 
