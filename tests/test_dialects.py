@@ -377,6 +377,14 @@ def test_deep_or_unclosed_syntax_is_read_without_exhausting_the_stack():
     assert "unclosed text" in out and "{{<" not in out
     out, _ = rewritten("`" + "a `b " * 2000 + '{{jsxref("x")}}')
     assert "developer.mozilla.org" in out
+    # blocks that open and never close stay as written (read in one pass: prose.replace_pairs),
+    # and a closing tag before them closes none of them
+    for opening, closing in (("{% comment %}", "{% endcomment %}"),
+                             ("{% highlight r %}\n", "{% endhighlight %}")):
+        text = closing + ("x " + opening) * 2000
+        assert rewritten(text)[0] == text
+    out, _ = rewritten("a {% comment %}b{% comment %}c{% endcomment %}d{% endcomment %} e")
+    assert out == "a d{% endcomment %} e"  # Liquid's comments do not nest either
 
 
 @pytest.mark.parametrize("where", ["document", "project"])

@@ -19,16 +19,16 @@ from markdown.treeprocessors import Treeprocessor
 
 from .attributes import parse
 from .fenced_divs import code_fences
-from .prose import code_ranges, inside
+from .prose import replace_outside_code, replace_pairs
 
 IAL_LINE = re.compile(r"^(?P<quotes>(?:>\s?)*)\{:(?P<attrs>[^}]*)\}\s*$")
 QUOTES = re.compile(r"^(?:>\s?)*")
 TABLE_ROW = re.compile(r"^(?:>\s?)*\s{0,3}\|")
 LIST_ITEM = re.compile(r"^\s{0,3}(?:[*+-]|\d{1,9}[.)])\s+\S")
 TOC_MARK = re.compile(r"(?:^|\s)toc(?:\s|$)")
-EXTENSION = re.compile(r"\{::comment\}(?P<comment>.*?)\{:/(?:comment)?\}"
-                       r"|\{::nomarkdown\}(?P<raw>.*?)\{:/(?:nomarkdown)?\}"
-                       r"|\{::options\b[^}\n]*/\}", re.S)
+EXTENSION = re.compile(r"\{::(?P<name>comment|nomarkdown)\}")
+EXTENSION_END = re.compile(r"\{:/(?:comment|nomarkdown)?\}")
+OPTIONS = re.compile(r"\{::options\b[^}\n]*/\}")
 STASHED = re.compile(r"\x02?wzxhzdk:(\d+)\x03?")
 """A paragraph Python-Markdown holds a block of HTML in (markdown.util.HTML_PLACEHOLDER): a
 fenced code block's, until it is written out."""
@@ -73,15 +73,12 @@ class Extensions(Preprocessor):
         text = "\n".join(lines)
         if "{::" not in text:
             return lines
-        code = code_ranges(text)
-        return EXTENSION.sub(lambda m: m[0] if inside(code, m.start()) else _extension(m),
-                             text).split("\n")
+        text = replace_pairs(EXTENSION, EXTENSION_END, _extension, text)
+        return replace_outside_code(OPTIONS, lambda match: "", text).split("\n")
 
 
-def _extension(match: re.Match) -> str:
-    if match["comment"] is not None:
-        return "\n" * match["comment"].count("\n")
-    return match["raw"] or ""
+def _extension(tag: re.Match, inner: str, end: re.Match) -> str:
+    return "\n" * inner.count("\n") if tag["name"] == "comment" else inner
 
 
 class ContentsList(Preprocessor):

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 
-from .prose import Notes, Page, code_block, replace_outside_code
+from .prose import Notes, Page, code_block, replace_outside_code, replace_pairs
 
 SITE_ROOT = re.compile(r"(?:\{\{-?\s*(?:page\.root|site\.baseurl|site\.url|relative_root_path)"
                        r"\s*-?\}\})+(?=/)")
@@ -24,16 +24,19 @@ URL_FILTER = re.compile(r"""\{\{-?\s*(?P<quote>['"])(?P<path>[^'"\n{}]*)(?P=quot
 LINK_TAG = re.compile(r"\{%-?\s*link\s+(?P<path>[^\s%{}]+)\s*-?%\}")
 
 
-HIGHLIGHT = re.compile(r"\{%-?\s*highlight\s+(?P<lang>[\w+#.-]+)[^%\n]*-?%\}\n?(?P<code>.*?)"
-                       r"\n?[ \t]*\{%-?\s*endhighlight\s*-?%\}", re.S)
-COMMENT = re.compile(r"\{%-?\s*comment\s*-?%\}(?P<text>.*?)\{%-?\s*endcomment\s*-?%\}", re.S)
+HIGHLIGHT = re.compile(r"\{%-?\s*highlight\s+(?P<lang>[\w+#.-]+)[^%\n]*-?%\}\n?")
+END_HIGHLIGHT = re.compile(r"\n?[ \t]*\{%-?\s*endhighlight\s*-?%\}")
+COMMENT = re.compile(r"\{%-?\s*comment\s*-?%\}")
+END_COMMENT = re.compile(r"\{%-?\s*endcomment\s*-?%\}")
 
 
 def convert(text: str, page: Page, notes: Notes) -> str:
     if "{{" not in text and "{%" not in text:
         return text
-    text = replace_outside_code(HIGHLIGHT, lambda m: code_block(m["code"], m["lang"]), text)
-    text = replace_outside_code(COMMENT, lambda match: "\n" * match["text"].count("\n"), text)
+    text = replace_pairs(HIGHLIGHT, END_HIGHLIGHT,
+                         lambda tag, code, end: code_block(code, tag["lang"]), text)
+    text = replace_pairs(COMMENT, END_COMMENT, lambda tag, inner, end: "\n" * inner.count("\n"),
+                         text)
     text = replace_outside_code(SITE_ROOT, lambda match: "", text)
     text = replace_outside_code(URL_FILTER, lambda match: match["path"], text)
     return replace_outside_code(LINK_TAG, lambda match: "/" + match["path"].lstrip("/"), text)

@@ -17,12 +17,15 @@ from .prose import Notes, Page, code_ranges, inside, replace_outside_code
 INLINE_NOTE = re.compile(r"\^\[")
 PAGE_BREAK = re.compile(r"^[ \t]*\\(?:newpage|pagebreak|clearpage)[ \t]*$", re.M)
 UNNUMBERED = re.compile(r"^(?P<heading>#{1,6}[ \t].*?\{[^}\n]*?)(?<=[{ \t])-(?=[ \t}])", re.M)
-RAW_BLOCK = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})[ \t]*\{=(?P<format>[\w-]+)\}"
-                       r"[ \t]*\n(?P<body>.*?)^[ \t]*(?P=fence)[ \t]*$", re.M | re.S)
+CLOSING_FENCE = re.compile(r"[ \t]*(?:`{3,}|~{3,})[ \t]*")
+RAW_OPENING = re.compile(r"[ \t]*(?:`{3,}|~{3,})[ \t]*\{=(?P<format>[\w-]+)\}[ \t]*(?:\n|$)")
 INLINE_RAW = re.compile(r"(?<!`)(?P<ticks>`+)(?P<body>[^`\n]+?)(?P=ticks)\{=(?P<format>[\w-]+)\}")
-LINE_BLOCK = re.compile(r"(?:^|(?<=\n\n))(?P<block>(?:\|(?: [^\n]*)?\n(?: [^|\n][^\n]*\n)*)+)",
-                        re.M)
+LINE_BLOCK = re.compile(r"(?:\A|(?<=\n\n))(?P<block>(?:\|(?: [^\n]*)?\n(?: [^|\n][^\n]*\n)*)+)")
+"""A block of lines each starting with '| ' (a line starting with a space continues the one
+before), after a blank line: a '|' line inside a paragraph is the paragraph's."""
 PAGE_BREAK_HTML = '<div class="page-break"></div>'
+MAX_NOTE_CHARS = 2000
+"""An inline note longer than this is not one (a stray '^[' is looked at this far)."""
 
 
 def convert(text: str, page: Page, notes: Notes) -> str:
@@ -35,15 +38,30 @@ def convert(text: str, page: Page, notes: Notes) -> str:
 
 
 def _raw_blocks(text: str, notes: Notes) -> str:
-    """```{=html} blocks as their HTML; those of another format left out, with a note."""
-    def block(match: re.Match) -> str:
-        if match["format"].lower() == "html":
-            return f"\n{match['body'].rstrip()}\n"
-        notes.add(match[0].splitlines()[0].strip(),
-                  f"a raw {match['format']} block, which only Pandoc's {match['format']} output "
-                  "prints, is left out; write what it shows in Markdown to print it")
-        return ""
-    return RAW_BLOCK.sub(block, text)
+    """```{=html} blocks as their HTML; those of another format left out, with a note. (Each
+    is a fenced block, as code_ranges finds them: one pass.)"""
+    if "{=" not in text:
+        return text
+    out, position = [], 0
+    for start, end in code_ranges(text):
+        opening = RAW_OPENING.match(text, start)
+        if opening is None or "\n" not in text[start:end]:
+            continue
+        lines = text[opening.end():end].split("\n")
+        if CLOSING_FENCE.fullmatch(lines[-1]):
+            lines.pop()
+        out += [text[position:start], _raw(opening, "\n".join(lines), notes)]
+        position = end
+    return "".join(out) + text[position:]
+
+
+def _raw(opening: re.Match, body: str, notes: Notes) -> str:
+    kind = opening["format"]
+    if kind.lower() == "html":
+        return f"\n{body.rstrip()}\n"
+    notes.add(opening[0].strip(), f"a raw {kind} block, which only Pandoc's {kind} output "
+              "prints, is left out; write what it shows in Markdown to print it")
+    return ""
 
 
 def _inline_raw(text: str, notes: Notes) -> str:
@@ -91,12 +109,13 @@ def _inline_notes(text: str) -> str:
     if "^[" not in text:
         return text
     code = code_ranges(text)
-    out, notes, position = [], [], 0
+    out, notes, position, unclosed_until = [], [], 0, 0
     for match in INLINE_NOTE.finditer(text):
-        if match.start() < position or inside(code, match.start()):
-            continue
+        if match.start() < max(position, unclosed_until) or inside(code, match.start()):
+            continue  # (one that does not close: neither do those it passed over)
         end = _closing_bracket(text, match.end())
         if end is None:
+            unclosed_until = match.end() + MAX_NOTE_CHARS
             continue
         notes.append(" ".join(text[match.end():end].split()))
         out += [text[position:match.start()], f"[^inline-note-{len(notes)}]"]
@@ -111,7 +130,7 @@ def _closing_bracket(text: str, start: int) -> int | None:
     """Where the bracket opened just before `start` closes (brackets inside, as links write
     them, nest), within its paragraph; None when it does not."""
     depth = 1
-    for index in range(start, min(len(text), start + 2000)):
+    for index in range(start, min(len(text), start + MAX_NOTE_CHARS)):
         char = text[index]
         if char == "[":
             depth += 1

@@ -106,6 +106,27 @@ def replace_outside_code(pattern: re.Pattern, replace, text: str) -> str:
     return "".join(out) + text[position:]
 
 
+def replace_pairs(opening: re.Pattern, closing: re.Pattern, replace, text: str) -> str:
+    """`text` with each block from an `opening` to the first `closing` after it (both outside
+    code) replaced by `replace(opening match, the text between, closing match)`. One pass over
+    the tags: a regex spanning both (`open.*?close`) looks to the end of the text from every
+    opening that never closes, which takes minutes for a few thousand of them."""
+    code = code_ranges(text)
+    closings = [m for m in closing.finditer(text) if not inside(code, m.start())]
+    out, position, next_closing = [], 0, 0
+    for match in opening.finditer(text):
+        if match.start() < position or inside(code, match.start()):
+            continue
+        while next_closing < len(closings) and closings[next_closing].start() < match.end():
+            next_closing += 1
+        if next_closing == len(closings):
+            break
+        close = closings[next_closing]
+        out += [text[position:match.start()], replace(match, text[match.end():close.start()], close)]
+        position = close.end()
+    return "".join(out) + text[position:]
+
+
 @dataclass(frozen=True)
 class Tag:
     """A shortcode or component tag found in a source: opening, closing or standing alone."""
