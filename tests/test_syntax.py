@@ -141,3 +141,13 @@ def test_code_in_a_quote_is_code_and_takes_the_attribute_list_after_it():
     assert '<blockquote class="solution">' in out and "~~~" not in out
     assert '<pre class="language-python"><code>print(1)\n    indented()\n</code></pre>' in out
     assert "<p" not in out.split("<pre")[1]  # no paragraph around a code block
+
+
+def test_leftovers_name_math_and_citations_but_not_prices_or_emails():
+    from handoutpack.syntax.leftovers import leftovers
+
+    found = [text for text, _ in leftovers(
+        "Costs $5 and $10. Math $$E = mc^2$$, $x_1$, \\(a^2\\). As [@smith2020, p. 3] and "
+        "[see @doe99; -@roe], not [mail a@b.org]. {{ .Site.Title }} once. " + "{x=" * 5000)]
+    assert found == ["{{ .Site.Title }}", "$$E = mc^2$$", "$x_1$", "\\(a^2\\)",
+                     "[@smith2020, p. 3]", "[see @doe99; -@roe]"]
