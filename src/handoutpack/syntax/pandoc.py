@@ -16,7 +16,9 @@ from .prose import Notes, Page, code_ranges, inside, replace_outside_code
 
 INLINE_NOTE = re.compile(r"\^\[")
 PAGE_BREAK = re.compile(r"^[ \t]*\\(?:newpage|pagebreak|clearpage)[ \t]*$", re.M)
-UNNUMBERED = re.compile(r"^(?P<heading>#{1,6}[ \t].*?\{[^}\n]*?)(?<=[{ \t])-(?=[ \t}])", re.M)
+UNNUMBERED = re.compile(r"^(?P<heading>#{1,6}[ \t][^\n{]{0,300}\{[^}\n]{0,100}?)(?<=[{ \t])-(?=[ \t}])",
+                        re.M)
+"""A heading's attribute list (its first braces, within its first 300 characters) with `-`."""
 CLOSING_FENCE = re.compile(r"[ \t]*(?:`{3,}|~{3,})[ \t]*")
 RAW_OPENING = re.compile(r"[ \t]*(?:`{3,}|~{3,})[ \t]*\{=(?P<format>[\w-]+)\}[ \t]*(?:\n|$)")
 INLINE_RAW = re.compile(r"(?<!`)(?P<ticks>`+)(?P<body>[^`\n]+?)(?P=ticks)\{=(?P<format>[\w-]+)\}")
