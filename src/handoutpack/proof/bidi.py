@@ -21,15 +21,18 @@ MIRRORED = str.maketrans("()[]{}<>", ")(][}{><")
 def check(pages: list[Page], context: Context) -> Iterator[Finding]:
     if not context.rtl:
         return
-    runs = [(run, PIECE.findall(run)) for run in context.ltr_runs]
+    runs = [(run, re.sub(r"\s+", "", run), PIECE.findall(run)) for run in context.ltr_runs]
     for page in pages:
         for index, line in enumerate(page.lines):
             text = line.text
-            squeezed = re.sub(r"\s+", "", text)
-            for run, pieces in runs:
-                if re.sub(r"\s+", "", run) in squeezed:
+            squeezed, words = re.sub(r"\s+", "", text), set(PIECE.findall(text))
+            first = _edge(text, "start")  # where a run broken after this line would start
+            for run, whole, pieces in runs:
+                if whole in squeezed:
                     continue
-                printed = _printed(text, pieces) or _broken(page.lines, index, pieces)
+                printed = (_printed(text, pieces) if words.issuperset(pieces) else "") or (
+                    _broken(page.lines, index, first, pieces) if first and first[0] in pieces
+                    else "")
                 if printed:
                     yield Finding("bidi", page.file, page.number,
                                   f'"{run}" prints as "{printed}"',
@@ -55,13 +58,12 @@ def _printed(text: str, pieces: list[str]) -> str:
     return ""
 
 
-def _broken(lines: list, index: int, pieces: list[str]) -> str:
-    """The run's pieces as printed when it is broken over `lines[index]` and the lines after, in
-    another order than its own ('' when it is not broken there, or prints in order). On a
-    right-to-left page the run's start ends a line, at its left (the start of its text, read
-    left to right); its middle fills lines of its own; its end starts the next line, at its
-    right (the end of its text)."""
-    first = _edge(lines[index].text, "start")
+def _broken(lines: list, index: int, first: list[str], pieces: list[str]) -> str:
+    """The run's pieces as printed when it is broken over `lines[index]` (whose text starts
+    with the pieces `first`) and the lines after, in another order than its own ('' when it is
+    not broken there, or prints in order). On a right-to-left page the run's start ends a line,
+    at its left (the start of its text, read left to right); its middle fills lines of its own;
+    its end starts the next line, at its right (the end of its text)."""
     for split in range(1, min(len(first), len(pieces) - 1) + 1):
         if sorted(first[:split]) != sorted(pieces[:split]):
             continue

@@ -33,10 +33,15 @@ END_COMMENT = re.compile(r"\{%-?\s*endcomment\s*-?%\}")
 def convert(text: str, page: Page, notes: Notes) -> str:
     if "{{" not in text and "{%" not in text:
         return text
-    text = replace_pairs(HIGHLIGHT, END_HIGHLIGHT,
-                         lambda tag, code, end: code_block(code, tag["lang"]), text)
-    text = replace_pairs(COMMENT, END_COMMENT, lambda tag, inner, end: "\n" * inner.count("\n"),
-                         text)
-    text = replace_outside_code(SITE_ROOT, lambda match: "", text)
-    text = replace_outside_code(URL_FILTER, lambda match: match["path"], text)
-    return replace_outside_code(LINK_TAG, lambda match: "/" + match["path"].lstrip("/"), text)
+    if "highlight" in text:  # (each pass looks for code: only when its syntax is there)
+        text = replace_pairs(HIGHLIGHT, END_HIGHLIGHT,
+                             lambda tag, code, end: code_block(code, tag["lang"]), text)
+    if "comment" in text:
+        text = replace_pairs(COMMENT, END_COMMENT,
+                             lambda tag, inner, end: "\n" * inner.count("\n"), text)
+    if "{{" in text:
+        text = replace_outside_code(SITE_ROOT, lambda match: "", text)
+        text = replace_outside_code(URL_FILTER, lambda match: match["path"], text)
+    if "link" in text:
+        text = replace_outside_code(LINK_TAG, lambda match: "/" + match["path"].lstrip("/"), text)
+    return text

@@ -20,11 +20,15 @@ MAX_SNIPPET_BYTES = 200_000
 
 
 def convert(text: str, page: Page, notes: Notes) -> str:
-    text = replace_outside_code(COLLAPSIBLE, lambda m: m["indent"] + "!!!", text)
-    levels = heading_levels(text)
-    text = replace_outside_code(TAB, lambda m: section(m["title"], levels(m.start()),
-                                            dedent(m["body"]), m["indent"]), text)
-    return replace_outside_code(SNIPPET, lambda m: _snippet(m, page, notes), text)
+    if "???" in text:  # (each pass looks for code: only when its syntax is there)
+        text = replace_outside_code(COLLAPSIBLE, lambda m: m["indent"] + "!!!", text)
+    if '=== "' in text or '===+ "' in text:
+        levels = heading_levels(text)
+        text = replace_outside_code(TAB, lambda m: section(m["title"], levels(m.start()),
+                                                          dedent(m["body"]), m["indent"]), text)
+    if "8<" in text:
+        text = replace_outside_code(SNIPPET, lambda m: _snippet(m, page, notes), text)
+    return text
 
 
 def _snippet(match: re.Match, page: Page, notes: Notes) -> str:

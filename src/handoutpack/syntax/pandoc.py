@@ -25,6 +25,7 @@ INLINE_RAW = re.compile(r"(?<!`)(?P<ticks>`+)(?P<body>[^`\n]+?)(?P=ticks)\{=(?P<
 LINE_BLOCK = re.compile(r"(?:\A|(?<=\n\n))(?P<block>(?:\|(?: [^\n]*)?\n(?: [^|\n][^\n]*\n)*)+)")
 """A block of lines each starting with '| ' (a line starting with a space continues the one
 before), after a blank line: a '|' line inside a paragraph is the paragraph's."""
+LINE_BLOCK_LINE = re.compile(r"(?m)^\|(?: [^|\n]*)?$")
 PAGE_BREAK_HTML = '<div class="page-break"></div>'
 MAX_NOTE_CHARS = 2000
 """An inline note longer than this is not one (a stray '^[' is looked at this far)."""
@@ -33,9 +34,13 @@ MAX_NOTE_CHARS = 2000
 def convert(text: str, page: Page, notes: Notes) -> str:
     text = _raw_blocks(text, notes)
     text = _inline_raw(text, notes)
-    text = replace_outside_code(LINE_BLOCK, _line_block, text)
-    text = replace_outside_code(PAGE_BREAK, lambda m: f"\n{PAGE_BREAK_HTML}\n", text)
-    text = replace_outside_code(UNNUMBERED, lambda m: m["heading"] + ".unnumbered", text)
+    # each pass looks for code (where nothing is rewritten): only when its syntax is there
+    if LINE_BLOCK_LINE.search(text):
+        text = replace_outside_code(LINE_BLOCK, _line_block, text)
+    if PAGE_BREAK.search(text):
+        text = replace_outside_code(PAGE_BREAK, lambda m: f"\n{PAGE_BREAK_HTML}\n", text)
+    if UNNUMBERED.search(text):
+        text = replace_outside_code(UNNUMBERED, lambda m: m["heading"] + ".unnumbered", text)
     return _inline_notes(text)
 
 
