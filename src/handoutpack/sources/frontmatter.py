@@ -57,11 +57,8 @@ class FrontMatter:
     kept out of the way, and reported once per key name by `check`."""
 
 
-OTHER_FRONT_MATTER = {
-    "{": "; this is JSON front matter, which handoutpack does not read: write it as YAML between "
-         "'---' lines (\"title\": \"A page\" becomes title: A page)",
-}
-"""Other tools' front matter, named when a page starts with it."""
+JSON_FRONT_MATTER = ("; this is JSON front matter, which handoutpack does not read: write it as "
+                     "YAML between '---' lines (\"title\": \"A page\" becomes title: A page)")
 FENCES = ("---", "+++")
 """YAML's front matter between '---' lines; Hugo's TOML between '+++' lines."""
 TOML_KEY = re.compile(r"^(?P<key>[A-Za-z0-9_-]+|\"[^\"\n]*\")[ \t]*=", re.M)
@@ -73,8 +70,7 @@ def split_front_matter(name: str, text: str, keys: str) -> tuple[dict, dict[str,
     holds, for messages."""
     fence = front_matter_fence(text)
     if fence is None:
-        other = next((why for start, why in OTHER_FRONT_MATTER.items()
-                      if text.startswith(start)), "")
+        other = JSON_FRONT_MATTER if text.startswith("{") else ""
         raise HandoutpackError(f"must start with front matter: a line '---', YAML ({keys}), then "
                                f"another line '---'{other}", file=name, line=1)
     end = front_matter_end(text)

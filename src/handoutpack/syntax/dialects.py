@@ -9,7 +9,7 @@ import re
 
 from . import admonitions, alerts, hugo, liquid, mdn, mdx, mkdocs, pandoc
 from .attributes import protect_from_jinja as protect_attribute_lists
-from .prose import Notes, Page, code_ranges, outside_code
+from .prose import Notes, Page, code_ranges, replace_outside_code
 
 DIALECTS = (hugo, mdx, mdn, admonitions, alerts, mkdocs, pandoc, liquid)
 OPENERS = re.compile(r"\{[{%#]")
@@ -38,10 +38,7 @@ def before_templating(text: str, page: Page) -> tuple[str, Notes]:
 def without_raw_markers(text: str) -> str:
     """`text` without its `{% raw %}` and `{% endraw %}` markers outside code: they only ask for
     what a document without templating does anyway (print as written), and would print."""
-    found = list(outside_code(RAW_MARKER, text))
-    for marker in reversed(found):
-        text = text[:marker.start()] + text[marker.end():]
-    return text
+    return replace_outside_code(RAW_MARKER, lambda marker: "", text)
 
 
 def protect(text: str) -> str:

@@ -60,9 +60,8 @@ class QuotedFences(Preprocessor):
                 continue
             prefix, fence = quoted[0], match["fence"]
             end = index + 1
-            while end < len(lines) and QUOTE.match(lines[end]) and not (
-                    _body(lines[end]).strip().startswith(fence)
-                    and not _body(lines[end]).strip().strip(fence[0])):
+            while end < len(lines) and QUOTE.match(lines[end]) and not _closes(_body(lines[end]),
+                                                                               fence):
                 end += 1
             code = [_body(line) for line in lines[index + 1:end]]
             placeholder = self.md.htmlStash.store(
@@ -71,6 +70,11 @@ class QuotedFences(Preprocessor):
             result += [quote, f"{prefix}{placeholder}", quote]
             index = end + 1
         return result
+
+
+def _closes(line: str, fence: str) -> bool:
+    """Whether `line` closes a block opened by `fence`: as many marks or more, nothing else."""
+    return line.strip().startswith(fence) and not line.strip().strip(fence[0])
 
 
 def _body(line: str) -> str:
@@ -92,8 +96,7 @@ class AttributedFences(Preprocessor):
                 index += 1
                 continue
             fence, end = match["fence"], index + 1
-            while end < len(lines) and not (lines[end].strip().startswith(fence) and
-                                            not lines[end].strip().strip(fence[0])):
+            while end < len(lines) and not _closes(lines[end], fence):
                 end += 1
             indent = len(match["indent"])
             code = [line[indent:] if line[:indent].isspace() else line

@@ -103,9 +103,12 @@ class ContentsEntries(Treeprocessor):
     in their place), and without a root that only repeats the page's leading heading."""
 
     def run(self, root):
+        found = [e for e in root.iter("div") if e.get("class") == CONTENTS]
+        if not found:  # (most documents: no walk for headings)
+            return
         skipped = {h.get("id") for h in root.iter() if NO_TOC in h.get("class", "").split()}
         leading = root[0].get("id") if len(root) and root[0].tag == "h1" else None
-        for contents in [e for e in root.iter("div") if e.get("class") == CONTENTS]:
+        for contents in found:
             for parent in list(contents.iter()):
                 for item in [c for c in parent if c.tag == "li"]:
                     if _target(item) in skipped:

@@ -17,13 +17,9 @@ from .prose import Notes, Page, code_block, replace_outside_code, replace_pairs
 
 SITE_ROOT = re.compile(r"(?:\{\{-?\s*(?:page\.root|site\.baseurl|site\.url|relative_root_path)"
                        r"\s*-?\}\})+(?=/)")
-
-
 URL_FILTER = re.compile(r"""\{\{-?\s*(?P<quote>['"])(?P<path>[^'"\n{}]*)(?P=quote)\s*\|\s*"""
                         r"(?:relative_url|absolute_url)\s*-?\}\}")
 LINK_TAG = re.compile(r"\{%-?\s*link\s+(?P<path>[^\s%{}]+)\s*-?%\}")
-
-
 HIGHLIGHT = re.compile(r"\{%-?\s*highlight\s+(?P<lang>[\w+#.-]+)[^%\n]*-?%\}\n?")
 END_HIGHLIGHT = re.compile(r"\n?[ \t]*\{%-?\s*endhighlight\s*-?%\}")
 COMMENT = re.compile(r"\{%-?\s*comment\s*-?%\}")
