@@ -511,3 +511,13 @@ def test_jekylls_highlight_blocks_are_code_and_its_comments_are_left_out():
                 "{% endhighlight %}\n\n{% comment %}\nFor editors.\n{% endcomment %}\n\nAfter.\n")
     assert '<code class="language-ruby">def hello\n  puts "{{ page.title }}"\nend' in page
     assert "For editors" not in page and "highlight" not in page and "<p>After.</p>" in page
+
+
+def test_liquid_in_code_wrapped_in_raw_prints_as_written_once():
+    """Jekyll's pages wrap their Liquid examples in `{% raw %}`: Jinja prints that stretch as
+    written, so nothing in it is escaped (the escapes printed as `{{ "{%" }}` before)."""
+    page = html('{% raw %}\n```liquid\n{% for m in site.data.members %}{{ m.name }}{% endfor %}\n'
+                '```\n{% endraw %}\n\nAfter {{ org.name }}, and `{% include x %}` in code.\n')
+    assert "{% for m in site.data.members %}{{ m.name }}{% endfor %}" in page
+    assert '{{ "' not in page and "raw %}" not in page
+    assert "After ExOrg" in page and "<code>{% include x %}</code>" in page

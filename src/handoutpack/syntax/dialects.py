@@ -9,7 +9,7 @@ import re
 
 from . import admonitions, alerts, hugo, liquid, mdn, mdx, mkdocs, pandoc
 from .attributes import protect_from_jinja as protect_attribute_lists
-from .prose import Notes, Page, code_ranges, replace_outside_code
+from .prose import Notes, Page, code_ranges, outside_code, replace_outside_code
 
 DIALECTS = (hugo, mdx, mdn, admonitions, alerts, mkdocs, pandoc, liquid)
 OPENERS = re.compile(r"\{[{%#]")
@@ -43,7 +43,29 @@ def without_raw_markers(text: str) -> str:
 
 def protect(text: str) -> str:
     """`text` with what Jinja must print as written escaped: the template openers inside code
-    (a Go template in a Kubernetes example, Liquid in a Jekyll one), and attribute lists."""
+    (a Go template in a Kubernetes example, Liquid in a Jekyll one), and attribute lists; but
+    not between `{% raw %}` and `{% endraw %}` (as Jekyll pages wrap their Liquid examples),
+    which Jinja prints as written already, escapes and all."""
+    out, position = [], 0
+    for start, end in _raw_regions(text):
+        out += [_protected(text[position:start]), text[start:end]]
+        position = end
+    return "".join(out) + _protected(text[position:])
+
+
+def _raw_regions(text: str) -> list[tuple[int, int]]:
+    """Each stretch from a `{% raw %}` to the `{% endraw %}` after it, outside code."""
+    regions, opened = [], None
+    for marker in outside_code(RAW_MARKER, text):
+        if "endraw" not in marker[0] and opened is None:
+            opened = marker.start()
+        elif "endraw" in marker[0] and opened is not None:
+            regions.append((opened, marker.end()))
+            opened = None
+    return regions
+
+
+def _protected(text: str) -> str:
     out, position = [], 0
     for start, end in code_ranges(text):
         out.append(protect_attribute_lists(text[position:start]))
